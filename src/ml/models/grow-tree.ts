@@ -415,7 +415,10 @@ function scanScalar(
   return improved;
 }
 
-/** scanScalar for D outputs (classification): `leftA` is scratch space of length D. */
+/**
+ * scanScalar for D outputs (classification): `leftA` is scratch space of length D. Kept apart from scanScalar
+ * on purpose: the one-output loop is the hot path and runs faster without the inner loop over outputs.
+ */
 function scanVector(
   sorted: Int32Array,
   ranks: Int32Array,
