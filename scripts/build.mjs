@@ -22,7 +22,8 @@ const common = {
 await Promise.all([
   build({
     ...common,
-    entryPoints: { tabula: "src/cli/main.ts" },
+    // forest-worker: the random forest's worker thread, loaded next to the bundle (src/ml/models/forest-threads.ts).
+    entryPoints: { tabula: "src/cli/main.ts", "forest-worker": "src/ml/models/forest-worker.ts" },
     outdir: "dist",
     // Each command is a lazily imported chunk, so `tabula repro` never loads the code of `tabula metrics`.
     splitting: true,
