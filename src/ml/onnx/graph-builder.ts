@@ -43,11 +43,13 @@ function littleEndianBytes(values: readonly number[], type: "float" | "double"):
   return new Uint8Array(view.buffer);
 }
 
-/** A tensor constant: float (float32), double (float64), int64 or string values with the given dims. */
+export type ConstantType = "float" | "double" | "int64" | "bool" | "string";
+
+/** A tensor constant: float (float32), double (float64), int64, bool or string values with the given dims. */
 export function tensor(
   name: string,
-  type: "float" | "double" | "int64" | "string",
-  values: readonly (number | string)[],
+  type: ConstantType,
+  values: readonly (number | string | boolean)[],
   dims: readonly number[] = [values.length],
 ): onnxProto.onnx.ITensorProto {
   const base = { name, dims: [...dims] };
@@ -58,6 +60,12 @@ export function tensor(
       return { ...base, dataType: DataType.DOUBLE, rawData: littleEndianBytes(values as number[], "double") };
     case "int64":
       return { ...base, dataType: DataType.INT64, int64Data: values as number[] };
+    case "bool":
+      return {
+        ...base,
+        dataType: DataType.BOOL,
+        rawData: Uint8Array.from(values, (value) => (value ? 1 : 0)),
+      };
     case "string":
       return {
         ...base,
@@ -118,8 +126,8 @@ export class GraphBuilder {
 
   constant(
     hint: string,
-    type: "float" | "double" | "int64" | "string",
-    values: readonly (number | string)[],
+    type: ConstantType,
+    values: readonly (number | string | boolean)[],
     dims?: readonly number[],
   ): string {
     const name = this.fresh(hint);

@@ -1,11 +1,19 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { FEATURIZER_FORMAT, type Featurizer } from "../../../src/ml/features/featurizer-spec.js";
 import { onnx } from "../../../src/ml/onnx/graph-builder.js";
 import { buildOnnxModel } from "../../../src/ml/onnx/onnx-model.js";
 import { createSession, runModel } from "../../../src/ml/onnx/onnx-session.js";
 import { checkParity, formatParityReport, type ParityTolerance } from "../../../src/ml/onnx/parity.js";
 import { edgeRows, type RowSet, rowPool, sampleRows } from "../../../src/ml/onnx/parity-rows.js";
-import { handBuiltCase } from "./hand-built.js";
+import {
+  handBuiltCase,
+  profileOf,
+  randomEnsemble,
+  rawRows,
+  regressionFeaturizer,
+  regressionTarget,
+} from "./hand-built.js";
 
 const tolerance: ParityTolerance = { prediction: 1e-4 * 9.2, probability: 1e-5 };
 const options = { name: "test", producerVersion: "test", docString: "", metadata: {} };
@@ -39,6 +47,48 @@ for (const kind of ["binary", "multiclass", "forest-classifier"] as const) {
     assert.ok(report.maxAbsDiff < 1e-6, `max |diff| ${report.maxAbsDiff}`);
   });
 }
+
+test("vectorised step runs: a whole block, derived single columns, steps split across blocks", async () => {
+  const featurizer: Featurizer = {
+    format: FEATURIZER_FORMAT,
+    inputs: [
+      { name: "rooms", kind: "numeric" },
+      { name: "tax", kind: "numeric" },
+    ],
+    steps: [
+      { op: "log1p", column: "rooms" },
+      { op: "log1p", column: "tax" },
+      {
+        op: "expression",
+        output: "ratio",
+        source: "tax / rooms",
+        expr: { op: "div", args: [{ column: "tax" }, { column: "rooms" }] },
+      },
+      { op: "scale", column: "ratio", mean: 3, std: 0.5 },
+      { op: "scale", column: "rooms", mean: 2, std: 0.1 },
+      { op: "impute", column: "ratio", strategy: "constant", value: 0 },
+      { op: "impute", column: "tax", strategy: "constant", value: 6 },
+    ],
+    outputs: ["ratio", "tax", "rooms"],
+  };
+  const train = rawRows(regressionFeaturizer, 400, 3).filter((_, i) => i % 5 === 0 || i % 5 === 4);
+  const ensemble = randomEnsemble(featurizer, train, {
+    task: "regression",
+    aggregate: "sum",
+    postTransform: "none",
+    outputs: 1,
+    trees: 20,
+    depth: 5,
+    seed: 3,
+  });
+  const session = await createSession(buildOnnxModel(featurizer, ensemble, options));
+  const profile = profileOf(featurizer, train, regressionTarget);
+  const set: RowSet = { name: "train", raw: train, rows: train.length / 2 };
+  const sets = [set, sampleRows(featurizer, profile, 2000, 1), edgeRows(featurizer, ensemble, profile, set)];
+  const report = await checkParity(session, featurizer, ensemble, sets, tolerance);
+  assert.ok(report.passed, formatParityReport(report));
+  await session.release();
+});
 
 test("labels come out as the class labels: strings, or int64 for integer classes", async () => {
   for (const [kind, classes] of [
