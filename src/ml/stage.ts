@@ -1,0 +1,22 @@
+// The one place where a stage's errors become output and an exit code: an MlError prints as a single line a user
+// can act on (exit 1); anything else is a bug and keeps its stack trace (exit 2). On success the stage's summary
+// is printed as one line with its duration.
+import { formatError, MlFailure } from "./errors.js";
+
+export async function runStage(name: string, body: () => Promise<string> | string): Promise<void> {
+  const started = performance.now();
+  try {
+    const summary = await body();
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`${name}: ${summary} (${seconds.toFixed(1)} s)`);
+  } catch (error) {
+    if (error instanceof MlFailure) {
+      console.error(`${name}: ${formatError(error.error)}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.error(`${name}: internal error`);
+    console.error(error);
+    process.exitCode = 2;
+  }
+}
