@@ -56,8 +56,8 @@ export function renderModelCard(manifest: Manifest, extras: ModelCardExtras = {}
     `- Model: \`${manifest.model.type}\`, ${manifest.model.trees} trees; parameters: \`${JSON.stringify(manifest.model.params)}\`.`,
     `- Artifact: \`${manifest.onnx.file}\` (sha256 \`${manifest.onnx.sha256}\`), one ONNX graph holding the feature preprocessing and the trees.`,
     `  Input \`${manifest.onnx.input.name}\`: float32 [N, ${manifest.onnx.input.shape[1]}], the raw features below in this order.`,
-    `  Outputs: ${Object.entries(manifest.onnx.outputs)
-      .map(([role, name]) => `\`${name}\` (${role})`)
+    `  Outputs: ${Object.values(manifest.onnx.outputs)
+      .map((name) => `\`${name}\``)
       .join(", ")}.`,
     `- Lineage: git revision \`${manifest.lineage.gitRev}\`, data hash \`${manifest.lineage.dataHash}\`; inputs: ${Object.keys(
       manifest.lineage.inputs,
@@ -128,8 +128,15 @@ export function renderModelCard(manifest: Manifest, extras: ModelCardExtras = {}
     "",
     "- Tree ensembles do not extrapolate: beyond a feature's training range the prediction stays what it is at the",
     "  edge of the range. The service counts such values (`model_feature_out_of_range_total`).",
-    "- A category not seen in training is treated as no category at all (every indicator zero, code -1).",
   );
+  const categorical = manifest.features
+    .filter((feature) => feature.kind === "categorical")
+    .map((feature) => `\`${feature.name}\``);
+  if (categorical.length > 0)
+    lines.push(
+      `- Categories not seen in training (${categorical.join(", ")}) are accepted, but the model knows nothing of them:`,
+      "  their one-hot indicators are all zero, and a raw code falls on one side of each split like the nearest known codes.",
+    );
   const required = manifest.features
     .filter((feature) => !feature.nullable)
     .map((feature) => `\`${feature.name}\``);
