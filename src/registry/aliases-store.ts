@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { ALIASES_FORMAT, type Aliases, AliasesSchema } from "../artifact/aliases.js";
 import { canonicalJson } from "../package/canonical-json.js";
 import { writeFileAtomic } from "./atomic-write.js";
+import { parseJson } from "./parse-json.js";
 import { fail, ok, type Result } from "./registry-error.js";
 
 export const ALIASES_FILE = "aliases.json";
@@ -19,18 +20,7 @@ export function readAliases(modelDir: string): Result<Aliases> {
       return ok({ format: ALIASES_FORMAT, aliases: {}, history: [] });
     return fail("corrupt", `${path}: ${(error as Error).message}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return fail("corrupt", `${path}: not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = AliasesSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return fail("corrupt", `${path}: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
-  }
-  return ok(parsed.data);
+  return parseJson(path, text, AliasesSchema);
 }
 
 export function writeAliases(modelDir: string, aliases: Aliases): void {

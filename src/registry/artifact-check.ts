@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Manifest, ManifestSchema } from "../artifact/manifest.js";
 import { createSession, runModel } from "../ml/onnx/onnx-session.js";
+import { parseJson } from "./parse-json.js";
 import { fail, ok, type Result } from "./registry-error.js";
 
 export const ARTIFACT_FILES = ["model.onnx", "manifest.json", "model-card.md"] as const;
@@ -37,18 +38,7 @@ function readFiles(dir: string): Result<CheckedArtifact["files"]> {
 }
 
 export function parseManifest(path: string, bytes: Buffer): Result<Manifest> {
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString("utf8"));
-  } catch (error) {
-    return fail("corrupt", `${path}: not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = ManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return fail("corrupt", `${path}: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
-  }
-  return ok(parsed.data);
+  return parseJson(path, bytes.toString("utf8"), ManifestSchema);
 }
 
 /** The float32 tensor code of a raw golden value, as a client's request is encoded (see encodeCategory). */

@@ -1,4 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -165,6 +174,28 @@ test("versions resolve from unambiguous prefixes; unknown ones list what exists"
   const missing = resolveVersion(registry, "houses", "ffffffffffff");
   assert.is(!missing.ok && missing.error.kind, "not-found");
   assert.match(!missing.ok ? missing.error.message : "", new RegExp(`versions: ${version}`));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("a promote while another process holds the lock is refused; a lock left by a dead process is taken over", async () => {
+  const { registry, dir } = freshRegistry();
+  const { packageDir, version } = await writeHandBuilt(dir, 1);
+  assert.ok((await publish(registry, packageDir)).ok);
+  const lock = join(registry.root, "houses", ".lock");
+  writeFileSync(lock, String(process.pid));
+  const locked = await promote(registry, { name: "houses", version });
+  assert.is(!locked.ok && locked.error.kind, "locked");
+  assert.match(
+    !locked.ok ? locked.error.message : "",
+    new RegExp(`process ${process.pid} is changing houses's aliases`),
+  );
+  assert.not.ok(existsSync(join(registry.root, "houses", "aliases.json")), "no alias written");
+
+  const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+  writeFileSync(lock, String(dead));
+  const promoted = await promote(registry, { name: "houses", version });
+  assert.ok(promoted.ok, "the stale lock is taken over");
+  assert.not.ok(existsSync(lock), "and released");
   rmSync(dir, { recursive: true, force: true });
 });
 
