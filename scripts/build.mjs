@@ -18,7 +18,8 @@ const common = {
 await Promise.all([
   build({
     ...common,
-    entryPoints: { tabula: "src/repro/cli/main.ts" },
+    // forest-worker: the random forest's worker thread, loaded next to the bundle (src/ml/models/forest-threads.ts).
+    entryPoints: { tabula: "src/repro/cli/main.ts", "forest-worker": "src/ml/models/forest-worker.ts" },
     outdir: "dist",
     packages: "bundle",
     external: ["@node-rs/xxhash", "nodejs-polars", "onnxruntime-node", "better-sqlite3"],

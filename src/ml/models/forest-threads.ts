@@ -77,7 +77,7 @@ function poolThread(index: number): PoolThread {
 // when bundled. Module hooks are not inherited by worker threads, so under tsx the worker registers tsx first.
 function startWorker(): Worker {
   const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new Worker(new URL("./forest-worker.js", here));
+  if (!here.endsWith(".ts")) return new Worker(new URL("./forest-worker.js", here)); // see scripts/build.mjs
   const entry = new URL("./forest-worker.ts", here).href;
   const tsx = import.meta.resolve("tsx/esm/api");
   const source = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;

@@ -7,8 +7,8 @@ import { MaxFeaturesSchema, resolveMaxFeatures } from "./model-params.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
 import { sortColumns } from "./sorted-columns.js";
 import { checkTrainingSet } from "./training-set.js";
-import { TREE_FORMAT, type TreeEnsemble } from "./tree-ensemble.js";
-import { toTree } from "./tree-json.js";
+import type { TreeEnsemble } from "./tree-ensemble.js";
+import { ensembleFor, toTree } from "./tree-json.js";
 
 export const ForestParamsSchema = z.strictObject({
   n_estimators: z.number().int().min(1).default(100),
@@ -70,12 +70,8 @@ async function fitForest(
           job,
           Array.from({ length: treeCount }, (_, t) => t),
         );
-  return {
-    format: TREE_FORMAT,
-    task: data.task,
+  return ensembleFor(data, {
     modelType: "forest",
-    featureNames: [...data.features],
-    ...(classification ? { classes: [...(data.classes ?? [])] } : {}),
     outputs,
     aggregate: "average",
     base: new Array<number>(outputs).fill(0),
@@ -85,5 +81,5 @@ async function fitForest(
       grown.map((tree) => tree.gain),
       shape.features,
     ),
-  };
+  });
 }

@@ -9,8 +9,8 @@ import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
 import { Random } from "./random.js";
 import { sortColumns } from "./sorted-columns.js";
 import { checkTrainingSet } from "./training-set.js";
-import { TREE_FORMAT, type TreeEnsemble } from "./tree-ensemble.js";
-import { toTree } from "./tree-json.js";
+import type { TreeEnsemble } from "./tree-ensemble.js";
+import { ensembleFor, toTree } from "./tree-json.js";
 
 const fraction = z.number().gt(0).max(1);
 
@@ -98,19 +98,15 @@ function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions): Tree
       trees.push(toTree(grown, 1, { width: outputs, index: k }));
     }
   }
-  return {
-    format: TREE_FORMAT,
-    task: data.task,
+  return ensembleFor(data, {
     modelType: "gbt",
-    featureNames: [...data.features],
-    ...(data.task === "classification" ? { classes: [...(data.classes ?? [])] } : {}),
     outputs,
     aggregate: "sum",
     base,
     postTransform: objective.postTransform,
     trees,
     featureImportance: normalise(gains),
-  };
+  });
 }
 
 /** XGBoost's subsample: each row kept with probability `rate` (at least one row). */

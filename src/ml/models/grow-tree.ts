@@ -169,8 +169,7 @@ export function growTree(
       rootA[d] = (rootA[d] as number) + (weightedA[row * outputs + d] as number);
     rootB += weightedB[row] as number;
   }
-  if (sampled > 0) addNode(0, sampled, 0, rootA, rootB);
-  else addNode(0, 0, 0, rootA, 0);
+  addNode(0, sampled, 0, rootA, rootB);
 
   const isPure = (from: number, to: number): boolean => {
     if (pureKey === undefined) return false;
@@ -240,7 +239,8 @@ export function growTree(
     return best.slot >= 0;
   };
 
-  const split = (node: number, best: BestSplit, splitGain: number): void => {
+  /** Splits `node` as `best` says, partitioning every slot's rows, and adds the two children. */
+  const split = (node: number, splitGain: number): void => {
     const from = start[node] as number;
     const to = end[node] as number;
     const middle = from + best.leftCount;
@@ -287,7 +287,6 @@ export function growTree(
   };
 
   const stack = [0];
-  const nodeA = new Float64Array(outputs);
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     const nodeCount = count[node] as number;
     if (
@@ -300,13 +299,10 @@ export function growTree(
       continue;
     if (!findBestSplit(node)) continue;
     let parentSquares = 0;
-    for (let d = 0; d < outputs; d++) {
-      nodeA[d] = sumA[node * outputs + d] as number;
-      parentSquares += (nodeA[d] as number) ** 2;
-    }
+    for (let d = 0; d < outputs; d++) parentSquares += (sumA[node * outputs + d] as number) ** 2;
     const splitGain = best.proxy - parentSquares / ((sumB[node] as number) + lambda);
     if (!(splitGain > params.minGain)) continue;
-    split(node, best, splitGain);
+    split(node, splitGain);
     stack.push(right[node] as number, left[node] as number);
   }
 
@@ -415,7 +411,10 @@ function scanScalar(
   return improved;
 }
 
-/** scanScalar for D outputs (classification): `leftA` is scratch space of length D. */
+/**
+ * scanScalar for D outputs (classification): `leftA` is scratch space of length D. Kept apart from scanScalar
+ * on purpose: the one-output loop is the hot path and runs faster without the inner loop over outputs.
+ */
 function scanVector(
   sorted: Int32Array,
   ranks: Int32Array,

@@ -16,7 +16,8 @@ import { strictBoundToThreshold } from "./float32.js";
 import { ParamsError } from "./model-params.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
 import { checkTrainingSet } from "./training-set.js";
-import { TREE_FORMAT, type Tree, type TreeEnsemble } from "./tree-ensemble.js";
+import type { Tree, TreeEnsemble } from "./tree-ensemble.js";
+import { ensembleFor } from "./tree-json.js";
 
 export const MlRandomForestParamsSchema = z.strictObject({
   n_estimators: z.number().int().min(1).default(50),
@@ -105,18 +106,14 @@ export function convertMlForest(model: MlForest, data: TrainingSet): TreeEnsembl
     countRows(tree, data);
     return tree;
   });
-  const ensemble: TreeEnsemble = {
-    format: TREE_FORMAT,
-    task: data.task,
+  const ensemble = ensembleFor(data, {
     modelType: "ml-random-forest",
-    featureNames: [...data.features],
-    ...(classification ? { classes: [...(data.classes ?? [])] } : {}),
     outputs,
     aggregate: "average",
     base: new Array<number>(outputs).fill(0),
     postTransform: "none",
     trees,
-  };
+  });
   return { ...ensemble, featureImportance: featureImportance(ensemble) };
 }
 

@@ -1,6 +1,7 @@
 // From the grower's typed arrays to the exported tree format (tree-ensemble.ts).
 import type { GrownTree } from "./grow-tree.js";
-import type { Tree } from "./tree-ensemble.js";
+import type { TrainingSet } from "./model-type.js";
+import { TREE_FORMAT, type Tree, type TreeEnsemble } from "./tree-ensemble.js";
 
 /**
  * `outputs` values per node in `grown`. With `place`, a one-output tree feeds output `place.index` of a
@@ -30,4 +31,20 @@ function plainArray(values: Int32Array | Float64Array): number[] {
   const array = new Array<number>(values.length);
   for (let i = 0; i < values.length; i++) array[i] = values[i] as number;
   return array;
+}
+
+/** An ensemble trained on `data`: the format tag, task, feature names and classes come from the data. */
+export function ensembleFor(
+  data: TrainingSet,
+  model: Omit<TreeEnsemble, "format" | "task" | "featureNames" | "classes">,
+): TreeEnsemble {
+  const { modelType, ...rest } = model;
+  return {
+    format: TREE_FORMAT,
+    task: data.task,
+    modelType,
+    featureNames: [...data.features],
+    ...(data.task === "classification" ? { classes: [...(data.classes ?? [])] } : {}),
+    ...rest,
+  };
 }

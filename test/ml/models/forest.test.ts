@@ -93,6 +93,34 @@ test("one unbagged tree reproduces its training targets: thresholds split float3
   assert.equal(counts, tree.samples);
 });
 
+test("missing values (NaN) sort last in training and go right at prediction, as NaN <= t is false", async () => {
+  const rows = 30;
+  const x = new Float32Array(rows);
+  const y = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    x[i] = i % 3 === 0 ? Number.NaN : i;
+    y[i] = i % 3 === 0 ? 100 : i;
+  }
+  const data: TrainingSet = { task: "regression", x, rows, features: ["v"], y };
+  const model = await fit(data, { n_estimators: 1, bootstrap: false });
+  assert.equal(Array.from(predictOutputs(model, x)), Array.from(y));
+  // Above the largest value seen, a row shares the leaf of the missing values (both sort after it).
+  assert.equal(Array.from(predictOutputs(model, Float32Array.of(Number.NaN, 28.7, 1e9))), [100, 29, 100]);
+});
+
+test("constant features leave a single leaf holding the mean", async () => {
+  const data: TrainingSet = {
+    task: "regression",
+    x: new Float32Array(20).fill(3),
+    rows: 10,
+    features: ["a", "b"],
+    y: Float64Array.from({ length: 10 }, (_, i) => i),
+  };
+  const model = await fit(data, { n_estimators: 2, bootstrap: false });
+  for (const tree of model.trees) assert.equal(tree.value, [[4.5]]);
+  assert.equal(model.featureImportance, [0, 0]);
+});
+
 test("max_depth, min_samples_leaf and min_samples_split bound the trees", async () => {
   const data = friedman(200, 6);
   const depthOf = (tree: { left: number[]; right: number[] }, node = 0): number =>
