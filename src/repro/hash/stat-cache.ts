@@ -6,9 +6,13 @@ import { readFsClock } from "./fs-clock.js";
 /** [inode, size, mtimeMs, ctimeMs, fsClockMs, hash] */
 type Entry = [number, number, number, number, number, string];
 
+/** A directory seen with every file answered from the cache: [nfiles, listing digest, directory hash]. */
+type DirectoryEntry = [number, number, string];
+
 interface StatCacheFile {
-  version: 1;
+  version: 2;
   entries: Record<string, Entry>;
+  directories: Record<string, DirectoryEntry>;
 }
 
 /**
@@ -27,6 +31,7 @@ export class StatCache {
   private constructor(
     private readonly paths: ReproDir,
     entries: Record<string, Entry>,
+    private readonly directories: Record<string, DirectoryEntry>,
   ) {
     this.entries = entries;
   }
@@ -34,13 +39,13 @@ export class StatCache {
   static load(paths: ReproDir): StatCache {
     try {
       const parsed = JSON.parse(readFileSync(paths.statCache, "utf8")) as StatCacheFile;
-      if (parsed.version === 1 && parsed.entries && typeof parsed.entries === "object") {
-        return new StatCache(paths, parsed.entries);
+      if (parsed.version === 2 && parsed.entries && parsed.directories) {
+        return new StatCache(paths, parsed.entries, parsed.directories);
       }
     } catch {
       // Missing or unreadable: it is only a cache.
     }
-    return new StatCache(paths, Object.create(null));
+    return new StatCache(paths, Object.create(null), Object.create(null));
   }
 
   /** The cached hash of `key` if the entry matches `stats` and is not racy. */
@@ -75,17 +80,22 @@ export class StatCache {
     this.dirty = true;
   }
 
-  forget(key: string): void {
-    if (key in this.entries) {
-      delete this.entries[key];
-      this.dirty = true;
-    }
+  directory(key: string): { nfiles: number; listing: number; hash: string } | undefined {
+    const entry = this.directories[key];
+    return entry ? { nfiles: entry[0], listing: entry[1], hash: entry[2] } : undefined;
+  }
+
+  recordDirectory(key: string, value: { nfiles: number; listing: number; hash: string }): void {
+    const entry = this.directories[key];
+    if (entry && entry[0] === value.nfiles && entry[1] === value.listing && entry[2] === value.hash) return;
+    this.directories[key] = [value.nfiles, value.listing, value.hash];
+    this.dirty = true;
   }
 
   save(): void {
     if (!this.dirty) return;
     ensureReproDir(this.paths);
-    const file: StatCacheFile = { version: 1, entries: this.entries };
+    const file: StatCacheFile = { version: 2, entries: this.entries, directories: this.directories };
     writeFileAtomic(this.paths.statCache, JSON.stringify(file));
     this.dirty = false;
   }
