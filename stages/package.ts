@@ -14,7 +14,8 @@ import { readJson, writeJsonAtomic } from "../src/ml/io.js";
 import { TreeEnsembleSchema } from "../src/ml/models/tree-ensemble.js";
 import { MlParams } from "../src/ml/params.js";
 import { PATHS } from "../src/ml/paths.js";
-import { runStage } from "../src/ml/stage.js";
+import { runStageIfMain } from "../src/ml/stage.js";
+import { TuneSummarySchema } from "../src/ml/tune/tune.js";
 import { DEFAULT_PARITY, packageMetrics, packageModel } from "../src/package/package-model.js";
 import { writePackage } from "../src/package/write-package.js";
 
@@ -40,9 +41,6 @@ const PackageParamsSchema = z
   .strict()
   .prefault({});
 
-/** metrics/tune.json: only the complete params the model was trained with. */
-const TunedParamsSchema = z.looseObject({ params: z.record(z.string(), z.unknown()) });
-
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 /** The commit the artifact was built from; "-dirty" when tracked files differ from it. */
@@ -62,7 +60,7 @@ function gitRevision(): string {
   }
 }
 
-await runStage("package", async () => {
+export async function packageStage(): Promise<string> {
   const params = unwrap(MlParams.read());
   const dataset = unwrap(params.dataset());
   const registry = unwrap(params.registry());
@@ -71,9 +69,7 @@ await runStage("package", async () => {
   const featurizer = unwrap(readJson(PATHS.featurizer, FeaturizerSchema));
   const ensemble = unwrap(readJson(PATHS.model, TreeEnsembleSchema));
   const evaluation = unwrap(readJson(PATHS.evaluate, EvaluationSchema));
-  const tuned = existsSync(PATHS.tune)
-    ? unwrap(readJson(PATHS.tune, TunedParamsSchema)).params
-    : unwrap(params.model()).params;
+  const tuned = unwrap(readJson(PATHS.tune, TuneSummarySchema)).params;
   const train = unwrap(loadPrepared(PATHS.train, profile));
   const test = unwrap(loadPrepared(PATHS.test, profile));
 
@@ -124,4 +120,6 @@ await runStage("package", async () => {
   return `${manifest.name} ${manifest.version}: ${result.value.onnx.length} bytes of ONNX; parity on ${parity.rows} rows, max |diff| ${parity.maxAbsDiff.toExponential(2)}${
     manifest.task === "classification" ? `, ${parity.labelMismatches} label mismatches` : ""
   }; ${manifest.golden.length} golden rows`;
-});
+}
+
+await runStageIfMain(import.meta.url, "package", packageStage);

@@ -72,12 +72,19 @@ export type PackageResult = { ok: true; value: PackagedModel } | { ok: false; er
 
 const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 
-/** The version: a content hash of the ONNX model and the manifest, leaving out the version itself and git revision. */
-export function contentVersion(onnxWithoutVolatile: Uint8Array, manifestWithoutVolatile: unknown): string {
+/**
+ * The version: a content hash of what the model is (the ONNX graph and the manifest), leaving out what only
+ * describes how this copy came about: the version itself, the file hash, the git revision, the hashes of the input
+ * files, and the gate (which depends on the champion of the day). The same model always gets the same version.
+ */
+export function contentVersion(onnxWithoutVolatile: Uint8Array, manifest: Manifest): string {
+  const { version: _version, gate: _gate, onnx, lineage, ...identity } = manifest;
   return createHash("sha256")
     .update(onnxWithoutVolatile)
     .update("\n")
-    .update(canonicalJson(manifestWithoutVolatile))
+    .update(
+      canonicalJson({ ...identity, onnx: { ...onnx, sha256: "" }, lineage: { dataHash: lineage.dataHash } }),
+    )
     .digest("hex")
     .slice(0, 12);
 }

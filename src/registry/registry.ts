@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type { Aliases } from "../artifact/aliases.js";
 import type { Manifest } from "../artifact/manifest.js";
 import { PRODUCTION, promotionStack, readAliases, writeAliases } from "./aliases-store.js";
-import { ARTIFACT_FILES, type CheckedArtifact, checkArtifact, parseManifest } from "./artifact-check.js";
+import { type CheckedArtifact, checkArtifact, parseManifest } from "./artifact-check.js";
 import { createDirectoryAtomic } from "./atomic-write.js";
 import { fail, ok, type Result } from "./registry-error.js";
 
@@ -152,19 +152,15 @@ export async function publish(registry: Registry, packageDir: string): Promise<R
   const { name, version } = checked.value.manifest;
   const target = versionDir(registry, name, version);
   if (existsSync(target)) {
-    const same = ARTIFACT_FILES.filter((file) => file !== "model-card.md").every((file) => {
-      try {
-        return readFileSync(join(target, file)).equals(checked.value.files[file]);
-      } catch {
-        return false;
-      }
-    });
-    if (!same)
+    // The version is a content hash of the model: the registry's copy is the same model (first registered, with
+    // its own lineage), unless it was damaged since.
+    const existing = await checkArtifact(target);
+    if (!existing.ok)
       return fail(
         "conflict",
-        `${target} already exists with different content; registry versions are immutable (remove it by hand if it is damaged)`,
+        `${target} already exists but is damaged (${existing.error.message}); registry versions are immutable: remove it by hand, then register again`,
       );
-    return ok({ name, version, created: false, checked: checked.value });
+    return ok({ name, version, created: false, checked: existing.value });
   }
   try {
     createDirectoryAtomic(target, checked.value.files);

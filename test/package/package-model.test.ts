@@ -70,6 +70,12 @@ test("same inputs → byte-identical artifact; the git revision changes the file
   });
   const original = JSON.parse(a["manifest.json"] as string);
   assert.is(moved.manifest.version, original.version);
+  const refused = await packagedHandBuilt("multiclass", { gate: { promote: false, reason: "not better" } });
+  assert.is(
+    refused.manifest.version,
+    original.version,
+    "the gate is a decision about the model, not part of it",
+  );
   assert.is.not(moved.manifest.onnx.sha256, original.onnx.sha256, "the git revision is in the ONNX metadata");
   const retrained = await packagedHandBuilt("multiclass", { seed: 99 });
   assert.is.not(retrained.manifest.version, original.version, "other trees, another version");

@@ -199,13 +199,38 @@ test("a promote while another process holds the lock is refused; a lock left by 
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("an existing version directory is never overwritten", async () => {
+test("a version is registered once: the same model built again (new lineage, new gate) keeps the first copy", async () => {
+  const { registry, dir } = freshRegistry();
+  const { packageDir, version } = await writeHandBuilt(dir, 1);
+  assert.ok((await publish(registry, packageDir)).ok);
+  const registered = readFileSync(join(registry.root, "houses", version, "manifest.json"));
+  const rebuilt = await packagedHandBuilt("regression", {
+    seed: 1,
+    gate: { promote: false, reason: "equal to the champion" },
+    lineage: { gitRev: "fedcba9", dataHash: "d4t4", inputs: {} },
+  });
+  assert.is(rebuilt.manifest.version, version);
+  writePackage(packageDir, rebuilt);
+  const again = await publish(registry, packageDir);
+  assert.ok(again.ok && !again.value.created);
+  assert.ok(
+    readFileSync(join(registry.root, "houses", version, "manifest.json")).equals(registered),
+    "unchanged",
+  );
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("a damaged version directory is never overwritten", async () => {
   const { registry, dir } = freshRegistry();
   const { packageDir, version } = await writeHandBuilt(dir, 1);
   assert.ok((await publish(registry, packageDir)).ok);
   writeFileSync(join(registry.root, "houses", version, "manifest.json"), "{}");
   const again = await publish(registry, packageDir);
   assert.is(!again.ok && again.error.kind, "conflict");
+  assert.match(
+    !again.ok ? again.error.message : "",
+    /already exists but is damaged .*manifest\.json: format: .*remove it by hand/,
+  );
   assert.is(readFileSync(join(registry.root, "houses", version, "manifest.json"), "utf8"), "{}");
   rmSync(dir, { recursive: true, force: true });
 });

@@ -28,7 +28,7 @@ const processIo: CommandIo = {
   cwd: process.cwd(),
 };
 
-export const USAGE = `usage: tabula models <command> [options]
+export const help = `usage: tabula models <command> [options]
 
   list                 the registered versions of each model, with their aliases and metrics
   promote [VERSION]    point the production alias at VERSION (a registry version, or a prefix of one);
@@ -43,6 +43,7 @@ options:
   --force              promote even though the evaluate stage's gate said not to
   --json               list/show: print JSON
   --graph              show: print the ONNX graph's structure too
+  -C, --cwd DIR        run as if started in DIR
 `;
 
 class UsageError extends Error {}
@@ -225,20 +226,22 @@ export async function run(argv: string[], io: CommandIo = processIo): Promise<nu
         json: { type: "boolean", default: false },
         graph: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
+        cwd: { type: "string", short: "C" },
       },
     });
   } catch (error) {
-    io.stderr(`tabula models: ${(error as Error).message}\n\n${USAGE}`);
+    io.stderr(`tabula models: ${(error as Error).message}\n\n${help}`);
     return 2;
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (values.help || command === undefined) {
-    (values.help ? io.stdout : io.stderr)(USAGE);
+    (values.help ? io.stdout : io.stderr)(help);
     return values.help ? 0 : 2;
   }
-  const registry: Registry = { root: resolve(io.cwd, values.registry as string) };
-  const packageDir = resolve(io.cwd, values.package as string);
+  const cwd = resolve(io.cwd, (values.cwd as string | undefined) ?? ".");
+  const registry: Registry = { root: resolve(cwd, values.registry as string) };
+  const packageDir = resolve(cwd, values.package as string);
   const expect = (count: number, what: string) => {
     if (rest.length > count)
       throw new UsageError(`"${command}" takes ${what}; unexpected: ${rest.slice(count).join(" ")}`);
@@ -287,15 +290,9 @@ export async function run(argv: string[], io: CommandIo = processIo): Promise<nu
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`tabula models: ${error.message}\n\n${USAGE}`);
+      io.stderr(`tabula models: ${error.message}\n\n${help}`);
       return 2;
     }
     throw error;
   }
 }
-
-export const modelsCommand = {
-  name: "models",
-  summary: "the model registry: list, promote [VERSION], rollback, show VERSION",
-  run: (argv: string[]) => run(argv),
-};

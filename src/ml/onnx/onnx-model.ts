@@ -1,7 +1,7 @@
 // Featurizer + trees → one ONNX model (bytes). The graph's interface is what the server relies on:
 //   input  "features":      float32 [N, F], raw features in the featurizer's input order (= the manifest's order)
 //   output "prediction":    float32 [N, 1]                      (regression)
-//   output "label":         int64 or string [N]                 (classification)
+//   output "label":         int64, double or string [N]         (classification: the class label itself)
 //   output "probabilities": float32 [N, classes], classes order  (classification)
 import type { Featurizer } from "../features/featurizer-spec.js";
 import type { TreeEnsemble } from "../models/tree-ensemble.js";
@@ -97,7 +97,9 @@ export function buildOnnxModel(
       : [
           tensorValueInfo(
             outputs.label as string,
-            labelType(ensemble.classes ?? []) === "int64" ? DataType.INT64 : DataType.STRING,
+            { int64: DataType.INT64, double: DataType.DOUBLE, string: DataType.STRING }[
+              labelType(ensemble.classes ?? [])
+            ],
             ["N"],
             `predicted class, one of ${JSON.stringify(ensemble.classes)}`,
           ),

@@ -51,8 +51,8 @@ export async function runModel(
   if (probabilities) outputs.probabilities = probabilities.data as Float32Array;
   const label = results[TENSOR_NAMES.label];
   if (label) {
-    const data = label.data as BigInt64Array | string[];
-    outputs.labels = Array.from(data as ArrayLike<bigint | string>, (value) =>
+    const data = label.data as BigInt64Array | Float64Array | string[];
+    outputs.labels = Array.from(data as ArrayLike<bigint | number | string>, (value) =>
       typeof value === "bigint" ? Number(value) : value,
     );
   }

@@ -18,14 +18,15 @@ export interface TreeOutputs {
   prediction?: string;
   /** Classification: float32 [N, classes], in `classes` order. */
   probabilities?: string;
-  /** Classification: [N], int64 when every class is an integer, otherwise string. */
+  /** Classification: [N]: int64 when every class is an integer, double when every class is a number, else string. */
   label?: string;
 }
 
-export type LabelType = "int64" | "string";
+export type LabelType = "int64" | "double" | "string";
 
 export function labelType(classes: readonly (string | number)[]): LabelType {
-  return classes.every((c) => typeof c === "number" && Number.isSafeInteger(c)) ? "int64" : "string";
+  if (classes.every((c) => typeof c === "number" && Number.isSafeInteger(c))) return "int64";
+  return classes.every((c) => typeof c === "number") ? "double" : "string";
 }
 
 function ensembleAttributes(ensemble: TreeEnsemble, postTransform: "NONE" | "SOFTMAX") {
@@ -133,7 +134,7 @@ export function addTreeEnsemble(
   const labels = graph.constant(
     "class_labels",
     type,
-    type === "int64" ? classes.map(Number) : classes.map(String),
+    type === "string" ? classes.map(String) : classes.map(Number),
   );
   graph.node({
     op: "Gather",

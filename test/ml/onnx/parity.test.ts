@@ -6,6 +6,7 @@ import { buildOnnxModel } from "../../../src/ml/onnx/onnx-model.js";
 import { createSession, runModel } from "../../../src/ml/onnx/onnx-session.js";
 import { checkParity, formatParityReport, type ParityTolerance } from "../../../src/ml/onnx/parity.js";
 import { edgeRows, type RowSet, rowPool, sampleRows } from "../../../src/ml/onnx/parity-rows.js";
+import { referencePredict } from "../../../src/ml/onnx/reference-model.js";
 import {
   handBuiltCase,
   profileOf,
@@ -90,15 +91,18 @@ test("vectorised step runs: a whole block, derived single columns, steps split a
   await session.release();
 });
 
-test("labels come out as the class labels: strings, or int64 for integer classes", async () => {
+test("labels come out as the class labels: strings, int64 for integer classes, double for other numbers", async () => {
   for (const [kind, classes] of [
     ["binary", ["no", "yes"]],
     ["multiclass", [0, 1, 2]],
+    ["multiclass", [0.5, 1.5, 2.5]],
   ] as const) {
     const c = handBuiltCase(kind);
-    const session = await createSession(buildOnnxModel(c.featurizer, c.ensemble, options));
+    const ensemble = { ...c.ensemble, classes: [...classes] };
+    const session = await createSession(buildOnnxModel(c.featurizer, ensemble, options));
     const outputs = await runModel(session, c.test, c.featurizer.inputs.length);
     assert.ok(outputs.labels?.every((label) => (classes as readonly (string | number)[]).includes(label)));
+    assert.equal(outputs.labels, referencePredict(c.featurizer, ensemble, c.test).labels);
     assert.is(outputs.probabilities?.length, (c.test.length / c.featurizer.inputs.length) * classes.length);
     await session.release();
   }
