@@ -52,7 +52,8 @@ const EnvSchema = z.object({
   SERVE_LOG_QUEUE_ROWS: integer(1).default(50_000),
   SERVE_LOG_FLUSH_MS: integer(1).default(50),
   SERVE_LOG_RETENTION_DAYS: z.coerce.number().min(0).default(30),
-  SERVE_LOG_MAX_ROWS: integer(0).default(5_000_000),
+  /** Logged requests to keep (one table row each, with all its predictions); 0: no limit. */
+  SERVE_LOG_MAX_REQUESTS: integer(0).default(1_000_000),
 
   /** Rows in the sliding window that drift (PSI) is computed over. */
   SERVE_DRIFT_WINDOW: integer(10, 1_000_000).default(2000),
