@@ -185,7 +185,7 @@ test("classification: labels, probabilities, a categorical feature, null where n
     ).predictions;
     const expected = g.expected as { label: string; probabilities: number[] };
     assert.is(prediction?.label, expected.label);
-    assert.equal(Object.keys(prediction?.probabilities ?? {}), ["no", "yes"]);
+    assert.equal(Object.keys(prediction?.probabilities ?? {}), ["stay", "downgrade", "leave"]);
     for (const [k, p] of Object.values(prediction?.probabilities ?? {}).entries())
       assert.ok(Math.abs(p - (expected.probabilities[k] as number)) <= 1e-5);
   }
@@ -202,7 +202,7 @@ test("classification: labels, probabilities, a categorical feature, null where n
   assert.match(errorOf(numberForString).message, /basic, plus, pro/);
   const metrics = (await request(`${churn.url}/metrics`)).text;
   assert.match(metrics, /model_feature_unseen_category_total\{feature="plan"\} 1/);
-  assert.match(metrics, /model_predictions_by_class_total\{class="(no|yes)"\}/);
+  assert.match(metrics, /model_predictions_by_class_total\{class="(stay|downgrade|leave)"\}/);
 });
 
 test("metrics: Prometheus names, route templates, drift, model info; promtool accepts them", async () => {

@@ -393,7 +393,7 @@ export function classificationSpec(overrides: Partial<HandBuiltSpec> = {}): Hand
       },
       { name: "spend", kind: "numeric", dtype: "float", min: 0, max: 500, nullable: true },
     ],
-    classes: ["no", "yes"],
+    classes: ["stay", "downgrade", "leave"],
     trees: 8,
     depth: 3,
     seed: 11,
