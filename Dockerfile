@@ -38,16 +38,16 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY --from=build /app/bin bin
-# The server writes only to TABULA_DATA_DIR (the prediction log), so the root filesystem can be read-only.
+# The server writes only to SERVE_DATA_DIR (the prediction log), so the root filesystem can be read-only.
 ENV NODE_ENV=production \
-    HOST=0.0.0.0 \
-    PORT=8080 \
-    TABULA_DATA_DIR=/var/lib/tabula \
-    TABULA_MODEL_DIR=/models/current
+    SERVE_HOST=0.0.0.0 \
+    SERVE_PORT=8080 \
+    SERVE_DATA_DIR=/var/lib/tabula \
+    SERVE_MODEL=/models/current
 USER 10001:10001
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/readyz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.SERVE_PORT}/readyz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/serve.js"]
 
@@ -59,4 +59,4 @@ LABEL org.opencontainers.image.title="tabula" \
       dev.tabula.model.name="${MODEL_NAME}" \
       dev.tabula.model.version="${MODEL_VERSION}"
 COPY models/${MODEL_NAME}/${MODEL_VERSION}/ /app/model/
-ENV TABULA_MODEL_DIR=/app/model
+ENV SERVE_MODEL=/app/model

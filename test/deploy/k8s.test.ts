@@ -3,6 +3,7 @@
 // check that cannot fail would show here.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { CONFIG_VARIABLES, parseConfig } from "../../serve/config.js";
 import { policyViolations } from "./support/k8s-policy.js";
 import { schemaError } from "./support/kube-schemas.js";
 import { type KubeObject, kustomize, OVERLAYS, ofKind } from "./support/kustomize.js";
@@ -92,6 +93,27 @@ test("canary: a second Deployment with its own image and track; the Service send
     ofKind(objects, "ConfigMap").length,
     ofKind(render("k8s/overlays/production"), "ConfigMap").length,
   );
+});
+
+test("every server setting in the manifests is a variable the server knows, and the server accepts the values", () => {
+  for (const dir of OVERLAYS) {
+    const objects = render(dir);
+    for (const server of ofKind(objects, "Deployment")) {
+      const container = server.spec.template.spec.containers[0];
+      const env: Record<string, string> = {};
+      for (const source of container.envFrom ?? []) {
+        const configMap = ofKind(objects, "ConfigMap").find(
+          (c) => c.metadata.name === source.configMapRef?.name,
+        );
+        Object.assign(env, configMap?.data);
+      }
+      for (const variable of container.env ?? []) env[variable.name] = variable.value;
+      const unknown = Object.keys(env).filter((name) => !CONFIG_VARIABLES.includes(name));
+      assert.equal(unknown, [], `${dir} ${server.metadata.name} sets variables the server does not read`);
+      const parsed = parseConfig(env);
+      assert.ok(parsed.ok, `${dir}: ${parsed.ok ? "" : parsed.errors.join("; ")}`);
+    }
+  }
 });
 
 // The checks themselves: each broken copy must produce the violation it is about.

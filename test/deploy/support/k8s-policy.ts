@@ -80,7 +80,7 @@ function shutdownSeconds(container: Pod, configMaps: KubeObject[]): number | und
   }
   for (const variable of container.env ?? [])
     if (variable.value !== undefined) env[variable.name] = variable.value;
-  const graceMs = env.TABULA_SHUTDOWN_GRACE_MS;
+  const graceMs = env.SERVE_GRACE_MS;
   if (graceMs === undefined) return undefined;
   const command: string[] = container.lifecycle?.preStop?.exec?.command ?? [];
   const preStop = command[0] === "sleep" ? Number(command[1]) : 0;
@@ -118,7 +118,7 @@ export function policyViolations(objects: KubeObject[], options: PolicyOptions =
       if (probes) {
         const needed = shutdownSeconds(container, configMaps);
         const granted = pod.spec.terminationGracePeriodSeconds ?? 30;
-        if (needed === undefined) found.push(`${owner}: TABULA_SHUTDOWN_GRACE_MS is not set`);
+        if (needed === undefined) found.push(`${owner}: SERVE_GRACE_MS is not set`);
         else if (granted < needed) {
           found.push(
             `${owner}: terminationGracePeriodSeconds ${granted} < preStop + server grace (${needed} s)`,
