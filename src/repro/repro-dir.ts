@@ -31,7 +31,7 @@ export function reproDir(root: string): ReproDir {
 
 /** Creates .repro/ with a .gitignore of its own, so it stays out of git even without the project's .gitignore. */
 export function ensureReproDir(paths: ReproDir): void {
-  if (existsSync(join(paths.dir, ".gitignore"))) return;
+  if (existsSync(paths.tmp)) return;
   mkdirSync(paths.tmp, { recursive: true });
-  writeFileSync(join(paths.dir, ".gitignore"), "*\n");
+  if (!existsSync(join(paths.dir, ".gitignore"))) writeFileSync(join(paths.dir, ".gitignore"), "*\n");
 }
