@@ -22,12 +22,25 @@ const common = {
 await Promise.all([
   build({
     ...common,
-    entryPoints: { tabula: "src/cli/main.ts" },
+    // forest-worker: the random forest's worker thread, loaded next to the bundle (src/ml/models/forest-threads.ts).
+    entryPoints: { tabula: "src/cli/main.ts", "forest-worker": "src/ml/models/forest-worker.ts" },
     outdir: "dist",
     // Each command is a lazily imported chunk, so `tabula repro` never loads the code of `tabula metrics`.
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
     packages: "bundle",
     external: ["@node-rs/xxhash", "@node-rs/xxhash-*", "nodejs-polars", "onnxruntime-node", "better-sqlite3"],
+  }),
+  // The prediction service and its worker threads (each worker is its own file; see serve/worker-thread.ts).
+  build({
+    ...common,
+    entryPoints: {
+      serve: "serve/main.ts",
+      "serve-inference-worker": "serve/model/inference-worker.ts",
+      "serve-prediction-log-worker": "serve/prediction-log-worker.ts",
+    },
+    outdir: "dist",
+    packages: "bundle",
+    external: ["onnxruntime-node", "better-sqlite3"],
   }),
 ]);

@@ -30,6 +30,10 @@ const commands: Record<string, CommandEntry> = {
     summary: "download cached outputs and runs, restore missing outputs",
     load: () => import("./commands/pull.js"),
   },
+  models: {
+    summary: "the model registry: list, promote [VERSION], rollback, show VERSION",
+    load: () => import("./commands/models.js"),
+  },
 };
 
 function usage(): string {
