@@ -356,13 +356,19 @@ function benchRunCache(): void {
 }
 
 console.log(`tabula repro benchmark: ${availableParallelism()} CPUs, node ${process.version}, medians\n`);
+// `npm run bench:repro -- startup` (or hashing, parallel, run-cache) runs one section.
+const sections: [string, () => void][] = [
+  ["startup", benchStartup],
+  ["hashing", benchHashing],
+  ["parallel", benchParallel],
+  ["run-cache", benchRunCache],
+];
+const only = process.argv.slice(2);
 try {
-  benchStartup();
-  benchHashing();
-  benchParallel();
-  benchRunCache();
+  for (const [name, section] of sections) if (only.length === 0 || only.includes(name)) section();
   console.log("\n| figure | measured | target |\n| --- | ---: | --- |");
   for (const [what, figure, target] of rows) console.log(`| ${what} | ${figure} | ${target} |`);
 } finally {
-  rmSync(scratch, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP) console.log(`kept ${scratch}`);
+  else rmSync(scratch, { recursive: true, force: true });
 }

@@ -163,7 +163,12 @@ const rows: string[][] = [
   ],
   ["XGBoost defaults (base_score 0.5 in 1.x, all cores)", s(baselines.xgb?.fit_s), m(baselines.xgb?.mse), ""],
   ["XGBoost defaults, n_jobs=1", s(baselines.xgb_jobs1?.fit_s), m(baselines.xgb_jobs1?.mse), ""],
-  ["XGBoost, base_score = mean", s(baselines.xgb_mean_base?.fit_s), m(baselines.xgb_mean_base?.mse), ""],
+  [
+    "XGBoost, base_score = mean, n_jobs=1",
+    s(baselines.xgb_mean_base?.fit_s),
+    m(baselines.xgb_mean_base?.mse),
+    "",
+  ],
   [`ml-random-forest, 100 trees (median of ${options["ml-rf-repeats"]})`, s(mlRf.seconds), m(mlRf.mse), ""],
 ];
 console.log(

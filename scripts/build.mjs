@@ -31,4 +31,16 @@ await Promise.all([
     packages: "bundle",
     external: ["@node-rs/xxhash", "@node-rs/xxhash-*", "nodejs-polars", "onnxruntime-node", "better-sqlite3"],
   }),
+  // The prediction service and its worker threads (each worker is its own file; see serve/worker-thread.ts).
+  build({
+    ...common,
+    entryPoints: {
+      serve: "serve/main.ts",
+      "serve-inference-worker": "serve/model/inference-worker.ts",
+      "serve-prediction-log-worker": "serve/prediction-log-worker.ts",
+    },
+    outdir: "dist",
+    packages: "bundle",
+    external: ["onnxruntime-node", "better-sqlite3"],
+  }),
 ]);

@@ -15,7 +15,7 @@ import { TreeEnsembleSchema } from "../src/ml/models/tree-ensemble.js";
 import { MlParams } from "../src/ml/params.js";
 import { PATHS } from "../src/ml/paths.js";
 import { runStageIfMain } from "../src/ml/stage.js";
-import { TuneSummarySchema } from "../src/ml/tune/tune.js";
+import { TuneSummarySchema } from "../src/ml/tune/summary.js";
 import { DEFAULT_PARITY, packageMetrics, packageModel } from "../src/package/package-model.js";
 import { writePackage } from "../src/package/write-package.js";
 

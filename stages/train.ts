@@ -7,7 +7,7 @@ import { MlParams } from "../src/ml/params.js";
 import { PATHS } from "../src/ml/paths.js";
 import { runStageIfMain } from "../src/ml/stage.js";
 import { loadFeaturizedSplit } from "../src/ml/stage-inputs.js";
-import { TuneSummarySchema } from "../src/ml/tune/tune.js";
+import { TuneSummarySchema } from "../src/ml/tune/summary.js";
 
 export async function trainStage(): Promise<string> {
   const params = unwrap(MlParams.read());

@@ -74,7 +74,7 @@ if xgb is not None:
     out["xgb"] = {"fit_s": seconds, "mse": mse(model)}
     seconds, model = timed_fits(lambda: xgb.XGBRegressor(n_jobs=1), Xtr, ytr, args.repeats)
     out["xgb_jobs1"] = {"fit_s": seconds, "mse": mse(model)}
-    seconds, model = timed_fits(lambda: xgb.XGBRegressor(base_score=float(ytr.mean())), Xtr, ytr, args.repeats)
+    seconds, model = timed_fits(lambda: xgb.XGBRegressor(base_score=float(ytr.mean()), n_jobs=1), Xtr, ytr, args.repeats)
     out["xgb_mean_base"] = {"fit_s": seconds, "mse": mse(model)}
 
 if args.scale > 1:

@@ -37,7 +37,8 @@ export async function commit(options: CommitOptions = {}): Promise<Result<Commit
       const missingDep = snapshot.deps.find((dep) => dep.state === null);
       if (missingDep) return err({ kind: "dep-missing-at-run", stage: name, path: missingDep.path });
       const missingOutput = snapshot.outputs.find((output) => output.state === null);
-      if (missingOutput) return err({ kind: "output-missing", stage: name, path: missingOutput.path });
+      if (missingOutput)
+        return err({ kind: "output-missing", stage: name, path: missingOutput.path, when: "commit" });
       if (staleReasons(stage, workspace.lock.get(name), snapshot).length === 0) {
         report.unchanged.push(name);
         continue;

@@ -26,7 +26,7 @@ export type ReproError =
   | { kind: "invalid-lock"; at: Location; message: string }
   | { kind: "unknown-stage"; stage: string; known: string[] }
   | { kind: "stage-failed"; stage: string; exitCode: number | null; signal: string | null }
-  | { kind: "output-missing"; stage: string; path: string }
+  | { kind: "output-missing"; stage: string; path: string; when: "run" | "commit" }
   | { kind: "dep-missing-at-run"; stage: string; path: string }
   | { kind: "upstream-failed"; stage: string; upstream: string }
   | { kind: "interrupted"; signal: string }
@@ -101,7 +101,9 @@ export function formatError(error: ReproError): string {
         error.signal ? `killed by ${error.signal}` : `exit code ${error.exitCode}`
       }; its previous outputs and lock entry are kept`;
     case "output-missing":
-      return `${quoted(error.stage)} succeeded but did not write its output "${error.path}"`;
+      return error.when === "run"
+        ? `${quoted(error.stage)} succeeded but did not write its output "${error.path}"`
+        : `${quoted(error.stage)}: cannot commit, output "${error.path}" does not exist`;
     case "dep-missing-at-run":
       return `${quoted(error.stage)}: dependency "${error.path}" does not exist`;
     case "upstream-failed":

@@ -170,6 +170,7 @@ test("a stage that succeeds without writing an output fails, and nothing is reco
     kind: "output-missing",
     stage: "a",
     path: "a.txt",
+    when: "run",
   });
   assert.not.ok(existsSync(join(dir, "pipeline.lock")));
 });

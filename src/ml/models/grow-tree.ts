@@ -265,7 +265,14 @@ export function growTree(
       if (goes) leftB += weightedB[row] as number;
       else rightB += weightedB[row] as number;
     }
-    for (let slot = 0; slot < slots; slot++) {
+    // Children that cannot split never read their rows again: skip partitioning the other features for them.
+    const childDepth = (depth[node] as number) + 1;
+    const mustStayLeaf = (rowCount: number) =>
+      rowCount < params.minSamplesSplit ||
+      rowCount < 2 * params.minSamplesLeaf ||
+      childDepth >= params.maxDepth;
+    const partition = !(mustStayLeaf(middle - from) && mustStayLeaf(to - middle));
+    for (let slot = 0; partition && slot < slots; slot++) {
       if (slot === best.slot) continue;
       const base = slot * rows;
       let write = base + from;
@@ -281,7 +288,6 @@ export function growTree(
       }
       for (let k = 0; k < spilled; k++) positions[write + k] = spill[k] as number;
     }
-    const childDepth = (depth[node] as number) + 1;
     left[node] = addNode(from, middle, childDepth, leftA, leftB);
     right[node] = addNode(middle, to, childDepth, rightA, rightB);
   };

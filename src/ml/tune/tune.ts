@@ -1,6 +1,5 @@
 // Hyperparameter search for one model type: TPE suggestions, k-fold CV on the training split (in parallel on
 // worker threads), and the summary the train stage reads (metrics/tune.json) plus every trial for inspection.
-import { z } from "zod";
 import { type Direction, type MetricName, metricDirection } from "../metrics.js";
 import type { ModelType, TrainingSet } from "../models/model-type.js";
 import type { SearchSpace } from "../params.js";
@@ -9,6 +8,7 @@ import { createEvaluator } from "./evaluator.js";
 import { kFolds } from "./folds.js";
 import type { ParamSet, ParamValue } from "./space.js";
 import { bestTrial, runStudy, type Trial } from "./study.js";
+import type { TuneSummary } from "./summary.js";
 
 export interface TuneRequest {
   data: TrainingSet;
@@ -76,33 +76,6 @@ export async function tune(
     await evaluator.close();
   }
 }
-
-export const TuneSummarySchema = z
-  .object({
-    modelType: z.string(),
-    metric: z.string(),
-    direction: z.enum(["minimize", "maximize"]),
-    folds: z.number().int(),
-    trials: z.number().int(),
-    jobs: z.number().int(),
-    seed: z.number().int(),
-    best: z
-      .object({
-        /** 1-based trial number, as in the trial list. */
-        trial: z.number().int(),
-        cvMean: z.number(),
-        cvStd: z.number(),
-        /** The tuned params only. */
-        params: z.record(z.string(), z.unknown()),
-      })
-      .strict(),
-    /** The complete params to train with: fixed params, overridden by the best trial's, with defaults filled in. */
-    params: z.record(z.string(), z.unknown()),
-    /** Best CV value after the first N trials (for comparing searches at equal budgets). */
-    bestAfter: z.record(z.string(), z.number()),
-  })
-  .strict();
-export type TuneSummary = z.infer<typeof TuneSummarySchema>;
 
 export function summarize(
   request: TuneRequest,

@@ -76,7 +76,7 @@ export async function executeStage(
     hasher.invalidate(outputPaths);
     const outputs = outputsSnapshot(stage, hasher);
     const missing = outputs.find((output) => output.state === null);
-    if (missing) return fail({ kind: "output-missing", stage: stage.name, path: missing.path });
+    if (missing) return fail({ kind: "output-missing", stage: stage.name, path: missing.path, when: "run" });
 
     const block = storeRun(workspace, stage, { ...inputs, outputs });
     journal.commit();

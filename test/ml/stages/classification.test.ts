@@ -6,7 +6,7 @@ import { ProfileSchema } from "../../../src/ml/data/profile.js";
 import { EvaluationSchema } from "../../../src/ml/evaluation.js";
 import { FeaturizerSchema } from "../../../src/ml/features/featurizer-spec.js";
 import { TreeEnsembleSchema } from "../../../src/ml/models/tree-ensemble.js";
-import { TuneSummarySchema } from "../../../src/ml/tune/tune.js";
+import { TuneSummarySchema } from "../../../src/ml/tune/summary.js";
 import { CLASSIFICATION_PARAMS, classificationCsv } from "../../fixtures/classification.js";
 import { Workspace } from "./workspace.js";
 
