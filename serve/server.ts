@@ -3,7 +3,7 @@
 // prediction log, and exit 0.
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, Server as NetServer } from "node:net";
 import { createApp } from "./app.js";
 import type { ServeConfig } from "./config.js";
 import { Keyring } from "./http/keyring.js";
@@ -13,6 +13,10 @@ import { ModelHolder, type ReloadOutcome, type ReloadTrigger } from "./model/mod
 import type { Logger } from "./observability/logger.js";
 import { ServeMetrics } from "./observability/metrics.js";
 import { PredictionLog } from "./prediction-log.js";
+
+const netClose = NetServer.prototype.close;
+/** Keep-alive connections idle for this long while draining are closed (see shutdown). */
+const IDLE_SWEEP_AFTER_MS = 1000;
 
 /** The project's version (package.json sits one level up from both serve/ and the bundle in dist/). */
 function serverVersion(): string {
@@ -180,13 +184,21 @@ export async function startServer(
       closing = true;
       metrics.modelReady.set(0);
       logger.info({ reason, grace_ms: config.SERVE_GRACE_MS }, "shutting down: not ready, draining");
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+      // Stop accepting connections, but not with http.Server#close, which also drops idle keep-alive connections
+      // at once: a client may be sending its next request on one right now. Instead every response from here on
+      // says `Connection: close` (request-context.ts), so busy connections end after their current request, and
+      // connections that stayed idle for a while are swept.
+      const drained = new Promise<void>((resolve) => netClose.call(server, () => resolve()));
+      let idleSweep: NodeJS.Timeout | undefined;
+      const sweepStart = setTimeout(() => {
+        server.closeIdleConnections();
+        idleSweep = setInterval(() => server.closeIdleConnections(), 250);
+      }, IDLE_SWEEP_AFTER_MS);
       const graceOver = new Promise<"timeout">((resolve) =>
         setTimeout(() => resolve("timeout"), config.SERVE_GRACE_MS).unref(),
       );
       const result = await Promise.race([drained.then(() => "drained" as const), graceOver]);
+      clearTimeout(sweepStart);
       clearInterval(idleSweep);
       if (result === "timeout") {
         logger.warn("grace period over; closing the remaining connections");
