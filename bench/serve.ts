@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { bostonLikeFeatures, writeHandBuiltPackage } from "../test/serve/support/hand-built-model.js";
+import { type Manifest, ManifestSchema } from "../src/artifact/manifest.js";
 
 const HOST = "127.0.0.1"; // never anything else
 const CONNECTIONS = 32;
@@ -83,12 +83,20 @@ interface Row {
   note?: string;
 }
 
-function bodies(): { single: string; batch: string } {
+/** The first 100 rows of the Boston CSV, with the model's features: the same bodies for us and the anchor. */
+function bodies(manifest: Manifest): { single: string; batch: string } {
   const [header, ...lines] = readFileSync(join(root, "data/raw/boston.csv"), "utf8").trim().split(/\r?\n/);
-  const names = (header as string).split(",");
+  const columns = (header as string).split(",");
+  const missing = manifest.features.filter((feature) => !columns.includes(feature.name));
+  if (missing.length > 0)
+    throw new Error(
+      `the model's features ${missing.map((f) => f.name).join(", ")} are not in data/raw/boston.csv`,
+    );
   const rows = lines.slice(0, 100).map((line) => {
     const values = line.split(",").map(Number);
-    return Object.fromEntries(names.map((name, i) => [name, values[i]]).filter(([name]) => name !== "cmedv"));
+    return Object.fromEntries(
+      manifest.features.map((feature) => [feature.name, values[columns.indexOf(feature.name)]]),
+    );
   });
   return { single: JSON.stringify({ instances: [rows[0]] }), batch: JSON.stringify({ instances: rows }) };
 }
@@ -397,23 +405,14 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { stdio: "inherit" });
   const scratch = mkdtempSync(join(tmpdir(), "tabula-bench-serve-"));
   try {
-    let model = args.model ? resolve(args.model) : join(root, "package");
-    let modelNote = args.model ? model : "package/ (from npm run repro)";
-    if (!existsSync(join(model, "manifest.json"))) {
-      model = join(scratch, "model");
-      const spec = {
-        name: "boston",
-        task: "regression" as const,
-        features: bostonLikeFeatures(),
-        trees: 100,
-        depth: 40,
-        samples: 255,
-        seed: 1,
-      };
-      writeHandBuiltPackage(model, spec);
-      modelNote = "generated like scikit-learn's 100-tree forest on Boston's 404 training rows (≈ 51k nodes)";
+    const model = args.model ? resolve(args.model) : join(root, "package");
+    if (!args.model && !existsSync(join(model, "manifest.json"))) {
+      console.log("bench:serve — package/ is missing: running the pipeline first (npm run repro)");
+      execFileSync(process.execPath, [join(root, "bin/tabula.js"), "repro"], { stdio: "inherit" });
     }
-    const texts = bodies();
+    const manifest = ManifestSchema.parse(JSON.parse(readFileSync(join(model, "manifest.json"), "utf8")));
+    const modelNote = `${manifest.name} ${manifest.version} (${manifest.model.type}, ${manifest.model.trees} trees) from ${args.model ?? "package/"}`;
+    const texts = bodies(manifest);
     const chosen = args.designs ? args.designs.split(",").map((name) => name.trim()) : undefined;
     const designs = DESIGNS.filter(
       (design, i) => !chosen || chosen.includes(String(i + 1)) || chosen.includes(design.name),

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { writeClassificationPackage } from "./support/fixtures.js";
+import { buildClassificationPackage } from "./support/fixtures.js";
 import { rawPost, request, startChild, tempDir } from "./support/harness.js";
 
 const temp = tempDir("fuzz");
@@ -137,7 +137,7 @@ function cases(valid: Record<string, unknown>, modelName: string): Case[] {
 }
 
 test("10,000 random and mutated bodies: no 5xx, no stack trace, the process stays up, memory bounded", async () => {
-  const pkg = writeClassificationPackage(join(temp.dir, "model"));
+  const pkg = await buildClassificationPackage(join(temp.dir, "model"));
   const server = await startChild({
     SERVE_MODEL: pkg.dir,
     SERVE_DATA_DIR: join(temp.dir, "data"),

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { writeRegressionPackage } from "./support/fixtures.js";
+import { buildRegressionPackage } from "./support/fixtures.js";
 import { request, startChild, tempDir } from "./support/harness.js";
 
 const temp = tempDir("shutdown");
@@ -12,7 +12,7 @@ const temp = tempDir("shutdown");
 test.after(() => temp.remove());
 
 test("SIGTERM during load: in-flight requests complete, no log row is lost, exit 0", async () => {
-  const pkg = writeRegressionPackage(join(temp.dir, "model"));
+  const pkg = await buildRegressionPackage(join(temp.dir, "model"));
   const dataDir = join(temp.dir, "data");
   const server = await startChild({
     SERVE_MODEL: pkg.dir,
@@ -40,7 +40,10 @@ test("SIGTERM during load: in-flight requests complete, no log row is lost, exit
         else if (startedAt < signalledAt) failedBeforeSignal.push(`${requestId}: ${response.status}`);
       } catch (error) {
         // After the signal, new connections are refused: that ends this client.
-        if (startedAt < signalledAt) failedBeforeSignal.push(`${requestId}: ${(error as Error).message}`);
+        if (startedAt < signalledAt)
+          failedBeforeSignal.push(
+            `${requestId}: ${(error as Error).message} (${String((error as Error).cause)})`,
+          );
         return;
       }
       if (startedAt > signalledAt + 3000) return;
