@@ -3,7 +3,14 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 
-const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => {
+  const error = `expected an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+const number = (min: number) => {
+  const error = `expected a number ≥ ${min}`;
+  return z.coerce.number({ error }).min(min, { error });
+};
 const boolean = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 const decision = z.enum(["accept", "reject"]);
 
@@ -29,7 +36,7 @@ const EnvSchema = z.object({
   SERVE_GRACE_MS: integer(0).default(10_000),
 
   /** Inputs outside [min - t·(max - min), max + t·(max - min)] of the training range count as out of range. */
-  SERVE_RANGE_TOLERANCE: z.coerce.number().min(0).default(0.5),
+  SERVE_RANGE_TOLERANCE: number(0).default(0.5),
   SERVE_OUT_OF_RANGE: decision.default("accept"),
   SERVE_UNSEEN_CATEGORY: decision.default("accept"),
 
@@ -43,7 +50,7 @@ const EnvSchema = z.object({
   SERVE_PROTECT_OPS: boolean.default(false),
 
   /** Requests per second per API key (per client address without keys); 0 turns the limit off. */
-  SERVE_RATE_LIMIT_RPS: z.coerce.number().min(0).default(0),
+  SERVE_RATE_LIMIT_RPS: number(0).default(0),
   SERVE_RATE_LIMIT_BURST: integer(0).optional(),
 
   /** Where the server writes (the prediction log); nothing else is written. */
@@ -51,8 +58,9 @@ const EnvSchema = z.object({
   SERVE_PREDICTION_LOG: boolean.default(true),
   SERVE_LOG_QUEUE_ROWS: integer(1).default(50_000),
   SERVE_LOG_FLUSH_MS: integer(1).default(50),
-  SERVE_LOG_RETENTION_DAYS: z.coerce.number().min(0).default(30),
-  SERVE_LOG_MAX_ROWS: integer(0).default(5_000_000),
+  SERVE_LOG_RETENTION_DAYS: number(0).default(30),
+  /** Logged requests to keep (one table row each, with all its predictions); 0: no limit. */
+  SERVE_LOG_MAX_REQUESTS: integer(0).default(1_000_000),
 
   /** Rows in the sliding window that drift (PSI) is computed over. */
   SERVE_DRIFT_WINDOW: integer(10, 1_000_000).default(2000),

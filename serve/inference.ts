@@ -1,5 +1,5 @@
-// One prediction, whichever protocol asked for it: run the validated rows through the model, then do the
-// bookkeeping off the response's critical path as far as possible (metrics, drift window, prediction log queue).
+// One prediction, whichever protocol asked for it: run the validated rows through the model, then the bookkeeping
+// (metrics, drift window, prediction log queue), all of it cheap and none of it waiting on I/O.
 import type { ModelOutputs } from "./model/executor.js";
 import type { LiveModel } from "./model/live-model.js";
 import type { DecodedPredictions } from "./model/predictions.js";
@@ -7,9 +7,18 @@ import type { ServeMetrics } from "./observability/metrics.js";
 import type { PredictionLog } from "./prediction-log.js";
 import type { EncodedRows } from "./validate.js";
 
+export interface InferenceRequest {
+  requestId: string;
+  startedAt: bigint;
+  /** The request body as received, for the prediction log. */
+  rawBody: Uint8Array;
+}
+
 export interface InferenceResult {
   outputs: ModelOutputs;
   decoded: DecodedPredictions;
+  /** JSON of decoded.values: what /predict returns and the log stores, serialised once. */
+  predictionsJson: string;
 }
 
 export class Inference {
@@ -18,55 +27,40 @@ export class Inference {
     private readonly log: PredictionLog | undefined,
   ) {}
 
-  async run(
-    model: LiveModel,
-    encoded: EncodedRows,
-    requestId: string,
-    startedAt: bigint,
-  ): Promise<InferenceResult> {
+  async run(model: LiveModel, encoded: EncodedRows, request: InferenceRequest): Promise<InferenceResult> {
     const outputs = await model.executor.run(encoded.tensor, encoded.rows);
     const decoded = model.decoder.decode(outputs, encoded.rows);
-    this.record(model, encoded, decoded, requestId, startedAt);
-    return { outputs, decoded };
+    const predictionsJson = JSON.stringify(decoded.values);
+    this.record(model, encoded, decoded, predictionsJson, request);
+    return { outputs, decoded, predictionsJson };
   }
 
   private record(
     model: LiveModel,
     encoded: EncodedRows,
     decoded: DecodedPredictions,
-    requestId: string,
-    startedAt: bigint,
+    predictionsJson: string,
+    request: InferenceRequest,
   ): void {
     const { metrics } = this;
     metrics.predictionRows.inc(encoded.rows);
-    metrics.observePredictions(
-      decoded.numeric,
-      decoded.classIndex
-        ? Array.from(decoded.classIndex, (k) => model.decoder.classes[k] ?? "unknown")
-        : undefined,
-    );
-    let unseen: [number, number, string | number][] | undefined;
-    for (const warning of encoded.warnings ?? []) {
-      if (warning.code === "out_of_range") metrics.outOfRange.inc({ feature: warning.field });
-      else {
-        metrics.unseenCategory.inc({ feature: warning.field });
-        if (warning.value !== undefined) {
-          unseen ??= [];
-          unseen.push([warning.row, model.validator.featureIndex(warning.field), warning.value]);
-        }
+    if (decoded.numeric) metrics.observeValues(decoded.numeric);
+    if (decoded.classIndex) metrics.observeClasses(decoded.classIndex, model.decoder.classes);
+    if (encoded.warnings) {
+      for (const warning of encoded.warnings) {
+        if (warning.code === "out_of_range") metrics.outOfRange.inc({ feature: warning.field });
+        else metrics.unseenCategory.inc({ feature: warning.field });
       }
     }
-    model.drift.observeInputs(encoded.tensor, encoded.rows);
-    model.drift.observePredictions(decoded.numeric ?? (decoded.classIndex as Int32Array));
+    model.drift.observe(encoded.tensor, decoded.numeric ?? (decoded.classIndex as Int32Array), encoded.rows);
     this.log?.record({
-      requestId,
+      requestId: request.requestId,
       time: Date.now(),
       version: model.manifest.version,
       rows: encoded.rows,
-      tensor: encoded.tensor,
-      predictions: decoded.values,
-      latencyMs: Number(process.hrtime.bigint() - startedAt) / 1e6,
-      ...(unseen ? { unseen } : {}),
+      request: request.rawBody,
+      predictions: predictionsJson,
+      latencyMs: Number(process.hrtime.bigint() - request.startedAt) / 1e6,
     });
   }
 }

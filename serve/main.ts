@@ -2,7 +2,6 @@
 // Exit codes: 0 after a graceful shutdown, 1 when the model cannot be loaded, 2 for bad configuration.
 import { parseConfig } from "./config.js";
 import { createLogger } from "./observability/logger.js";
-import { startServer } from "./server.js";
 
 const parsed = parseConfig(process.env);
 if (!parsed.ok) {
@@ -16,6 +15,8 @@ const logger = createLogger(config.LOG_LEVEL);
 
 process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
 
+// Loaded only once the configuration is known to be good, so a bad value is reported at once.
+const { startServer } = await import("./server.js");
 const started = await startServer(config, logger);
 if (!started.ok) {
   const { error } = started;

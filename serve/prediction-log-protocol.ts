@@ -1,28 +1,20 @@
 // Messages between the prediction log (main thread) and its SQLite writer thread.
 import type { Label, Prediction } from "./model/predictions.js";
 
-export interface LogFeature {
-  name: string;
-  /** String categories, to turn tensor codes back into the values the client sent. */
-  categories?: Label[];
-}
-
 export interface LogEntry {
   requestId: string;
   /** Milliseconds since the epoch. */
   time: number;
   version: string;
   rows: number;
-  /** The model input as encoded (rows × features). */
-  tensor: Float32Array;
-  predictions: Prediction[];
+  /** The request body exactly as the client sent it (JSON): the features, including values the tensor cannot hold. */
+  request: Uint8Array;
+  /** The predictions as returned to the client: a JSON array, one element per row. */
+  predictions: string;
   latencyMs: number;
-  /** Unseen categorical values, which the tensor only records as -1: [row, feature index, value]. */
-  unseen?: [number, number, string | number][];
 }
 
 export type LogRequest =
-  | { kind: "model"; version: string; task: "regression" | "classification"; features: LogFeature[] }
   | { kind: "write"; id: number; entries: LogEntry[] }
   | {
       kind: "feedback";
@@ -53,5 +45,6 @@ export type LogReply =
 export interface LogWorkerData {
   file: string;
   retentionDays: number;
-  maxRows: number;
+  /** Rows of the predictions table (one per request) to keep. */
+  maxRequests: number;
 }

@@ -9,7 +9,6 @@ import type { Label, Prediction } from "./model/predictions.js";
 import type {
   FeedbackMatch,
   LogEntry,
-  LogFeature,
   LogReply,
   LogRequest,
   LogWorkerData,
@@ -31,11 +30,11 @@ try {
     CREATE TABLE IF NOT EXISTS predictions (
       id INTEGER PRIMARY KEY,
       request_id TEXT NOT NULL,
-      row INTEGER NOT NULL,
       time INTEGER NOT NULL,
       model_version TEXT NOT NULL,
-      features TEXT NOT NULL,
-      prediction TEXT NOT NULL,
+      rows INTEGER NOT NULL,
+      request TEXT NOT NULL,
+      predictions TEXT NOT NULL,
       latency_ms REAL NOT NULL
     );
     CREATE INDEX IF NOT EXISTS predictions_request_id ON predictions (request_id);
@@ -50,6 +49,12 @@ try {
       abs_error REAL NOT NULL
     );
     CREATE INDEX IF NOT EXISTS feedback_request_id ON feedback (request_id);
+    -- One line per predicted row, with its features when the request carried them by name (POST /predict).
+    CREATE VIEW IF NOT EXISTS prediction_rows AS
+      SELECT p.request_id, p.time, p.model_version, CAST(r.key AS INTEGER) AS row,
+        COALESCE(json_extract(p.request, '$.instances[' || r.key || ']'), json_extract(p.request, '$.features')) AS features,
+        r.value AS prediction, p.latency_ms
+      FROM predictions p, json_each(p.predictions) r;
   `);
 } catch (error) {
   reply({ kind: "open_failed", message: `${settings.file}: ${(error as Error).message}` });
@@ -57,66 +62,27 @@ try {
 }
 
 const insertPrediction = db.prepare(
-  "INSERT INTO predictions (request_id, row, time, model_version, features, prediction, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  "INSERT INTO predictions (request_id, time, model_version, rows, request, predictions, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
 );
-const selectPredictions = db.prepare(
-  "SELECT row, prediction FROM predictions WHERE request_id = ? ORDER BY row",
-);
+const selectPredictions = db.prepare("SELECT predictions FROM predictions WHERE request_id = ?");
 const insertFeedback = db.prepare(
   "INSERT INTO feedback (request_id, row, time, actual, prediction, abs_error) VALUES (?, ?, ?, ?, ?, ?)",
 );
-const schemas = new Map<string, { task: string; features: LogFeature[] }>();
-
-/** The shortest decimal that reads back as the same float32 (0.1, not 0.10000000149011612). */
-function shortest(value: number): number {
-  if (!Number.isFinite(value) || Number.isInteger(value)) return value;
-  for (let digits = 6; digits < 9; digits++) {
-    const candidate = Number(value.toPrecision(digits));
-    if (Math.fround(candidate) === value) return candidate;
-  }
-  return Number(value.toPrecision(9));
-}
-
-function predictionJson(prediction: Prediction | undefined): string {
-  if (prediction === undefined) return "null";
-  if (typeof prediction === "number") return JSON.stringify(shortest(prediction));
-  const probabilities: Record<string, number> = {};
-  for (const [label, p] of Object.entries(prediction.probabilities)) probabilities[label] = shortest(p);
-  return JSON.stringify({ label: prediction.label, probabilities });
-}
-
-function featuresJson(schema: LogFeature[], entry: LogEntry, row: number): string {
-  const width = schema.length;
-  const record: Record<string, string | number | null> = {};
-  for (let j = 0; j < width; j++) {
-    const feature = schema[j] as LogFeature;
-    const code = entry.tensor[row * width + j] as number;
-    if (Number.isNaN(code)) record[feature.name] = null;
-    else if (feature.categories) record[feature.name] = code >= 0 ? (feature.categories[code] ?? code) : null;
-    else record[feature.name] = shortest(code);
-  }
-  for (const [unseenRow, j, value] of entry.unseen ?? []) {
-    if (unseenRow === row) record[(schema[j] as LogFeature).name] = value;
-  }
-  return JSON.stringify(record);
-}
+const decoder = new TextDecoder();
 
 const writeEntries = db.transaction((entries: LogEntry[]) => {
   let written = 0;
   for (const entry of entries) {
-    const schema = schemas.get(entry.version)?.features ?? [];
-    for (let row = 0; row < entry.rows; row++) {
-      insertPrediction.run(
-        entry.requestId,
-        row,
-        entry.time,
-        entry.version,
-        featuresJson(schema, entry, row),
-        predictionJson(entry.predictions[row]),
-        entry.latencyMs,
-      );
-      written++;
-    }
+    insertPrediction.run(
+      entry.requestId,
+      entry.time,
+      entry.version,
+      entry.rows,
+      decoder.decode(entry.request),
+      entry.predictions,
+      entry.latencyMs,
+    );
+    written += entry.rows;
   }
   return written;
 });
@@ -128,16 +94,24 @@ function errorOf(prediction: Prediction, actual: Label): number {
 
 const recordFeedback = db.transaction(
   (requestId: string, row: number | undefined, actual: Label | Label[], time: number): FeedbackMatch[] => {
-    const logged = selectPredictions.all(requestId) as { row: number; prediction: string }[];
     const matches: FeedbackMatch[] = [];
-    for (const { row: loggedRow, prediction: text } of logged) {
-      if (row !== undefined && loggedRow !== row) continue;
-      const value = Array.isArray(actual) ? actual[loggedRow] : actual;
-      if (value === undefined) continue;
-      const prediction = JSON.parse(text) as Prediction;
-      const absError = errorOf(prediction, value);
-      insertFeedback.run(requestId, loggedRow, time, JSON.stringify(value), text, absError);
-      matches.push({ row: loggedRow, prediction, actual: value, absError });
+    for (const { predictions } of selectPredictions.all(requestId) as { predictions: string }[]) {
+      const rows = JSON.parse(predictions) as Prediction[];
+      for (const [index, prediction] of rows.entries()) {
+        if (row !== undefined && index !== row) continue;
+        const value = Array.isArray(actual) ? actual[index] : actual;
+        if (value === undefined) continue;
+        const absError = errorOf(prediction, value);
+        insertFeedback.run(
+          requestId,
+          index,
+          time,
+          JSON.stringify(value),
+          JSON.stringify(prediction),
+          absError,
+        );
+        matches.push({ row: index, prediction, actual: value, absError });
+      }
     }
     return matches;
   },
@@ -151,10 +125,10 @@ function prune(): void {
       rows += db.prepare("DELETE FROM predictions WHERE time < ?").run(cutoff).changes;
       rows += db.prepare("DELETE FROM feedback WHERE time < ?").run(cutoff).changes;
     }
-    if (settings.maxRows > 0) {
+    if (settings.maxRequests > 0) {
       rows += db
         .prepare("DELETE FROM predictions WHERE id <= (SELECT MAX(id) FROM predictions) - ?")
-        .run(settings.maxRows).changes;
+        .run(settings.maxRequests).changes;
     }
     if (rows > 0) reply({ kind: "pruned", rows });
   } catch {
@@ -168,11 +142,9 @@ pruneTimer.unref();
 
 port.on("message", (message: LogRequest) => {
   switch (message.kind) {
-    case "model":
-      schemas.set(message.version, { task: message.task, features: message.features });
-      return;
     case "write": {
-      const rows = message.entries.reduce((sum, entry) => sum + entry.rows, 0);
+      let rows = 0;
+      for (const entry of message.entries) rows += entry.rows;
       try {
         const written = writeEntries(message.entries);
         reply({ kind: "written", id: message.id, written, failed: rows - written });

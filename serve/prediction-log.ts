@@ -3,7 +3,6 @@
 // `prediction_log_dropped_total` counts the rows lost. `close` ships what is left and waits for it to be written.
 import { join, resolve } from "node:path";
 import type { Worker } from "node:worker_threads";
-import type { Manifest } from "../src/artifact/manifest.js";
 import type { Label } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -19,7 +18,7 @@ export interface PredictionLogOptions {
   maxQueuedRows: number;
   flushMs: number;
   retentionDays: number;
-  maxRows: number;
+  maxRequests: number;
 }
 
 export interface PredictionLogEvents {
@@ -54,7 +53,7 @@ export class PredictionLog {
     const data: LogWorkerData = {
       file: this.file,
       retentionDays: this.options.retentionDays,
-      maxRows: this.options.maxRows,
+      maxRequests: this.options.maxRequests,
     };
     const worker = startWorker(import.meta.url, "prediction-log-worker", { workerData: data });
     this.worker = worker;
@@ -105,19 +104,6 @@ export class PredictionLog {
         this.waiting.clear();
         this.closedReply?.();
       });
-    });
-  }
-
-  registerModel(manifest: Manifest): void {
-    this.post({
-      kind: "model",
-      version: manifest.version,
-      task: manifest.task,
-      features: manifest.features.map((feature) => {
-        const categories = feature.categories ?? [];
-        const strings = feature.kind === "categorical" && categories.some((c) => typeof c === "string");
-        return strings ? { name: feature.name, categories } : { name: feature.name };
-      }),
     });
   }
 

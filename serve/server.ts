@@ -67,7 +67,7 @@ export async function startServer(
         maxQueuedRows: config.SERVE_LOG_QUEUE_ROWS,
         flushMs: config.SERVE_LOG_FLUSH_MS,
         retentionDays: config.SERVE_LOG_RETENTION_DAYS,
-        maxRows: config.SERVE_LOG_MAX_ROWS,
+        maxRequests: config.SERVE_LOG_MAX_REQUESTS,
       },
       {
         onDropped: (rows, reason) => metrics.logDropped.inc({ reason }, rows),
@@ -88,7 +88,6 @@ export async function startServer(
         const { manifest } = outcome.model;
         metrics.setModel(manifest);
         metrics.modelReady.set(closing ? 0 : 1);
-        log?.registerModel(manifest);
         logger.info(
           {
             trigger,

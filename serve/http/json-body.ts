@@ -76,6 +76,7 @@ export function jsonBody(limit: number): Middleware<ServeState> {
     const raw = await readBody(ctx, limit);
     if (raw.length === 0)
       throw new ApiFailure({ code: "invalid_json", message: "the body is empty; send a JSON object" });
+    ctx.state.rawBody = raw;
     try {
       ctx.state.body = JSON.parse(raw.toString("utf8"));
     } catch (error) {

@@ -9,6 +9,8 @@ export interface ServeState {
   identity: string;
   /** The parsed JSON body (POST routes only). */
   body: unknown;
+  /** The body's bytes as received (POST routes only). */
+  rawBody: Uint8Array;
 }
 
 export type ServeContext = ParameterizedContext<ServeState>;

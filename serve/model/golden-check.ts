@@ -4,7 +4,7 @@
 // classification the same labels and probabilities within 1e-5.
 import type { Manifest } from "../../src/artifact/manifest.js";
 import type { FeatureValidator } from "../validate.js";
-import type { Executor } from "./executor.js";
+import type { Executor, OutputTensor } from "./executor.js";
 import { type Loaded, loadError, loaded } from "./load-error.js";
 import type { PredictionDecoder } from "./predictions.js";
 
@@ -29,8 +29,12 @@ export async function checkGolden(
     );
   }
   let decoded: ReturnType<PredictionDecoder["decode"]>;
+  let labelOutput: OutputTensor | undefined;
   try {
-    decoded = decoder.decode(await executor.run(encoded.tensor, encoded.rows), encoded.rows);
+    const outputs = await executor.run(encoded.tensor, encoded.rows);
+    decoded = decoder.decode(outputs, encoded.rows);
+    labelOutput =
+      manifest.onnx.outputs.label === undefined ? undefined : outputs[manifest.onnx.outputs.label];
   } catch (error) {
     return loadError("session_failed", `the model failed on its golden rows: ${(error as Error).message}`);
   }
@@ -49,6 +53,13 @@ export async function checkGolden(
         );
       continue;
     }
+    // The graph's own label output must agree too, or OIP clients (who read it) and /predict would disagree.
+    const graphLabel = labelOutput ? labelOutput.data[i] : expected.label;
+    if (String(typeof graphLabel === "bigint" ? Number(graphLabel) : graphLabel) !== String(expected.label))
+      return loadError(
+        "golden_mismatch",
+        `golden row ${i}: the model's label output says ${JSON.stringify(String(graphLabel))}, the manifest expects ${JSON.stringify(expected.label)} (are the class weights exported the way onnxruntime decides binary labels?)`,
+      );
     if (typeof got !== "object" || got.label !== expected.label)
       return loadError(
         "golden_mismatch",

@@ -28,6 +28,8 @@ export interface ModelObserver extends BatchObserver {
 }
 
 export class LiveModel {
+  /** {"name", "version"} as JSON, for responses. */
+  readonly identityJson: string;
   private inflight = 0;
   private retired = false;
   private released: Promise<void> | undefined;
@@ -41,7 +43,9 @@ export class LiveModel {
     readonly executor: Executor,
     readonly drift: DriftWindow,
     readonly golden: GoldenReport,
-  ) {}
+  ) {
+    this.identityJson = JSON.stringify({ name: manifest.name, version: manifest.version });
+  }
 
   enter(): void {
     this.inflight++;

@@ -7,6 +7,7 @@
 import type { DriftReference, Manifest } from "../../src/artifact/manifest.js";
 
 const NO_BIN = 0xffff;
+const MAX_ROWS_PER_REQUEST = 32;
 const FLOOR = 1e-4;
 
 interface Binning {
@@ -122,16 +123,18 @@ export class DriftWindow {
     ]);
   }
 
-  /** Adds rows of the input tensor (rows × features). */
-  observeInputs(tensor: Float32Array, rows: number): void {
+  /**
+   * Adds a request's rows: the input tensor (rows × features) and the predictions (regression values, or class
+   * indices). A large batch contributes an evenly spaced sample of at most `MAX_ROWS_PER_REQUEST` rows, which keeps
+   * the distribution estimate unbiased and the cost per request bounded.
+   */
+  observe(tensor: Float32Array, predictions: ArrayLike<number>, rows: number): void {
     const width = this.featureNames.length;
-    for (let i = 0; i < rows; i++) this.features.push(tensor, i * width);
-  }
-
-  /** Adds predictions: regression values, or class indices for classification. */
-  observePredictions(values: ArrayLike<number>): void {
-    for (let i = 0; i < values.length; i++) {
-      this.predictionValue[0] = values[i] as number;
+    const step = rows <= MAX_ROWS_PER_REQUEST ? 1 : rows / MAX_ROWS_PER_REQUEST;
+    for (let at = 0; at < rows; at += step) {
+      const i = Math.floor(at);
+      this.features.push(tensor, i * width);
+      this.predictionValue[0] = predictions[i] as number;
       this.predictions.push(this.predictionValue, 0);
     }
   }

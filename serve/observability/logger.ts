@@ -1,4 +1,5 @@
-// Structured JSON logs (pino) on stdout, written asynchronously so logging never waits on the terminal or pipe.
+// Structured JSON logs (pino) on stdout, written asynchronously (sonic-boom) so logging never waits on the terminal
+// or pipe; a busy server batches lines into fewer writes on its own.
 import pino, { type Logger } from "pino";
 
 export type { Logger };
@@ -11,6 +12,6 @@ export function createLogger(level: string): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+    pino.destination({ dest: 1, sync: false }),
   );
 }

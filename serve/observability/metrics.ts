@@ -191,11 +191,12 @@ export class ServeMetrics {
       : undefined;
   }
 
-  observePredictions(
-    numeric: Float64Array | undefined,
-    labels: readonly (string | number)[] | undefined,
-  ): void {
-    if (numeric && this.predictionValue) for (const value of numeric) this.predictionValue.observe(value);
-    if (labels) for (const label of labels) this.predictedClass.inc({ class: String(label) });
+  observeValues(values: Float64Array): void {
+    const histogram = this.predictionValue;
+    if (histogram) for (const value of values) histogram.observe(value);
+  }
+
+  observeClasses(classIndex: Int32Array, classes: readonly (string | number)[]): void {
+    for (const k of classIndex) this.predictedClass.inc({ class: k >= 0 ? String(classes[k]) : "other" });
   }
 }

@@ -117,12 +117,8 @@ export function oipRoutes(
     const model = models.acquire();
     try {
       const request = decodeInferRequest(ctx.state.body, model, options.maxRows);
-      const { outputs } = await inference.run(
-        model,
-        request.encoded,
-        ctx.state.requestId,
-        ctx.state.startedAt,
-      );
+      const { requestId, startedAt, rawBody } = ctx.state;
+      const { outputs } = await inference.run(model, request.encoded, { requestId, startedAt, rawBody });
       const names = request.outputs ?? model.executor.outputNames;
       ctx.body = {
         model_name: model.manifest.name,

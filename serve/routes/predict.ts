@@ -59,14 +59,12 @@ export function predictRoutes(
     const model = models.acquire();
     try {
       const encoded = model.validator.encodeRows(rows);
-      const { decoded } = await inference.run(model, encoded, ctx.state.requestId, ctx.state.startedAt);
-      const { name, version } = model.manifest;
-      ctx.body = {
-        predictions: decoded.values,
-        model: { name, version },
-        request_id: ctx.state.requestId,
-        ...(encoded.warnings ? { warnings: encoded.warnings } : {}),
-      };
+      const { requestId, startedAt, rawBody } = ctx.state;
+      const { predictionsJson } = await inference.run(model, encoded, { requestId, startedAt, rawBody });
+      // The predictions were serialised once for the log; the response reuses that text.
+      const warnings = encoded.warnings ? `,"warnings":${JSON.stringify(encoded.warnings)}` : "";
+      ctx.type = "application/json";
+      ctx.body = `{"predictions":${predictionsJson},"model":${model.identityJson},"request_id":${JSON.stringify(requestId)}${warnings}}`;
     } finally {
       model.leave();
     }

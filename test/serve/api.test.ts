@@ -185,7 +185,7 @@ test("classification: labels, probabilities, a categorical feature, null where n
     ).predictions;
     const expected = g.expected as { label: string; probabilities: number[] };
     assert.is(prediction?.label, expected.label);
-    assert.equal(Object.keys(prediction?.probabilities ?? {}), ["no", "yes"]);
+    assert.equal(Object.keys(prediction?.probabilities ?? {}), ["stay", "downgrade", "leave"]);
     for (const [k, p] of Object.values(prediction?.probabilities ?? {}).entries())
       assert.ok(Math.abs(p - (expected.probabilities[k] as number)) <= 1e-5);
   }
@@ -202,7 +202,7 @@ test("classification: labels, probabilities, a categorical feature, null where n
   assert.match(errorOf(numberForString).message, /basic, plus, pro/);
   const metrics = (await request(`${churn.url}/metrics`)).text;
   assert.match(metrics, /model_feature_unseen_category_total\{feature="plan"\} 1/);
-  assert.match(metrics, /model_predictions_by_class_total\{class="(no|yes)"\}/);
+  assert.match(metrics, /model_predictions_by_class_total\{class="(stay|downgrade|leave)"\}/);
 });
 
 test("metrics: Prometheus names, route templates, drift, model info; promtool accepts them", async () => {
@@ -241,17 +241,17 @@ test("every prediction lands in the SQLite log; feedback joins it and feeds the 
   const response = await predict({ instances: [row(), row()] }, { headers: { "x-request-id": "log-me-1" } });
   const predictions = (response.body as { predictions: number[] }).predictions;
   const db = new Database(join(temp.dir, "data-houses", "predictions.sqlite"), { readonly: true });
-  let logged: { row: number; features: string; prediction: string; model_version: string }[] = [];
+  let logged: { row: number; features: string; prediction: number; model_version: string }[] = [];
   for (let i = 0; i < 100 && logged.length < 2; i++) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     logged = db
-      .prepare("SELECT * FROM predictions WHERE request_id = 'log-me-1' ORDER BY row")
+      .prepare("SELECT * FROM prediction_rows WHERE request_id = 'log-me-1' ORDER BY row")
       .all() as typeof logged;
   }
   assert.is(logged.length, 2);
   assert.is(logged[0]?.model_version, regression.manifest.version);
   assert.equal(JSON.parse(logged[0]?.features ?? "{}"), row(), "features read back as the client sent them");
-  assert.ok(Math.abs(JSON.parse(logged[1]?.prediction ?? "0") - (predictions[1] as number)) < 1e-4);
+  assert.is(logged[1]?.prediction, predictions[1]);
 
   const feedback = await request(`${houses.url}/feedback`, {
     body: { request_id: "log-me-1", actual: [20, 30] },

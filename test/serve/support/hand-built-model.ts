@@ -16,6 +16,12 @@ export interface HandBuiltSpec {
   trees: number;
   depth: number;
   seed: number;
+  /**
+   * Grow like a forest trained on this many (bootstrap) rows: each split sends a random share of a node's rows left,
+   * and a node with fewer than 2 rows is a leaf (sklearn's defaults give such trees). Without it, trees are full
+   * to `depth`.
+   */
+  samples?: number;
 }
 
 interface Node {
@@ -44,11 +50,11 @@ function codeRange(feature: ManifestFeature): [number, number] {
 
 function randomTree(spec: HandBuiltSpec, random: () => number, outputs: number): Node[] {
   const nodes: Node[] = [];
-  const grow = (depth: number): number => {
+  const grow = (depth: number, rows: number): number => {
     const index = nodes.length;
     const node: Node = { feature: -1, threshold: 0, left: -1, right: -1, value: [] };
     nodes.push(node);
-    if (depth >= spec.depth) {
+    if (depth >= spec.depth || rows < 2) {
       node.value =
         spec.task === "regression"
           ? [Math.fround(5 + random() * 45)]
@@ -62,11 +68,12 @@ function randomTree(spec: HandBuiltSpec, random: () => number, outputs: number):
     node.feature = Math.floor(random() * spec.features.length);
     const [lo, hi] = codeRange(spec.features[node.feature] as ManifestFeature);
     node.threshold = Math.fround(lo + (hi - lo) * (0.1 + 0.8 * random()));
-    node.left = grow(depth + 1);
-    node.right = grow(depth + 1);
+    const left = spec.samples === undefined ? rows : Math.max(1, Math.round(rows * (0.15 + 0.7 * random())));
+    node.left = grow(depth + 1, left);
+    node.right = grow(depth + 1, spec.samples === undefined ? rows : Math.max(1, rows - left));
     return index;
   };
-  grow(0);
+  grow(0, spec.samples ?? Number.POSITIVE_INFINITY);
   return nodes;
 }
 
@@ -386,7 +393,7 @@ export function classificationSpec(overrides: Partial<HandBuiltSpec> = {}): Hand
       },
       { name: "spend", kind: "numeric", dtype: "float", min: 0, max: 500, nullable: true },
     ],
-    classes: ["no", "yes"],
+    classes: ["stay", "downgrade", "leave"],
     trees: 8,
     depth: 3,
     seed: 11,

@@ -49,10 +49,17 @@ export function startChild(env: Record<string, string>): Promise<ChildServer> {
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start within 30 s:\n${output}`));
+    }, 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk;
       const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
-      if (match) resolve({ child, url: match[1] as string, output: () => output, exited });
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] as string, output: () => output, exited });
+      }
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", (chunk) => {

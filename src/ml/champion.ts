@@ -1,0 +1,84 @@
+// The champion gate: the registry's production model (its metrics, copied into data/champion.json by the
+// `champion` stage) against the candidate's test metrics. The first model is always promoted; after that only a
+// strictly better value of the chosen metric promotes.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { AliasesSchema } from "../artifact/aliases.js";
+import { ManifestSchema } from "../artifact/manifest.js";
+import { ok, type Result } from "./errors.js";
+import { readJson } from "./io.js";
+import { type Direction, isBetter } from "./metrics.js";
+
+export const CHAMPION_FORMAT = "tabula.champion/v1";
+export const PRODUCTION_ALIAS = "production";
+
+export const ChampionSchema = z
+  .object({
+    format: z.literal(CHAMPION_FORMAT),
+    name: z.string(),
+    /** The production version, or null when nothing has been promoted yet. */
+    version: z.string().nullable(),
+    metrics: z.record(z.string(), z.number()),
+    testRows: z.number().int().nullable(),
+  })
+  .strict();
+export type Champion = z.infer<typeof ChampionSchema>;
+
+/** Reads models/<name>/aliases.json and the production version's manifest; no alias means no champion. */
+export function readChampion(registryDir: string, name: string): Result<Champion> {
+  const none: Champion = { format: CHAMPION_FORMAT, name, version: null, metrics: {}, testRows: null };
+  const aliasesPath = join(registryDir, name, "aliases.json");
+  if (!existsSync(aliasesPath)) return ok(none);
+  const aliases = readJson(aliasesPath, AliasesSchema);
+  if (!aliases.ok) return aliases;
+  const version = aliases.value.aliases[PRODUCTION_ALIAS];
+  if (version === undefined) return ok(none);
+  const manifest = readJson(join(registryDir, name, version, "manifest.json"), ManifestSchema);
+  if (!manifest.ok) return manifest;
+  const metrics = Object.fromEntries(
+    Object.entries(manifest.value.metrics).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  return ok({ format: CHAMPION_FORMAT, name, version, metrics, testRows: manifest.value.testRows });
+}
+
+export interface Decision {
+  promote: boolean;
+  reason: string;
+}
+
+export function decidePromotion(
+  candidate: Record<string, number>,
+  champion: Champion,
+  metric: string,
+  direction: Direction,
+): Decision {
+  const value = candidate[metric];
+  if (value === undefined) throw new Error(`the candidate has no "${metric}" metric`);
+  if (champion.version === null)
+    return {
+      promote: true,
+      reason: `no ${PRODUCTION_ALIAS} model for "${champion.name}" yet: the first model is promoted`,
+    };
+  const incumbent = champion.metrics[metric];
+  const against = `${PRODUCTION_ALIAS} ${champion.name}@${champion.version}`;
+  if (incumbent === undefined)
+    return {
+      promote: true,
+      reason: `${against} has no ${metric} to compare with; promoting on ${metric} ${fmt(value)}`,
+    };
+  const better = direction === "minimize" ? "lower" : "higher";
+  if (isBetter(value, incumbent, direction))
+    return {
+      promote: true,
+      reason: `${metric} ${fmt(value)} beats ${against}'s ${fmt(incumbent)} (${better} is better)`,
+    };
+  return {
+    promote: false,
+    reason: `${metric} ${fmt(value)} does not beat ${against}'s ${fmt(incumbent)} (${better} is better)`,
+  };
+}
+
+function fmt(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, "");
+}

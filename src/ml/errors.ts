@@ -1,0 +1,53 @@
+// Errors are values: every failure a user can cause (bad params, bad data, a missing or malformed artifact) is one
+// of these, with a message they can act on. Stages turn them into a line on stderr and an exit code in one place
+// (src/ml/stage.ts).
+
+export type MlError =
+  /** params.yaml is malformed or a value is invalid: names the file, line and key. */
+  | { kind: "params"; file: string; line: number; key: string; message: string }
+  /**
+   * The data violates the declared schema: names the column (when it is about one) and, when it is about one
+   * value, the 1-based data row and the file line it starts on.
+   */
+  | { kind: "data"; file: string; column?: string; row?: number; line?: number; message: string }
+  /** An artifact a stage reads (JSON between stages) is missing or does not match its schema. */
+  | { kind: "artifact"; file: string; message: string }
+  /** The configuration is valid on its own but cannot be carried out (e.g. a transform on an unknown column). */
+  | { kind: "config"; message: string };
+
+export type Result<T, E = MlError> = { ok: true; value: T } | { ok: false; error: E };
+
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export const fail = <E = MlError>(error: E): Result<never, E> => ({ ok: false, error });
+
+/** Carries an MlError through code that cannot return it (stage bodies); caught by runStage. */
+export class MlFailure extends Error {
+  constructor(readonly error: MlError) {
+    super(formatError(error));
+    this.name = "MlFailure";
+  }
+}
+
+/** The value of a Result, or throws its error as an MlFailure for the stage runner to report. */
+export function unwrap<T>(result: Result<T>): T {
+  if (result.ok) return result.value;
+  throw new MlFailure(result.error);
+}
+
+export function formatError(error: MlError): string {
+  switch (error.kind) {
+    case "params":
+      return `${error.file}:${error.line}: ${error.key}: ${error.message}`;
+    case "data": {
+      const parts: string[] = [];
+      if (error.column !== undefined) parts.push(`column "${error.column}"`);
+      if (error.row !== undefined) parts.push(`row ${error.row}`);
+      if (error.line !== undefined) parts.push(`line ${error.line}`);
+      return `${[error.file, ...parts].join(", ")}: ${error.message}`;
+    }
+    case "artifact":
+      return `${error.file}: ${error.message}`;
+    case "config":
+      return error.message;
+  }
+}

@@ -1,0 +1,265 @@
+// The sections of params.yaml that the ML stages read. Each stage validates the sections it uses (with file:line
+// errors through ParamsFile); the engine hashes the raw values independently.
+import { z } from "zod";
+import { fail, ok, type Result } from "./errors.js";
+import { METRIC_NAMES, metricTask } from "./metrics.js";
+import { ParamsFile } from "./params-file.js";
+
+const Task = z.enum(["regression", "classification"]);
+const ColumnName = z.string().min(1);
+const Label = z.union([z.string(), z.number()]);
+
+export const ColumnCheckSchema = z
+  .object({
+    /** float, integer or string; inferred from the values when absent. */
+    type: z.enum(["float", "integer", "string"]).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    /** The only values allowed (categories, flags). */
+    allowed: z.array(Label).min(1).optional(),
+    /** Whether the value may be missing; missing values are errors otherwise. */
+    nullable: z.boolean().default(false),
+  })
+  .strict();
+
+export const DatasetSchema = z
+  .object({
+    path: z.string().min(1),
+    target: ColumnName,
+    task: Task,
+    drop: z.array(ColumnName).default([]),
+    /** Columns whose values are categories (strings or integer codes), not quantities. */
+    categorical: z.array(ColumnName).default([]),
+    /** Cell texts that mean "missing" (an empty cell always does). */
+    missing: z.array(z.string()).default(["NA", "NaN", "null"]),
+    /** Per-column checks; every column not listed is still type-checked and must not have missing values. */
+    columns: z.record(ColumnName, ColumnCheckSchema).default({}),
+  })
+  .strict();
+
+export const SplitSchema = z
+  .object({
+    test_size: z.number().gt(0).lt(1),
+    seed: z.number().int(),
+    /** Keep class proportions in both splits (classification only). */
+    stratify: z.boolean().default(true),
+  })
+  .strict();
+
+const Columns = z.array(ColumnName).min(1);
+export const FeatureStepParamsSchema = z.discriminatedUnion("op", [
+  z
+    .object({
+      op: z.literal("impute"),
+      columns: Columns,
+      strategy: z.enum(["mean", "median", "most_frequent", "constant"]),
+      value: Label.optional(),
+    })
+    .strict(),
+  z.object({ op: z.literal("log1p"), columns: Columns }).strict(),
+  z.object({ op: z.literal("scale"), columns: Columns }).strict(),
+  z
+    .object({
+      op: z.literal("clip"),
+      columns: Columns,
+      min: z.number().optional(),
+      max: z.number().optional(),
+      /** Fitted bounds: the training quantiles, e.g. [0.01, 0.99]. */
+      quantiles: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).optional(),
+    })
+    .strict(),
+  z.object({ op: z.literal("onehot"), columns: Columns }).strict(),
+  z
+    .object({
+      op: z.literal("derive"),
+      name: ColumnName,
+      /** Arithmetic over columns: + - * / ( ), numbers, log1p() log() sqrt() abs(). */
+      expr: z.string().min(1),
+    })
+    .strict(),
+]);
+
+export const FeaturesSchema = z
+  .object({
+    steps: z.array(FeatureStepParamsSchema).default([]),
+    /** Columns kept out of the model's inputs (e.g. replaced by a derived column). */
+    exclude: z.array(ColumnName).default([]),
+  })
+  .strict();
+
+export const ModelSchema = z
+  .object({
+    type: z.string().min(1),
+    seed: z.number().int().default(42),
+    /** Threads the final fit may use; results do not depend on it. */
+    threads: z.number().int().positive().default(1),
+    /** Fixed params; tuned params override them. */
+    params: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const SearchParamSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("uniform"), low: z.number(), high: z.number() }).strict(),
+  z
+    .object({ type: z.literal("log_uniform"), low: z.number().positive(), high: z.number().positive() })
+    .strict(),
+  z
+    .object({
+      type: z.literal("int"),
+      low: z.number().int(),
+      high: z.number().int(),
+      step: z.number().int().positive().default(1),
+      log: z.boolean().default(false),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("categorical"),
+      choices: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1),
+    })
+    .strict(),
+]);
+
+const Metric = z.enum(METRIC_NAMES);
+
+export const TuneSchema = z
+  .object({
+    trials: z.number().int().positive(),
+    folds: z.number().int().min(2),
+    /** Trials evaluated at once on worker threads; results are reproducible for a given value. */
+    jobs: z.number().int().positive().default(1),
+    seed: z.number().int(),
+    metric: Metric,
+    /** Random trials before TPE takes over, and TPE's candidates per suggestion (Optuna's defaults). */
+    startup_trials: z.number().int().min(1).default(10),
+    candidates: z.number().int().positive().default(24),
+    /** Search space per model type: param name → distribution. */
+    space: z.record(z.string(), z.record(z.string(), SearchParamSchema)),
+  })
+  .strict();
+
+export const EvaluateSchema = z
+  .object({
+    metric: Metric,
+    direction: z.enum(["minimize", "maximize"]).optional(),
+  })
+  .strict();
+
+export const RegistrySchema = z
+  .object({
+    dir: z.string().min(1).default("models"),
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lower-case letters, digits, '.', '_' and '-'"),
+  })
+  .strict();
+
+export type Dataset = z.infer<typeof DatasetSchema>;
+export type ColumnCheck = z.infer<typeof ColumnCheckSchema>;
+export type SplitParams = z.infer<typeof SplitSchema>;
+export type FeatureStepParams = z.infer<typeof FeatureStepParamsSchema>;
+export type FeaturesParams = z.infer<typeof FeaturesSchema>;
+export type ModelParams = z.infer<typeof ModelSchema>;
+export type SearchParam = z.infer<typeof SearchParamSchema>;
+export type SearchSpace = Record<string, SearchParam>;
+export type TuneParams = z.infer<typeof TuneSchema>;
+export type EvaluateParams = z.infer<typeof EvaluateSchema>;
+export type RegistryParams = z.infer<typeof RegistrySchema>;
+
+/** The sections of params.yaml, validated on demand; cross-section checks live in these accessors. */
+export class MlParams {
+  constructor(readonly file: ParamsFile) {}
+
+  static read(path = "params.yaml"): Result<MlParams> {
+    const file = ParamsFile.read(path);
+    return file.ok ? ok(new MlParams(file.value)) : file;
+  }
+
+  dataset(): Result<Dataset> {
+    const dataset = this.file.section(["dataset"], DatasetSchema);
+    if (!dataset.ok) return dataset;
+    const { target, drop, categorical, columns } = dataset.value;
+    if (drop.includes(target)) return this.fail(["dataset", "drop"], `drops the target "${target}"`);
+    const dropped = categorical.find((name) => drop.includes(name));
+    if (dropped) return this.fail(["dataset", "categorical"], `"${dropped}" is also in dataset.drop`);
+    for (const [name, check] of Object.entries(columns)) {
+      if (check.min !== undefined && check.max !== undefined && check.min > check.max)
+        return this.fail(["dataset", "columns", name, "min"], `min ${check.min} is above max ${check.max}`);
+    }
+    return dataset;
+  }
+
+  /** dataset.task alone: the stages after prepare need only this from the dataset section. */
+  task(): Result<Dataset["task"]> {
+    return this.file.section(["dataset", "task"], Task);
+  }
+
+  split(): Result<SplitParams> {
+    return this.file.section(["split"], SplitSchema);
+  }
+
+  features(): Result<FeaturesParams> {
+    const features = this.file.section(["features"], FeaturesSchema);
+    if (!features.ok) return features;
+    for (const [index, step] of features.value.steps.entries()) {
+      if (step.op === "impute" && step.strategy === "constant" && step.value === undefined)
+        return this.fail(["features", "steps", index, "strategy"], 'strategy "constant" needs a `value`');
+      if (
+        step.op === "clip" &&
+        step.quantiles === undefined &&
+        step.min === undefined &&
+        step.max === undefined
+      )
+        return this.fail(["features", "steps", index], "clip needs `min`/`max` or `quantiles`");
+      if (step.op === "clip" && step.quantiles && (step.min !== undefined || step.max !== undefined))
+        return this.fail(
+          ["features", "steps", index],
+          "clip takes either `min`/`max` or `quantiles`, not both",
+        );
+    }
+    return features;
+  }
+
+  model(): Result<ModelParams> {
+    return this.file.section(["model"], ModelSchema);
+  }
+
+  /** The tune section, checked against the task (metric) and the model type (its search space must exist). */
+  tune(task: Dataset["task"], modelType: string): Result<TuneParams & { modelSpace: SearchSpace }> {
+    const tune = this.file.section(["tune"], TuneSchema);
+    if (!tune.ok) return tune;
+    const metricCheck = this.checkMetric(["tune", "metric"], tune.value.metric, task);
+    if (!metricCheck.ok) return metricCheck;
+    const modelSpace = tune.value.space[modelType];
+    if (!modelSpace)
+      return this.fail(["tune", "space"], `has no search space for model type "${modelType}" (model.type)`);
+    for (const [name, param] of Object.entries(modelSpace)) {
+      const bounded = param.type !== "categorical";
+      if (bounded && param.low >= param.high)
+        return this.fail(["tune", "space", modelType, name, "low"], `low ${param.low} must be below high`);
+      if (param.type === "int" && param.log && param.low < 1)
+        return this.fail(["tune", "space", modelType, name, "low"], "a log-scaled int needs low >= 1");
+    }
+    return ok({ ...tune.value, modelSpace });
+  }
+
+  evaluate(task: Dataset["task"]): Result<EvaluateParams> {
+    const evaluate = this.file.section(["evaluate"], EvaluateSchema);
+    if (!evaluate.ok) return evaluate;
+    const metricCheck = this.checkMetric(["evaluate", "metric"], evaluate.value.metric, task);
+    return metricCheck.ok ? evaluate : metricCheck;
+  }
+
+  registry(): Result<RegistryParams> {
+    return this.file.section(["registry"], RegistrySchema);
+  }
+
+  private checkMetric(path: (string | number)[], metric: string, task: Dataset["task"]): Result<true> {
+    const metricFor = metricTask(metric as (typeof METRIC_NAMES)[number]);
+    if (metricFor !== task)
+      return this.fail(path, `"${metric}" is a ${metricFor} metric; the task is ${task}`);
+    return ok(true);
+  }
+
+  private fail(path: (string | number)[], message: string): Result<never> {
+    return fail(this.file.error(path, message));
+  }
+}

@@ -1,0 +1,13 @@
+// Where the ML stages read and write, relative to the project root (pipeline.yaml lists the same paths).
+export const PATHS = {
+  train: "data/prepared/train.csv",
+  test: "data/prepared/test.csv",
+  profile: "data/prepared/profile.json",
+  featurizer: "data/features/featurizer.json",
+  tune: "metrics/tune.json",
+  tuneTrials: "metrics/tune-trials.json",
+  model: "data/model/trees.json",
+  champion: "data/champion.json",
+  evaluate: "metrics/evaluate.json",
+  plots: "metrics/plots",
+} as const;

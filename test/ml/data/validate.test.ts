@@ -1,0 +1,114 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { loadDataset } from "../../../src/ml/data/load.js";
+import { column } from "../../../src/ml/data/table.js";
+import { formatError, type MlError } from "../../../src/ml/errors.js";
+import { DatasetSchema } from "../../../src/ml/params.js";
+import { tempFile } from "./temp.js";
+
+function dataset(path: string, extra: Record<string, unknown> = {}) {
+  return DatasetSchema.parse({ path, target: "y", task: "regression", ...extra });
+}
+
+function loadError(csv: string, extra: Record<string, unknown> = {}): MlError {
+  const result = loadDataset(dataset(tempFile("d.csv", csv), extra));
+  if (result.ok) throw new Error("expected a validation error");
+  return result.error;
+}
+
+test("a clean file loads with inferred types and without dropped columns", () => {
+  const path = tempFile("d.csv", "a,b,c,y\n1,2.5,x,3\n2,3.5,y,4\n");
+  const result = loadDataset(dataset(path, { categorical: ["c"], drop: ["b"] }));
+  assert.ok(result.ok);
+  if (!result.ok) return;
+  assert.equal(
+    result.value.columns.map((col) => [col.name, col.dtype]),
+    [
+      ["a", "integer"],
+      ["c", "string"],
+      ["y", "integer"],
+    ],
+  );
+  assert.equal(column(result.value, "c").values, ["x", "y"]);
+});
+
+test("a text value in a declared numeric column names the column, the row and the line", () => {
+  const error = loadError("a,y\n1,2\n2,3\nabc,4\n", { columns: { a: { type: "float" } } });
+  assert.equal(error.kind, "data");
+  if (error.kind !== "data") return;
+  assert.equal([error.column, error.row, error.line], ["a", 3, 4]);
+  assert.match(formatError(error), /d\.csv, column "a", row 3, line 4: "abc" is not a number/);
+});
+
+test("line numbers account for quoted cells spanning lines", () => {
+  const error = loadError('note,a,y\n"two\nlines",1,2\nok,x,3\n', {
+    categorical: ["note"],
+    columns: { a: { type: "integer" } },
+  });
+  assert.equal(error.kind === "data" && [error.row, error.line], [2, 4]);
+});
+
+test("text in an undeclared column asks for it to be categorical or dropped", () => {
+  const error = loadError("a,y\n1,2\nred,3\n");
+  assert.match(
+    formatError(error),
+    /column "a", row 2, line 3: "red" is text in a numeric column; list the column in dataset\.categorical/,
+  );
+});
+
+test("missing values are errors unless the column is nullable", () => {
+  const csv = "a,b,y\n1,2,3\n,NA,4\n";
+  const error = loadError(csv);
+  assert.equal(error.kind === "data" && [error.column, error.row], ["a", 2]);
+  assert.match(formatError(error), /missing value; allow it with `nullable: true` under dataset\.columns\.a/);
+  const loaded = loadDataset(
+    dataset(tempFile("d.csv", csv), { columns: { a: { nullable: true }, b: { nullable: true } } }),
+  );
+  assert.ok(loaded.ok);
+  if (loaded.ok) assert.ok(Number.isNaN(column(loaded.value, "b").values[1] as number), "NA is missing");
+});
+
+test("a missing target is an error even when declared nullable", () => {
+  const error = loadError("a,y\n1,2\n2,\n", { columns: { y: { nullable: true } } });
+  assert.equal(error.kind === "data" && [error.column, error.row], ["y", 2]);
+});
+
+test("impossible values: below min, above max, not allowed, not an integer, not finite", () => {
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ["a,y\n1,1\n-2,1\n", { a: { min: 0 } }, /row 2, line 3: -2 is below the minimum 0/],
+    ["a,y\n1,1\n200,1\n", { a: { max: 100 } }, /200 is above the maximum 100/],
+    ["a,y\n1,1\n3,1\n", { a: { allowed: [0, 1] } }, /3 is not one of the allowed values 0, 1/],
+    ["a,y\n1,1\n1.5,1\n", { a: { type: "integer" } }, /"1\.5" is not an integer/],
+    ["a,y\n1,1\n1e999,1\n", {}, /"1e999" is not a finite number/],
+  ];
+  for (const [csv, columns, pattern] of cases)
+    assert.match(formatError(loadError(csv, { columns })), pattern);
+});
+
+test("allowed values of a text categorical", () => {
+  const error = loadError("c,y\nred,1\npuce,2\n", {
+    categorical: ["c"],
+    columns: { c: { allowed: ["red", "blue"] } },
+  });
+  assert.match(
+    formatError(error),
+    /column "c", row 2, line 3: "puce" is not one of the allowed values red, blue/,
+  );
+});
+
+test("columns named in params must exist; near misses are suggested", () => {
+  const error = loadError("alpha,y\n1,2\n", { drop: ["alpah"] });
+  assert.match(
+    formatError(error),
+    /column "alpah": named in dataset\.drop but not in the file's header \(did you mean "alpha"\?\)/,
+  );
+  assert.match(formatError(loadError("a,b\n1,2\n")), /column "y": named in dataset\.target/);
+});
+
+test("an unreadable path and an empty file are clear errors", () => {
+  const missing = loadDataset(dataset("/nonexistent/data.csv"));
+  assert.ok(!missing.ok && /cannot read the file/.test(formatError(missing.error)));
+  assert.match(formatError(loadError("a,y\n")), /has no data rows/);
+});
+
+test.run();
