@@ -3,7 +3,7 @@
 // /predict in it. Where Docker Hub is out of reach the base image is made locally (scripts/ci/local-base-image.sh);
 // NODE_IMAGE overrides it.
 // Skipped, saying why, when podman is missing or cannot run containers here, and when the layer cache is cold (no
-// base image yet, or package-lock.json changed since the last build): `npm ci` and compiling better-sqlite3 take
+// base image yet, or package.json or the lock changed since the last build): `npm ci` and compiling better-sqlite3 take
 // minutes on two busy cores, beyond a test's budget. Setting CONTAINER_BUILD_TIMEOUT_S builds anyway; warm with:
 //   CONTAINER_BUILD_TIMEOUT_S=1800 node --import tsx test/deploy/container.test.ts
 import { execFileSync, spawnSync } from "node:child_process";
@@ -34,8 +34,12 @@ const context = mkdtempSync(join(tmpdir(), "tabula-image-"));
 const pkg = writeRegressionPackage(join(context, "package"));
 
 const EXPLICIT = process.env.CONTAINER_BUILD_TIMEOUT_S !== undefined;
-const LOCK_LABEL = "dev.tabula.test.lock-sha256";
-const lockHash = createHash("sha256").update(readFileSync("package-lock.json")).digest("hex");
+const LOCK_LABEL = "dev.tabula.test.dependencies-sha256";
+// The dependency layers are keyed on these two files: when they change, `npm ci` and the native build rerun.
+const lockHash = createHash("sha256")
+  .update(readFileSync("package.json"))
+  .update(readFileSync("package-lock.json"))
+  .digest("hex");
 const WARM_UP = "warm it: CONTAINER_BUILD_TIMEOUT_S=1800 node --import tsx test/deploy/container.test.ts";
 
 function baseImage(): { image: string } | { skip: string } {
@@ -59,7 +63,7 @@ function build(podman: Extract<Podman, { ok: true }>, base: string): string | un
     { encoding: "utf8" },
   );
   if (!EXPLICIT && previous.stdout.trim() !== lockHash) {
-    return `the layer cache is cold (package-lock.json changed since the last image build, or none yet); ${WARM_UP}`;
+    return `the layer cache is cold (package.json or package-lock.json changed since the last image build, or none yet); ${WARM_UP}`;
   }
   for (const file of CONTEXT_FILES) cpSync(file, join(context, file), { recursive: true });
   const versionDir = join(context, "models", pkg.manifest.name, pkg.manifest.version);
