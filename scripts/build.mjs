@@ -1,6 +1,10 @@
 // Bundles the CLI and the server into dist/ so they start fast (no TypeScript loader at run time).
 // Native packages stay external; pure-JS ones used on the CLI's start-up path are bundled in.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
+
+// Chunk names carry content hashes: drop the previous build's so dist/ does not fill up with stale ones.
+rmSync("dist/chunks", { recursive: true, force: true });
 
 const common = {
   bundle: true,
@@ -18,9 +22,25 @@ const common = {
 await Promise.all([
   build({
     ...common,
-    entryPoints: { tabula: "src/repro/cli/main.ts" },
+    // forest-worker: the random forest's worker thread, loaded next to the bundle (src/ml/models/forest-threads.ts).
+    entryPoints: { tabula: "src/cli/main.ts", "forest-worker": "src/ml/models/forest-worker.ts" },
+    outdir: "dist",
+    // Each command is a lazily imported chunk, so `tabula repro` never loads the code of `tabula metrics`.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    packages: "bundle",
+    external: ["@node-rs/xxhash", "@node-rs/xxhash-*", "nodejs-polars", "onnxruntime-node", "better-sqlite3"],
+  }),
+  // The prediction service and its worker threads (each worker is its own file; see serve/worker-thread.ts).
+  build({
+    ...common,
+    entryPoints: {
+      serve: "serve/main.ts",
+      "serve-inference-worker": "serve/model/inference-worker.ts",
+      "serve-prediction-log-worker": "serve/prediction-log-worker.ts",
+    },
     outdir: "dist",
     packages: "bundle",
-    external: ["@node-rs/xxhash", "nodejs-polars", "onnxruntime-node", "better-sqlite3"],
+    external: ["onnxruntime-node", "better-sqlite3"],
   }),
 ]);

@@ -7,9 +7,9 @@ import { fitFeaturizer } from "../src/ml/features/fit.js";
 import { readJson, writeJsonAtomic } from "../src/ml/io.js";
 import { MlParams } from "../src/ml/params.js";
 import { PATHS } from "../src/ml/paths.js";
-import { runStage } from "../src/ml/stage.js";
+import { runStageIfMain } from "../src/ml/stage.js";
 
-await runStage("featurize", () => {
+export function featurizeStage(): string {
   const params = unwrap(MlParams.read());
   const features = unwrap(params.features());
   const profile = unwrap(readJson(PATHS.profile, ProfileSchema));
@@ -20,4 +20,6 @@ await runStage("featurize", () => {
   const featurizer = FeaturizerSchema.parse(fitted.value);
   writeJsonAtomic(PATHS.featurizer, featurizer);
   return `${featurizer.inputs.length} inputs → ${featurizer.outputs.length} model features in ${featurizer.steps.length} steps`;
-});
+}
+
+await runStageIfMain(import.meta.url, "featurize", featurizeStage);

@@ -5,9 +5,9 @@ import { unwrap } from "../src/ml/errors.js";
 import { writeJsonAtomic } from "../src/ml/io.js";
 import { MlParams } from "../src/ml/params.js";
 import { PATHS } from "../src/ml/paths.js";
-import { runStage } from "../src/ml/stage.js";
+import { runStageIfMain } from "../src/ml/stage.js";
 
-await runStage("prepare", () => {
+export function prepareStage(): string {
   const params = unwrap(MlParams.read());
   const dataset = unwrap(params.dataset());
   const prepared = unwrap(prepareDataset(dataset, unwrap(params.split())));
@@ -16,4 +16,6 @@ await runStage("prepare", () => {
   writeJsonAtomic(PATHS.profile, prepared.profile);
   const { train, test, profile } = prepared;
   return `${train.rows + test.rows} rows of ${dataset.path} → ${train.rows} train, ${test.rows} test; ${profile.features.length} features`;
-});
+}
+
+await runStageIfMain(import.meta.url, "prepare", prepareStage);

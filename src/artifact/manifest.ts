@@ -80,6 +80,8 @@ export const ManifestSchema = z
       .strict(),
     metrics: z.record(z.string(), z.number()),
     testRows: z.number().int(),
+    /** The evaluate stage's champion gate for this model; `tabula models promote` refuses `promote: false`. */
+    gate: z.object({ promote: z.boolean(), reason: z.string() }).strict().optional(),
     /** Provenance: git revision and the content hash of every input the model came from. */
     lineage: z
       .object({ gitRev: z.string(), dataHash: z.string(), inputs: z.record(z.string(), z.string()) })

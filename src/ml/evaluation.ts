@@ -2,6 +2,7 @@
 // evaluate stage; read by the package stage (metrics for the manifest) and `tabula models promote` (the gate).
 import { z } from "zod";
 import { type Champion, decidePromotion } from "./champion.js";
+import { MlFailure } from "./errors.js";
 import { computeMetrics, type Direction, type MetricName, type Predictions } from "./metrics.js";
 
 export const EvaluationSchema = z
@@ -28,7 +29,16 @@ export function evaluateCandidate(
   metric: MetricName,
   direction: Direction,
 ): Evaluation {
-  const metrics = computeMetrics(predictions) as Record<string, number>;
+  // A metric can be undefined on a degenerate test split (ROC AUC with one class); it is left out rather than
+  // written as null, and the gate refuses to decide on it.
+  const metrics = Object.fromEntries(
+    Object.entries(computeMetrics(predictions)).filter(([, value]) => Number.isFinite(value)),
+  ) as Record<string, number>;
+  if (metrics[metric] === undefined)
+    throw new MlFailure({
+      kind: "config",
+      message: `evaluate.metric ${metric} is undefined on this test split (e.g. ROC AUC when the test split has one class)`,
+    });
   const decision = decidePromotion(metrics, champion, metric, direction);
   return {
     task: predictions.task,

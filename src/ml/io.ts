@@ -13,28 +13,34 @@ export function writeFileAtomic(path: string, content: string): void {
 }
 
 /**
- * JSON with a trailing newline, indented by two spaces except that arrays of plain values stay on one line (models
- * and profiles are mostly such arrays). Key order is construction order, so the output is deterministic.
+ * JSON with a trailing newline, indented by two spaces, but compact where that reads better: arrays of plain values
+ * (or of arrays of plain values, like tree node values) stay on one line, and so do small flat records (plot
+ * points). Key order is construction order, so the output is deterministic.
  */
 export function toJson(value: unknown): string {
-  return `${format(value, "")}\n`;
+  return `${format(JSON.parse(JSON.stringify(value)), "")}\n`;
+}
+
+const isPlain = (value: unknown) => value === null || typeof value !== "object";
+const isPlainArray = (value: unknown) => Array.isArray(value) && value.every(isPlain);
+
+function inlineArray(items: unknown[]): string {
+  return `[${items.map((item) => (Array.isArray(item) ? inlineArray(item) : JSON.stringify(item))).join(", ")}]`;
 }
 
 function format(value: unknown, indent: string): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function")
-    return format(JSON.parse(JSON.stringify(value)), indent);
+  if (isPlain(value)) return JSON.stringify(value);
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
-    if (value.length === 0) return "[]";
-    if (value.every((item) => item === null || typeof item !== "object"))
-      return `[${value.map((item) => JSON.stringify(item) ?? "null").join(", ")}]`;
+    if (value.every((item) => isPlain(item) || isPlainArray(item))) return inlineArray(value);
     return `[\n${value.map((item) => inner + format(item, inner)).join(",\n")}\n${indent}]`;
   }
-  const entries = Object.entries(value).filter(
-    ([, item]) => item !== undefined && typeof item !== "function",
-  );
+  const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return "{}";
+  if (entries.every(([, item]) => isPlain(item))) {
+    const inline = `{${entries.map(([key, item]) => `${JSON.stringify(key)}: ${JSON.stringify(item)}`).join(", ")}}`;
+    if (inline.length <= 100) return inline;
+  }
   const lines = entries.map(([key, item]) => `${inner}${JSON.stringify(key)}: ${format(item, inner)}`);
   return `{\n${lines.join(",\n")}\n${indent}}`;
 }

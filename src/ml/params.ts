@@ -187,6 +187,11 @@ export class MlParams {
     return dataset;
   }
 
+  /** dataset.task alone: the stages after prepare need only this from the dataset section. */
+  task(): Result<Dataset["task"]> {
+    return this.file.section(["dataset", "task"], Task);
+  }
+
   split(): Result<SplitParams> {
     return this.file.section(["split"], SplitSchema);
   }

@@ -89,7 +89,14 @@ export function predictScores(ensemble: TreeEnsemble, rows: Float32Array): Float
  * Predictions: for regression n values; for classification n × classes probabilities, row-major.
  */
 export function predictOutputs(ensemble: TreeEnsemble, rows: Float32Array): Float64Array {
-  const scores = predictScores(ensemble, rows);
+  return applyPostTransform(ensemble, predictScores(ensemble, rows));
+}
+
+/** From raw scores (n × outputs, as predictScores returns them) to predictions, as predictOutputs does. */
+export function applyPostTransform(
+  ensemble: Pick<TreeEnsemble, "postTransform" | "outputs">,
+  scores: Float64Array,
+): Float64Array {
   switch (ensemble.postTransform) {
     case "none":
       return scores;

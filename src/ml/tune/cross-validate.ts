@@ -15,7 +15,7 @@ export interface CvScore {
 export async function crossValidate(
   data: TrainingSet,
   folds: Fold[],
-  modelType: ModelType,
+  modelType: ModelType<unknown>,
   params: unknown,
   metric: MetricName,
   seed: number,

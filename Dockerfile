@@ -1,0 +1,60 @@
+# syntax=docker/dockerfile:1
+# The tabula prediction server.
+#
+#   docker build -t tabula:dev .                                  # no model inside: mount one (see k8s/)
+#   docker build --build-arg MODEL_NAME=boston --build-arg MODEL_VERSION=<v> -t tabula:<v> --target with-model .
+#
+# NODE_IMAGE lets a machine without Docker Hub supply its own Node 20 base (scripts/ci/local-base-image.sh).
+ARG NODE_IMAGE=node:20-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+# better-sqlite3 compiles from source when its prebuilt binary cannot be downloaded; the node headers are in the
+# base image. onnxruntime-node's install script only fetches GPU providers, which the server never uses.
+ENV npm_config_nodedir=/usr/local \
+    ONNXRUNTIME_NODE_INSTALL=skip
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+# Install scripts are off (as package.json's allowScripts says); the one native module that needs a build gets it.
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && npm rebuild better-sqlite3
+COPY scripts/build.mjs scripts/ci/runtime-modules.mjs scripts/
+COPY src src
+COPY serve serve
+# The server is bundled; only the native packages it leaves external (scripts/build.mjs) go into the image.
+RUN node scripts/build.mjs \
+ && node scripts/runtime-modules.mjs /runtime onnxruntime-node better-sqlite3
+
+FROM ${NODE_IMAGE} AS runtime
+WORKDIR /app
+RUN groupadd --system --gid 10001 tabula \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin tabula \
+ && mkdir -p /var/lib/tabula \
+ && chown 10001:10001 /var/lib/tabula
+COPY --from=build /app/package.json ./
+COPY --from=build /runtime/node_modules node_modules
+COPY --from=build /app/dist/serve* dist/
+# The server writes only to SERVE_DATA_DIR (the prediction log), so the root filesystem can be read-only.
+ENV NODE_ENV=production \
+    SERVE_HOST=0.0.0.0 \
+    SERVE_PORT=8080 \
+    SERVE_DATA_DIR=/var/lib/tabula \
+    SERVE_MODEL=/models/current
+USER 10001:10001
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.SERVE_PORT}/readyz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/serve.js"]
+
+# The same image with one registry version baked in: models/<MODEL_NAME>/<MODEL_VERSION>/ becomes the model dir.
+FROM runtime AS with-model
+ARG MODEL_NAME
+ARG MODEL_VERSION
+LABEL org.opencontainers.image.title="tabula" \
+      dev.tabula.model.name="${MODEL_NAME}" \
+      dev.tabula.model.version="${MODEL_VERSION}"
+COPY models/${MODEL_NAME}/${MODEL_VERSION}/ /app/model/
+ENV SERVE_MODEL=/app/model

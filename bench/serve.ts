@@ -1,0 +1,473 @@
+// npm run bench:serve — load-tests the prediction service (the bundled dist/serve.js) with autocannon on
+// 127.0.0.1, 32 connections, single-row and 100-row bodies, in each execution design (inference on worker threads
+// or on the event loop, with and without dynamic batching, Node cluster), then the FastAPI + scikit-learn anchor
+// with the same bodies and the same load generator. Prints one table: req/s, rows/s, p50/p99 latency, peak RSS.
+//
+// usage: npm run bench:serve -- [--duration S] [--warmup S] [--designs 1,2,...] [--skip-anchor] [--model DIR]
+//                               [--env NAME=VALUE ...]
+//   --model: a package directory (default: package/ if `npm run repro` built it, else a generated 100-tree model)
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { type Manifest, ManifestSchema } from "../src/artifact/manifest.js";
+import { writeForestPackage } from "./serve-forest-model.js";
+
+const HOST = "127.0.0.1"; // never anything else
+const CONNECTIONS = 32;
+const root = resolve(import.meta.dirname, "..");
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: "string", default: "6" },
+    warmup: { type: "string", default: "2" },
+    designs: { type: "string" },
+    "skip-anchor": { type: "boolean", default: false },
+    model: { type: "string" },
+    /** Extra server settings for every design, e.g. --env SERVE_ACCESS_LOG=false (repeatable). */
+    env: { type: "string", multiple: true, default: [] },
+  },
+});
+const duration = Number(args.duration);
+const extraEnv = Object.fromEntries(
+  (args.env ?? []).map((assignment) => {
+    const at = assignment.indexOf("=");
+    return [assignment.slice(0, at), assignment.slice(at + 1)];
+  }),
+);
+const warmup = Number(args.warmup);
+
+interface Design {
+  name: string;
+  env: Record<string, string>;
+  cluster?: number;
+}
+
+const DESIGNS: Design[] = [
+  {
+    name: "threads=2 + dynamic batching",
+    env: { SERVE_INFERENCE_WORKERS: "2", SERVE_MAX_BATCH_ROWS: "4096" },
+  },
+  {
+    name: "threads=1 + dynamic batching",
+    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096" },
+  },
+  { name: "threads=2, no batching", env: { SERVE_INFERENCE_WORKERS: "2", SERVE_MAX_BATCH_ROWS: "0" } },
+  {
+    name: "threads=1 intra-op=2 + batching",
+    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_INTRA_OP_THREADS: "2", SERVE_MAX_BATCH_ROWS: "4096" },
+  },
+  {
+    name: "event loop + dynamic batching",
+    env: { SERVE_INFERENCE_WORKERS: "0", SERVE_MAX_BATCH_ROWS: "4096" },
+  },
+  { name: "event loop, no batching", env: { SERVE_INFERENCE_WORKERS: "0", SERVE_MAX_BATCH_ROWS: "0" } },
+  {
+    name: "cluster×2 (event loop + batching)",
+    env: { SERVE_INFERENCE_WORKERS: "0", SERVE_MAX_BATCH_ROWS: "4096" },
+    cluster: 2,
+  },
+];
+
+interface Load {
+  reqPerSec: number;
+  /** Server CPU per request (all threads and processes), and on the event loop(s) alone, in µs. */
+  cpuUs: number;
+  eventLoopUs: number;
+  /** Rows per model run during this load (dynamic batching at work), from the server's own metrics. */
+  batchRows: number | undefined;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+interface Row {
+  name: string;
+  single?: Load;
+  batch?: Load;
+  rssMb: number;
+  note?: string;
+}
+
+/** The first 100 rows of the Boston CSV, with the model's features: the same bodies for us and the anchor. */
+function bodies(manifest: Manifest): { single: string; batch: string } {
+  const [header, ...lines] = readFileSync(join(root, "data/raw/boston.csv"), "utf8").trim().split(/\r?\n/);
+  const columns = (header as string).split(",");
+  const missing = manifest.features.filter((feature) => !columns.includes(feature.name));
+  if (missing.length > 0)
+    throw new Error(
+      `the model's features ${missing.map((f) => f.name).join(", ")} are not in data/raw/boston.csv`,
+    );
+  const rows = lines.slice(0, 100).map((line) => {
+    const values = line.split(",").map(Number);
+    return Object.fromEntries(
+      manifest.features.map((feature) => [feature.name, values[columns.indexOf(feature.name)]]),
+    );
+  });
+  return { single: JSON.stringify({ instances: [rows[0]] }), batch: JSON.stringify({ instances: rows }) };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.listen(0, HOST, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function processTree(pid: number): Set<number> {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {}
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [child, parent] of parents)
+      if (tree.has(parent) && !tree.has(child)) {
+        tree.add(child);
+        grew = true;
+      }
+  }
+  return tree;
+}
+
+/** Resident memory of a process and all its descendants, in MB. */
+function treeRssMb(pid: number): number {
+  let kb = 0;
+  for (const member of processTree(pid)) {
+    try {
+      const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${member}/status`, "utf8"));
+      kb += Number(match?.[1] ?? 0);
+    } catch {}
+  }
+  return kb / 1024;
+}
+
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+function ticksOf(statFile: string): number {
+  const stat = readFileSync(statFile, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+/** CPU milliseconds used so far by the process tree, and by its main threads (the event loops) alone. */
+function cpuMs(pid: number): { total: number; eventLoop: number } {
+  let total = 0;
+  let eventLoop = 0;
+  for (const member of processTree(pid)) {
+    try {
+      total += ticksOf(`/proc/${member}/stat`) * TICK_MS;
+      eventLoop += ticksOf(`/proc/${member}/task/${member}/stat`) * TICK_MS;
+    } catch {}
+  }
+  return { total, eventLoop };
+}
+
+async function waitFor(url: string, seconds: number): Promise<void> {
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not become ready within ${seconds} s`);
+}
+
+async function batchCounters(metricsUrl: string | undefined): Promise<{ sum: number; count: number }> {
+  if (!metricsUrl) return { sum: Number.NaN, count: Number.NaN };
+  const text = await (await fetch(metricsUrl)).text();
+  return {
+    sum: Number(/^model_inference_batch_rows_sum (\S+)/m.exec(text)?.[1]),
+    count: Number(/^model_inference_batch_rows_count (\S+)/m.exec(text)?.[1]),
+  };
+}
+
+async function load(
+  url: string,
+  body: string,
+  seconds: number,
+  pid: number,
+  metricsUrl?: string,
+): Promise<Load> {
+  const batchesBefore = await batchCounters(metricsUrl);
+  const before = cpuMs(pid);
+  const measured = await new Promise<Omit<Load, "batchRows">>((resolveLoad, reject) => {
+    const latencies: number[] = [];
+    const instance = autocannon(
+      {
+        url,
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        connections: CONNECTIONS,
+        duration: seconds,
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        const after = cpuMs(pid);
+        latencies.sort((a, b) => a - b);
+        const at = (q: number) =>
+          latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+        resolveLoad({
+          reqPerSec: latencies.length / result.duration,
+          cpuUs: ((after.total - before.total) * 1000) / Math.max(1, latencies.length),
+          eventLoopUs: ((after.eventLoop - before.eventLoop) * 1000) / Math.max(1, latencies.length),
+          p50: at(0.5),
+          p99: at(0.99),
+          errors: result.errors,
+          non2xx: result.non2xx,
+        });
+      },
+    );
+    instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status >= 200 && status < 300) latencies.push(ms);
+    });
+  });
+  const batchesAfter = await batchCounters(metricsUrl);
+  const runs = batchesAfter.count - batchesBefore.count;
+  return { ...measured, batchRows: metricsUrl ? (batchesAfter.sum - batchesBefore.sum) / runs : undefined };
+}
+
+async function measure(
+  base: string,
+  path: string,
+  pid: number,
+  texts: { single: string; batch: string },
+  metricsUrl?: string,
+): Promise<Pick<Row, "single" | "batch" | "rssMb">> {
+  let rssMb = treeRssMb(pid);
+  const sampler = setInterval(() => {
+    rssMb = Math.max(rssMb, treeRssMb(pid));
+  }, 250);
+  try {
+    await load(`${base}${path}`, texts.single, warmup, pid);
+    const single = await load(`${base}${path}`, texts.single, duration, pid, metricsUrl);
+    await load(`${base}${path}`, texts.batch, warmup, pid);
+    const batch = await load(`${base}${path}`, texts.batch, duration, pid, metricsUrl);
+    return { single, batch, rssMb };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM"); // only the process this benchmark started
+  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function runDesign(
+  design: Design,
+  model: string,
+  scratch: string,
+  texts: { single: string; batch: string },
+): Promise<Row> {
+  const port = await freePort();
+  const entry = design.cluster ? join(root, "bench/serve-cluster.mjs") : join(root, "dist/serve.js");
+  const child = spawn(process.execPath, [entry], {
+    env: {
+      ...process.env,
+      SERVE_HOST: HOST,
+      SERVE_PORT: String(port),
+      SERVE_MODEL: model,
+      SERVE_DATA_DIR: join(scratch, design.name.replace(/\W+/g, "-")),
+      BENCH_CLUSTER_PROCESSES: String(design.cluster ?? 1),
+      ...design.env,
+      ...extraEnv,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://${HOST}:${port}`;
+  try {
+    await waitFor(`${base}/readyz`, 60);
+    const measured = await measure(base, "/predict", child.pid as number, texts, `${base}/metrics`);
+    return {
+      name: design.name,
+      ...measured,
+      ...(design.cluster ? { note: "batch rows: one process's" } : {}),
+    };
+  } finally {
+    await stop(child);
+  }
+}
+
+async function runAnchor(scratch: string, texts: { single: string; batch: string }): Promise<Row> {
+  const python = "/usr/bin/python3";
+  try {
+    execFileSync(python, ["-c", "import fastapi, uvicorn, sklearn, joblib"], { stdio: "ignore" });
+  } catch {
+    return {
+      name: "FastAPI + scikit-learn (anchor)",
+      rssMb: Number.NaN,
+      note: "skipped: python3-fastapi / uvicorn / sklearn missing (bash scripts/setup.sh --baselines)",
+    };
+  }
+  const model = join(scratch, "rf_anchor.joblib");
+  execFileSync(python, [join(root, "bench/baselines/train_rf_anchor.py"), model], { stdio: "ignore" });
+  const port = await freePort();
+  // The anchor's best configuration on this machine: async endpoint, 2 uvicorn workers.
+  const child = spawn(
+    python,
+    [
+      "-m",
+      "uvicorn",
+      "serve_fastapi:app",
+      "--host",
+      HOST,
+      "--port",
+      String(port),
+      "--workers",
+      "2",
+      "--no-access-log",
+      "--log-level",
+      "warning",
+    ],
+    {
+      cwd: join(root, "bench/baselines"),
+      env: { ...process.env, ANCHOR_MODEL: model, ANCHOR_ASYNC: "1" },
+      stdio: "ignore",
+    },
+  );
+  const base = `http://${HOST}:${port}`;
+  try {
+    await waitFor(`${base}/health`, 60);
+    await new Promise((r) => setTimeout(r, 2000)); // both workers up
+    return {
+      name: "FastAPI + scikit-learn (anchor, async, 2 workers)",
+      ...(await measure(base, "/predict", child.pid as number, texts)),
+    };
+  } finally {
+    await stop(child);
+  }
+}
+
+function format(rows: Row[]): string {
+  const anchor = rows.find((row) => row.name.startsWith("FastAPI"))?.single?.reqPerSec;
+  const fixed = (value: number | undefined, digits = 0) =>
+    value === undefined || Number.isNaN(value) ? "—" : value.toFixed(digits);
+  const header = [
+    "design",
+    "1-row req/s",
+    "× anchor",
+    "p50 ms",
+    "p99 ms",
+    "CPU µs/req (loop)",
+    "100-row rows/s",
+    "p50 ms",
+    "p99 ms",
+    "CPU µs/row (loop)",
+    "peak RSS MB",
+    "rows/run (1-row, 100-row)",
+  ];
+  const lines = rows.map((row) => [
+    row.name,
+    fixed(row.single?.reqPerSec),
+    anchor && row.single ? `${(row.single.reqPerSec / anchor).toFixed(1)}×` : "—",
+    fixed(row.single?.p50, 2),
+    fixed(row.single?.p99, 2),
+    row.single ? `${fixed(row.single.cpuUs)} (${fixed(row.single.eventLoopUs)})` : "—",
+    fixed(row.batch ? row.batch.reqPerSec * 100 : undefined),
+    fixed(row.batch?.p50, 2),
+    fixed(row.batch?.p99, 2),
+    row.batch ? `${fixed(row.batch.cpuUs / 100, 1)} (${fixed(row.batch.eventLoopUs / 100, 1)})` : "—",
+    fixed(row.rssMb),
+    row.single?.batchRows === undefined
+      ? "—"
+      : `${fixed(row.single.batchRows, 1)}, ${fixed(row.batch?.batchRows, 0)}`,
+  ]);
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...lines.map((line) => (line[i] as string).length)),
+  );
+  const render = (cells: string[]) =>
+    `| ${cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(" | ")} |`;
+  const notes = rows
+    .filter(
+      (row) =>
+        row.note ||
+        (row.single && (row.single.errors || row.single.non2xx)) ||
+        (row.batch && (row.batch.errors || row.batch.non2xx)),
+    )
+    .map(
+      (row) =>
+        `- ${row.name}: ${[row.note, row.single ? `1-row errors ${row.single.errors}, non-2xx ${row.single.non2xx}` : "", row.batch ? `100-row errors ${row.batch.errors}, non-2xx ${row.batch.non2xx}` : ""].filter(Boolean).join("; ")}`,
+    );
+  return [render(header), render(widths.map((w) => "-".repeat(w))), ...lines.map(render), "", ...notes].join(
+    "\n",
+  );
+}
+
+function describe(manifest: Manifest, from: string): string {
+  return `${manifest.name} ${manifest.version} (${manifest.model.type}, ${manifest.model.trees} trees, from ${from})`;
+}
+
+async function main(): Promise<void> {
+  execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { stdio: "inherit" });
+  const scratch = mkdtempSync(join(tmpdir(), "tabula-bench-serve-"));
+  try {
+    const pipelineModel = join(root, "package");
+    if (!existsSync(join(pipelineModel, "manifest.json"))) {
+      console.log("bench:serve — package/ is missing: running the pipeline first (npm run repro)");
+      execFileSync(process.execPath, [join(root, "bin/tabula.js"), "repro"], { stdio: "inherit" });
+    }
+    const read = (dir: string) =>
+      ManifestSchema.parse(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")));
+    // The design comparison runs on the anchor's own model (a 100-tree forest, built our way), unless --model.
+    let model = args.model ? resolve(args.model) : join(scratch, "forest");
+    const manifest = args.model ? read(model) : await writeForestPackage(model);
+    const pipeline = read(pipelineModel);
+    const texts = bodies(manifest);
+    const chosen = args.designs ? args.designs.split(",").map((name) => name.trim()) : undefined;
+    const designs = DESIGNS.filter(
+      (design, i) => !chosen || chosen.includes(String(i + 1)) || chosen.includes(design.name),
+    );
+    console.log(
+      `bench:serve — ${CONNECTIONS} connections, ${duration} s per load (+${warmup} s warm-up), 127.0.0.1`,
+    );
+    console.log(
+      `  designs compared on ${describe(manifest, args.model ?? "the forest model type with its defaults, like the anchor")}`,
+    );
+    console.log(`  the default design also on the pipeline's model: ${describe(pipeline, "package/")}`);
+    const rows: Row[] = [];
+    for (const design of designs) {
+      process.stdout.write(`  ${design.name} …\n`);
+      rows.push(await runDesign(design, model, scratch, texts));
+    }
+    const defaultDesign = DESIGNS[0] as Design;
+    process.stdout.write(`  ${defaultDesign.name} on the pipeline's model …\n`);
+    model = pipelineModel;
+    const onPipeline = await runDesign(defaultDesign, model, scratch, bodies(pipeline));
+    rows.push({
+      ...onPipeline,
+      name: `${defaultDesign.name}, pipeline model (${pipeline.model.type} ${pipeline.model.trees} trees)`,
+    });
+    if (!args["skip-anchor"]) {
+      process.stdout.write("  FastAPI + scikit-learn anchor …\n");
+      rows.push(await runAnchor(scratch, texts));
+    }
+    console.log(`\n${format(rows)}`);
+    console.log(
+      "\nTargets: 1-row ≥ 20× the anchor, p99 ≤ 5 ms at 32 connections; 100-row ≥ 200,000 rows/s; RSS ≤ 150 MB.",
+    );
+    console.log("The load generator (autocannon, one thread) shares the machine's cores with the server.");
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();

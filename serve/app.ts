@@ -1,0 +1,82 @@
+// The Koa application: a small stack of middleware, outermost first, then the routes.
+//   request context (id, metrics, access log) → errors to JSON (the only place) → security headers → API keys →
+//   rate limit → deadline → routes (each POST route parses its JSON body with the size limit)
+import { Router } from "@koa/router";
+import Koa from "koa";
+import type { ServeConfig } from "./config.js";
+import { authenticate } from "./http/auth.js";
+import { errorHandler } from "./http/error-handler.js";
+import { jsonBody } from "./http/json-body.js";
+import type { Keyring } from "./http/keyring.js";
+import { rateLimit } from "./http/rate-limit.js";
+import { requestContext } from "./http/request-context.js";
+import { securityHeaders } from "./http/security-headers.js";
+import type { ServeState } from "./http/state.js";
+import { timeout } from "./http/timeout.js";
+import type { Inference } from "./inference.js";
+import type { ModelHolder } from "./model/model-holder.js";
+import type { Logger } from "./observability/logger.js";
+import type { ServeMetrics } from "./observability/metrics.js";
+import type { PredictionLog } from "./prediction-log.js";
+import { adminRoutes } from "./routes/admin.js";
+import { feedbackRoutes } from "./routes/feedback.js";
+import { healthRoutes } from "./routes/health.js";
+import { metricsRoutes } from "./routes/metrics.js";
+import { modelRoutes } from "./routes/model.js";
+import { oipRoutes } from "./routes/oip.js";
+import { predictRoutes } from "./routes/predict.js";
+
+export interface AppParts {
+  config: ServeConfig;
+  models: ModelHolder;
+  inference: Inference;
+  metrics: ServeMetrics;
+  logger: Logger;
+  log: PredictionLog | undefined;
+  keys: Keyring;
+  adminKeys: Keyring;
+  serverVersion: string;
+  /** False while starting and from the moment shutdown begins. */
+  ready: () => boolean;
+  closing: () => boolean;
+}
+
+export function createApp(parts: AppParts): Koa<ServeState> {
+  const { config, models, inference, metrics, logger } = parts;
+  const app = new Koa<ServeState>({ proxy: false });
+  app.silent = true; // every error is answered and logged by errorHandler; Koa must not print its own
+  app.on("error", (error: Error) => logger.debug({ err: error }, "connection error"));
+
+  app.use(requestContext(metrics, logger, { accessLog: config.SERVE_ACCESS_LOG, closing: parts.closing }));
+  app.use(errorHandler(metrics, logger));
+  app.use(securityHeaders());
+  app.use(authenticate(parts.keys, parts.adminKeys, config.SERVE_PROTECT_OPS));
+  if (config.SERVE_RATE_LIMIT_RPS > 0)
+    app.use(
+      rateLimit(
+        config.SERVE_RATE_LIMIT_RPS,
+        config.SERVE_RATE_LIMIT_BURST ?? Math.ceil(config.SERVE_RATE_LIMIT_RPS * 2),
+      ),
+    );
+  app.use(timeout(config.SERVE_REQUEST_TIMEOUT_MS));
+
+  const router = new Router<ServeState>();
+  const body = jsonBody(config.SERVE_BODY_LIMIT_BYTES);
+  const maxRows = config.SERVE_MAX_ROWS;
+  healthRoutes(router, models, { ready: parts.ready });
+  metricsRoutes(router, metrics);
+  modelRoutes(router, models);
+  predictRoutes(router, models, inference, { maxRows }, body);
+  oipRoutes(
+    router,
+    models,
+    inference,
+    { maxRows, serverVersion: parts.serverVersion, ready: parts.ready },
+    body,
+  );
+  feedbackRoutes(router, parts.log, metrics, body);
+  adminRoutes(router, models);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

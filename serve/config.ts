@@ -1,0 +1,92 @@
+// Every setting of the server comes from an environment variable, parsed once at start with this schema. A bad
+// value is reported with the variable's name and the server does not start.
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => {
+  const error = `expected an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+const number = (min: number) => {
+  const error = `expected a number ≥ ${min}`;
+  return z.coerce.number({ error }).min(min, { error });
+};
+const boolean = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
+const decision = z.enum(["accept", "reject"]);
+
+const EnvSchema = z.object({
+  SERVE_HOST: z.string().min(1).default("127.0.0.1"),
+  SERVE_PORT: integer(0, 65535).default(8080),
+  /** A package directory (manifest.json + model.onnx) or a registry model directory (aliases.json). */
+  SERVE_MODEL: z.string().min(1).default("package"),
+  SERVE_MODEL_ALIAS: z.string().min(1).default("production"),
+  /** How often to check the registry alias for a change (0: never). */
+  SERVE_ALIAS_POLL_MS: integer(0).default(2000),
+
+  /** Inference threads (each a worker with its own onnxruntime session); 0 runs inference on the event loop. */
+  SERVE_INFERENCE_WORKERS: integer(0, 64).default(Math.max(1, Math.min(2, availableParallelism() - 1))),
+  SERVE_INTRA_OP_THREADS: integer(1, 64).default(1),
+  SERVE_INTER_OP_THREADS: integer(1, 64).default(1),
+  /** Dynamic batching: concurrent requests are coalesced into one run of at most this many rows. 0 turns it off. */
+  SERVE_MAX_BATCH_ROWS: integer(0, 1_000_000).default(4096),
+
+  SERVE_MAX_ROWS: integer(1, 1_000_000).default(1000),
+  SERVE_BODY_LIMIT_BYTES: integer(64).default(1024 * 1024),
+  SERVE_REQUEST_TIMEOUT_MS: integer(1).default(10_000),
+  SERVE_GRACE_MS: integer(0).default(10_000),
+
+  /** Inputs outside [min - t·(max - min), max + t·(max - min)] of the training range count as out of range. */
+  SERVE_RANGE_TOLERANCE: number(0).default(0.5),
+  SERVE_OUT_OF_RANGE: decision.default("accept"),
+  SERVE_UNSEEN_CATEGORY: decision.default("accept"),
+
+  /** Comma-separated API keys (plain text, e.g. from a Kubernetes Secret); hashed at start. */
+  SERVE_API_KEYS: z.string().optional(),
+  /** A file of `sha256:<hex> [name]` lines. */
+  SERVE_API_KEYS_FILE: z.string().optional(),
+  SERVE_ADMIN_KEYS: z.string().optional(),
+  SERVE_ADMIN_KEYS_FILE: z.string().optional(),
+  /** Whether /healthz, /readyz, /v2/health/* and /metrics need an API key too. */
+  SERVE_PROTECT_OPS: boolean.default(false),
+
+  /** Requests per second per API key (per client address without keys); 0 turns the limit off. */
+  SERVE_RATE_LIMIT_RPS: number(0).default(0),
+  SERVE_RATE_LIMIT_BURST: integer(0).optional(),
+
+  /** Where the server writes (the prediction log); nothing else is written. */
+  SERVE_DATA_DIR: z.string().min(1).default(".serve-data"),
+  SERVE_PREDICTION_LOG: boolean.default(true),
+  SERVE_LOG_QUEUE_ROWS: integer(1).default(50_000),
+  SERVE_LOG_FLUSH_MS: integer(1).default(50),
+  SERVE_LOG_RETENTION_DAYS: number(0).default(30),
+  /** Logged requests to keep (one table row each, with all its predictions); 0: no limit. */
+  SERVE_LOG_MAX_REQUESTS: integer(0).default(1_000_000),
+
+  /** Rows in the sliding window that drift (PSI) is computed over. */
+  SERVE_DRIFT_WINDOW: integer(10, 1_000_000).default(2000),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** Log one line per request (at info). */
+  SERVE_ACCESS_LOG: boolean.default(true),
+});
+
+export type ServeConfig = z.infer<typeof EnvSchema>;
+
+export type ConfigResult = { ok: true; config: ServeConfig } | { ok: false; errors: string[] };
+
+/** Parses the environment; each error names the variable, the value given and what was expected. */
+export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const relevant = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = EnvSchema.safeParse(relevant);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return {
+    ok: false,
+    errors: parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      const given = env[name];
+      return `${name}=${given === undefined ? "(unset)" : JSON.stringify(given)}: ${issue.message}`;
+    }),
+  };
+}
+
+/** The variables this server reads, for documentation and `--help`. */
+export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);

@@ -1,0 +1,90 @@
+// Reads a JSON request body: only `application/json` (415 otherwise), at most `limit` bytes (413, checked against
+// Content-Length before reading and again while reading), parsed once into ctx.state.body (400 with the parser's
+// message when it is not JSON). An oversized body is not read further; the connection closes after the answer.
+import type { Middleware } from "koa";
+import { ApiFailure } from "../errors.js";
+import type { ServeState } from "./state.js";
+
+function isJson(contentType: string): boolean {
+  const [type, ...parameters] = contentType.split(";");
+  if (type?.trim().toLowerCase() !== "application/json") return false;
+  return parameters.every((parameter) => {
+    const [name, value] = parameter.split("=").map((part) => part.trim().toLowerCase());
+    return name !== "charset" || value === "utf-8" || value === "utf8" || value === '"utf-8"';
+  });
+}
+
+function tooLarge(limit: number): ApiFailure {
+  return new ApiFailure(
+    { code: "body_too_large", message: `the body is larger than the limit of ${limit} bytes` },
+    { connection: "close" },
+  );
+}
+
+function readBody(
+  ctx: { req: NodeJS.ReadableStream & { destroyed?: boolean } },
+  limit: number,
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const req = ctx.req;
+    const cleanup = () => {
+      req.removeListener("data", onData);
+      req.removeListener("end", onEnd);
+      req.removeListener("error", onError);
+      req.removeListener("aborted", onAborted);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(
+        new ApiFailure({ code: "invalid_body", message: `the body could not be read: ${error.message}` }),
+      );
+    };
+    const onAborted = () => onError(new Error("the client aborted the request"));
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("aborted", onAborted);
+  });
+}
+
+export function jsonBody(limit: number): Middleware<ServeState> {
+  return async (ctx, next) => {
+    const contentType = ctx.get("content-type");
+    if (!isJson(contentType))
+      throw new ApiFailure({
+        code: "unsupported_media_type",
+        message: `send the body as JSON with "Content-Type: application/json"; got ${contentType ? JSON.stringify(contentType.slice(0, 100)) : "no Content-Type"}`,
+      });
+    const declared = Number(ctx.get("content-length"));
+    if (declared > limit) throw tooLarge(limit);
+    const raw = await readBody(ctx, limit);
+    if (raw.length === 0)
+      throw new ApiFailure({ code: "invalid_json", message: "the body is empty; send a JSON object" });
+    ctx.state.rawBody = raw;
+    try {
+      ctx.state.body = JSON.parse(raw.toString("utf8"));
+    } catch (error) {
+      throw new ApiFailure({
+        code: "invalid_json",
+        message: `the body is not valid JSON: ${(error as Error).message}`,
+      });
+    }
+    await next();
+  };
+}

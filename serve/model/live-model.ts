@@ -1,0 +1,136 @@
+// One loaded, verified model: its manifest, the compiled validator, the executor (inference threads with their own
+// sessions, behind the dynamic batcher), its drift window. It counts the requests using it, so that after a hot swap
+// the old one finishes its in-flight requests and only then releases its sessions.
+import type { Manifest } from "../../src/artifact/manifest.js";
+import { DriftWindow } from "../observability/drift-window.js";
+import { FeatureValidator, type InputPolicy } from "../validate.js";
+import { type BatchObserver, DynamicBatcher } from "./dynamic-batcher.js";
+import type { Executor } from "./executor.js";
+import { checkGolden, type GoldenReport } from "./golden-check.js";
+import { InlineExecutor } from "./inline-executor.js";
+import { type Loaded, loaded } from "./load-error.js";
+import { createDecoder, type PredictionDecoder } from "./predictions.js";
+import type { ModelPackage } from "./read-package.js";
+import { WorkerPool } from "./worker-pool.js";
+
+export interface ModelSettings {
+  /** 0: run on the event loop. */
+  workers: number;
+  intraOpThreads: number;
+  interOpThreads: number;
+  maxBatchRows: number;
+  policy: InputPolicy;
+  driftWindow: number;
+}
+
+export interface ModelObserver extends BatchObserver {
+  onWorkerRestart(reason: string): void;
+}
+
+export class LiveModel {
+  /** {"name", "version"} as JSON, for responses. */
+  readonly identityJson: string;
+  private inflight = 0;
+  private retired = false;
+  private released: Promise<void> | undefined;
+  private releaseDone: (() => void) | undefined;
+
+  constructor(
+    readonly dir: string,
+    readonly manifest: Manifest,
+    readonly validator: FeatureValidator,
+    readonly decoder: PredictionDecoder,
+    readonly executor: Executor,
+    readonly drift: DriftWindow,
+    readonly golden: GoldenReport,
+  ) {
+    this.identityJson = JSON.stringify({ name: manifest.name, version: manifest.version });
+  }
+
+  enter(): void {
+    this.inflight++;
+  }
+
+  leave(): void {
+    this.inflight--;
+    if (this.retired && this.inflight === 0) void this.release();
+  }
+
+  /** No new requests will use this model; its sessions are released once the in-flight ones finish. */
+  retire(): Promise<void> {
+    this.retired = true;
+    this.released ??= new Promise<void>((resolve) => {
+      this.releaseDone = resolve;
+    });
+    if (this.inflight === 0) void this.release();
+    return this.released;
+  }
+
+  private async release(): Promise<void> {
+    const done = this.releaseDone;
+    if (!done) return;
+    this.releaseDone = undefined;
+    await this.executor.close();
+    done();
+  }
+}
+
+async function startExecutor(
+  pkg: ModelPackage,
+  settings: ModelSettings,
+  observer: ModelObserver,
+): Promise<Loaded<Executor>> {
+  const { manifest } = pkg;
+  const width = manifest.features.length;
+  const threads = { intraOpThreads: settings.intraOpThreads, interOpThreads: settings.interOpThreads };
+  const started =
+    settings.workers === 0
+      ? await InlineExecutor.start(pkg.onnx, manifest.onnx.input.name, width, threads)
+      : await WorkerPool.start({
+          ...threads,
+          workers: settings.workers,
+          onnx: pkg.onnx,
+          inputName: manifest.onnx.input.name,
+          width,
+          onWorkerRestart: (reason) => observer.onWorkerRestart(reason),
+        });
+  if (!started.ok) return started;
+  return loaded(new DynamicBatcher(started.value, width, settings.maxBatchRows, observer));
+}
+
+/** Starts the sessions, warms them up and checks the golden predictions; nothing serves until all of it passed. */
+export async function loadLiveModel(
+  pkg: ModelPackage,
+  settings: ModelSettings,
+  observer: ModelObserver,
+): Promise<Loaded<LiveModel>> {
+  const { manifest } = pkg;
+  const executor = await startExecutor(pkg, settings, observer);
+  if (!executor.ok) return executor;
+  const decoder = createDecoder(manifest);
+  const lenient = new FeatureValidator(manifest.features, {
+    ...settings.policy,
+    outOfRange: "accept",
+    unseenCategory: "accept",
+  });
+  // Warm up every inference thread (first runs allocate), then verify.
+  for (let round = 0; round < 3; round++) {
+    const runs = Array.from({ length: Math.max(1, settings.workers) }, () =>
+      checkGolden(manifest, lenient, executor.value, decoder),
+    );
+    const results = await Promise.all(runs);
+    const failed = results.find((result) => !result.ok);
+    if (failed && !failed.ok) {
+      await executor.value.close();
+      return failed;
+    }
+  }
+  const golden = await checkGolden(manifest, lenient, executor.value, decoder);
+  if (!golden.ok) {
+    await executor.value.close();
+    return golden;
+  }
+  const validator = new FeatureValidator(manifest.features, settings.policy);
+  const drift = new DriftWindow(manifest, settings.driftWindow);
+  return loaded(new LiveModel(pkg.dir, manifest, validator, decoder, executor.value, drift, golden.value));
+}

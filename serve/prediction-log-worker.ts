@@ -1,0 +1,176 @@
+// The prediction log's writer thread: owns the SQLite database (better-sqlite3, WAL), writes each batch the main
+// thread sends in one transaction, answers feedback look-ups, and prunes by age and row count. Its synchronous
+// disk work never touches the event loop that serves requests.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
+import type { Label, Prediction } from "./model/predictions.js";
+import type {
+  FeedbackMatch,
+  LogEntry,
+  LogReply,
+  LogRequest,
+  LogWorkerData,
+} from "./prediction-log-protocol.js";
+
+const port = parentPort;
+if (!port) throw new Error("prediction-log-worker.ts runs as a worker thread");
+const settings = workerData as LogWorkerData;
+const reply = (message: LogReply) => port.postMessage(message);
+
+let db: Database.Database;
+try {
+  mkdirSync(dirname(settings.file), { recursive: true });
+  db = new Database(settings.file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS predictions (
+      id INTEGER PRIMARY KEY,
+      request_id TEXT NOT NULL,
+      time INTEGER NOT NULL,
+      model_version TEXT NOT NULL,
+      rows INTEGER NOT NULL,
+      request TEXT NOT NULL,
+      predictions TEXT NOT NULL,
+      latency_ms REAL NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS predictions_request_id ON predictions (request_id);
+    CREATE INDEX IF NOT EXISTS predictions_time ON predictions (time);
+    CREATE TABLE IF NOT EXISTS feedback (
+      id INTEGER PRIMARY KEY,
+      request_id TEXT NOT NULL,
+      row INTEGER NOT NULL,
+      time INTEGER NOT NULL,
+      actual TEXT NOT NULL,
+      prediction TEXT NOT NULL,
+      abs_error REAL NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS feedback_request_id ON feedback (request_id);
+    -- One line per predicted row, with its features when the request carried them by name (POST /predict).
+    CREATE VIEW IF NOT EXISTS prediction_rows AS
+      SELECT p.request_id, p.time, p.model_version, CAST(r.key AS INTEGER) AS row,
+        COALESCE(json_extract(p.request, '$.instances[' || r.key || ']'), json_extract(p.request, '$.features')) AS features,
+        r.value AS prediction, p.latency_ms
+      FROM predictions p, json_each(p.predictions) r;
+  `);
+} catch (error) {
+  reply({ kind: "open_failed", message: `${settings.file}: ${(error as Error).message}` });
+  process.exit(0);
+}
+
+const insertPrediction = db.prepare(
+  "INSERT INTO predictions (request_id, time, model_version, rows, request, predictions, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+);
+const selectPredictions = db.prepare("SELECT predictions FROM predictions WHERE request_id = ?");
+const insertFeedback = db.prepare(
+  "INSERT INTO feedback (request_id, row, time, actual, prediction, abs_error) VALUES (?, ?, ?, ?, ?, ?)",
+);
+const decoder = new TextDecoder();
+
+const writeEntries = db.transaction((entries: LogEntry[]) => {
+  let written = 0;
+  for (const entry of entries) {
+    insertPrediction.run(
+      entry.requestId,
+      entry.time,
+      entry.version,
+      entry.rows,
+      decoder.decode(entry.request),
+      entry.predictions,
+      entry.latencyMs,
+    );
+    written += entry.rows;
+  }
+  return written;
+});
+
+function errorOf(prediction: Prediction, actual: Label): number {
+  if (typeof prediction === "number") return Math.abs(Number(actual) - prediction);
+  return String(prediction.label) === String(actual) ? 0 : 1;
+}
+
+const recordFeedback = db.transaction(
+  (requestId: string, row: number | undefined, actual: Label | Label[], time: number): FeedbackMatch[] => {
+    const matches: FeedbackMatch[] = [];
+    for (const { predictions } of selectPredictions.all(requestId) as { predictions: string }[]) {
+      const rows = JSON.parse(predictions) as Prediction[];
+      for (const [index, prediction] of rows.entries()) {
+        if (row !== undefined && index !== row) continue;
+        const value = Array.isArray(actual) ? actual[index] : actual;
+        if (value === undefined) continue;
+        const absError = errorOf(prediction, value);
+        insertFeedback.run(
+          requestId,
+          index,
+          time,
+          JSON.stringify(value),
+          JSON.stringify(prediction),
+          absError,
+        );
+        matches.push({ row: index, prediction, actual: value, absError });
+      }
+    }
+    return matches;
+  },
+);
+
+function prune(): void {
+  try {
+    let rows = 0;
+    if (settings.retentionDays > 0) {
+      const cutoff = Date.now() - settings.retentionDays * 86_400_000;
+      rows += db.prepare("DELETE FROM predictions WHERE time < ?").run(cutoff).changes;
+      rows += db.prepare("DELETE FROM feedback WHERE time < ?").run(cutoff).changes;
+    }
+    if (settings.maxRequests > 0) {
+      rows += db
+        .prepare("DELETE FROM predictions WHERE id <= (SELECT MAX(id) FROM predictions) - ?")
+        .run(settings.maxRequests).changes;
+    }
+    if (rows > 0) reply({ kind: "pruned", rows });
+  } catch {
+    // Pruning is retried on the next tick; a failure here must not stop the writes.
+  }
+}
+
+prune();
+const pruneTimer = setInterval(prune, 60_000);
+pruneTimer.unref();
+
+port.on("message", (message: LogRequest) => {
+  switch (message.kind) {
+    case "write": {
+      let rows = 0;
+      for (const entry of message.entries) rows += entry.rows;
+      try {
+        const written = writeEntries(message.entries);
+        reply({ kind: "written", id: message.id, written, failed: rows - written });
+      } catch (error) {
+        reply({ kind: "written", id: message.id, written: 0, failed: rows, error: (error as Error).message });
+      }
+      return;
+    }
+    case "feedback":
+      try {
+        const matches = recordFeedback(message.requestId, message.row, message.actual, message.time);
+        reply({ kind: "feedback", id: message.id, matches });
+      } catch (error) {
+        reply({ kind: "feedback", id: message.id, matches: [], error: (error as Error).message });
+      }
+      return;
+    case "close":
+      clearInterval(pruneTimer);
+      try {
+        db.pragma("wal_checkpoint(TRUNCATE)");
+        db.close();
+      } finally {
+        reply({ kind: "closed" });
+      }
+      return;
+  }
+});
+
+reply({ kind: "opened", file: settings.file });

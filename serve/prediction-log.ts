@@ -1,0 +1,180 @@
+// The prediction log, main-thread side: `record` only appends to a bounded in-memory queue; a timer ships the queue
+// in batches to the SQLite writer thread. When the queue is full, or the disk fails, the request still succeeds and
+// `prediction_log_dropped_total` counts the rows lost. `close` ships what is left and waits for it to be written.
+import { join, resolve } from "node:path";
+import type { Worker } from "node:worker_threads";
+import type { Label } from "./model/predictions.js";
+import type {
+  FeedbackMatch,
+  LogEntry,
+  LogReply,
+  LogRequest,
+  LogWorkerData,
+} from "./prediction-log-protocol.js";
+import { startWorker } from "./worker-thread.js";
+
+export interface PredictionLogOptions {
+  dataDir: string;
+  maxQueuedRows: number;
+  flushMs: number;
+  retentionDays: number;
+  maxRequests: number;
+}
+
+export interface PredictionLogEvents {
+  onDropped(rows: number, reason: string): void;
+  onWritten(rows: number): void;
+  onError(message: string): void;
+}
+
+export type FeedbackResult = { ok: true; matches: FeedbackMatch[] } | { ok: false; message: string };
+
+export class PredictionLog {
+  readonly file: string;
+  private worker: Worker | undefined;
+  private queue: LogEntry[] = [];
+  private queuedRows = 0;
+  private shippedRows = 0;
+  private nextId = 1;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly waiting = new Map<number, (reply: LogReply) => void>();
+  private closedReply: (() => void) | undefined;
+  private available = false;
+
+  constructor(
+    private readonly options: PredictionLogOptions,
+    private readonly events: PredictionLogEvents,
+  ) {
+    this.file = resolve(join(options.dataDir, "predictions.sqlite"));
+  }
+
+  /** Opens the database in the writer thread. A failure is reported, not thrown: the server serves without a log. */
+  start(): Promise<{ ok: true } | { ok: false; message: string }> {
+    const data: LogWorkerData = {
+      file: this.file,
+      retentionDays: this.options.retentionDays,
+      maxRequests: this.options.maxRequests,
+    };
+    const worker = startWorker(import.meta.url, "prediction-log-worker", { workerData: data });
+    this.worker = worker;
+    return new Promise((resolveStart) => {
+      worker.on("message", (reply: LogReply) => {
+        switch (reply.kind) {
+          case "opened":
+            this.available = true;
+            this.timer = setInterval(() => this.flush(), this.options.flushMs);
+            this.timer.unref();
+            resolveStart({ ok: true });
+            return;
+          case "open_failed":
+            this.events.onError(reply.message);
+            resolveStart({ ok: false, message: reply.message });
+            return;
+          case "written":
+            this.shippedRows -= reply.written + reply.failed;
+            this.waiting.get(reply.id)?.(reply);
+            this.waiting.delete(reply.id);
+            if (reply.written > 0) this.events.onWritten(reply.written);
+            if (reply.failed > 0) {
+              this.events.onDropped(reply.failed, "write_failed");
+              this.events.onError(`prediction log write failed: ${reply.error ?? "unknown error"}`);
+            }
+            return;
+          case "feedback":
+            this.waiting.get(reply.id)?.(reply);
+            this.waiting.delete(reply.id);
+            return;
+          case "pruned":
+            return;
+          case "closed":
+            this.closedReply?.();
+            return;
+        }
+      });
+      worker.on("error", (error) => {
+        this.available = false;
+        this.events.onError(`prediction log thread failed: ${error.message}`);
+        resolveStart({ ok: false, message: error.message });
+      });
+      worker.on("exit", () => {
+        this.available = false;
+        if (this.shippedRows > 0) this.events.onDropped(this.shippedRows, "writer_exited");
+        this.shippedRows = 0;
+        for (const [id, waiter] of this.waiting) waiter({ kind: "written", id, written: 0, failed: 0 });
+        this.waiting.clear();
+        this.closedReply?.();
+      });
+    });
+  }
+
+  record(entry: LogEntry): void {
+    if (!this.available) {
+      this.events.onDropped(entry.rows, "unavailable");
+      return;
+    }
+    if (this.queuedRows + this.shippedRows + entry.rows > this.options.maxQueuedRows) {
+      this.events.onDropped(entry.rows, "queue_full");
+      return;
+    }
+    this.queue.push(entry);
+    this.queuedRows += entry.rows;
+  }
+
+  /** Rows accepted but not yet written. */
+  get pendingRows(): number {
+    return this.queuedRows + this.shippedRows;
+  }
+
+  private flush(): Promise<LogReply> | undefined {
+    if (this.queue.length === 0 || !this.available) return undefined;
+    const entries = this.queue;
+    const id = this.nextId++;
+    this.queue = [];
+    this.shippedRows += this.queuedRows;
+    this.queuedRows = 0;
+    const written = new Promise<LogReply>((resolveWrite) => this.waiting.set(id, resolveWrite));
+    this.post({ kind: "write", id, entries });
+    return written;
+  }
+
+  /** Joins a true value to the logged prediction(s) of a request. */
+  async feedback(
+    requestId: string,
+    row: number | undefined,
+    actual: Label | Label[],
+  ): Promise<FeedbackResult> {
+    if (!this.available) return { ok: false, message: "the prediction log is not available" };
+    this.flush(); // the prediction may still be queued; messages are handled in order
+    const id = this.nextId++;
+    const answer = new Promise<LogReply>((resolveAnswer) => this.waiting.set(id, resolveAnswer));
+    this.post({ kind: "feedback", id, requestId, row, actual, time: Date.now() });
+    const reply = await answer;
+    if (reply.kind !== "feedback") return { ok: false, message: "the prediction log stopped" };
+    if (reply.error) return { ok: false, message: reply.error };
+    return { ok: true, matches: reply.matches };
+  }
+
+  /** Writes everything queued, then closes the database. */
+  async close(timeoutMs = 10_000): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    const worker = this.worker;
+    if (!worker) return;
+    await this.flush();
+    if (this.available) {
+      const closed = new Promise<void>((resolveClose) => {
+        this.closedReply = resolveClose;
+      });
+      this.post({ kind: "close" });
+      await Promise.race([
+        closed,
+        new Promise((resolveLater) => setTimeout(resolveLater, timeoutMs).unref()),
+      ]);
+    }
+    this.available = false;
+    await worker.terminate();
+  }
+
+  private post(message: LogRequest): void {
+    this.worker?.postMessage(message);
+  }
+}

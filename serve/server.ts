@@ -1,0 +1,216 @@
+// The server's life: assemble the parts, load and verify the model, listen; reload on SIGHUP; on SIGTERM become
+// not-ready at once, stop accepting connections, let in-flight requests finish within the grace period, flush the
+// prediction log, and exit 0.
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { type AddressInfo, Server as NetServer } from "node:net";
+import { createApp } from "./app.js";
+import type { ServeConfig } from "./config.js";
+import { Connections } from "./http/connections.js";
+import { Keyring } from "./http/keyring.js";
+import { Inference } from "./inference.js";
+import type { LoadError } from "./model/load-error.js";
+import { ModelHolder, type ReloadOutcome, type ReloadTrigger } from "./model/model-holder.js";
+import type { Logger } from "./observability/logger.js";
+import { ServeMetrics } from "./observability/metrics.js";
+import { PredictionLog } from "./prediction-log.js";
+
+const netClose = NetServer.prototype.close;
+/** While draining, keep-alive connections quiet for this long are closed (see shutdown). */
+const QUIET_CONNECTION_MS = 2000;
+
+/** The project's version (package.json sits one level up from both serve/ and the bundle in dist/). */
+function serverVersion(): string {
+  try {
+    return String(JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version);
+  } catch {
+    return "unknown";
+  }
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  models: ModelHolder;
+  /** Graceful shutdown; resolves when everything is flushed and closed. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export type StartError = { kind: "config"; message: string } | { kind: "model"; error: LoadError };
+
+export async function startServer(
+  config: ServeConfig,
+  logger: Logger,
+): Promise<{ ok: true; running: RunningServer } | { ok: false; error: StartError }> {
+  const keys = Keyring.load(
+    "SERVE_API_KEYS",
+    config.SERVE_API_KEYS,
+    "SERVE_API_KEYS_FILE",
+    config.SERVE_API_KEYS_FILE,
+  );
+  if (!keys.ok) return { ok: false, error: { kind: "config", message: keys.message } };
+  const adminKeys = Keyring.load(
+    "SERVE_ADMIN_KEYS",
+    config.SERVE_ADMIN_KEYS,
+    "SERVE_ADMIN_KEYS_FILE",
+    config.SERVE_ADMIN_KEYS_FILE,
+  );
+  if (!adminKeys.ok) return { ok: false, error: { kind: "config", message: adminKeys.message } };
+
+  let closing = false;
+  let models: ModelHolder | undefined;
+  let log: PredictionLog | undefined;
+  const metrics = new ServeMetrics(
+    () => models?.current?.drift,
+    () => log?.pendingRows ?? 0,
+  );
+
+  const onReload = (trigger: ReloadTrigger, outcome: ReloadOutcome) => {
+    metrics.reloads.inc({ trigger, result: outcome.result });
+    switch (outcome.result) {
+      case "success": {
+        const { manifest } = outcome.model;
+        metrics.setModel(manifest);
+        metrics.modelReady.set(closing ? 0 : 1);
+        logger.info(
+          {
+            trigger,
+            name: manifest.name,
+            version: manifest.version,
+            previous: outcome.previous?.manifest.version,
+            golden: outcome.model.golden,
+          },
+          "model serving",
+        );
+        return;
+      }
+      case "unchanged":
+        logger.info({ trigger, version: outcome.model.manifest.version }, "model unchanged");
+        return;
+      case "failure":
+        logger.error(
+          { trigger, kind: outcome.error.kind, serving: outcome.serving?.manifest.version ?? null },
+          `model refused: ${outcome.error.message}`,
+        );
+        return;
+    }
+  };
+
+  const holder = new ModelHolder(
+    config.SERVE_MODEL,
+    config.SERVE_MODEL_ALIAS,
+    {
+      workers: config.SERVE_INFERENCE_WORKERS,
+      intraOpThreads: config.SERVE_INTRA_OP_THREADS,
+      interOpThreads: config.SERVE_INTER_OP_THREADS,
+      maxBatchRows: config.SERVE_MAX_BATCH_ROWS,
+      policy: {
+        rangeTolerance: config.SERVE_RANGE_TOLERANCE,
+        outOfRange: config.SERVE_OUT_OF_RANGE,
+        unseenCategory: config.SERVE_UNSEEN_CATEGORY,
+      },
+      driftWindow: config.SERVE_DRIFT_WINDOW,
+    },
+    {
+      onReload,
+      onRun: (rows, _requests, seconds) => {
+        metrics.inferenceDuration.observe(seconds);
+        metrics.batchRows.observe(rows);
+      },
+      onWorkerRestart: (reason) => {
+        metrics.workerRestarts.inc();
+        logger.error({ reason }, "inference thread lost; replaced");
+      },
+    },
+  );
+  models = holder;
+  const first = await holder.reload("startup");
+  if (first.result === "failure") return { ok: false, error: { kind: "model", error: first.error } };
+
+  // Opened once the model is known to be good, so that a server that cannot start writes nothing.
+  if (config.SERVE_PREDICTION_LOG) {
+    log = new PredictionLog(
+      {
+        dataDir: config.SERVE_DATA_DIR,
+        maxQueuedRows: config.SERVE_LOG_QUEUE_ROWS,
+        flushMs: config.SERVE_LOG_FLUSH_MS,
+        retentionDays: config.SERVE_LOG_RETENTION_DAYS,
+        maxRequests: config.SERVE_LOG_MAX_REQUESTS,
+      },
+      {
+        onDropped: (rows, reason) => metrics.logDropped.inc({ reason }, rows),
+        onWritten: (rows) => metrics.logWritten.inc(rows),
+        onError: (message) => logger.error({ file: log?.file }, message),
+      },
+    );
+    const opened = await log.start();
+    if (opened.ok) logger.info({ file: log.file }, "prediction log open");
+    else
+      logger.error({ file: log.file }, `prediction log unavailable, serving without it: ${opened.message}`);
+  }
+
+  const app = createApp({
+    config,
+    models: holder,
+    inference: new Inference(metrics, log),
+    metrics,
+    logger,
+    log,
+    keys: keys.keyring,
+    adminKeys: adminKeys.keyring,
+    serverVersion: serverVersion(),
+    ready: () => !closing && holder.current !== undefined,
+    closing: () => closing,
+  });
+  const server = createServer(app.callback());
+  const connections = new Connections(server);
+  server.requestTimeout = config.SERVE_REQUEST_TIMEOUT_MS + 5_000;
+  server.headersTimeout = Math.min(60_000, server.requestTimeout);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.SERVE_PORT, config.SERVE_HOST, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  holder.watchAlias(config.SERVE_ALIAS_POLL_MS);
+
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (reason: string): Promise<void> => {
+    shuttingDown ??= (async () => {
+      closing = true;
+      metrics.modelReady.set(0);
+      logger.info({ reason, grace_ms: config.SERVE_GRACE_MS }, "shutting down: not ready, draining");
+      // Stop accepting connections, but not with http.Server#close, which also drops idle keep-alive connections
+      // at once: a client may be sending its next request on one right now. Instead every response from here on
+      // says `Connection: close` (request-context.ts), so busy connections end after their current request, and
+      // connections that stay quiet for a while are closed.
+      const drained = new Promise<void>((resolve) => netClose.call(server, () => resolve()));
+      const quietMs = Math.min(QUIET_CONNECTION_MS, config.SERVE_GRACE_MS / 4);
+      const idleSweep = setInterval(() => connections.closeQuiet(quietMs), 100);
+      const graceOver = new Promise<"timeout">((resolve) =>
+        setTimeout(() => resolve("timeout"), config.SERVE_GRACE_MS).unref(),
+      );
+      const result = await Promise.race([drained.then(() => "drained" as const), graceOver]);
+      clearInterval(idleSweep);
+      if (result === "timeout") {
+        logger.warn("grace period over; closing the remaining connections");
+        server.closeAllConnections();
+      }
+      await holder.close();
+      await log?.close();
+      logger.info({ result }, "shut down");
+      logger.flush();
+    })();
+    return shuttingDown;
+  };
+
+  logger.info(
+    { url, model: holder.current?.manifest.version, workers: config.SERVE_INFERENCE_WORKERS },
+    "listening",
+  );
+  return { ok: true, running: { server, url, models: holder, shutdown } };
+}

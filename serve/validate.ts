@@ -1,0 +1,304 @@
+// The request validator, compiled once per model from the manifest's feature schema: it checks each value and
+// writes it straight into the float32 input tensor, in the manifest's feature order, allocating nothing per value.
+//
+// Categorical features travel as numeric codes (docs/architecture.md, featurizer-spec.ts `encodeCategory`): the
+// value itself when the categories are numbers, otherwise the index of the value in `categories`; an unseen value is
+// -1 and a missing one NaN. The rule is restated here because serve/ never imports training code.
+import type { ManifestFeature } from "../src/artifact/manifest.js";
+import { type ApiError, ApiFailure, type ErrorCode } from "./errors.js";
+
+export interface InputPolicy {
+  /** Values beyond [min - t·(max - min), max + t·(max - min)] are out of range. */
+  rangeTolerance: number;
+  outOfRange: "accept" | "reject";
+  unseenCategory: "accept" | "reject";
+}
+
+export interface InputWarning {
+  code: "out_of_range" | "unseen_category";
+  field: string;
+  row: number;
+  /** The unseen category (the tensor only records it as a code). */
+  value?: string | number;
+}
+
+export interface EncodedRows {
+  tensor: Float32Array;
+  rows: number;
+  /** Accepted values worth a client's attention; undefined when there are none. */
+  warnings: InputWarning[] | undefined;
+}
+
+enum Kind {
+  Numeric = 0,
+  NumericCategory = 1,
+  StringCategory = 2,
+}
+
+interface FeaturePlan {
+  name: string;
+  kind: Kind;
+  integer: boolean;
+  nullable: boolean;
+  low: number;
+  high: number;
+  min: number | undefined;
+  max: number | undefined;
+  stringCodes: Map<string, number>;
+  numericCategories: Set<number>;
+  categories: readonly (string | number)[];
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
+function listed(values: readonly (string | number)[], limit = 20): string {
+  const shown = values.slice(0, limit).map(String).join(", ");
+  return values.length > limit ? `${shown}, … (${values.length} in all)` : shown;
+}
+
+function failure(code: ErrorCode, message: string, field: string | undefined, row: number): ApiFailure {
+  const error: ApiError = field === undefined ? { code, message, row } : { code, message, field, row };
+  return new ApiFailure(error);
+}
+
+function plan(feature: ManifestFeature, policy: InputPolicy): FeaturePlan {
+  const categories = feature.categories ?? [];
+  const numericCategories = categories.every((category) => typeof category === "number");
+  const kind =
+    feature.kind === "numeric"
+      ? Kind.Numeric
+      : numericCategories
+        ? Kind.NumericCategory
+        : Kind.StringCategory;
+  const span = feature.min !== undefined && feature.max !== undefined ? feature.max - feature.min : 0;
+  const stringCodes = new Map<string, number>();
+  categories.forEach((category, index) => {
+    if (!stringCodes.has(String(category))) stringCodes.set(String(category), index);
+  });
+  return {
+    name: feature.name,
+    kind,
+    integer: feature.dtype === "integer",
+    nullable: feature.nullable,
+    low: feature.min === undefined ? Number.NEGATIVE_INFINITY : feature.min - policy.rangeTolerance * span,
+    high: feature.max === undefined ? Number.POSITIVE_INFINITY : feature.max + policy.rangeTolerance * span,
+    min: feature.min,
+    max: feature.max,
+    stringCodes,
+    numericCategories: new Set(categories.filter((c): c is number => typeof c === "number")),
+    categories,
+  };
+}
+
+export class FeatureValidator {
+  readonly width: number;
+  readonly names: readonly string[];
+  private readonly plans: FeaturePlan[];
+  private readonly index: Map<string, number>;
+  private readonly policy: InputPolicy;
+  private warnings: InputWarning[] | undefined;
+
+  constructor(features: readonly ManifestFeature[], policy: InputPolicy) {
+    this.policy = policy;
+    this.plans = features.map((feature) => plan(feature, policy));
+    this.width = features.length;
+    this.names = features.map((feature) => feature.name);
+    this.index = new Map(this.names.map((name, j) => [name, j]));
+  }
+
+  /** Index of a feature in tensor order, or -1. */
+  featureIndex(name: string): number {
+    return this.index.get(name) ?? -1;
+  }
+
+  /** Rows given as objects keyed by feature name, or as arrays in tensor order. Throws ApiFailure. */
+  encodeRows(instances: readonly unknown[]): EncodedRows {
+    const rows = instances.length;
+    const width = this.width;
+    const tensor = new Float32Array(rows * width);
+    this.warnings = undefined;
+    for (let row = 0; row < rows; row++) {
+      const instance = instances[row];
+      const offset = row * width;
+      if (Array.isArray(instance)) {
+        if (instance.length !== width)
+          throw failure(
+            "invalid_body",
+            `row ${row} is an array of ${instance.length} values; the model takes ${width} (${listed(this.names)})`,
+            undefined,
+            row,
+          );
+        for (let j = 0; j < width; j++) tensor[offset + j] = this.encodeValue(j, instance[j], row);
+      } else if (typeof instance === "object" && instance !== null) {
+        const record = instance as Record<string, unknown>;
+        for (let j = 0; j < width; j++) {
+          const plan = this.plans[j] as FeaturePlan;
+          const value = record[plan.name];
+          // JSON values are never functions: a function here is an inherited property such as `constructor`.
+          if (value === undefined || typeof value === "function")
+            throw failure("missing_feature", `feature "${plan.name}" is missing`, plan.name, row);
+          tensor[offset + j] = this.encodeValue(j, value, row);
+        }
+        let keys = 0;
+        for (const _ in record) keys++;
+        if (keys !== width) this.throwUnknownKey(record, row);
+      } else {
+        throw failure(
+          "invalid_body",
+          `row ${row} must be an object of feature values or an array of ${width} values; got ${describe(instance)}`,
+          undefined,
+          row,
+        );
+      }
+    }
+    return { tensor, rows, warnings: this.takeWarnings() };
+  }
+
+  /** Starts collecting warnings for values encoded one by one with encodeValue (the OIP tensor paths). */
+  beginValues(): void {
+    this.warnings = undefined;
+  }
+
+  takeWarnings(): InputWarning[] | undefined {
+    const warnings = this.warnings;
+    this.warnings = undefined;
+    return warnings;
+  }
+
+  /** The float32 code of one value of feature j; throws ApiFailure naming the field and row. */
+  encodeValue(j: number, value: unknown, row: number): number {
+    const plan = this.plans[j] as FeaturePlan;
+    if (typeof value === "number") {
+      if (!(Math.abs(value) <= FLOAT32_MAX)) {
+        throw failure(
+          "not_finite",
+          `feature "${plan.name}" must be a finite number within float32 range; got ${value}`,
+          plan.name,
+          row,
+        );
+      }
+      switch (plan.kind) {
+        case Kind.Numeric:
+          if (plan.integer && !Number.isInteger(value))
+            throw failure(
+              "not_an_integer",
+              `feature "${plan.name}" must be an integer; got ${value}`,
+              plan.name,
+              row,
+            );
+          if (value < plan.low || value > plan.high) this.outOfRange(plan, value, row);
+          return value;
+        case Kind.NumericCategory:
+          if (!plan.numericCategories.has(value)) this.unseen(plan, value, row);
+          return value;
+        case Kind.StringCategory:
+          throw failure(
+            "wrong_type",
+            `feature "${plan.name}" takes one of the categories ${listed(plan.categories)}; got ${describe(value)}`,
+            plan.name,
+            row,
+          );
+      }
+    }
+    if (typeof value === "string" && plan.kind !== Kind.Numeric) {
+      const code = plan.stringCodes.get(value);
+      if (plan.kind === Kind.StringCategory) {
+        if (code !== undefined) return code;
+        this.unseen(plan, value, row);
+        return -1;
+      }
+      if (code !== undefined) return plan.categories[code] as number;
+      if (value.trim() !== "" && Number.isFinite(Number(value))) {
+        this.unseen(plan, value, row);
+        return -1;
+      }
+    }
+    if (value === null) {
+      if (plan.nullable) return Number.NaN;
+      throw failure(
+        "null_not_allowed",
+        `feature "${plan.name}" may not be null (the model was trained without missing values here)`,
+        plan.name,
+        row,
+      );
+    }
+    const expected =
+      plan.kind === Kind.StringCategory ? `one of the categories ${listed(plan.categories)}` : "a number";
+    throw failure(
+      "wrong_type",
+      `feature "${plan.name}" must be ${expected}; got ${describe(value)}`,
+      plan.name,
+      row,
+    );
+  }
+
+  /**
+   * One value of feature j given as it travels in the tensor (Open Inference Protocol tensor input): categorical
+   * features as their code, so string categories as their index, -1 for unseen, null for missing.
+   */
+  encodeCode(j: number, value: unknown, row: number): number {
+    const plan = this.plans[j] as FeaturePlan;
+    if (plan.kind !== Kind.StringCategory || typeof value !== "number")
+      return this.encodeValue(j, value, row);
+    if (Number.isInteger(value) && value >= -1 && value < plan.categories.length) {
+      if (value === -1) this.unseen(plan, -1, row);
+      return value;
+    }
+    throw failure(
+      "wrong_type",
+      `feature "${plan.name}" travels in the tensor as a category index from 0 to ${plan.categories.length - 1} (or -1 for unseen); got ${value}`,
+      plan.name,
+      row,
+    );
+  }
+
+  private warn(warning: InputWarning): void {
+    if (this.warnings) this.warnings.push(warning);
+    else this.warnings = [warning];
+  }
+
+  private outOfRange(plan: FeaturePlan, value: number, row: number): void {
+    if (this.policy.outOfRange === "reject")
+      throw failure(
+        "out_of_range",
+        `feature "${plan.name}" = ${value} is far outside the training range [${plan.min}, ${plan.max}]`,
+        plan.name,
+        row,
+      );
+    this.warn({ code: "out_of_range", field: plan.name, row });
+  }
+
+  private unseen(plan: FeaturePlan, value: string | number, row: number): void {
+    if (this.policy.unseenCategory === "reject")
+      throw failure(
+        "unseen_category",
+        `feature "${plan.name}" has the category ${JSON.stringify(value)}, not seen in training (known: ${listed(plan.categories)})`,
+        plan.name,
+        row,
+      );
+    this.warn({ code: "unseen_category", field: plan.name, row, value });
+  }
+
+  private throwUnknownKey(record: Record<string, unknown>, row: number): never {
+    for (const key of Object.keys(record)) {
+      if (!this.index.has(key))
+        throw failure(
+          "unknown_feature",
+          `unknown feature "${key.length > 60 ? `${key.slice(0, 60)}…` : key}"; the model takes: ${listed(this.names)}`,
+          key.slice(0, 200),
+          row,
+        );
+    }
+    // Only reachable with inherited enumerable keys; report the shape rather than guess.
+    throw failure("invalid_body", `row ${row} has unexpected keys`, undefined, row);
+  }
+}

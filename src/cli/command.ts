@@ -1,0 +1,45 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+
+/** What each file in src/cli/commands/ exports. `run` returns the process exit code. */
+export interface CommandModule {
+  help: string;
+  run(args: string[]): Promise<number>;
+}
+
+/** An entry of the dispatcher's table: the summary is here so `tabula --help` loads no command. */
+export interface CommandEntry {
+  summary: string;
+  load: () => Promise<CommandModule>;
+}
+
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** Options every command takes. */
+export const commonOptions = {
+  cwd: { type: "string", short: "C" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies Options;
+
+/** node:util parseArgs with the common options; unknown options become a UsageError naming the command. */
+export function parseCommandArgs<const T extends Options>(command: string, args: string[], options: T) {
+  try {
+    return parseArgs({
+      args,
+      options: { ...commonOptions, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\nRun \`tabula ${command} --help\` for usage.`);
+  }
+}
+
+export function integerOption(name: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min)
+    throw new UsageError(`--${name} must be an integer >= ${min}`);
+  return parsed;
+}

@@ -1,0 +1,67 @@
+import { repro } from "../../repro/index.js";
+import { integerOption, parseCommandArgs, UsageError } from "../command.js";
+import { exitCodeFor } from "../exit-code.js";
+import { printError } from "../output.js";
+import { createStageReporter } from "../stage-reporter.js";
+
+export const help = `usage: tabula repro [stage...] [options]
+
+Brings the pipeline (or the named stages and everything upstream of them) up to date: a stage runs when its
+cmd, a dep's content, a param value or an output changed; a stage whose inputs match an earlier run is restored
+from the run cache instead.
+
+options:
+  -f, --force            run the selected stages even if nothing changed
+  -s, --single           only the named stages, not their upstream
+  -n, --dry              say what would run; change nothing
+  -j, --jobs N           stages to run at once (default: number of CPUs)
+  -k, --keep-going       after a failure, keep running stages that do not depend on it
+      --no-run-cache     run stages even when an identical earlier run is cached
+  -S, --set-param K=V    set a params.yaml key (dotted; file.yaml:key for another file) before running; repeatable
+  -C, --cwd DIR          the directory holding pipeline.yaml (default: .)
+`;
+
+function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs("repro", args, {
+    force: { type: "boolean", short: "f" },
+    single: { type: "boolean", short: "s" },
+    dry: { type: "boolean", short: "n" },
+    jobs: { type: "string", short: "j" },
+    "keep-going": { type: "boolean", short: "k" },
+    "no-run-cache": { type: "boolean" },
+    "set-param": { type: "string", short: "S", multiple: true },
+  });
+  const setParams: Record<string, unknown> = {};
+  for (const assignment of values["set-param"] ?? []) {
+    const equals = assignment.indexOf("=");
+    if (equals <= 0) throw new UsageError(`--set-param expects key=value, got "${assignment}"`);
+    setParams[assignment.slice(0, equals)] = parseValue(assignment.slice(equals + 1));
+  }
+  const cwd = values.cwd ?? process.cwd();
+  const result = await repro({
+    cwd,
+    stages: positionals,
+    single: values.single,
+    force: values.force,
+    dry: values.dry,
+    jobs: values.jobs === undefined ? undefined : integerOption("jobs", values.jobs, 1, 1),
+    keepGoing: values["keep-going"],
+    runCache: !values["no-run-cache"],
+    setParams,
+    onEvent: createStageReporter(),
+  });
+  if (!result.ok) {
+    printError(result.error);
+    return exitCodeFor(result.error);
+  }
+  if (result.stages.length === 0) process.stdout.write("no stages in pipeline.yaml\n");
+  return 0;
+}

@@ -1,0 +1,85 @@
+// Spreads a forest's trees over worker threads. Which thread grows a tree does not change it (see
+// forest-trees.ts), so every thread count gives the same forest.
+//
+// The threads live for the whole process (starting one costs tens of milliseconds, and several hundred under
+// tsx), and are unreferenced while idle so they never keep the process alive.
+import { Worker } from "node:worker_threads";
+import type { ForestJob } from "./forest-trees.js";
+import type { ForestTask } from "./forest-worker.js";
+import type { GrownTree } from "./grow-tree.js";
+
+type Reply = { id: number; trees: GrownTree[] } | { id: number; error: string };
+
+interface PoolThread {
+  worker: Worker;
+  pending: Map<number, { resolve: (trees: GrownTree[]) => void; reject: (error: Error) => void }>;
+}
+
+const threads: (PoolThread | undefined)[] = [];
+let nextTaskId = 0;
+
+export async function growForestOnThreads(
+  job: ForestJob,
+  treeCount: number,
+  threadCount: number,
+): Promise<GrownTree[]> {
+  const used = Math.max(1, Math.min(threadCount, treeCount));
+  const assignments = Array.from({ length: used }, (_, w) => {
+    const treeIndices: number[] = [];
+    for (let t = w; t < treeCount; t += used) treeIndices.push(t);
+    return treeIndices;
+  });
+  const results = await Promise.all(
+    assignments.map((treeIndices, w) => runTask(poolThread(w), job, treeIndices)),
+  );
+  const trees = new Array<GrownTree>(treeCount);
+  assignments.forEach((treeIndices, w) => {
+    treeIndices.forEach((t, i) => {
+      trees[t] = (results[w] as GrownTree[])[i] as GrownTree;
+    });
+  });
+  return trees;
+}
+
+function runTask(thread: PoolThread, job: ForestJob, treeIndices: number[]): Promise<GrownTree[]> {
+  const id = nextTaskId++;
+  return new Promise((resolve, reject) => {
+    thread.pending.set(id, { resolve, reject });
+    thread.worker.ref();
+    thread.worker.postMessage({ id, job, treeIndices } satisfies ForestTask);
+  });
+}
+
+function poolThread(index: number): PoolThread {
+  const existing = threads[index];
+  if (existing !== undefined) return existing;
+  const thread: PoolThread = { worker: startWorker(), pending: new Map() };
+  thread.worker.unref();
+  thread.worker.on("message", (reply: Reply) => {
+    const waiting = thread.pending.get(reply.id);
+    thread.pending.delete(reply.id);
+    if (thread.pending.size === 0) thread.worker.unref();
+    if ("error" in reply) waiting?.reject(new Error(`a forest worker thread failed: ${reply.error}`));
+    else waiting?.resolve(reply.trees);
+  });
+  const fail = (error: Error) => {
+    if (threads[index] === thread) threads[index] = undefined;
+    for (const { reject } of thread.pending.values()) reject(error);
+    thread.pending.clear();
+  };
+  thread.worker.on("error", fail);
+  thread.worker.on("exit", (code) => fail(new Error(`a forest worker thread exited with code ${code}`)));
+  threads[index] = thread;
+  return thread;
+}
+
+// The worker module sits next to this one: .ts when running under tsx (tests, notebooks, benchmarks), .js
+// when bundled. Module hooks are not inherited by worker threads, so under tsx the worker registers tsx first.
+function startWorker(): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return new Worker(new URL("./forest-worker.js", here)); // see scripts/build.mjs
+  const entry = new URL("./forest-worker.ts", here).href;
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const source = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(source, { eval: true });
+}

@@ -1,0 +1,51 @@
+// Growing the trees of a random forest: the part that runs on worker threads. Tree t draws its bootstrap
+// sample and its per-split features from its own generator, seeded by (fit seed, t), so the forest does not
+// depend on how trees are spread over threads.
+import { type GrownTree, type GrowthParams, GrowthWorkspace, growTree } from "./grow-tree.js";
+import { deriveSeed, Random } from "./random.js";
+import type { SortedColumns } from "./sorted-columns.js";
+
+/** Everything a thread needs to grow any tree of the forest (structured-cloneable). */
+export interface ForestJob {
+  columns: SortedColumns;
+  /** Regression: the target. Classification: the class index. */
+  y: Float64Array;
+  /** 1 for regression, else the number of classes. */
+  outputs: number;
+  classification: boolean;
+  growth: GrowthParams;
+  /** Rows drawn with replacement per tree; 0: no bootstrap, every row once. */
+  bootstrapDraws: number;
+  seed: number;
+}
+
+export function growForestTrees(job: ForestJob, treeIndices: readonly number[]): GrownTree[] {
+  const { columns, y, outputs, classification } = job;
+  const rows = columns.rows;
+  const workspace = new GrowthWorkspace(rows, columns.features);
+  const allFeatures = Int32Array.from({ length: columns.features }, (_, f) => f);
+  const weight = new Float64Array(rows);
+  const weightedA = new Float64Array(rows * outputs);
+  const trees: GrownTree[] = [];
+  for (const treeIndex of treeIndices) {
+    const random = new Random(deriveSeed(job.seed, treeIndex));
+    if (job.bootstrapDraws > 0) {
+      weight.fill(0);
+      for (let draw = 0; draw < job.bootstrapDraws; draw++) {
+        const row = random.nextInt(rows);
+        weight[row] = (weight[row] as number) + 1;
+      }
+    } else {
+      weight.fill(1);
+    }
+    if (classification) {
+      weightedA.fill(0);
+      for (let i = 0; i < rows; i++) weightedA[i * outputs + (y[i] as number)] = weight[i] as number;
+    } else {
+      for (let i = 0; i < rows; i++) weightedA[i] = (weight[i] as number) * (y[i] as number);
+    }
+    const targets = { outputs, weight, weightedA, weightedB: weight, pureKey: y };
+    trees.push(growTree(columns, allFeatures, targets, job.growth, random, workspace));
+  }
+  return trees;
+}

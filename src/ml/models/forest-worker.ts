@@ -1,0 +1,26 @@
+// Worker-thread entry: grows the trees it is asked for and posts them back (buffers transferred).
+import { parentPort } from "node:worker_threads";
+import { type ForestJob, growForestTrees } from "./forest-trees.js";
+
+export interface ForestTask {
+  id: number;
+  job: ForestJob;
+  treeIndices: number[];
+}
+
+parentPort?.on("message", ({ id, job, treeIndices }: ForestTask) => {
+  try {
+    const trees = growForestTrees(job, treeIndices);
+    const buffers = trees.flatMap((tree) =>
+      [tree.feature, tree.threshold, tree.left, tree.right, tree.value, tree.samples, tree.gain].map(
+        (array) => array.buffer as ArrayBuffer,
+      ),
+    );
+    parentPort?.postMessage({ id, trees }, buffers);
+  } catch (error) {
+    parentPort?.postMessage({
+      id,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+  }
+});

@@ -1,0 +1,91 @@
+// The losses gradient boosting minimises, as XGBoost defines them: first and second derivatives of the loss in
+// each raw score, the starting score, and how scores become predictions.
+import type { TreeEnsemble } from "./tree-ensemble.js";
+
+export interface Objective {
+  name: "reg:squarederror" | "binary:logistic" | "multi:softprob";
+  /** Raw scores per row: 1, or the number of classes for softmax. */
+  outputs: number;
+  postTransform: TreeEnsemble["postTransform"];
+  /** Starting raw scores. `baseScore` as XGBoost reads it (a probability for logistic); null: from the data. */
+  base(y: Float64Array, baseScore: number | null): number[];
+  /** Fills gradient and hessian (rows × outputs) at the current raw scores (rows × outputs). */
+  derivatives(scores: Float64Array, y: Float64Array, gradient: Float64Array, hessian: Float64Array): void;
+}
+
+const MIN_HESSIAN = 1e-16;
+
+export function objectiveFor(task: "regression" | "classification", classCount: number): Objective {
+  if (task === "regression") return squaredError;
+  return classCount === 2 ? logistic : softmax(classCount);
+}
+
+const squaredError: Objective = {
+  name: "reg:squarederror",
+  outputs: 1,
+  postTransform: "none",
+  base: (y, baseScore) => [baseScore ?? mean(y)],
+  derivatives(scores, y, gradient, hessian) {
+    for (let i = 0; i < y.length; i++) {
+      gradient[i] = (scores[i] as number) - (y[i] as number);
+      hessian[i] = 1;
+    }
+  },
+};
+
+const logistic: Objective = {
+  name: "binary:logistic",
+  outputs: 1,
+  postTransform: "logistic",
+  base(y, baseScore) {
+    const p = Math.min(1 - 1e-7, Math.max(1e-7, baseScore ?? mean(y)));
+    return [Math.log(p / (1 - p))];
+  },
+  derivatives(scores, y, gradient, hessian) {
+    for (let i = 0; i < y.length; i++) {
+      const p = 1 / (1 + Math.exp(-(scores[i] as number)));
+      gradient[i] = p - (y[i] as number);
+      hessian[i] = Math.max(p * (1 - p), MIN_HESSIAN);
+    }
+  },
+};
+
+function softmax(classCount: number): Objective {
+  return {
+    name: "multi:softprob",
+    outputs: classCount,
+    postTransform: "softmax",
+    base(y, baseScore) {
+      if (baseScore !== null) return new Array<number>(classCount).fill(baseScore);
+      // Log class frequencies: the softmax of the base is the class prior.
+      const counts = new Array<number>(classCount).fill(0);
+      for (const label of y) counts[label] = (counts[label] as number) + 1;
+      return counts.map((count) => Math.log(Math.max(count / y.length, 1e-12)));
+    },
+    derivatives(scores, y, gradient, hessian) {
+      const probabilities = new Float64Array(classCount);
+      for (let i = 0; i < y.length; i++) {
+        const offset = i * classCount;
+        let max = Number.NEGATIVE_INFINITY;
+        for (let k = 0; k < classCount; k++) max = Math.max(max, scores[offset + k] as number);
+        let sum = 0;
+        for (let k = 0; k < classCount; k++) {
+          const e = Math.exp((scores[offset + k] as number) - max);
+          probabilities[k] = e;
+          sum += e;
+        }
+        for (let k = 0; k < classCount; k++) {
+          const p = (probabilities[k] as number) / sum;
+          gradient[offset + k] = p - (y[i] === k ? 1 : 0);
+          hessian[offset + k] = Math.max(2 * p * (1 - p), MIN_HESSIAN);
+        }
+      }
+    },
+  };
+}
+
+function mean(values: Float64Array): number {
+  let sum = 0;
+  for (const value of values) sum += value;
+  return sum / values.length;
+}

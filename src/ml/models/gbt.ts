@@ -1,0 +1,158 @@
+// Gradient-boosted trees in XGBoost's style (exact greedy): second-order split gain with L2 regularisation
+// `lambda`, `min_child_weight` on each child's hessian sum, post-pruning below `gamma`, the learning rate
+// folded into leaf values, row subsampling and column sampling per tree and per split.
+import { z } from "zod";
+import { normalise } from "./feature-importance.js";
+import { objectiveFor } from "./gbt-objective.js";
+import { type GrownTree, GrowthWorkspace, growTree } from "./grow-tree.js";
+import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
+import { Random } from "./random.js";
+import { sortColumns } from "./sorted-columns.js";
+import { checkTrainingSet } from "./training-set.js";
+import type { TreeEnsemble } from "./tree-ensemble.js";
+import { ensembleFor, toTree } from "./tree-json.js";
+
+const fraction = z.number().gt(0).max(1);
+
+export const GbtParamsSchema = z.strictObject({
+  /** Boosting rounds (one tree per round, per class for multiclass). */
+  n_estimators: z.number().int().min(1).default(100),
+  learning_rate: fraction.default(0.3),
+  max_depth: z.number().int().min(1).default(6),
+  min_child_weight: z.number().min(0).default(1),
+  lambda: z.number().min(0).default(1),
+  gamma: z.number().min(0).default(0),
+  subsample: fraction.default(1),
+  colsample_bytree: fraction.default(1),
+  colsample_bynode: fraction.default(1),
+  /** Starting prediction (a probability for binary classification); null: the mean target / class priors. */
+  base_score: z.number().nullable().default(null),
+});
+export type GbtParams = z.infer<typeof GbtParamsSchema>;
+
+export const gbt: ModelType<GbtParams> = {
+  name: "gbt",
+  tasks: ["regression", "classification"],
+  params: GbtParamsSchema,
+  fit: fitGbt,
+};
+
+/** A split must gain more than this (XGBoost's kRtEps). */
+const MIN_SPLIT_GAIN = 1e-6;
+
+function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions): TreeEnsemble {
+  const shape = checkTrainingSet(data);
+  const { rows } = data;
+  const features = shape.features;
+  const objective = objectiveFor(data.task, shape.classCount);
+  const outputs = objective.outputs;
+  const columns = sortColumns(data.x, rows, features);
+  const random = new Random(options.seed);
+  const workspace = new GrowthWorkspace(rows, features);
+
+  const base = objective.base(data.y, params.base_score);
+  const scores = new Float64Array(rows * outputs);
+  for (let i = 0; i < rows; i++)
+    for (let k = 0; k < outputs; k++) scores[i * outputs + k] = base[k] as number;
+  const gradient = new Float64Array(rows * outputs);
+  const hessian = new Float64Array(rows * outputs);
+  const weight = new Float64Array(rows);
+  const weightedA = new Float64Array(rows);
+  const weightedB = new Float64Array(rows);
+  const treeFeatures = Math.max(1, Math.floor(params.colsample_bytree * features));
+  const allFeatures = Int32Array.from({ length: features }, (_, f) => f);
+
+  const trees: TreeEnsemble["trees"] = [];
+  const gains = new Float64Array(features);
+  for (let round = 0; round < params.n_estimators; round++) {
+    objective.derivatives(scores, data.y, gradient, hessian);
+    sampleRows(weight, params.subsample, random);
+    for (let k = 0; k < outputs; k++) {
+      for (let i = 0; i < rows; i++) {
+        weightedA[i] = (weight[i] as number) * (gradient[i * outputs + k] as number);
+        weightedB[i] = (weight[i] as number) * (hessian[i * outputs + k] as number);
+      }
+      const active =
+        treeFeatures < features ? sampleFeatures(allFeatures, treeFeatures, random) : allFeatures;
+      const grown = growTree(
+        columns,
+        active,
+        { outputs: 1, weight, weightedA, weightedB },
+        {
+          maxDepth: params.max_depth,
+          minSamplesSplit: 2,
+          minSamplesLeaf: 1,
+          minChildWeight: params.min_child_weight,
+          lambda: params.lambda,
+          minGain: MIN_SPLIT_GAIN,
+          gamma: params.gamma,
+          maxFeatures: Math.max(1, Math.floor(params.colsample_bynode * active.length)),
+          leafScale: -params.learning_rate,
+          stopWhenPure: false,
+        },
+        random,
+        workspace,
+      );
+      addTreeScores(grown, data.x, features, scores, outputs, k);
+      for (let f = 0; f < features; f++) gains[f] = (gains[f] as number) + (grown.gain[f] as number);
+      trees.push(toTree(grown, 1, { width: outputs, index: k }));
+    }
+  }
+  return ensembleFor(data, {
+    modelType: "gbt",
+    outputs,
+    aggregate: "sum",
+    base,
+    postTransform: objective.postTransform,
+    trees,
+    featureImportance: normalise(gains),
+  });
+}
+
+/** XGBoost's subsample: each row kept with probability `rate` (at least one row). */
+function sampleRows(weight: Float64Array, rate: number, random: Random): void {
+  if (rate >= 1) {
+    weight.fill(1);
+    return;
+  }
+  let kept = 0;
+  for (let i = 0; i < weight.length; i++) {
+    const keep = random.nextFloat() < rate;
+    weight[i] = keep ? 1 : 0;
+    if (keep) kept++;
+  }
+  if (kept === 0) weight[random.nextInt(weight.length)] = 1;
+}
+
+/** `count` of `features` without replacement, in ascending order. */
+function sampleFeatures(features: Int32Array, count: number, random: Random): Int32Array {
+  const pool = Int32Array.from(features);
+  for (let i = 0; i < count; i++) {
+    const j = i + random.nextInt(pool.length - i);
+    const chosen = pool[j] as number;
+    pool[j] = pool[i] as number;
+    pool[i] = chosen;
+  }
+  return pool.subarray(0, count).sort();
+}
+
+/** Adds the tree's leaf value to column `k` of every training row's raw scores (same rule as prediction). */
+function addTreeScores(
+  tree: GrownTree,
+  x: Float32Array,
+  features: number,
+  scores: Float64Array,
+  outputs: number,
+  k: number,
+): void {
+  const rows = scores.length / outputs;
+  for (let i = 0; i < rows; i++) {
+    let node = 0;
+    for (let f = tree.feature[0] as number; f >= 0; f = tree.feature[node] as number)
+      node =
+        (x[i * features + f] as number) <= (tree.threshold[node] as number)
+          ? (tree.left[node] as number)
+          : (tree.right[node] as number);
+    scores[i * outputs + k] = (scores[i * outputs + k] as number) + (tree.value[node] as number);
+  }
+}

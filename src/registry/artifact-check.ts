@@ -1,0 +1,118 @@
+// Checks a packaged model directory (package/ or models/<name>/<version>/) before the registry accepts or promotes
+// it: the manifest parses, model.onnx is the file the manifest hashed, onnxruntime loads it with the promised
+// input and outputs, and it reproduces the manifest's golden rows. Every failure is a value naming file and reason.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Manifest, ManifestSchema } from "../artifact/manifest.js";
+import { createSession, runModel } from "../ml/onnx/onnx-session.js";
+import { parseJson } from "./parse-json.js";
+import { fail, ok, type Result } from "./registry-error.js";
+
+export const ARTIFACT_FILES = ["model.onnx", "manifest.json", "model-card.md"] as const;
+
+/** Golden outputs are the model's own float32 outputs; a runtime on another CPU may differ in the last bits. */
+const GOLDEN_TOLERANCE = 1e-5;
+
+export interface CheckedArtifact {
+  dir: string;
+  manifest: Manifest;
+  files: Record<(typeof ARTIFACT_FILES)[number], Buffer>;
+  goldenMaxDiff: number;
+}
+
+function readFiles(dir: string): Result<CheckedArtifact["files"]> {
+  const files: Partial<CheckedArtifact["files"]> = {};
+  for (const name of ARTIFACT_FILES) {
+    try {
+      files[name] = readFileSync(join(dir, name));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return fail(
+        code === "ENOENT" ? "not-found" : "corrupt",
+        `${join(dir, name)}: ${code === "ENOENT" ? "missing" : (error as Error).message}`,
+      );
+    }
+  }
+  return ok(files as CheckedArtifact["files"]);
+}
+
+export function parseManifest(path: string, bytes: Buffer): Result<Manifest> {
+  return parseJson(path, bytes.toString("utf8"), ManifestSchema);
+}
+
+/** The float32 tensor code of a raw golden value, as a client's request is encoded (see encodeCategory). */
+function code(feature: Manifest["features"][number], value: number | string | null): number {
+  if (value === null) return Number.NaN;
+  if (feature.kind === "categorical" && !(feature.categories ?? []).every((c) => typeof c === "number"))
+    return (feature.categories ?? []).indexOf(value);
+  return typeof value === "number" ? value : Number.NaN;
+}
+
+async function checkGolden(path: string, model: Buffer, manifest: Manifest): Promise<Result<number>> {
+  let session: Awaited<ReturnType<typeof createSession>>;
+  try {
+    session = await createSession(model);
+  } catch (error) {
+    return fail("invalid-onnx", `${path}: onnxruntime cannot load it: ${(error as Error).message}`);
+  }
+  try {
+    const expectedOutputs = Object.values(manifest.onnx.outputs).sort();
+    if (
+      session.inputNames.join() !== manifest.onnx.input.name ||
+      session.outputNames.slice().sort().join() !== expectedOutputs.join()
+    )
+      return fail(
+        "corrupt",
+        `${path}: the graph's input/outputs (${session.inputNames} → ${session.outputNames}) are not the manifest's (${manifest.onnx.input.name} → ${expectedOutputs})`,
+      );
+    const width = manifest.features.length;
+    const raw = new Float32Array(manifest.golden.length * width);
+    manifest.golden.forEach((row, i) => {
+      manifest.features.forEach((feature, j) => {
+        raw[i * width + j] = code(feature, row.features[feature.name] ?? null);
+      });
+    });
+    const outputs = await runModel(session, raw, width);
+    let maxDiff = 0;
+    for (const [i, row] of manifest.golden.entries()) {
+      const expected = row.expected;
+      let diff: number;
+      if (typeof expected === "number") diff = Math.abs((outputs.prediction?.[i] ?? Number.NaN) - expected);
+      else {
+        const k = expected.probabilities.length;
+        diff = outputs.labels?.[i] === expected.label ? 0 : Number.POSITIVE_INFINITY;
+        expected.probabilities.forEach((p, j) => {
+          diff = Math.max(diff, Math.abs((outputs.probabilities?.[i * k + j] ?? Number.NaN) - p));
+        });
+      }
+      if (!(diff <= GOLDEN_TOLERANCE * Math.max(1, typeof expected === "number" ? Math.abs(expected) : 1)))
+        return fail(
+          "golden-mismatch",
+          `${path}: golden row ${i} gives a different prediction (|diff| = ${diff}); the model file does not match its manifest`,
+        );
+      maxDiff = Math.max(maxDiff, diff);
+    }
+    return ok(maxDiff);
+  } finally {
+    await session.release();
+  }
+}
+
+export async function checkArtifact(dir: string): Promise<Result<CheckedArtifact>> {
+  const files = readFiles(dir);
+  if (!files.ok) return files;
+  const manifest = parseManifest(join(dir, "manifest.json"), files.value["manifest.json"]);
+  if (!manifest.ok) return manifest;
+  const modelPath = join(dir, "model.onnx");
+  const model = files.value["model.onnx"];
+  const sha = createHash("sha256").update(model).digest("hex");
+  if (sha !== manifest.value.onnx.sha256)
+    return fail(
+      "corrupt",
+      `${modelPath}: its sha256 (${sha}, ${model.length} bytes) is not the manifest's (${manifest.value.onnx.sha256}): the file is truncated or was modified`,
+    );
+  const golden = await checkGolden(modelPath, model, manifest.value);
+  if (!golden.ok) return golden;
+  return ok({ dir, manifest: manifest.value, files: files.value, goldenMaxDiff: golden.value });
+}

@@ -1,0 +1,19 @@
+// What can go wrong in the registry, as values: the CLI turns them into a message and an exit code.
+export type RegistryError =
+  | { kind: "not-found"; message: string }
+  | { kind: "ambiguous"; message: string }
+  | { kind: "corrupt"; message: string }
+  | { kind: "invalid-onnx"; message: string }
+  | { kind: "golden-mismatch"; message: string }
+  | { kind: "gate-refused"; message: string }
+  | { kind: "nothing-to-roll-back"; message: string }
+  | { kind: "conflict"; message: string }
+  | { kind: "locked"; message: string };
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: RegistryError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = <T>(kind: RegistryError["kind"], message: string): Result<T> => ({
+  ok: false,
+  error: { kind, message },
+});

@@ -1,0 +1,94 @@
+import { resolve } from "node:path";
+import { ObjectStore } from "./cache/object-store.js";
+import { err, ok, type Result, toReproError } from "./errors.js";
+import { acquireWorkspaceLock } from "./run/workspace-lock.js";
+import { lockedOutputs } from "./snapshot.js";
+import { openWorkspace, type Workspace } from "./workspace.js";
+
+export interface GcOptions {
+  cwd?: string;
+  /** Run-cache entries to keep per stage, most recently used first (default 3). */
+  keepRuns?: number;
+  /** Report what would be removed without removing it. */
+  dry?: boolean;
+  cacheDir?: string;
+}
+
+export interface GcReport {
+  removedObjects: number;
+  removedBytes: number;
+  keptObjects: number;
+  removedRuns: number;
+  keptRuns: number;
+}
+
+export const DEFAULT_KEEP_RUNS = 3;
+
+/** Object names the lock needs: every output, and the manifests of directory deps (for `why`). */
+export function lockReferences(workspace: Workspace): Set<string> {
+  const names = new Set<string>();
+  for (const block of workspace.lock.values()) {
+    for (const output of lockedOutputs(block)) {
+      for (const name of workspace.store.objectsOf(output) ?? [ObjectStore.manifestName(output.hash)])
+        names.add(name);
+    }
+    for (const dep of block.deps) {
+      if (dep.nfiles !== undefined) names.add(ObjectStore.manifestName(dep.hash));
+    }
+  }
+  return names;
+}
+
+/**
+ * Removes cached objects that neither the lock nor a kept run entry needs, and run entries beyond the
+ * `keepRuns` most recent of each stage. With a cache shared between workspaces, only this workspace's lock
+ * counts: objects only another workspace's lock needs survive if one of the kept runs produced them.
+ */
+export async function gc(options: GcOptions = {}): Promise<Result<GcReport>> {
+  const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()), options.cacheDir);
+  if (!opened.ok) return opened;
+  const workspace = opened.value;
+  const keep = Math.max(0, options.keepRuns ?? DEFAULT_KEEP_RUNS);
+  const release = await acquireWorkspaceLock(workspace.paths, "gc");
+  try {
+    const { store, runs } = workspace;
+    const referenced = lockReferences(workspace);
+    const byStage = new Map<string, ReturnType<typeof runs.list>>();
+    for (const record of runs.list())
+      byStage.set(record.stage, [...(byStage.get(record.stage) ?? []), record]);
+    let removedRuns = 0;
+    let keptRuns = 0;
+    for (const records of byStage.values()) {
+      records.sort((a, b) => b.usedMs - a.usedMs);
+      for (const [index, record] of records.entries()) {
+        const entry = runs.lookup(record.stage, record.key);
+        if (index < keep && entry) {
+          keptRuns++;
+          for (const output of entry.outputs) {
+            for (const name of store.objectsOf(output) ?? []) referenced.add(name);
+          }
+        } else {
+          removedRuns++;
+          if (!options.dry) runs.remove(record.stage, record.key);
+        }
+      }
+    }
+    let removedObjects = 0;
+    let removedBytes = 0;
+    let keptObjects = 0;
+    for (const object of store.list()) {
+      if (referenced.has(object.name)) {
+        keptObjects++;
+        continue;
+      }
+      removedObjects++;
+      removedBytes += object.size;
+      if (!options.dry) store.remove(object.name);
+    }
+    return ok({ removedObjects, removedBytes, keptObjects, removedRuns, keptRuns });
+  } catch (thrown) {
+    return err(toReproError(thrown));
+  } finally {
+    release();
+  }
+}

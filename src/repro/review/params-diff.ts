@@ -1,0 +1,73 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { formatError, ok, type Result } from "../errors.js";
+import { PARAMS_FILE } from "../spec/stage.js";
+import { loadPipeline } from "../workspace.js";
+import { flatten, formatLeaf, type Leaf } from "./flatten.js";
+import { resolveRevision, showAtRevision } from "./git-revision.js";
+import { compareValues, type MetricChange } from "./metrics.js";
+import type { Table } from "./table.js";
+
+export interface ParamsDiff {
+  revision: string;
+  commit: string;
+  changes: MetricChange[];
+  notes: string[];
+}
+
+/** Flattened params, undefined for a missing file, or why the text is not valid YAML. */
+async function flattenParams(text: string | null): Promise<Map<string, Leaf> | string | undefined> {
+  if (text === null) return undefined;
+  const { parseYamlSource } = await import("../spec/yaml-source.js");
+  const parsed = parseYamlSource(text, "params");
+  if (parsed.ok) return flatten(parsed.value.data, "json");
+  return parsed.error.kind === "yaml-syntax"
+    ? `invalid YAML (line ${parsed.error.at.line}: ${parsed.error.message})`
+    : formatError(parsed.error);
+}
+
+/** Params files in the workspace against a git revision (default HEAD); `all` keeps unchanged keys too. */
+export async function paramsDiff(
+  options: { cwd?: string; revision?: string; all?: boolean } = {},
+): Promise<Result<ParamsDiff>> {
+  const root = resolve(options.cwd ?? process.cwd());
+  const revision = options.revision ?? "HEAD";
+  const commit = resolveRevision(root, revision);
+  if (!commit.ok) return commit;
+  const loaded = await loadPipeline(root);
+  if (!loaded.ok) return loaded;
+  const { stages } = loaded.value.pipeline;
+  const files = [...new Set([PARAMS_FILE, ...stages.flatMap((stage) => stage.params.map((p) => p.file))])];
+  const diff: ParamsDiff = { revision, commit: commit.value, changes: [], notes: [] };
+  for (const file of files) {
+    const shown = showAtRevision(root, commit.value, file);
+    if (!shown.ok) return shown;
+    let current: string | null = null;
+    try {
+      current = readFileSync(join(root, file), "utf8");
+    } catch {}
+    if (shown.value === null && current === null) continue;
+    const before = await flattenParams(shown.value);
+    const after = await flattenParams(current);
+    if (before === undefined) diff.notes.push(`${file}: missing at ${revision}`);
+    if (typeof before === "string") diff.notes.push(`${file}: ${before} at ${revision}`);
+    if (after === undefined) diff.notes.push(`${file}: missing in the workspace`);
+    if (typeof after === "string") diff.notes.push(`${file}: ${after} in the workspace`);
+    const asMap = (value: typeof before) => (value instanceof Map ? value : new Map<string, Leaf>());
+    diff.changes.push(...compareValues(file, asMap(before), asMap(after), options.all ?? false));
+  }
+  return ok(diff);
+}
+
+export function paramsDiffTable(diff: ParamsDiff, precision: number): Table {
+  return {
+    headers: ["Path", "Param", diff.revision, "workspace"],
+    align: ["left", "left", "right", "right"],
+    rows: diff.changes.map((change) => [
+      change.path,
+      change.key,
+      formatLeaf(change.old, precision),
+      formatLeaf(change.new, precision),
+    ]),
+  };
+}

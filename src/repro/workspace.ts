@@ -1,0 +1,165 @@
+import { readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ObjectStore } from "./cache/object-store.js";
+import { RunCache } from "./cache/run-cache.js";
+import { err, ok, type Result } from "./errors.js";
+import { buildGraph, type Graph, withUpstream } from "./graph.js";
+import { Hasher } from "./hash/path-hash.js";
+import { StatCache } from "./hash/stat-cache.js";
+import type { LockedStage, LockedStages } from "./lock.js";
+import { type ReproDir, reproDir } from "./repro-dir.js";
+import { checkParams } from "./spec/check-params.js";
+import type { PipelineSpec } from "./spec/load-pipeline.js";
+import { ParamsFiles } from "./spec/params.js";
+import { SpecCache } from "./spec/spec-cache.js";
+import { LOCK_FILE, PIPELINE_FILE, type Pipeline } from "./spec/stage.js";
+
+/** A validated pipeline with its graph and the params files it reads. */
+export interface LoadedPipeline {
+  pipeline: Pipeline;
+  graph: Graph;
+  params: ParamsFiles;
+}
+
+// The parsers (yaml, zod) are imported only when the spec cache cannot answer: see spec-cache.ts.
+
+async function loadSpec(root: string, cache: SpecCache): Promise<Result<PipelineSpec>> {
+  const stats = statSync(join(root, PIPELINE_FILE), { throwIfNoEntry: false });
+  if (!stats) return err({ kind: "pipeline-not-found", dir: root });
+  const cached = cache.get("pipeline", PIPELINE_FILE, stats) as PipelineSpec | undefined;
+  if (cached) return ok(cached);
+  const clock = cache.clockBeforeRead();
+  const { loadPipelineSpec } = await import("./spec/load-pipeline.js");
+  const loaded = loadPipelineSpec(root);
+  if (loaded.ok) cache.set("pipeline", PIPELINE_FILE, stats, clock, loaded.value);
+  return loaded;
+}
+
+async function loadParams(
+  root: string,
+  files: Iterable<string>,
+  cache: SpecCache,
+): Promise<Result<ParamsFiles>> {
+  const loaded = new Map<string, { data: unknown } | null>();
+  for (const file of files) {
+    const stats = statSync(join(root, file), { throwIfNoEntry: false });
+    if (!stats) {
+      loaded.set(file, null);
+      continue;
+    }
+    const cached = cache.get("params", file, stats) as { data: unknown } | undefined;
+    if (cached) {
+      loaded.set(file, cached);
+      continue;
+    }
+    const clock = cache.clockBeforeRead();
+    const { parseYamlSource } = await import("./spec/yaml-source.js");
+    const parsed = parseYamlSource(readFileSync(join(root, file), "utf8"), file);
+    if (!parsed.ok) return parsed;
+    const value = { data: parsed.value.data };
+    cache.set("params", file, stats, clock, value);
+    loaded.set(file, value);
+  }
+  return ok(new ParamsFiles(loaded));
+}
+
+async function loadLock(root: string, cache: SpecCache): Promise<Result<LockedStages>> {
+  const stats = statSync(join(root, LOCK_FILE), { throwIfNoEntry: false });
+  if (!stats) return ok(new Map());
+  const cached = cache.get("lock", LOCK_FILE, stats) as [string, LockedStage][] | undefined;
+  if (cached) return ok(new Map(cached));
+  const clock = cache.clockBeforeRead();
+  const { readLock } = await import("./lock-file.js");
+  const lock = readLock(root);
+  if (lock.ok) cache.set("lock", LOCK_FILE, stats, clock, [...lock.value]);
+  return lock;
+}
+
+async function loadPipelineWith(root: string, cache: SpecCache): Promise<Result<LoadedPipeline>> {
+  const spec = await loadSpec(root, cache);
+  if (!spec.ok) return spec;
+  const { stages, remote } = spec.value;
+  const params = await loadParams(
+    root,
+    new Set(stages.flatMap((stage) => stage.params.map((p) => p.file))),
+    cache,
+  );
+  if (!params.ok) return params;
+  const checked = checkParams(stages, params.value);
+  if (!checked.ok) return checked;
+  const pipeline: Pipeline = {
+    root,
+    file: PIPELINE_FILE,
+    stages,
+    byName: new Map(stages.map((stage) => [stage.name, stage])),
+    remote,
+  };
+  const graph = buildGraph(pipeline);
+  if (!graph.ok) return graph;
+  return ok({ pipeline, graph: graph.value, params: params.value });
+}
+
+/** Reads and validates pipeline.yaml (and the params keys it names) in `cwd`, and builds its graph. */
+export async function loadPipeline(cwd: string = process.cwd()): Promise<Result<LoadedPipeline>> {
+  const root = resolve(cwd);
+  const cache = SpecCache.load(reproDir(root));
+  const loaded = await loadPipelineWith(root, cache);
+  cache.save();
+  return loaded;
+}
+
+/** Everything a command needs about one pipeline directory, loaded once. */
+export interface Workspace extends LoadedPipeline {
+  root: string;
+  paths: ReproDir;
+  statCache: StatCache;
+  hasher: Hasher;
+  store: ObjectStore;
+  runs: RunCache;
+  lock: LockedStages;
+  /** Writes pipeline.lock from `lock` (atomically). */
+  saveLock(): Promise<void>;
+}
+
+export async function openWorkspace(cwd: string, cacheDir?: string): Promise<Result<Workspace>> {
+  const root = resolve(cwd);
+  const paths = reproDir(root, cacheDir);
+  const cache = SpecCache.load(paths);
+  const loaded = await loadPipelineWith(root, cache);
+  if (!loaded.ok) return loaded;
+  const lock = await loadLock(root, cache);
+  if (!lock.ok) return lock;
+  cache.save();
+  const statCache = StatCache.load(paths);
+  const order = loaded.value.pipeline.stages.map((stage) => stage.name);
+  return ok({
+    ...loaded.value,
+    root,
+    paths,
+    statCache,
+    hasher: new Hasher(root, statCache),
+    store: new ObjectStore(paths),
+    runs: new RunCache(paths),
+    lock: lock.value,
+    async saveLock() {
+      const { writeLock } = await import("./lock-file.js");
+      writeLock(root, lock.value, order);
+    },
+  });
+}
+
+/** The stages a command works on: the targets and (unless `single`) everything upstream of them. */
+export function selectStages(
+  workspace: LoadedPipeline,
+  targets: readonly string[] | undefined,
+  single = false,
+): Result<string[]> {
+  const { pipeline, graph } = workspace;
+  if (!targets || targets.length === 0) return ok(graph.order);
+  for (const target of targets) {
+    if (!pipeline.byName.has(target)) {
+      return err({ kind: "unknown-stage", stage: target, known: pipeline.stages.map((stage) => stage.name) });
+    }
+  }
+  return ok(single ? graph.order.filter((name) => targets.includes(name)) : withUpstream(graph, targets));
+}

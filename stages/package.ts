@@ -1,0 +1,125 @@
+// package: featurizer + trees → package/{model.onnx, manifest.json, model-card.md}, after the parity check
+// (onnxruntime against the JS model) passes; its figures → metrics/package.json.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { z } from "zod";
+import { loadPrepared } from "../src/ml/data/load.js";
+import { ProfileSchema } from "../src/ml/data/profile.js";
+import { MlFailure, unwrap } from "../src/ml/errors.js";
+import { EvaluationSchema } from "../src/ml/evaluation.js";
+import { FeaturizerSchema } from "../src/ml/features/featurizer-spec.js";
+import { rawMatrix } from "../src/ml/features/training-set.js";
+import { readJson, writeJsonAtomic } from "../src/ml/io.js";
+import { TreeEnsembleSchema } from "../src/ml/models/tree-ensemble.js";
+import { MlParams } from "../src/ml/params.js";
+import { PATHS } from "../src/ml/paths.js";
+import { runStageIfMain } from "../src/ml/stage.js";
+import { TuneSummarySchema } from "../src/ml/tune/summary.js";
+import { DEFAULT_PARITY, packageMetrics, packageModel } from "../src/package/package-model.js";
+import { writePackage } from "../src/package/write-package.js";
+
+const PACKAGE_DIR = "package";
+const PACKAGE_METRICS = "metrics/package.json";
+const DATA_README = "data/README.md";
+
+const PackageParamsSchema = z
+  .object({
+    parity: z
+      .object({
+        samples: z.number().int().min(0).default(DEFAULT_PARITY.samples),
+        seed: z.number().int().default(DEFAULT_PARITY.seed),
+        /** Regression: allowed |onnx - js| as a fraction of the target's standard deviation. */
+        regression_tolerance: z.number().positive().default(DEFAULT_PARITY.regressionTolerance),
+        probability_tolerance: z.number().positive().default(DEFAULT_PARITY.probabilityTolerance),
+        /** At most this many splits get edge rows (two each). */
+        edge_splits: z.number().int().min(0).default(DEFAULT_PARITY.edgeSplits),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+
+/** The commit the artifact was built from; "-dirty" when tracked files differ from it. */
+function gitRevision(): string {
+  try {
+    const head = execFileSync("git", ["rev-parse", "HEAD"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+    const changes = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    return changes.trim() === "" ? head : `${head}-dirty`;
+  } catch {
+    return "unknown";
+  }
+}
+
+export async function packageStage(): Promise<string> {
+  const params = unwrap(MlParams.read());
+  const dataset = unwrap(params.dataset());
+  const registry = unwrap(params.registry());
+  const settings = unwrap(params.file.section(["package"], PackageParamsSchema));
+  const profile = unwrap(readJson(PATHS.profile, ProfileSchema));
+  const featurizer = unwrap(readJson(PATHS.featurizer, FeaturizerSchema));
+  const ensemble = unwrap(readJson(PATHS.model, TreeEnsembleSchema));
+  const evaluation = unwrap(readJson(PATHS.evaluate, EvaluationSchema));
+  const tuned = unwrap(readJson(PATHS.tune, TuneSummarySchema)).params;
+  const train = unwrap(loadPrepared(PATHS.train, profile));
+  const test = unwrap(loadPrepared(PATHS.test, profile));
+
+  const inputs = [
+    dataset.path,
+    PATHS.train,
+    PATHS.test,
+    PATHS.profile,
+    PATHS.featurizer,
+    PATHS.model,
+    PATHS.evaluate,
+  ];
+  if (existsSync(PATHS.tune)) inputs.push(PATHS.tune);
+  const producer = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  const result = await packageModel({
+    name: registry.name,
+    featurizer,
+    ensemble,
+    profile,
+    train: rawMatrix(train, featurizer.inputs),
+    test: rawMatrix(test, featurizer.inputs),
+    metrics: evaluation.metrics,
+    gate: { promote: evaluation.promote, reason: evaluation.reason },
+    params: tuned,
+    lineage: {
+      gitRev: gitRevision(),
+      dataHash: sha256(dataset.path),
+      inputs: Object.fromEntries(inputs.map((path) => [path, sha256(path)])),
+    },
+    producerVersion: producer.version,
+    parity: {
+      samples: settings.parity.samples,
+      seed: settings.parity.seed,
+      regressionTolerance: settings.parity.regression_tolerance,
+      probabilityTolerance: settings.parity.probability_tolerance,
+      edgeSplits: settings.parity.edge_splits,
+    },
+    ...(existsSync(DATA_README) ? { dataReadme: readFileSync(DATA_README, "utf8") } : {}),
+  });
+  if (!result.ok)
+    throw new MlFailure({ kind: "config", message: `${result.error.kind}: ${result.error.message}` });
+
+  writePackage(PACKAGE_DIR, result.value);
+  writeJsonAtomic(PACKAGE_METRICS, packageMetrics(result.value));
+  const { manifest, parity } = result.value;
+  return `${manifest.name} ${manifest.version}: ${result.value.onnx.length} bytes of ONNX; parity on ${parity.rows} rows, max |diff| ${parity.maxAbsDiff.toExponential(2)}${
+    manifest.task === "classification" ? `, ${parity.labelMismatches} label mismatches` : ""
+  }; ${manifest.golden.length} golden rows`;
+}
+
+await runStageIfMain(import.meta.url, "package", packageStage);

@@ -1,0 +1,34 @@
+// train: fit model.type on the whole featurized training split with the tuned params → data/model/trees.json.
+import { MlFailure, unwrap } from "../src/ml/errors.js";
+import { readJson, writeJsonAtomic } from "../src/ml/io.js";
+import { modelTypeFor } from "../src/ml/model-choice.js";
+import { TreeEnsembleSchema } from "../src/ml/models/tree-ensemble.js";
+import { MlParams } from "../src/ml/params.js";
+import { PATHS } from "../src/ml/paths.js";
+import { runStageIfMain } from "../src/ml/stage.js";
+import { loadFeaturizedSplit } from "../src/ml/stage-inputs.js";
+import { TuneSummarySchema } from "../src/ml/tune/summary.js";
+
+export async function trainStage(): Promise<string> {
+  const params = unwrap(MlParams.read());
+  const task = unwrap(params.task());
+  const model = unwrap(params.model());
+  const modelType = unwrap(modelTypeFor(params, model.type, task));
+  const tuned = unwrap(readJson(PATHS.tune, TuneSummarySchema));
+  if (tuned.modelType !== model.type)
+    throw new MlFailure({
+      kind: "artifact",
+      file: PATHS.tune,
+      message: `was tuned for model type "${tuned.modelType}" but model.type is "${model.type}"; run the tune stage`,
+    });
+  const { data } = unwrap(loadFeaturizedSplit("train", task));
+  const fitParams = modelType.params.parse(tuned.params);
+  const ensemble = TreeEnsembleSchema.parse(
+    await modelType.fit(data, fitParams, { seed: model.seed, threads: model.threads }),
+  );
+  writeJsonAtomic(PATHS.model, ensemble);
+  const nodes = ensemble.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
+  return `${model.type} on ${data.rows} rows × ${data.features.length} features: ${ensemble.trees.length} trees, ${nodes} nodes`;
+}
+
+await runStageIfMain(import.meta.url, "train", trainStage);

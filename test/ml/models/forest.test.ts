@@ -1,0 +1,185 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { type ForestParams, forest } from "../../../src/ml/models/forest.js";
+import type { FitOptions, TrainingSet } from "../../../src/ml/models/model-type.js";
+import { TrainingSetError } from "../../../src/ml/models/training-set.js";
+import { predictOutputs, TreeEnsembleSchema } from "../../../src/ml/models/tree-ensemble.js";
+import { argmaxRows, friedman, meanSquaredError, sectors, variance } from "./synthetic.js";
+
+const fit = (data: TrainingSet, params: Partial<ForestParams> = {}, options: FitOptions = { seed: 1 }) =>
+  forest.fit(data, forest.params.parse(params), options);
+
+test("same seed → byte-identical JSON; another seed → another forest", async () => {
+  const data = friedman(150, 3);
+  const a = JSON.stringify(await fit(data, { n_estimators: 8 }, { seed: 9 }));
+  const b = JSON.stringify(await fit(data, { n_estimators: 8 }, { seed: 9 }));
+  const c = JSON.stringify(await fit(data, { n_estimators: 8 }, { seed: 10 }));
+  assert.is(a, b);
+  assert.is.not(a, c);
+});
+
+test("threads = 1 and threads = 2 give identical forests (regression and classification)", async () => {
+  const regression = friedman(120, 4);
+  const classification = sectors(120, 3, 4);
+  for (const data of [regression, classification]) {
+    const params = { n_estimators: 7, max_features: 0.5 } as const;
+    const one = JSON.stringify(await fit(data, params, { seed: 5, threads: 1 }));
+    const two = JSON.stringify(await fit(data, params, { seed: 5, threads: 2 }));
+    assert.is(one, two, data.task);
+  }
+});
+
+test("the output is a valid tree ensemble averaging its trees", async () => {
+  const model = await fit(friedman(60, 5), { n_estimators: 3 });
+  TreeEnsembleSchema.parse(JSON.parse(JSON.stringify(model)));
+  assert.is(model.modelType, "forest");
+  assert.is(model.aggregate, "average");
+  assert.is(model.trees.length, 3);
+  assert.equal(model.base, [0]);
+  assert.is(model.classes, undefined);
+});
+
+test("learns Friedman #1: test MSE far below the target variance", async () => {
+  const train = friedman(400, 11, { noise: 1 });
+  const test = friedman(200, 12);
+  const model = await fit(train, { n_estimators: 30 });
+  const mse = meanSquaredError(predictOutputs(model, test.x), test.y);
+  assert.ok(mse < 0.25 * variance(test.y), `test MSE ${mse} vs variance ${variance(test.y)}`);
+  const importance = model.featureImportance ?? [];
+  assert.ok(Math.abs(importance.reduce((a, b) => a + b, 0) - 1) < 1e-9, "importance sums to 1");
+  assert.ok(
+    (importance[3] as number) > 3 * (importance[5] as number),
+    "x3 matters more than the noise column",
+  );
+});
+
+test("one unbagged tree reproduces its training targets: thresholds split float32 values as training did", async () => {
+  // Values packed as close as float32 allows (adjacent representable numbers), where a float64 midpoint would
+  // not be representable and a careless rounding would send a row to the wrong side.
+  const base = 1 + 2 ** -23;
+  const values = Array.from({ length: 40 }, (_, i) => Math.fround(base + i * 2 ** -23));
+  const rows = values.length;
+  const x = new Float32Array(rows * 2);
+  const y = new Float64Array(rows);
+  values.forEach((v, i) => {
+    x[i * 2] = v;
+    x[i * 2 + 1] = i % 3;
+    y[i] = i;
+  });
+  const data: TrainingSet = { task: "regression", x, rows, features: ["v", "m"], y };
+  const model = await fit(data, { n_estimators: 1, bootstrap: false });
+  const tree = model.trees[0];
+  assert.ok(tree);
+  for (const t of tree.threshold) assert.is(Math.fround(t), t, "threshold is float32-representable");
+  assert.equal(
+    Array.from(predictOutputs(model, x)),
+    Array.from(y),
+    "every training row lands in its own leaf",
+  );
+  // `samples` counts the rows routed to each node with float32 comparisons.
+  const counts = new Array<number>(tree.feature.length).fill(0);
+  for (let i = 0; i < rows; i++) {
+    let node = 0;
+    counts[0] = (counts[0] as number) + 1;
+    while ((tree.feature[node] as number) >= 0) {
+      const f = tree.feature[node] as number;
+      node =
+        (x[i * 2 + f] as number) <= (tree.threshold[node] as number)
+          ? (tree.left[node] as number)
+          : (tree.right[node] as number);
+      counts[node] = (counts[node] as number) + 1;
+    }
+  }
+  assert.equal(counts, tree.samples);
+});
+
+test("missing values (NaN) sort last in training and go right at prediction, as NaN <= t is false", async () => {
+  const rows = 30;
+  const x = new Float32Array(rows);
+  const y = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    x[i] = i % 3 === 0 ? Number.NaN : i;
+    y[i] = i % 3 === 0 ? 100 : i;
+  }
+  const data: TrainingSet = { task: "regression", x, rows, features: ["v"], y };
+  const model = await fit(data, { n_estimators: 1, bootstrap: false });
+  assert.equal(Array.from(predictOutputs(model, x)), Array.from(y));
+  // Above the largest value seen, a row shares the leaf of the missing values (both sort after it).
+  assert.equal(Array.from(predictOutputs(model, Float32Array.of(Number.NaN, 28.7, 1e9))), [100, 29, 100]);
+});
+
+test("constant features leave a single leaf holding the mean", async () => {
+  const data: TrainingSet = {
+    task: "regression",
+    x: new Float32Array(20).fill(3),
+    rows: 10,
+    features: ["a", "b"],
+    y: Float64Array.from({ length: 10 }, (_, i) => i),
+  };
+  const model = await fit(data, { n_estimators: 2, bootstrap: false });
+  for (const tree of model.trees) assert.equal(tree.value, [[4.5]]);
+  assert.equal(model.featureImportance, [0, 0]);
+});
+
+test("max_depth, min_samples_leaf and min_samples_split bound the trees", async () => {
+  const data = friedman(200, 6);
+  const depthOf = (tree: { left: number[]; right: number[] }, node = 0): number =>
+    (tree.left[node] as number) < 0
+      ? 0
+      : 1 + Math.max(depthOf(tree, tree.left[node] as number), depthOf(tree, tree.right[node] as number));
+  const shallow = await fit(data, { n_estimators: 3, max_depth: 3 });
+  for (const tree of shallow.trees) assert.ok(depthOf(tree) <= 3);
+  const leafy = await fit(data, { n_estimators: 3, min_samples_leaf: 10, bootstrap: false });
+  for (const tree of leafy.trees)
+    tree.feature.forEach((f, node) => {
+      if (f < 0) assert.ok((tree.samples?.[node] as number) >= 10, "every leaf holds at least 10 rows");
+    });
+  const split = await fit(data, { n_estimators: 3, min_samples_split: 50, bootstrap: false });
+  for (const tree of split.trees)
+    tree.feature.forEach((f, node) => {
+      if (f >= 0) assert.ok((tree.samples?.[node] as number) >= 50, "only nodes with 50+ rows split");
+    });
+});
+
+test("classification: class probabilities in the leaves, summing to 1, that separate the classes", async () => {
+  for (const classes of [2, 4]) {
+    const train = sectors(300, classes, 21);
+    const test = sectors(200, classes, 22);
+    const model = await fit(train, { n_estimators: 15 });
+    assert.is(model.outputs, classes);
+    assert.is(model.postTransform, "none");
+    assert.equal(model.classes, train.classes);
+    for (const tree of model.trees)
+      for (const value of tree.value) assert.ok(Math.abs(value.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+    const probabilities = predictOutputs(model, test.x);
+    for (let i = 0; i < test.rows; i++) {
+      const row = probabilities.subarray(i * classes, (i + 1) * classes);
+      assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-12, "probabilities sum to 1");
+    }
+    const predicted = argmaxRows(probabilities, classes);
+    const accuracy = predicted.filter((label, i) => label === test.y[i]).length / test.rows;
+    assert.ok(accuracy > 0.9, `${classes} classes: accuracy ${accuracy}`);
+  }
+});
+
+test("bad training sets are refused with a reason", async () => {
+  const data = friedman(10, 1);
+  const cases: [TrainingSet, RegExp][] = [
+    [{ ...data, y: data.y.subarray(0, 5) }, /one per row/],
+    [{ ...data, x: data.x.subarray(1) }, /rows × features/],
+    [{ ...data, y: Float64Array.from(data.y, (v, i) => (i === 3 ? Number.NaN : v)) }, /row 3/],
+    [{ ...sectors(10, 2, 1), classes: ["only"] }, /at least 2/],
+    [{ ...sectors(10, 2, 1), y: new Float64Array(10).fill(2) }, /class index of row 0 is 2/],
+  ];
+  for (const [bad, message] of cases) {
+    try {
+      await fit(bad, { n_estimators: 1 });
+      assert.unreachable("should have refused");
+    } catch (error) {
+      assert.instance(error, TrainingSetError);
+      assert.match((error as Error).message, message);
+    }
+  }
+});
+
+test.run();
