@@ -1,13 +1,13 @@
 // Box plots (quartiles, whiskers at 1.5 IQR, outliers as points) per numeric field, each with its own scale: the
 // picture that goes with Tukey's-fences outlier counts.
-import { type Chart, type ChartOptions, chartBase, type Datum, fieldRef } from "./chart.js";
+import { type Chart, type ChartOptions, chartBase, fieldRef, type Rows } from "./chart.js";
 
 export interface BoxplotGridOptions extends ChartOptions {
   /** Charts per row. Default 4. */
   columns?: number;
 }
 
-export function boxplotGrid(data: Datum[], fields: string[], options: BoxplotGridOptions = {}): Chart {
+export function boxplotGrid(data: Rows, fields: string[], options: BoxplotGridOptions = {}): Chart {
   return {
     ...chartBase(options),
     data: { values: data },

@@ -7,6 +7,14 @@ export type Chart = TopLevelSpec;
 /** One record of chart data: the flat JSON objects the pipeline writes to metrics/plots/ and notebooks build. */
 export type Datum = Record<string, number | string | boolean | null>;
 
+/** Chart data as builders take it: records, or any plain objects (summaries, trial records) read field by field. */
+export type Rows = object[];
+
+/** A field of a row, for the few builders that look at values themselves. */
+export function fieldValue(row: object, field: string): unknown {
+  return (row as Record<string, unknown>)[field];
+}
+
 export interface ChartOptions {
   title?: string;
   width?: number;

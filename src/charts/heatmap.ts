@@ -77,3 +77,17 @@ function valuesOf(cells: { value: number | null }[]): number[] {
   const values = cells.map((cell) => cell.value).filter((value): value is number => value !== null);
   return values.length > 0 ? values : [0];
 }
+
+/** A matrix from one record per cell (the shape of a confusion plot file: actual, predicted, count). */
+export function matrixFromCells(cells: object[], row: string, column: string, value: string): Matrix {
+  const get = (cell: object, field: string) => (cell as Record<string, unknown>)[field];
+  const rows = [...new Set(cells.map((cell) => String(get(cell, row))))];
+  const columns = [...new Set(cells.map((cell) => String(get(cell, column))))];
+  const values = rows.map(() => columns.map(() => Number.NaN));
+  for (const cell of cells) {
+    const i = rows.indexOf(String(get(cell, row)));
+    const j = columns.indexOf(String(get(cell, column)));
+    (values[i] as number[])[j] = Number(get(cell, value));
+  }
+  return { rows, columns, values };
+}

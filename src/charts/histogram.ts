@@ -1,13 +1,13 @@
 // Distributions: one histogram of a numeric field, counts of a categorical field, or a grid of small histograms
 // (one per column, each with its own axis) for an overview of every feature.
-import { type Chart, type ChartOptions, chartBase, type Datum, fieldRef, sizeOf } from "./chart.js";
+import { type Chart, type ChartOptions, chartBase, fieldRef, type Rows, sizeOf } from "./chart.js";
 
 export interface HistogramOptions extends ChartOptions {
   /** Upper bound on the number of bins (Vega-Lite picks "nice" edges). Default 30. */
   maxBins?: number;
 }
 
-export function histogram(data: Datum[], field: string, options: HistogramOptions = {}): Chart {
+export function histogram(data: Rows, field: string, options: HistogramOptions = {}): Chart {
   return {
     ...chartBase(options),
     ...sizeOf(options),
@@ -22,7 +22,7 @@ export function histogram(data: Datum[], field: string, options: HistogramOption
 }
 
 /** How often each category occurs, most frequent first; missing values are left out. */
-export function categoryCounts(data: Datum[], field: string, options: ChartOptions = {}): Chart {
+export function categoryCounts(data: Rows, field: string, options: ChartOptions = {}): Chart {
   return {
     ...chartBase(options),
     ...sizeOf(options),
@@ -44,11 +44,7 @@ export interface DistributionGridOptions extends HistogramOptions {
 }
 
 /** A histogram (or category counts) per field, laid out in a grid; `width`/`height` are per small chart. */
-export function distributionGrid(
-  data: Datum[],
-  fields: string[],
-  options: DistributionGridOptions = {},
-): Chart {
+export function distributionGrid(data: Rows, fields: string[], options: DistributionGridOptions = {}): Chart {
   const width = options.width ?? 160;
   const height = options.height ?? 100;
   const categorical = new Set(options.categorical ?? []);

@@ -1,5 +1,13 @@
 // Values along an ordered axis: the tuning history (every trial and the best so far) and curves such as ROC.
-import { type Chart, type ChartOptions, chartBase, type Datum, fieldRef, sizeOf } from "./chart.js";
+import {
+  type Chart,
+  type ChartOptions,
+  chartBase,
+  fieldRef,
+  fieldValue,
+  type Rows,
+  sizeOf,
+} from "./chart.js";
 
 export interface LineOptions extends ChartOptions {
   color?: string;
@@ -10,7 +18,7 @@ export interface LineOptions extends ChartOptions {
   diagonal?: boolean;
 }
 
-export function line(data: Datum[], x: string, y: string, options: LineOptions = {}): Chart {
+export function line(data: Rows, x: string, y: string, options: LineOptions = {}): Chart {
   const encoding = {
     x: { field: fieldRef(x), type: "quantitative" as const, title: options.xTitle ?? x },
     y: {
@@ -52,10 +60,10 @@ export interface HistoryOptions extends ChartOptions {
  * Every trial's score as a point and the best score so far as a step line, in trial order (as a tuner's history
  * plot shows it). `data` has `trial` and `score` fields.
  */
-export function bestSoFar(data: Datum[], options: HistoryOptions): Chart {
+export function bestSoFar(data: Rows, options: HistoryOptions): Chart {
   let best = Number.NaN;
   const values = data.map((row) => {
-    const score = row.score as number;
+    const score = fieldValue(row, "score") as number;
     if (
       Number.isFinite(score) &&
       (Number.isNaN(best) || (options.direction === "minimize" ? score < best : score > best))

@@ -1,6 +1,14 @@
 // Two quantities against each other: a plain scatter, predicted vs actual (with the y = x line a perfect model
 // would sit on) and residuals (with the zero line).
-import { type Chart, type ChartOptions, chartBase, type Datum, fieldRef, sizeOf } from "./chart.js";
+import {
+  type Chart,
+  type ChartOptions,
+  chartBase,
+  fieldRef,
+  fieldValue,
+  type Rows,
+  sizeOf,
+} from "./chart.js";
 
 export interface ScatterOptions extends ChartOptions {
   /** A field to colour points by (nominal). */
@@ -13,7 +21,7 @@ export interface ScatterOptions extends ChartOptions {
   zero?: boolean;
 }
 
-export function scatter(data: Datum[], x: string, y: string, options: ScatterOptions = {}): Chart {
+export function scatter(data: Rows, x: string, y: string, options: ScatterOptions = {}): Chart {
   const encoding = {
     x: {
       field: fieldRef(x),
@@ -50,13 +58,13 @@ export function scatter(data: Datum[], x: string, y: string, options: ScatterOpt
 
 /** Predicted against actual values, with the y = x diagonal spanning both ranges. */
 export function predictedVsActual(
-  data: Datum[],
+  data: Rows,
   options: ChartOptions & { actual?: string; predicted?: string } = {},
 ): Chart {
   const actual = options.actual ?? "actual";
   const predicted = options.predicted ?? "predicted";
   const values = data
-    .flatMap((row) => [row[actual], row[predicted]])
+    .flatMap((row) => [fieldValue(row, actual), fieldValue(row, predicted)])
     .filter((v): v is number => typeof v === "number" && Number.isFinite(v));
   const low = values.length > 0 ? values.reduce((a, b) => Math.min(a, b)) : 0;
   const high = values.length > 0 ? values.reduce((a, b) => Math.max(a, b)) : 1;
@@ -92,7 +100,7 @@ export function predictedVsActual(
 
 /** Residuals (actual − predicted) against the prediction, with the zero line. */
 export function residuals(
-  data: Datum[],
+  data: Rows,
   options: ChartOptions & { predicted?: string; residual?: string } = {},
 ): Chart {
   const predicted = options.predicted ?? "predicted";
@@ -111,5 +119,49 @@ export function residuals(
       },
       { mark: { type: "rule", color: "#888888", strokeDash: [4, 4] }, encoding: { y: { datum: 0 } } },
     ],
+  };
+}
+
+export interface GridAxis {
+  field: string;
+  /** Log scale (for values searched on one). */
+  log?: boolean;
+  /** Categories rather than numbers. */
+  nominal?: boolean;
+}
+
+/** One small scatter of `y` against each of `xs`, sharing the y scale: e.g. every tuned param vs the CV score. */
+export function scatterGrid(
+  data: Rows,
+  xs: GridAxis[],
+  y: string,
+  options: ChartOptions & { columns?: number; yTitle?: string } = {},
+): Chart {
+  return {
+    ...chartBase(options),
+    data: { values: data },
+    columns: options.columns ?? 3,
+    concat: xs.map((axis) => ({
+      width: options.width ?? 180,
+      height: options.height ?? 140,
+      mark: { type: "point" as const, filled: true, opacity: 0.7, tooltip: true },
+      encoding: {
+        x: axis.nominal
+          ? { field: fieldRef(axis.field), type: "nominal" as const, title: axis.field }
+          : {
+              field: fieldRef(axis.field),
+              type: "quantitative" as const,
+              title: axis.log ? `${axis.field} (log)` : axis.field,
+              scale: axis.log ? { type: "log" as const } : { zero: false },
+            },
+        y: {
+          field: fieldRef(y),
+          type: "quantitative" as const,
+          title: options.yTitle ?? y,
+          scale: { zero: false },
+        },
+      },
+    })),
+    resolve: { scale: { x: "independent", y: "shared" } },
   };
 }

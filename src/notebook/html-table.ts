@@ -41,3 +41,8 @@ export function formatCell(value: unknown, digits: number): string {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
+
+/** A number as tables show it (4 significant digits); text for anything else. */
+export function formatNumber(value: unknown): string {
+  return formatCell(value, 4);
+}

@@ -2,8 +2,9 @@
 // where a model is worse than its overall metric suggests.
 import { quantileSorted } from "../data/profiling.js";
 import type { Column } from "../data/table.js";
+import { type Predictions, predictedClasses } from "../metrics.js";
 
-export interface SegmentErrors {
+export type SegmentErrors = {
   column: string;
   segment: string;
   rows: number;
@@ -12,7 +13,15 @@ export interface SegmentErrors {
   rmse: number;
   /** Mean of actual − predicted: positive when the model under-predicts the segment. */
   bias: number;
-}
+};
+
+/** Classification: the share of the segment's rows whose predicted class is wrong. */
+export type SegmentErrorRate = {
+  column: string;
+  segment: string;
+  rows: number;
+  errorRate: number;
+};
 
 export interface SegmentOptions {
   /** Quantile bins for a numeric column. Default 4 (quartiles). */
@@ -27,19 +36,8 @@ export function errorsBySegment(
   predicted: ArrayLike<number>,
   options: SegmentOptions = {},
 ): SegmentErrors[] {
-  if (col.values.length !== actual.length || actual.length !== predicted.length)
-    throw new Error(`"${col.name}", actual and predicted must have the same length`);
-  const labels = segmentLabels(col, options);
-  const groups = new Map<string, number[]>();
-  labels.order.forEach((label) => {
-    groups.set(label, []);
-  });
-  labels.ofRow.forEach((label, row) => {
-    groups.get(label)?.push(row);
-  });
   const segments: SegmentErrors[] = [];
-  for (const [segment, rows] of groups) {
-    if (rows.length === 0) continue;
+  for (const [segment, rows] of segmentRows(col, actual, predicted, options)) {
     let absolute = 0;
     let squared = 0;
     let signed = 0;
@@ -59,6 +57,39 @@ export function errorsBySegment(
     });
   }
   return segments;
+}
+
+/** Classification: per segment, how often the predicted class (an index, like `actual`) is wrong. */
+export function errorRateBySegment(
+  col: Column,
+  actual: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  options: SegmentOptions = {},
+): SegmentErrorRate[] {
+  return [...segmentRows(col, actual, predicted, options)].map(([segment, rows]) => ({
+    column: col.name,
+    segment,
+    rows: rows.length,
+    errorRate: rows.filter((row) => actual[row] !== predicted[row]).length / rows.length,
+  }));
+}
+
+/** Non-empty segments in order, each with its rows. */
+function segmentRows(
+  col: Column,
+  actual: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  options: SegmentOptions,
+): Map<string, number[]> {
+  if (col.values.length !== actual.length || actual.length !== predicted.length)
+    throw new Error(`"${col.name}", actual and predicted must have the same length`);
+  const labels = segmentLabels(col, options);
+  const groups = new Map<string, number[]>(labels.order.map((label) => [label, []]));
+  labels.ofRow.forEach((label, row) => {
+    groups.get(label)?.push(row);
+  });
+  for (const [label, rows] of groups) if (rows.length === 0) groups.delete(label);
+  return groups;
 }
 
 function segmentLabels(col: Column, options: SegmentOptions): { order: string[]; ofRow: string[] } {
@@ -100,4 +131,10 @@ function segmentLabels(col: Column, options: SegmentOptions): { order: string[];
 
 function fmt(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toPrecision(3).replace(/\.?0+$/, "");
+}
+
+/** One predicted value per row: the prediction (regression) or the most probable class's index (classification). */
+export function pointPredictions(predictions: Predictions): Float64Array {
+  if (predictions.task === "regression") return Float64Array.from(predictions.predicted);
+  return Float64Array.from(predictedClasses(predictions.probabilities, predictions.classes));
 }
