@@ -30,6 +30,10 @@ const commands: Record<string, CommandEntry> = {
     summary: "download cached outputs and runs, restore missing outputs",
     load: () => import("./commands/pull.js"),
   },
+  plots: {
+    summary: "HTML page of the declared plots, or diff them against a git revision",
+    load: () => import("./commands/plots.js"),
+  },
   models: {
     summary: "the model registry: list, promote [VERSION], rollback, show VERSION",
     load: () => import("./commands/models.js"),

@@ -1,4 +1,6 @@
 // Rows as an HTML table for notebook output: numbers right-aligned with a fixed number of significant digits.
+import { escapeHtml } from "../charts/escape-html.js";
+
 export interface TableOptions {
   /** Columns in order (default: the keys of the first row). */
   columns?: string[];
@@ -36,10 +38,6 @@ export function formatCell(value: unknown, digits: number): string {
   if (Number.isInteger(value) || !Number.isFinite(value)) return String(value);
   const text = value.toPrecision(digits);
   return text.includes("e") ? text : text.replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
 /** A number as tables show it (4 significant digits); text for anything else. */

@@ -15,6 +15,7 @@ export type { LockedPath, LockedStage } from "./lock.js";
 export type { Remote, RemoteSection } from "./remote/remote.js";
 export { type PullReport, type PushReport, pull, push, type TransferOptions } from "./remote/transfer.js";
 export { type ReproOptions, type ReproResult, repro, type StageReport } from "./repro.js";
+export { resolveRevision, showAtRevision } from "./review/git-revision.js";
 export {
   type MetricChange,
   type MetricsDiff,

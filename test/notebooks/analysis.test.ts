@@ -1,6 +1,7 @@
 // The statistics notebooks show (src/ml/analysis): checked against values worked out by hand.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { escapeHtml } from "../../src/charts/escape-html.js";
 import { correlationMatrix, pearson, strongestCorrelations } from "../../src/ml/analysis/correlation.js";
 import { datasetFindings } from "../../src/ml/analysis/findings.js";
 import { tukeyOutliers } from "../../src/ml/analysis/outliers.js";
@@ -8,7 +9,7 @@ import { tableRecords } from "../../src/ml/analysis/records.js";
 import { errorsBySegment } from "../../src/ml/analysis/segments.js";
 import { skewness, summarizeTable } from "../../src/ml/analysis/summary.js";
 import type { Table } from "../../src/ml/data/table.js";
-import { escapeHtml, formatCell, htmlTable } from "../../src/notebook/html-table.js";
+import { formatCell, htmlTable } from "../../src/notebook/html-table.js";
 
 const close = (actual: number, expected: number, tolerance = 1e-9) =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} is not ${expected}`);

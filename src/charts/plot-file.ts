@@ -1,0 +1,93 @@
+// A chart for a plot file a stage declares (DVC-plots style): either a Vega-Lite spec, drawn as it is, or a JSON
+// array of flat records, drawn with the template its fields call for: the evaluate stage's predicted-vs-actual,
+// residuals, feature importance, ROC and confusion files, the tuner's trials, or a generic line, scatter or bar.
+import { bar } from "./bar.js";
+import type { Chart } from "./chart.js";
+import { heatmap, matrixFromCells } from "./heatmap.js";
+import { line } from "./line.js";
+import { predictedVsActual, residuals, scatter } from "./scatter.js";
+
+export type PlotFileChart = { ok: true; chart: Chart; template: string } | { ok: false; reason: string };
+
+const SPEC_KEYS = ["mark", "layer", "concat", "hconcat", "vconcat", "facet", "repeat", "spec"];
+
+export function chartForPlotFile(content: unknown): PlotFileChart {
+  if (isSpec(content)) return { ok: true, chart: content as Chart, template: "spec" };
+  if (!Array.isArray(content))
+    return { ok: false, reason: "neither a Vega-Lite spec nor a JSON array of records" };
+  if (content.length === 0) return { ok: false, reason: "has no records" };
+  if (!content.every((row) => row !== null && typeof row === "object" && !Array.isArray(row)))
+    return { ok: false, reason: "an array, but not of flat records" };
+  const rows = content as Record<string, unknown>[];
+  const fields = new Set(rows.flatMap((row) => Object.keys(row)));
+  const has = (...names: string[]) => names.every((name) => fields.has(name));
+  // Untitled: the page shows the file's path above each chart.
+  const options = {};
+  if (has("actual", "predicted", "count"))
+    return {
+      ok: true,
+      template: "confusion",
+      chart: heatmap(matrixFromCells(rows, "actual", "predicted", "count"), {
+        ...options,
+        scheme: "blues",
+        format: "d",
+        xTitle: "predicted",
+        yTitle: "actual",
+      }),
+    };
+  if (has("fpr", "tpr"))
+    return {
+      ok: true,
+      template: "roc",
+      chart: line(rows, "fpr", "tpr", {
+        ...options,
+        diagonal: true,
+        ...(fields.has("class") ? { color: "class" } : {}),
+      }),
+    };
+  if (has("actual", "predicted"))
+    return { ok: true, template: "predicted-vs-actual", chart: predictedVsActual(rows, options) };
+  if (has("predicted", "residual"))
+    return { ok: true, template: "residuals", chart: residuals(rows, options) };
+  if (has("feature", "importance"))
+    return {
+      ok: true,
+      template: "importance",
+      chart: bar(rows, "feature", "importance", { ...options, labelFormat: ".3f" }),
+    };
+  if (has("trial", "cvMean"))
+    return {
+      ok: true,
+      template: "trials",
+      chart: line(rows, "trial", "cvMean", { ...options, points: true, yTitle: "CV score" }),
+    };
+  return genericChart(rows, [...fields], options);
+}
+
+/** The first numeric field against the second: a line when the first only grows (steps, epochs), else a scatter. */
+function genericChart(rows: Record<string, unknown>[], fields: string[], options: object): PlotFileChart {
+  const numeric = fields.filter((field) =>
+    rows.every((row) => row[field] === undefined || typeof row[field] === "number"),
+  );
+  const text = fields.filter((field) => rows.every((row) => typeof row[field] === "string"));
+  const [x, y] = numeric;
+  if (x !== undefined && y !== undefined) {
+    const increasing = rows.every((row, i) => i === 0 || (row[x] as number) >= (rows[i - 1]?.[x] as number));
+    return increasing
+      ? { ok: true, template: "line", chart: line(rows, x, y, { ...options, points: rows.length <= 50 }) }
+      : { ok: true, template: "scatter", chart: scatter(rows, x, y, options) };
+  }
+  if (text[0] !== undefined && x !== undefined)
+    return { ok: true, template: "bar", chart: bar(rows, text[0], x, { ...options, keepOrder: true }) };
+  return {
+    ok: false,
+    reason: `no chart fits the fields ${fields.join(", ")} (need two numeric fields, or a text and a numeric one)`,
+  };
+}
+
+function isSpec(content: unknown): boolean {
+  if (content === null || typeof content !== "object" || Array.isArray(content)) return false;
+  const schema = (content as { $schema?: unknown }).$schema;
+  if (typeof schema === "string" && schema.includes("vega-lite")) return true;
+  return SPEC_KEYS.some((key) => key in content);
+}
