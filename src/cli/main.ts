@@ -34,6 +34,10 @@ const commands: Record<string, CommandEntry> = {
     summary: "HTML page of the declared plots, or diff them against a git revision",
     load: () => import("./commands/plots.js"),
   },
+  exp: {
+    summary: "experiments: run with other params, queue, show, apply",
+    load: () => import("./commands/exp.js"),
+  },
   models: {
     summary: "the model registry: list, promote [VERSION], rollback, show VERSION",
     load: () => import("./commands/models.js"),

@@ -11,7 +11,8 @@ export { formatError, type Location, type ReproError, type Result } from "./erro
 export type { EventListener, ReproEvent, StageOutcome } from "./events.js";
 export { DEFAULT_KEEP_RUNS, type GcOptions, type GcReport, gc } from "./gc.js";
 export type { Graph } from "./graph.js";
-export type { LockedPath, LockedStage } from "./lock.js";
+export type { LockedPath, LockedStage, LockedStages } from "./lock.js";
+export { readLock } from "./lock-file.js";
 export type { Remote, RemoteSection } from "./remote/remote.js";
 export { type PullReport, type PushReport, pull, push, type TransferOptions } from "./remote/transfer.js";
 export { type ReproOptions, type ReproResult, repro, type StageReport } from "./repro.js";

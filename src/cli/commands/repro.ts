@@ -1,4 +1,4 @@
-import { repro } from "../../repro/index.js";
+import { repro, type StageReport } from "../../repro/index.js";
 import { integerOption, parseCommandArgs, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";
@@ -46,6 +46,7 @@ export async function run(args: string[]): Promise<number> {
     setParams[assignment.slice(0, equals)] = parseValue(assignment.slice(equals + 1));
   }
   const cwd = values.cwd ?? process.cwd();
+  const started = performance.now();
   const result = await repro({
     cwd,
     stages: positionals,
@@ -63,5 +64,17 @@ export async function run(args: string[]): Promise<number> {
     return exitCodeFor(result.error);
   }
   if (result.stages.length === 0) process.stdout.write("no stages in pipeline.yaml\n");
+  if (!values.dry)
+    await recordExperiment(cwd, positionals, result.stages, (performance.now() - started) / 1000);
   return 0;
+}
+
+/** Experiments (src/exp): a run that produced new metrics is recorded; loaded only when a stage ran or restored. */
+async function recordExperiment(cwd: string, targets: string[], stages: StageReport[], seconds: number) {
+  if (!stages.some(({ outcome }) => outcome.kind === "ran" || outcome.kind === "restored")) return;
+  const { recordAfterRepro } = await import("../../exp/record.js");
+  const recorded = await recordAfterRepro(cwd, targets, stages, seconds);
+  if (!recorded.ok) process.stderr.write(`tabula: experiment not recorded: ${recorded.message}\n`);
+  else if (recorded.value)
+    process.stdout.write(`recorded experiment ${recorded.value.id} (\`tabula exp show\`)\n`);
 }
