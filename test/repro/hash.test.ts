@@ -1,5 +1,5 @@
 import type { Stats } from "node:fs";
-import { statSync, writeFileSync } from "node:fs";
+import { statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -100,6 +100,13 @@ test("the hasher sees a same-size rewrite made right after hashing (same timesta
   const after = new Hasher(dir, StatCache.load(paths)).state("f.txt");
   assert.is.not(after?.hash, first?.hash);
   assert.is(after?.hash, hashFile(join(dir, "f.txt")).hash);
+});
+
+test("a symlink from inside a directory back to an ancestor is walked once", () => {
+  const dir = project({ "d/a.txt": "1" });
+  symlinkSync(".", join(dir, "d/loop"));
+  const state = new Hasher(dir, StatCache.load(reproDir(dir))).state("d");
+  assert.equal(state?.kind === "dir" && state.entries.map((e) => e.path), ["a.txt"]);
 });
 
 test.run();

@@ -1,5 +1,6 @@
 import { readdirSync, type Stats, statSync } from "node:fs";
 import { overlaps } from "../paths.js";
+import { quickDigest } from "./quick-digest.js";
 import type { StatCache } from "./stat-cache.js";
 import { hashBytes, hashFile } from "./xxh3.js";
 
@@ -25,34 +26,19 @@ export function directoryHash(entries: readonly FileEntry[]): string {
   return hashBytes(manifest);
 }
 
-/**
- * A cheap digest (cyrb53) of a directory listing, paths and file hashes: only used to recognise a listing the
- * stat cache has seen, never as a content address.
- */
-function listingDigest(entries: readonly FileEntry[]): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  const mix = (text: string) => {
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ code, 2654435761);
-      h2 = Math.imul(h2 ^ code, 1597334677);
-    }
-    h1 = Math.imul(h1 ^ 10, 2654435761);
-  };
-  for (const entry of entries) {
-    mix(entry.path);
-    mix(entry.hash);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+/** Recognises a directory listing (paths and file hashes) the stat cache has seen. */
+function listingDigest(entries: readonly FileEntry[]): string {
+  let listing = "";
+  for (const entry of entries) listing += `${entry.path}\0${entry.hash}\n`;
+  return quickDigest(listing);
 }
 
 interface Walk {
   entries: FileEntry[];
   size: number;
   allCached: boolean;
+  /** Directories walked, by device and inode. */
+  seen: Set<string>;
 }
 
 /** Hashes deps and outputs relative to the pipeline root, through the stat cache, memoized within a run. */
@@ -88,7 +74,12 @@ export class Hasher {
     if (!stats.isDirectory()) {
       return { kind: "file", hash: this.fileHash(path, absolute, stats).hash, size: stats.size };
     }
-    const walk: Walk = { entries: [], size: 0, allCached: true };
+    const walk: Walk = {
+      entries: [],
+      size: 0,
+      allCached: true,
+      seen: new Set([`${stats.dev}:${stats.ino}`]),
+    };
     this.walk(path, absolute, "", walk);
     const { entries } = walk;
     // When every file answered from the stat cache and the listing is the one recorded, the directory hash is
@@ -112,7 +103,12 @@ export class Hasher {
       const childStats = statSync(childAbsolute, { throwIfNoEntry: false });
       if (!childStats) continue; // a dangling symlink, or deleted while we walked
       if (childStats.isDirectory()) {
-        this.walk(path, absolute, child, into);
+        // A symlink back to an ancestor would otherwise be walked forever.
+        const id = `${childStats.dev}:${childStats.ino}`;
+        if (!into.seen.has(id)) {
+          into.seen.add(id);
+          this.walk(path, absolute, child, into);
+        }
         continue;
       }
       const { hash, cached } = this.fileHash(`${path}/${child}`, childAbsolute, childStats);

@@ -1,4 +1,5 @@
-import { readFileSync, type Stats } from "node:fs";
+import { existsSync, readFileSync, type Stats } from "node:fs";
+import { join } from "node:path";
 import { writeFileAtomic } from "../atomic-write.js";
 import { ensureReproDir, type ReproDir } from "../repro-dir.js";
 import { readFsClock } from "./fs-clock.js";
@@ -7,10 +8,10 @@ import { readFsClock } from "./fs-clock.js";
 type Entry = [number, number, number, number, number, string];
 
 /** A directory seen with every file answered from the cache: [nfiles, listing digest, directory hash]. */
-type DirectoryEntry = [number, number, string];
+type DirectoryEntry = [number, string, string];
 
 interface StatCacheFile {
-  version: 2;
+  version: 3;
   entries: Record<string, Entry>;
   directories: Record<string, DirectoryEntry>;
 }
@@ -39,7 +40,7 @@ export class StatCache {
   static load(paths: ReproDir): StatCache {
     try {
       const parsed = JSON.parse(readFileSync(paths.statCache, "utf8")) as StatCacheFile;
-      if (parsed.version === 2 && parsed.entries && parsed.directories) {
+      if (parsed.version === 3 && parsed.entries && parsed.directories) {
         return new StatCache(paths, parsed.entries, parsed.directories);
       }
     } catch {
@@ -80,22 +81,37 @@ export class StatCache {
     this.dirty = true;
   }
 
-  directory(key: string): { nfiles: number; listing: number; hash: string } | undefined {
+  directory(key: string): { nfiles: number; listing: string; hash: string } | undefined {
     const entry = this.directories[key];
     return entry ? { nfiles: entry[0], listing: entry[1], hash: entry[2] } : undefined;
   }
 
-  recordDirectory(key: string, value: { nfiles: number; listing: number; hash: string }): void {
+  recordDirectory(key: string, value: { nfiles: number; listing: string; hash: string }): void {
     const entry = this.directories[key];
     if (entry && entry[0] === value.nfiles && entry[1] === value.listing && entry[2] === value.hash) return;
     this.directories[key] = [value.nfiles, value.listing, value.hash];
     this.dirty = true;
   }
 
+  /** Drops entries of files and directories that no longer exist (gc); returns how many. */
+  prune(root: string): number {
+    let removed = 0;
+    for (const table of [this.entries, this.directories] as Record<string, unknown>[]) {
+      for (const key of Object.keys(table)) {
+        if (!existsSync(join(root, key))) {
+          delete table[key];
+          removed++;
+        }
+      }
+    }
+    if (removed > 0) this.dirty = true;
+    return removed;
+  }
+
   save(): void {
     if (!this.dirty) return;
     ensureReproDir(this.paths);
-    const file: StatCacheFile = { version: 2, entries: this.entries, directories: this.directories };
+    const file: StatCacheFile = { version: 3, entries: this.entries, directories: this.directories };
     writeFileAtomic(this.paths.statCache, JSON.stringify(file));
     this.dirty = false;
   }
