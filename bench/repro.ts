@@ -55,7 +55,7 @@ interface Timing {
 function timeCommand(command: string[], cwd: string, runs: number, warmup = 2): Timing {
   if (hasHyperfine) {
     const out = join(scratch, "hyperfine.json");
-    execFileSync(
+    const run = spawnSync(
       "hyperfine",
       [
         "-N",
@@ -69,8 +69,15 @@ function timeCommand(command: string[], cwd: string, runs: number, warmup = 2): 
         out,
         command.join(" "),
       ],
-      { cwd, stdio: ["ignore", "ignore", "inherit"] },
+      { cwd, encoding: "utf8" },
     );
+    if (run.status !== 0) {
+      // Show why: one more run with its output.
+      const again = spawnSync(command[0] as string, command.slice(1), { cwd, encoding: "utf8" });
+      throw new Error(
+        `${command.join(" ")} failed in ${cwd} (${run.stderr.trim()}):\n${again.stdout}${again.stderr}`,
+      );
+    }
     const [result] = (
       JSON.parse(readFileSync(out, "utf8")) as { results: { median: number; user: number; system: number }[] }
     ).results;

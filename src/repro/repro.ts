@@ -52,6 +52,14 @@ export type ReproResult =
   | { ok: false; error: ReproError; stages: StageReport[] };
 
 export async function repro(options: ReproOptions = {}): Promise<ReproResult> {
+  try {
+    return await reproOrThrow(options);
+  } catch (thrown) {
+    return { ok: false, error: toReproError(thrown), stages: [] };
+  }
+}
+
+async function reproOrThrow(options: ReproOptions): Promise<ReproResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const emit: EventListener = options.onEvent ?? (() => {});
   if (options.setParams && Object.keys(options.setParams).length > 0 && !options.dry) {

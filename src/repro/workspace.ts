@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ObjectStore } from "./cache/object-store.js";
 import { RunCache } from "./cache/run-cache.js";
-import { err, ok, type Result } from "./errors.js";
+import { err, ok, type Result, toReproError } from "./errors.js";
 import { buildGraph, type Graph, withUpstream } from "./graph.js";
 import { Hasher } from "./hash/path-hash.js";
 import { StatCache } from "./hash/stat-cache.js";
@@ -113,11 +113,15 @@ async function loadPipelineWith(root: string, cache: SpecCache): Promise<Result<
 
 /** Reads and validates pipeline.yaml (and the params keys it names) in `cwd`, and builds its graph. */
 export async function loadPipeline(cwd: string = process.cwd()): Promise<Result<LoadedPipeline>> {
-  const root = resolve(cwd);
-  const cache = SpecCache.load(reproDir(root));
-  const loaded = await loadPipelineWith(root, cache);
-  cache.save();
-  return loaded;
+  try {
+    const root = resolve(cwd);
+    const cache = SpecCache.load(reproDir(root));
+    const loaded = await loadPipelineWith(root, cache);
+    cache.save();
+    return loaded;
+  } catch (thrown) {
+    return err(toReproError(thrown));
+  }
 }
 
 /** Everything a command needs about one pipeline directory, loaded once. */
@@ -134,7 +138,14 @@ export interface Workspace extends LoadedPipeline {
 }
 
 export async function openWorkspace(cwd: string, cacheDir?: string): Promise<Result<Workspace>> {
-  const root = resolve(cwd);
+  try {
+    return await open(resolve(cwd), cacheDir);
+  } catch (thrown) {
+    return err(toReproError(thrown));
+  }
+}
+
+async function open(root: string, cacheDir: string | undefined): Promise<Result<Workspace>> {
   const paths = reproDir(root, cacheDir);
   const cache = SpecCache.load(paths);
   const loaded = await loadPipelineWith(root, cache);
