@@ -109,4 +109,27 @@ test("a symlink from inside a directory back to an ancestor is walked once", () 
   assert.equal(state?.kind === "dir" && state.entries.map((e) => e.path), ["a.txt"]);
 });
 
+test("a directory's files are rechecked one by one: a same-size rewrite right after hashing is seen", () => {
+  const dir = project({ "d/a.txt": "aaa", "d/b.txt": "bbb" });
+  const paths = reproDir(dir);
+  const hashWith = () => {
+    const statCache = StatCache.load(paths);
+    const state = new Hasher(dir, statCache).state("d");
+    statCache.save();
+    if (state?.kind !== "dir") throw new Error("expected a directory");
+    return state;
+  };
+  const first = hashWith();
+  writeFiles(dir, { "d/b.txt": "BBB" });
+  const second = hashWith();
+  assert.is.not(second.hash, first.hash);
+  assert.equal(
+    second.entries.map((e) => e.hash),
+    [first.entries[0]?.hash, hashFile(join(dir, "d/b.txt")).hash],
+  );
+  const third = hashWith();
+  assert.is(third.hash, second.hash, "unchanged since: the same hash, answered from the stat cache");
+  assert.equal(third.entries, second.entries);
+});
+
 test.run();
