@@ -20,13 +20,12 @@ COPY package.json package-lock.json ./
 # Install scripts are off (as package.json's allowScripts says); the one native module that needs a build gets it.
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild better-sqlite3
-COPY tsconfig.json ./
-COPY scripts/build.mjs scripts/
+COPY scripts/build.mjs scripts/ci/runtime-modules.mjs scripts/
 COPY src src
 COPY serve serve
-COPY bin bin
+# The server is bundled; only the native packages it leaves external (scripts/build.mjs) go into the image.
 RUN node scripts/build.mjs \
- && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+ && node scripts/runtime-modules.mjs /runtime onnxruntime-node better-sqlite3
 
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
@@ -35,9 +34,8 @@ RUN groupadd --system --gid 10001 tabula \
  && mkdir -p /var/lib/tabula \
  && chown 10001:10001 /var/lib/tabula
 COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules node_modules
-COPY --from=build /app/dist dist
-COPY --from=build /app/bin bin
+COPY --from=build /runtime/node_modules node_modules
+COPY --from=build /app/dist/serve* dist/
 # The server writes only to SERVE_DATA_DIR (the prediction log), so the root filesystem can be read-only.
 ENV NODE_ENV=production \
     SERVE_HOST=0.0.0.0 \
