@@ -1,7 +1,6 @@
 // Distributed tuning: K shard processes of one study, sharing a directory, give the same trials (params, CV scores)
 // and the same best as local parallel tuning with the same seed and jobs; the merge step rebuilds the study from
 // the directory; a directory of another study, a missing shard and a bad --shard are refused with clear messages.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +11,7 @@ import { mergeTrials, openStudy, parseShard } from "../../src/ml/tune/shard.js";
 import { bestTrial } from "../../src/ml/tune/study.js";
 import { type TunedTrial, tune } from "../../src/ml/tune/tune.js";
 import { parseMode } from "../../stages/tune-shard.js";
+import { runToExit } from "./support/child.js";
 import { smallStudy } from "./support/tune-study.js";
 
 const root = mkdtempSync(join(tmpdir(), "tabula-tune-shards-"));
@@ -19,29 +19,13 @@ const request = smallStudy();
 type Comparable = Omit<TunedTrial, "seconds">;
 const comparable = (trials: TunedTrial[]): Comparable[] => trials.map(({ seconds: _, ...trial }) => trial);
 
-function shardProcess(
-  dir: string,
-  spec: string,
-  waitMs = 60_000,
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "test/deploy/support/tune-study.ts", dir, spec, String(waitMs)],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      err += chunk;
-    });
-    child.on("close", (code) => resolve({ code, out, err }));
-  });
+function shardProcess(dir: string, spec: string, waitMs = 60_000) {
+  const args = ["--import", "tsx", "test/deploy/support/tune-study.ts", dir, spec, String(waitMs)];
+  return runToExit(process.execPath, args, 120_000).then(({ code, stdout, stderr }) => ({
+    code,
+    out: stdout,
+    err: stderr,
+  }));
 }
 
 test.after(() => rmSync(root, { recursive: true, force: true }));
