@@ -63,8 +63,8 @@ test("the base is node:20-slim unless NODE_IMAGE says otherwise; the stages buil
   assert.ok(instructions.includes("ARG NODE_IMAGE=node:20-slim"));
   const froms = instructions.filter((line) => line.startsWith("FROM "));
   assert.equal(froms, [
-    "FROM ${NODE_IMAGE} AS build",
-    "FROM ${NODE_IMAGE} AS runtime",
+    `FROM $\{NODE_IMAGE} AS build`,
+    `FROM $\{NODE_IMAGE} AS runtime`,
     "FROM runtime AS with-model",
     "FROM build AS pipeline",
   ]);
