@@ -3,7 +3,8 @@
 // or on the event loop, with and without dynamic batching, Node cluster), then the FastAPI + scikit-learn anchor
 // with the same bodies and the same load generator. Prints one table: req/s, rows/s, p50/p99 latency, peak RSS.
 //
-// usage: npm run bench:serve -- [--duration S] [--warmup S] [--designs a,b,...] [--skip-anchor] [--model DIR]
+// usage: npm run bench:serve -- [--duration S] [--warmup S] [--designs 1,2,...] [--skip-anchor] [--model DIR]
+//                               [--env NAME=VALUE ...]
 //   --model: a package directory (default: package/ if `npm run repro` built it, else a generated 100-tree model)
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -12,7 +13,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { bostonLikeFeatures, writeHandBuiltPackage } from "../test/serve/support/hand-built-model.js";
+import { type Manifest, ManifestSchema } from "../src/artifact/manifest.js";
+import { writeForestPackage } from "./serve-forest-model.js";
 
 const HOST = "127.0.0.1"; // never anything else
 const CONNECTIONS = 32;
@@ -25,9 +27,17 @@ const { values: args } = parseArgs({
     designs: { type: "string" },
     "skip-anchor": { type: "boolean", default: false },
     model: { type: "string" },
+    /** Extra server settings for every design, e.g. --env SERVE_ACCESS_LOG=false (repeatable). */
+    env: { type: "string", multiple: true, default: [] },
   },
 });
 const duration = Number(args.duration);
+const extraEnv = Object.fromEntries(
+  (args.env ?? []).map((assignment) => {
+    const at = assignment.indexOf("=");
+    return [assignment.slice(0, at), assignment.slice(at + 1)];
+  }),
+);
 const warmup = Number(args.warmup);
 
 interface Design {
@@ -83,12 +93,20 @@ interface Row {
   note?: string;
 }
 
-function bodies(): { single: string; batch: string } {
+/** The first 100 rows of the Boston CSV, with the model's features: the same bodies for us and the anchor. */
+function bodies(manifest: Manifest): { single: string; batch: string } {
   const [header, ...lines] = readFileSync(join(root, "data/raw/boston.csv"), "utf8").trim().split(/\r?\n/);
-  const names = (header as string).split(",");
+  const columns = (header as string).split(",");
+  const missing = manifest.features.filter((feature) => !columns.includes(feature.name));
+  if (missing.length > 0)
+    throw new Error(
+      `the model's features ${missing.map((f) => f.name).join(", ")} are not in data/raw/boston.csv`,
+    );
   const rows = lines.slice(0, 100).map((line) => {
     const values = line.split(",").map(Number);
-    return Object.fromEntries(names.map((name, i) => [name, values[i]]).filter(([name]) => name !== "cmedv"));
+    return Object.fromEntries(
+      manifest.features.map((feature) => [feature.name, values[columns.indexOf(feature.name)]]),
+    );
   });
   return { single: JSON.stringify({ instances: [rows[0]] }), batch: JSON.stringify({ instances: rows }) };
 }
@@ -271,6 +289,7 @@ async function runDesign(
       SERVE_DATA_DIR: join(scratch, design.name.replace(/\W+/g, "-")),
       BENCH_CLUSTER_PROCESSES: String(design.cluster ?? 1),
       ...design.env,
+      ...extraEnv,
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -393,39 +412,50 @@ function format(rows: Row[]): string {
   );
 }
 
+function describe(manifest: Manifest, from: string): string {
+  return `${manifest.name} ${manifest.version} (${manifest.model.type}, ${manifest.model.trees} trees, from ${from})`;
+}
+
 async function main(): Promise<void> {
   execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { stdio: "inherit" });
   const scratch = mkdtempSync(join(tmpdir(), "tabula-bench-serve-"));
   try {
-    let model = args.model ? resolve(args.model) : join(root, "package");
-    let modelNote = args.model ? model : "package/ (from npm run repro)";
-    if (!existsSync(join(model, "manifest.json"))) {
-      model = join(scratch, "model");
-      const spec = {
-        name: "boston",
-        task: "regression" as const,
-        features: bostonLikeFeatures(),
-        trees: 100,
-        depth: 40,
-        samples: 255,
-        seed: 1,
-      };
-      writeHandBuiltPackage(model, spec);
-      modelNote = "generated like scikit-learn's 100-tree forest on Boston's 404 training rows (≈ 51k nodes)";
+    const pipelineModel = join(root, "package");
+    if (!existsSync(join(pipelineModel, "manifest.json"))) {
+      console.log("bench:serve — package/ is missing: running the pipeline first (npm run repro)");
+      execFileSync(process.execPath, [join(root, "bin/tabula.js"), "repro"], { stdio: "inherit" });
     }
-    const texts = bodies();
+    const read = (dir: string) =>
+      ManifestSchema.parse(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")));
+    // The design comparison runs on the anchor's own model (a 100-tree forest, built our way), unless --model.
+    let model = args.model ? resolve(args.model) : join(scratch, "forest");
+    const manifest = args.model ? read(model) : await writeForestPackage(model);
+    const pipeline = read(pipelineModel);
+    const texts = bodies(manifest);
     const chosen = args.designs ? args.designs.split(",").map((name) => name.trim()) : undefined;
     const designs = DESIGNS.filter(
       (design, i) => !chosen || chosen.includes(String(i + 1)) || chosen.includes(design.name),
     );
     console.log(
-      `bench:serve — ${CONNECTIONS} connections, ${duration} s per load (+${warmup} s warm-up), 127.0.0.1; model: ${modelNote}`,
+      `bench:serve — ${CONNECTIONS} connections, ${duration} s per load (+${warmup} s warm-up), 127.0.0.1`,
     );
+    console.log(
+      `  designs compared on ${describe(manifest, args.model ?? "the forest model type with its defaults, like the anchor")}`,
+    );
+    console.log(`  the default design also on the pipeline's model: ${describe(pipeline, "package/")}`);
     const rows: Row[] = [];
     for (const design of designs) {
       process.stdout.write(`  ${design.name} …\n`);
       rows.push(await runDesign(design, model, scratch, texts));
     }
+    const defaultDesign = DESIGNS[0] as Design;
+    process.stdout.write(`  ${defaultDesign.name} on the pipeline's model …\n`);
+    model = pipelineModel;
+    const onPipeline = await runDesign(defaultDesign, model, scratch, bodies(pipeline));
+    rows.push({
+      ...onPipeline,
+      name: `${defaultDesign.name}, pipeline model (${pipeline.model.type} ${pipeline.model.trees} trees)`,
+    });
     if (!args["skip-anchor"]) {
       process.stdout.write("  FastAPI + scikit-learn anchor …\n");
       rows.push(await runAnchor(scratch, texts));

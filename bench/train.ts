@@ -3,13 +3,16 @@
 //
 // usage: npm run bench:train -- [--repeats 5] [--seeds 10] [--scale 10] [--ml-rf-repeats 3] [--no-python]
 //                               [--csv data/raw/boston.csv --target cmedv --split bench/baselines/split_80_20_seed42.json]
+//
+// Wall time is what a user waits; CPU time of one-thread fits is printed too, as it moves less when other
+// processes share the machine.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { getModelType, type ModelTypeName } from "../src/ml/models/index.js";
 import type { TrainingSet } from "../src/ml/models/model-type.js";
-import { predictOutputs } from "../src/ml/models/tree-ensemble.js";
+import { predictOutputs, type TreeEnsemble } from "../src/ml/models/tree-ensemble.js";
 import { loadSplit, replicateRows } from "./train-data.js";
 
 const { values: options } = parseArgs({
@@ -27,18 +30,40 @@ const { values: options } = parseArgs({
 const repeats = Number(options.repeats);
 const seeds = Number(options.seeds);
 const scale = Number(options.scale);
+const mlRfRepeats = Number(options["ml-rf-repeats"]);
 const PYTHON = "/usr/bin/python3";
+
+/** Median wall and process CPU seconds of a configuration, and its test MSE. */
+interface Timing {
+  seconds: number;
+  cpu?: number;
+  mse?: number;
+}
+
+interface BaselineFit {
+  fit_s: number;
+  cpu_s: number;
+  mse: number;
+}
 
 interface Baselines {
   skipped?: string;
   env?: Record<string, string>;
-  rf_jobs1?: { fit_s: number; mse: number };
-  rf_jobs2?: { fit_s: number; mse: number };
+  rf_jobs1?: BaselineFit;
+  rf_jobs2?: BaselineFit;
   rf_seeds?: { mean: number; std: number; n: number };
-  xgb?: { fit_s: number; mse: number };
-  xgb_jobs1?: { fit_s: number; mse: number };
-  xgb_mean_base?: { fit_s: number; mse: number };
-  scale?: { rows: number; rf_jobs1_fit_s: number; rf_jobs2_fit_s: number; xgb_fit_s?: number };
+  xgb?: BaselineFit;
+  xgb_jobs1?: BaselineFit;
+  xgb_mean_base?: BaselineFit;
+  scale?: {
+    rows: number;
+    rf_jobs1_fit_s: number;
+    rf_jobs1_cpu_s: number;
+    rf_jobs2_fit_s: number;
+    xgb_fit_s?: number;
+    xgb_jobs1_fit_s?: number;
+    xgb_jobs1_cpu_s?: number;
+  };
 }
 
 function runBaselines(): Baselines {
@@ -53,6 +78,12 @@ function runBaselines(): Baselines {
   return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as Baselines;
 }
 
+/** A baseline's figures as a Timing (CPU only for one-thread configurations). */
+function fromBaseline(fit: BaselineFit | undefined, oneThread: boolean): Timing | undefined {
+  if (fit === undefined) return undefined;
+  return { seconds: fit.fit_s, mse: fit.mse, ...(oneThread ? { cpu: fit.cpu_s } : {}) };
+}
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -63,7 +94,7 @@ const median = (values: number[]) => {
 
 const { train, test } = loadSplit(options.csv, options.split, options.target);
 
-function testMse(model: Awaited<ReturnType<typeof fitOnce>>["model"]): number {
+function testMse(model: TreeEnsemble): number {
   const predicted = predictOutputs(model, test.x);
   let sum = 0;
   for (let i = 0; i < test.rows; i++) sum += ((predicted[i] as number) - (test.y[i] as number)) ** 2;
@@ -81,8 +112,10 @@ async function fitOnce(
   if (!found.ok) throw new Error(found.error.message);
   const parsed = found.modelType.params.parse(params);
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const model = await found.modelType.fit(data, parsed, { seed, threads });
-  return { model, seconds: (performance.now() - started) / 1000 };
+  const cpu = process.cpuUsage(cpuStarted);
+  return { model, seconds: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
 }
 
 async function timedFits(
@@ -91,15 +124,22 @@ async function timedFits(
   params: object,
   threads: number,
   count: number,
-) {
+): Promise<Timing> {
   const seconds: number[] = [];
-  let last: Awaited<ReturnType<typeof fitOnce>> | undefined;
+  const cpu: number[] = [];
+  let model: TreeEnsemble | undefined;
   for (let i = 0; i < count; i++) {
-    last = await fitOnce(name, data, params, 42, threads);
-    seconds.push(last.seconds);
+    const fit = await fitOnce(name, data, params, 42, threads);
+    seconds.push(fit.seconds);
+    cpu.push(fit.cpu);
+    model = fit.model;
   }
-  if (last === undefined) throw new Error("no fit");
-  return { seconds: median(seconds), mse: testMse(last.model) };
+  if (model === undefined) throw new Error("no fit");
+  return {
+    seconds: median(seconds),
+    ...(threads === 1 ? { cpu: median(cpu) } : {}),
+    ...(data === train ? { mse: testMse(model) } : {}),
+  };
 }
 
 async function seedSpread(name: ModelTypeName, params: object) {
@@ -108,75 +148,34 @@ async function seedSpread(name: ModelTypeName, params: object) {
     errors.push(testMse((await fitOnce(name, train, params, seed, 1)).model));
   const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
   const std = Math.sqrt(errors.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, errors.length - 1));
-  return { mean, std };
+  return { mean, std, n: errors.length };
 }
 
 const baselines = runBaselines();
 console.error("fitting our model types …");
 const forestParams = { n_estimators: 100 };
-await fitOnce("forest", train, forestParams, 0, 1); // warm-up: JIT
+// Warm-up (the JIT needs a few fits to settle; the Python side warms up too).
+for (let i = 0; i < 3; i++) await fitOnce("forest", train, forestParams, i, 1);
 const cold = await fitOnce("forest", train, forestParams, 42, 2); // includes starting the worker threads
 const forest1 = await timedFits("forest", train, forestParams, 1, repeats);
 const forest2 = await timedFits("forest", train, forestParams, 2, repeats);
 const forestSeeds = await seedSpread("forest", forestParams);
-await fitOnce("gbt", train, {}, 0, 1);
+for (let i = 0; i < 3; i++) await fitOnce("gbt", train, {}, i, 1);
 const gbt = await timedFits("gbt", train, {}, 1, repeats);
-const mlRf = await timedFits(
-  "ml-random-forest",
-  train,
-  { n_estimators: 100 },
-  1,
-  Number(options["ml-rf-repeats"]),
-);
+const mlRf = await timedFits("ml-random-forest", train, forestParams, 1, mlRfRepeats);
 
-let scaled: { rows: number; forest1: number; forest2: number; gbt: number } | undefined;
-if (scale > 1) {
-  const big = replicateRows(train, scale, 0);
-  const count = Math.max(1, Math.floor(repeats / 2));
-  scaled = {
-    rows: big.rows,
-    forest1: (await timedFits("forest", big, forestParams, 1, count)).seconds,
-    forest2: (await timedFits("forest", big, forestParams, 2, count)).seconds,
-    gbt: (await timedFits("gbt", big, {}, 1, count)).seconds,
-  };
-}
-
-const s = (seconds: number | undefined) => (seconds === undefined ? "–" : `${seconds.toFixed(3)} s`);
-const m = (mse: number | undefined) => (mse === undefined ? "–" : mse.toFixed(2));
-const spread = (value?: { mean: number; std: number }) =>
+const seconds = (value: number | undefined) => (value === undefined ? "–" : `${value.toFixed(3)} s`);
+const row = (name: string, timing: Timing | undefined, spread = "") =>
+  `| ${name} | ${seconds(timing?.seconds)} | ${timing?.cpu === undefined ? "" : seconds(timing.cpu)} | ${
+    timing?.mse === undefined ? "–" : timing.mse.toFixed(2)
+  } | ${spread} |`;
+const spreadOf = (value?: { mean: number; std: number }) =>
   value === undefined ? "–" : `${value.mean.toFixed(2)} ± ${value.std.toFixed(2)}`;
-const rows: string[][] = [
-  ["ours: forest, 100 trees, 1 thread", s(forest1.seconds), m(forest1.mse), spread(forestSeeds)],
-  ["ours: forest, 100 trees, 2 threads", s(forest2.seconds), m(forest2.mse), "(same forest)"],
-  [
-    "sklearn RandomForestRegressor, n_jobs=1",
-    s(baselines.rf_jobs1?.fit_s),
-    m(baselines.rf_jobs1?.mse),
-    spread(baselines.rf_seeds),
-  ],
-  ["sklearn RandomForestRegressor, n_jobs=2", s(baselines.rf_jobs2?.fit_s), m(baselines.rf_jobs2?.mse), ""],
-  [
-    "ours: gbt defaults (100 rounds, depth 6, η 0.3, λ 1, base = mean)",
-    s(gbt.seconds),
-    m(gbt.mse),
-    "deterministic",
-  ],
-  ["XGBoost defaults (base_score 0.5 in 1.x, all cores)", s(baselines.xgb?.fit_s), m(baselines.xgb?.mse), ""],
-  ["XGBoost defaults, n_jobs=1", s(baselines.xgb_jobs1?.fit_s), m(baselines.xgb_jobs1?.mse), ""],
-  [
-    "XGBoost, base_score = mean, n_jobs=1",
-    s(baselines.xgb_mean_base?.fit_s),
-    m(baselines.xgb_mean_base?.mse),
-    "",
-  ],
-  [`ml-random-forest, 100 trees (median of ${options["ml-rf-repeats"]})`, s(mlRf.seconds), m(mlRf.mse), ""],
-];
+
 console.log(
   `\n## bench:train — ${options.csv}, ${train.rows} train / ${test.rows} test rows, target ${options.target}`,
 );
-console.log(
-  `node ${process.version}, ${availableParallelism()} cores; fit time = median of ${repeats} fits (wall)`,
-);
+console.log(`node ${process.version}, ${availableParallelism()} cores; fit = median of ${repeats} fits`);
 if (baselines.env)
   console.log(
     `baselines: ${Object.entries(baselines.env)
@@ -185,16 +184,39 @@ if (baselines.env)
   );
 if (baselines.skipped) console.log(`baselines skipped: ${baselines.skipped}`);
 console.log(
-  `\n| model | fit | test MSE (seed 42) | test MSE over ${seeds} seeds |\n| --- | ---: | ---: | ---: |`,
+  `\n| model | fit (wall) | fit (CPU, 1 thread) | test MSE (seed 42) | test MSE over ${seeds} seeds |`,
 );
-for (const row of rows) console.log(`| ${row.join(" | ")} |`);
-console.log(`\nforest, 2 threads, first fit of the process (starting the threads): ${s(cold.seconds)}`);
-if (scaled) {
-  console.log(`\n| ${scale}× rows (${scaled.rows}, jittered) | fit |\n| --- | ---: |`);
-  console.log(
-    `| ours: forest, 1 thread | ${s(scaled.forest1)} |\n| ours: forest, 2 threads | ${s(scaled.forest2)} |`,
-  );
-  console.log(`| sklearn RF, n_jobs=1 | ${s(baselines.scale?.rf_jobs1_fit_s)} |`);
-  console.log(`| sklearn RF, n_jobs=2 | ${s(baselines.scale?.rf_jobs2_fit_s)} |`);
-  console.log(`| ours: gbt | ${s(scaled.gbt)} |\n| XGBoost defaults | ${s(baselines.scale?.xgb_fit_s)} |`);
+console.log("| --- | ---: | ---: | ---: | ---: |");
+console.log(row("ours: forest, 100 trees, 1 thread", forest1, spreadOf(forestSeeds)));
+console.log(row("ours: forest, 100 trees, 2 threads", forest2, "(same forest)"));
+console.log(
+  row(
+    "sklearn RandomForestRegressor, n_jobs=1",
+    fromBaseline(baselines.rf_jobs1, true),
+    spreadOf(baselines.rf_seeds),
+  ),
+);
+console.log(row("sklearn RandomForestRegressor, n_jobs=2", fromBaseline(baselines.rf_jobs2, false)));
+console.log(row("ours: gbt defaults (100 rounds, depth 6, η 0.3, λ 1, base = mean)", gbt, "deterministic"));
+console.log(row("XGBoost defaults (base_score 0.5 in 1.x), all cores", fromBaseline(baselines.xgb, false)));
+console.log(row("XGBoost defaults, n_jobs=1", fromBaseline(baselines.xgb_jobs1, true)));
+console.log(row("XGBoost, base_score = mean, n_jobs=1", fromBaseline(baselines.xgb_mean_base, true)));
+console.log(row(`ml-random-forest, 100 trees (median of ${mlRfRepeats})`, mlRf));
+console.log(`\nforest, 2 threads, first fit of the process (starting the threads): ${seconds(cold.seconds)}`);
+
+if (scale > 1) {
+  const big = replicateRows(train, scale, 0);
+  const count = Math.max(1, Math.floor(repeats / 2));
+  const py = baselines.scale;
+  console.log(`\n| ${scale}× rows (${big.rows}, jittered copies) | fit (wall) | fit (CPU, 1 thread) | | |`);
+  console.log("| --- | ---: | ---: | --- | --- |");
+  console.log(row("ours: forest, 1 thread", await timedFits("forest", big, forestParams, 1, count)));
+  console.log(row("ours: forest, 2 threads", await timedFits("forest", big, forestParams, 2, count)));
+  const pyTiming = (wall?: number, cpu?: number) =>
+    wall === undefined ? undefined : { seconds: wall, ...(cpu === undefined ? {} : { cpu }) };
+  console.log(row("sklearn RF, n_jobs=1", pyTiming(py?.rf_jobs1_fit_s, py?.rf_jobs1_cpu_s)));
+  console.log(row("sklearn RF, n_jobs=2", pyTiming(py?.rf_jobs2_fit_s)));
+  console.log(row("ours: gbt", await timedFits("gbt", big, {}, 1, count)));
+  console.log(row("XGBoost defaults, all cores", pyTiming(py?.xgb_fit_s)));
+  console.log(row("XGBoost defaults, n_jobs=1", pyTiming(py?.xgb_jobs1_fit_s, py?.xgb_jobs1_cpu_s)));
 }

@@ -3,9 +3,10 @@
 // prediction log, and exit 0.
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, Server as NetServer } from "node:net";
 import { createApp } from "./app.js";
 import type { ServeConfig } from "./config.js";
+import { Connections } from "./http/connections.js";
 import { Keyring } from "./http/keyring.js";
 import { Inference } from "./inference.js";
 import type { LoadError } from "./model/load-error.js";
@@ -13,6 +14,10 @@ import { ModelHolder, type ReloadOutcome, type ReloadTrigger } from "./model/mod
 import type { Logger } from "./observability/logger.js";
 import { ServeMetrics } from "./observability/metrics.js";
 import { PredictionLog } from "./prediction-log.js";
+
+const netClose = NetServer.prototype.close;
+/** While draining, keep-alive connections quiet for this long are closed (see shutdown). */
+const QUIET_CONNECTION_MS = 2000;
 
 /** The project's version (package.json sits one level up from both serve/ and the bundle in dist/). */
 function serverVersion(): string {
@@ -59,27 +64,6 @@ export async function startServer(
     () => models?.current?.drift,
     () => log?.pendingRows ?? 0,
   );
-
-  if (config.SERVE_PREDICTION_LOG) {
-    log = new PredictionLog(
-      {
-        dataDir: config.SERVE_DATA_DIR,
-        maxQueuedRows: config.SERVE_LOG_QUEUE_ROWS,
-        flushMs: config.SERVE_LOG_FLUSH_MS,
-        retentionDays: config.SERVE_LOG_RETENTION_DAYS,
-        maxRequests: config.SERVE_LOG_MAX_REQUESTS,
-      },
-      {
-        onDropped: (rows, reason) => metrics.logDropped.inc({ reason }, rows),
-        onWritten: (rows) => metrics.logWritten.inc(rows),
-        onError: (message) => logger.error({ file: log?.file }, message),
-      },
-    );
-    const opened = await log.start();
-    if (opened.ok) logger.info({ file: log.file }, "prediction log open");
-    else
-      logger.error({ file: log.file }, `prediction log unavailable, serving without it: ${opened.message}`);
-  }
 
   const onReload = (trigger: ReloadTrigger, outcome: ReloadOutcome) => {
     metrics.reloads.inc({ trigger, result: outcome.result });
@@ -141,9 +125,28 @@ export async function startServer(
   );
   models = holder;
   const first = await holder.reload("startup");
-  if (first.result === "failure") {
-    await log?.close();
-    return { ok: false, error: { kind: "model", error: first.error } };
+  if (first.result === "failure") return { ok: false, error: { kind: "model", error: first.error } };
+
+  // Opened once the model is known to be good, so that a server that cannot start writes nothing.
+  if (config.SERVE_PREDICTION_LOG) {
+    log = new PredictionLog(
+      {
+        dataDir: config.SERVE_DATA_DIR,
+        maxQueuedRows: config.SERVE_LOG_QUEUE_ROWS,
+        flushMs: config.SERVE_LOG_FLUSH_MS,
+        retentionDays: config.SERVE_LOG_RETENTION_DAYS,
+        maxRequests: config.SERVE_LOG_MAX_REQUESTS,
+      },
+      {
+        onDropped: (rows, reason) => metrics.logDropped.inc({ reason }, rows),
+        onWritten: (rows) => metrics.logWritten.inc(rows),
+        onError: (message) => logger.error({ file: log?.file }, message),
+      },
+    );
+    const opened = await log.start();
+    if (opened.ok) logger.info({ file: log.file }, "prediction log open");
+    else
+      logger.error({ file: log.file }, `prediction log unavailable, serving without it: ${opened.message}`);
   }
 
   const app = createApp({
@@ -160,6 +163,7 @@ export async function startServer(
     closing: () => closing,
   });
   const server = createServer(app.callback());
+  const connections = new Connections(server);
   server.requestTimeout = config.SERVE_REQUEST_TIMEOUT_MS + 5_000;
   server.headersTimeout = Math.min(60_000, server.requestTimeout);
   await new Promise<void>((resolve, reject) => {
@@ -180,9 +184,13 @@ export async function startServer(
       closing = true;
       metrics.modelReady.set(0);
       logger.info({ reason, grace_ms: config.SERVE_GRACE_MS }, "shutting down: not ready, draining");
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+      // Stop accepting connections, but not with http.Server#close, which also drops idle keep-alive connections
+      // at once: a client may be sending its next request on one right now. Instead every response from here on
+      // says `Connection: close` (request-context.ts), so busy connections end after their current request, and
+      // connections that stay quiet for a while are closed.
+      const drained = new Promise<void>((resolve) => netClose.call(server, () => resolve()));
+      const quietMs = Math.min(QUIET_CONNECTION_MS, config.SERVE_GRACE_MS / 4);
+      const idleSweep = setInterval(() => connections.closeQuiet(quietMs), 100);
       const graceOver = new Promise<"timeout">((resolve) =>
         setTimeout(() => resolve("timeout"), config.SERVE_GRACE_MS).unref(),
       );

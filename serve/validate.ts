@@ -66,8 +66,7 @@ function listed(values: readonly (string | number)[], limit = 20): string {
 }
 
 function failure(code: ErrorCode, message: string, field: string | undefined, row: number): ApiFailure {
-  const error: ApiError = { code, message, row };
-  if (field !== undefined) error.field = field;
+  const error: ApiError = field === undefined ? { code, message, row } : { code, message, field, row };
   return new ApiFailure(error);
 }
 

@@ -1,17 +1,53 @@
-// Starts one of the server's worker threads both from source (tests and `tsx`, where the worker is a .ts file
-// next to its caller) and from the bundle (dist/, where scripts/build.mjs writes each worker as its own file).
+// Starts one of the server's worker threads both from the bundle (dist/, where scripts/build.mjs writes each worker
+// as its own file next to serve.js) and from source (tests, tsx). From source the worker is bundled on the fly with
+// esbuild (a dev dependency, loaded only on this path) into node_modules/.cache, once per process and named by its
+// content: registering tsx inside every worker instead costs about a second per thread.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 
-export function startWorker(
-  callerUrl: string,
-  name: "inference-worker" | "prediction-log-worker",
-  options: WorkerOptions,
-): Worker {
+type WorkerName = "inference-worker" | "prediction-log-worker";
+
+const built = new Map<string, string>();
+
+function buildFromSource(source: string, name: WorkerName): string {
+  const cached = built.get(source);
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  const esbuild = require("esbuild") as typeof import("esbuild");
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+  const [output] = esbuild.buildSync({
+    entryPoints: [source],
+    write: false,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    packages: "external",
+    logLevel: "error",
+  }).outputFiles;
+  if (!output) throw new Error(`esbuild produced nothing for ${source}`);
+  // Named by content, written atomically: test processes running side by side share the file safely.
+  const hash = createHash("sha256").update(output.contents).digest("hex").slice(0, 16);
+  const dir = join(root, "node_modules", ".cache", "tabula-serve");
+  const file = join(dir, `${name}-${hash}.mjs`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, output.contents);
+    renameSync(temporary, file);
+  }
+  built.set(source, file);
+  return file;
+}
+
+export function startWorker(callerUrl: string, name: WorkerName, options: WorkerOptions): Worker {
   if (callerUrl.endsWith(".ts")) {
-    // Node 20 does not pass the tsx loader to workers: register it inside the worker, then load the module.
-    const url = new URL(`./${name}.ts`, callerUrl).href;
-    const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(url)}); });`;
-    return new Worker(bootstrap, { ...options, eval: true });
+    const source = fileURLToPath(new URL(`./${name}.ts`, callerUrl));
+    return new Worker(buildFromSource(source, name), options);
   }
   return new Worker(new URL(`./serve-${name}.js`, callerUrl), options);
 }

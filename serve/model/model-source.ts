@@ -1,9 +1,10 @@
 // Where the model comes from: a package directory (package/: manifest.json + model.onnx) or a registry model
 // directory (models/<name>/: aliases.json + one directory per version), followed through an alias.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { AliasesSchema } from "../../src/artifact/aliases.js";
 import { type Loaded, loadError, loaded } from "./load-error.js";
+import { readJsonFile } from "./read-json.js";
 
 export interface ResolvedSource {
   /** The directory holding manifest.json and the ONNX file. */
@@ -30,25 +31,13 @@ export function resolveModelSource(path: string, alias: string): Loaded<Resolved
       );
     return loaded({ dir });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(aliasesFile, "utf8"));
-  } catch (error) {
-    return loadError("aliases_invalid", `${aliasesFile}: not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = AliasesSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return loadError(
-      "aliases_invalid",
-      `${aliasesFile}: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`,
-    );
-  }
-  const version = parsed.data.aliases[alias];
+  const parsed = readJsonFile(aliasesFile, AliasesSchema, "aliases_invalid");
+  if (!parsed.ok) return parsed;
+  const version = parsed.value.aliases[alias];
   if (version === undefined)
     return loadError(
       "alias_missing",
-      `${aliasesFile} has no alias "${alias}" (it has: ${Object.keys(parsed.data.aliases).join(", ") || "none"}); promote a version first`,
+      `${aliasesFile} has no alias "${alias}" (it has: ${Object.keys(parsed.value.aliases).join(", ") || "none"}); promote a version first`,
     );
   if (version.includes("/") || version.includes("\\") || version === ".." || version === ".")
     return loadError(

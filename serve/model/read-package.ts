@@ -6,6 +6,7 @@ import { isAbsolute, join, normalize } from "node:path";
 import { type Manifest, ManifestSchema } from "../../src/artifact/manifest.js";
 import { type Loaded, loadError, loaded } from "./load-error.js";
 import type { ResolvedSource } from "./model-source.js";
+import { readJsonFile } from "./read-json.js";
 
 export interface ModelPackage {
   dir: string;
@@ -16,21 +17,9 @@ export interface ModelPackage {
 export function readModelPackage(source: ResolvedSource): Loaded<ModelPackage> {
   const manifestFile = join(source.dir, "manifest.json");
   if (!existsSync(manifestFile)) return loadError("manifest_missing", `${manifestFile} does not exist`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(manifestFile, "utf8"));
-  } catch (error) {
-    return loadError("manifest_invalid", `${manifestFile}: not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = ManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return loadError(
-      "manifest_invalid",
-      `${manifestFile}: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`,
-    );
-  }
-  const manifest = parsed.data;
+  const parsed = readJsonFile(manifestFile, ManifestSchema, "manifest_invalid");
+  if (!parsed.ok) return parsed;
+  const manifest = parsed.value;
   if (source.aliasVersion !== undefined && manifest.version !== source.aliasVersion)
     return loadError(
       "version_mismatch",

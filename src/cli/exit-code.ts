@@ -1,5 +1,5 @@
 import { constants } from "node:os";
-import type { ReproError } from "../repro/errors.js";
+import type { ReproError } from "../repro/index.js";
 
 const signalCode = (signal: string) =>
   128 + ((constants.signals as Record<string, number | undefined>)[signal] ?? 0);

@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import { formatError, type ReproError } from "../repro/errors.js";
+import { formatError, type ReproError } from "../repro/index.js";
 
 /** picocolors already honours NO_COLOR / FORCE_COLOR; beyond that, colour only when stdout is a terminal. */
 export const colors = pc.createColors(pc.isColorSupported && Boolean(process.stdout.isTTY));

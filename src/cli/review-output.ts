@@ -1,4 +1,4 @@
-import { renderMarkdown, renderText, type Table } from "../repro/review/table.js";
+import { renderMarkdown, renderText, type Table } from "../repro/index.js";
 import { UsageError } from "./command.js";
 
 export type ReviewFormat = "text" | "md" | "json";

@@ -1,5 +1,4 @@
-import type { ReproEvent, StageOutcome } from "../repro/events.js";
-import { describeReason, type StaleReason } from "../repro/staleness.js";
+import { describeReason, type ReproEvent, type StageOutcome, type StaleReason } from "../repro/index.js";
 import { colors, seconds } from "./output.js";
 
 function firstReason(reasons: StaleReason[]): string {

@@ -11,7 +11,7 @@ import { createSession, runModel } from "../ml/onnx/onnx-session.js";
 import { checkParity, formatParityReport, type ParityReport } from "../ml/onnx/parity.js";
 import { edgeRows, inputProfiles, type RowSet, rowPool, sampleRows } from "../ml/onnx/parity-rows.js";
 import { classCount } from "../ml/onnx/reference-model.js";
-import { canonicalJson } from "./canonical-json.js";
+import { canonicalJson } from "../repro/canonical-json.js";
 import { classificationPredictionDrift, featureDrift, regressionPredictionDrift } from "./drift-reference.js";
 import { featureSchema } from "./feature-schema.js";
 import { goldenRow, pickGoldenRows } from "./golden-rows.js";

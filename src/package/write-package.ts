@@ -2,7 +2,7 @@
 // (the registry, a server pointed at package/) never sees files from two different runs.
 import { toJson } from "../ml/io.js";
 import { replaceDirectoryAtomic } from "../registry/atomic-write.js";
-import { canonicalJson } from "./canonical-json.js";
+import { canonicalJson } from "../repro/canonical-json.js";
 import type { PackagedModel } from "./package-model.js";
 
 export function packageFiles(packaged: PackagedModel): Record<string, Uint8Array | string> {

@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ALIASES_FORMAT, type Aliases, AliasesSchema } from "../artifact/aliases.js";
-import { canonicalJson } from "../package/canonical-json.js";
+import { toJson } from "../ml/io.js";
+import { canonicalJson } from "../repro/canonical-json.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { parseJson } from "./parse-json.js";
 import { fail, ok, type Result } from "./registry-error.js";
@@ -24,7 +25,10 @@ export function readAliases(modelDir: string): Result<Aliases> {
 }
 
 export function writeAliases(modelDir: string, aliases: Aliases): void {
-  writeFileAtomic(join(modelDir, ALIASES_FILE), `${canonicalJson(AliasesSchema.parse(aliases), 2)}\n`);
+  writeFileAtomic(
+    join(modelDir, ALIASES_FILE),
+    toJson(JSON.parse(canonicalJson(AliasesSchema.parse(aliases)))),
+  );
 }
 
 /**

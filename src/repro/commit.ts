@@ -10,6 +10,7 @@ export interface CommitOptions {
   cwd?: string;
   /** Stages to commit (default: every stage). Only these, not their upstream. */
   stages?: string[];
+  cacheDir?: string;
 }
 
 export interface CommitReport {
@@ -22,7 +23,7 @@ export interface CommitReport {
  * change, say), and files the outputs in the cache and run cache as if the stage had produced them.
  */
 export async function commit(options: CommitOptions = {}): Promise<Result<CommitReport>> {
-  const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()));
+  const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()), options.cacheDir);
   if (!opened.ok) return opened;
   const workspace = opened.value;
   const selected = selectStages(workspace, options.stages, true);

@@ -11,6 +11,7 @@ export interface GcOptions {
   keepRuns?: number;
   /** Report what would be removed without removing it. */
   dry?: boolean;
+  cacheDir?: string;
 }
 
 export interface GcReport {
@@ -40,10 +41,11 @@ export function lockReferences(workspace: Workspace): Set<string> {
 
 /**
  * Removes cached objects that neither the lock nor a kept run entry needs, and run entries beyond the
- * `keepRuns` most recent of each stage.
+ * `keepRuns` most recent of each stage. With a cache shared between workspaces, only this workspace's lock
+ * counts: objects only another workspace's lock needs survive if one of the kept runs produced them.
  */
 export async function gc(options: GcOptions = {}): Promise<Result<GcReport>> {
-  const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()));
+  const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()), options.cacheDir);
   if (!opened.ok) return opened;
   const workspace = opened.value;
   const keep = Math.max(0, options.keepRuns ?? DEFAULT_KEEP_RUNS);

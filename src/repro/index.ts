@@ -3,6 +3,8 @@
  * process.cwd()) and returns errors as values: `{ ok: false, error }` with `error.kind` (see errors.ts) and
  * `formatError(error)` for a message.
  */
+import type { Result } from "./errors.js";
+
 export { type CommitOptions, type CommitReport, commit } from "./commit.js";
 export { type DagFormat, renderDag } from "./dag-render.js";
 export { formatError, type Location, type ReproError, type Result } from "./errors.js";
@@ -22,7 +24,19 @@ export {
 } from "./review/metrics.js";
 export { type ParamsDiff, paramsDiff } from "./review/params-diff.js";
 export { lookupParam } from "./spec/params.js";
-export { setParams } from "./spec/set-params.js";
+
+/**
+ * Writes params overrides into the params files, keeping comments (`{"train.lr": 0.1}`, `{"other.yaml:key": v}`);
+ * `repro({ setParams })` does this before running. Returns the files changed.
+ */
+export async function setParams(cwd: string, overrides: Record<string, unknown>): Promise<Result<string[]>> {
+  const { setParams: write } = await import("./spec/set-params.js");
+  return write(cwd, overrides);
+}
+export { metricsDiffTable, metricsShowTable } from "./review/metrics.js";
+export { paramsDiffTable } from "./review/params-diff.js";
+export type { Table } from "./review/table.js";
+export { renderMarkdown, renderText } from "./review/table.js";
 export type { DeclaredOutput, DeclaredPath, OutputKind, ParamRef, Pipeline, Stage } from "./spec/stage.js";
 export { describeReason, type StaleReason } from "./staleness.js";
 export type { StageState, StageStatus } from "./status.js";

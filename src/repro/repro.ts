@@ -30,6 +30,8 @@ export interface ReproOptions {
   runCache?: boolean;
   /** Params to set before running: `{"train.lr": 0.1}` or `{"other.yaml:key": v}`; written to the params files. */
   setParams?: Record<string, unknown>;
+  /** Object store and run cache to use (default: $TABULA_CACHE_DIR, else .repro/cache); may be shared. */
+  cacheDir?: string;
   /** Extra environment variables for stage commands. */
   env?: Record<string, string>;
   onEvent?: EventListener;
@@ -56,7 +58,7 @@ export async function repro(options: ReproOptions = {}): Promise<ReproResult> {
     const set = setParams(cwd, options.setParams);
     if (!set.ok) return { ok: false, error: set.error, stages: [] };
   }
-  const opened = await openWorkspace(cwd);
+  const opened = await openWorkspace(cwd, options.cacheDir);
   if (!opened.ok) return { ok: false, error: opened.error, stages: [] };
   const workspace = opened.value;
   const selected = selectStages(workspace, options.stages, options.single);
@@ -114,7 +116,7 @@ export async function repro(options: ReproOptions = {}): Promise<ReproResult> {
       });
     }
     // The killed run may have moved outputs; the lock may have changed under us while we waited.
-    const reopened = await openWorkspace(cwd);
+    const reopened = await openWorkspace(cwd, options.cacheDir);
     if (!reopened.ok) return { ok: false, error: reopened.error, stages: [] };
     return await schedule(reopened.value, selected.value, options, {
       emit,

@@ -1,5 +1,6 @@
 import { canonicalJson } from "./canonical-json.js";
 import type { LockedStage } from "./lock.js";
+import { flatten } from "./review/flatten.js";
 import { lockedOutputs, type StageSnapshot } from "./snapshot.js";
 import type { OutputKind, Stage } from "./spec/stage.js";
 
@@ -91,6 +92,20 @@ export function staleReasons(
 }
 
 const short = (hash: string) => hash.slice(0, 8);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** For a params key covering a subtree: the leaves that changed, as `key.leaf: old → new`. */
+function changedLeaves(key: string, old: unknown, now: unknown): string[] | undefined {
+  if (!isRecord(old) || !isRecord(now)) return undefined;
+  const before = flatten(old, "json");
+  const after = flatten(now, "json");
+  const leaves = [...new Set([...before.keys(), ...after.keys()])].filter(
+    (leaf) => JSON.stringify(before.get(leaf)) !== JSON.stringify(after.get(leaf)),
+  );
+  return leaves.map((leaf) => `${key}.${leaf}: ${show(before.get(leaf))} → ${show(after.get(leaf))}`);
+}
 const show = (value: unknown) => (value === undefined ? "(unset)" : JSON.stringify(value));
 const cmdText = (cmd: string | string[]) => (typeof cmd === "string" ? cmd : cmd.join(" && "));
 
@@ -118,8 +133,12 @@ export function describeReason(reason: StaleReason): string {
           : "";
       return `dependency ${reason.path} changed: ${short(reason.old)} → ${short(reason.new)}${files}`;
     }
-    case "param-changed":
-      return `param ${reason.key} (${reason.file}): ${show(reason.old)} → ${show(reason.new)}`;
+    case "param-changed": {
+      const leaves = changedLeaves(reason.key, reason.old, reason.new);
+      return leaves && leaves.length > 0
+        ? `param ${leaves.join(", ")} (${reason.file})`
+        : `param ${reason.key} (${reason.file}): ${show(reason.old)} → ${show(reason.new)}`;
+    }
     case "param-added":
       return `new param ${reason.key} (${reason.file}) = ${show(reason.value)}`;
     case "param-removed":

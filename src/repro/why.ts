@@ -41,8 +41,12 @@ export function diffEntries(before: readonly FileEntry[], after: readonly FileEn
 }
 
 /** `why <stage>`: every reason the stage would run, with the old and new value of what changed. */
-export async function why(options: { cwd?: string; stage: string }): Promise<Result<WhyReport>> {
-  const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()));
+export async function why(options: {
+  cwd?: string;
+  stage: string;
+  cacheDir?: string;
+}): Promise<Result<WhyReport>> {
+  const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()), options.cacheDir);
   if (!opened.ok) return opened;
   const workspace = opened.value;
   const selected = selectStages(workspace, [options.stage]);

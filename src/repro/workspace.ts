@@ -121,9 +121,9 @@ export interface Workspace extends LoadedPipeline {
   saveLock(): Promise<void>;
 }
 
-export async function openWorkspace(cwd: string): Promise<Result<Workspace>> {
+export async function openWorkspace(cwd: string, cacheDir?: string): Promise<Result<Workspace>> {
   const root = resolve(cwd);
-  const paths = reproDir(root);
+  const paths = reproDir(root, cacheDir);
   const cache = SpecCache.load(paths);
   const loaded = await loadPipelineWith(root, cache);
   if (!loaded.ok) return loaded;

@@ -54,7 +54,10 @@ export async function runRepro(dir: string, options: ReproOptions = {}): Promise
     handleSignals: false,
     jobs: 2,
     ...options,
-    onEvent: (e) => events.push(e),
+    onEvent: (event) => {
+      events.push(event);
+      options.onEvent?.(event);
+    },
   });
   const outcomes = new Map(result.stages.map(({ stage, outcome }) => [stage, outcome]));
   const named = (kind: StageOutcome["kind"]) =>
@@ -70,12 +73,15 @@ export async function runRepro(dir: string, options: ReproOptions = {}): Promise
   };
 }
 
+export type CliProcess = ChildProcess & {
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** Exit code and signal, once the process has exited and its output is complete. */
+  closed: Promise<[number | null, NodeJS.Signals | null]>;
+};
+
 /** The real `tabula` CLI (TypeScript sources through tsx), run in `dir`. */
-export function startCli(
-  dir: string,
-  args: string[],
-  env: Record<string, string> = {},
-): ChildProcess & { output(): string } {
+export function startCli(dir: string, args: string[], env: Record<string, string> = {}): CliProcess {
   const child = spawn(
     process.execPath,
     [
@@ -93,7 +99,10 @@ export function startCli(
   child.stderr?.on("data", (chunk) => {
     output += chunk;
   });
-  return Object.assign(child, { output: () => output });
+  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on("close", (code, signal) => resolve([code, signal])),
+  );
+  return Object.assign(child, { output: () => output, closed });
 }
 
 export async function cli(
@@ -102,9 +111,7 @@ export async function cli(
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
   const child = startCli(dir, args, env);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.on("close", (c, s) => resolve([c, s])),
-  );
+  const [code, signal] = await child.closed;
   return { code, signal, output: child.output() };
 }
 

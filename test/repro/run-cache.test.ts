@@ -125,4 +125,16 @@ test("commit accepts the current deps and outputs into the lock without running"
   assert.ok(existsSync(join(dir, "pipeline.lock")));
 });
 
+test("workspaces sharing a cache directory reuse each other's runs (an experiment's isolated copy, say)", async () => {
+  const shared = join(project({}), "cache");
+  const main = toy();
+  await runRepro(main, { cacheDir: shared });
+  const experiment = toy();
+  const run = await runRepro(experiment, { cacheDir: shared });
+  assert.equal(run.restored, ["train"]);
+  assert.not.ok(existsSync(join(experiment, "runs.log")), "the experiment's copy never ran the command");
+  assert.is(read(experiment, "model/weights.txt"), read(main, "model/weights.txt"));
+  assert.not.ok(existsSync(join(experiment, ".repro/cache")), "nothing went to the workspace's own cache");
+});
+
 test.run();

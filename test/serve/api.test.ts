@@ -6,7 +6,11 @@ import Database from "better-sqlite3";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { RunningServer } from "../../serve/server.js";
-import { type FixturePackage, writeFixtures } from "./support/fixtures.js";
+import {
+  buildClassificationPackage,
+  buildRegressionPackage,
+  type FixturePackage,
+} from "./support/fixtures.js";
 import { errorOf, request, startInProcess, tempDir } from "./support/harness.js";
 
 const temp = tempDir("api");
@@ -16,7 +20,10 @@ let houses: RunningServer;
 let churn: RunningServer;
 
 test.before(async () => {
-  ({ regression, classification } = writeFixtures(temp.dir));
+  [regression, classification] = await Promise.all([
+    buildRegressionPackage(join(temp.dir, "regression")),
+    buildClassificationPackage(join(temp.dir, "classification")),
+  ]);
   [houses, churn] = await Promise.all([
     startInProcess({
       SERVE_MODEL: regression.dir,
@@ -88,14 +95,14 @@ test("the client's x-request-id is kept and returned; otherwise one is made", as
 
 test("bad values: 400 naming the field and the row", async () => {
   const cases: [string, (r: Record<string, unknown>) => void, string][] = [
-    ["missing_feature", (r) => delete r.rm, "rm"],
+    ["missing_feature", (r) => delete r.rooms, "rooms"],
     ["unknown_feature", (r) => (r.bogus = 1), "bogus"],
-    ["wrong_type", (r) => (r.rm = "6.5"), "rm"],
-    ["wrong_type", (r) => (r.rm = [6.5]), "rm"],
-    ["not_finite", (r) => (r.rm = Number.POSITIVE_INFINITY), "rm"],
+    ["wrong_type", (r) => (r.crime = "6.5"), "crime"],
+    ["wrong_type", (r) => (r.crime = [6.5]), "crime"],
+    ["not_finite", (r) => (r.crime = Number.POSITIVE_INFINITY), "crime"],
     ["not_finite", (r) => (r.tax = 1e39), "tax"],
-    ["not_an_integer", (r) => (r.chas = 0.5), "chas"],
-    ["null_not_allowed", (r) => (r.lstat = null), "lstat"],
+    ["not_an_integer", (r) => (r.age = 0.5), "age"],
+    ["null_not_allowed", (r) => (r.crime = null), "crime"],
   ];
   for (const [code, mutate, field] of cases) {
     const bad = row() as Record<string, unknown>;
@@ -166,14 +173,14 @@ test("protocol errors: 415, 405, 404 in the same JSON shape", async () => {
 });
 
 test("values far outside the training range are accepted, flagged and counted", async () => {
-  const far = { ...row(), rm: 1000 };
+  const far = { ...row(), age: 1000 };
   const response = await predict({ features: far });
   assert.is(response.status, 200);
   assert.equal((response.body as { warnings: unknown[] }).warnings, [
-    { code: "out_of_range", field: "rm", row: 0 },
+    { code: "out_of_range", field: "age", row: 0 },
   ]);
   const metrics = (await request(`${houses.url}/metrics`)).text;
-  assert.match(metrics, /model_feature_out_of_range_total\{feature="rm"\} [1-9]/);
+  assert.match(metrics, /model_feature_out_of_range_total\{feature="age"\} [1-9]/);
 });
 
 test("classification: labels, probabilities, a categorical feature, null where nullable", async () => {
@@ -185,24 +192,26 @@ test("classification: labels, probabilities, a categorical feature, null where n
     ).predictions;
     const expected = g.expected as { label: string; probabilities: number[] };
     assert.is(prediction?.label, expected.label);
-    assert.equal(Object.keys(prediction?.probabilities ?? {}), ["stay", "downgrade", "leave"]);
+    assert.equal(Object.keys(prediction?.probabilities ?? {}), ["no", "yes"]);
     for (const [k, p] of Object.values(prediction?.probabilities ?? {}).entries())
       assert.ok(Math.abs(p - (expected.probabilities[k] as number)) <= 1e-5);
   }
-  const base = { tenure: 12, plan: "plus", spend: null };
+  const base = { color: "green", x: null, y: 1.5 };
   assert.is((await request(`${churn.url}/predict`, { body: { features: base } })).status, 200);
-  const unseen = await request(`${churn.url}/predict`, { body: { features: { ...base, plan: "gold" } } });
+  const unseen = await request(`${churn.url}/predict`, { body: { features: { ...base, color: "purple" } } });
   assert.is(unseen.status, 200);
   assert.equal((unseen.body as { warnings: unknown[] }).warnings, [
-    { code: "unseen_category", field: "plan", row: 0, value: "gold" },
+    { code: "unseen_category", field: "color", row: 0, value: "purple" },
   ]);
-  const numberForString = await request(`${churn.url}/predict`, { body: { features: { ...base, plan: 1 } } });
+  const numberForString = await request(`${churn.url}/predict`, {
+    body: { features: { ...base, color: 1 } },
+  });
   assert.is(numberForString.status, 400);
   assert.is(errorOf(numberForString).code, "wrong_type");
-  assert.match(errorOf(numberForString).message, /basic, plus, pro/);
+  assert.match(errorOf(numberForString).message, /red, green, blue/);
   const metrics = (await request(`${churn.url}/metrics`)).text;
-  assert.match(metrics, /model_feature_unseen_category_total\{feature="plan"\} 1/);
-  assert.match(metrics, /model_predictions_by_class_total\{class="(stay|downgrade|leave)"\}/);
+  assert.match(metrics, /model_feature_unseen_category_total\{feature="color"\} [1-9]/);
+  assert.match(metrics, /model_predictions_by_class_total\{class="(no|yes)"\}/);
 });
 
 test("metrics: Prometheus names, route templates, drift, model info; promtool accepts them", async () => {
@@ -220,10 +229,12 @@ test("metrics: Prometheus names, route templates, drift, model info; promtool ac
   assert.match(metrics, /model_prediction_value_bucket/);
   assert.match(
     metrics,
-    new RegExp(`model_info\\{name="houses",version="${regression.manifest.version}",git_rev="0000000"\\} 1`),
+    new RegExp(
+      `model_info\\{name="houses",version="${regression.manifest.version}",git_rev="${regression.manifest.lineage.gitRev}"\\} 1`,
+    ),
   );
   assert.match(metrics, /model_input_errors_total\{reason="invalid_body"\} [1-9]/);
-  assert.match(metrics, /model_feature_drift_psi\{feature="crim"\} [\d.e+-]+/);
+  assert.match(metrics, /model_feature_drift_psi\{feature="crime"\} [\d.e+-]+/);
   assert.match(metrics, /model_prediction_drift_psi [\d.e+-]+/);
   assert.match(metrics, /process_resident_memory_bytes/);
   let problems = "";

@@ -4,25 +4,32 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { RunningServer } from "../../serve/server.js";
-import { type FixturePackage, writeFixtures } from "./support/fixtures.js";
+import {
+  buildClassificationPackage,
+  buildRegressionPackage,
+  type FixturePackage,
+} from "./support/fixtures.js";
 import { request, startInProcess, tempDir } from "./support/harness.js";
 
 const temp = tempDir("oip");
 let regression: FixturePackage;
 let classification: FixturePackage;
 let houses: RunningServer;
-let churn: RunningServer;
+let kinds: RunningServer;
 
 test.before(async () => {
-  ({ regression, classification } = writeFixtures(temp.dir));
-  [houses, churn] = await Promise.all([
+  [regression, classification] = await Promise.all([
+    buildRegressionPackage(join(temp.dir, "regression")),
+    buildClassificationPackage(join(temp.dir, "classification")),
+  ]);
+  [houses, kinds] = await Promise.all([
     startInProcess({ SERVE_MODEL: regression.dir, SERVE_PREDICTION_LOG: "false", SERVE_MAX_ROWS: "20" }),
     startInProcess({ SERVE_MODEL: classification.dir, SERVE_DATA_DIR: join(temp.dir, "data") }),
   ]);
 });
 
 test.after(async () => {
-  await Promise.all([houses.shutdown("test over"), churn.shutdown("test over")]);
+  await Promise.all([houses.shutdown("test over"), kinds.shutdown("test over")]);
   temp.remove();
 });
 
@@ -34,13 +41,12 @@ interface InferResponse {
 }
 
 const names = () => regression.manifest.features.map((feature) => feature.name);
+const width = () => regression.manifest.features.length;
+const input = () => regression.manifest.onnx.input.name;
 const goldenMatrix = () =>
-  regression.manifest.golden.map((g) => names().map((name) => g.features[name] as number));
-const infer = (
-  server: RunningServer,
-  body: unknown,
-  path = `/v2/models/${server === houses ? "houses" : "churn"}/infer`,
-) => request(`${server.url}${path}`, { body });
+  regression.manifest.golden.map((g) => names().map((name) => g.features[name] as number | null));
+const infer = (server: RunningServer, body: unknown, model = server === houses ? "houses" : "kinds") =>
+  request(`${server.url}/v2/models/${model}/infer`, { body });
 
 test("server metadata and health", async () => {
   const metadata = await request(`${houses.url}/v2`);
@@ -68,14 +74,14 @@ test("model metadata: name, versions, platform, inputs, outputs", async () => {
       name: "houses",
       versions: [regression.manifest.version],
       platform: "onnxruntime_onnx",
-      inputs: [{ name: "input", datatype: "FP32", shape: [-1, 13] }],
+      inputs: [{ name: input(), datatype: "FP32", shape: [-1, width()] }],
       outputs: [{ name: "prediction", datatype: "FP32", shape: [-1, 1] }],
     });
   }
-  const churnMeta = (await request(`${churn.url}/v2/models/churn`)).body as { outputs: unknown[] };
-  assert.equal(churnMeta.outputs, [
+  const kindsMeta = (await request(`${kinds.url}/v2/models/kinds`)).body as { outputs: unknown[] };
+  assert.equal(kindsMeta.outputs, [
     { name: "label", datatype: "BYTES", shape: [-1] },
-    { name: "probabilities", datatype: "FP32", shape: [-1, 3] },
+    { name: "probabilities", datatype: "FP32", shape: [-1, 2] },
   ]);
 });
 
@@ -85,18 +91,18 @@ test("unknown model or version: 404 with the spec's error shape", async () => {
     assert.is(response.status, 404, path);
     assert.type((response.body as { error: unknown }).error, "string");
   }
-  const post = await infer(houses, { inputs: [] }, "/v2/models/nope/infer");
-  assert.is(post.status, 404);
+  assert.is((await infer(houses, { inputs: [] }, "nope")).status, 404);
 });
 
 test("infer with the model's tensor, nested or flat, FP32/FP64/INT: golden outputs, id echoed", async () => {
   const matrix = goldenMatrix();
   const tolerance = 1e-4 * (regression.manifest.target.std ?? 1);
+  const shape = [matrix.length, width()];
   const nested = await infer(houses, {
     id: "req-42",
-    inputs: [{ name: "input", shape: [matrix.length, 13], datatype: "FP32", data: matrix }],
+    inputs: [{ name: input(), shape, datatype: "FP32", data: matrix }],
   });
-  assert.is(nested.status, 200);
+  assert.is(nested.status, 200, nested.text);
   const body = nested.body as InferResponse;
   assert.is(body.model_name, "houses");
   assert.is(body.model_version, regression.manifest.version);
@@ -109,29 +115,28 @@ test("infer with the model's tensor, nested or flat, FP32/FP64/INT: golden outpu
     assert.ok(Math.abs((body.outputs[0]?.data[i] as number) - (g.expected as number)) <= tolerance);
 
   const flat = await infer(houses, {
-    inputs: [{ name: "input", shape: [matrix.length, 13], datatype: "FP64", data: matrix.flat() }],
+    inputs: [{ name: input(), shape, datatype: "FP64", data: matrix.flat() }],
   });
   assert.equal((flat.body as InferResponse).outputs[0]?.data, body.outputs[0]?.data);
 
-  const rounded = matrix.map((r) => r.map(Math.round));
-  const ints = await infer(houses, {
-    inputs: [{ name: "input", shape: [rounded.length, 13], datatype: "INT32", data: rounded }],
+  const rounded = matrix.map((r) => r.map((v) => (v === null ? v : Math.round(v))));
+  const ints = await infer(houses, { inputs: [{ name: input(), shape, datatype: "INT32", data: rounded }] });
+  assert.is(ints.status, 200, ints.text);
+  const fractional = matrix.find((r) => r.some((v) => v !== null && !Number.isInteger(v)));
+  const notInts = await infer(houses, {
+    inputs: [{ name: input(), shape: [1, width()], datatype: "INT64", data: fractional }],
   });
-  assert.is(ints.status, 200);
-  const fractional = await infer(houses, {
-    inputs: [{ name: "input", shape: [1, 13], datatype: "INT64", data: matrix[0] }],
-  });
-  assert.is(fractional.status, 400, "INT64 data must be integers");
+  assert.is(notInts.status, 400, "INT64 data must be integers");
 });
 
 test("infer with one tensor per feature, BYTES for a string category, null where nullable", async () => {
   const golden = classification.manifest.golden;
   const column = (name: string) => golden.map((g) => g.features[name] ?? null);
-  const response = await infer(churn, {
+  const response = await infer(kinds, {
     inputs: [
-      { name: "tenure", shape: [golden.length], datatype: "INT32", data: column("tenure") },
-      { name: "plan", shape: [golden.length, 1], datatype: "BYTES", data: column("plan") },
-      { name: "spend", shape: [golden.length], datatype: "FP32", data: column("spend") },
+      { name: "color", shape: [golden.length, 1], datatype: "BYTES", data: column("color") },
+      { name: "x", shape: [golden.length], datatype: "FP32", data: column("x") },
+      { name: "y", shape: [golden.length], datatype: "FP64", data: column("y") },
     ],
     outputs: [{ name: "probabilities" }, { name: "label" }],
   });
@@ -148,67 +153,62 @@ test("infer with one tensor per feature, BYTES for a string category, null where
     golden.map((g) => (g.expected as { label: string }).label),
   );
   const probabilities = body.outputs[0];
-  assert.equal(probabilities?.shape, [golden.length, 3]);
+  assert.equal(probabilities?.shape, [golden.length, 2]);
   for (const [i, g] of golden.entries()) {
     const expected = (g.expected as { probabilities: number[] }).probabilities;
-    assert.ok(Math.abs((probabilities?.data[3 * i + 1] as number) - (expected[1] as number)) <= 1e-5);
+    assert.ok(Math.abs((probabilities?.data[2 * i + 1] as number) - (expected[1] as number)) <= 1e-5);
   }
+  const nulls = await infer(kinds, {
+    inputs: [
+      { name: "color", shape: [1], datatype: "BYTES", data: ["red"] },
+      { name: "x", shape: [1], datatype: "FP32", data: [null] },
+      { name: "y", shape: [1], datatype: "FP32", data: [1] },
+    ],
+  });
+  assert.is(nulls.status, 200, "x is nullable");
 });
 
 test("the tensor form carries string categories as their index", async () => {
   const [g] = classification.manifest.golden;
   const features = g?.features as Record<string, string | number | null>;
-  const code = ["basic", "plus", "pro"].indexOf(features.plan as string);
-  const response = await infer(churn, {
-    inputs: [
-      { name: "input", shape: [1, 3], datatype: "FP32", data: [features.tenure, code, features.spend] },
-    ],
+  const code = ["red", "green", "blue"].indexOf(features.color as string);
+  const tensorName = classification.manifest.onnx.input.name;
+  const response = await infer(kinds, {
+    inputs: [{ name: tensorName, shape: [1, 3], datatype: "FP32", data: [code, features.x, features.y] }],
   });
   assert.is(response.status, 200, response.text);
-  const outOfCodes = await infer(churn, {
-    inputs: [{ name: "input", shape: [1, 3], datatype: "FP32", data: [1, 7, 2] }],
+  const labels = (response.body as InferResponse).outputs.find((o) => o.name === "label");
+  const expected = g?.expected as { label: string };
+  assert.equal(labels?.data, [expected.label]);
+  const outOfCodes = await infer(kinds, {
+    inputs: [{ name: tensorName, shape: [1, 3], datatype: "FP32", data: [7, 1, 2] }],
   });
   assert.is(outOfCodes.status, 400);
-  assert.match((outOfCodes.body as { error: string }).error, /row 0: feature "plan"/);
+  assert.match((outOfCodes.body as { error: string }).error, /row 0: feature "color"/);
 });
 
 test('bad inference requests: 400 with {"error": string} naming the problem', async () => {
-  const row = goldenMatrix()[0] as number[];
+  const row = (goldenMatrix()[0] as number[]).map((v) => v ?? 1);
+  const w = width();
+  const tensor = (extra: object) => ({
+    inputs: [{ name: input(), shape: [1, w], datatype: "FP32", data: row, ...extra }],
+  });
   const cases: [unknown, RegExp, number?][] = [
     [{}, /inputs/],
     [{ inputs: "x" }, /inputs/],
-    [{ inputs: [{ name: "input", shape: [1, 13], datatype: "FP32" }] }, /data must be an array/],
+    [tensor({ data: undefined }), /data must be an array/],
+    [tensor({ shape: [2, w] }), new RegExp(`${w} data elements but its shape \\[2, ${w}\\] needs ${2 * w}`)],
+    [tensor({ shape: [1, w - 1], data: row.slice(1) }), new RegExp(`shape \\[N, ${w}\\]`)],
+    [tensor({ datatype: "FP16" }), /FP32/],
+    [tensor({ data: ["a", ...row.slice(1)] }), /FP32 but holds string/],
     [
-      { inputs: [{ name: "input", shape: [2, 13], datatype: "FP32", data: row }] },
-      /13 data elements but its shape \[2, 13\] needs 26/,
+      { inputs: [{ name: names()[1], shape: [1], datatype: "FP32", data: [1] }] },
+      new RegExp(`feature "${names()[0]}" is missing`),
     ],
-    [
-      { inputs: [{ name: "input", shape: [1, 12], datatype: "FP32", data: row.slice(1) }] },
-      /shape \[N, 13\]/,
-    ],
-    [{ inputs: [{ name: "input", shape: [1, 13], datatype: "FP16", data: row }] }, /FP32/],
-    [
-      { inputs: [{ name: "input", shape: [1, 13], datatype: "FP32", data: ["a", ...row.slice(1)] }] },
-      /FP32 but holds string/,
-    ],
-    [{ inputs: [{ name: "crim", shape: [1], datatype: "FP32", data: [1] }] }, /feature "zn" is missing/],
     [{ inputs: [{ name: "what", shape: [1], datatype: "FP32", data: [1] }] }, /"what"/],
-    [
-      {
-        inputs: [{ name: "input", shape: [1, 13], datatype: "FP32", data: row }],
-        outputs: [{ name: "nope" }],
-      },
-      /no output "nope"/,
-    ],
-    [
-      { inputs: [{ name: "input", shape: [1, 13], datatype: "FP32", data: row }], extra: true },
-      /unknown field "extra"/,
-    ],
-    [
-      { inputs: [{ name: "input", shape: [21, 13], datatype: "FP32", data: Array(21).fill(row) }] },
-      /more/,
-      413,
-    ],
+    [{ ...tensor({}), outputs: [{ name: "nope" }] }, /no output "nope"/],
+    [{ ...tensor({}), extra: true }, /unknown field "extra"/],
+    [tensor({ shape: [21, w], data: Array(21).fill(row) }), /more/, 413],
   ];
   for (const [body, message, status] of cases) {
     const response = await infer(houses, body);

@@ -8,7 +8,7 @@ import * as assert from "uvu/assert";
 import type { RunningServer } from "../../serve/server.js";
 import { ALIASES_FORMAT } from "../../src/artifact/aliases.js";
 import type { Manifest } from "../../src/artifact/manifest.js";
-import { type FixturePackage, writeRegressionPackage } from "./support/fixtures.js";
+import { buildRegressionPackage, type FixturePackage } from "./support/fixtures.js";
 import { errorOf, request, startChild, startInProcess, tempDir } from "./support/harness.js";
 
 const temp = tempDir("reload");
@@ -37,8 +37,10 @@ const row = () => v1.manifest.golden[0]?.features as Record<string, number>;
 const reload = () => request(`${server.url}/admin/reload`, { method: "POST", headers: ADMIN });
 
 test.before(async () => {
-  v1 = writeRegressionPackage(join(temp.dir, "build-1"), 7);
-  v2 = writeRegressionPackage(join(temp.dir, "build-2"), 8);
+  [v1, v2] = await Promise.all([
+    buildRegressionPackage(join(temp.dir, "build-1"), 7),
+    buildRegressionPackage(join(temp.dir, "build-2"), 8),
+  ]);
   assert.is.not(v1.manifest.version, v2.manifest.version);
   publish(v1);
   publish(v2);

@@ -6,7 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { keyFileLine } from "../../serve/http/keyring.js";
 import type { RunningServer } from "../../serve/server.js";
-import { writeRegressionPackage } from "./support/fixtures.js";
+import { buildRegressionPackage } from "./support/fixtures.js";
 import { errorOf, request, runChildToExit, startInProcess, tempDir } from "./support/harness.js";
 
 const temp = tempDir("security");
@@ -19,7 +19,7 @@ let guarded: RunningServer;
 let locked: RunningServer;
 
 test.before(async () => {
-  model = writeRegressionPackage(join(temp.dir, "model")).dir;
+  model = (await buildRegressionPackage(join(temp.dir, "model"))).dir;
   const keyFile = join(temp.dir, "keys.txt");
   writeFileSync(keyFile, `# API keys\n${keyFileLine(FILE_KEY, "partner")}\n\n`);
   [guarded, locked] = await Promise.all([

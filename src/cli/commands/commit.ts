@@ -1,4 +1,4 @@
-import { commit } from "../../repro/commit.js";
+import { commit } from "../../repro/index.js";
 import { parseCommandArgs } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";

@@ -1,5 +1,4 @@
-import { renderDag } from "../../repro/dag-render.js";
-import { loadPipeline } from "../../repro/workspace.js";
+import { loadPipeline, renderDag } from "../../repro/index.js";
 import { parseCommandArgs, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";

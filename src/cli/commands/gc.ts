@@ -1,4 +1,4 @@
-import { DEFAULT_KEEP_RUNS, gc } from "../../repro/gc.js";
+import { DEFAULT_KEEP_RUNS, gc } from "../../repro/index.js";
 import { integerOption, parseCommandArgs, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";

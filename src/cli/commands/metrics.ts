@@ -1,4 +1,4 @@
-import { metricsDiff, metricsDiffTable, metricsShow, metricsShowTable } from "../../repro/review/metrics.js";
+import { metricsDiff, metricsDiffTable, metricsShow, metricsShowTable } from "../../repro/index.js";
 import { integerOption, parseCommandArgs, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";
@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
   const precision = integerOption("precision", values.precision, 5, 1);
   if (action === "show") {
     if (rest.length > 0) throw new UsageError("metrics show takes no arguments");
-    const result = metricsShow({ cwd: values.cwd });
+    const result = await metricsShow({ cwd: values.cwd });
     if (!result.ok) {
       printError(result.error);
       return exitCodeFor(result.error);
@@ -53,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
   }
   if (action === "diff") {
     if (rest.length > 1) throw new UsageError("metrics diff takes at most one revision");
-    const result = metricsDiff({ cwd: values.cwd, revision: rest[0], all: values.all });
+    const result = await metricsDiff({ cwd: values.cwd, revision: rest[0], all: values.all });
     if (!result.ok) {
       printError(result.error);
       return exitCodeFor(result.error);

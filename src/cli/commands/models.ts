@@ -14,7 +14,7 @@ import {
   rollback,
   showVersion,
 } from "../../registry/registry.js";
-import type { RegistryError, Result } from "../../registry/registry-error.js";
+import type { Result } from "../../registry/registry-error.js";
 
 export interface CommandIo {
   stdout: (text: string) => void;
@@ -84,23 +84,8 @@ function modelName(registry: Registry, packageDir: string, name: string | undefi
 }
 
 function report<T>(io: CommandIo, result: Result<T>): result is { ok: true; value: T } {
-  if (!result.ok) io.stderr(`tabula models: ${describe(result.error)}\n`);
+  if (!result.ok) io.stderr(`tabula models: ${result.error.kind}: ${result.error.message}\n`);
   return result.ok;
-}
-
-function describe(error: RegistryError): string {
-  switch (error.kind) {
-    case "not-found":
-    case "ambiguous":
-    case "corrupt":
-    case "invalid-onnx":
-    case "golden-mismatch":
-    case "gate-refused":
-    case "nothing-to-roll-back":
-    case "conflict":
-    case "locked":
-      return `${error.kind}: ${error.message}`;
-  }
 }
 
 async function list(io: CommandIo, registry: Registry, names: string[], json: boolean): Promise<number> {

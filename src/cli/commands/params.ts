@@ -1,4 +1,4 @@
-import { paramsDiff, paramsDiffTable } from "../../repro/review/params-diff.js";
+import { paramsDiff, paramsDiffTable } from "../../repro/index.js";
 import { integerOption, parseCommandArgs, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";
@@ -30,7 +30,7 @@ export async function run(args: string[]): Promise<number> {
   if (rest.length > 1) throw new UsageError("params diff takes at most one revision");
   const format = reviewFormat(values);
   const precision = integerOption("precision", values.precision, 5, 1);
-  const result = paramsDiff({ cwd: values.cwd, revision: rest[0], all: values.all });
+  const result = await paramsDiff({ cwd: values.cwd, revision: rest[0], all: values.all });
   if (!result.ok) {
     printError(result.error);
     return exitCodeFor(result.error);

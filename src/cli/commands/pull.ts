@@ -1,4 +1,4 @@
-import { pull } from "../../repro/remote/transfer.js";
+import { pull } from "../../repro/index.js";
 import { parseCommandArgs, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";

@@ -1,4 +1,4 @@
-import { push } from "../../repro/remote/transfer.js";
+import { push } from "../../repro/index.js";
 import { parseCommandArgs, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";

@@ -1,4 +1,4 @@
-import { repro } from "../../repro/repro.js";
+import { repro } from "../../repro/index.js";
 import { integerOption, parseCommandArgs, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";

@@ -1,5 +1,4 @@
-import { describeReason } from "../../repro/staleness.js";
-import { status } from "../../repro/status-api.js";
+import { describeReason, status } from "../../repro/index.js";
 import { parseCommandArgs } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { colors, printError } from "../output.js";

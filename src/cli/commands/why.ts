@@ -1,4 +1,4 @@
-import { why } from "../../repro/why.js";
+import { why } from "../../repro/index.js";
 import { parseCommandArgs, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { colors, printError } from "../output.js";

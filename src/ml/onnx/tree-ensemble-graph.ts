@@ -115,7 +115,7 @@ export function addTreeEnsemble(
   }) as [string];
   if (binaryLogistic) {
     // P(classes[1]) = σ(score); P(classes[0]) = 1 - σ(score). Not the regressor's LOGISTIC post-transform:
-    // onnxruntime leaves a single target untransformed (measured: raw scores came out).
+    // onnxruntime's single-target path applies PROBIT only and leaves the score as it is (measured, and so it reads).
     const positive = graph.op("Sigmoid", [scores]);
     const negative = graph.op("Sub", [graph.constant("c_one", "float", [1], []), positive]);
     graph.node({

@@ -16,6 +16,7 @@ export interface TransferOptions {
   remote?: string;
   /** Also transfer run-cache entries and their objects (default true). */
   runCache?: boolean;
+  cacheDir?: string;
 }
 
 export interface PushReport {
@@ -81,7 +82,7 @@ function wantedObjects(workspace: Workspace, runCache: boolean): Set<string> {
 }
 
 export async function push(options: TransferOptions = {}): Promise<Result<PushReport>> {
-  const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()));
+  const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()), options.cacheDir);
   if (!opened.ok) return opened;
   const workspace = opened.value;
   const spec = remoteSpec(workspace, options.remote);
@@ -128,7 +129,7 @@ async function fetchObject(remote: Remote, store: ObjectStore, name: string): Pr
 
 /** Fetches what the lock (and the run cache) needs, then restores outputs missing from the workspace. */
 export async function pull(options: TransferOptions = {}): Promise<Result<PullReport>> {
-  const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()));
+  const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()), options.cacheDir);
   if (!opened.ok) return opened;
   const workspace = opened.value;
   const spec = remoteSpec(workspace, options.remote);

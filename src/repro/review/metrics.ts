@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ok, type Result } from "../errors.js";
-import { loadPipelineSpec } from "../spec/load-pipeline.js";
+import { loadPipeline } from "../workspace.js";
 import { flatten, formatLeaf, formatNumber, type Leaf } from "./flatten.js";
 import { resolveRevision, showAtRevision } from "./git-revision.js";
 import type { Table } from "./table.js";
@@ -32,17 +32,16 @@ function readOrNull(path: string): string | null {
 }
 
 /** The metrics files the pipeline declares, in stage order. */
-function metricsPaths(root: string): Result<string[]> {
-  const spec = loadPipelineSpec(root);
-  if (!spec.ok) return spec;
-  return ok(
-    spec.value.stages.flatMap((stage) => stage.outputs.filter((o) => o.kind === "metric").map((o) => o.path)),
-  );
+async function metricsPaths(root: string): Promise<Result<string[]>> {
+  const loaded = await loadPipeline(root);
+  if (!loaded.ok) return loaded;
+  const { stages } = loaded.value.pipeline;
+  return ok(stages.flatMap((stage) => stage.outputs.filter((o) => o.kind === "metric").map((o) => o.path)));
 }
 
-export function metricsShow(options: { cwd?: string } = {}): Result<MetricsFile[]> {
+export async function metricsShow(options: { cwd?: string } = {}): Promise<Result<MetricsFile[]>> {
   const root = resolve(options.cwd ?? process.cwd());
-  const paths = metricsPaths(root);
+  const paths = await metricsPaths(root);
   if (!paths.ok) return paths;
   return ok(paths.value.map((path) => parseMetrics(path, readOrNull(join(root, path)))));
 }
@@ -90,14 +89,14 @@ export function compareValues(
 }
 
 /** Metrics in the workspace against a git revision (default HEAD). `all` keeps unchanged values too. */
-export function metricsDiff(
+export async function metricsDiff(
   options: { cwd?: string; revision?: string; all?: boolean } = {},
-): Result<MetricsDiff> {
+): Promise<Result<MetricsDiff>> {
   const root = resolve(options.cwd ?? process.cwd());
   const revision = options.revision ?? "HEAD";
   const commit = resolveRevision(root, revision);
   if (!commit.ok) return commit;
-  const paths = metricsPaths(root);
+  const paths = await metricsPaths(root);
   if (!paths.ok) return paths;
   const diff: MetricsDiff = { revision, commit: commit.value, changes: [], notes: [] };
   for (const path of paths.value) {

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parse } from "yaml";
-import { ok, type Result } from "../errors.js";
-import { loadPipelineSpec } from "../spec/load-pipeline.js";
+import { formatError, ok, type Result } from "../errors.js";
 import { PARAMS_FILE } from "../spec/stage.js";
+import { loadPipeline } from "../workspace.js";
 import { flatten, formatLeaf, type Leaf } from "./flatten.js";
 import { resolveRevision, showAtRevision } from "./git-revision.js";
 import { compareValues, type MetricChange } from "./metrics.js";
@@ -16,24 +15,29 @@ export interface ParamsDiff {
   notes: string[];
 }
 
-function flattenParams(text: string | null): Map<string, Leaf> | undefined {
+/** Flattened params, undefined for a missing file, or why the text is not valid YAML. */
+async function flattenParams(text: string | null): Promise<Map<string, Leaf> | string | undefined> {
   if (text === null) return undefined;
-  return flatten(parse(text), "json");
+  const { parseYamlSource } = await import("../spec/yaml-source.js");
+  const parsed = parseYamlSource(text, "params");
+  if (parsed.ok) return flatten(parsed.value.data, "json");
+  return parsed.error.kind === "yaml-syntax"
+    ? `invalid YAML (line ${parsed.error.at.line}: ${parsed.error.message})`
+    : formatError(parsed.error);
 }
 
 /** Params files in the workspace against a git revision (default HEAD); `all` keeps unchanged keys too. */
-export function paramsDiff(
+export async function paramsDiff(
   options: { cwd?: string; revision?: string; all?: boolean } = {},
-): Result<ParamsDiff> {
+): Promise<Result<ParamsDiff>> {
   const root = resolve(options.cwd ?? process.cwd());
   const revision = options.revision ?? "HEAD";
   const commit = resolveRevision(root, revision);
   if (!commit.ok) return commit;
-  const spec = loadPipelineSpec(root);
-  if (!spec.ok) return spec;
-  const files = [
-    ...new Set([PARAMS_FILE, ...spec.value.stages.flatMap((stage) => stage.params.map((p) => p.file))]),
-  ];
+  const loaded = await loadPipeline(root);
+  if (!loaded.ok) return loaded;
+  const { stages } = loaded.value.pipeline;
+  const files = [...new Set([PARAMS_FILE, ...stages.flatMap((stage) => stage.params.map((p) => p.file))])];
   const diff: ParamsDiff = { revision, commit: commit.value, changes: [], notes: [] };
   for (const file of files) {
     const shown = showAtRevision(root, commit.value, file);
@@ -43,11 +47,14 @@ export function paramsDiff(
       current = readFileSync(join(root, file), "utf8");
     } catch {}
     if (shown.value === null && current === null) continue;
-    const before = flattenParams(shown.value);
-    const after = flattenParams(current);
-    if (!before) diff.notes.push(`${file}: missing at ${revision}`);
-    if (!after) diff.notes.push(`${file}: missing in the workspace`);
-    diff.changes.push(...compareValues(file, before ?? new Map(), after ?? new Map(), options.all ?? false));
+    const before = await flattenParams(shown.value);
+    const after = await flattenParams(current);
+    if (before === undefined) diff.notes.push(`${file}: missing at ${revision}`);
+    if (typeof before === "string") diff.notes.push(`${file}: ${before} at ${revision}`);
+    if (after === undefined) diff.notes.push(`${file}: missing in the workspace`);
+    if (typeof after === "string") diff.notes.push(`${file}: ${after} in the workspace`);
+    const asMap = (value: typeof before) => (value instanceof Map ? value : new Map<string, Leaf>());
+    diff.changes.push(...compareValues(file, asMap(before), asMap(after), options.all ?? false));
   }
   return ok(diff);
 }

@@ -75,7 +75,7 @@ for (const c of [boston, churn]) {
   const raw = (table: Table) => rawMatrix(table, featurizer.inputs);
 
   for (const [type, rawParams] of c.models) {
-    test(`${c.name}, ${type}: packaged, parity on test + 10,000 sampled + edge rows`, async () => {
+    test(`${c.name}, ${type}: packaged, parity on test + 3,000 sampled + edge rows`, async () => {
       const found = getModelType(type);
       if (!found.ok) throw new Error(found.error.message);
       const params = parseModelParams(found.modelType, rawParams);
@@ -94,6 +94,7 @@ for (const c of [boston, churn]) {
         params: rawParams,
         lineage: { gitRev: "test", dataHash: "test", inputs: {} },
         producerVersion: "test",
+        parity: { samples: 3000 },
       });
       if (!result.ok) {
         assert.unreachable(`${result.error.kind}: ${result.error.message}`);

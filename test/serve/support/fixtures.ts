@@ -1,25 +1,35 @@
-// The model packages the serve tests load: a regression model on 13 numeric features and a classification model
-// with a string categorical and a nullable feature, written into a temporary directory.
-import { join } from "node:path";
+// The model packages the serve tests load, built by the package stage's own code (src/package/package-model.ts,
+// parity check included) from hand-built featurizers and tree ensembles: a regression model (nullable and integer
+// features, an integer categorical) and a binary classifier with a string categorical, written into a directory
+// exactly as `npm run repro` writes package/.
 import type { Manifest } from "../../../src/artifact/manifest.js";
-import { classificationSpec, regressionSpec, writeHandBuiltPackage } from "./hand-built-model.js";
+import { writePackage } from "../../../src/package/write-package.js";
+import { packagedHandBuilt } from "../../package/packaged.js";
+import { regressionSpec, writeHandBuiltPackage } from "./hand-built-model.js";
 
 export interface FixturePackage {
   dir: string;
   manifest: Manifest;
 }
 
+/** The regression model "houses"; another seed gives another version of it. */
+export async function buildRegressionPackage(dir: string, seed = 11): Promise<FixturePackage> {
+  const packaged = await packagedHandBuilt("regression", { seed });
+  writePackage(dir, packaged);
+  return { dir, manifest: packaged.manifest };
+}
+
+/** The binary classifier "kinds" (labels "no" and "yes"; `color` is a string categorical, `x` nullable). */
+export async function buildClassificationPackage(dir: string, seed = 11): Promise<FixturePackage> {
+  const packaged = await packagedHandBuilt("binary", { seed });
+  writePackage(dir, packaged);
+  return { dir, manifest: packaged.manifest };
+}
+
+/**
+ * DEPRECATED, kept only for test/deploy (which asserts on this model's exact features): the temporary model written
+ * by hand before the exporter existed. New tests use buildRegressionPackage.
+ */
 export function writeRegressionPackage(dir: string, seed = 7): FixturePackage {
   return { dir, manifest: writeHandBuiltPackage(dir, regressionSpec({ seed })) };
-}
-
-export function writeClassificationPackage(dir: string, seed = 11): FixturePackage {
-  return { dir, manifest: writeHandBuiltPackage(dir, classificationSpec({ seed })) };
-}
-
-export function writeFixtures(root: string): { regression: FixturePackage; classification: FixturePackage } {
-  return {
-    regression: writeRegressionPackage(join(root, "regression")),
-    classification: writeClassificationPackage(join(root, "classification")),
-  };
 }

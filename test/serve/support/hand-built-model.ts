@@ -1,5 +1,6 @@
-// TEMPORARY: a hand-built model package (random trees written straight into an ai.onnx.ml TreeEnsemble with
-// onnx-proto, plus a manifest), used until the package stage's exporter lands; then fixtures come from it.
+// DEPRECATED: the hand-built model package written before the package stage's exporter existed (random trees straight
+// into an ai.onnx.ml TreeEnsemble with onnx-proto, plus a manifest). Only test/deploy still uses it, through
+// fixtures.ts's writeRegressionPackage; the serve tests use models the exporter builds.
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -376,31 +377,4 @@ export function regressionSpec(overrides: Partial<HandBuiltSpec> = {}): HandBuil
     seed: 7,
     ...overrides,
   };
-}
-
-export function classificationSpec(overrides: Partial<HandBuiltSpec> = {}): HandBuiltSpec {
-  return {
-    name: "churn",
-    task: "classification",
-    features: [
-      { name: "tenure", kind: "numeric", dtype: "integer", min: 0, max: 72, nullable: false },
-      {
-        name: "plan",
-        kind: "categorical",
-        dtype: "string",
-        categories: ["basic", "plus", "pro"],
-        nullable: false,
-      },
-      { name: "spend", kind: "numeric", dtype: "float", min: 0, max: 500, nullable: true },
-    ],
-    classes: ["stay", "downgrade", "leave"],
-    trees: 8,
-    depth: 3,
-    seed: 11,
-    ...overrides,
-  };
-}
-
-export function hashOf(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }
