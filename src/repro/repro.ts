@@ -62,11 +62,6 @@ export async function repro(options: ReproOptions = {}): Promise<ReproResult> {
 async function reproOrThrow(options: ReproOptions): Promise<ReproResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const emit: EventListener = options.onEvent ?? (() => {});
-  if (options.setParams && Object.keys(options.setParams).length > 0 && !options.dry) {
-    const { setParams } = await import("./spec/set-params.js");
-    const set = setParams(cwd, options.setParams);
-    if (!set.ok) return { ok: false, error: set.error, stages: [] };
-  }
   const opened = await openWorkspace(cwd, options.cacheDir);
   if (!opened.ok) return { ok: false, error: opened.error, stages: [] };
   const workspace = opened.value;
@@ -102,10 +97,14 @@ async function reproOrThrow(options: ReproOptions): Promise<ReproResult> {
   options.signal?.addEventListener("abort", onAbort);
 
   let release: (() => void) | undefined;
+  let waited = false;
   try {
     try {
       release = await acquireWorkspaceLock(workspace.paths, "repro", {
-        onWait: ({ holder }) => emit({ type: "waiting-for-lock", holder }),
+        onWait: ({ holder }) => {
+          waited = true;
+          emit({ type: "waiting-for-lock", holder });
+        },
         signal: waitAbort.signal,
       });
     } catch (thrown) {
@@ -113,7 +112,16 @@ async function reproOrThrow(options: ReproOptions): Promise<ReproResult> {
         return { ok: false, error: { kind: "interrupted", signal: interruptedBy }, stages: [] };
       throw thrown;
     }
-    for (const recovery of await recoverJournals(workspace.paths, workspace.root)) {
+    // Params are written only now, so that a run we waited for never sees them change under it.
+    const overrides =
+      options.setParams && Object.keys(options.setParams).length > 0 ? options.setParams : undefined;
+    if (overrides) {
+      const { setParams } = await import("./spec/set-params.js");
+      const set = setParams(cwd, overrides);
+      if (!set.ok) return { ok: false, error: set.error, stages: [] };
+    }
+    const recoveries = await recoverJournals(workspace.paths, workspace.root);
+    for (const recovery of recoveries) {
       const detail =
         recovery.action === "restored-previous-outputs"
           ? "a killed run left it half-done: previous outputs restored"
@@ -124,10 +132,11 @@ async function reproOrThrow(options: ReproOptions): Promise<ReproResult> {
         detail: recovery.killedOrphan ? `${detail}, orphaned process stopped` : detail,
       });
     }
-    // The killed run may have moved outputs; the lock may have changed under us while we waited.
-    const reopened = await openWorkspace(cwd, options.cacheDir);
-    if (!reopened.ok) return { ok: false, error: reopened.error, stages: [] };
-    return await schedule(reopened.value, selected.value, options, {
+    // Params may have been set, a killed run may have moved outputs, the run we waited for changed the lock.
+    const current =
+      overrides || recoveries.length > 0 || waited ? await openWorkspace(cwd, options.cacheDir) : opened;
+    if (!current.ok) return { ok: false, error: current.error, stages: [] };
+    return await schedule(current.value, selected.value, options, {
       emit,
       running,
       interruptedBy: () => interruptedBy,
