@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, type Stats } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../atomic-write.js";
+import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { ensureReproDir, type ReproDir } from "../repro-dir.js";
 import { readFsClock } from "./fs-clock.js";
 

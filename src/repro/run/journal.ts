@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "../atomic-write.js";
+import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { ensureReproDir, type ReproDir } from "../repro-dir.js";
 import { isGroupAlive, processStartTime, signalGroup } from "./process-identity.js";
 

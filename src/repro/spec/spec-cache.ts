@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../atomic-write.js";
+import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { quickDigest } from "../hash/quick-digest.js";
 import type { ReproDir } from "../repro-dir.js";
 
