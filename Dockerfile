@@ -3,6 +3,7 @@
 #
 #   docker build -t tabula:dev .                                  # no model inside: mount one (see k8s/)
 #   docker build --build-arg MODEL_NAME=boston --build-arg MODEL_VERSION=<v> -t tabula:<v> --target with-model .
+#   docker build -t tabula-pipeline:<v> --target pipeline .        # the pipeline (k8s/jobs/tune runs its shards)
 #
 # NODE_IMAGE lets a machine without Docker Hub supply its own Node 20 base (scripts/ci/local-base-image.sh).
 ARG NODE_IMAGE=node:20-slim
@@ -58,3 +59,15 @@ LABEL org.opencontainers.image.title="tabula" \
       dev.tabula.model.version="${MODEL_VERSION}"
 COPY models/${MODEL_NAME}/${MODEL_VERSION}/ /app/model/
 ENV SERVE_MODEL=/app/model
+
+# The pipeline itself (stages, params, raw data, all dependencies): what k8s/jobs/tune runs, one shard per pod.
+FROM build AS pipeline
+RUN groupadd --system --gid 10001 tabula \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin tabula
+COPY bin bin
+COPY stages stages
+COPY params.yaml pipeline.yaml tsconfig.json ./
+COPY data/raw data/raw
+ENV NODE_ENV=production
+USER 10001:10001
+CMD ["node", "bin/tabula.js", "repro"]

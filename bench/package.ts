@@ -140,14 +140,18 @@ console.log(
 console.log(
   `  onnxruntime-node ${ortVersion} sessions: intraOpNumThreads 1 or 2, interOpNumThreads ${options.interOpNumThreads}, ${options.executionMode}, graph optimization ${options.graphOptimizationLevel}, CPU provider`,
 );
-console.log(`  node ${process.version}; single-row calls: ${calls}\n`);
+console.log(`  node ${process.version}; single-row calls: ${calls}; throughput: best of 3 runs of ≥ 0.5 s\n`);
 console.log("| engine | 1-row p50 (µs) | 1-row p99 (µs) | rows/s @1 | rows/s @100 | rows/s @10,000 |");
 console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
 for (const [name, call] of Object.entries(engines)) {
   const single = await latency(call, rows, width);
   const rates: string[] = [];
-  for (const batch of [1, 100, 10_000])
-    rates.push(Math.round(await throughput(call, rows, width, batch)).toLocaleString("en-US"));
+  for (const batch of [1, 100, 10_000]) {
+    // Best of three: other processes on a shared machine only ever make a run slower.
+    let best = 0;
+    for (let round = 0; round < 3; round++) best = Math.max(best, await throughput(call, rows, width, batch));
+    rates.push(Math.round(best).toLocaleString("en-US"));
+  }
   console.log(`| ${name} | ${single.p50.toFixed(1)} | ${single.p99.toFixed(1)} | ${rates.join(" | ")} |`);
 }
 for (const session of Object.values(sessions)) await session.release();

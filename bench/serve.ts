@@ -3,7 +3,8 @@
 // or on the event loop, with and without dynamic batching, Node cluster), then the FastAPI + scikit-learn anchor
 // with the same bodies and the same load generator. Prints one table: req/s, rows/s, p50/p99 latency, peak RSS.
 //
-// usage: npm run bench:serve -- [--duration S] [--warmup S] [--designs 1,2,...] [--skip-anchor] [--model DIR]
+// usage: npm run bench:serve -- [--duration S] [--warmup S] [--designs 1,2,...] [--skip-anchor] [--skip-pipeline]
+//                               [--repeat N] [--model DIR]
 //                               [--env NAME=VALUE ...]
 //   --model: a package directory (default: package/ if `npm run repro` built it, else a generated 100-tree model)
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -26,6 +27,9 @@ const { values: args } = parseArgs({
     warmup: { type: "string", default: "2" },
     designs: { type: "string" },
     "skip-anchor": { type: "boolean", default: false },
+    "skip-pipeline": { type: "boolean", default: false },
+    /** Run the designs this many times, round robin, and keep each one's best load (a shared, noisy machine). */
+    repeat: { type: "string", default: "1" },
     model: { type: "string" },
     /** Extra server settings for every design, e.g. --env SERVE_ACCESS_LOG=false (repeatable). */
     env: { type: "string", multiple: true, default: [] },
@@ -46,14 +50,15 @@ interface Design {
   cluster?: number;
 }
 
+/** The first is the server's default on this 2-core machine (SERVE_INFERENCE_WORKERS = cores − 1). */
 const DESIGNS: Design[] = [
-  {
-    name: "threads=2 + dynamic batching",
-    env: { SERVE_INFERENCE_WORKERS: "2", SERVE_MAX_BATCH_ROWS: "4096" },
-  },
   {
     name: "threads=1 + dynamic batching",
     env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096" },
+  },
+  {
+    name: "threads=2 + dynamic batching",
+    env: { SERVE_INFERENCE_WORKERS: "2", SERVE_MAX_BATCH_ROWS: "4096" },
   },
   { name: "threads=2, no batching", env: { SERVE_INFERENCE_WORKERS: "2", SERVE_MAX_BATCH_ROWS: "0" } },
   {
@@ -412,6 +417,19 @@ function format(rows: Row[]): string {
   );
 }
 
+/** Each load's best run (most requests per second), and the highest memory seen. */
+function bestOf(a: Row, b: Row): Row {
+  const pick = (x: Load | undefined, y: Load | undefined) => (!x || (y && y.reqPerSec > x.reqPerSec) ? y : x);
+  const single = pick(a.single, b.single);
+  const batch = pick(a.batch, b.batch);
+  return {
+    ...a,
+    rssMb: Math.max(a.rssMb, b.rssMb),
+    ...(single ? { single } : {}),
+    ...(batch ? { batch } : {}),
+  };
+}
+
 function describe(manifest: Manifest, from: string): string {
   return `${manifest.name} ${manifest.version} (${manifest.model.type}, ${manifest.model.trees} trees, from ${from})`;
 }
@@ -444,18 +462,27 @@ async function main(): Promise<void> {
     );
     console.log(`  the default design also on the pipeline's model: ${describe(pipeline, "package/")}`);
     const rows: Row[] = [];
-    for (const design of designs) {
-      process.stdout.write(`  ${design.name} …\n`);
-      rows.push(await runDesign(design, model, scratch, texts));
+    const repeat = Math.max(1, Number(args.repeat));
+    const best = new Map<Design, Row>();
+    for (let round = 1; round <= repeat; round++) {
+      for (const design of designs) {
+        process.stdout.write(`  ${design.name}${repeat > 1 ? ` (round ${round} of ${repeat})` : ""} …\n`);
+        const row = await runDesign(design, model, scratch, texts);
+        const kept = best.get(design);
+        best.set(design, kept ? bestOf(kept, row) : row);
+      }
     }
+    rows.push(...designs.map((design) => best.get(design) as Row));
     const defaultDesign = DESIGNS[0] as Design;
-    process.stdout.write(`  ${defaultDesign.name} on the pipeline's model …\n`);
-    model = pipelineModel;
-    const onPipeline = await runDesign(defaultDesign, model, scratch, bodies(pipeline));
-    rows.push({
-      ...onPipeline,
-      name: `${defaultDesign.name}, pipeline model (${pipeline.model.type} ${pipeline.model.trees} trees)`,
-    });
+    if (!args["skip-pipeline"]) {
+      process.stdout.write(`  ${defaultDesign.name} on the pipeline's model …\n`);
+      model = pipelineModel;
+      const onPipeline = await runDesign(defaultDesign, model, scratch, bodies(pipeline));
+      rows.push({
+        ...onPipeline,
+        name: `${defaultDesign.name}, pipeline model (${pipeline.model.type} ${pipeline.model.trees} trees)`,
+      });
+    }
     if (!args["skip-anchor"]) {
       process.stdout.write("  FastAPI + scikit-learn anchor …\n");
       rows.push(await runAnchor(scratch, texts));

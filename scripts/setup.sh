@@ -4,15 +4,19 @@
 #      chromium (plot screenshots)
 #   2. npm packages (npm ci, skipped when package-lock.json has not changed since the last install)
 #   3. the tslab Jupyter kernel
-# usage: bash scripts/setup.sh [--baselines]   (--baselines adds scikit-learn, XGBoost, Optuna, FastAPI for bench/)
+# usage: bash scripts/setup.sh [--baselines] [--container]   (--baselines adds scikit-learn, XGBoost, Optuna, FastAPI
+#        for bench/; --container adds podman, runc and debootstrap for test/deploy/container.test.ts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(jupyter-nbconvert jupyter-client jupyter-notebook python3-ipykernel python3-nbclient python3-nbformat prometheus
   chromium sqlite3)
-if [[ "${1:-}" == "--baselines" ]]; then
+if [[ " $* " == *" --baselines "* ]]; then
   packages+=(python3-sklearn python3-pandas python3-xgboost python3-optuna python3-fastapi python3-uvicorn uvicorn
     python3-uvloop python3-httptools python3-joblib python3-pydantic wrk hyperfine)
+fi
+if [[ " $* " == *" --container "* ]]; then
+  packages+=(podman runc debootstrap uidmap)
 fi
 
 missing=()

@@ -26,6 +26,8 @@ try {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
+  // The log only appends and looks up by request id: a small page cache (better-sqlite3 defaults to 16 MB).
+  db.pragma("cache_size = -2048");
   db.exec(`
     CREATE TABLE IF NOT EXISTS predictions (
       id INTEGER PRIMARY KEY,

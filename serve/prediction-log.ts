@@ -11,7 +11,7 @@ import type {
   LogRequest,
   LogWorkerData,
 } from "./prediction-log-protocol.js";
-import { startWorker } from "./worker-thread.js";
+import { startWorker, WORKER_HEAP_LIMITS } from "./worker-thread.js";
 
 export interface PredictionLogOptions {
   dataDir: string;
@@ -55,7 +55,10 @@ export class PredictionLog {
       retentionDays: this.options.retentionDays,
       maxRequests: this.options.maxRequests,
     };
-    const worker = startWorker(import.meta.url, "prediction-log-worker", { workerData: data });
+    const worker = startWorker(import.meta.url, "prediction-log-worker", {
+      workerData: data,
+      resourceLimits: WORKER_HEAP_LIMITS,
+    });
     this.worker = worker;
     return new Promise((resolveStart) => {
       worker.on("message", (reply: LogReply) => {

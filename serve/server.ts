@@ -200,7 +200,8 @@ export async function startServer(
         logger.warn("grace period over; closing the remaining connections");
         server.closeAllConnections();
       }
-      await holder.close();
+      // Past the grace period an inference could still be pending on a socket already closed: do not wait forever.
+      await Promise.race([holder.close(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await log?.close();
       logger.info({ result }, "shut down");
       logger.flush();

@@ -9,6 +9,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 
+/**
+ * The workers allocate little and briefly (messages, typed arrays): a small young generation keeps each thread's
+ * heap, and so the process's resident memory, small; V8's default lets each one grow to tens of MB.
+ */
+export const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 4 };
+
 type WorkerName = "inference-worker" | "prediction-log-worker";
 
 const built = new Map<string, string>();

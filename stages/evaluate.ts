@@ -1,7 +1,7 @@
 // evaluate: the trained model on the featurized test split → metrics/evaluate.json (test metrics and the champion
-// gate's decision) and plot data in metrics/plots/.
+// gate's decision against the registry's production model) and plot data in metrics/plots/.
 import { join } from "node:path";
-import { ChampionSchema } from "../src/ml/champion.js";
+import { readChampion } from "../src/ml/champion.js";
 import { unwrap } from "../src/ml/errors.js";
 import { evaluateCandidate } from "../src/ml/evaluation.js";
 import { readJson, writeJsonAtomic } from "../src/ml/io.js";
@@ -19,7 +19,8 @@ export function evaluateStage(): string {
   const task = unwrap(params.task());
   const settings = unwrap(params.evaluate(task));
   const ensemble = unwrap(readJson(PATHS.model, TreeEnsembleSchema));
-  const champion = unwrap(readJson(PATHS.champion, ChampionSchema));
+  const registry = unwrap(params.registry());
+  const champion = unwrap(readChampion(registry.dir, registry.name));
   const { data } = unwrap(loadFeaturizedSplit("test", task));
   const predictions = predictionsFor(ensemble, data);
   const direction = settings.direction ?? metricDirection(settings.metric);

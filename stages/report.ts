@@ -3,8 +3,8 @@
 // notebooks/<name>.ipynb becomes reports/<name>.html). The notebooks run concurrently: most of each run is kernel
 // start-up.
 import { basename, join } from "node:path";
+import { writeFileAtomic } from "../src/fs/atomic-write.js";
 import { MlFailure } from "../src/ml/errors.js";
-import { writeFileAtomic } from "../src/ml/io.js";
 import { runStageIfMain } from "../src/ml/stage.js";
 import { executeNotebook, formatNotebookError } from "../src/notebook/execute.js";
 

@@ -9,9 +9,17 @@ import { runStageIfMain } from "../src/ml/stage.js";
 import { loadFeaturizedSplit } from "../src/ml/stage-inputs.js";
 import { createProgress } from "../src/ml/tune/progress.js";
 import { resolveModelType } from "../src/ml/tune/trial-setup.js";
-import { checkSearchSpace, summarize, type TuneRequest, trialRecords, tune } from "../src/ml/tune/tune.js";
+import {
+  checkSearchSpace,
+  summarize,
+  type TunedTrial,
+  type TuneRequest,
+  trialRecords,
+  tune,
+} from "../src/ml/tune/tune.js";
 
-export async function tuneStage(): Promise<string> {
+/** The study params.yaml describes, on the featurized training split (also what each shard of tune-shard runs). */
+export function readTuneRequest(): TuneRequest {
   const params = unwrap(MlParams.read());
   const task = unwrap(params.task());
   const model = unwrap(params.model());
@@ -20,8 +28,7 @@ export async function tuneStage(): Promise<string> {
   const spaceProblem = checkSearchSpace(modelType, model.params, settings.modelSpace);
   if (spaceProblem) throw new MlFailure(params.file.error(spaceProblem.path, spaceProblem.message));
   const { data } = unwrap(loadFeaturizedSplit("train", task));
-
-  const request: TuneRequest = {
+  return {
     data,
     modelType: model.type,
     fixedParams: model.params,
@@ -35,16 +42,24 @@ export async function tuneStage(): Promise<string> {
     startupTrials: settings.startup_trials,
     candidates: settings.candidates,
   };
-  const progress = createProgress(settings.trials, settings.metric);
+}
+
+/** Writes metrics/tune.json and metrics/tune-trials.json; returns the stage's summary line. */
+export function writeTuneResults(request: TuneRequest, trials: TunedTrial[], seconds: number): string {
+  const summary = summarize(request, trials, resolveModelType(request.modelType));
+  writeJsonAtomic(PATHS.tune, summary);
+  writeJsonAtomic(PATHS.tuneTrials, trialRecords(trials));
+  const { best } = summary;
+  return `${trials.length} trials of ${request.modelType} (${request.folds}-fold CV, ${request.jobs} jobs) in ${seconds.toFixed(1)} s; best ${request.metric} ${best.cvMean.toPrecision(5)} ± ${best.cvStd.toPrecision(3)} (trial ${best.trial})`;
+}
+
+export async function tuneStage(): Promise<string> {
+  const request = readTuneRequest();
+  const progress = createProgress(request.trials, request.metric);
   const started = performance.now();
   const trials = await tune(request, (trial, best) => progress.trial(trial, best));
   progress.done();
-  const summary = summarize(request, trials, resolveModelType(model.type));
-  writeJsonAtomic(PATHS.tune, summary);
-  writeJsonAtomic(PATHS.tuneTrials, trialRecords(trials));
-  const seconds = (performance.now() - started) / 1000;
-  const { best } = summary;
-  return `${trials.length} trials of ${model.type} (${settings.folds}-fold CV, ${settings.jobs} jobs) in ${seconds.toFixed(1)} s; best ${settings.metric} ${best.cvMean.toPrecision(5)} ± ${best.cvStd.toPrecision(3)} (trial ${best.trial})`;
+  return writeTuneResults(request, trials, (performance.now() - started) / 1000);
 }
 
 await runStageIfMain(import.meta.url, "tune", tuneStage);

@@ -1,7 +1,7 @@
 // A fixed pool of inference threads, each with its own onnxruntime session. A run goes to the least busy thread; a
 // thread that dies fails only its own runs and is replaced.
 import type { Worker } from "node:worker_threads";
-import { startWorker } from "../worker-thread.js";
+import { startWorker, WORKER_HEAP_LIMITS } from "../worker-thread.js";
 import type { Executor, ModelOutputs, ThreadSettings } from "./executor.js";
 import type { InferenceWorkerData, RunMessage, WorkerReply } from "./inference-protocol.js";
 import { type Loaded, loadError, loaded } from "./load-error.js";
@@ -58,7 +58,10 @@ export class WorkerPool implements Executor {
       intraOpThreads: this.options.intraOpThreads,
       interOpThreads: this.options.interOpThreads,
     };
-    const worker = startWorker(import.meta.url, "inference-worker", { workerData: data });
+    const worker = startWorker(import.meta.url, "inference-worker", {
+      workerData: data,
+      resourceLimits: WORKER_HEAP_LIMITS,
+    });
     const slot: Slot = { worker, ready: false, inflight: new Map() };
     this.slots.push(slot);
     return new Promise((resolve) => {

@@ -117,9 +117,13 @@ export class DriftWindow {
     });
     this.featureNames = binnings.map((binning) => binning.name);
     this.features = new Ring(size, binnings);
-    // Predicted classes are observed as their index among the classes.
+    // Predicted classes are observed as their index among the manifest's classes, whatever order the reference has.
+    const classes = (manifest.target.classes ?? []).map(String);
     this.predictions = new Ring(size, [
-      binningFor("prediction", manifest.drift.prediction, (_, index) => index),
+      binningFor("prediction", manifest.drift.prediction, (category, index) => {
+        const k = classes.indexOf(String(category));
+        return k >= 0 ? k : -2 - index;
+      }),
     ]);
   }
 

@@ -1,33 +1,28 @@
-// The champion gate: the registry's production model (its metrics, copied into data/champion.json by the
-// `champion` stage) against the candidate's test metrics. The first model is always promoted; after that only a
-// strictly better value of the chosen metric promotes.
+// The champion gate: the registry's production model (models/<name>/aliases.json → that version's manifest, both
+// committed, so evaluate lists aliases.json as a dep and reruns when a promotion or rollback changes it) against the
+// candidate's test metrics. The first model is always promoted; after that only a strictly better value of the
+// chosen metric promotes.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
 import { AliasesSchema } from "../artifact/aliases.js";
 import { ManifestSchema } from "../artifact/manifest.js";
 import { ok, type Result } from "./errors.js";
 import { readJson } from "./io.js";
 import { type Direction, isBetter } from "./metrics.js";
 
-export const CHAMPION_FORMAT = "tabula.champion/v1";
 export const PRODUCTION_ALIAS = "production";
 
-export const ChampionSchema = z
-  .object({
-    format: z.literal(CHAMPION_FORMAT),
-    name: z.string(),
-    /** The production version, or null when nothing has been promoted yet. */
-    version: z.string().nullable(),
-    metrics: z.record(z.string(), z.number()),
-    testRows: z.number().int().nullable(),
-  })
-  .strict();
-export type Champion = z.infer<typeof ChampionSchema>;
+export interface Champion {
+  name: string;
+  /** The production version, or null when nothing has been promoted yet. */
+  version: string | null;
+  metrics: Record<string, number>;
+  testRows: number | null;
+}
 
 /** Reads models/<name>/aliases.json and the production version's manifest; no alias means no champion. */
 export function readChampion(registryDir: string, name: string): Result<Champion> {
-  const none: Champion = { format: CHAMPION_FORMAT, name, version: null, metrics: {}, testRows: null };
+  const none: Champion = { name, version: null, metrics: {}, testRows: null };
   const aliasesPath = join(registryDir, name, "aliases.json");
   if (!existsSync(aliasesPath)) return ok(none);
   const aliases = readJson(aliasesPath, AliasesSchema);
@@ -39,7 +34,7 @@ export function readChampion(registryDir: string, name: string): Result<Champion
   const metrics = Object.fromEntries(
     Object.entries(manifest.value.metrics).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
-  return ok({ format: CHAMPION_FORMAT, name, version, metrics, testRows: manifest.value.testRows });
+  return ok({ name, version, metrics, testRows: manifest.value.testRows });
 }
 
 export interface Decision {

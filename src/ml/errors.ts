@@ -1,6 +1,7 @@
 // Errors are values: every failure a user can cause (bad params, bad data, a missing or malformed artifact) is one
 // of these, with a message they can act on. Stages turn them into a line on stderr and an exit code in one place
 // (src/ml/stage.ts).
+import { type Result as BaseResult, err, ok } from "../result.js";
 
 export type MlError =
   /** params.yaml is malformed or a value is invalid: names the file, line and key. */
@@ -15,10 +16,8 @@ export type MlError =
   /** The configuration is valid on its own but cannot be carried out (e.g. a transform on an unknown column). */
   | { kind: "config"; message: string };
 
-export type Result<T, E = MlError> = { ok: true; value: T } | { ok: false; error: E };
-
-export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
-export const fail = <E = MlError>(error: E): Result<never, E> => ({ ok: false, error });
+export type Result<T, E = MlError> = BaseResult<T, E>;
+export { err as fail, ok };
 
 /** Carries an MlError through code that cannot return it (stage bodies); caught by runStage. */
 export class MlFailure extends Error {

@@ -1,16 +1,9 @@
 // Reading and writing the files between stages: JSON parsed once with its schema, and atomic writes
 // (temp file + rename) so a crashed stage never leaves a half-written output behind.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
 import type { z } from "zod";
+import { writeFileAtomic } from "../fs/atomic-write.js";
 import { fail, type MlError, ok, type Result } from "./errors.js";
-
-export function writeFileAtomic(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.tmp-${process.pid}`;
-  writeFileSync(temp, content);
-  renameSync(temp, path);
-}
 
 /**
  * JSON with a trailing newline, indented by two spaces, but compact where that reads better: arrays of plain values

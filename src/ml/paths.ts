@@ -7,7 +7,6 @@ export const PATHS = {
   tune: "metrics/tune.json",
   tuneTrials: "metrics/tune-trials.json",
   model: "data/model/trees.json",
-  champion: "data/champion.json",
   evaluate: "metrics/evaluate.json",
   plots: "metrics/plots",
 } as const;

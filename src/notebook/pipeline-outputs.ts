@@ -1,9 +1,9 @@
 // What the pipeline wrote, read back with the stages' own schemas and code: the tuning result and its trials, the
 // trained model, its predictions on the test split (recomputed exactly as the evaluate stage computes them), the
-// evaluation and the champion it was compared with. A missing file names the stage to run.
+// evaluation and the registry's production model it was compared with. A missing file names the stage to run.
 
 import { type TrialRecord, TrialRecordsSchema } from "../ml/analysis/tuning.js";
-import { type Champion, ChampionSchema } from "../ml/champion.js";
+import { type Champion, readChampion } from "../ml/champion.js";
 import { loadPrepared } from "../ml/data/load.js";
 import type { Table } from "../ml/data/table.js";
 import { type MlError, MlFailure, unwrap } from "../ml/errors.js";
@@ -43,7 +43,6 @@ const WRITTEN_BY: Record<string, string> = {
   [PATHS.tuneTrials]: "tune",
   [PATHS.model]: "train",
   [PATHS.evaluate]: "evaluate",
-  [PATHS.champion]: "champion",
   [PATHS.test]: "prepare",
   [PATHS.profile]: "prepare",
   [PATHS.featurizer]: "featurize",
@@ -58,7 +57,8 @@ export function readPipelineOutputs(paramsPath = "params.yaml"): PipelineOutputs
   const tune = params.tune(task, tuning.modelType);
   const model = read(readJson(PATHS.model, TreeEnsembleSchema));
   const evaluation = read(readJson(PATHS.evaluate, EvaluationSchema));
-  const champion = read(readJson(PATHS.champion, ChampionSchema));
+  const registry = unwrap(params.registry());
+  const champion = read(readChampion(registry.dir, registry.name));
   const split = read(loadFeaturizedSplit("test", task));
   const test = read(loadPrepared(PATHS.test, split.profile));
   const predictions = predictionsFor(model, split.data);

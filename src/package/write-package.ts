@@ -1,7 +1,8 @@
 // Writes package/{model.onnx, manifest.json, model-card.md} as one atomic directory replacement, so that a reader
 // (the registry, a server pointed at package/) never sees files from two different runs.
+
+import { replaceDirectoryAtomic } from "../fs/atomic-write.js";
 import { toJson } from "../ml/io.js";
-import { replaceDirectoryAtomic } from "../registry/atomic-write.js";
 import { canonicalJson } from "../repro/canonical-json.js";
 import type { PackagedModel } from "./package-model.js";
 

@@ -2,9 +2,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ALIASES_FORMAT, type Aliases, AliasesSchema } from "../artifact/aliases.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
 import { toJson } from "../ml/io.js";
 import { canonicalJson } from "../repro/canonical-json.js";
-import { writeFileAtomic } from "./atomic-write.js";
 import { parseJson } from "./parse-json.js";
 import { fail, ok, type Result } from "./registry-error.js";
 
@@ -28,6 +28,7 @@ export function writeAliases(modelDir: string, aliases: Aliases): void {
   writeFileAtomic(
     join(modelDir, ALIASES_FILE),
     toJson(JSON.parse(canonicalJson(AliasesSchema.parse(aliases)))),
+    { durable: true },
   );
 }
 

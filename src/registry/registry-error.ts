@@ -1,3 +1,5 @@
+import { type Result as BaseResult, err, ok } from "../result.js";
+
 // What can go wrong in the registry, as values: the CLI turns them into a message and an exit code.
 export type RegistryError =
   | { kind: "not-found"; message: string }
@@ -10,10 +12,6 @@ export type RegistryError =
   | { kind: "conflict"; message: string }
   | { kind: "locked"; message: string };
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: RegistryError };
-
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = <T>(kind: RegistryError["kind"], message: string): Result<T> => ({
-  ok: false,
-  error: { kind, message },
-});
+export type Result<T> = BaseResult<T, RegistryError>;
+export { ok };
+export const fail = (kind: RegistryError["kind"], message: string): Result<never> => err({ kind, message });

@@ -13,9 +13,9 @@ import {
 import { join } from "node:path";
 import type { Aliases } from "../artifact/aliases.js";
 import type { Manifest } from "../artifact/manifest.js";
+import { createDirectoryAtomic } from "../fs/atomic-write.js";
 import { PRODUCTION, promotionStack, readAliases, writeAliases } from "./aliases-store.js";
 import { type CheckedArtifact, checkArtifact, parseManifest } from "./artifact-check.js";
-import { createDirectoryAtomic } from "./atomic-write.js";
 import { fail, ok, type Result } from "./registry-error.js";
 
 export interface Registry {

@@ -1,3 +1,5 @@
+import { type Result as BaseResult, err, ok } from "../result.js";
+
 /** A position in a file the user wrote (1-based line and column), so every message can point at it. */
 export interface Location {
   file: string;
@@ -38,10 +40,8 @@ export type ReproError =
   | { kind: "usage"; message: string }
   | { kind: "io"; path: string; message: string };
 
-export type Result<T, E = ReproError> = { ok: true; value: T } | { ok: false; error: E };
-
-export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
-export const err = <E = ReproError>(error: E): Result<never, E> => ({ ok: false, error });
+export type Result<T, E = ReproError> = BaseResult<T, E>;
+export { err, ok };
 
 /**
  * Carries a ReproError through `throw` inside the engine, where threading a Result through every frame would

@@ -85,6 +85,10 @@ export async function gc(options: GcOptions = {}): Promise<Result<GcReport>> {
       removedBytes += object.size;
       if (!options.dry) store.remove(object.name);
     }
+    if (!options.dry) {
+      workspace.statCache.prune(workspace.root);
+      workspace.statCache.save();
+    }
     return ok({ removedObjects, removedBytes, keptObjects, removedRuns, keptRuns });
   } catch (thrown) {
     return err(toReproError(thrown));

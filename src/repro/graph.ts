@@ -112,26 +112,24 @@ function findCycle(names: string[], downstream: Map<string, string[]>): string[]
   return undefined;
 }
 
-/** The named stages and everything they depend on, in topological order. */
-export function withUpstream(graph: Graph, names: readonly string[]): string[] {
+/** The named stages and everything reachable from them along `edges`, in topological order. */
+function closure(graph: Graph, names: readonly string[], edges: Map<string, string[]>): string[] {
   const selected = new Set<string>();
   const add = (name: string) => {
     if (selected.has(name)) return;
     selected.add(name);
-    for (const parent of graph.upstream.get(name) ?? []) add(parent);
+    for (const next of edges.get(name) ?? []) add(next);
   };
   for (const name of names) add(name);
   return graph.order.filter((name) => selected.has(name));
 }
 
+/** The named stages and everything they depend on, in topological order. */
+export function withUpstream(graph: Graph, names: readonly string[]): string[] {
+  return closure(graph, names, graph.upstream);
+}
+
 /** The named stages and everything that depends on them, in topological order. */
 export function withDownstream(graph: Graph, names: readonly string[]): string[] {
-  const selected = new Set<string>();
-  const add = (name: string) => {
-    if (selected.has(name)) return;
-    selected.add(name);
-    for (const child of graph.downstream.get(name) ?? []) add(child);
-  };
-  for (const name of names) add(name);
-  return graph.order.filter((name) => selected.has(name));
+  return closure(graph, names, graph.downstream);
 }

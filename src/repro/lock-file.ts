@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import * as z from "zod/mini";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../fs/atomic-write.js";
 import { err, ok, type Result } from "./errors.js";
 import { HASH_ALGORITHM } from "./hash/xxh3.js";
 import type { LockedPath, LockedStages } from "./lock.js";

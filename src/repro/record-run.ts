@@ -1,5 +1,5 @@
 import type { RunEntry } from "./cache/run-cache.js";
-import type { LockedStage } from "./lock.js";
+import { type LockedStage, sameBlock } from "./lock.js";
 import { lockedOutputs, runKey, type StageSnapshot, toLockedStage } from "./snapshot.js";
 import type { Stage } from "./spec/stage.js";
 import type { Workspace } from "./workspace.js";
@@ -47,7 +47,12 @@ export function restoredBlock(
   };
 }
 
+/** Records a stage's block and writes the lock, unless the block is what the lock already says. */
 export async function acceptBlock(workspace: Workspace, stage: string, block: LockedStage): Promise<void> {
+  const before = workspace.lock.get(stage);
   workspace.lock.set(stage, block);
+  // An always_changed stage that produced the same bytes, a restore of what the lock names: nothing to write,
+  // and the lock's mtime and the spec cache stay valid.
+  if (before && sameBlock(before, block)) return;
   await workspace.saveLock();
 }

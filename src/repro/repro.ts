@@ -7,8 +7,9 @@ import { executeStage } from "./run/execute-stage.js";
 import { recoverJournals } from "./run/journal.js";
 import type { RunningCommand } from "./run/run-command.js";
 import { acquireWorkspaceLock } from "./run/workspace-lock.js";
-import { inputsSnapshot, outputsSnapshot, runKey } from "./snapshot.js";
-import { staleReasons } from "./staleness.js";
+import { inputsSnapshot, lockedOutputs, outputsSnapshot, runKey, type StageSnapshot } from "./snapshot.js";
+import type { Stage } from "./spec/stage.js";
+import { type StaleReason, staleReasons } from "./staleness.js";
 import { openWorkspace, selectStages, type Workspace } from "./workspace.js";
 
 export interface ReproOptions {
@@ -51,13 +52,16 @@ export type ReproResult =
   | { ok: false; error: ReproError; stages: StageReport[] };
 
 export async function repro(options: ReproOptions = {}): Promise<ReproResult> {
+  try {
+    return await reproOrThrow(options);
+  } catch (thrown) {
+    return { ok: false, error: toReproError(thrown), stages: [] };
+  }
+}
+
+async function reproOrThrow(options: ReproOptions): Promise<ReproResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const emit: EventListener = options.onEvent ?? (() => {});
-  if (options.setParams && Object.keys(options.setParams).length > 0 && !options.dry) {
-    const { setParams } = await import("./spec/set-params.js");
-    const set = setParams(cwd, options.setParams);
-    if (!set.ok) return { ok: false, error: set.error, stages: [] };
-  }
   const opened = await openWorkspace(cwd, options.cacheDir);
   if (!opened.ok) return { ok: false, error: opened.error, stages: [] };
   const workspace = opened.value;
@@ -93,10 +97,14 @@ export async function repro(options: ReproOptions = {}): Promise<ReproResult> {
   options.signal?.addEventListener("abort", onAbort);
 
   let release: (() => void) | undefined;
+  let waited = false;
   try {
     try {
       release = await acquireWorkspaceLock(workspace.paths, "repro", {
-        onWait: ({ holder }) => emit({ type: "waiting-for-lock", holder }),
+        onWait: ({ holder }) => {
+          waited = true;
+          emit({ type: "waiting-for-lock", holder });
+        },
         signal: waitAbort.signal,
       });
     } catch (thrown) {
@@ -104,7 +112,16 @@ export async function repro(options: ReproOptions = {}): Promise<ReproResult> {
         return { ok: false, error: { kind: "interrupted", signal: interruptedBy }, stages: [] };
       throw thrown;
     }
-    for (const recovery of await recoverJournals(workspace.paths, workspace.root)) {
+    // Params are written only now, so that a run we waited for never sees them change under it.
+    const overrides =
+      options.setParams && Object.keys(options.setParams).length > 0 ? options.setParams : undefined;
+    if (overrides) {
+      const { setParams } = await import("./spec/set-params.js");
+      const set = setParams(cwd, overrides);
+      if (!set.ok) return { ok: false, error: set.error, stages: [] };
+    }
+    const recoveries = await recoverJournals(workspace.paths, workspace.root);
+    for (const recovery of recoveries) {
       const detail =
         recovery.action === "restored-previous-outputs"
           ? "a killed run left it half-done: previous outputs restored"
@@ -115,10 +132,11 @@ export async function repro(options: ReproOptions = {}): Promise<ReproResult> {
         detail: recovery.killedOrphan ? `${detail}, orphaned process stopped` : detail,
       });
     }
-    // The killed run may have moved outputs; the lock may have changed under us while we waited.
-    const reopened = await openWorkspace(cwd, options.cacheDir);
-    if (!reopened.ok) return { ok: false, error: reopened.error, stages: [] };
-    return await schedule(reopened.value, selected.value, options, {
+    // Params may have been set, a killed run may have moved outputs, the run we waited for changed the lock.
+    const current =
+      overrides || recoveries.length > 0 || waited ? await openWorkspace(cwd, options.cacheDir) : opened;
+    if (!current.ok) return { ok: false, error: current.error, stages: [] };
+    return await schedule(current.value, selected.value, options, {
       emit,
       running,
       interruptedBy: () => interruptedBy,
@@ -227,69 +245,84 @@ async function processStage(
   options: ReproOptions,
   runtime: Runtime,
 ): Promise<StageOutcome> {
-  const { pipeline, hasher, params, lock, store, runs, root } = workspace;
+  const { pipeline, hasher, params, lock } = workspace;
   const stage = pipeline.byName.get(name);
   if (!stage) throw new Error(`unknown stage ${name}`);
-  const locked = lock.get(name);
   const inputs = inputsSnapshot(stage, hasher, params);
   const outputs = outputsSnapshot(stage, hasher);
-  const reasons = staleReasons(stage, locked, { ...inputs, outputs });
-
-  if (stage.frozen) {
-    // Not run, but its outputs can still be checked out from the cache if they went missing.
-    const restoredOutputs: string[] = [];
-    for (const output of locked ? outputs : []) {
-      const entry =
-        locked && [...locked.outs, ...locked.metrics, ...locked.plots].find((e) => e.path === output.path);
-      if (!output.state && entry && store.canRestore(entry)) {
-        store.restore(root, output.path, entry);
-        restoredOutputs.push(output.path);
-      }
-    }
-    hasher.invalidate(restoredOutputs);
-    return { kind: "frozen", reasons, restoredOutputs };
-  }
-  if (!options.force && reasons.length === 0) return { kind: "up-to-date" };
+  const stale = staleReasons(stage, lock.get(name), { ...inputs, outputs });
+  if (stage.frozen)
+    return { kind: "frozen", reasons: stale, restoredOutputs: checkoutMissing(workspace, name, outputs) };
+  if (!options.force && stale.length === 0) return { kind: "up-to-date" };
+  const reasons: StaleReason[] = options.force ? [{ kind: "forced" }, ...stale] : stale;
 
   const missingDep = inputs.deps.find((dep) => dep.state === null);
   if (missingDep) {
-    return {
-      kind: "failed",
-      error: { kind: "dep-missing-at-run", stage: name, path: missingDep.path },
-      seconds: 0,
-      outputTail: [],
-    };
+    const error: ReproError = { kind: "dep-missing-at-run", stage: name, path: missingDep.path };
+    return { kind: "failed", error, seconds: 0, outputTail: [] };
   }
-
-  const started = performance.now();
   // An always_changed stage reads something outside its declared inputs: a cached run proves nothing.
   if (!options.force && options.runCache !== false && !stage.alwaysChanged) {
-    const entry = runs.lookup(name, runKey(stage, inputs));
-    if (entry?.outputs.every((output) => store.canRestore(output))) {
-      runtime.emit({ type: "stage-started", stage: name, reasons });
-      const current = new Map(outputs.map((output) => [output.path, output.state?.hash]));
-      const changed = entry.outputs.filter((output) => current.get(output.path) !== output.hash);
-      for (const output of changed) store.restore(root, output.path, output);
-      hasher.invalidate(changed.map((output) => output.path));
-      await acceptBlock(workspace, name, restoredBlock(stage, inputs, entry));
-      runs.touch(name, entry.key);
+    const started = performance.now();
+    if (
+      await restoreFromRunCache(workspace, stage, inputs, outputs, () =>
+        runtime.emit({ type: "stage-started", stage: name, reasons }),
+      )
+    ) {
       return { kind: "restored", reasons, seconds: (performance.now() - started) / 1000 };
     }
   }
 
   runtime.emit({ type: "stage-started", stage: name, reasons });
-  const outcome = await executeStage(
-    {
-      workspace,
-      env: options.env ?? {},
-      emit: runtime.emit,
-      running: runtime.running,
-      interruptedBy: runtime.interruptedBy,
-    },
-    stage,
-    inputs,
-  );
+  const context = {
+    workspace,
+    env: options.env ?? {},
+    emit: runtime.emit,
+    running: runtime.running,
+    interruptedBy: runtime.interruptedBy,
+  };
+  const outcome = await executeStage(context, stage, inputs);
   return outcome.kind === "ran" ? { ...outcome, reasons } : outcome;
+}
+
+/**
+ * If an earlier run had exactly these inputs and its outputs are all in the cache, puts them in place (only those
+ * that differ) and records the run in the lock. False when there is no such run.
+ */
+async function restoreFromRunCache(
+  workspace: Workspace,
+  stage: Stage,
+  inputs: Omit<StageSnapshot, "outputs">,
+  outputs: StageSnapshot["outputs"],
+  onStart: () => void,
+): Promise<boolean> {
+  const { runs, store, root, hasher } = workspace;
+  const entry = runs.lookup(stage.name, runKey(stage, inputs));
+  if (!entry?.outputs.every((output) => store.canRestore(output))) return false;
+  onStart();
+  const current = new Map(outputs.map((output) => [output.path, output.state?.hash]));
+  const changed = entry.outputs.filter((output) => current.get(output.path) !== output.hash);
+  for (const output of changed) store.restore(root, output.path, output);
+  hasher.invalidate(changed.map((output) => output.path));
+  await acceptBlock(workspace, stage.name, restoredBlock(stage, inputs, entry));
+  runs.touch(stage.name, entry.key);
+  return true;
+}
+
+/** A frozen stage is not run, but outputs that went missing can still be checked out from the cache. */
+function checkoutMissing(workspace: Workspace, name: string, outputs: StageSnapshot["outputs"]): string[] {
+  const locked = workspace.lock.get(name);
+  if (!locked) return [];
+  const recorded = new Map(lockedOutputs(locked).map((entry) => [entry.path, entry]));
+  const restored: string[] = [];
+  for (const output of outputs) {
+    const entry = recorded.get(output.path);
+    if (output.state || !entry || !workspace.store.canRestore(entry)) continue;
+    workspace.store.restore(workspace.root, output.path, entry);
+    restored.push(output.path);
+  }
+  workspace.hasher.invalidate(restored);
+  return restored;
 }
 
 /** --dry: what each stage would do, without running, restoring or writing anything. */

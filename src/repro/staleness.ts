@@ -7,6 +7,8 @@ import type { OutputKind, Stage } from "./spec/stage.js";
 /** Why a stage has to run (or be restored). Old and new values are kept so `why` can show them. */
 export type StaleReason =
   | { kind: "never-run" }
+  /** repro --force */
+  | { kind: "forced" }
   | { kind: "always-changed" }
   | { kind: "cmd-changed"; old: string | string[]; new: string | string[] }
   | { kind: "dep-added"; path: string }
@@ -114,6 +116,8 @@ export function describeReason(reason: StaleReason): string {
   switch (reason.kind) {
     case "never-run":
       return "never run (no entry in pipeline.lock)";
+    case "forced":
+      return "forced";
     case "always-changed":
       return "always_changed is set";
     case "cmd-changed":

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { ok, type Result } from "./errors.js";
+import { err, ok, type Result, toReproError } from "./errors.js";
 import { computeStatus, type StageStatus } from "./status.js";
 import { openWorkspace, selectStages } from "./workspace.js";
 
@@ -15,7 +15,11 @@ export async function status(options: StatusOptions = {}): Promise<Result<StageS
   if (!opened.ok) return opened;
   const selected = selectStages(opened.value, options.stages);
   if (!selected.ok) return selected;
-  const statuses = computeStatus(opened.value, selected.value);
-  opened.value.statCache.save();
-  return ok(statuses);
+  try {
+    const statuses = computeStatus(opened.value, selected.value);
+    opened.value.statCache.save();
+    return ok(statuses);
+  } catch (thrown) {
+    return err(toReproError(thrown));
+  }
 }

@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
-import { err, ok, type Result } from "./errors.js";
+import { err, ok, type Result, toReproError } from "./errors.js";
 import type { FileEntry } from "./hash/path-hash.js";
 import { describeReason, type StaleReason } from "./staleness.js";
 import { computeStatus, type StageState } from "./status.js";
-import { openWorkspace, selectStages } from "./workspace.js";
+import { openWorkspace, selectStages, type Workspace } from "./workspace.js";
 
 /** Which files of a directory differ between the recorded manifest and the disk. */
 export interface DirectoryChange {
@@ -51,9 +51,17 @@ export async function why(options: {
   const workspace = opened.value;
   const selected = selectStages(workspace, [options.stage]);
   if (!selected.ok) return selected;
-  const status = computeStatus(workspace, selected.value).find((entry) => entry.stage === options.stage);
+  try {
+    return explain(workspace, selected.value, options.stage);
+  } catch (thrown) {
+    return err(toReproError(thrown));
+  }
+}
+
+function explain(workspace: Workspace, selected: string[], stage: string): Result<WhyReport> {
+  const status = computeStatus(workspace, selected).find((entry) => entry.stage === stage);
   workspace.statCache.save();
-  if (!status) return err({ kind: "unknown-stage", stage: options.stage, known: workspace.graph.order });
+  if (!status) return err({ kind: "unknown-stage", stage, known: workspace.graph.order });
 
   const explanations = status.reasons.map((reason): Explanation => {
     const text = describeReason(reason);

@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ObjectStore } from "./cache/object-store.js";
 import { RunCache } from "./cache/run-cache.js";
-import { err, ok, type Result } from "./errors.js";
+import { err, ok, type Result, toReproError } from "./errors.js";
 import { buildGraph, type Graph, withUpstream } from "./graph.js";
 import { Hasher } from "./hash/path-hash.js";
 import { StatCache } from "./hash/stat-cache.js";
@@ -23,16 +23,30 @@ export interface LoadedPipeline {
 
 // The parsers (yaml, zod) are imported only when the spec cache cannot answer: see spec-cache.ts.
 
+/** A file's text, or null if it does not exist. */
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    if (
+      (error as NodeJS.ErrnoException).code === "ENOENT" ||
+      (error as NodeJS.ErrnoException).code === "EISDIR"
+    ) {
+      return null;
+    }
+    throw error;
+  }
+}
+
 async function loadSpec(root: string, cache: SpecCache): Promise<Result<PipelineSpec>> {
-  const stats = statSync(join(root, PIPELINE_FILE), { throwIfNoEntry: false });
-  if (!stats) return err({ kind: "pipeline-not-found", dir: root });
-  const cached = cache.get("pipeline", PIPELINE_FILE, stats) as PipelineSpec | undefined;
+  const text = readText(join(root, PIPELINE_FILE));
+  if (text === null) return err({ kind: "pipeline-not-found", dir: root });
+  const cached = cache.get("pipeline", PIPELINE_FILE, text) as PipelineSpec | undefined;
   if (cached) return ok(cached);
-  const clock = cache.clockBeforeRead();
-  const { loadPipelineSpec } = await import("./spec/load-pipeline.js");
-  const loaded = loadPipelineSpec(root);
-  if (loaded.ok) cache.set("pipeline", PIPELINE_FILE, stats, clock, loaded.value);
-  return loaded;
+  const { parsePipelineSpec } = await import("./spec/load-pipeline.js");
+  const parsed = parsePipelineSpec(text);
+  if (parsed.ok) cache.set("pipeline", PIPELINE_FILE, text, parsed.value);
+  return parsed;
 }
 
 async function loadParams(
@@ -42,36 +56,34 @@ async function loadParams(
 ): Promise<Result<ParamsFiles>> {
   const loaded = new Map<string, { data: unknown } | null>();
   for (const file of files) {
-    const stats = statSync(join(root, file), { throwIfNoEntry: false });
-    if (!stats) {
+    const text = readText(join(root, file));
+    if (text === null) {
       loaded.set(file, null);
       continue;
     }
-    const cached = cache.get("params", file, stats) as { data: unknown } | undefined;
+    const cached = cache.get("params", file, text) as { data: unknown } | undefined;
     if (cached) {
       loaded.set(file, cached);
       continue;
     }
-    const clock = cache.clockBeforeRead();
     const { parseYamlSource } = await import("./spec/yaml-source.js");
-    const parsed = parseYamlSource(readFileSync(join(root, file), "utf8"), file);
+    const parsed = parseYamlSource(text, file);
     if (!parsed.ok) return parsed;
     const value = { data: parsed.value.data };
-    cache.set("params", file, stats, clock, value);
+    cache.set("params", file, text, value);
     loaded.set(file, value);
   }
   return ok(new ParamsFiles(loaded));
 }
 
 async function loadLock(root: string, cache: SpecCache): Promise<Result<LockedStages>> {
-  const stats = statSync(join(root, LOCK_FILE), { throwIfNoEntry: false });
-  if (!stats) return ok(new Map());
-  const cached = cache.get("lock", LOCK_FILE, stats) as [string, LockedStage][] | undefined;
+  const text = readText(join(root, LOCK_FILE));
+  if (text === null) return ok(new Map());
+  const cached = cache.get("lock", LOCK_FILE, text) as [string, LockedStage][] | undefined;
   if (cached) return ok(new Map(cached));
-  const clock = cache.clockBeforeRead();
-  const { readLock } = await import("./lock-file.js");
-  const lock = readLock(root);
-  if (lock.ok) cache.set("lock", LOCK_FILE, stats, clock, [...lock.value]);
+  const { parseLock } = await import("./lock-file.js");
+  const lock = parseLock(text);
+  if (lock.ok) cache.set("lock", LOCK_FILE, text, [...lock.value]);
   return lock;
 }
 
@@ -101,11 +113,15 @@ async function loadPipelineWith(root: string, cache: SpecCache): Promise<Result<
 
 /** Reads and validates pipeline.yaml (and the params keys it names) in `cwd`, and builds its graph. */
 export async function loadPipeline(cwd: string = process.cwd()): Promise<Result<LoadedPipeline>> {
-  const root = resolve(cwd);
-  const cache = SpecCache.load(reproDir(root));
-  const loaded = await loadPipelineWith(root, cache);
-  cache.save();
-  return loaded;
+  try {
+    const root = resolve(cwd);
+    const cache = SpecCache.load(reproDir(root));
+    const loaded = await loadPipelineWith(root, cache);
+    cache.save();
+    return loaded;
+  } catch (thrown) {
+    return err(toReproError(thrown));
+  }
 }
 
 /** Everything a command needs about one pipeline directory, loaded once. */
@@ -122,7 +138,14 @@ export interface Workspace extends LoadedPipeline {
 }
 
 export async function openWorkspace(cwd: string, cacheDir?: string): Promise<Result<Workspace>> {
-  const root = resolve(cwd);
+  try {
+    return await open(resolve(cwd), cacheDir);
+  } catch (thrown) {
+    return err(toReproError(thrown));
+  }
+}
+
+async function open(root: string, cacheDir: string | undefined): Promise<Result<Workspace>> {
   const paths = reproDir(root, cacheDir);
   const cache = SpecCache.load(paths);
   const loaded = await loadPipelineWith(root, cache);

@@ -1,7 +1,6 @@
 // `npm run smoke` and `npm run loadtest` against a real server (serve/main.ts in a child process on 127.0.0.1,
 // serving a small model package): they pass on a healthy deployment and fail on each kind of problem. Each CLI is
 // run once as a process (wiring, output, exit code); the other cases call the same functions in this process.
-import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -11,6 +10,7 @@ import { parseSmokeArgs, runSmoke } from "../../scripts/smoke.js";
 import type { Manifest } from "../../src/artifact/manifest.js";
 import { writeRegressionPackage } from "../serve/support/fixtures.js";
 import { tempDir } from "../serve/support/harness.js";
+import { runToExit } from "./support/child.js";
 import { type RunningServer, startServer } from "./support/server.js";
 
 const temp = tempDir("post-deploy");
@@ -18,23 +18,7 @@ const pkg = writeRegressionPackage(join(temp.dir, "package"));
 const manifestPath = join(pkg.dir, "manifest.json");
 let server: RunningServer;
 
-function npmRun(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("npm", ["run", "--silent", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      output += chunk;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+const npmRun = (args: string[]) => runToExit("npm", ["run", "--silent", ...args]);
 const failed = (results: { check: string; ok: boolean; detail: string }[]) =>
   results.filter((result) => !result.ok).map((result) => `${result.check}: ${result.detail}`);
 

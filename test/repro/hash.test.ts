@@ -1,5 +1,5 @@
 import type { Stats } from "node:fs";
-import { statSync, writeFileSync } from "node:fs";
+import { statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -100,6 +100,36 @@ test("the hasher sees a same-size rewrite made right after hashing (same timesta
   const after = new Hasher(dir, StatCache.load(paths)).state("f.txt");
   assert.is.not(after?.hash, first?.hash);
   assert.is(after?.hash, hashFile(join(dir, "f.txt")).hash);
+});
+
+test("a symlink from inside a directory back to an ancestor is walked once", () => {
+  const dir = project({ "d/a.txt": "1" });
+  symlinkSync(".", join(dir, "d/loop"));
+  const state = new Hasher(dir, StatCache.load(reproDir(dir))).state("d");
+  assert.equal(state?.kind === "dir" && state.entries.map((e) => e.path), ["a.txt"]);
+});
+
+test("a directory's files are rechecked one by one: a same-size rewrite right after hashing is seen", () => {
+  const dir = project({ "d/a.txt": "aaa", "d/b.txt": "bbb" });
+  const paths = reproDir(dir);
+  const hashWith = () => {
+    const statCache = StatCache.load(paths);
+    const state = new Hasher(dir, statCache).state("d");
+    statCache.save();
+    if (state?.kind !== "dir") throw new Error("expected a directory");
+    return state;
+  };
+  const first = hashWith();
+  writeFiles(dir, { "d/b.txt": "BBB" });
+  const second = hashWith();
+  assert.is.not(second.hash, first.hash);
+  assert.equal(
+    second.entries.map((e) => e.hash),
+    [first.entries[0]?.hash, hashFile(join(dir, "d/b.txt")).hash],
+  );
+  const third = hashWith();
+  assert.is(third.hash, second.hash, "unchanged since: the same hash, answered from the stat cache");
+  assert.equal(third.entries, second.entries);
 });
 
 test.run();

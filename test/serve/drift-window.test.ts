@@ -6,6 +6,7 @@ import { DriftWindow } from "../../serve/observability/drift-window.js";
 import type { Manifest } from "../../src/artifact/manifest.js";
 
 const manifest = {
+  target: { name: "y" },
   features: [
     { name: "x", kind: "numeric", dtype: "float", nullable: true },
     { name: "c", kind: "categorical", dtype: "string", categories: ["a", "b"], nullable: false },

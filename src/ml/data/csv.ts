@@ -2,8 +2,8 @@
 // which value in which row is wrong; writing uses polars' shortest round-trip float formatting.
 import { readFileSync } from "node:fs";
 import pl from "nodejs-polars";
+import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { fail, ok, type Result } from "../errors.js";
-import { writeFileAtomic } from "../io.js";
 import type { Table } from "./table.js";
 
 export interface TextTable {

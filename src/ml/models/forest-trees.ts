@@ -1,8 +1,9 @@
 // Growing the trees of a random forest: the part that runs on worker threads. Tree t draws its bootstrap
 // sample and its per-split features from its own generator, seeded by (fit seed, t), so the forest does not
 // depend on how trees are spread over threads.
+
+import { createRandom } from "../random.js";
 import { type GrownTree, type GrowthParams, GrowthWorkspace, growTree } from "./grow-tree.js";
-import { deriveSeed, Random } from "./random.js";
 import type { SortedColumns } from "./sorted-columns.js";
 
 /** Everything a thread needs to grow any tree of the forest (structured-cloneable). */
@@ -28,11 +29,11 @@ export function growForestTrees(job: ForestJob, treeIndices: readonly number[]):
   const weightedA = new Float64Array(rows * outputs);
   const trees: GrownTree[] = [];
   for (const treeIndex of treeIndices) {
-    const random = new Random(deriveSeed(job.seed, treeIndex));
+    const random = createRandom(job.seed, treeIndex);
     if (job.bootstrapDraws > 0) {
       weight.fill(0);
       for (let draw = 0; draw < job.bootstrapDraws; draw++) {
-        const row = random.nextInt(rows);
+        const row = random.int(rows);
         weight[row] = (weight[row] as number) + 1;
       }
     } else {

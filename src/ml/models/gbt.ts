@@ -2,11 +2,11 @@
 // `lambda`, `min_child_weight` on each child's hessian sum, post-pruning below `gamma`, the learning rate
 // folded into leaf values, row subsampling and column sampling per tree and per split.
 import { z } from "zod";
+import { createRandom, type Random } from "../random.js";
 import { normalise } from "./feature-importance.js";
 import { objectiveFor } from "./gbt-objective.js";
 import { type GrownTree, GrowthWorkspace, growTree } from "./grow-tree.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
-import { Random } from "./random.js";
 import { sortColumns } from "./sorted-columns.js";
 import { checkTrainingSet } from "./training-set.js";
 import type { TreeEnsemble } from "./tree-ensemble.js";
@@ -47,7 +47,7 @@ function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions): Tree
   const objective = objectiveFor(data.task, shape.classCount);
   const outputs = objective.outputs;
   const columns = sortColumns(data.x, rows, features);
-  const random = new Random(options.seed);
+  const random = createRandom(options.seed);
   const workspace = new GrowthWorkspace(rows, features);
 
   const base = objective.base(data.y, params.base_score);
@@ -117,18 +117,18 @@ function sampleRows(weight: Float64Array, rate: number, random: Random): void {
   }
   let kept = 0;
   for (let i = 0; i < weight.length; i++) {
-    const keep = random.nextFloat() < rate;
+    const keep = random.next() < rate;
     weight[i] = keep ? 1 : 0;
     if (keep) kept++;
   }
-  if (kept === 0) weight[random.nextInt(weight.length)] = 1;
+  if (kept === 0) weight[random.int(weight.length)] = 1;
 }
 
 /** `count` of `features` without replacement, in ascending order. */
 function sampleFeatures(features: Int32Array, count: number, random: Random): Int32Array {
   const pool = Int32Array.from(features);
   for (let i = 0; i < count; i++) {
-    const j = i + random.nextInt(pool.length - i);
+    const j = i + random.int(pool.length - i);
     const chosen = pool[j] as number;
     pool[j] = pool[i] as number;
     pool[i] = chosen;

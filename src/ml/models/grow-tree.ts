@@ -11,8 +11,9 @@
 //
 // Each feature keeps the node's rows in value order (a contiguous range per node, partitioned stably after a
 // split), so finding a split is one linear scan per feature, without sorting at any node.
+
+import type { Random } from "../random.js";
 import { splitThreshold } from "./float32.js";
-import type { Random } from "./random.js";
 import type { SortedColumns } from "./sorted-columns.js";
 
 export interface GrowthParams {
@@ -211,7 +212,7 @@ export function growTree(
     for (let i = 0; i < slots && (visited < params.maxFeatures || informative === 0); i++) {
       let slot = i;
       if (sampleFeatures) {
-        const j = i + random.nextInt(slots - i);
+        const j = i + random.int(slots - i);
         slot = slotOrder[j] as number;
         slotOrder[j] = slotOrder[i] as number;
         slotOrder[i] = slot;

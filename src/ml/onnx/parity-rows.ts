@@ -10,8 +10,8 @@ import {
   type RawFeature,
 } from "../features/featurizer-spec.js";
 import type { TreeEnsemble } from "../models/tree-ensemble.js";
+import { createRandom, type Random, weightedIndex } from "../random.js";
 import { columnOrigins, nullableInputs } from "./featurizer-analysis.js";
-import { type Random, seededRandom, weightedIndex } from "./seeded-random.js";
 
 export interface RowSet {
   name: string;
@@ -51,14 +51,14 @@ function sampleNumeric(random: Random, column: ColumnProfile): number {
   const max = column.max ?? min;
   let value: number;
   const bins = column.bins;
-  if (bins && bins.counts.length > 0 && random() < 0.5) {
+  if (bins && bins.counts.length > 0 && random.next() < 0.5) {
     // Dense where the training data was: a bin drawn by its count, then a value inside it.
     const bin = weightedIndex(random, bins.counts);
     const low = bin === 0 ? min : Math.max(min, bins.edges[bin - 1] as number);
     const high = bin === bins.counts.length - 1 ? max : Math.min(max, bins.edges[bin] as number);
-    value = low + random() * (high - low);
+    value = low + random.next() * (high - low);
   } else {
-    value = min + random() * (max - min);
+    value = min + random.next() * (max - min);
   }
   if (column.dtype === "integer") value = Math.round(value);
   return f32(value);
@@ -69,7 +69,7 @@ export function sampleRows(featurizer: Featurizer, profile: Profile, count: numb
   const columns = inputProfiles(featurizer, profile);
   const nullable = nullableInputs(featurizer);
   const width = featurizer.inputs.length;
-  const random = seededRandom(seed);
+  const random = createRandom(seed);
   const raw = new Float32Array(count * width);
   const categorical = featurizer.inputs.map((input, j) =>
     input.kind === "categorical" ? categoryCodes(input, columns[j] as ColumnProfile) : undefined,
@@ -79,10 +79,10 @@ export function sampleRows(featurizer: Featurizer, profile: Profile, count: numb
       const column = columns[j] as ColumnProfile;
       const categories = categorical[j];
       let value: number;
-      if (nullable.has(input.name) && random() < 0.05) value = Number.NaN;
+      if (nullable.has(input.name) && random.next() < 0.05) value = Number.NaN;
       else if (categories) {
         value =
-          random() < 0.03
+          random.next() < 0.03
             ? unseenCode(input, categories.codes)
             : (categories.codes[weightedIndex(random, categories.counts)] as number);
       } else value = sampleNumeric(random, column);

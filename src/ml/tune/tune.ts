@@ -9,6 +9,7 @@ import { kFolds } from "./folds.js";
 import type { ParamSet, ParamValue } from "./space.js";
 import { bestTrial, runStudy, type Trial } from "./study.js";
 import type { TuneSummary } from "./summary.js";
+import type { TrialOutcome } from "./trial-setup.js";
 
 export interface TuneRequest {
   data: TrainingSet;
@@ -30,9 +31,17 @@ export interface TunedTrial extends Trial {
   scores: number[];
 }
 
+/** Runs (or, for a shard, fetches) one trial's evaluation; see shard.ts. The default just evaluates. */
+export type TrialRunner = (
+  number: number,
+  params: ParamSet,
+  evaluate: () => Promise<TrialOutcome>,
+) => Promise<TrialOutcome>;
+
 export async function tune(
   request: TuneRequest,
   onTrial?: (trial: Trial, best: Trial | undefined) => void,
+  runTrial: TrialRunner = (_number, _params, evaluate) => evaluate(),
 ): Promise<TunedTrial[]> {
   const { data } = request;
   const folds = kFolds(
@@ -65,7 +74,7 @@ export async function tune(
         candidates: request.candidates,
       },
       async (params, number) => {
-        const outcome = await evaluator.evaluate(params);
+        const outcome = await runTrial(number, params, () => evaluator.evaluate(params));
         scores.set(number, outcome.scores);
         return { value: outcome.value, std: outcome.std, seconds: outcome.seconds };
       },

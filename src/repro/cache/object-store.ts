@@ -11,7 +11,7 @@ import {
   statSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "../atomic-write.js";
+import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { directoryHash, type FileEntry, type PathState } from "../hash/path-hash.js";
 import { hashFile } from "../hash/xxh3.js";
 import type { ReproDir } from "../repro-dir.js";

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../atomic-write.js";
+import { writeFileAtomic } from "../../fs/atomic-write.js";
 import type { LockedPath } from "../lock.js";
 import type { ReproDir } from "../repro-dir.js";
 import type { OutputKind } from "../spec/stage.js";

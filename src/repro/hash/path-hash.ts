@@ -25,34 +25,13 @@ export function directoryHash(entries: readonly FileEntry[]): string {
   return hashBytes(manifest);
 }
 
-/**
- * A cheap digest (cyrb53) of a directory listing, paths and file hashes: only used to recognise a listing the
- * stat cache has seen, never as a content address.
- */
-function listingDigest(entries: readonly FileEntry[]): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  const mix = (text: string) => {
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ code, 2654435761);
-      h2 = Math.imul(h2 ^ code, 1597334677);
-    }
-    h1 = Math.imul(h1 ^ 10, 2654435761);
-  };
-  for (const entry of entries) {
-    mix(entry.path);
-    mix(entry.hash);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}
-
 interface Walk {
-  entries: FileEntry[];
+  files: { path: string; stats: Stats }[];
+  /** Relative paths joined by NUL, as the stat cache stores them. */
+  names: string;
   size: number;
-  allCached: boolean;
+  /** Directories walked, by device and inode. */
+  seen: Set<string>;
 }
 
 /** Hashes deps and outputs relative to the pipeline root, through the stat cache, memoized within a run. */
@@ -86,45 +65,81 @@ export class Hasher {
     const stats = statSync(absolute, { throwIfNoEntry: false });
     if (!stats) return null;
     if (!stats.isDirectory()) {
-      return { kind: "file", hash: this.fileHash(path, absolute, stats).hash, size: stats.size };
+      return { kind: "file", hash: this.fileHash(path, absolute, stats), size: stats.size };
     }
-    const walk: Walk = { entries: [], size: 0, allCached: true };
-    this.walk(path, absolute, "", walk);
-    const { entries } = walk;
-    // When every file answered from the stat cache and the listing is the one recorded, the directory hash is
-    // too: no manifest to build and hash (and no native hash module to load) on a no-op.
-    const listing = listingDigest(entries);
-    const known = walk.allCached ? this.statCache.directory(path) : undefined;
-    const hash =
-      known && known.nfiles === entries.length && known.listing === listing
-        ? known.hash
-        : directoryHash(entries);
-    this.statCache.recordDirectory(path, { nfiles: entries.length, listing, hash });
+    const walk: Walk = { files: [], names: "", size: 0, seen: new Set([`${stats.dev}:${stats.ino}`]) };
+    this.walk(absolute, "", walk);
+    const { files } = walk;
+    const record = this.statCache.directory(path);
+    // The no-op case: the same files in the same order, none touched. No hashing, and no entry objects unless
+    // someone asks for them.
+    if (
+      record &&
+      record.names === walk.names &&
+      files.every((file, index) => record.trusted(index, file.stats))
+    ) {
+      let entries: FileEntry[] | undefined;
+      return {
+        kind: "dir",
+        hash: record.hash,
+        size: walk.size,
+        nfiles: files.length,
+        get entries() {
+          entries ??= files.map((file, index) => ({
+            path: file.path,
+            hash: record.fileHash(index),
+            size: file.stats.size,
+          }));
+          return entries;
+        },
+      };
+    }
+    const samePositions = record?.names === walk.names;
+    const hashed = files.map((file, index) => {
+      const known = record && (samePositions ? index : record.indexOf(file.path));
+      if (record && known !== undefined && record.trusted(known, file.stats)) {
+        return { ...file, hash: record.fileHash(known), clockMs: record.clockMs(known) };
+      }
+      const clockMs = this.statCache.clockBeforeRead();
+      const { hash } = hashFile(`${absolute}/${file.path}`);
+      const after = statSync(`${absolute}/${file.path}`, { throwIfNoEntry: false });
+      const unchanged =
+        after?.ino === file.stats.ino &&
+        after.size === file.stats.size &&
+        after.mtimeMs === file.stats.mtimeMs;
+      return { ...file, hash, clockMs: unchanged ? clockMs : 0 };
+    });
+    const entries = hashed.map((file) => ({ path: file.path, hash: file.hash, size: file.stats.size }));
+    const hash = directoryHash(entries);
+    this.statCache.recordDirectory(path, hash, hashed);
     return { kind: "dir", hash, size: walk.size, nfiles: entries.length, entries };
   }
 
   /** Depth-first, names sorted at each level: a canonical order, whatever order the filesystem lists them in. */
-  private walk(path: string, absolute: string, relative: string, into: Walk): void {
+  private walk(absolute: string, relative: string, into: Walk): void {
     const dir = relative === "" ? absolute : `${absolute}/${relative}`;
     for (const name of readdirSync(dir).sort()) {
       const child = relative === "" ? name : `${relative}/${name}`;
-      const childAbsolute = `${dir}/${name}`;
-      const childStats = statSync(childAbsolute, { throwIfNoEntry: false });
+      const childStats = statSync(`${dir}/${name}`, { throwIfNoEntry: false });
       if (!childStats) continue; // a dangling symlink, or deleted while we walked
       if (childStats.isDirectory()) {
-        this.walk(path, absolute, child, into);
+        // A symlink back to an ancestor would otherwise be walked forever.
+        const id = `${childStats.dev}:${childStats.ino}`;
+        if (!into.seen.has(id)) {
+          into.seen.add(id);
+          this.walk(absolute, child, into);
+        }
         continue;
       }
-      const { hash, cached } = this.fileHash(`${path}/${child}`, childAbsolute, childStats);
-      if (!cached) into.allCached = false;
-      into.entries.push({ path: child, hash, size: childStats.size });
+      into.names += into.files.length === 0 ? child : `\0${child}`;
+      into.files.push({ path: child, stats: childStats });
       into.size += childStats.size;
     }
   }
 
-  private fileHash(key: string, absolute: string, stats: Stats): { hash: string; cached: boolean } {
+  private fileHash(key: string, absolute: string, stats: Stats): string {
     const cached = this.statCache.lookup(key, stats);
-    if (cached !== undefined) return { hash: cached, cached: true };
+    if (cached !== undefined) return cached;
     const clock = this.statCache.clockBeforeRead();
     const { hash } = hashFile(absolute);
     const after = statSync(absolute, { throwIfNoEntry: false });
@@ -132,6 +147,6 @@ export class Hasher {
     if (after && after.ino === stats.ino && after.size === stats.size && after.mtimeMs === stats.mtimeMs) {
       this.statCache.record(key, after, clock, hash);
     }
-    return { hash, cached: false };
+    return hash;
   }
 }

@@ -1,18 +1,94 @@
-import { readFileSync, type Stats } from "node:fs";
-import { writeFileAtomic } from "../atomic-write.js";
+import { existsSync, readFileSync, type Stats } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { ensureReproDir, type ReproDir } from "../repro-dir.js";
 import { readFsClock } from "./fs-clock.js";
 
 /** [inode, size, mtimeMs, ctimeMs, fsClockMs, hash] */
 type Entry = [number, number, number, number, number, string];
 
-/** A directory seen with every file answered from the cache: [nfiles, listing digest, directory hash]. */
-type DirectoryEntry = [number, number, string];
+/**
+ * A directory as last hashed, compact so that loading and checking 10,000 files stays cheap: its files' relative
+ * paths in walk order (joined by NUL), their hashes (concatenated, 32 hex digits each), and per file
+ * [inode, size, mtimeMs, ctimeMs, fsClockMs] as a base64 Float64Array.
+ */
+interface StoredDirectory {
+  hash: string;
+  names: string;
+  hashes: string;
+  stats: string;
+}
 
 interface StatCacheFile {
-  version: 2;
+  version: 4;
   entries: Record<string, Entry>;
-  directories: Record<string, DirectoryEntry>;
+  directories: Record<string, StoredDirectory>;
+}
+
+const FIELDS = 5;
+
+/** A file of a directory, as the hasher saw it now. */
+export interface DirectoryFile {
+  path: string;
+  stats: Stats;
+  hash: string;
+  /** The fs clock read before its content was (0 if it changed while being read: never trusted). */
+  clockMs: number;
+}
+
+/** Read access to a stored directory: which of its files can be trusted by position or by name. */
+export class DirectoryRecord {
+  private decoded: Float64Array | undefined;
+  private byName: Map<string, number> | undefined;
+
+  constructor(private readonly stored: StoredDirectory) {}
+
+  get hash(): string {
+    return this.stored.hash;
+  }
+
+  /** The relative paths joined by NUL: equal to the walk's means the same files in the same order. */
+  get names(): string {
+    return this.stored.names;
+  }
+
+  private stats(): Float64Array {
+    if (!this.decoded) {
+      const bytes = Buffer.from(this.stored.stats, "base64");
+      this.decoded = new Float64Array(bytes.length / 8);
+      new Uint8Array(this.decoded.buffer).set(bytes);
+    }
+    return this.decoded;
+  }
+
+  /** The index of a file by relative path. */
+  indexOf(path: string): number | undefined {
+    this.byName ??= new Map(
+      this.stored.names === "" ? [] : this.stored.names.split("\0").map((name, index) => [name, index]),
+    );
+    return this.byName.get(path);
+  }
+
+  /** File `index` still has the recorded stat, and the record is not racy. */
+  trusted(index: number, stats: Stats): boolean {
+    const recorded = this.stats();
+    const at = index * FIELDS;
+    return (
+      recorded[at] === stats.ino &&
+      recorded[at + 1] === stats.size &&
+      recorded[at + 2] === stats.mtimeMs &&
+      recorded[at + 3] === stats.ctimeMs &&
+      stats.mtimeMs < (recorded[at + 4] as number)
+    );
+  }
+
+  fileHash(index: number): string {
+    return this.stored.hashes.slice(index * 32, index * 32 + 32);
+  }
+
+  clockMs(index: number): number {
+    return this.stats()[index * FIELDS + 4] as number;
+  }
 }
 
 /**
@@ -31,7 +107,7 @@ export class StatCache {
   private constructor(
     private readonly paths: ReproDir,
     entries: Record<string, Entry>,
-    private readonly directories: Record<string, DirectoryEntry>,
+    private readonly directories: Record<string, StoredDirectory>,
   ) {
     this.entries = entries;
   }
@@ -39,7 +115,7 @@ export class StatCache {
   static load(paths: ReproDir): StatCache {
     try {
       const parsed = JSON.parse(readFileSync(paths.statCache, "utf8")) as StatCacheFile;
-      if (parsed.version === 2 && parsed.entries && parsed.directories) {
+      if (parsed.version === 4 && parsed.entries && parsed.directories) {
         return new StatCache(paths, parsed.entries, parsed.directories);
       }
     } catch {
@@ -80,22 +156,47 @@ export class StatCache {
     this.dirty = true;
   }
 
-  directory(key: string): { nfiles: number; listing: number; hash: string } | undefined {
-    const entry = this.directories[key];
-    return entry ? { nfiles: entry[0], listing: entry[1], hash: entry[2] } : undefined;
+  directory(key: string): DirectoryRecord | undefined {
+    const stored = this.directories[key];
+    return stored ? new DirectoryRecord(stored) : undefined;
   }
 
-  recordDirectory(key: string, value: { nfiles: number; listing: number; hash: string }): void {
-    const entry = this.directories[key];
-    if (entry && entry[0] === value.nfiles && entry[1] === value.listing && entry[2] === value.hash) return;
-    this.directories[key] = [value.nfiles, value.listing, value.hash];
+  recordDirectory(key: string, hash: string, files: readonly DirectoryFile[]): void {
+    const stats = new Float64Array(files.length * FIELDS);
+    files.forEach((file, index) => {
+      stats.set(
+        [file.stats.ino, file.stats.size, file.stats.mtimeMs, file.stats.ctimeMs, file.clockMs],
+        index * FIELDS,
+      );
+    });
+    this.directories[key] = {
+      hash,
+      names: files.map((file) => file.path).join("\0"),
+      hashes: files.map((file) => file.hash).join(""),
+      stats: Buffer.from(stats.buffer).toString("base64"),
+    };
     this.dirty = true;
+  }
+
+  /** Drops entries of files and directories that no longer exist (gc); returns how many. */
+  prune(root: string): number {
+    let removed = 0;
+    for (const table of [this.entries, this.directories] as Record<string, unknown>[]) {
+      for (const key of Object.keys(table)) {
+        if (!existsSync(join(root, key))) {
+          delete table[key];
+          removed++;
+        }
+      }
+    }
+    if (removed > 0) this.dirty = true;
+    return removed;
   }
 
   save(): void {
     if (!this.dirty) return;
     ensureReproDir(this.paths);
-    const file: StatCacheFile = { version: 2, entries: this.entries, directories: this.directories };
+    const file: StatCacheFile = { version: 4, entries: this.entries, directories: this.directories };
     writeFileAtomic(this.paths.statCache, JSON.stringify(file));
     this.dirty = false;
   }

@@ -81,39 +81,48 @@ function wantedObjects(workspace: Workspace, runCache: boolean): Set<string> {
   return names;
 }
 
-export async function push(options: TransferOptions = {}): Promise<Result<PushReport>> {
+/** The workspace, the remote's spec as given, and the remote itself. */
+async function openBoth(
+  options: TransferOptions,
+): Promise<Result<{ workspace: Workspace; spec: string; remote: DirectoryRemote }>> {
   const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()), options.cacheDir);
   if (!opened.ok) return opened;
-  const workspace = opened.value;
-  const spec = remoteSpec(workspace, options.remote);
+  const spec = remoteSpec(opened.value, options.remote);
   if (!spec.ok) return spec;
-  const remote = await openRemote(spec.value, workspace.root);
+  const remote = await openRemote(spec.value, opened.value.root);
   if (!remote.ok) return remote;
+  return ok({ workspace: opened.value, spec: spec.value, remote: remote.value });
+}
+
+export async function push(options: TransferOptions = {}): Promise<Result<PushReport>> {
+  const opened = await openBoth(options);
+  if (!opened.ok) return opened;
+  const { workspace, remote, spec } = opened.value;
   try {
     const runCache = options.runCache ?? true;
-    const report: PushReport = { remote: spec.value, uploadedObjects: 0, uploadedRuns: 0, missingLocally: 0 };
-    const present = await remote.value.list("objects");
+    const report: PushReport = { remote: spec, uploadedObjects: 0, uploadedRuns: 0, missingLocally: 0 };
+    const present = await remote.list("objects");
     for (const name of wantedObjects(workspace, runCache)) {
       if (present.has(name)) continue;
       if (!workspace.store.has(name)) {
         report.missingLocally++;
         continue;
       }
-      await remote.value.upload("objects", name, workspace.store.objectPath(name));
+      await remote.upload("objects", name, workspace.store.objectPath(name));
       report.uploadedObjects++;
     }
     if (runCache) {
-      const remoteRuns = await remote.value.list("runs");
+      const remoteRuns = await remote.list("runs");
       for (const record of workspace.runs.list()) {
         const name = `${record.stage}/${record.key}`;
         if (remoteRuns.has(name)) continue;
-        await remote.value.upload("runs", name, workspace.runs.entryPath(record.stage, record.key));
+        await remote.upload("runs", name, workspace.runs.entryPath(record.stage, record.key));
         report.uploadedRuns++;
       }
     }
     return ok(report);
   } catch (thrown) {
-    return err({ kind: "remote", url: spec.value, message: formatError(toReproError(thrown)) });
+    return err({ kind: "remote", url: spec, message: formatError(toReproError(thrown)) });
   }
 }
 
@@ -129,23 +138,18 @@ async function fetchObject(remote: Remote, store: ObjectStore, name: string): Pr
 
 /** Fetches what the lock (and the run cache) needs, then restores outputs missing from the workspace. */
 export async function pull(options: TransferOptions = {}): Promise<Result<PullReport>> {
-  const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()), options.cacheDir);
+  const opened = await openBoth(options);
   if (!opened.ok) return opened;
-  const workspace = opened.value;
-  const spec = remoteSpec(workspace, options.remote);
-  if (!spec.ok) return spec;
-  const remoteResult = await openRemote(spec.value, workspace.root);
-  if (!remoteResult.ok) return remoteResult;
-  const remote = remoteResult.value;
+  const { workspace, remote, spec } = opened.value;
   if (!(await remote.exists())) {
-    return err({ kind: "remote", url: spec.value, message: "directory does not exist" });
+    return err({ kind: "remote", url: spec, message: "directory does not exist" });
   }
   const release = await acquireWorkspaceLock(workspace.paths, "pull");
   try {
     const { store, runs } = workspace;
     const runCache = options.runCache ?? true;
     const report: PullReport = {
-      remote: spec.value,
+      remote: spec,
       downloadedObjects: 0,
       downloadedRuns: 0,
       restoredOutputs: [],
@@ -194,7 +198,7 @@ export async function pull(options: TransferOptions = {}): Promise<Result<PullRe
     }
     return ok(report);
   } catch (thrown) {
-    return err({ kind: "remote", url: spec.value, message: formatError(toReproError(thrown)) });
+    return err({ kind: "remote", url: spec, message: formatError(toReproError(thrown)) });
   } finally {
     release();
   }

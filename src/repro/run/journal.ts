@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "../atomic-write.js";
+import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { ensureReproDir, type ReproDir } from "../repro-dir.js";
 import { isGroupAlive, processStartTime, signalGroup } from "./process-identity.js";
 
@@ -58,8 +58,14 @@ export class StageJournal {
     };
     const journal = new StageJournal(root, join(paths.journal, `${stage}.json`), record);
     journal.write();
-    for (const output of record.outputs) {
-      if (output.existed) move(join(root, output.path), output.backup);
+    try {
+      for (const output of record.outputs) {
+        if (output.existed) move(join(root, output.path), output.backup);
+      }
+    } catch (error) {
+      // Put back what was already moved, so a failure to start leaves the workspace as it was.
+      journal.rollback();
+      throw error;
     }
     return journal;
   }

@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { err, ok, type Result } from "../errors.js";
 import { normalizeDeclaredPath } from "../paths.js";
 import { PIPELINE_KEYS, PipelineSchema, type RawStage, STAGE_KEYS } from "./pipeline-schema.js";
@@ -24,20 +22,11 @@ export interface PipelineSpec {
 }
 
 /**
- * Reads and validates pipeline.yaml (structure, keys, paths). Params keys are checked against the params files in
- * check-params.ts, the graph (cycles, overlapping outputs, missing deps) in graph.ts.
+ * Parses and validates the text of pipeline.yaml (structure, keys, paths). Params keys are checked against the
+ * params files in check-params.ts, the graph (cycles, overlapping outputs, missing deps) in graph.ts.
  */
-export function loadPipelineSpec(dir: string): Result<PipelineSpec> {
-  const root = resolve(dir);
+export function parsePipelineSpec(text: string): Result<PipelineSpec> {
   const file = PIPELINE_FILE;
-  let text: string;
-  try {
-    text = readFileSync(join(root, file), "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT")
-      return err({ kind: "pipeline-not-found", dir: root });
-    return err({ kind: "io", path: join(root, file), message: (error as Error).message });
-  }
   const parsed = parseYamlSource(text, file);
   if (!parsed.ok) return parsed;
   const source = parsed.value;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isSeq } from "yaml";
-import { writeFileAtomic } from "../atomic-write.js";
+import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { err, ok, type Result } from "../errors.js";
 import { parseOverrideKey } from "./params.js";
 import { parseYamlSource } from "./yaml-source.js";

@@ -1,17 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../atomic-write.js";
-import { readFsClock, type StatKey, statKey, trusted } from "../hash/fs-clock.js";
+import { writeFileAtomic } from "../../fs/atomic-write.js";
+import { quickDigest } from "../hash/quick-digest.js";
 import type { ReproDir } from "../repro-dir.js";
 
 /** Bump when the shape of a cached value (Stage, LockedStage) changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 type Section = "pipeline" | "params" | "lock";
 
 interface CachedFile {
-  key: StatKey;
-  clockMs: number;
+  digest: string;
   value: unknown;
 }
 
@@ -21,13 +20,13 @@ interface SpecCacheFile {
 }
 
 /**
- * Parsed and validated pipeline.yaml, params files and pipeline.lock, keyed by their stat (with the racy rule,
- * see fs-clock.ts). With it a no-op `repro` never loads the YAML parser or zod: measured at ~20 ms of CPU, a
- * third of what `node -e 0` costs, on a path whose budget is 2x `node -e 0`.
+ * pipeline.yaml, params files and pipeline.lock as last parsed and validated, keyed by a digest of their text.
+ * With it a no-op `repro` never loads the YAML parser or zod (~20 ms of CPU, a third of `node -e 0`, on a path
+ * whose budget is 2× `node -e 0`). These files are small: reading and digesting them costs microseconds, and
+ * unlike a stat key a digest has no racy-timestamp case, which matters for a lock we rewrite ourselves.
  */
 export class SpecCache {
   private dirty = false;
-  private clockMs: number | undefined;
 
   private constructor(
     private readonly paths: ReproDir,
@@ -44,32 +43,24 @@ export class SpecCache {
     return new SpecCache(paths, {});
   }
 
-  get(section: Section, file: string, stats: Parameters<typeof statKey>[0]): unknown {
+  get(section: Section, file: string, text: string): unknown {
     const entry = this.files[`${section}:${file}`];
-    return entry && trusted(entry.key, entry.clockMs, statKey(stats)) ? entry.value : undefined;
+    return entry && entry.digest === quickDigest(text) ? entry.value : undefined;
   }
 
-  /** Call before reading a file whose parsed value will be `set`. */
-  clockBeforeRead(): number {
-    this.clockMs ??= readFsClock(this.paths);
-    return this.clockMs;
-  }
-
-  set(
-    section: Section,
-    file: string,
-    stats: Parameters<typeof statKey>[0],
-    clockMs: number,
-    value: unknown,
-  ): void {
-    this.files[`${section}:${file}`] = { key: statKey(stats), clockMs, value };
+  set(section: Section, file: string, text: string, value: unknown): void {
+    this.files[`${section}:${file}`] = { digest: quickDigest(text), value };
     this.dirty = true;
   }
 
   save(): void {
     if (!this.dirty) return;
     const file: SpecCacheFile = { format: FORMAT, files: this.files };
-    writeFileAtomic(join(this.paths.dir, "spec-cache.json"), JSON.stringify(file));
+    try {
+      writeFileAtomic(join(this.paths.dir, "spec-cache.json"), JSON.stringify(file));
+    } catch {
+      // A read-only checkout still works, just without the cache.
+    }
     this.dirty = false;
   }
 }

@@ -16,6 +16,7 @@ export const OVERLAYS = [
   "k8s/overlays/minikube",
   "k8s/overlays/production",
   "k8s/overlays/canary",
+  "k8s/jobs/tune",
 ];
 
 export function kustomize(dir: string): KubeObject[] {

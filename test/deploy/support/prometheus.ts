@@ -1,10 +1,10 @@
 // A real Prometheus (Debian's package) on 127.0.0.1 with a temporary data directory, scraping the given targets
 // with monitoring/prometheus/local.yml's jobs and rules.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
+import { startChild } from "./child.js";
 import { freePort } from "./server.js";
 
 const LOCAL_CONFIG = "monitoring/prometheus/local.yml";
@@ -40,35 +40,14 @@ export async function startPrometheus(
   writeFileSync(join(dir, "prometheus.yml"), stringify(config));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    "prometheus",
-    [
-      `--config.file=${join(dir, "prometheus.yml")}`,
-      `--storage.tsdb.path=${join(dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      "--log.level=warn",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  let exited = false;
-  const exit = new Promise<void>((done) =>
-    child.on("exit", () => {
-      exited = true;
-      done();
-    }),
-  );
+  const child = startChild("prometheus", [
+    `--config.file=${join(dir, "prometheus.yml")}`,
+    `--storage.tsdb.path=${join(dir, "data")}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    "--log.level=warn",
+  ]);
   const stop = async () => {
-    if (!exited) child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    await exit;
-    clearTimeout(timer);
+    await child.stop();
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + timeoutMs;
@@ -76,9 +55,9 @@ export async function startPrometheus(
     try {
       if ((await fetch(`${url}/-/ready`)).ok) break;
     } catch {}
-    if (exited || Date.now() > deadline) {
+    if (child.exited() || Date.now() > deadline) {
       await stop();
-      throw new Error(`prometheus did not become ready:\n${output}`);
+      throw new Error(`prometheus did not become ready:\n${child.output()}`);
     }
     await new Promise((done) => setTimeout(done, 100));
   }

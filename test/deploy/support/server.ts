@@ -1,7 +1,8 @@
 // A real tabula server (serve/main.ts) in a child process on 127.0.0.1, for the deploy tests. Readiness is polled on
 // /readyz rather than read from the logs (pino buffers them when stdout is a pipe).
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { startChild } from "./child.js";
 
 export type RunningServer = {
   url: string;
@@ -42,45 +43,22 @@ export async function waitForReady(
 
 export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "serve/main.ts"], {
-    env: {
-      ...process.env,
-      SERVE_HOST: "127.0.0.1",
-      SERVE_PORT: String(port),
-      SERVE_INFERENCE_WORKERS: "1",
-      SERVE_ALIAS_POLL_MS: "0",
-      SERVE_ACCESS_LOG: "false",
-      LOG_LEVEL: "warn",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const child = startChild(process.execPath, ["--import", "tsx", "serve/main.ts"], {
+    ...process.env,
+    SERVE_HOST: "127.0.0.1",
+    SERVE_PORT: String(port),
+    SERVE_INFERENCE_WORKERS: "1",
+    SERVE_ALIAS_POLL_MS: "0",
+    SERVE_ACCESS_LOG: "false",
+    LOG_LEVEL: "warn",
+    ...env,
   });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.on("exit", () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  const stop = async () => {
-    if (!exited) child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-    await exit;
-    clearTimeout(timer);
-  };
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForReady(url, timeoutMs, () => !exited);
+    await waitForReady(url, timeoutMs, () => !child.exited());
   } catch (error) {
-    await stop();
-    throw new Error(`${(error as Error).message}; server output:\n${output}`);
+    await child.stop();
+    throw new Error(`${(error as Error).message}; server output:\n${child.output()}`);
   }
-  return { url, port, child, output: () => output, stop };
+  return { url, port, child: child.process, output: child.output, stop: child.stop };
 }

@@ -1,22 +1,22 @@
 // Small generated training sets for the model tests (seeded, so every run sees the same data).
 import type { TrainingSet } from "../../../src/ml/models/model-type.js";
-import { Random } from "../../../src/ml/models/random.js";
+import { createRandom } from "../../../src/ml/random.js";
 
 /** Friedman #1: y = 10 sin(π x0 x1) + 20 (x2 − ½)² + 10 x3 + 5 x4 (+ noise), plus `extra` pure-noise features. */
 export function friedman(rows: number, seed: number, { noise = 0, extra = 1 } = {}): TrainingSet {
-  const random = new Random(seed);
+  const random = createRandom(seed);
   const width = 5 + extra;
   const x = new Float32Array(rows * width);
   const y = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    for (let f = 0; f < width; f++) x[i * width + f] = random.nextFloat();
+    for (let f = 0; f < width; f++) x[i * width + f] = random.next();
     const v = (f: number) => x[i * width + f] as number;
     y[i] =
       10 * Math.sin(Math.PI * v(0) * v(1)) +
       20 * (v(2) - 0.5) ** 2 +
       10 * v(3) +
       5 * v(4) +
-      noise * (random.nextFloat() - 0.5);
+      noise * (random.next() - 0.5);
   }
   return {
     task: "regression",
@@ -29,18 +29,18 @@ export function friedman(rows: number, seed: number, { noise = 0, extra = 1 } = 
 
 /** Points in the unit square; the class is the quadrant-like sector around (½, ½), for `classes` sectors. */
 export function sectors(rows: number, classes: number, seed: number, { flip = 0 } = {}): TrainingSet {
-  const random = new Random(seed);
+  const random = createRandom(seed);
   const x = new Float32Array(rows * 3);
   const y = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    const a = random.nextFloat();
-    const b = random.nextFloat();
+    const a = random.next();
+    const b = random.next();
     x[i * 3] = a;
     x[i * 3 + 1] = b;
-    x[i * 3 + 2] = random.nextFloat();
+    x[i * 3 + 2] = random.next();
     const angle = Math.atan2(b - 0.5, a - 0.5) + Math.PI;
     let label = Math.min(classes - 1, Math.floor((angle / (2 * Math.PI)) * classes));
-    if (random.nextFloat() < flip) label = random.nextInt(classes);
+    if (random.next() < flip) label = random.int(classes);
     y[i] = label;
   }
   return {

@@ -8,7 +8,7 @@ import {
   type Featurizer,
 } from "../../../src/ml/features/featurizer-spec.js";
 import { TREE_FORMAT, type Tree, type TreeEnsemble } from "../../../src/ml/models/tree-ensemble.js";
-import { type Random, seededRandom } from "../../../src/ml/onnx/seeded-random.js";
+import { createRandom, type Random } from "../../../src/ml/random.js";
 
 export const regressionFeaturizer: Featurizer = {
   format: FEATURIZER_FORMAT,
@@ -77,21 +77,21 @@ export const classificationFeaturizer: Featurizer = {
 };
 
 function normal(random: Random): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
 }
 
 /** Raw training-like rows for a featurizer (row-major float32), with a few missing values where it imputes. */
 export function rawRows(featurizer: Featurizer, rows: number, seed: number): Float32Array {
-  const random = seededRandom(seed);
+  const random = createRandom(seed);
   const draw: Record<string, () => number> = {
-    rooms: () => (random() < 0.05 ? Number.NaN : 6.25 + 0.7 * normal(random)),
+    rooms: () => (random.next() < 0.05 ? Number.NaN : 6.25 + 0.7 * normal(random)),
     crime: () => Math.exp(2 * normal(random) - 1),
-    age: () => Math.round(100 * random()),
-    zone: () => [1, 2, 4][Math.floor(random() * 3)] as number,
-    tax: () => (random() < 0.05 ? Number.NaN : 180 + Math.floor(500 * random())),
-    color: () => Math.floor(random() * 3),
-    x: () => (random() < 0.05 ? Number.NaN : 0.1 + 2.2 * normal(random)),
-    y: () => 10 * random() ** 2,
+    age: () => Math.round(100 * random.next()),
+    zone: () => [1, 2, 4][Math.floor(random.next() * 3)] as number,
+    tax: () => (random.next() < 0.05 ? Number.NaN : 180 + Math.floor(500 * random.next())),
+    color: () => Math.floor(random.next() * 3),
+    x: () => (random.next() < 0.05 ? Number.NaN : 0.1 + 2.2 * normal(random)),
+    y: () => 10 * random.next() ** 2,
   };
   const width = featurizer.inputs.length;
   const raw = new Float32Array(rows * width);
@@ -184,14 +184,14 @@ export function randomEnsemble(
   raw: Float32Array,
   shape: EnsembleShape,
 ): TreeEnsemble {
-  const random = seededRandom(shape.seed);
+  const random = createRandom(shape.seed);
   const model = applyFeaturizer(featurizer, raw);
   const width = featurizer.outputs.length;
   const rows = model.length / width;
   const leafValue = (): number[] => {
     if (shape.task === "regression") return [Math.round(200 + 100 * normal(random)) / 10];
     if (shape.postTransform === "none") {
-      const counts = Array.from({ length: shape.outputs }, () => Math.floor(random() * 4));
+      const counts = Array.from({ length: shape.outputs }, () => Math.floor(random.next() * 4));
       const total = counts.reduce((s, c) => s + c, 0) || 1;
       return counts.map((c) => (total === 0 ? 1 / shape.outputs : c / total));
     }
@@ -207,12 +207,12 @@ export function randomEnsemble(
       tree.left.push(-1);
       tree.right.push(-1);
       tree.value.push([]);
-      if (depth === shape.depth || random() < 0.1) {
+      if (depth === shape.depth || random.next() < 0.1) {
         tree.value[node] = leafValue();
         return node;
       }
-      const feature = Math.floor(random() * width);
-      let threshold = model[Math.floor(random() * rows) * width + feature] as number;
+      const feature = Math.floor(random.next() * width);
+      let threshold = model[Math.floor(random.next() * rows) * width + feature] as number;
       if (Number.isNaN(threshold)) threshold = 0;
       tree.feature[node] = feature;
       tree.threshold[node] = threshold;

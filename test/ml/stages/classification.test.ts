@@ -17,7 +17,6 @@ const OUTPUTS = [
   "data/features/featurizer.json",
   "metrics/tune.json",
   "data/model/trees.json",
-  "data/champion.json",
   "metrics/evaluate.json",
   "metrics/plots/roc.json",
   "metrics/plots/confusion.json",

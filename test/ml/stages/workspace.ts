@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const tsx = import.meta.resolve("tsx");
 
-export const ML_STAGES = ["prepare", "featurize", "tune", "train", "champion", "evaluate"] as const;
+export const ML_STAGES = ["prepare", "featurize", "tune", "train", "evaluate"] as const;
 
 export interface StageRun {
   status: number | null;

@@ -49,6 +49,10 @@ export function startChild(env: Record<string, string>): Promise<ChildServer> {
   });
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // However the test ends, its server does not outlive it.
+  const reap = () => child.kill("SIGKILL");
+  process.once("exit", reap);
+  void exited.then(() => process.off("exit", reap));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

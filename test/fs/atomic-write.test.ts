@@ -3,11 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import {
-  createDirectoryAtomic,
-  replaceDirectoryAtomic,
-  writeFileAtomic,
-} from "../../src/registry/atomic-write.js";
+import { createDirectoryAtomic, replaceDirectoryAtomic, writeFileAtomic } from "../../src/fs/atomic-write.js";
 
 function scratch() {
   return mkdtempSync(join(tmpdir(), "tabula-atomic-"));

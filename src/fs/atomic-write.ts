@@ -1,29 +1,47 @@
-// Writes that a crash cannot leave half done: a file or a whole directory is written under a temporary name next to
-// its destination, flushed, then renamed into place (rename is atomic within one file system).
-import { randomBytes } from "node:crypto";
+// Writes that a crash cannot leave half done, for every part of tabula (engine state, stage outputs, the registry):
+// the data goes to a temporary name next to its destination, then is renamed into place (rename is atomic within one
+// file system), so readers — and the next run after a SIGKILL — see the old content or the new, never a torn one.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { threadId } from "node:worker_threads";
 
-function temporaryName(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+export interface WriteOptions {
+  /**
+   * fsync before the rename, so the content also survives a power loss. The engine's own state skips it (a killed
+   * process is what it guards against, and ext4's auto_da_alloc flushes on rename-over-existing); registry versions
+   * and packaged models use it.
+   */
+  durable?: boolean;
 }
 
-function writeAndFlush(path: string, data: Uint8Array | string): void {
+let counter = 0;
+
+function temporaryName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${threadId}-${counter++}`);
+}
+
+function writeWhole(path: string, data: Uint8Array | string, durable: boolean): void {
   const fd = openSync(path, "w");
   try {
     const bytes = typeof data === "string" ? Buffer.from(data) : data;
     for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
+export function writeFileAtomic(path: string, data: Uint8Array | string, options: WriteOptions = {}): void {
   const temporary = temporaryName(path);
   try {
-    writeAndFlush(temporary, data);
+    try {
+      writeWhole(temporary, data, options.durable ?? false);
+    } catch (error) {
+      // Creating the parent only when it is missing keeps the common case at one open().
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      mkdirSync(dirname(path), { recursive: true });
+      writeWhole(temporary, data, options.durable ?? false);
+    }
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
@@ -36,7 +54,7 @@ function writeTemporaryDirectory(path: string, files: Record<string, Uint8Array 
   const temporary = temporaryName(path);
   mkdirSync(temporary);
   try {
-    for (const [name, data] of Object.entries(files)) writeAndFlush(join(temporary, name), data);
+    for (const [name, data] of Object.entries(files)) writeWhole(join(temporary, name), data, true);
     return temporary;
   } catch (error) {
     rmSync(temporary, { recursive: true, force: true });
@@ -45,8 +63,8 @@ function writeTemporaryDirectory(path: string, files: Record<string, Uint8Array 
 }
 
 /**
- * Creates directory `path` holding `files`, all at once; fails (EEXIST/ENOTEMPTY) if `path` already exists, so an
- * existing directory is never changed.
+ * Creates directory `path` holding `files` (durably), all at once; fails (EEXIST/ENOTEMPTY) if `path` already
+ * exists, so an existing directory is never changed.
  */
 export function createDirectoryAtomic(path: string, files: Record<string, Uint8Array | string>): void {
   const temporary = writeTemporaryDirectory(path, files);

@@ -1,0 +1,6 @@
+// Errors are values: a function that can fail for a reason the user can act on returns a Result, and each area
+// (engine, ML stages, registry, server) names its own error union with a `kind` to switch on exhaustively.
+export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });
