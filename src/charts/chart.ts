@@ -52,3 +52,35 @@ export function fieldRef(name: string): string {
 export function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
+
+export interface XYOptions {
+  xTitle?: string;
+  yTitle?: string;
+  /** A field to colour marks by (nominal). */
+  color?: string;
+  /** Start the x axis at zero (default: fit the data). */
+  zeroX?: boolean;
+  /** Start the y axis at zero (default: fit the data). */
+  zeroY?: boolean;
+}
+
+/** Quantitative x and y (and an optional nominal colour): the encoding of scatters and lines. */
+export function xyEncoding(x: string, y: string, options: XYOptions) {
+  return {
+    x: {
+      field: fieldRef(x),
+      type: "quantitative" as const,
+      title: options.xTitle ?? x,
+      scale: { zero: options.zeroX ?? false },
+    },
+    y: {
+      field: fieldRef(y),
+      type: "quantitative" as const,
+      title: options.yTitle ?? y,
+      scale: { zero: options.zeroY ?? false },
+    },
+    ...(options.color === undefined
+      ? {}
+      : { color: { field: fieldRef(options.color), type: "nominal" as const, title: options.color } }),
+  };
+}

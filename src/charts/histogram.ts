@@ -8,21 +8,21 @@ export interface HistogramOptions extends ChartOptions {
 }
 
 export function histogram(data: Rows, field: string, options: HistogramOptions = {}): Chart {
-  return {
-    ...chartBase(options),
-    ...sizeOf(options),
-    data: { values: data },
-    transform: [{ filter: { field: fieldRef(field), valid: true } }],
-    mark: { type: "bar", tooltip: true },
-    encoding: {
-      x: { field: fieldRef(field), bin: { maxbins: options.maxBins ?? 30 }, title: field },
-      y: { aggregate: "count", title: "rows" },
-    },
-  };
+  return countsChart(data, field, { bin: { maxbins: options.maxBins ?? 30 } }, options);
 }
 
 /** How often each category occurs, most frequent first; missing values are left out. */
 export function categoryCounts(data: Rows, field: string, options: ChartOptions = {}): Chart {
+  return countsChart(data, field, { type: "nominal", sort: "-y" }, options);
+}
+
+/** Bars of row counts along `field` (binned or by category), rows missing the field left out. */
+function countsChart(
+  data: Rows,
+  field: string,
+  x: { bin: { maxbins: number } } | { type: "nominal"; sort: "-y" },
+  options: ChartOptions,
+): Chart {
   return {
     ...chartBase(options),
     ...sizeOf(options),
@@ -30,7 +30,7 @@ export function categoryCounts(data: Rows, field: string, options: ChartOptions 
     transform: [{ filter: { field: fieldRef(field), valid: true } }],
     mark: { type: "bar", tooltip: true },
     encoding: {
-      x: { field: fieldRef(field), type: "nominal", sort: "-y", title: field },
+      x: { field: fieldRef(field), title: field, ...x },
       y: { aggregate: "count", title: "rows" },
     },
   };

@@ -3,10 +3,10 @@ import {
   type Chart,
   type ChartOptions,
   chartBase,
-  fieldRef,
   fieldValue,
   type Rows,
   sizeOf,
+  xyEncoding,
 } from "./chart.js";
 
 export interface LineOptions extends ChartOptions {
@@ -19,18 +19,8 @@ export interface LineOptions extends ChartOptions {
 }
 
 export function line(data: Rows, x: string, y: string, options: LineOptions = {}): Chart {
-  const encoding = {
-    x: { field: fieldRef(x), type: "quantitative" as const, title: options.xTitle ?? x },
-    y: {
-      field: fieldRef(y),
-      type: "quantitative" as const,
-      title: options.yTitle ?? y,
-      scale: { zero: false },
-    },
-    ...(options.color === undefined
-      ? {}
-      : { color: { field: fieldRef(options.color), type: "nominal" as const, title: options.color } }),
-  };
+  // Curves such as ROC live on [0, 1]: the x axis starts at zero.
+  const encoding = xyEncoding(x, y, { ...options, zeroX: true });
   const curve = { mark: { type: "line" as const, point: options.points ?? false, tooltip: true }, encoding };
   const layers = options.diagonal
     ? [

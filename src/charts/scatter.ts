@@ -8,6 +8,7 @@ import {
   fieldValue,
   type Rows,
   sizeOf,
+  xyEncoding,
 } from "./chart.js";
 
 export interface ScatterOptions extends ChartOptions {
@@ -22,23 +23,7 @@ export interface ScatterOptions extends ChartOptions {
 }
 
 export function scatter(data: Rows, x: string, y: string, options: ScatterOptions = {}): Chart {
-  const encoding = {
-    x: {
-      field: fieldRef(x),
-      type: "quantitative" as const,
-      title: options.xTitle ?? x,
-      scale: { zero: options.zero ?? false },
-    },
-    y: {
-      field: fieldRef(y),
-      type: "quantitative" as const,
-      title: options.yTitle ?? y,
-      scale: { zero: options.zero ?? false },
-    },
-    ...(options.color === undefined
-      ? {}
-      : { color: { field: fieldRef(options.color), type: "nominal" as const, title: options.color } }),
-  };
+  const encoding = xyEncoding(x, y, { ...options, zeroX: options.zero, zeroY: options.zero });
   const points = { mark: { type: "point" as const, filled: true, opacity: 0.6, tooltip: true }, encoding };
   if (!options.trend) return { ...chartBase(options), ...sizeOf(options), data: { values: data }, ...points };
   return {
