@@ -1,6 +1,6 @@
 import { readdirSync, type Stats, statSync } from "node:fs";
 import { overlaps } from "../paths.js";
-import type { StatCache } from "./stat-cache.js";
+import type { FileStat, StatCache } from "./stat-cache.js";
 import { hashBytes, hashFile } from "./xxh3.js";
 
 export interface FileEntry {
@@ -26,7 +26,8 @@ export function directoryHash(entries: readonly FileEntry[]): string {
 }
 
 interface Walk {
-  files: { path: string; stats: Stats }[];
+  /** Plain records, not fs.Stats: retaining 10,000 Stats objects through a walk cost ~20 ms more in scavenges. */
+  files: ({ path: string } & FileStat)[];
   /** Relative paths joined by NUL, as the stat cache stores them. */
   names: string;
   size: number;
@@ -73,11 +74,7 @@ export class Hasher {
     const record = this.statCache.directory(path);
     // The no-op case: the same files in the same order, none touched. No hashing, and no entry objects unless
     // someone asks for them.
-    if (
-      record &&
-      record.names === walk.names &&
-      files.every((file, index) => record.trusted(index, file.stats))
-    ) {
+    if (record && record.names === walk.names && files.every((file, index) => record.trusted(index, file))) {
       let entries: FileEntry[] | undefined;
       return {
         kind: "dir",
@@ -88,7 +85,7 @@ export class Hasher {
           entries ??= files.map((file, index) => ({
             path: file.path,
             hash: record.fileHash(index),
-            size: file.stats.size,
+            size: file.size,
           }));
           return entries;
         },
@@ -97,19 +94,16 @@ export class Hasher {
     const samePositions = record?.names === walk.names;
     const hashed = files.map((file, index) => {
       const known = record && (samePositions ? index : record.indexOf(file.path));
-      if (record && known !== undefined && record.trusted(known, file.stats)) {
+      if (record && known !== undefined && record.trusted(known, file)) {
         return { ...file, hash: record.fileHash(known), clockMs: record.clockMs(known) };
       }
       const clockMs = this.statCache.clockBeforeRead();
       const { hash } = hashFile(`${absolute}/${file.path}`);
       const after = statSync(`${absolute}/${file.path}`, { throwIfNoEntry: false });
-      const unchanged =
-        after?.ino === file.stats.ino &&
-        after.size === file.stats.size &&
-        after.mtimeMs === file.stats.mtimeMs;
+      const unchanged = after?.ino === file.ino && after.size === file.size && after.mtimeMs === file.mtimeMs;
       return { ...file, hash, clockMs: unchanged ? clockMs : 0 };
     });
-    const entries = hashed.map((file) => ({ path: file.path, hash: file.hash, size: file.stats.size }));
+    const entries = hashed.map((file) => ({ path: file.path, hash: file.hash, size: file.size }));
     const hash = directoryHash(entries);
     this.statCache.recordDirectory(path, hash, hashed);
     return { kind: "dir", hash, size: walk.size, nfiles: entries.length, entries };
@@ -132,7 +126,8 @@ export class Hasher {
         continue;
       }
       into.names += into.files.length === 0 ? child : `\0${child}`;
-      into.files.push({ path: child, stats: childStats });
+      const { ino, size, mtimeMs, ctimeMs } = childStats;
+      into.files.push({ path: child, ino, size, mtimeMs, ctimeMs });
       into.size += childStats.size;
     }
   }

@@ -27,10 +27,17 @@ interface StatCacheFile {
 
 const FIELDS = 5;
 
+/** What the stat cache compares: a plain record, so a walk need not keep 10,000 fs.Stats objects alive. */
+export interface FileStat {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
 /** A file of a directory, as the hasher saw it now. */
-export interface DirectoryFile {
+export interface DirectoryFile extends FileStat {
   path: string;
-  stats: Stats;
   hash: string;
   /** The fs clock read before its content was (0 if it changed while being read: never trusted). */
   clockMs: number;
@@ -70,7 +77,7 @@ export class DirectoryRecord {
   }
 
   /** File `index` still has the recorded stat, and the record is not racy. */
-  trusted(index: number, stats: Stats): boolean {
+  trusted(index: number, stats: FileStat): boolean {
     const recorded = this.stats();
     const at = index * FIELDS;
     return (
@@ -164,10 +171,7 @@ export class StatCache {
   recordDirectory(key: string, hash: string, files: readonly DirectoryFile[]): void {
     const stats = new Float64Array(files.length * FIELDS);
     files.forEach((file, index) => {
-      stats.set(
-        [file.stats.ino, file.stats.size, file.stats.mtimeMs, file.stats.ctimeMs, file.clockMs],
-        index * FIELDS,
-      );
+      stats.set([file.ino, file.size, file.mtimeMs, file.ctimeMs, file.clockMs], index * FIELDS);
     });
     this.directories[key] = {
       hash,
