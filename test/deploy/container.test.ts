@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { writeRegressionPackage } from "../serve/support/fixtures.js";
+import { buildRegressionPackage } from "../serve/support/fixtures.js";
 import { type Podman, probePodman } from "./support/podman.js";
 import { freePort, waitForReady } from "./support/server.js";
 
@@ -31,7 +31,7 @@ const CONTEXT_FILES = [
 const DEADLINE = Date.now() + Number(process.env.CONTAINER_BUILD_TIMEOUT_S ?? 200) * 1000;
 
 const context = mkdtempSync(join(tmpdir(), "tabula-image-"));
-const pkg = writeRegressionPackage(join(context, "package"));
+const pkg = await buildRegressionPackage(join(context, "package"));
 
 const EXPLICIT = process.env.CONTAINER_BUILD_TIMEOUT_S !== undefined;
 const LOCK_LABEL = "dev.tabula.test.dependencies-sha256";

@@ -8,13 +8,13 @@ import * as assert from "uvu/assert";
 import { parseLoadArgs, runLoad } from "../../scripts/loadtest.js";
 import { parseSmokeArgs, runSmoke } from "../../scripts/smoke.js";
 import type { Manifest } from "../../src/artifact/manifest.js";
-import { writeRegressionPackage } from "../serve/support/fixtures.js";
+import { buildRegressionPackage } from "../serve/support/fixtures.js";
 import { tempDir } from "../serve/support/harness.js";
 import { runToExit } from "./support/child.js";
 import { type RunningServer, startServer } from "./support/server.js";
 
 const temp = tempDir("post-deploy");
-const pkg = writeRegressionPackage(join(temp.dir, "package"));
+const pkg = await buildRegressionPackage(join(temp.dir, "package"));
 const manifestPath = join(pkg.dir, "manifest.json");
 let server: RunningServer;
 

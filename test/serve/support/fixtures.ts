@@ -5,7 +5,6 @@
 import type { Manifest } from "../../../src/artifact/manifest.js";
 import { writePackage } from "../../../src/package/write-package.js";
 import { packagedHandBuilt } from "../../package/packaged.js";
-import { regressionSpec, writeHandBuiltPackage } from "./hand-built-model.js";
 
 export interface FixturePackage {
   dir: string;
@@ -24,12 +23,4 @@ export async function buildClassificationPackage(dir: string, seed = 11): Promis
   const packaged = await packagedHandBuilt("binary", { seed });
   writePackage(dir, packaged);
   return { dir, manifest: packaged.manifest };
-}
-
-/**
- * DEPRECATED, kept only for test/deploy (which asserts on this model's exact features): the temporary model written
- * by hand before the exporter existed. New tests use buildRegressionPackage.
- */
-export function writeRegressionPackage(dir: string, seed = 7): FixturePackage {
-  return { dir, manifest: writeHandBuiltPackage(dir, regressionSpec({ seed })) };
 }
