@@ -1,5 +1,7 @@
 // evaluate: the trained model on the featurized test split → metrics/evaluate.json (test metrics and the champion
 // gate's decision against the registry's production model) and plot data in metrics/plots/.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readChampion } from "../src/ml/champion.js";
 import { unwrap } from "../src/ml/errors.js";
@@ -24,7 +26,15 @@ export function evaluateStage(): string {
   const { data } = unwrap(loadFeaturizedSplit("test", task));
   const predictions = predictionsFor(ensemble, data);
   const direction = settings.direction ?? metricDirection(settings.metric);
-  const evaluation = evaluateCandidate(predictions, ensemble.modelType, champion, settings.metric, direction);
+  const model = createHash("sha256").update(readFileSync(PATHS.model)).digest("hex");
+  const evaluation = evaluateCandidate(
+    predictions,
+    ensemble.modelType,
+    champion,
+    settings.metric,
+    direction,
+    model,
+  );
   writeJsonAtomic(PATHS.evaluate, evaluation);
   for (const [name, records] of Object.entries(evaluationPlots(predictions, ensemble, data.classes)))
     writeJsonAtomic(join(PATHS.plots, `${name}.json`), records);

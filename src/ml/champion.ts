@@ -9,6 +9,7 @@ import { ManifestSchema } from "../artifact/manifest.js";
 import { ok, type Result } from "./errors.js";
 import { readJson } from "./io.js";
 import { type Direction, isBetter } from "./metrics.js";
+import { PATHS } from "./paths.js";
 
 export const PRODUCTION_ALIAS = "production";
 
@@ -18,11 +19,13 @@ export interface Champion {
   version: string | null;
   metrics: Record<string, number>;
   testRows: number | null;
+  /** sha256 of the trees file production was packaged from (its manifest's lineage), to recognise the same model. */
+  model: string | null;
 }
 
 /** Reads models/<name>/aliases.json and the production version's manifest; no alias means no champion. */
 export function readChampion(registryDir: string, name: string): Result<Champion> {
-  const none: Champion = { name, version: null, metrics: {}, testRows: null };
+  const none: Champion = { name, version: null, metrics: {}, testRows: null, model: null };
   const aliasesPath = join(registryDir, name, "aliases.json");
   if (!existsSync(aliasesPath)) return ok(none);
   const aliases = readJson(aliasesPath, AliasesSchema);
@@ -34,7 +37,8 @@ export function readChampion(registryDir: string, name: string): Result<Champion
   const metrics = Object.fromEntries(
     Object.entries(manifest.value.metrics).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
-  return ok({ name, version, metrics, testRows: manifest.value.testRows });
+  const model = manifest.value.lineage.inputs[PATHS.model] ?? null;
+  return ok({ name, version, metrics, testRows: manifest.value.testRows, model });
 }
 
 export interface Decision {
@@ -42,11 +46,13 @@ export interface Decision {
   reason: string;
 }
 
+/** `candidateModel`: sha256 of the candidate's trees file, to recognise the production model itself. */
 export function decidePromotion(
   candidate: Record<string, number>,
   champion: Champion,
   metric: string,
   direction: Direction,
+  candidateModel?: string,
 ): Decision {
   const value = candidate[metric];
   if (value === undefined) throw new Error(`the candidate has no "${metric}" metric`);
@@ -54,6 +60,11 @@ export function decidePromotion(
     return {
       promote: true,
       reason: `no ${PRODUCTION_ALIAS} model for "${champion.name}" yet: the first model is promoted`,
+    };
+  if (candidateModel !== undefined && candidateModel === champion.model)
+    return {
+      promote: false,
+      reason: `this model is ${PRODUCTION_ALIAS} ${champion.name}@${champion.version} already`,
     };
   const incumbent = champion.metrics[metric];
   const against = `${PRODUCTION_ALIAS} ${champion.name}@${champion.version}`;

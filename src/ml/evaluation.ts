@@ -28,6 +28,8 @@ export function evaluateCandidate(
   champion: Champion,
   metric: MetricName,
   direction: Direction,
+  /** sha256 of the candidate's trees file (see decidePromotion). */
+  candidateModel?: string,
 ): Evaluation {
   // A metric can be undefined on a degenerate test split (ROC AUC with one class); it is left out rather than
   // written as null, and the gate refuses to decide on it.
@@ -39,7 +41,7 @@ export function evaluateCandidate(
       kind: "config",
       message: `evaluate.metric ${metric} is undefined on this test split (e.g. ROC AUC when the test split has one class)`,
     });
-  const decision = decidePromotion(metrics, champion, metric, direction);
+  const decision = decidePromotion(metrics, champion, metric, direction, candidateModel);
   return {
     task: predictions.task,
     modelType,

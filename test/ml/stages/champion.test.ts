@@ -16,6 +16,7 @@ const champion = (metrics: Record<string, number>, version: string | null = "v1"
   version,
   metrics,
   testRows: 60,
+  model: "trees-sha256",
 });
 
 test("the first model is promoted", () => {
@@ -43,6 +44,17 @@ test("better promotes, worse or equal does not, and the reason says why", () => 
   assert.is(
     decidePromotion({ roc_auc: 0.89 }, champion({ roc_auc: 0.9 }), "roc_auc", "maximize").promote,
     false,
+  );
+});
+
+test("the production model itself is not promoted again, whatever its metric", () => {
+  assert.equal(decidePromotion({ mse: 8 }, champion({ mse: 8 }), "mse", "minimize", "trees-sha256"), {
+    promote: false,
+    reason: "this model is production churn@v1 already",
+  });
+  assert.is(
+    decidePromotion({ mse: 7 }, champion({ mse: 8 }), "mse", "minimize", "other-trees").promote,
+    true,
   );
 });
 
