@@ -30,19 +30,12 @@ import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hashFile } from "../src/repro/hash/xxh3.js";
+import { median } from "./median.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const tabula = join(root, "bin", "tabula.js");
 const scratch = mkdtempSync(join(tmpdir(), "tabula-bench-repro-"));
 const hasHyperfine = spawnSync("hyperfine", ["--version"]).status === 0;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 
 interface Timing {
   /** Median wall time, seconds. */

@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { getModelType, type ModelTypeName } from "../src/ml/models/index.js";
 import type { TrainingSet } from "../src/ml/models/model-type.js";
 import { predictOutputs, type TreeEnsemble } from "../src/ml/models/tree-ensemble.js";
+import { median } from "./median.js";
 import { loadSplit, replicateRows } from "./train-data.js";
 
 const { values: options } = parseArgs({
@@ -83,14 +84,6 @@ function fromBaseline(fit: BaselineFit | undefined, oneThread: boolean): Timing 
   if (fit === undefined) return undefined;
   return { seconds: fit.fit_s, mse: fit.mse, ...(oneThread ? { cpu: fit.cpu_s } : {}) };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 
 const { train, test } = loadSplit(options.csv, options.split, options.target);
 
