@@ -24,7 +24,7 @@ export async function workspaceState(root: string): Promise<StateResult> {
     }
   const metrics = await metricsShow({ cwd: root });
   if (!metrics.ok) return { ok: false, message: formatError(metrics.error) };
-  const lock = readLock(root);
+  const lock = await readLock(root);
   if (!lock.ok) return { ok: false, message: formatError(lock.error) };
   const deps: Record<string, string> = {};
   for (const stage of lock.value.values()) for (const dep of stage.deps) deps[dep.path] = dep.hash;

@@ -4,6 +4,7 @@
  * `formatError(error)` for a message.
  */
 import type { Result } from "./errors.js";
+import type { LockedStages } from "./lock.js";
 
 export { type CommitOptions, type CommitReport, commit } from "./commit.js";
 export { type DagFormat, renderDag } from "./dag-render.js";
@@ -12,7 +13,6 @@ export type { EventListener, ReproEvent, StageOutcome } from "./events.js";
 export { DEFAULT_KEEP_RUNS, type GcOptions, type GcReport, gc } from "./gc.js";
 export type { Graph } from "./graph.js";
 export type { LockedPath, LockedStage, LockedStages } from "./lock.js";
-export { readLock } from "./lock-file.js";
 export type { Remote, RemoteSection } from "./remote/remote.js";
 export { type PullReport, type PushReport, pull, push, type TransferOptions } from "./remote/transfer.js";
 export { type ReproOptions, type ReproResult, repro, type StageReport } from "./repro.js";
@@ -26,6 +26,12 @@ export {
 } from "./review/metrics.js";
 export { type ParamsDiff, paramsDiff } from "./review/params-diff.js";
 export { lookupParam } from "./spec/params.js";
+
+/** Reads pipeline.lock; a missing lock is an empty one. (The lock's parser, yaml and zod, load only here.) */
+export async function readLock(cwd: string): Promise<Result<LockedStages>> {
+  const { readLock: read } = await import("./lock-file.js");
+  return read(cwd);
+}
 
 /**
  * Writes params overrides into the params files, keeping comments (`{"train.lr": 0.1}`, `{"other.yaml:key": v}`);
