@@ -2,25 +2,13 @@
 // which are most of the bundle (~900 KB of ~1 MB) and a fifth of the command's start-up time. They must stay behind
 // dynamic imports: one static `import` of a module that reaches them loads them on every run.
 import { relative } from "node:path";
-import { build, type Metafile } from "esbuild";
+import type { Metafile } from "esbuild";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { bundleMetafile } from "./support/bundle-metafile.js";
 
 const root = process.cwd();
 const HEAVY = ["node_modules/yaml/", "node_modules/zod/"];
-
-async function metafile(entry: string): Promise<Metafile> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
-  return result.metafile;
-}
 
 /** Files loaded when `entry` is evaluated: static imports only, dynamic `import()` edges not followed. */
 function staticClosure(meta: Metafile, entry: string): Map<string, string> {
@@ -40,7 +28,7 @@ function staticClosure(meta: Metafile, entry: string): Map<string, string> {
 for (const command of ["repro", "status"]) {
   test(`tabula ${command} loads neither yaml nor zod until a cache miss needs them`, async () => {
     const entry = `src/cli/commands/${command}.ts`;
-    const meta = await metafile(entry);
+    const meta = await bundleMetafile(entry, "bundle");
     const closure = staticClosure(meta, relative(root, entry));
     assert.ok(closure.size > 5, `the closure of ${entry} has ${closure.size} files`);
     assert.ok(

@@ -1,26 +1,17 @@
 // pipeline.yaml's deps must cover the code each stage runs: a stage whose imports reach a file that no dep covers
 // would not rerun when that file changes, and its outputs would go stale without anyone noticing.
 import { relative } from "node:path";
-import { build } from "esbuild";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadPipeline } from "../src/repro/index.js";
+import { bundleMetafile } from "./support/bundle-metafile.js";
 
 const root = process.cwd();
 
 /** The project files a TypeScript entry point imports, transitively (npm packages left out). */
 async function importClosure(entry: string): Promise<string[]> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    write: false,
-    metafile: true,
-    packages: "external",
-    logLevel: "silent",
-  });
-  return Object.keys(result.metafile.inputs).map((path) => relative(root, path));
+  const metafile = await bundleMetafile(entry, "external");
+  return Object.keys(metafile.inputs).map((path) => relative(root, path));
 }
 
 test("every file a stage's code imports is covered by one of its deps", async () => {
