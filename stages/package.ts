@@ -1,6 +1,5 @@
 // package: featurizer + trees → package/{model.onnx, manifest.json, model-card.md}, after the parity check
 // (onnxruntime against the JS model) passes; its figures → metrics/package.json.
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
@@ -17,6 +16,7 @@ import { PATHS } from "../src/ml/paths.js";
 import { runStageIfMain } from "../src/ml/stage.js";
 import { TuneSummarySchema } from "../src/ml/tune/summary.js";
 import { DEFAULT_PARITY, packageMetrics, packageModel } from "../src/package/package-model.js";
+import { declaredDeps, sourceRevision } from "../src/package/source-revision.js";
 import { writePackage } from "../src/package/write-package.js";
 
 const PACKAGE_DIR = "package";
@@ -42,23 +42,6 @@ const PackageParamsSchema = z
   .prefault({});
 
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
-
-/** The commit the artifact was built from; "-dirty" when tracked files differ from it. */
-function gitRevision(): string {
-  try {
-    const head = execFileSync("git", ["rev-parse", "HEAD"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-    const changes = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-    return changes.trim() === "" ? head : `${head}-dirty`;
-  } catch {
-    return "unknown";
-  }
-}
 
 export async function packageStage(): Promise<string> {
   const params = unwrap(MlParams.read());
@@ -97,7 +80,7 @@ export async function packageStage(): Promise<string> {
     gate: { promote: evaluation.promote, reason: evaluation.reason },
     params: tuned,
     lineage: {
-      gitRev: gitRevision(),
+      gitRev: sourceRevision(declaredDeps()),
       dataHash: sha256(dataset.path),
       inputs: Object.fromEntries(inputs.map((path) => [path, sha256(path)])),
     },

@@ -244,7 +244,7 @@ test("frozen stages never run; always_changed stages always do", async () => {
   assert.is(read(dir, "champion.log"), "run\nrun\n");
 });
 
-test("stage commands: list form runs in order, cwd is the pipeline directory, node_modules/.bin is on PATH, stdin is closed", async () => {
+test("stage commands: list form runs in order, cwd is the pipeline directory, node_modules/.bin is on PATH, stdin is closed, the stage and its deps are in the environment", async () => {
   const dir = project({
     "pipeline.yaml": `stages:
   a:
@@ -253,15 +253,19 @@ test("stage commands: list form runs in order, cwd is the pipeline directory, no
       - pwd >> a.txt
       - cat >> a.txt
       - echo "$TABULA_STAGE" >> a.txt
+      - echo "$TABULA_STAGE_DEPS" >> a.txt
+    deps: [in.txt, lib/]
     outs: [a.txt]
 `,
+    "in.txt": "x",
+    "lib/x.txt": "x",
     "node_modules/.bin/hello-tool": "#!/bin/sh\necho from-bin\n",
   });
   chmodSync(join(dir, "node_modules/.bin/hello-tool"), 0o755);
   const run = await runRepro(dir);
   assert.ok(run.result.ok, run.result.ok ? "" : formatError(run.result.error));
   const { realpathSync } = await import("node:fs");
-  assert.is(read(dir, "a.txt"), `from-bin\n${realpathSync(dir)}\na\n`);
+  assert.is(read(dir, "a.txt"), `from-bin\n${realpathSync(dir)}\na\n["in.txt","lib"]\n`);
   const output = run.events.filter((e) => e.type === "stage-output");
   assert.equal(output, [], "the commands printed nothing else");
 });

@@ -52,7 +52,12 @@ export async function executeStage(
 
   try {
     for (const path of outputPaths) mkdirSync(dirname(join(root, path)), { recursive: true });
-    const env = stageEnvironment(root, stage.name, context.env);
+    const env = stageEnvironment(
+      root,
+      stage.name,
+      stage.deps.map((dep) => dep.path),
+      context.env,
+    );
     for (const command of stage.commands) {
       const interrupted = context.interruptedBy();
       if (interrupted) return fail({ kind: "interrupted", signal: interrupted });

@@ -6,10 +6,15 @@ import { signalGroup } from "./process-identity.js";
 
 export type OutputStream = "stdout" | "stderr";
 
-/** The environment stage commands see: like npm scripts, node_modules/.bin (here and above) comes first on PATH. */
+/**
+ * The environment stage commands see: like npm scripts, node_modules/.bin (here and above) comes first on PATH.
+ * TABULA_STAGE names the stage and TABULA_STAGE_DEPS lists its declared deps (a JSON array of paths), so a stage
+ * can describe its own inputs (e.g. the git revision they were last committed at) without reading pipeline.yaml.
+ */
 export function stageEnvironment(
   root: string,
   stage: string,
+  deps: readonly string[],
   extra: Record<string, string> = {},
 ): NodeJS.ProcessEnv {
   const bins: string[] = [];
@@ -19,7 +24,13 @@ export function stageEnvironment(
     if (dirname(dir) === dir) break;
   }
   const path = [...bins, process.env.PATH ?? ""].filter(Boolean).join(delimiter);
-  return { ...process.env, ...extra, PATH: path, TABULA_STAGE: stage };
+  return {
+    ...process.env,
+    ...extra,
+    PATH: path,
+    TABULA_STAGE: stage,
+    TABULA_STAGE_DEPS: JSON.stringify(deps),
+  };
 }
 
 export interface CommandResult {
