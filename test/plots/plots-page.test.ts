@@ -153,7 +153,7 @@ test("plots diff: workspace and revision side by side, new plots on one side onl
   assert.is(revision.length, 2, `revision charts seen: ${revision.join(", ")} (the new plot has none)`);
   const notes = html.match(/<p class="note">[^<]*<\/p>/g) ?? [];
   assert.equal(notes, [
-    '<p class="note">not at HEAD (' + (html.match(/HEAD \(([0-9a-f]{7})\)/)?.[1] ?? "") + ")</p>",
+    `<p class="note">not at HEAD (${html.match(/HEAD \(([0-9a-f]{7})\)/)?.[1] ?? ""})</p>`,
   ]);
 });
 
