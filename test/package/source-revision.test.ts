@@ -42,6 +42,13 @@ test("the last commit that touched the declared deps, not HEAD", () => {
   assert.is.not(first, second);
 });
 
+test("deps git does not track: untracked, not HEAD", () => {
+  assert.is(
+    inRepo(() => sourceRevision(["generated-and-ignored.json"])),
+    "untracked",
+  );
+});
+
 test("without deps: HEAD", () => {
   assert.is(
     inRepo(() => sourceRevision()),
