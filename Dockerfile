@@ -5,28 +5,23 @@
 #   docker build --build-arg MODEL_NAME=boston --build-arg MODEL_VERSION=<v> -t tabula:<v> --target with-model .
 #   docker build -t tabula-pipeline:<v> --target pipeline .        # the pipeline (k8s/jobs/tune runs its shards)
 #
-# NODE_IMAGE lets a machine without Docker Hub supply its own Node 20 base (scripts/ci/local-base-image.sh).
-ARG NODE_IMAGE=node:20-slim
+# NODE_IMAGE lets a machine without Docker Hub supply its own Node 24 base (scripts/ci/local-base-image.sh).
+ARG NODE_IMAGE=node:24-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# better-sqlite3 compiles from source when its prebuilt binary cannot be downloaded; the node headers are in the
-# base image. onnxruntime-node's install script only fetches GPU providers, which the server never uses.
-ENV npm_config_nodedir=/usr/local \
-    ONNXRUNTIME_NODE_INSTALL=skip
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+# Every native package ships prebuilt N-API binaries (the prediction log uses Node's own node:sqlite), so nothing
+# compiles. onnxruntime-node's install script only fetches GPU providers, which the server never uses.
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json ./
-# Install scripts are off (as package.json's allowScripts says); the one native module that needs a build gets it.
-RUN npm ci --ignore-scripts --no-audit --no-fund \
- && npm rebuild better-sqlite3
+# Install scripts are off, as package.json's allowScripts says.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY scripts/build.mjs scripts/ci/runtime-modules.mjs scripts/
 COPY src src
 COPY serve serve
 # The server is bundled; only the native packages it leaves external (scripts/build.mjs) go into the image.
 RUN node scripts/build.mjs \
- && node scripts/runtime-modules.mjs /runtime onnxruntime-node better-sqlite3
+ && node scripts/runtime-modules.mjs /runtime onnxruntime-node
 
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app

@@ -9,7 +9,7 @@ rmSync("dist/chunks", { recursive: true, force: true });
 const common = {
   bundle: true,
   platform: "node",
-  target: "node20",
+  target: "node22",
   format: "esm",
   sourcemap: "linked",
   logLevel: "warning",
@@ -29,7 +29,7 @@ await Promise.all([
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
     packages: "bundle",
-    external: ["@node-rs/xxhash", "@node-rs/xxhash-*", "nodejs-polars", "onnxruntime-node", "better-sqlite3"],
+    external: ["@node-rs/xxhash", "@node-rs/xxhash-*", "nodejs-polars", "onnxruntime-node"],
   }),
   // The prediction service and its worker threads (each worker is its own file; see serve/worker-thread.ts).
   build({
@@ -41,6 +41,6 @@ await Promise.all([
     },
     outdir: "dist",
     packages: "bundle",
-    external: ["onnxruntime-node", "better-sqlite3"],
+    external: ["onnxruntime-node"],
   }),
 ]);

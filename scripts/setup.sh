@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything tabula needs on a fresh Debian machine, idempotently:
+#   0. Node.js 22, 24 or 26 (the supported LTS lines); an older Node gets Node 24 from the npm registry
 #   1. Debian packages: Jupyter (notebooks, report stage, `npm run lab`), promtool/prometheus (monitoring tests),
 #      chromium (plot screenshots)
 #   2. npm packages (npm ci, skipped when package-lock.json has not changed since the last install)
@@ -8,6 +9,40 @@
 #        for bench/; --container adds podman, runc and debootstrap for test/deploy/container.test.ts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Node.js: tabula supports the LTS lines 22, 24 and 26 (package.json's engines). A machine whose Node is older (20
+# reached end of life in April 2026) gets Node 24 from the npm registry, the one place every npm user reaches:
+# package node-<os>-<cpu> holds the official binary and headers.
+node_version=24.22.3
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if ((node_major < 22)); then
+  if ! command -v npm >/dev/null; then
+    echo "setup: tabula needs Node.js 22, 24 or 26 with npm; install one (https://nodejs.org) and run this again" >&2
+    exit 1
+  fi
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: Node $(node --version 2>/dev/null || echo '(none)') is too old: tabula needs Node.js 22, 24 or 26." >&2
+    echo "setup: install one (for example: nvm install 24), or run this script as root to install Node $node_version" >&2
+    echo "setup: into /usr/local from the npm registry." >&2
+    exit 1
+  fi
+  platform=$(node -p 'process.platform + "-" + process.arch')
+  echo "setup: Node $(node --version) is end-of-life; installing Node $node_version (npm package node-$platform)"
+  node_tmp=$(mktemp -d)
+  (cd "$node_tmp" && npm pack --silent "node-$platform@$node_version" >/dev/null)
+  node_home=/usr/local/lib/nodejs/node-v$node_version
+  rm -rf "$node_home"
+  mkdir -p "$node_home"
+  tar -xzf "$node_tmp"/node-*.tgz -C "$node_home" --strip-components=1
+  rm -rf "$node_tmp"
+  ln -sf "$node_home/bin/node" /usr/local/bin/node
+  hash -r
+  if [[ "$(node --version)" != "v$node_version" ]]; then
+    echo "setup: installed Node $node_version as /usr/local/bin/node, but \`node\` on PATH is $(command -v node)" >&2
+    echo "setup: ($(node --version)); put /usr/local/bin before $(dirname "$(command -v node)") on PATH" >&2
+    exit 1
+  fi
+fi
 
 packages=(jupyter-nbconvert jupyter-client jupyter-notebook python3-ipykernel python3-nbclient python3-nbformat prometheus
   chromium sqlite3)
@@ -46,7 +81,8 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+# Reinstalled when the lock or the Node version changes (native packages are per Node version).
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1) $(node --version)"
 stamp=node_modules/.tabula-installed
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
   echo "setup: npm ci"

@@ -1,10 +1,10 @@
-// The prediction log's writer thread: owns the SQLite database (better-sqlite3, WAL), writes each batch the main
+// The prediction log's writer thread: owns the SQLite database (node:sqlite, WAL), writes each batch the main
 // thread sends in one transaction, answers feedback look-ups, and prunes by age and row count. Its synchronous
 // disk work never touches the event loop that serves requests.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
-import Database from "better-sqlite3";
 import type { Label, Prediction } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -19,16 +19,15 @@ if (!port) throw new Error("prediction-log-worker.ts runs as a worker thread");
 const settings = workerData as LogWorkerData;
 const reply = (message: LogReply) => port.postMessage(message);
 
-let db: Database.Database;
+let db: DatabaseSync;
 try {
   mkdirSync(dirname(settings.file), { recursive: true });
-  db = new Database(settings.file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
-  // The log only appends and looks up by request id: a small page cache (better-sqlite3 defaults to 16 MB).
-  db.pragma("cache_size = -2048");
+  db = new DatabaseSync(settings.file, { timeout: 5000 });
+  // The log only appends and looks up by request id: a small page cache is enough.
   db.exec(`
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = NORMAL;
+    PRAGMA cache_size = -2048;
     CREATE TABLE IF NOT EXISTS predictions (
       id INTEGER PRIMARY KEY,
       request_id TEXT NOT NULL,
@@ -72,7 +71,22 @@ const insertFeedback = db.prepare(
 );
 const decoder = new TextDecoder();
 
-const writeEntries = db.transaction((entries: LogEntry[]) => {
+/** Runs `body` in one transaction: committed if it returns, rolled back if it throws. */
+function inTransaction<A extends unknown[], R>(body: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    db.exec("BEGIN");
+    try {
+      const result = body(...args);
+      db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  };
+}
+
+const writeEntries = inTransaction((entries: LogEntry[]) => {
   let written = 0;
   for (const entry of entries) {
     insertPrediction.run(
@@ -94,10 +108,10 @@ function errorOf(prediction: Prediction, actual: Label): number {
   return String(prediction.label) === String(actual) ? 0 : 1;
 }
 
-const recordFeedback = db.transaction(
+const recordFeedback = inTransaction(
   (requestId: string, row: number | undefined, actual: Label | Label[], time: number): FeedbackMatch[] => {
     const matches: FeedbackMatch[] = [];
-    for (const { predictions } of selectPredictions.all(requestId) as { predictions: string }[]) {
+    for (const { predictions } of selectPredictions.all(requestId) as unknown as { predictions: string }[]) {
       const rows = JSON.parse(predictions) as Prediction[];
       for (const [index, prediction] of rows.entries()) {
         if (row !== undefined && index !== row) continue;
@@ -124,13 +138,15 @@ function prune(): void {
     let rows = 0;
     if (settings.retentionDays > 0) {
       const cutoff = Date.now() - settings.retentionDays * 86_400_000;
-      rows += db.prepare("DELETE FROM predictions WHERE time < ?").run(cutoff).changes;
-      rows += db.prepare("DELETE FROM feedback WHERE time < ?").run(cutoff).changes;
+      rows += Number(db.prepare("DELETE FROM predictions WHERE time < ?").run(cutoff).changes);
+      rows += Number(db.prepare("DELETE FROM feedback WHERE time < ?").run(cutoff).changes);
     }
     if (settings.maxRequests > 0) {
-      rows += db
-        .prepare("DELETE FROM predictions WHERE id <= (SELECT MAX(id) FROM predictions) - ?")
-        .run(settings.maxRequests).changes;
+      rows += Number(
+        db
+          .prepare("DELETE FROM predictions WHERE id <= (SELECT MAX(id) FROM predictions) - ?")
+          .run(settings.maxRequests).changes,
+      );
     }
     if (rows > 0) reply({ kind: "pruned", rows });
   } catch {
@@ -166,7 +182,7 @@ port.on("message", (message: LogRequest) => {
     case "close":
       clearInterval(pruneTimer);
       try {
-        db.pragma("wal_checkpoint(TRUNCATE)");
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
         db.close();
       } finally {
         reply({ kind: "closed" });

@@ -30,7 +30,7 @@ function buildFromSource(source: string, name: WorkerName): string {
     write: false,
     bundle: true,
     platform: "node",
-    target: "node20",
+    target: "node22",
     format: "esm",
     packages: "external",
     logLevel: "error",

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds a local stand-in for node:20-slim where Docker Hub is out of reach: a Debian bookworm rootfs from
-# debootstrap (Debian's own mirror) plus this machine's Node 20 (node, npm, headers), imported into podman.
+# Builds a local stand-in for node:24-slim where Docker Hub is out of reach: a Debian bookworm rootfs from
+# debootstrap (Debian's own mirror) plus this machine's Node 24 (node, npm, headers), imported into podman.
 # Idempotent: does nothing when the image exists. Prints the image name on stdout.
 #
-# usage: bash scripts/ci/local-base-image.sh [image]      (default localhost/tabula-node:20-bookworm)
+# usage: bash scripts/ci/local-base-image.sh [image]      (default localhost/tabula-node:24-bookworm)
 # then:  podman build --build-arg NODE_IMAGE=<image> .
 set -euo pipefail
-image=${1:-localhost/tabula-node:20-bookworm}
+image=${1:-localhost/tabula-node:24-bookworm}
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 if podman image exists "$image"; then
@@ -18,11 +18,12 @@ for tool in debootstrap podman node; do
 done
 node_bin=$(readlink -f "$(command -v node)")
 node_prefix=$(dirname "$(dirname "$node_bin")")
-if [[ "$("$node_bin" -p 'process.versions.node.split(".")[0]')" != 20 ]]; then
-  echo "local-base-image: need Node 20, found $("$node_bin" --version)" >&2
+if [[ "$("$node_bin" -p 'process.versions.node.split(".")[0]')" != 24 ]]; then
+  echo "local-base-image: need Node 24 (bash scripts/setup.sh installs it), found $("$node_bin" --version)" >&2
   exit 1
 fi
-for required in "$node_prefix/include/node/node.h" "$node_prefix/lib/node_modules/npm/bin/npm-cli.js"; do
+npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
+for required in "$node_prefix/include/node/node.h" "$npm_dir/bin/npm-cli.js"; do
   [[ -e "$required" ]] || { echo "local-base-image: missing $required" >&2; exit 1; }
 done
 
@@ -35,7 +36,7 @@ debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/dev/null
 install -d "$rootfs/usr/local/bin" "$rootfs/usr/local/lib/node_modules" "$rootfs/usr/local/include"
 install -m 0755 "$node_bin" "$rootfs/usr/local/bin/node"
 strip "$rootfs/usr/local/bin/node" 2>/dev/null || true
-cp -a "$node_prefix/lib/node_modules/npm" "$rootfs/usr/local/lib/node_modules/"
+cp -a "$npm_dir" "$rootfs/usr/local/lib/node_modules/"
 cp -a "$node_prefix/include/node" "$rootfs/usr/local/include/"
 ln -s ../lib/node_modules/npm/bin/npm-cli.js "$rootfs/usr/local/bin/npm"
 ln -s ../lib/node_modules/npm/bin/npx-cli.js "$rootfs/usr/local/bin/npx"

@@ -3,7 +3,7 @@
 // /predict in it. Where Docker Hub is out of reach the base image is made locally (scripts/ci/local-base-image.sh);
 // NODE_IMAGE overrides it.
 // Skipped, saying why, when podman is missing or cannot run containers here, and when the layer cache is cold (no
-// base image yet, or package.json or the lock changed since the last build): `npm ci` and compiling better-sqlite3 take
+// base image yet, or package.json or the lock changed since the last build): `npm ci` takes
 // minutes on two busy cores, beyond a test's budget. Setting CONTAINER_BUILD_TIMEOUT_S builds anyway; warm with:
 //   CONTAINER_BUILD_TIMEOUT_S=1800 node --import tsx test/deploy/container.test.ts
 import { execFileSync, spawnSync } from "node:child_process";
@@ -46,7 +46,7 @@ function baseImage(): { image: string } | { skip: string } {
   if (process.env.NODE_IMAGE) return { image: process.env.NODE_IMAGE };
   if (spawnSync("podman", ["--version"]).status !== 0)
     return { skip: "podman is not installed (apt-get install podman runc)" };
-  const exists = spawnSync("podman", ["image", "exists", "localhost/tabula-node:20-bookworm"]).status === 0;
+  const exists = spawnSync("podman", ["image", "exists", "localhost/tabula-node:24-bookworm"]).status === 0;
   if (!exists && !EXPLICIT)
     return { skip: `no local base image yet (scripts/ci/local-base-image.sh); ${WARM_UP}` };
   const made = spawnSync("bash", ["scripts/ci/local-base-image.sh"], { encoding: "utf8", timeout: 180_000 });

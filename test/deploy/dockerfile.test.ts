@@ -1,5 +1,5 @@
 // The Dockerfile passes dockerfile-utils' linter (the VS Code Docker extension's) with every rule as an error, and
-// holds what the deployment relies on: a replaceable Node 20 base, a non-root numeric user, a HEALTHCHECK on
+// holds what the deployment relies on: a replaceable Node 24 base, a non-root numeric user, a HEALTHCHECK on
 // /readyz, settings the server knows, and build-context files that .dockerignore lets through.
 import { readFileSync } from "node:fs";
 import { ValidationSeverity, type ValidatorSettings, validate } from "dockerfile-utils";
@@ -59,8 +59,8 @@ test("dockerfile-utils finds nothing wrong, and does find a broken copy's faults
   );
 });
 
-test("the base is node:20-slim unless NODE_IMAGE says otherwise; the stages build on it", () => {
-  assert.ok(instructions.includes("ARG NODE_IMAGE=node:20-slim"));
+test("the base is node:24-slim unless NODE_IMAGE says otherwise; the stages build on it", () => {
+  assert.ok(instructions.includes("ARG NODE_IMAGE=node:24-slim"));
   const froms = instructions.filter((line) => line.startsWith("FROM "));
   assert.equal(froms, [
     `FROM $\{NODE_IMAGE} AS build`,

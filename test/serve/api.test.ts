@@ -2,7 +2,7 @@
 // prediction log, feedback, metrics.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { DatabaseSync } from "node:sqlite";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { RunningServer } from "../../serve/server.js";
@@ -251,13 +251,13 @@ test("metrics: Prometheus names, route templates, drift, model info; promtool ac
 test("every prediction lands in the SQLite log; feedback joins it and feeds the error metric", async () => {
   const response = await predict({ instances: [row(), row()] }, { headers: { "x-request-id": "log-me-1" } });
   const predictions = (response.body as { predictions: number[] }).predictions;
-  const db = new Database(join(temp.dir, "data-houses", "predictions.sqlite"), { readonly: true });
+  const db = new DatabaseSync(join(temp.dir, "data-houses", "predictions.sqlite"), { readOnly: true });
   let logged: { row: number; features: string; prediction: number; model_version: string }[] = [];
   for (let i = 0; i < 100 && logged.length < 2; i++) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     logged = db
       .prepare("SELECT * FROM prediction_rows WHERE request_id = 'log-me-1' ORDER BY row")
-      .all() as typeof logged;
+      .all() as unknown as typeof logged;
   }
   assert.is(logged.length, 2);
   assert.is(logged[0]?.model_version, regression.manifest.version);
@@ -273,7 +273,9 @@ test("every prediction lands in the SQLite log; feedback joins it and feeds the 
   assert.ok(
     Math.abs((joined.errors[1]?.abs_error as number) - Math.abs(30 - (predictions[1] as number))) < 1e-3,
   );
-  const stored = db.prepare("SELECT COUNT(*) AS n FROM feedback WHERE request_id = 'log-me-1'").get() as {
+  const stored = db
+    .prepare("SELECT COUNT(*) AS n FROM feedback WHERE request_id = 'log-me-1'")
+    .get() as unknown as {
     n: number;
   };
   assert.is(stored.n, 2);

@@ -2,7 +2,7 @@
 // counted (queue full, unusable disk), retention by age and by count.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { DatabaseSync } from "node:sqlite";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { PredictionLog, type PredictionLogOptions } from "../../serve/prediction-log.js";
@@ -42,9 +42,9 @@ function open(dir: string, overrides: Partial<PredictionLogOptions> = {}) {
 }
 
 function requestIds(dir: string): string[] {
-  const db = new Database(join(dir, "predictions.sqlite"), { readonly: true });
+  const db = new DatabaseSync(join(dir, "predictions.sqlite"), { readOnly: true });
   const ids = (
-    db.prepare("SELECT request_id FROM predictions ORDER BY id").all() as { request_id: string }[]
+    db.prepare("SELECT request_id FROM predictions ORDER BY id").all() as unknown as { request_id: string }[]
   ).map((row) => row.request_id);
   db.close();
   return ids;
@@ -61,10 +61,11 @@ test("entries are written in order, one line per row in prediction_rows; close f
     requestIds(dir),
     Array.from({ length: 20 }, (_, i) => `r${i}`),
   );
-  const db = new Database(join(dir, "predictions.sqlite"), { readonly: true });
+  const db = new DatabaseSync(join(dir, "predictions.sqlite"), { readOnly: true });
   const rows = db
     .prepare("SELECT row, features, prediction FROM prediction_rows WHERE request_id = 'r7'")
-    .all();
+    .all()
+    .map((row) => ({ ...row }));
   db.close();
   assert.equal(rows, [
     { row: 0, features: '{"x":0}', prediction: 0.5 },

@@ -1,7 +1,7 @@
 // SIGTERM under load: the server stops being ready and stops accepting, finishes every request already started,
 // writes every answered prediction to the log, and exits 0.
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { DatabaseSync } from "node:sqlite";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildRegressionPackage } from "./support/fixtures.js";
@@ -65,9 +65,9 @@ test("SIGTERM during load: in-flight requests complete, no log row is lost, exit
   assert.ok(ready.status === 503 || ready.status === "refused", `not ready at once (got ${ready.status})`);
   assert.match(server.output(), /shutting down: not ready, draining/);
 
-  const db = new Database(join(dataDir, "predictions.sqlite"), { readonly: true });
+  const db = new DatabaseSync(join(dataDir, "predictions.sqlite"), { readOnly: true });
   const logged = new Set(
-    (db.prepare("SELECT request_id FROM predictions").all() as { request_id: string }[]).map(
+    (db.prepare("SELECT request_id FROM predictions").all() as unknown as { request_id: string }[]).map(
       (r) => r.request_id,
     ),
   );
