@@ -82,7 +82,7 @@ test("missing_target: drop leaves out unlabeled rows (blank or a missing token) 
   assert.ok(loaded.ok);
   if (!loaded.ok) return;
   assert.is(loaded.value.droppedMissingTarget, 2);
-  assert.equal(Array.from(column(loaded.value.table, "a").values), [1, 4]);
+  assert.equal([...column(loaded.value.table, "a").values], [1, 4]);
   const allMissing = loadDatasetRows(dataset(tempFile("d.csv", "a,y\n1,\n"), { missing_target: "drop" }));
   assert.ok(!allMissing.ok && /every target value is missing/.test(formatError(allMissing.error)));
 });
