@@ -116,6 +116,14 @@ function readTemplate(
     });
   }
   if ("foreach" in entry || "do" in entry) {
+    if (!("do" in entry) || !("foreach" in entry)) {
+      return err({
+        kind: "invalid-pipeline",
+        at,
+        stage: name,
+        message: "a foreach stage needs both foreach (the values) and do (the stage to repeat for each)",
+      });
+    }
     const foreach = ForeachSchema.safeParse(entry);
     if (!foreach.success)
       return schemaError(foreach.error, prefix, source, (path) =>
