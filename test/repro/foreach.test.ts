@@ -172,7 +172,10 @@ test("a foreach that is not a list or mapping, an empty matrix, a name generated
     /^pipeline\.yaml:6:7: stage "t": unknown key "dep"; allowed keys: cmd, desc, deps/,
   );
   const noDo = await loadError("stages:\n  t:\n    foreach: [a]\n    cmd: echo\n");
-  assert.is(formatError(noDo), 'pipeline.yaml:2:3: stage "t": a foreach stage needs both foreach (the values) and do (the stage to repeat for each)');
+  assert.is(
+    formatError(noDo),
+    'pipeline.yaml:2:3: stage "t": a foreach stage needs both foreach (the values) and do (the stage to repeat for each)',
+  );
   const inItem = await loadError("stages:\n  t:\n    foreach: [a]\n    do:\n      cmd: echo ${item.x}\n");
   assert.match(formatError(inItem), /^pipeline\.yaml:5:17: stage "t@a": \$\{item\.x\}: no "item\.x"/);
 });
