@@ -17,7 +17,8 @@ options:
   -j, --jobs N           stages to run at once (default: number of CPUs)
   -k, --keep-going       after a failure, keep running stages that do not depend on it
       --no-run-cache     run stages even when an identical earlier run is cached
-  -S, --set-param K=V    set a params.yaml key (dotted; file.yaml:key for another file) before running; repeatable
+  -S, --set-param K=V    set a params key a stage reads (dotted; file.yaml:key for another file) before running,
+                         changing only that value in the file; repeatable
   -C, --cwd DIR          the directory holding pipeline.yaml (default: .)
 `;
 
