@@ -17,7 +17,9 @@ const PIPELINE = `stages:
     do:
       cmd: mkdir -p metrics && printf '{"score":%s}' \${tune.score} > metrics/tune-\${item}.json
       deps: [prepared.txt]
-      params: [tune]
+      params:
+        - tune.score
+        - space.\${item}
       metrics:
         - metrics/tune-\${item}.json
   compare:
@@ -32,7 +34,8 @@ const PIPELINE = `stages:
     outs:
       - fold-\${item.model}-\${item.k}.txt
 `;
-const PARAMS = "models: [forest, gbt]\ntune:\n  score: 1\n";
+const PARAMS =
+  "models: [forest, gbt]\ntune:\n  score: 1\nspace:\n  forest: {trees: 10}\n  gbt: {rounds: 5}\n";
 
 function toy(): string {
   return project({ "pipeline.yaml": PIPELINE, "params.yaml": PARAMS });
@@ -71,7 +74,7 @@ test("foreach and matrix generate stages named group@key with their values resol
   );
   assert.equal(
     gbt?.params.map((param) => param.key),
-    ["tune"],
+    ["tune.score", "space.gbt"],
   );
   assert.is(pipeline.byName.get("fold@gbt-2")?.cmd, "echo gbt 2 > fold-gbt-2.txt");
   assert.equal(graph.upstream.get("compare"), ["tune@forest", "tune@gbt"]);
@@ -102,7 +105,7 @@ test("dag, status, why, repro and exp show name the generated stages; the group'
   writeFiles(dir, { "params.yaml": PARAMS.replace("score: 1", "score: 2") });
   const why = await cli(dir, ["why", "tune@forest"]);
   assert.match(why.output, /^tune@forest runs because:\n {2}- cmd changed: .*tune-forest\.json"\n/);
-  assert.match(why.output, /^ {2}- param tune\.score: 1 → 2 \(params\.yaml\)$/m);
+  assert.match(why.output, /^ {2}- param tune\.score \(params\.yaml\): 1 → 2$/m);
   const single = await cli(dir, ["repro", "-s", "tune@forest"]);
   assert.match(single.output, /^tune@forest +ran/m);
   assert.not.match(single.output, /tune@gbt/);
@@ -162,7 +165,7 @@ test("a foreach that is not a list or mapping, an empty matrix, a name generated
   const unknown = await loadError("stages:\n  t:\n    foreach: ${modles}\n    do:\n      cmd: echo\n");
   assert.is(
     formatError(unknown),
-    'pipeline.yaml:3:14: stage "t": ${modles}: no "modles" in params.yaml; known: models, tune',
+    'pipeline.yaml:3:14: stage "t": ${modles}: no "modles" in params.yaml; known: models, tune, space',
   );
   const badKey = await loadError(
     "stages:\n  t:\n    foreach: [a]\n    do:\n      cmd: echo\n      dep: [x]\n",

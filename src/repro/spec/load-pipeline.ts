@@ -239,7 +239,9 @@ function buildStage(definition: StageDefinition, source: YamlSource): Result<Sta
   const params: ParamRef[] = [];
   for (const [index, item] of (raw.params ?? []).entries()) {
     if (typeof item === "string") {
-      params.push({ file: PARAMS_FILE, key: item, at: source.locate([...bodyPath, "params", index]) });
+      const key = resolve(item, [...bodyPath, "params", index]);
+      if (!key.ok) return key;
+      params.push({ file: PARAMS_FILE, key: key.value, at: source.locate([...bodyPath, "params", index]) });
       continue;
     }
     for (const [file, keys] of Object.entries(item)) {
@@ -248,12 +250,11 @@ function buildStage(definition: StageDefinition, source: YamlSource): Result<Sta
       if ("reason" in normalized) {
         return err({ kind: "invalid-path", at: fileAt, stage: name, path: file, reason: normalized.reason });
       }
-      for (const [keyIndex, key] of keys.entries()) {
-        params.push({
-          file: normalized.path,
-          key,
-          at: source.locate([...bodyPath, "params", index, file, keyIndex]),
-        });
+      for (const [keyIndex, written] of keys.entries()) {
+        const keyPath = [...bodyPath, "params", index, file, keyIndex];
+        const key = resolve(written, keyPath);
+        if (!key.ok) return key;
+        params.push({ file: normalized.path, key: key.value, at: source.locate(keyPath) });
       }
     }
   }
