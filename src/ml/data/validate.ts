@@ -46,13 +46,13 @@ export function datasetColumns(text: TextTable, dataset: Dataset, params?: Param
 }
 
 /** A header name equal to `name` but for case, spaces, '_' and '-', else one within a small edit distance. */
-function closeMatch(name: string, header: string[]): string {
+export function closeMatch(name: string, header: string[]): string {
   const loose = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, "");
   const same = header.find((candidate) => loose(candidate) === loose(name));
   return same === undefined ? suggestion(name, header) : ` (did you mean "${same}"?)`;
 }
 
-function listColumns(header: string[], limit = 30): string {
+export function listColumns(header: string[], limit = 30): string {
   const shown = header.slice(0, limit).map((name) => JSON.stringify(name));
   return header.length > limit ? `${shown.join(", ")}, … (${header.length} in all)` : shown.join(", ");
 }
