@@ -38,6 +38,10 @@ const commands: Record<string, CommandEntry> = {
     summary: "experiments: run with other params, queue, show, apply",
     load: () => import("./commands/exp.js"),
   },
+  data: {
+    summary: "infer: draft params.yaml's dataset section and feature steps from a CSV",
+    load: () => import("./commands/data.js"),
+  },
   models: {
     summary: "the model registry: list, promote [VERSION], rollback, show VERSION",
     load: () => import("./commands/models.js"),
