@@ -34,6 +34,8 @@ export const DatasetSchema = z
     missing: z.array(z.string()).default(["NA", "NaN", "null"]),
     /** Per-column checks; every column not listed is still type-checked and must not have missing values. */
     columns: z.record(ColumnName, ColumnCheckSchema).default({}),
+    /** Rows whose target is missing: an error (default), or dropped before the split (prepare reports how many). */
+    missing_target: z.enum(["error", "drop"]).default("error"),
   })
   .strict();
 
