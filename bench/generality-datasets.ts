@@ -3,6 +3,7 @@
 // user would write for it.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { ColumnCheckSchema, DatasetSchema } from "../src/ml/params.js";
 
 const require = createRequire(import.meta.url);
@@ -40,8 +41,10 @@ function toCsv(columns: string[], records: Record<string, unknown>[]): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** A file of vega-datasets' data/ (the package exports only its loader, build/index.js). */
 function vega<T>(file: string): T {
-  return JSON.parse(readFileSync(require.resolve(`vega-datasets/data/${file}`), "utf8")) as T;
+  const data = join(dirname(require.resolve("vega-datasets")), "..", "data", file);
+  return JSON.parse(readFileSync(data, "utf8")) as T;
 }
 
 type Car = Record<string, string | number | null>;

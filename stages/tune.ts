@@ -51,6 +51,7 @@ export function readTuneRequest(): TuneRequest {
     folds: settings.folds,
     repeats: settings.repeats,
     earlyStoppingRounds: settings.early_stopping_rounds,
+    startWithDefaults: settings.start_with_defaults,
     jobs: settings.jobs,
     seed: settings.seed,
     modelSeed: model.seed,

@@ -138,6 +138,8 @@ export const TuneSchema = z
      * fit uses the folds' mean round count (n_estimators is then the most rounds a fold may take). null: off.
      */
     early_stopping_rounds: z.number().int().positive().nullable().default(null),
+    /** The first trial of each model type is its learner's defaults (clamped into the space), then TPE. */
+    start_with_defaults: z.boolean().default(true),
     /** Trials evaluated at once on worker threads; results are reproducible for a given value. */
     jobs: z.number().int().positive().default(1),
     seed: z.number().int(),

@@ -6,10 +6,10 @@ import { type Direction, type MetricName, metricDirection } from "../metrics.js"
 import type { ModelType, TrainingSet } from "../models/model-type.js";
 import type { SearchSpace } from "../params.js";
 import { type KeyPath, suggestion } from "../params-file.js";
-import { splitBranch } from "./conditional.js";
+import { BRANCH_KEY, splitBranch } from "./conditional.js";
 import { createEvaluator } from "./evaluator.js";
 import { repeatedKFolds } from "./folds.js";
-import type { ParamSet, ParamValue } from "./space.js";
+import { defaultPoint, type ParamSet, type ParamValue } from "./space.js";
 import { bestTrial, runStudy, type Trial } from "./study.js";
 import type { TuneSummary } from "./summary.js";
 import { resolveModelType, type TrialOutcome } from "./trial-setup.js";
@@ -41,6 +41,8 @@ export interface TuneRequest {
   repeats?: number;
   /** Early stopping of boosting rounds in each fold; null or absent: off. */
   earlyStoppingRounds?: number | null;
+  /** The first trial of each model type is its learner's defaults (within the space); absent: false. */
+  startWithDefaults?: boolean;
 }
 
 export interface TunedTrial extends Trial {
@@ -101,6 +103,7 @@ export async function tune(
               ),
             }
           : {}),
+        ...(request.startWithDefaults ? { initial: defaultTrials(request) } : {}),
         trials: request.trials,
         jobs: request.jobs,
         seed: request.seed,
@@ -126,6 +129,18 @@ export async function tune(
   } finally {
     await evaluator.close();
   }
+}
+
+/** One trial per model type at its learner's defaults (fixed params applied), clamped into its search space. */
+export function defaultTrials(request: TuneRequest): ParamSet[] {
+  const defaultsOf = (type: string, fixed: Record<string, unknown>) =>
+    resolveModelType(type).params.parse(fixed) as Record<string, unknown>;
+  if (!request.branches)
+    return [defaultPoint(request.space, defaultsOf(request.modelType, request.fixedParams))];
+  return Object.entries(request.branches).map(([type, branch]) => ({
+    [BRANCH_KEY]: type,
+    ...defaultPoint(branch.space, defaultsOf(type, branch.fixedParams)),
+  }));
 }
 
 /** The boosting rounds the final fit uses: the mean over folds of the rounds early stopping kept. */
