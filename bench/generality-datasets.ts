@@ -12,7 +12,10 @@ export interface GeneralityDataset {
   name: string;
   /** Where the data comes from (npm package and file). */
   source: string;
-  csv(): string;
+  /** The CSV a user would drop in; absent for the project's own data (params.yaml is then left as it is). */
+  csv?: () => string;
+  /** Run only when named on the command line. */
+  onRequest?: boolean;
   /** params.yaml sections replaced in the workspace copy (dataset.path is set by the bench). */
   params: {
     dataset: Record<string, unknown>;
@@ -187,4 +190,19 @@ const population: GeneralityDataset = {
   dates: [],
 };
 
-export const GENERALITY_DATASETS: GeneralityDataset[] = [cars, penguins, iris, population];
+/** The project's own data and params.yaml, unedited: the same settings' effect on the data they were made for. */
+const boston: GeneralityDataset = {
+  name: "boston",
+  source: "the project's data/raw/boston.csv and params.yaml",
+  onRequest: true,
+  params: {
+    dataset: { target: "cmedv", task: "regression", drop: [] },
+    features: {},
+    metric: "mse",
+    tuneMetric: "mse",
+  },
+  categorical: ["chas"],
+  dates: [],
+};
+
+export const GENERALITY_DATASETS: GeneralityDataset[] = [cars, penguins, iris, population, boston];

@@ -6,7 +6,7 @@
 // reads the split tabula wrote). Target: MSE ≤ 1.05 × the best baseline; accuracy ≥ best − one test row.
 //
 // usage: npm run bench:generality [-- [dataset ...] [key=value ...]]
-//   dataset      run only these (cars, penguins, iris, population)
+//   dataset      run only these (cars, penguins, iris, population; boston, the project's own data, only when named)
 //   key=value    also set a params.yaml key in every copy (YAML value), e.g. tune.trials=20 model.type=gbt
 import { spawnSync } from "node:child_process";
 import {
@@ -51,7 +51,9 @@ if (unknown.length > 0) {
   );
   process.exit(2);
 }
-const datasets = GENERALITY_DATASETS.filter((dataset) => only.length === 0 || only.includes(dataset.name));
+const datasets = GENERALITY_DATASETS.filter((dataset) =>
+  only.length === 0 ? !dataset.onRequest : only.includes(dataset.name),
+);
 
 if (!existsSync(join(root, "dist", "tabula.js"))) {
   console.error("dist/tabula.js is missing: run `npm run build` first (npm run bench:generality does)");
@@ -87,15 +89,17 @@ function workspaceFor(dataset: GeneralityDataset): string {
     });
   }
   symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
-  const csvPath = `data/raw/${dataset.name}.csv`;
-  writeFileSync(join(dir, csvPath), dataset.csv());
-  // The one file a user edits.
   const document = parseDocument(readFileSync(join(dir, "params.yaml"), "utf8"));
-  document.setIn(["dataset"], document.createNode({ path: csvPath, ...dataset.params.dataset }));
-  document.setIn(["features"], document.createNode(dataset.params.features));
-  document.setIn(["tune", "metric"], dataset.params.tuneMetric);
-  document.setIn(["evaluate"], document.createNode({ metric: dataset.params.metric }));
-  document.setIn(["registry", "name"], dataset.name);
+  if (dataset.csv) {
+    const csvPath = `data/raw/${dataset.name}.csv`;
+    writeFileSync(join(dir, csvPath), dataset.csv());
+    // The one file a user edits.
+    document.setIn(["dataset"], document.createNode({ path: csvPath, ...dataset.params.dataset }));
+    document.setIn(["features"], document.createNode(dataset.params.features));
+    document.setIn(["tune", "metric"], dataset.params.tuneMetric);
+    document.setIn(["evaluate"], document.createNode({ metric: dataset.params.metric }));
+    document.setIn(["registry", "name"], dataset.name);
+  }
   for (const override of overrides) {
     const [key, ...value] = override.split("=");
     document.setIn((key as string).split("."), document.createNode(parse(value.join("="))));
