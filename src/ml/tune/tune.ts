@@ -47,8 +47,8 @@ export interface TuneRequest {
 
 export interface TunedTrial extends Trial {
   scores: number[];
-  /** Per fold, the boosting rounds early stopping kept. */
-  rounds?: number[];
+  /** With early stopping: the boosting rounds CV chose. */
+  rounds?: number;
 }
 
 /** Runs (or, for a shard, fetches) one trial's evaluation; see shard.ts. The default just evaluates. */
@@ -123,7 +123,7 @@ export async function tune(
       return {
         ...trial,
         scores: outcome?.scores ?? [],
-        ...(outcome?.rounds ? { rounds: outcome.rounds } : {}),
+        ...(outcome?.rounds === undefined ? {} : { rounds: outcome.rounds }),
       };
     });
   } finally {
@@ -143,11 +143,6 @@ export function defaultTrials(request: TuneRequest): ParamSet[] {
   }));
 }
 
-/** The boosting rounds the final fit uses: the mean over folds of the rounds early stopping kept. */
-export function chosenRounds(rounds: number[]): number {
-  return Math.max(1, Math.round(rounds.reduce((sum, count) => sum + count, 0) / rounds.length));
-}
-
 export function summarize(request: TuneRequest, trials: TunedTrial[]): TuneSummary {
   const direction: Direction = metricDirection(request.metric);
   const best = bestTrial(trials, direction) as TunedTrial | undefined;
@@ -155,7 +150,7 @@ export function summarize(request: TuneRequest, trials: TunedTrial[]): TuneSumma
   const chosen = splitBranch(best.params, request.modelType);
   const modelType = resolveModelType(chosen.branch);
   const fixedParams = request.branches?.[chosen.branch]?.fixedParams ?? request.fixedParams;
-  const rounds = best.rounds ? chosenRounds(best.rounds) : undefined;
+  const rounds = best.rounds;
   const bestAfter: Record<string, number> = {};
   for (const count of [10, 20, 40, 80, 160].filter((n) => n < trials.length).concat(trials.length)) {
     const upTo = bestTrial(trials.slice(0, count), direction);
@@ -176,7 +171,7 @@ export function summarize(request: TuneRequest, trials: TunedTrial[]): TuneSumma
       cvMean: best.value,
       cvStd: best.std ?? 0,
       params: best.params,
-      ...(best.rounds ? { foldRounds: best.rounds } : {}),
+      ...(rounds === undefined ? {} : { rounds }),
     },
     params: modelType.params.parse({
       ...fixedParams,
@@ -195,7 +190,7 @@ export function trialRecords(trials: TunedTrial[]): Record<string, ParamValue | 
     cvMean: trial.value,
     cvStd: trial.std ?? 0,
     cvScores: trial.scores,
-    ...(trial.rounds ? { cvRounds: trial.rounds } : {}),
+    ...(trial.rounds === undefined ? {} : { cvRounds: trial.rounds }),
     seconds: Math.round(trial.seconds * 1000) / 1000,
     ...trial.params,
   }));

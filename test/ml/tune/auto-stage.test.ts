@@ -51,7 +51,7 @@ test("tune searches both types; train fits the one tune chose, with early-stoppe
   const trials = w.json<Record<string, unknown>[]>("metrics/tune-trials.json");
   assert.equal([...new Set(trials.map((trial) => trial.model_type))].sort(), ["forest", "gbt"]);
   for (const trial of trials.filter((t) => t.model_type === "gbt"))
-    assert.is((trial.cvRounds as number[]).length, 6, "one round count per fold");
+    assert.ok((trial.cvRounds as number) >= 1 && (trial.cvRounds as number) <= 200);
   if (tuned.modelType === "gbt") assert.ok((tuned.params.n_estimators as number) < 200);
 });
 

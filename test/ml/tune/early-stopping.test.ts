@@ -1,5 +1,5 @@
-// Early stopping inside the CV folds: the round hook of the real gbt learner stops boosting, the fold's model is
-// cut back to its best round, and the summary's n_estimators is the folds' mean round count.
+// Early stopping inside the CV folds: the round hook of the real gbt learner stops boosting, the folds are scored
+// at the round count with the lowest mean held-out loss, and the summary's n_estimators is that count.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { subset } from "../../../src/ml/features/training-set.js";
@@ -8,9 +8,14 @@ import type { TrainingSet } from "../../../src/ml/models/model-type.js";
 import { predictScores } from "../../../src/ml/models/tree-ensemble.js";
 import { createRandom } from "../../../src/ml/random.js";
 import { crossValidate } from "../../../src/ml/tune/cross-validate.js";
-import { earlyStopping, truncateRounds, validationLoss } from "../../../src/ml/tune/early-stopping.js";
+import {
+  earlyStopping,
+  sharedBestRounds,
+  truncateRounds,
+  validationLoss,
+} from "../../../src/ml/tune/early-stopping.js";
 import { kFolds } from "../../../src/ml/tune/folds.js";
-import { chosenRounds, summarize, type TuneRequest, tune } from "../../../src/ml/tune/tune.js";
+import { summarize, type TuneRequest, tune } from "../../../src/ml/tune/tune.js";
 
 /** y = sin(3 x0) + x1 + noise: a high learning rate overfits it within a few dozen rounds. */
 function noisyRegression(rows: number, seed: number): TrainingSet {
@@ -58,9 +63,35 @@ test("CV with early stopping records each fold's rounds and scores the cut model
   const plain = await crossValidate(data, folds, gbt, params, "mse", 1);
   const stopped = await crossValidate(data, folds, gbt, params, "mse", 1, 10);
   assert.is(plain.rounds, undefined);
-  assert.is(stopped.rounds?.length, 4);
-  for (const rounds of stopped.rounds ?? []) assert.ok(rounds >= 1 && rounds < 300);
+  const rounds = stopped.rounds ?? 0;
+  assert.ok(rounds >= 1 && rounds < 300, `${rounds} rounds`);
   assert.ok(stopped.mean < plain.mean, `${stopped.mean} < ${plain.mean}`);
+  // Every fold scored at that one count: the same scores as the unstopped folds cut back to it.
+  const cut = await Promise.all(
+    folds.map(async (f) => {
+      const ensemble = truncateRounds(await gbt.fit(subset(data, f.train), params, { seed: 1 }), rounds);
+      const heldOut = subset(data, f.test);
+      return validationLoss("regression", predictScores(ensemble, heldOut.x), heldOut.y, 1);
+    }),
+  );
+  assert.equal(stopped.scores, cut);
+});
+
+test("the shared round count minimises the mean curve within the rounds every fold reached", () => {
+  assert.is(
+    sharedBestRounds([
+      [5, 3, 2, 4],
+      [5, 4, 3],
+    ]),
+    3,
+  );
+  assert.is(
+    sharedBestRounds([
+      [1, 2, 3],
+      [9, 1, 0, 0],
+    ]),
+    2,
+  );
 });
 
 test("the summary trains with the folds' mean round count", async () => {
@@ -81,11 +112,11 @@ test("the summary trains with the folds' mean round count", async () => {
   };
   const trials = await tune(request);
   const summary = summarize(request, trials);
-  const foldRounds = summary.best.foldRounds ?? [];
-  assert.is(foldRounds.length, 3);
-  assert.is(summary.params.n_estimators, chosenRounds(foldRounds));
+  const best = trials.find((trial) => trial.number + 1 === summary.best.trial);
+  assert.ok(summary.best.rounds !== undefined && summary.best.rounds < 300);
+  assert.is(summary.best.rounds, best?.rounds);
+  assert.is(summary.params.n_estimators, summary.best.rounds);
   assert.is(summary.earlyStoppingRounds, 10);
-  assert.is(chosenRounds([10, 11, 13]), 11);
 });
 
 test.run();
