@@ -79,38 +79,42 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
 
   const trees: TreeEnsemble["trees"] = [];
   const gains = new Float64Array(features);
-  for (let round = 0; round < params.n_estimators; round++) {
-    objective.derivatives(scores, data.y, gradient, hessian);
-    sampleRows(weight, params.subsample, random);
-    for (let k = 0; k < outputs; k++) {
-      for (let i = 0; i < rows; i++) {
-        weightedA[i] = (weight[i] as number) * (gradient[i * outputs + k] as number);
-        weightedB[i] = (weight[i] as number) * (hessian[i * outputs + k] as number);
+  try {
+    for (let round = 0; round < params.n_estimators; round++) {
+      objective.derivatives(scores, data.y, gradient, hessian);
+      sampleRows(weight, params.subsample, random);
+      for (let k = 0; k < outputs; k++) {
+        for (let i = 0; i < rows; i++) {
+          weightedA[i] = (weight[i] as number) * (gradient[i * outputs + k] as number);
+          weightedB[i] = (weight[i] as number) * (hessian[i * outputs + k] as number);
+        }
+        const active =
+          treeFeatures < features ? sampleFeatures(allFeatures, treeFeatures, random) : allFeatures;
+        const grown = await learner.grow(
+          active,
+          { outputs: 1, weight, weightedA, weightedB },
+          {
+            maxDepth: params.max_depth,
+            minSamplesSplit: 2,
+            minSamplesLeaf: 1,
+            minChildWeight: params.min_child_weight,
+            lambda: params.lambda,
+            minGain: MIN_SPLIT_GAIN,
+            gamma: params.gamma,
+            maxFeatures: Math.max(1, Math.floor(params.colsample_bynode * active.length)),
+            leafScale: -params.learning_rate,
+            stopWhenPure: false,
+          },
+          random,
+        );
+        learner.addScores(grown, scores, outputs, k);
+        for (let f = 0; f < features; f++) gains[f] = (gains[f] as number) + (grown.gain[f] as number);
+        trees.push(toTree(grown, 1, { width: outputs, index: k }));
       }
-      const active =
-        treeFeatures < features ? sampleFeatures(allFeatures, treeFeatures, random) : allFeatures;
-      const grown = await learner.grow(
-        active,
-        { outputs: 1, weight, weightedA, weightedB },
-        {
-          maxDepth: params.max_depth,
-          minSamplesSplit: 2,
-          minSamplesLeaf: 1,
-          minChildWeight: params.min_child_weight,
-          lambda: params.lambda,
-          minGain: MIN_SPLIT_GAIN,
-          gamma: params.gamma,
-          maxFeatures: Math.max(1, Math.floor(params.colsample_bynode * active.length)),
-          leafScale: -params.learning_rate,
-          stopWhenPure: false,
-        },
-        random,
-      );
-      learner.addScores(grown, scores, outputs, k);
-      for (let f = 0; f < features; f++) gains[f] = (gains[f] as number) + (grown.gain[f] as number);
-      trees.push(toTree(grown, 1, { width: outputs, index: k }));
+      if (options.afterRound?.(trees.slice(-outputs), base) === "stop") break;
     }
-    if (options.afterRound?.(trees.slice(-outputs), base) === "stop") break;
+  } finally {
+    learner.close?.();
   }
   return ensembleFor(data, {
     modelType: "gbt",
@@ -133,6 +137,8 @@ interface TreeLearner<Tree extends GrownTree = GrownTree> {
   ): Tree | Promise<Tree>;
   /** Adds the tree's leaf value to column k of every training row's raw scores. */
   addScores(tree: Tree, scores: Float64Array, outputs: number, k: number): void;
+  /** Releases what the learner holds outside this thread (worker threads' shared memory). */
+  close?(): void;
 }
 
 function exactLearner(data: TrainingSet, features: number): TreeLearner {
@@ -150,11 +156,26 @@ async function histLearner(
   maxBins: number,
   options: FitOptions,
 ): Promise<TreeLearner<HistTree>> {
-  const binned = binColumns(data.x, data.rows, features, { maxBins, seed: options.seed });
-  const space = new HistWorkspace(binned, 2, serialBuilder);
+  const threads = options.threads ?? 1;
+  if (threads <= 1) {
+    const binned = binColumns(data.x, data.rows, features, { maxBins, seed: options.seed });
+    const space = new HistWorkspace(binned, 2, serialBuilder);
+    return {
+      grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, false),
+      addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
+    };
+  }
+  // Loaded only when used: the worker threads need import.meta, which notebook kernels may lack.
+  const shared = await import("./hist/threaded-builder.js");
+  const into = shared.sharedUint8(features * data.rows);
+  const binned = binColumns(data.x, data.rows, features, { maxBins, seed: options.seed, into });
+  const builder = shared.threadedBuilder(threads);
+  const space = new HistWorkspace(binned, 2, builder, shared.sharedUint32(data.rows));
+  builder.attach(space);
   return {
     grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, false),
     addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
+    close: () => builder.detach(),
   };
 }
 

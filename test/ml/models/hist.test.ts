@@ -142,6 +142,14 @@ test("hist trees: the exported float32 thresholds send every row where the bins 
   }
 });
 
+test("hist gbt on 2 and 3 threads (histograms by feature blocks) grows the same model as on 1", async () => {
+  const train = friedman(5000, 13, { noise: 1, extra: 4 });
+  const params = gbt.params.parse({ n_estimators: 15, tree_method: "hist", subsample: 0.8 });
+  const one = JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 1 }));
+  assert.is(JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 2 })), one);
+  assert.is(JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 3 })), one);
+});
+
 test("hist gbt classifies (binary and multiclass)", async () => {
   for (const classes of [2, 3]) {
     const train = sectors(1500, classes, 31, { flip: 0.05 });

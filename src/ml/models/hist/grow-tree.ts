@@ -12,7 +12,7 @@ import { type BinnedMatrix, MISSING_BIN } from "./bin-mapper.js";
 import { HISTOGRAM_BINS, histogramLength } from "./histogram.js";
 import { type SplitCandidate, type SplitLimits, scanFeature } from "./split-finder.js";
 
-/** One histogram to fill from the rows index[from … to), whose channel values sit at ordered[p·channels …]. */
+/** One histogram to fill from the rows index[from … to) (channel values at values[row·channels …]). */
 export interface HistogramRequest {
   from: number;
   to: number;
@@ -21,7 +21,7 @@ export interface HistogramRequest {
 
 /** Fills histograms for the active slots; one call per tree level. */
 export interface HistogramBuilder {
-  /** Where histograms, the row index and the ordered channel values live (e.g. shared memory). */
+  /** Where histograms and the per-row channel values live (e.g. shared memory). */
   allocate(length: number): Float64Array;
   build(space: HistWorkspace, slotFeatures: Int32Array, requests: HistogramRequest[]): void | Promise<void>;
 }
@@ -30,19 +30,18 @@ export interface HistogramBuilder {
 export class HistWorkspace {
   readonly index: Uint32Array;
   readonly scratch: Uint32Array;
-  /** rows × channels: the channel values of the row at index position p, at p·channels. */
-  readonly ordered: Float64Array;
+  /** rows × channels: each row's channel values (A…, B[, 1]) for the tree being grown. */
+  readonly values: Float64Array;
   private readonly free: Float64Array[] = [];
   constructor(
     readonly binned: BinnedMatrix,
     readonly channels: number,
     readonly builder: HistogramBuilder,
     index?: Uint32Array,
-    ordered?: Float64Array,
   ) {
     this.index = index ?? new Uint32Array(binned.rows);
     this.scratch = new Uint32Array(binned.rows);
-    this.ordered = ordered ?? builder.allocate(binned.rows * channels);
+    this.values = builder.allocate(binned.rows * channels);
   }
   take(length: number): Float64Array {
     for (let i = this.free.length - 1; i >= 0; i--)
@@ -78,7 +77,7 @@ export async function growHistTree(
   random: Random,
   allowMissingLeft: boolean,
 ): Promise<HistTree> {
-  const { binned, channels, index, scratch, ordered } = space;
+  const { binned, channels, index, scratch, values } = space;
   const { rows, bins, thresholds } = binned;
   const { outputs, weight, weightedA, weightedB, pureKey } = targets;
   const counted = channels === outputs + 2;
@@ -95,7 +94,14 @@ export async function growHistTree(
   };
 
   let sampled = 0;
-  for (let i = 0; i < rows; i++) if ((weight[i] as number) > 0) index[sampled++] = i;
+  for (let row = 0; row < rows; row++) {
+    if (!((weight[row] as number) > 0)) continue;
+    index[sampled++] = row;
+    const at = row * channels;
+    for (let d = 0; d < outputs; d++) values[at + d] = weightedA[row * outputs + d] as number;
+    values[at + outputs] = weightedB[row] as number;
+    if (counted) values[at + outputs + 1] = 1;
+  }
 
   // Nodes in creation order; serialised in pre-order at the end.
   const start: number[] = [];
@@ -127,16 +133,6 @@ export async function growHistTree(
     return id;
   };
 
-  const gather = (from: number, to: number) => {
-    for (let p = from; p < to; p++) {
-      const row = index[p] as number;
-      const at = p * channels;
-      for (let d = 0; d < outputs; d++) ordered[at + d] = weightedA[row * outputs + d] as number;
-      ordered[at + outputs] = weightedB[row] as number;
-      if (counted) ordered[at + outputs + 1] = 1;
-    }
-  };
-
   const rootA = new Float64Array(outputs);
   let rootB = 0;
   for (let p = 0; p < sampled; p++) {
@@ -166,7 +162,6 @@ export async function growHistTree(
   if (mayGrow(0)) {
     const histogram = space.take(histLength);
     histograms[0] = histogram;
-    gather(0, sampled);
     await space.builder.build(space, activeFeatures, [{ from: 0, to: sampled, histogram }]);
   }
 
@@ -297,7 +292,6 @@ export async function growHistTree(
       const small = leftSmaller ? l : r;
       const large = leftSmaller ? r : l;
       const smaller = space.take(histLength);
-      gather(start[small] as number, end[small] as number);
       requests.push({ from: start[small] as number, to: end[small] as number, histogram: smaller });
       histograms[small] = smaller;
       pairs.push({

@@ -13,9 +13,9 @@ export function histogramLength(slots: number, channels: number): number {
 }
 
 /**
- * Adds the rows index[from … to) into `out` for the slots [slotFrom, slotTo). `ordered` holds the rows' channel
- * values at their index positions: ordered[p·channels + c] belongs to row index[p]. Slots not in the range are left
- * untouched, so threads can fill disjoint slot blocks of one shared histogram.
+ * Adds the rows index[from … to) into `out` for the slots [slotFrom, slotTo). values[row·channels + c] holds
+ * row's channel values. Slots not in the range are left untouched, so threads can fill disjoint slot blocks of one
+ * shared histogram.
  */
 export function buildHistogram(
   bins: Uint8Array,
@@ -26,7 +26,7 @@ export function buildHistogram(
   index: Uint32Array,
   from: number,
   to: number,
-  ordered: Float64Array,
+  values: Float64Array,
   channels: number,
   out: Float64Array,
 ): void {
@@ -37,15 +37,19 @@ export function buildHistogram(
     const column = (slotFeatures[slot] as number) * rows;
     if (channels === 2) {
       // Boosting's case, unrolled: gradient and hessian.
-      for (let p = from, k = from * 2; p < to; p++, k += 2) {
-        const at = base + ((bins[column + (index[p] as number)] as number) << 1);
-        out[at] = (out[at] as number) + (ordered[k] as number);
-        out[at + 1] = (out[at + 1] as number) + (ordered[k + 1] as number);
+      for (let p = from; p < to; p++) {
+        const row = index[p] as number;
+        const at = base + ((bins[column + row] as number) << 1);
+        const k = row << 1;
+        out[at] = (out[at] as number) + (values[k] as number);
+        out[at + 1] = (out[at + 1] as number) + (values[k + 1] as number);
       }
     } else {
-      for (let p = from, k = from * channels; p < to; p++, k += channels) {
-        const at = base + (bins[column + (index[p] as number)] as number) * channels;
-        for (let c = 0; c < channels; c++) out[at + c] = (out[at + c] as number) + (ordered[k + c] as number);
+      for (let p = from; p < to; p++) {
+        const row = index[p] as number;
+        const at = base + (bins[column + row] as number) * channels;
+        const k = row * channels;
+        for (let c = 0; c < channels; c++) out[at + c] = (out[at + c] as number) + (values[k + c] as number);
       }
     }
   }

@@ -16,7 +16,7 @@ export const serialBuilder: HistogramBuilder = {
         space.index,
         from,
         to,
-        space.ordered,
+        space.values,
         space.channels,
         histogram,
       );
