@@ -1,5 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { forest } from "../../../src/ml/models/forest.js";
 import { type GbtParams, gbt } from "../../../src/ml/models/gbt.js";
 import { binColumns, binOf, MISSING_BIN } from "../../../src/ml/models/hist/bin-mapper.js";
 import { addHistTreeScores, growHistTree, HistWorkspace } from "../../../src/ml/models/hist/grow-tree.js";
@@ -148,6 +149,32 @@ test("hist gbt on 2 and 3 threads (histograms by feature blocks) grows the same 
   const one = JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 1 }));
   assert.is(JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 2 })), one);
   assert.is(JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 3 })), one);
+});
+
+test("hist forest: close to the exact forest, same forest on 2 threads, classification too", async () => {
+  const train = friedman(3000, 17, { noise: 1 });
+  const test = friedman(1000, 18);
+  const params = (method: string) =>
+    forest.params.parse({ n_estimators: 20, max_features: 0.5, min_samples_leaf: 2, tree_method: method });
+  const hist = await forest.fit(train, params("hist"), { seed: 2 });
+  const exact = await forest.fit(train, params("exact"), { seed: 2 });
+  const histMse = meanSquaredError(predictOutputs(hist, test.x), test.y);
+  const exactMse = meanSquaredError(predictOutputs(exact, test.x), test.y);
+  assert.ok(histMse < 1.25 * exactMse, `hist ${histMse} vs exact ${exactMse}`);
+  for (const tree of hist.trees)
+    tree.feature.forEach((f, node) => {
+      if (f < 0) assert.ok((tree.samples?.[node] as number) >= 2, "min_samples_leaf holds");
+    });
+  const threaded = await forest.fit(train, params("hist"), { seed: 2, threads: 2 });
+  assert.is(JSON.stringify(threaded), JSON.stringify(hist));
+  const classes = sectors(2000, 3, 51);
+  const held = sectors(500, 3, 52);
+  const model = await forest.fit(classes, forest.params.parse({ n_estimators: 20, tree_method: "hist" }), {
+    seed: 1,
+  });
+  const accuracy =
+    argmaxRows(predictOutputs(model, held.x), 3).filter((label, i) => label === held.y[i]).length / held.rows;
+  assert.ok(accuracy > 0.9, `accuracy ${accuracy}`);
 });
 
 test("hist gbt classifies (binary and multiclass)", async () => {

@@ -45,6 +45,7 @@ const boston: Case = {
   },
   models: [
     ["forest", { n_estimators: 30, max_features: 0.5 }],
+    ["forest", { n_estimators: 30, max_features: 0.5, tree_method: "hist", max_bins: 32 }],
     ["gbt", { n_estimators: 30, max_depth: 4, learning_rate: 0.2 }],
     ["gbt", { n_estimators: 30, max_depth: 4, learning_rate: 0.2, tree_method: "hist", max_bins: 64 }],
     ["ml-random-forest", { n_estimators: 10 }],
@@ -61,6 +62,7 @@ const churn: Case = {
   features: churnParams.features,
   models: [
     ["forest", { n_estimators: 30 }],
+    ["forest", { n_estimators: 30, tree_method: "hist" }],
     ["gbt", { n_estimators: 30, max_depth: 3 }],
     ["gbt", { n_estimators: 30, max_depth: 3, tree_method: "hist" }],
   ],

@@ -10,7 +10,13 @@ import type { Random } from "../../random.js";
 import type { GrownTree, GrowthParams, GrowthTargets } from "../grow-tree.js";
 import { type BinnedMatrix, MISSING_BIN } from "./bin-mapper.js";
 import { HISTOGRAM_BINS, histogramLength } from "./histogram.js";
-import { type SplitCandidate, type SplitLimits, scanFeature } from "./split-finder.js";
+import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./split-finder.js";
+
+/**
+ * Nodes with fewer rows keep no histogram: their splits come from their rows sorted by bin (scanRows). Deep
+ * trees (a forest grown to pure leaves) then hold histograms only for their top levels.
+ */
+export const SMALL_NODE_ROWS = 256;
 
 /** One histogram to fill from the rows index[from … to) (channel values at values[row·channels …]). */
 export interface HistogramRequest {
@@ -159,11 +165,14 @@ export async function growHistTree(
     return false;
   };
 
-  if (mayGrow(0)) {
+  const rootGrows = mayGrow(0);
+  if (rootGrows && sampled >= SMALL_NODE_ROWS) {
     const histogram = space.take(histLength);
     histograms[0] = histogram;
     await space.builder.build(space, activeFeatures, [{ from: 0, to: sampled, histogram }]);
   }
+  const keys = new Uint32Array(Math.min(sampled, SMALL_NODE_ROWS));
+  const missingA = new Float64Array(outputs);
 
   const totalA = new Float64Array(outputs);
   const running = new Float64Array(outputs);
@@ -183,7 +192,7 @@ export async function growHistTree(
   const slotOrder = new Int32Array(slots);
   const rightA = new Float64Array(outputs);
 
-  const findBestSplit = (node: number, histogram: Float64Array): boolean => {
+  const findBestSplit = (node: number, histogram: Float64Array | undefined): boolean => {
     for (let d = 0; d < outputs; d++) totalA[d] = sumA[node * outputs + d] as number;
     const totalB = sumB[node] as number;
     const totalCount = (end[node] as number) - (start[node] as number);
@@ -206,7 +215,25 @@ export async function growHistTree(
       const f = activeFeatures[slot] as number;
       const offset = slot * HISTOGRAM_BINS * channels;
       const valueBins = (thresholds[f] as Float32Array).length + 1;
-      if (scanFeature(histogram, offset, valueBins, totalA, totalB, totalCount, limits, running, candidate)) {
+      const improved =
+        histogram === undefined
+          ? scanRows(
+              bins,
+              f * rows,
+              index,
+              start[node] as number,
+              end[node] as number,
+              values,
+              totalA,
+              totalB,
+              limits,
+              keys,
+              missingA,
+              running,
+              candidate,
+            )
+          : scanFeature(histogram, offset, valueBins, totalA, totalB, totalCount, limits, running, candidate);
+      if (improved) {
         best.proxy = candidate.proxy;
         best.bin = candidate.bin;
         best.missingLeft = candidate.missingLeft;
@@ -244,19 +271,14 @@ export async function growHistTree(
     return write;
   };
 
-  let level = histograms[0] === undefined ? [] : [0];
+  let level = rootGrows ? [0] : [];
   while (level.length > 0) {
     const requests: HistogramRequest[] = [];
-    const pairs: {
-      parent: Float64Array;
-      small: number;
-      large: number;
-      growSmall: boolean;
-      growLarge: boolean;
-    }[] = [];
+    const pairs: { parent: Float64Array | undefined; small: number; large: number; keepSmall: boolean }[] =
+      [];
     const next: number[] = [];
     for (const node of level) {
-      const histogram = histograms[node] as Float64Array;
+      const histogram = histograms[node];
       histograms[node] = undefined;
       if (!findBestSplit(node, histogram)) {
         space.release(histogram);
@@ -284,34 +306,34 @@ export async function growHistTree(
       right[node] = r;
       const growLeft = mayGrow(l);
       const growRight = mayGrow(r);
-      if (!growLeft && !growRight) {
-        space.release(histogram);
-        continue;
-      }
+      if (growLeft) next.push(l);
+      if (growRight) next.push(r);
+      if (histogram === undefined) continue;
       const leftSmaller = middle - (start[node] as number) <= (end[node] as number) - middle;
       const small = leftSmaller ? l : r;
       const large = leftSmaller ? r : l;
+      const keeps = (child: number, grows: boolean) =>
+        grows && (end[child] as number) - (start[child] as number) >= SMALL_NODE_ROWS;
+      const keepSmall = keeps(small, leftSmaller ? growLeft : growRight);
+      const keepLarge = keeps(large, leftSmaller ? growRight : growLeft);
+      if (!keepSmall && !keepLarge) {
+        space.release(histogram);
+        continue;
+      }
       const smaller = space.take(histLength);
       requests.push({ from: start[small] as number, to: end[small] as number, histogram: smaller });
       histograms[small] = smaller;
-      pairs.push({
-        parent: histogram,
-        small,
-        large,
-        growSmall: leftSmaller ? growLeft : growRight,
-        growLarge: leftSmaller ? growRight : growLeft,
-      });
-      if (growLeft) next.push(l);
-      if (growRight) next.push(r);
+      if (!keepLarge) space.release(histogram);
+      pairs.push({ parent: keepLarge ? histogram : undefined, small, large, keepSmall });
     }
     if (requests.length > 0) await space.builder.build(space, activeFeatures, requests);
-    for (const { parent, small, large, growSmall, growLarge } of pairs) {
+    for (const { parent, small, large, keepSmall } of pairs) {
       const smaller = histograms[small] as Float64Array;
-      if (growLarge) {
+      if (parent !== undefined) {
         for (let i = 0; i < histLength; i++) parent[i] = (parent[i] as number) - (smaller[i] as number);
         histograms[large] = parent;
-      } else space.release(parent);
-      if (!growSmall) {
+      }
+      if (!keepSmall) {
         space.release(smaller);
         histograms[small] = undefined;
       }

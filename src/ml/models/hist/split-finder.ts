@@ -104,3 +104,87 @@ export function scanFeature(
   }
   return improved;
 }
+
+/**
+ * scanFeature for a node too small to keep a histogram: its rows sorted by bin instead (keys is scratch space
+ * of at least to − from entries, and the node must have fewer than 65,536 rows). Same candidates, same choice
+ * of cut inside a gap of empty bins, so both paths grow the same tree.
+ */
+export function scanRows(
+  bins: Uint8Array,
+  column: number,
+  index: Uint32Array,
+  from: number,
+  to: number,
+  values: Float64Array,
+  totalA: Float64Array,
+  totalB: number,
+  limits: SplitLimits,
+  keys: Uint32Array,
+  missingA: Float64Array,
+  running: Float64Array,
+  best: SplitCandidate,
+): boolean {
+  const { outputs, channels, counted, minSamplesLeaf, minChildWeight, lambda } = limits;
+  const n = to - from;
+  const totalCount = n;
+  for (let k = 0; k < n; k++) keys[k] = (bins[column + (index[from + k] as number)] as number) * 65536 + k;
+  const sorted = keys.subarray(0, n).sort();
+  // Missing rows sort last.
+  let present = n;
+  missingA.fill(0);
+  let missingB = 0;
+  while (present > 0 && (sorted[present - 1] as number) >>> 16 === MISSING_BIN) {
+    present--;
+    const at = (index[from + ((sorted[present] as number) & 0xffff)] as number) * channels;
+    for (let d = 0; d < outputs; d++) missingA[d] = (missingA[d] as number) + (values[at + d] as number);
+    missingB += values[at + outputs] as number;
+  }
+  const missingCount = n - present;
+  const directions = missingCount > 0 && limits.allowMissingLeft ? 2 : 1;
+  let improved = false;
+  for (let direction = 0; direction < directions; direction++) {
+    const missingLeft = direction === 1;
+    running.set(missingLeft ? missingA : running.fill(0));
+    let leftB = missingLeft ? missingB : 0;
+    let leftCount = missingLeft ? missingCount : 0;
+    for (let k = 0; k + 1 < present; k++) {
+      const key = sorted[k] as number;
+      const at = (index[from + (key & 0xffff)] as number) * channels;
+      for (let d = 0; d < outputs; d++) running[d] = (running[d] as number) + (values[at + d] as number);
+      leftB += values[at + outputs] as number;
+      leftCount++;
+      const bin = key >>> 16;
+      const nextBin = (sorted[k + 1] as number) >>> 16;
+      if (nextBin === bin) continue;
+      const rightB = totalB - leftB;
+      if (counted) {
+        if (leftCount < minSamplesLeaf) continue;
+        if (totalCount - leftCount < minSamplesLeaf) break;
+      } else {
+        if (!(leftB > 0)) continue;
+        if (!(rightB > 0)) break;
+      }
+      if (leftB < minChildWeight || rightB < minChildWeight) continue;
+      let leftSquares = 0;
+      let rightSquares = 0;
+      for (let d = 0; d < outputs; d++) {
+        const la = running[d] as number;
+        const ra = (totalA[d] as number) - la;
+        leftSquares += la * la;
+        rightSquares += ra * ra;
+      }
+      const proxy = leftSquares / (leftB + lambda) + rightSquares / (rightB + lambda);
+      if (proxy > best.proxy) {
+        best.proxy = proxy;
+        best.bin = (bin + nextBin - 1) >>> 1;
+        best.missingLeft = missingLeft;
+        best.leftA.set(running);
+        best.leftB = leftB;
+        best.leftCount = counted ? leftCount : 0;
+        improved = true;
+      }
+    }
+  }
+  return improved;
+}
