@@ -1,19 +1,11 @@
 // The model registry: models/<name>/<version>/{model.onnx, manifest.json, model-card.md} (immutable once written)
 // and models/<name>/aliases.json (which version `production` is, and the history). The server follows `production`.
-import {
-  closeSync,
-  existsSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type Aliases, PRODUCTION_ALIAS } from "../artifact/aliases.js";
 import type { Manifest } from "../artifact/manifest.js";
 import { createDirectoryAtomic } from "../fs/atomic-write.js";
+import { tryLock } from "../fs/file-lock.js";
 import { promotionStack, readAliases, writeAliases } from "./aliases-store.js";
 import { type CheckedArtifact, checkArtifact, parseManifest } from "./artifact-check.js";
 import { fail, ok, type Result } from "./registry-error.js";
@@ -173,39 +165,20 @@ export async function publish(registry: Registry, packageDir: string): Promise<R
   return ok({ name, version, created: true, checked: checked.value });
 }
 
-/** An exclusive lock on one model's aliases (a file created with O_EXCL; a lock left by a dead process is taken over). */
+/** An exclusive lock on one model's aliases (src/fs/file-lock.ts); a second caller is refused, not kept waiting. */
 function withLock<T>(registry: Registry, name: string, action: () => Result<T>): Result<T> {
   const path = join(modelDir(registry, name), ".lock");
-  for (let attempt = 0; attempt < 2; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, "wx");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = Number(readFileSync(path, "utf8").trim());
-      let alive = false;
-      try {
-        alive = Number.isInteger(holder) && holder > 0 && process.kill(holder, 0);
-      } catch {
-        alive = false;
-      }
-      if (alive)
-        return fail(
-          "locked",
-          `${path}: process ${holder} is changing ${name}'s aliases; try again when it is done`,
-        );
-      rmSync(path, { force: true });
-      continue;
-    }
-    try {
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return action();
-    } finally {
-      rmSync(path, { force: true });
-    }
+  const lock = tryLock(path, `models ${name}`);
+  if (!lock.acquired)
+    return fail(
+      "locked",
+      `${path}: process ${lock.holder.pid} is changing ${name}'s aliases (${lock.holder.command}); try again when it is done`,
+    );
+  try {
+    return action();
+  } finally {
+    lock.release();
   }
-  return fail("locked", `${path}: could not take the lock`);
 }
 
 function setAlias(
