@@ -39,7 +39,7 @@ const commands: Record<string, CommandEntry> = {
     load: () => import("./commands/exp.js"),
   },
   models: {
-    summary: "the model registry: list, promote [VERSION], rollback, show VERSION",
+    summary: "the model registry: list, promote [VERSION], rollback, show VERSION, diff A B",
     load: () => import("./commands/models.js"),
   },
 };

@@ -79,7 +79,9 @@ test("promote / rollback round trip", async () => {
   const b = await writeHandBuilt(dir, 2);
   for (const { packageDir } of [a, b]) assert.ok((await publish(registry, packageDir)).ok);
   assert.ok((await promote(registry, { name: "houses", version: a.version })).ok);
-  const second = await promote(registry, { name: "houses", version: b.version });
+  // The two hand-built models were trained on different rows: b's narrower training ranges break a's contract
+  // (the next test), which is not what this one is about.
+  const second = await promote(registry, { name: "houses", version: b.version, force: true });
   assert.ok(second.ok && second.value.previous === a.version);
 
   const back = rollback(registry, "houses");
@@ -90,7 +92,7 @@ test("promote / rollback round trip", async () => {
   assert.is(!nothing.ok && nothing.error.kind, "nothing-to-roll-back");
   assert.match(!nothing.ok ? nothing.error.message : "", /first production version/);
 
-  assert.ok((await promote(registry, { name: "houses", version: b.version })).ok);
+  assert.ok((await promote(registry, { name: "houses", version: b.version, force: true })).ok);
   const same = await promote(registry, { name: "houses", version: b.version });
   assert.ok(same.ok && !same.value.changed, "promoting production again changes nothing");
   const history = aliasesOf(registry).history;
@@ -175,6 +177,32 @@ test("versions resolve from unambiguous prefixes; unknown ones list what exists"
   const missing = resolveVersion(registry, "houses", "ffffffffffff");
   assert.is(!missing.ok && missing.error.kind, "not-found");
   assert.match(!missing.ok ? missing.error.message : "", new RegExp(`versions: ${version}`));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("a breaking contract change against production is refused without --force, and says who breaks", async () => {
+  const { registry, dir } = freshRegistry();
+  const a = await writeHandBuilt(dir, 1);
+  const b = await writeHandBuilt(dir, 2);
+  for (const { packageDir } of [a, b]) assert.ok((await publish(registry, packageDir)).ok);
+  assert.ok((await promote(registry, { name: "houses", version: a.version })).ok);
+  const refused = await promote(registry, { name: "houses", version: b.version });
+  assert.is(!refused.ok && refused.error.kind, "breaking-change");
+  const message = !refused.ok ? refused.error.message : "";
+  assert.match(message, new RegExp(`breaks the API contract of production ${a.version}`));
+  assert.match(
+    message,
+    /breaking +range-narrowed: "crime"'s training range was \[[^\]]+\], is \[[^\]]+\]\n +breaks clients sending "crime"/,
+  );
+  assert.match(message, /use --force/);
+  assert.is(aliasesOf(registry).aliases.production, a.version, "production unchanged");
+
+  const forced = await promote(registry, { name: "houses", version: b.version, force: true });
+  assert.ok(forced.ok && forced.value.changed);
+  assert.equal(forced.ok && forced.value.forced, ["forced past a breaking contract change: range-narrowed"]);
+  assert.match(aliasesOf(registry).history.at(-1)?.reason ?? "", /forced past a breaking contract change/);
+  const back = await promote(registry, { name: "houses", version: a.version });
+  assert.ok(back.ok, "widening the ranges again is compatible");
   rmSync(dir, { recursive: true, force: true });
 });
 
