@@ -43,7 +43,7 @@ const commands: Record<string, CommandEntry> = {
     load: () => import("./commands/data.js"),
   },
   models: {
-    summary: "the model registry: list, promote [VERSION], rollback, show VERSION",
+    summary: "the model registry: list, promote [VERSION], rollback, show VERSION, diff A B",
     load: () => import("./commands/models.js"),
   },
 };
