@@ -230,4 +230,50 @@ test("a push SIGKILLed mid-way leaves the remote usable; the next push completes
   assert.is(verified.ok && verified.value[0]?.state, "up-to-date", "every output matches the lock");
 });
 
+test("repro --pull in a second workspace runs only what nobody ran before", async () => {
+  const pipeline = `stages:
+  prepare:
+    cmd: echo prepare >> runs.log && sed 's/^/p:/' data.txt > prepared.txt
+    deps: [data.txt]
+    outs: [prepared.txt]
+  train:
+    cmd: >-
+      echo train >> runs.log && echo "lr=$(sed -n 's/ *lr: //p' params.yaml)" > model.txt &&
+      cat prepared.txt >> model.txt
+    deps: [prepared.txt]
+    params: [train.lr]
+    outs: [model.txt]
+`;
+  const first = teamProject(
+    { "pipeline.yaml": pipeline, "params.yaml": "train:\n  lr: 1\n", "data.txt": "a\nb\n" },
+    "pull",
+  );
+  const ran = await runRepro(first);
+  assert.equal(ran.ran, ["prepare", "train"], ran.result.ok ? "" : formatError(ran.result.error));
+  assert.ok((await push({ cwd: first })).ok);
+
+  const second = cloneOf(first, ["pipeline.yaml", "params.yaml", "pipeline.lock", "data.txt"]);
+  const pulled = await runRepro(second, { pull: true });
+  assert.ok(pulled.result.ok, pulled.result.ok ? "" : formatError(pulled.result.error));
+  assert.equal(pulled.restored, ["prepare", "train"]);
+  assert.not.ok(existsSync(join(second, "runs.log")), "nothing ran");
+  assert.is(read(second, "model.txt"), read(first, "model.txt"));
+
+  const changed = await runRepro(second, { pull: true, setParams: { "train.lr": 5 } });
+  assert.equal([changed.skipped, changed.ran], [["prepare"], ["train"]], "lr=5 is new: only train runs");
+  assert.is(read(second, "runs.log"), "train\n");
+  assert.ok((await push({ cwd: second })).ok);
+
+  const back = await runRepro(first, { pull: true, setParams: { "train.lr": 5 } });
+  assert.equal(back.restored, ["train"], "the other workspace's lr=5 run comes from the remote");
+  assert.is(read(first, "runs.log"), "prepare\ntrain\n", "the first workspace ran each stage once");
+  assert.is(read(first, "model.txt"), "lr=5\np:a\np:b\n");
+
+  const third = cloneOf(first, ["pipeline.yaml", "params.yaml", "pipeline.lock", "data.txt"]);
+  const viaCli = await cli(third, ["repro", "--pull"], S3_ENV);
+  assert.is(viaCli.code, 0, viaCli.output);
+  assert.not.ok(existsSync(join(third, "runs.log")), viaCli.output);
+  assert.is(read(third, "model.txt"), "lr=5\np:a\np:b\n");
+});
+
 test.run();

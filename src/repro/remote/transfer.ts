@@ -194,7 +194,12 @@ async function fetchObject(remote: Remote, store: ObjectStore, name: string): Pr
 }
 
 /** Downloads one run entry into the run cache, if it parses and is the entry its name says. */
-async function fetchRun(remote: Remote, workspace: Workspace, stage: string, key: string): Promise<boolean> {
+export async function fetchRunEntry(
+  remote: Remote,
+  workspace: Workspace,
+  stage: string,
+  key: string,
+): Promise<boolean> {
   const target = workspace.runs.entryPath(stage, key);
   mkdirSync(dirname(target), { recursive: true });
   const temp = `${target}.download-${process.pid}`;
@@ -271,7 +276,7 @@ async function fetchInto(
     const names = [...(await remote.list("runs")).keys()].filter((name) => !local.has(name));
     await forEachLimit(names, options.jobs ?? remote.defaultJobs, async (name) => {
       const [stage = "", key = ""] = name.split("/");
-      if (await fetchRun(remote, workspace, stage, key)) report.downloadedRuns++;
+      if (await fetchRunEntry(remote, workspace, stage, key)) report.downloadedRuns++;
     });
   }
   const refs: StoredRef[] = [...workspace.lock.values()].flatMap((block) => lockedOutputs(block));
