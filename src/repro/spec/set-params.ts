@@ -143,7 +143,7 @@ function replaceValue(
   // A block collection becomes a flow one right after its key's colon, unless a comment sits between them.
   const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
   const pair = isMap(parent) ? parent.items.find((item) => item.value === node) : undefined;
-  const keyEnd = isScalar(pair?.key) ? pair.key.range?.[1] : undefined;
+  const keyEnd = pair && isScalar(pair.key) ? pair.key.range?.[1] : undefined;
   if (keyEnd === undefined) return undefined;
   const colon = text.indexOf(":", keyEnd);
   if (colon < 0 || text.slice(colon + 1, node.range[0]).includes("#")) return undefined;
