@@ -1,5 +1,7 @@
 // Runs every uvu test file in its own Node process (isolation, and both cores in use),
-// then prints one plain summary line: "N passed, N failed".
+// then prints one plain summary line: "N passed, N failed, N skipped", and every skipped test with its reason.
+// A skipped test says why on a stdout line "SKIP <name>: <reason>" (test/support/skip.ts); a file whose uvu count
+// has more skips than such lines fails, so nothing is skipped silently.
 //
 // usage: node scripts/run-tests.mjs [path-filter ...]   (e.g. `test/repro` or `serve`)
 // env:   TEST_JOBS (default: number of CPUs), TEST_TIMEOUT_S per file (default 300)
@@ -67,9 +69,19 @@ function runFile(file) {
   });
 }
 
+/** The "SKIP <name>: <reason>" lines a test file printed (test/support/skip.ts). */
+function skipReasons(output) {
+  return stripVTControlCharacters(output)
+    .split("\n")
+    .filter((line) => line.startsWith("SKIP "))
+    .map((line) => line.slice("SKIP ".length).trim());
+}
+
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 const failures = [];
+const skips = [];
 const queue = [...files];
 
 async function worker() {
@@ -78,19 +90,31 @@ async function worker() {
     const totals = parseTotals(result.output);
     let filePassed = 0;
     let fileFailed = 0;
+    const reasons = skipReasons(result.output);
+    const fileSkipped = totals?.skipped ?? 0;
     if (totals) {
       filePassed = totals.passed;
       // uvu's Total counts the tests that ran; skipped ones are not in it.
       fileFailed = totals.total - totals.passed;
     }
+    if (fileSkipped > reasons.length) {
+      fileFailed += 1;
+      result.output += `\n[run-tests] ${file}: ${fileSkipped} skipped but ${reasons.length} printed why (use test/support/skip.ts)\n`;
+    }
     // A file that crashed, timed out or exited non-zero without reporting a failure still counts as one.
     if (!totals || (result.code !== 0 && fileFailed === 0)) fileFailed += 1;
     passed += filePassed;
     failed += fileFailed;
+    skipped += fileSkipped;
     const mark = fileFailed === 0 ? "ok  " : "FAIL";
+    const skipNote = fileSkipped > 0 ? `, ${fileSkipped} skipped` : "";
     console.log(
-      `${mark} ${file}  (${filePassed} passed, ${fileFailed} failed, ${result.seconds.toFixed(1)} s)`,
+      `${mark} ${file}  (${filePassed} passed, ${fileFailed} failed${skipNote}, ${result.seconds.toFixed(1)} s)`,
     );
+    for (const reason of reasons) {
+      console.log(`     skipped: ${reason}`);
+      skips.push(`${file}: ${reason}`);
+    }
     if (fileFailed > 0) failures.push(result);
   }
 }
@@ -104,5 +128,6 @@ for (const failure of failures) {
   );
 }
 console.log(`\n${files.length} test files in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+if (skips.length > 0) console.log(`\nskipped:\n${skips.map((skip) => `  ${skip}`).join("\n")}`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exitCode = failed > 0 || passed + skipped === 0 ? 1 : 0;

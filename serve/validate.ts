@@ -1,9 +1,8 @@
 // The request validator, compiled once per model from the manifest's feature schema: it checks each value and
 // writes it straight into the float32 input tensor, in the manifest's feature order, allocating nothing per value.
 //
-// Categorical features travel as numeric codes (docs/architecture.md, featurizer-spec.ts `encodeCategory`): the
-// value itself when the categories are numbers, otherwise the index of the value in `categories`; an unseen value is
-// -1 and a missing one NaN. The rule is restated here because serve/ never imports training code.
+// Categorical features travel as numeric codes, by the model contract's rule (src/artifact/category-code.ts).
+import { type CategoryCodes, categoryCodes } from "../src/artifact/category-code.js";
 import type { ManifestFeature } from "../src/artifact/manifest.js";
 import { type ApiError, ApiFailure, type ErrorCode } from "./errors.js";
 
@@ -44,8 +43,7 @@ interface FeaturePlan {
   high: number;
   min: number | undefined;
   max: number | undefined;
-  stringCodes: Map<string, number>;
-  numericCategories: Set<number>;
+  codes: CategoryCodes;
   categories: readonly (string | number)[];
 }
 
@@ -72,18 +70,10 @@ function failure(code: ErrorCode, message: string, field: string | undefined, ro
 
 function plan(feature: ManifestFeature, policy: InputPolicy): FeaturePlan {
   const categories = feature.categories ?? [];
-  const numericCategories = categories.every((category) => typeof category === "number");
+  const codes = categoryCodes(categories);
   const kind =
-    feature.kind === "numeric"
-      ? Kind.Numeric
-      : numericCategories
-        ? Kind.NumericCategory
-        : Kind.StringCategory;
+    feature.kind === "numeric" ? Kind.Numeric : codes.numeric ? Kind.NumericCategory : Kind.StringCategory;
   const span = feature.min !== undefined && feature.max !== undefined ? feature.max - feature.min : 0;
-  const stringCodes = new Map<string, number>();
-  categories.forEach((category, index) => {
-    if (!stringCodes.has(String(category))) stringCodes.set(String(category), index);
-  });
   return {
     name: feature.name,
     kind,
@@ -93,8 +83,7 @@ function plan(feature: ManifestFeature, policy: InputPolicy): FeaturePlan {
     high: feature.max === undefined ? Number.POSITIVE_INFINITY : feature.max + policy.rangeTolerance * span,
     min: feature.min,
     max: feature.max,
-    stringCodes,
-    numericCategories: new Set(categories.filter((c): c is number => typeof c === "number")),
+    codes,
     categories,
   };
 }
@@ -198,7 +187,7 @@ export class FeatureValidator {
           if (value < plan.low || value > plan.high) this.outOfRange(plan, value, row);
           return value;
         case Kind.NumericCategory:
-          if (!plan.numericCategories.has(value)) this.unseen(plan, value, row);
+          if (plan.codes.seen(value) === undefined) this.unseen(plan, value, row);
           return value;
         case Kind.StringCategory:
           throw failure(
@@ -210,13 +199,12 @@ export class FeatureValidator {
       }
     }
     if (typeof value === "string" && plan.kind !== Kind.Numeric) {
-      const code = plan.stringCodes.get(value);
+      const code = plan.codes.seen(value);
+      if (code !== undefined) return code;
       if (plan.kind === Kind.StringCategory) {
-        if (code !== undefined) return code;
         this.unseen(plan, value, row);
         return -1;
       }
-      if (code !== undefined) return plan.categories[code] as number;
       if (value.trim() !== "" && Number.isFinite(Number(value))) {
         this.unseen(plan, value, row);
         return -1;

@@ -1,7 +1,7 @@
-// train: fit model.type on the whole featurized training split with the tuned params → data/model/trees.json.
-import { MlFailure, unwrap } from "../src/ml/errors.js";
+// train: fit model.type (under auto: the type tune chose) on the whole featurized training split with the tuned params → data/model/trees.json.
+import { unwrap } from "../src/ml/errors.js";
 import { readJson, writeJsonAtomic } from "../src/ml/io.js";
-import { modelTypeFor } from "../src/ml/model-choice.js";
+import { trainedModelType } from "../src/ml/model-choice.js";
 import { TreeEnsembleSchema } from "../src/ml/models/tree-ensemble.js";
 import { MlParams } from "../src/ml/params.js";
 import { PATHS } from "../src/ml/paths.js";
@@ -13,14 +13,8 @@ export async function trainStage(): Promise<string> {
   const params = unwrap(MlParams.read());
   const task = unwrap(params.task());
   const model = unwrap(params.model());
-  const modelType = unwrap(modelTypeFor(params, model.type, task));
   const tuned = unwrap(readJson(PATHS.tune, TuneSummarySchema));
-  if (tuned.modelType !== model.type)
-    throw new MlFailure({
-      kind: "artifact",
-      file: PATHS.tune,
-      message: `was tuned for model type "${tuned.modelType}" but model.type is "${model.type}"; run the tune stage`,
-    });
+  const modelType = unwrap(trainedModelType(params, model, task, tuned));
   const { data } = unwrap(loadFeaturizedSplit("train", task));
   const fitParams = modelType.params.parse(tuned.params);
   const ensemble = TreeEnsembleSchema.parse(
@@ -28,7 +22,7 @@ export async function trainStage(): Promise<string> {
   );
   writeJsonAtomic(PATHS.model, ensemble);
   const nodes = ensemble.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
-  return `${model.type} on ${data.rows} rows × ${data.features.length} features: ${ensemble.trees.length} trees, ${nodes} nodes`;
+  return `${modelType.name} on ${data.rows} rows × ${data.features.length} features: ${ensemble.trees.length} trees, ${nodes} nodes`;
 }
 
 await runStageIfMain(import.meta.url, "train", trainStage);

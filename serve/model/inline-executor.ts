@@ -35,7 +35,7 @@ export class InlineExecutor implements Executor {
       return loaded(new InlineExecutor(session, inputName, width));
     } catch (error) {
       return loadError(
-        "session_failed",
+        "session-failed",
         `onnxruntime could not create a session: ${(error as Error).message}`,
       );
     }

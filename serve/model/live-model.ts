@@ -1,12 +1,14 @@
 // One loaded, verified model: its manifest, the compiled validator, the executor (inference threads with their own
 // sessions, behind the dynamic batcher), its drift window. It counts the requests using it, so that after a hot swap
 // the old one finishes its in-flight requests and only then releases its sessions.
+
+import type { GoldenReport } from "../../src/artifact/golden.js";
 import type { Manifest } from "../../src/artifact/manifest.js";
 import { DriftWindow } from "../observability/drift-window.js";
 import { FeatureValidator, type InputPolicy } from "../validate.js";
 import { type BatchObserver, DynamicBatcher } from "./dynamic-batcher.js";
 import type { Executor } from "./executor.js";
-import { checkGolden, type GoldenReport } from "./golden-check.js";
+import { checkGolden } from "./golden-check.js";
 import { InlineExecutor } from "./inline-executor.js";
 import { type Loaded, loaded } from "./load-error.js";
 import { createDecoder, type PredictionDecoder } from "./predictions.js";

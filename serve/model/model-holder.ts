@@ -62,7 +62,7 @@ export class ModelHolder {
   private async tryLoad(): Promise<ReloadOutcome> {
     const serving = this.live;
     if (this.closed)
-      return { result: "failure", error: { kind: "source_missing", message: "shutting down" }, serving };
+      return { result: "failure", error: { kind: "source-missing", message: "shutting down" }, serving };
     const source = resolveModelSource(this.path, this.alias);
     if (!source.ok) return { result: "failure", error: source.error, serving };
     const pkg = readModelPackage(source.value);
@@ -73,7 +73,7 @@ export class ModelHolder {
     if (!model.ok) return { result: "failure", error: model.error, serving };
     if (this.closed) {
       await model.value.retire();
-      return { result: "failure", error: { kind: "source_missing", message: "shutting down" }, serving };
+      return { result: "failure", error: { kind: "source-missing", message: "shutting down" }, serving };
     }
     const previous = this.live;
     this.live = model.value;

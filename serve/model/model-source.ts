@@ -2,9 +2,15 @@
 // directory (models/<name>/: aliases.json + one directory per version), followed through an alias.
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { AliasesSchema } from "../../src/artifact/aliases.js";
+import {
+  AliasesSchema,
+  aliasesPath,
+  isVersionName,
+  MANIFEST_FILE,
+  versionDir,
+} from "../../src/artifact/aliases.js";
+import { readJsonFile } from "../../src/artifact/read-json.js";
 import { type Loaded, loadError, loaded } from "./load-error.js";
-import { readJsonFile } from "./read-json.js";
 
 export interface ResolvedSource {
   /** The directory holding manifest.json and the ONNX file. */
@@ -19,30 +25,30 @@ export function resolveModelSource(path: string, alias: string): Loaded<Resolved
   const dir = resolve(path);
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     return loadError(
-      "source_missing",
+      "source-missing",
       `${dir} is not a directory: set SERVE_MODEL to a package directory (run \`npm run repro\` to build package/) or a registry model directory (models/<name>)`,
     );
-  const aliasesFile = join(dir, "aliases.json");
+  const aliasesFile = aliasesPath(dir);
   if (!existsSync(aliasesFile)) {
-    if (!existsSync(join(dir, "manifest.json")))
+    if (!existsSync(join(dir, MANIFEST_FILE)))
       return loadError(
-        "source_missing",
+        "source-missing",
         `${dir} has neither manifest.json (a package) nor aliases.json (a registry model)`,
       );
     return loaded({ dir });
   }
-  const parsed = readJsonFile(aliasesFile, AliasesSchema, "aliases_invalid");
-  if (!parsed.ok) return parsed;
+  const parsed = readJsonFile(aliasesFile, AliasesSchema);
+  if (!parsed.ok) return loadError("aliases-invalid", parsed.error.message);
   const version = parsed.value.aliases[alias];
   if (version === undefined)
     return loadError(
-      "alias_missing",
+      "alias-missing",
       `${aliasesFile} has no alias "${alias}" (it has: ${Object.keys(parsed.value.aliases).join(", ") || "none"}); promote a version first`,
     );
-  if (version.includes("/") || version.includes("\\") || version === ".." || version === ".")
+  if (!isVersionName(version))
     return loadError(
-      "aliases_invalid",
+      "aliases-invalid",
       `${aliasesFile}: alias "${alias}" names an invalid version "${version}"`,
     );
-  return loaded({ dir: join(dir, version), aliasVersion: version, aliasesFile });
+  return loaded({ dir: versionDir(dir, version), aliasVersion: version, aliasesFile });
 }

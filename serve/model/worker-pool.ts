@@ -74,7 +74,7 @@ export class WorkerPool implements Executor {
             this.capacityListener();
             return;
           case "fatal":
-            resolve(loadError("session_failed", `onnxruntime could not create a session: ${reply.message}`));
+            resolve(loadError("session-failed", `onnxruntime could not create a session: ${reply.message}`));
             return;
           case "done":
           case "failed": {
@@ -88,7 +88,7 @@ export class WorkerPool implements Executor {
         }
       });
       const lost = (reason: string) => {
-        if (!slot.ready) resolve(loadError("session_failed", `inference thread failed to start: ${reason}`));
+        if (!slot.ready) resolve(loadError("session-failed", `inference thread failed to start: ${reason}`));
         this.retire(slot, reason);
       };
       worker.on("error", (error) => lost(error.message));

@@ -4,14 +4,18 @@
 // chosen metric promotes.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { AliasesSchema } from "../artifact/aliases.js";
+import {
+  AliasesSchema,
+  aliasesPath,
+  MANIFEST_FILE,
+  PRODUCTION_ALIAS,
+  versionDir,
+} from "../artifact/aliases.js";
 import { ManifestSchema } from "../artifact/manifest.js";
 import { ok, type Result } from "./errors.js";
 import { readJson } from "./io.js";
 import { type Direction, isBetter } from "./metrics.js";
 import { PATHS } from "./paths.js";
-
-export const PRODUCTION_ALIAS = "production";
 
 export interface Champion {
   name: string;
@@ -26,13 +30,13 @@ export interface Champion {
 /** Reads models/<name>/aliases.json and the production version's manifest; no alias means no champion. */
 export function readChampion(registryDir: string, name: string): Result<Champion> {
   const none: Champion = { name, version: null, metrics: {}, testRows: null, model: null };
-  const aliasesPath = join(registryDir, name, "aliases.json");
-  if (!existsSync(aliasesPath)) return ok(none);
-  const aliases = readJson(aliasesPath, AliasesSchema);
+  const modelDir = join(registryDir, name);
+  if (!existsSync(aliasesPath(modelDir))) return ok(none);
+  const aliases = readJson(aliasesPath(modelDir), AliasesSchema);
   if (!aliases.ok) return aliases;
   const version = aliases.value.aliases[PRODUCTION_ALIAS];
   if (version === undefined) return ok(none);
-  const manifest = readJson(join(registryDir, name, version, "manifest.json"), ManifestSchema);
+  const manifest = readJson(join(versionDir(modelDir, version), MANIFEST_FILE), ManifestSchema);
   if (!manifest.ok) return manifest;
   const metrics = Object.fromEntries(
     Object.entries(manifest.value.metrics).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),

@@ -1,7 +1,7 @@
 // Reading and writing the files between stages: JSON parsed once with its schema, and atomic writes
 // (temp file + rename) so a crashed stage never leaves a half-written output behind.
-import { readFileSync } from "node:fs";
 import type { z } from "zod";
+import { readJsonFile } from "../artifact/read-json.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { fail, type MlError, ok, type Result } from "./errors.js";
 
@@ -44,27 +44,11 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 
 /** Reads a JSON artifact and parses it with its schema; a missing file or a mismatch is an "artifact" error. */
 export function readJson<S extends z.ZodType>(path: string, schema: S): Result<z.infer<S>> {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return fail(artifactError(path, "missing; run the stage that writes it first"));
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    return fail(artifactError(path, `not valid JSON: ${(error as Error).message}`));
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-    return fail(artifactError(path, `does not match its schema${where}: ${issue?.message ?? "invalid"}`));
-  }
-  return ok(parsed.data);
-}
-
-function artifactError(file: string, message: string): MlError {
-  return { kind: "artifact", file, message };
+  const read = readJsonFile(path, schema);
+  if (read.ok) return ok(read.value);
+  const message =
+    read.error.kind === "missing"
+      ? "missing; run the stage that writes it first"
+      : read.error.message.slice(`${path}: `.length);
+  return fail<MlError>({ kind: "artifact", file: path, message });
 }

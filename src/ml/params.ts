@@ -34,6 +34,8 @@ export const DatasetSchema = z
     missing: z.array(z.string()).default(["NA", "NaN", "null"]),
     /** Per-column checks; every column not listed is still type-checked and must not have missing values. */
     columns: z.record(ColumnName, ColumnCheckSchema).default({}),
+    /** Rows whose target is missing: an error (default), or dropped before the split (prepare reports how many). */
+    missing_target: z.enum(["error", "drop"]).default("error"),
   })
   .strict();
 
@@ -89,11 +91,14 @@ export const FeaturesSchema = z
 
 export const ModelSchema = z
   .object({
+    /** A model type, or "auto": one search over `candidates` (a conditional space), the best type is trained. */
     type: z.string().min(1),
+    /** The model types `auto` searches over. */
+    candidates: z.array(z.string().min(1)).min(1).default(["forest", "gbt"]),
     seed: z.number().int().default(42),
     /** Threads the final fit may use; results do not depend on it. */
     threads: z.number().int().positive().default(1),
-    /** Fixed params; tuned params override them. */
+    /** Fixed params; tuned params override them. Under `auto`, one section per model type (`gbt: {...}`). */
     params: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
@@ -126,6 +131,13 @@ export const TuneSchema = z
   .object({
     trials: z.number().int().positive(),
     folds: z.number().int().min(2),
+    /** Repeated k-fold: each trial is scored on this many reshuffled k-fold partitions (steadier on small data). */
+    repeats: z.number().int().min(1).default(1),
+    /**
+     * Boosting stops in each CV fold once the fold's held-out loss has not improved for this many rounds; the final
+     * fit uses the folds' mean round count (n_estimators is then the most rounds a fold may take). null: off.
+     */
+    early_stopping_rounds: z.number().int().positive().nullable().default(null),
     /** Trials evaluated at once on worker threads; results are reproducible for a given value. */
     jobs: z.number().int().positive().default(1),
     seed: z.number().int(),
@@ -224,13 +236,39 @@ export class MlParams {
 
   /** The tune section, checked against the task (metric) and the model type (its search space must exist). */
   tune(task: Dataset["task"], modelType: string): Result<TuneParams & { modelSpace: SearchSpace }> {
+    const tune = this.tuneSettings(task);
+    if (!tune.ok) return tune;
+    const modelSpace = this.modelSpace(tune.value, modelType, "model.type");
+    return modelSpace.ok ? ok({ ...tune.value, modelSpace: modelSpace.value }) : modelSpace;
+  }
+
+  /** The tune section for `model.type: auto`: every candidate model type needs its search space. */
+  tuneAuto(
+    task: Dataset["task"],
+    candidates: string[],
+  ): Result<TuneParams & { spaces: Record<string, SearchSpace> }> {
+    const tune = this.tuneSettings(task);
+    if (!tune.ok) return tune;
+    const spaces: Record<string, SearchSpace> = {};
+    for (const type of candidates) {
+      const space = this.modelSpace(tune.value, type, "model.candidates");
+      if (!space.ok) return space;
+      spaces[type] = space.value;
+    }
+    return ok({ ...tune.value, spaces });
+  }
+
+  private tuneSettings(task: Dataset["task"]): Result<TuneParams> {
     const tune = this.file.section(["tune"], TuneSchema);
     if (!tune.ok) return tune;
     const metricCheck = this.checkMetric(["tune", "metric"], tune.value.metric, task);
-    if (!metricCheck.ok) return metricCheck;
-    const modelSpace = tune.value.space[modelType];
+    return metricCheck.ok ? tune : metricCheck;
+  }
+
+  private modelSpace(tune: TuneParams, modelType: string, namedBy: string): Result<SearchSpace> {
+    const modelSpace = tune.space[modelType];
     if (!modelSpace)
-      return this.fail(["tune", "space"], `has no search space for model type "${modelType}" (model.type)`);
+      return this.fail(["tune", "space"], `has no search space for model type "${modelType}" (${namedBy})`);
     for (const [name, param] of Object.entries(modelSpace)) {
       const bounded = param.type !== "categorical";
       if (bounded && param.low >= param.high)
@@ -238,7 +276,7 @@ export class MlParams {
       if (param.type === "int" && param.log && param.low < 1)
         return this.fail(["tune", "space", modelType, name, "low"], "a log-scaled int needs low >= 1");
     }
-    return ok({ ...tune.value, modelSpace });
+    return ok(modelSpace);
   }
 
   evaluate(task: Dataset["task"]): Result<EvaluateParams> {

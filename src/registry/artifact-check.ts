@@ -4,15 +4,14 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { encodeCategory } from "../artifact/category-code.js";
+import { compareGolden } from "../artifact/golden.js";
 import { type Manifest, ManifestSchema } from "../artifact/manifest.js";
+import { parseJsonText } from "../artifact/read-json.js";
 import { createSession, runModel } from "../ml/onnx/onnx-session.js";
-import { parseJson } from "./parse-json.js";
 import { fail, ok, type Result } from "./registry-error.js";
 
 export const ARTIFACT_FILES = ["model.onnx", "manifest.json", "model-card.md"] as const;
-
-/** Golden outputs are the model's own float32 outputs; a runtime on another CPU may differ in the last bits. */
-const GOLDEN_TOLERANCE = 1e-5;
 
 export interface CheckedArtifact {
   dir: string;
@@ -38,14 +37,13 @@ function readFiles(dir: string): Result<CheckedArtifact["files"]> {
 }
 
 export function parseManifest(path: string, bytes: Buffer): Result<Manifest> {
-  return parseJson(path, bytes.toString("utf8"), ManifestSchema);
+  const parsed = parseJsonText(path, bytes.toString("utf8"), ManifestSchema);
+  return parsed.ok ? parsed : fail("corrupt", parsed.error.message);
 }
 
-/** The float32 tensor code of a raw golden value, as a client's request is encoded (see encodeCategory). */
+/** The float32 tensor code of a raw golden value, as a client's request is encoded. */
 function code(feature: Manifest["features"][number], value: number | string | null): number {
-  if (value === null) return Number.NaN;
-  if (feature.kind === "categorical" && !(feature.categories ?? []).every((c) => typeof c === "number"))
-    return (feature.categories ?? []).indexOf(value);
+  if (feature.kind === "categorical") return encodeCategory(feature, value);
   return typeof value === "number" ? value : Number.NaN;
 }
 
@@ -74,26 +72,21 @@ async function checkGolden(path: string, model: Buffer, manifest: Manifest): Pro
       });
     });
     const outputs = await runModel(session, raw, width);
-    let maxDiff = 0;
-    for (const [i, row] of manifest.golden.entries()) {
-      const expected = row.expected;
-      let diff: number;
-      if (typeof expected === "number") diff = Math.abs((outputs.prediction?.[i] ?? Number.NaN) - expected);
-      else {
-        const k = expected.probabilities.length;
-        diff = outputs.labels?.[i] === expected.label ? 0 : Number.POSITIVE_INFINITY;
-        expected.probabilities.forEach((p, j) => {
-          diff = Math.max(diff, Math.abs((outputs.probabilities?.[i * k + j] ?? Number.NaN) - p));
-        });
-      }
-      if (!(diff <= GOLDEN_TOLERANCE * Math.max(1, typeof expected === "number" ? Math.abs(expected) : 1)))
-        return fail(
-          "golden-mismatch",
-          `${path}: golden row ${i} gives a different prediction (|diff| = ${diff}); the model file does not match its manifest`,
-        );
-      maxDiff = Math.max(maxDiff, diff);
-    }
-    return ok(maxDiff);
+    const compared = compareGolden(manifest.golden, (i) => {
+      const expected = manifest.golden[i]?.expected;
+      if (outputs.prediction || typeof expected !== "object") return { prediction: outputs.prediction?.[i] };
+      const k = expected.probabilities.length;
+      return {
+        label: outputs.labels?.[i],
+        probabilities: outputs.probabilities?.subarray(i * k, (i + 1) * k) ?? [],
+      };
+    });
+    if (!compared.ok)
+      return fail(
+        "golden-mismatch",
+        `${path}: ${compared.error.message}; the model file does not match its manifest`,
+      );
+    return ok(compared.value.maxAbsDiff);
   } finally {
     await session.release();
   }

@@ -11,10 +11,10 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import type { Aliases } from "../artifact/aliases.js";
+import { type Aliases, PRODUCTION_ALIAS } from "../artifact/aliases.js";
 import type { Manifest } from "../artifact/manifest.js";
 import { createDirectoryAtomic } from "../fs/atomic-write.js";
-import { PRODUCTION, promotionStack, readAliases, writeAliases } from "./aliases-store.js";
+import { promotionStack, readAliases, writeAliases } from "./aliases-store.js";
 import { type CheckedArtifact, checkArtifact, parseManifest } from "./artifact-check.js";
 import { fail, ok, type Result } from "./registry-error.js";
 
@@ -216,7 +216,7 @@ function setAlias(
   return withLock<{ event: Aliases["history"][number] | undefined }>(registry, name, () => {
     const aliases = readAliases(modelDir(registry, name));
     if (!aliases.ok) return aliases;
-    const current = aliases.value.aliases[PRODUCTION];
+    const current = aliases.value.aliases[PRODUCTION_ALIAS];
     const event = update(aliases.value, current);
     if (!event.ok) return event;
     if (event.value.version === current) return ok({ event: undefined });
@@ -259,7 +259,7 @@ export async function promote(registry: Registry, request: PromoteRequest): Prom
   const result = setAlias(registry, request.name, (_, current) =>
     ok({
       action: "promote",
-      alias: PRODUCTION,
+      alias: PRODUCTION_ALIAS,
       version: manifest.version,
       previous: current ?? null,
       at: now,
@@ -298,7 +298,7 @@ export function rollback(registry: Registry, name: string): Result<RolledBack> {
         "not-found",
         `${name}: the previous production version ${target} is missing from ${modelDir(registry, name)}`,
       );
-    return ok({ action: "rollback", alias: PRODUCTION, version: target, previous: current, at: now });
+    return ok({ action: "rollback", alias: PRODUCTION_ALIAS, version: target, previous: current, at: now });
   });
   if (!result.ok) return result;
   const event = result.value.event;

@@ -116,7 +116,12 @@ export function serializeLock(stages: LockedStages, order: readonly string[]): s
     if (stage.plots.length > 0) block.plots = [...stage.plots].sort(byPath).map(pathEntry);
     blocks[name] = block;
   }
-  return stringify({ schema: LOCK_SCHEMA, hash: HASH_ALGORITHM, stages: blocks }, { lineWidth: 0 });
+  // Stages reading the same params section share its object: without aliasDuplicateObjects: false, yaml would
+  // write it once with an anchor (&a1) and alias it (*a1) elsewhere, hiding the values from a reviewer's diff.
+  return stringify(
+    { schema: LOCK_SCHEMA, hash: HASH_ALGORITHM, stages: blocks },
+    { lineWidth: 0, aliasDuplicateObjects: false },
+  );
 }
 
 /** Writes pipeline.lock atomically, keeping only stages that are still in the pipeline. */

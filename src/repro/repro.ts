@@ -8,6 +8,7 @@ import { recoverJournals } from "./run/journal.js";
 import type { RunningCommand } from "./run/run-command.js";
 import { acquireWorkspaceLock } from "./run/workspace-lock.js";
 import { inputsSnapshot, lockedOutputs, outputsSnapshot, runKey, type StageSnapshot } from "./snapshot.js";
+import { checkOverrideKeys } from "./spec/params-read.js";
 import type { Stage } from "./spec/stage.js";
 import { type StaleReason, staleReasons } from "./staleness.js";
 import { openWorkspace, selectStages, type Workspace } from "./workspace.js";
@@ -65,6 +66,10 @@ async function reproOrThrow(options: ReproOptions): Promise<ReproResult> {
   const opened = await openWorkspace(cwd, options.cacheDir);
   if (!opened.ok) return { ok: false, error: opened.error, stages: [] };
   const workspace = opened.value;
+  if (options.setParams) {
+    const checked = checkOverrideKeys(workspace.pipeline.stages, options.setParams);
+    if (!checked.ok) return { ok: false, error: checked.error, stages: [] };
+  }
   const selected = selectStages(workspace, options.stages, options.single);
   if (!selected.ok) return { ok: false, error: selected.error, stages: [] };
   emit({ type: "plan", stages: selected.value });

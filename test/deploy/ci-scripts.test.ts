@@ -19,6 +19,7 @@ import {
 } from "../../scripts/ci/regression-gate.js";
 import { parseImageRef, setImage } from "../../scripts/ci/set-kustomize-image.js";
 import { upsertComment } from "../../scripts/ci/sticky-comment.js";
+import { gated, missingKubectl } from "../support/skip.js";
 import { kustomize, ofKind } from "./support/kustomize.js";
 
 const FIXTURES = "test/deploy/fixtures";
@@ -206,36 +207,39 @@ test("sticky comment: created once, then updated in place, found past the first 
   }
 });
 
-test("set-kustomize-image pins production to a digest; kubectl renders it; comments stay", () => {
-  const dir = mkdtempSync(join(tmpdir(), "tabula-k8s-"));
-  try {
-    cpSync("k8s", join(dir, "k8s"), { recursive: true });
-    const file = join(dir, "k8s/overlays/production/kustomization.yaml");
-    const digest = `sha256:${"ab".repeat(32)}`;
-    const result = spawnSync(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        "scripts/ci/set-kustomize-image.ts",
-        join(dir, "k8s/overlays/production"),
-        "tabula",
-        `ghcr.io/acme/tabula@${digest}`,
-      ],
-      { encoding: "utf8" },
-    );
-    assert.is(result.status, 0, result.stderr);
-    const text = readFileSync(file, "utf8");
-    assert.match(text, "# Production: 3 to 10 replicas");
-    const server = ofKind(kustomize(join(dir, "k8s/overlays/production")), "Deployment")[0];
-    assert.is(server?.spec.template.spec.containers[0].image, `ghcr.io/acme/tabula@${digest}`);
-    const tagged = setImage(text, "tabula", parseImageRef("registry.local:5000/tabula:1.2.3"));
-    assert.match(tagged, /newName: registry\.local:5000\/tabula\n\s+newTag: 1\.2\.3/);
-    assert.not.match(tagged, "digest:");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+gated(test, missingKubectl())(
+  "set-kustomize-image pins production to a digest; kubectl renders it; comments stay",
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), "tabula-k8s-"));
+    try {
+      cpSync("k8s", join(dir, "k8s"), { recursive: true });
+      const file = join(dir, "k8s/overlays/production/kustomization.yaml");
+      const digest = `sha256:${"ab".repeat(32)}`;
+      const result = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "scripts/ci/set-kustomize-image.ts",
+          join(dir, "k8s/overlays/production"),
+          "tabula",
+          `ghcr.io/acme/tabula@${digest}`,
+        ],
+        { encoding: "utf8" },
+      );
+      assert.is(result.status, 0, result.stderr);
+      const text = readFileSync(file, "utf8");
+      assert.match(text, "# Production: 3 to 10 replicas");
+      const server = ofKind(kustomize(join(dir, "k8s/overlays/production")), "Deployment")[0];
+      assert.is(server?.spec.template.spec.containers[0].image, `ghcr.io/acme/tabula@${digest}`);
+      const tagged = setImage(text, "tabula", parseImageRef("registry.local:5000/tabula:1.2.3"));
+      assert.match(tagged, /newName: registry\.local:5000\/tabula\n\s+newTag: 1\.2\.3/);
+      assert.not.match(tagged, "digest:");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test("set-kustomize-image refuses unpinned or malformed references", () => {
   assert.throws(() => parseImageRef("ghcr.io/acme/tabula:latest"), /not latest/);

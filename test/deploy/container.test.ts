@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildRegressionPackage } from "../serve/support/fixtures.js";
+import { skipTest } from "../support/skip.js";
 import { type Podman, probePodman } from "./support/podman.js";
 import { freePort, waitForReady } from "./support/server.js";
 
@@ -104,8 +105,7 @@ test.after(() => {
 });
 
 if (skip !== undefined || !podman.ok) {
-  console.log(`SKIP container test: ${skip}`);
-  test.skip(`the image builds and serves /readyz (skipped: ${skip})`, () => {});
+  skipTest(test, "the image builds and serves /readyz", skip ?? "podman cannot run containers here");
 } else {
   const name = `tabula-test-${process.pid}`;
   const cli = (args: string[]) =>

@@ -4,11 +4,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CONFIG_VARIABLES, parseConfig } from "../../serve/config.js";
+import { gated, missingKubectl } from "../support/skip.js";
 import { policyViolations } from "./support/k8s-policy.js";
 import { schemaError } from "./support/kube-schemas.js";
 import { type KubeObject, kustomize, OVERLAYS, ofKind } from "./support/kustomize.js";
 
-const rendered = new Map(OVERLAYS.map((dir) => [dir, kustomize(dir)]));
+const noKubectl = missingKubectl();
+const withKubectl = gated(test, noKubectl);
+const rendered = new Map(noKubectl ? [] : OVERLAYS.map((dir) => [dir, kustomize(dir)]));
 const render = (dir: string) => rendered.get(dir) as KubeObject[];
 const deployment = (objects: KubeObject[], name = "tabula-server") =>
   ofKind(objects, "Deployment").find((object) => object.metadata.name === name) as KubeObject;
@@ -21,7 +24,7 @@ const POLICY = {
 } as const;
 
 for (const dir of OVERLAYS) {
-  test(`${dir}: every rendered object validates against its schema`, () => {
+  withKubectl(`${dir}: every rendered object validates against its schema`, () => {
     const objects = render(dir);
     assert.ok(objects.length >= 2, `${dir} rendered ${objects.length} objects`);
     const errors = objects.flatMap((object) => {
@@ -31,93 +34,112 @@ for (const dir of OVERLAYS) {
     assert.equal(errors, []);
   });
 
-  test(`${dir}: policy checks pass`, () => {
+  withKubectl(`${dir}: policy checks pass`, () => {
     assert.equal(policyViolations(render(dir), POLICY[dir as keyof typeof POLICY]), []);
   });
 }
 
-test("minikube: one replica behind a NodePort, local image never pulled, no HPA/PDB/operator objects", () => {
-  const objects = render("k8s/overlays/minikube");
-  const server = deployment(objects);
-  assert.is(server.spec.replicas, 1);
-  const container = server.spec.template.spec.containers[0];
-  assert.is(container.image, "localhost/tabula:dev");
-  assert.is(container.imagePullPolicy, "Never");
-  assert.is(ofKind(objects, "Service")[0]?.spec.type, "NodePort");
-  for (const kind of ["HorizontalPodAutoscaler", "PodDisruptionBudget", "ServiceMonitor", "PrometheusRule"]) {
-    assert.is(ofKind(objects, kind).length, 0, kind);
-  }
-  const secret = ofKind(objects, "Secret")[0];
-  assert.ok(
-    secret?.metadata.name.startsWith("tabula-api-keys-"),
-    "the generated Secret has a content hash suffix",
-  );
-  const volume = server.spec.template.spec.volumes.find((v: { name: string }) => v.name === "api-keys");
-  assert.is(volume.secret.secretName, secret?.metadata.name, "the Deployment follows the generated name");
-});
-
-test("production: 3+ replicas, HPA from 3, PDB, image pinned by digest, monitoring objects present", () => {
-  const objects = render("k8s/overlays/production");
-  const server = deployment(objects);
-  assert.ok(server.spec.replicas >= 3);
-  const hpa = ofKind(objects, "HorizontalPodAutoscaler")[0];
-  assert.ok(hpa && hpa.spec.minReplicas >= 3 && hpa.spec.maxReplicas > hpa.spec.minReplicas);
-  assert.is(ofKind(objects, "PodDisruptionBudget").length, 1);
-  assert.match(
-    server.spec.template.spec.containers[0].image,
-    /^ghcr\.io\/tabula-ml\/tabula@sha256:[0-9a-f]{64}$/,
-  );
-  for (const kind of ["ServiceMonitor", "PrometheusRule", "NetworkPolicy"])
-    assert.is(ofKind(objects, kind).length, 1);
-  assert.ok(objects.every((object) => object.kind === "Namespace" || object.metadata.namespace === "tabula"));
-});
-
-test("canary: a second Deployment with its own image and track; the Service sends traffic to both", () => {
-  const objects = render("k8s/overlays/canary");
-  const stable = deployment(objects);
-  const canary = deployment(objects, "tabula-server-canary");
-  assert.ok(canary, "the canary Deployment is rendered");
-  assert.is(canary.spec.replicas, 1);
-  assert.is(canary.spec.selector.matchLabels["tabula.dev/track"], "canary");
-  assert.is(stable.spec.selector.matchLabels["tabula.dev/track"], "stable");
-  const image = (d: KubeObject) => d.spec.template.spec.containers[0].image;
-  assert.is.not(image(canary), image(stable));
-  const service = ofKind(objects, "Service");
-  assert.is(service.length, 1, "one Service for both tracks");
-  const selects = (d: KubeObject) =>
-    Object.entries(service[0]?.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v);
-  assert.ok(selects(stable) && selects(canary));
-  // Everything else exists once: the HPA and PDB stay on the stable track.
-  assert.is(ofKind(objects, "HorizontalPodAutoscaler").length, 1);
-  assert.is(ofKind(objects, "HorizontalPodAutoscaler")[0]?.spec.scaleTargetRef.name, "tabula-server");
-  assert.is(
-    ofKind(objects, "ConfigMap").length,
-    ofKind(render("k8s/overlays/production"), "ConfigMap").length,
-  );
-});
-
-test("every server setting in the manifests is a variable the server knows, and the server accepts the values", () => {
-  for (const dir of OVERLAYS) {
-    const objects = render(dir);
-    for (const server of ofKind(objects, "Deployment")) {
-      const container = server.spec.template.spec.containers[0];
-      const env: Record<string, string> = {};
-      for (const source of container.envFrom ?? []) {
-        const configMap = ofKind(objects, "ConfigMap").find(
-          (c) => c.metadata.name === source.configMapRef?.name,
-        );
-        Object.assign(env, configMap?.data);
-      }
-      for (const variable of container.env ?? []) env[variable.name] = variable.value;
-      const unknown = Object.keys(env).filter((name) => !CONFIG_VARIABLES.includes(name));
-      assert.equal(unknown, [], `${dir} ${server.metadata.name} sets variables the server does not read`);
-      const parsed = parseConfig(env);
-      assert.ok(parsed.ok, `${dir}: ${parsed.ok ? "" : parsed.errors.join("; ")}`);
+withKubectl(
+  "minikube: one replica behind a NodePort, local image never pulled, no HPA/PDB/operator objects",
+  () => {
+    const objects = render("k8s/overlays/minikube");
+    const server = deployment(objects);
+    assert.is(server.spec.replicas, 1);
+    const container = server.spec.template.spec.containers[0];
+    assert.is(container.image, "localhost/tabula:dev");
+    assert.is(container.imagePullPolicy, "Never");
+    assert.is(ofKind(objects, "Service")[0]?.spec.type, "NodePort");
+    for (const kind of [
+      "HorizontalPodAutoscaler",
+      "PodDisruptionBudget",
+      "ServiceMonitor",
+      "PrometheusRule",
+    ]) {
+      assert.is(ofKind(objects, kind).length, 0, kind);
     }
-  }
-});
+    const secret = ofKind(objects, "Secret")[0];
+    assert.ok(
+      secret?.metadata.name.startsWith("tabula-api-keys-"),
+      "the generated Secret has a content hash suffix",
+    );
+    const volume = server.spec.template.spec.volumes.find((v: { name: string }) => v.name === "api-keys");
+    assert.is(volume.secret.secretName, secret?.metadata.name, "the Deployment follows the generated name");
+  },
+);
 
-test("jobs/tune: an Indexed Job with one pod per shard, all sharing the study volume", () => {
+withKubectl(
+  "production: 3+ replicas, HPA from 3, PDB, image pinned by digest, monitoring objects present",
+  () => {
+    const objects = render("k8s/overlays/production");
+    const server = deployment(objects);
+    assert.ok(server.spec.replicas >= 3);
+    const hpa = ofKind(objects, "HorizontalPodAutoscaler")[0];
+    assert.ok(hpa && hpa.spec.minReplicas >= 3 && hpa.spec.maxReplicas > hpa.spec.minReplicas);
+    assert.is(ofKind(objects, "PodDisruptionBudget").length, 1);
+    assert.match(
+      server.spec.template.spec.containers[0].image,
+      /^ghcr\.io\/tabula-ml\/tabula@sha256:[0-9a-f]{64}$/,
+    );
+    for (const kind of ["ServiceMonitor", "PrometheusRule", "NetworkPolicy"])
+      assert.is(ofKind(objects, kind).length, 1);
+    assert.ok(
+      objects.every((object) => object.kind === "Namespace" || object.metadata.namespace === "tabula"),
+    );
+  },
+);
+
+withKubectl(
+  "canary: a second Deployment with its own image and track; the Service sends traffic to both",
+  () => {
+    const objects = render("k8s/overlays/canary");
+    const stable = deployment(objects);
+    const canary = deployment(objects, "tabula-server-canary");
+    assert.ok(canary, "the canary Deployment is rendered");
+    assert.is(canary.spec.replicas, 1);
+    assert.is(canary.spec.selector.matchLabels["tabula.dev/track"], "canary");
+    assert.is(stable.spec.selector.matchLabels["tabula.dev/track"], "stable");
+    const image = (d: KubeObject) => d.spec.template.spec.containers[0].image;
+    assert.is.not(image(canary), image(stable));
+    const service = ofKind(objects, "Service");
+    assert.is(service.length, 1, "one Service for both tracks");
+    const selects = (d: KubeObject) =>
+      Object.entries(service[0]?.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v);
+    assert.ok(selects(stable) && selects(canary));
+    // Everything else exists once: the HPA and PDB stay on the stable track.
+    assert.is(ofKind(objects, "HorizontalPodAutoscaler").length, 1);
+    assert.is(ofKind(objects, "HorizontalPodAutoscaler")[0]?.spec.scaleTargetRef.name, "tabula-server");
+    assert.is(
+      ofKind(objects, "ConfigMap").length,
+      ofKind(render("k8s/overlays/production"), "ConfigMap").length,
+    );
+  },
+);
+
+withKubectl(
+  "every server setting in the manifests is a variable the server knows, and the server accepts the values",
+  () => {
+    for (const dir of OVERLAYS) {
+      const objects = render(dir);
+      for (const server of ofKind(objects, "Deployment")) {
+        const container = server.spec.template.spec.containers[0];
+        const env: Record<string, string> = {};
+        for (const source of container.envFrom ?? []) {
+          const configMap = ofKind(objects, "ConfigMap").find(
+            (c) => c.metadata.name === source.configMapRef?.name,
+          );
+          Object.assign(env, configMap?.data);
+        }
+        for (const variable of container.env ?? []) env[variable.name] = variable.value;
+        const unknown = Object.keys(env).filter((name) => !CONFIG_VARIABLES.includes(name));
+        assert.equal(unknown, [], `${dir} ${server.metadata.name} sets variables the server does not read`);
+        const parsed = parseConfig(env);
+        assert.ok(parsed.ok, `${dir}: ${parsed.ok ? "" : parsed.errors.join("; ")}`);
+      }
+    }
+  },
+);
+
+withKubectl("jobs/tune: an Indexed Job with one pod per shard, all sharing the study volume", () => {
   const objects = render("k8s/jobs/tune");
   const job = ofKind(objects, "Job")[0] as KubeObject;
   assert.is(job.spec.completionMode, "Indexed");
@@ -221,7 +243,7 @@ const cases: [string, (objects: KubeObject[]) => void, RegExp][] = [
   ],
 ];
 for (const [what, mutate, expected] of cases) {
-  test(`policy catches ${what}`, () => {
+  withKubectl(`policy catches ${what}`, () => {
     const found = broken(mutate);
     assert.ok(
       found.some((violation) => expected.test(violation)),
@@ -230,7 +252,7 @@ for (const [what, mutate, expected] of cases) {
   });
 }
 
-test("schema validation catches a wrongly typed field", () => {
+withKubectl("schema validation catches a wrongly typed field", () => {
   const objects = structuredClone(render("k8s/overlays/production"));
   container(objects).ports[0].containerPort = "8080";
   assert.match(schemaError(deployment(objects)) ?? "", /containerPort must be integer/);

@@ -9,8 +9,11 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parse, stringify } from "yaml";
 import { renderMonitoringManifests } from "../../scripts/ci/sync-k8s-monitoring.js";
+import { gated, INSTALL_HINT, missingKubectl, missingTool } from "../support/skip.js";
 import { dashboardQueries } from "./support/dashboard.js";
 import { kustomize, ofKind } from "./support/kustomize.js";
+
+const withPromtool = gated(test, missingTool("promtool", INSTALL_HINT.promtool));
 
 const RULES = "monitoring/prometheus/tabula.rules.yml";
 const RULE_TESTS = "monitoring/prometheus/tabula.rules.test.yml";
@@ -29,7 +32,7 @@ function promtool(...args: string[]) {
   return spawnSync("promtool", args, { encoding: "utf8" });
 }
 
-test("promtool check rules accepts the rules file", () => {
+withPromtool("promtool check rules accepts the rules file", () => {
   const result = promtool("check", "rules", RULES);
   assert.is(result.status, 0, result.stdout + result.stderr);
   assert.match(result.stdout, `SUCCESS: ${REQUIRED_ALERTS.length} rules found`);
@@ -40,7 +43,7 @@ test("every required alert exists", () => {
   assert.equal([...alerts].sort(), [...REQUIRED_ALERTS].sort());
 });
 
-test("promtool test rules: every unit test passes", () => {
+withPromtool("promtool test rules: every unit test passes", () => {
   const result = promtool("test", "rules", RULE_TESTS);
   assert.is(result.status, 0, result.stdout + result.stderr);
   assert.match(result.stdout, "SUCCESS");
@@ -63,7 +66,7 @@ test("every alert is tested both firing and silent", () => {
   }
 });
 
-test("a broken rule fails promtool test rules (the unit tests can fail)", () => {
+withPromtool("a broken rule fails promtool test rules (the unit tests can fail)", () => {
   const dir = mkdtempSync(join(tmpdir(), "tabula-rules-"));
   try {
     const weakened = readFileSync(RULES, "utf8").replace("> 0.2", "> 0.5");
@@ -77,26 +80,29 @@ test("a broken rule fails promtool test rules (the unit tests can fail)", () => 
   }
 });
 
-test("every dashboard query parses as PromQL (promtool check rules on them as recording rules)", () => {
-  const queries = dashboardQueries({ job: "tabula-server", instance: ".*", rateInterval: "1m" });
-  assert.ok(queries.length >= 15, `${queries.length} queries`);
-  const dir = mkdtempSync(join(tmpdir(), "tabula-dashboard-"));
-  try {
-    const asRules = {
-      groups: [
-        {
-          name: "dashboard",
-          rules: queries.map((q, i) => ({ record: `dashboard:query_${i}`, expr: q.expr })),
-        },
-      ],
-    };
-    writeFileSync(join(dir, "dashboard.rules.yml"), stringify(asRules));
-    const result = promtool("check", "rules", join(dir, "dashboard.rules.yml"));
-    assert.is(result.status, 0, result.stdout + result.stderr);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+withPromtool(
+  "every dashboard query parses as PromQL (promtool check rules on them as recording rules)",
+  () => {
+    const queries = dashboardQueries({ job: "tabula-server", instance: ".*", rateInterval: "1m" });
+    assert.ok(queries.length >= 15, `${queries.length} queries`);
+    const dir = mkdtempSync(join(tmpdir(), "tabula-dashboard-"));
+    try {
+      const asRules = {
+        groups: [
+          {
+            name: "dashboard",
+            rules: queries.map((q, i) => ({ record: `dashboard:query_${i}`, expr: q.expr })),
+          },
+        ],
+      };
+      writeFileSync(join(dir, "dashboard.rules.yml"), stringify(asRules));
+      const result = promtool("check", "rules", join(dir, "dashboard.rules.yml"));
+      assert.is(result.status, 0, result.stdout + result.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test("the dashboard covers traffic, errors, latency, predictions, drift, model version and the prediction log", () => {
   const exprs = dashboardQueries({ job: "j", instance: "i", rateInterval: "1m" })
@@ -116,22 +122,25 @@ test("the dashboard covers traffic, errors, latency, predictions, drift, model v
   }
 });
 
-test("the Kubernetes copies are up to date with monitoring/ (npx tsx scripts/ci/sync-k8s-monitoring.ts)", () => {
-  for (const [path, text] of Object.entries(renderMonitoringManifests("."))) {
-    assert.ok(
-      readFileSync(path, "utf8") === text,
-      `${path} is stale: run npx tsx scripts/ci/sync-k8s-monitoring.ts`,
+gated(test, missingKubectl())(
+  "the Kubernetes copies are up to date with monitoring/ (npx tsx scripts/ci/sync-k8s-monitoring.ts)",
+  () => {
+    for (const [path, text] of Object.entries(renderMonitoringManifests("."))) {
+      assert.ok(
+        readFileSync(path, "utf8") === text,
+        `${path} is stale: run npx tsx scripts/ci/sync-k8s-monitoring.ts`,
+      );
+    }
+    const production = kustomize("k8s/overlays/production");
+    assert.equal(ofKind(production, "PrometheusRule")[0]?.spec.groups, rules.groups);
+    const dashboard = ofKind(production, "ConfigMap").find(
+      (c) => c.metadata.name === "tabula-grafana-dashboard",
     );
-  }
-  const production = kustomize("k8s/overlays/production");
-  assert.equal(ofKind(production, "PrometheusRule")[0]?.spec.groups, rules.groups);
-  const dashboard = ofKind(production, "ConfigMap").find(
-    (c) => c.metadata.name === "tabula-grafana-dashboard",
-  );
-  assert.equal(
-    JSON.parse(dashboard?.data?.["tabula-server.json"] ?? "{}"),
-    JSON.parse(readFileSync("monitoring/grafana/tabula-dashboard.json", "utf8")),
-  );
-});
+    assert.equal(
+      JSON.parse(dashboard?.data?.["tabula-server.json"] ?? "{}"),
+      JSON.parse(readFileSync("monitoring/grafana/tabula-dashboard.json", "utf8")),
+    );
+  },
+);
 
 test.run();

@@ -7,9 +7,13 @@ import * as assert from "uvu/assert";
 import type { Manifest } from "../../src/artifact/manifest.js";
 import { buildRegressionPackage } from "../serve/support/fixtures.js";
 import { tempDir } from "../serve/support/harness.js";
+import { gated, INSTALL_HINT, missingTool } from "../support/skip.js";
 import { dashboardQueries } from "./support/dashboard.js";
 import { type QueryResult, type RunningPrometheus, startPrometheus } from "./support/prometheus.js";
 import { type RunningServer, startServer } from "./support/server.js";
+
+const noPrometheus = missingTool("prometheus", INSTALL_HINT.promtool);
+const withPrometheus = gated(test, noPrometheus);
 
 const JOB = 'job="tabula-server"';
 const temp = tempDir("prometheus-e2e");
@@ -77,7 +81,7 @@ test.before(async () => {
     SERVE_DRIFT_WINDOW: "50",
     SERVE_LOG_FLUSH_MS: "10",
   });
-  prometheus = await startPrometheus(`127.0.0.1:${server.port}`);
+  if (noPrometheus === undefined) prometheus = await startPrometheus(`127.0.0.1:${server.port}`);
 });
 
 test.after(async () => {
@@ -86,46 +90,49 @@ test.after(async () => {
   temp.remove();
 });
 
-test("Prometheus scrapes the server under traffic; request rate, p99 latency and drift come back", async () => {
-  // Enough samples for rate() over 10 s windows: at least 5 scrapes after the first traffic and a feedback join.
-  const deadline = Date.now() + 25_000;
-  const sent = await traffic(async () => {
-    if (Date.now() > deadline) throw new Error("Prometheus saw too few scrapes within 25 s");
-    const scrapes = values(await prometheus.query(`count_over_time(up{${JOB}}[30s])`))[0] ?? 0;
-    const counted =
-      values(await prometheus.query(`sum(http_requests_total{${JOB}, route="/predict"})`))[0] ?? 0;
-    return scrapes >= 6 && counted >= 40;
-  });
-  assert.ok(sent > 0);
-  assert.equal(values(await prometheus.query(`up{${JOB}}`)), [1]);
+withPrometheus(
+  "Prometheus scrapes the server under traffic; request rate, p99 latency and drift come back",
+  async () => {
+    // Enough samples for rate() over 10 s windows: at least 5 scrapes after the first traffic and a feedback join.
+    const deadline = Date.now() + 25_000;
+    const sent = await traffic(async () => {
+      if (Date.now() > deadline) throw new Error("Prometheus saw too few scrapes within 25 s");
+      const scrapes = values(await prometheus.query(`count_over_time(up{${JOB}}[30s])`))[0] ?? 0;
+      const counted =
+        values(await prometheus.query(`sum(http_requests_total{${JOB}, route="/predict"})`))[0] ?? 0;
+      return scrapes >= 6 && counted >= 40;
+    });
+    assert.ok(sent > 0);
+    assert.equal(values(await prometheus.query(`up{${JOB}}`)), [1]);
 
-  const [rate] = values(
-    await prometheus.query(`sum(rate(http_requests_total{${JOB}, route="/predict"}[10s]))`),
-  );
-  assert.ok(rate !== undefined && rate > 0, `request rate ${rate}`);
-  const [badRate] = values(
-    await prometheus.query(`sum(rate(http_requests_total{${JOB}, status="400"}[10s]))`),
-  );
-  assert.ok(badRate !== undefined && badRate > 0, `400 rate ${badRate}`);
+    const [rate] = values(
+      await prometheus.query(`sum(rate(http_requests_total{${JOB}, route="/predict"}[10s]))`),
+    );
+    assert.ok(rate !== undefined && rate > 0, `request rate ${rate}`);
+    const [badRate] = values(
+      await prometheus.query(`sum(rate(http_requests_total{${JOB}, status="400"}[10s]))`),
+    );
+    assert.ok(badRate !== undefined && badRate > 0, `400 rate ${badRate}`);
 
-  const p99Query = `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${JOB}, route="/predict"}[10s])))`;
-  const [p99] = values(await prometheus.query(p99Query));
-  assert.ok(p99 !== undefined && p99 > 0 && p99 <= 2.5, `p99 ${p99}`);
+    const p99Query = `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${JOB}, route="/predict"}[10s])))`;
+    const [p99] = values(await prometheus.query(p99Query));
+    assert.ok(p99 !== undefined && p99 > 0 && p99 <= 2.5, `p99 ${p99}`);
 
-  const drift = await prometheus.query(`model_feature_drift_psi{${JOB}}`);
-  assert.is(drift.status, "success");
-  const features =
-    drift.status === "success" ? drift.data.result.map((sample) => sample.metric.feature).sort() : [];
-  assert.equal(features, pkg.manifest.features.map((feature) => feature.name).sort());
-  assert.ok(values(drift).every((psi) => Number.isFinite(psi) && psi >= 0));
+    const drift = await prometheus.query(`model_feature_drift_psi{${JOB}}`);
+    assert.is(drift.status, "success");
+    const features =
+      drift.status === "success" ? drift.data.result.map((sample) => sample.metric.feature).sort() : [];
+    assert.equal(features, pkg.manifest.features.map((feature) => feature.name).sort());
+    assert.ok(values(drift).every((psi) => Number.isFinite(psi) && psi >= 0));
 
-  const [version] =
-    (await prometheus.query(`model_info{${JOB}}`)).status === "success" ? [pkg.manifest.version] : [];
-  const info = await prometheus.query(`model_info{${JOB}, version="${version}"}`);
-  assert.equal(values(info), [1]);
-});
+    const [version] =
+      (await prometheus.query(`model_info{${JOB}}`)).status === "success" ? [pkg.manifest.version] : [];
+    const info = await prometheus.query(`model_info{${JOB}, version="${version}"}`);
+    assert.equal(values(info), [1]);
+  },
+);
 
-test("every Grafana dashboard query runs without error; the core panels have data", async () => {
+withPrometheus("every Grafana dashboard query runs without error; the core panels have data", async () => {
   const queries = dashboardQueries({ job: "tabula-server", instance: ".*", rateInterval: "10s" });
   const empty: string[] = [];
   for (const query of queries) {
@@ -142,41 +149,44 @@ test("every Grafana dashboard query runs without error; the core panels have dat
   );
 });
 
-test("the alert rules load and evaluate cleanly; drift alerts are pending for exactly the drifted features", async () => {
-  const response = await fetch(`${prometheus.url}/api/v1/rules`);
-  const body = (await response.json()) as {
-    data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
-  };
-  const rules = body.data.groups.flatMap((group) => group.rules);
-  assert.is(rules.length, 5);
-  for (const rule of rules) assert.is(rule.health, "ok", `${rule.name}: ${rule.lastError}`);
-  // The traffic is uniform over each feature's training range, unlike the training data: exactly the features whose
-  // live PSI is above 0.2 get a pending drift alert (`for: 15m` has not passed). The traffic has stopped; give the
-  // last scrape a few rule evaluations to settle.
-  let drift: Record<string, string>[] = [];
-  let others: Record<string, string>[] = [];
-  let drifted: string[] = [];
-  for (const deadline = Date.now() + 8000; Date.now() < deadline; ) {
-    const alerts = await prometheus.query("ALERTS");
-    const psi = await prometheus.query(`max by (feature) (model_feature_drift_psi{${JOB}}) > 0.2`);
-    const raised = alerts.status === "success" ? alerts.data.result.map((sample) => sample.metric) : [];
-    drift = raised.filter((m) => m.alertname === "TabulaFeatureDrift");
-    others = raised.filter((m) => m.alertname !== "TabulaFeatureDrift");
-    drifted = psi.status === "success" ? psi.data.result.map((s) => s.metric.feature as string).sort() : [];
-    if (JSON.stringify(drift.map((m) => m.feature).sort()) === JSON.stringify(drifted)) break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  assert.ok(drifted.length > 0, "uniform traffic drifts from the training bins");
-  assert.ok(
-    drift.every((m) => m.alertstate === "pending"),
-    JSON.stringify(drift),
-  );
-  assert.equal(drift.map((m) => m.feature).sort(), drifted);
-  // No errors, the model is ready, the log keeps up; only latency may be high on a busy test machine.
-  assert.ok(
-    others.every((m) => m.alertname === "TabulaHighLatencyP99"),
-    JSON.stringify(others),
-  );
-});
+withPrometheus(
+  "the alert rules load and evaluate cleanly; drift alerts are pending for exactly the drifted features",
+  async () => {
+    const response = await fetch(`${prometheus.url}/api/v1/rules`);
+    const body = (await response.json()) as {
+      data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
+    };
+    const rules = body.data.groups.flatMap((group) => group.rules);
+    assert.is(rules.length, 5);
+    for (const rule of rules) assert.is(rule.health, "ok", `${rule.name}: ${rule.lastError}`);
+    // The traffic is uniform over each feature's training range, unlike the training data: exactly the features whose
+    // live PSI is above 0.2 get a pending drift alert (`for: 15m` has not passed). The traffic has stopped; give the
+    // last scrape a few rule evaluations to settle.
+    let drift: Record<string, string>[] = [];
+    let others: Record<string, string>[] = [];
+    let drifted: string[] = [];
+    for (const deadline = Date.now() + 8000; Date.now() < deadline; ) {
+      const alerts = await prometheus.query("ALERTS");
+      const psi = await prometheus.query(`max by (feature) (model_feature_drift_psi{${JOB}}) > 0.2`);
+      const raised = alerts.status === "success" ? alerts.data.result.map((sample) => sample.metric) : [];
+      drift = raised.filter((m) => m.alertname === "TabulaFeatureDrift");
+      others = raised.filter((m) => m.alertname !== "TabulaFeatureDrift");
+      drifted = psi.status === "success" ? psi.data.result.map((s) => s.metric.feature as string).sort() : [];
+      if (JSON.stringify(drift.map((m) => m.feature).sort()) === JSON.stringify(drifted)) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    assert.ok(drifted.length > 0, "uniform traffic drifts from the training bins");
+    assert.ok(
+      drift.every((m) => m.alertstate === "pending"),
+      JSON.stringify(drift),
+    );
+    assert.equal(drift.map((m) => m.feature).sort(), drifted);
+    // No errors, the model is ready, the log keeps up; only latency may be high on a busy test machine.
+    assert.ok(
+      others.every((m) => m.alertname === "TabulaHighLatencyP99"),
+      JSON.stringify(others),
+    );
+  },
+);
 
 test.run();

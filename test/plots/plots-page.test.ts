@@ -9,8 +9,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { chartForPlotFile } from "../../src/charts/plot-file.js";
 import { run } from "../../src/cli/commands/plots.js";
+import { gated, INSTALL_HINT, missingTool } from "../support/skip.js";
 
-const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const withChromium = gated(
+  test,
+  missingTool(CHROMIUM, `${INSTALL_HINT.chromium}; CHROMIUM names another binary`),
+);
 
 const dir = mkdtempSync(join(tmpdir(), "tabula-plots-"));
 const write = (path: string, value: unknown) => {
@@ -122,7 +127,7 @@ async function tabulaPlots(...args: string[]): Promise<{ code: number; stdout: s
   }
 }
 
-test("plots show: one page with every declared plot, drawn in Chromium", async () => {
+withChromium("plots show: one page with every declared plot, drawn in Chromium", async () => {
   const out = join(dir, "show.html");
   const result = await tabulaPlots("show", "-o", out);
   assert.is(result.code, 0);
@@ -137,7 +142,7 @@ test("plots show: one page with every declared plot, drawn in Chromium", async (
   for (const ink of charts) assert.ok(ink > 300, `a chart with marks (${ink} px)`);
 });
 
-test("plots diff: workspace and revision side by side, new plots on one side only", async () => {
+withChromium("plots diff: workspace and revision side by side, new plots on one side only", async () => {
   const out = join(dir, "diff.html");
   const result = await tabulaPlots("diff", "HEAD", "-o", out);
   assert.is(result.code, 0);

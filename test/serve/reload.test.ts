@@ -80,7 +80,7 @@ test("corrupt or failing models are refused and the old one keeps serving", asyn
     [
       "truncated",
       (dir) => writeFileSync(join(dir, "model.onnx"), readFileSync(join(dir, "model.onnx")).subarray(0, 100)),
-      /checksum_mismatch/,
+      /checksum-mismatch/,
     ],
     [
       "not-onnx",
@@ -91,7 +91,7 @@ test("corrupt or failing models are refused and the old one keeps serving", asyn
         manifest.onnx.sha256 = createHash("sha256").update(garbage).digest("hex");
         writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
       },
-      /session_failed/,
+      /session-failed/,
     ],
     [
       "wrong-golden",
@@ -100,12 +100,12 @@ test("corrupt or failing models are refused and the old one keeps serving", asyn
         (manifest.golden[0] as { expected: number }).expected += 1;
         writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
       },
-      /golden_mismatch/,
+      /golden-mismatch/,
     ],
     [
       "bad-manifest",
       (dir) => writeFileSync(join(dir, "manifest.json"), '{"format": "nope"}'),
-      /manifest_invalid/,
+      /manifest-invalid/,
     ],
   ];
   for (const [name, breakIt, kind] of broken) {

@@ -4,8 +4,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ApiFailure } from "../../serve/errors.js";
 import { FeatureValidator, type InputPolicy } from "../../serve/validate.js";
+import { encodeCategory } from "../../src/artifact/category-code.js";
 import type { ManifestFeature } from "../../src/artifact/manifest.js";
-import { encodeCategory } from "../../src/ml/features/featurizer-spec.js";
 
 const features: ManifestFeature[] = [
   { name: "rooms", kind: "numeric", dtype: "float", min: 1, max: 9, nullable: false },
@@ -36,7 +36,7 @@ test("rows become the float32 tensor in manifest order; objects and positional a
   assert.equal(Array.from(positional.tensor), [4.5, 2, 5, 1]);
 });
 
-test("categorical codes follow encodeCategory (the featurizer's rule) for seen and unseen values", () => {
+test("categorical codes follow encodeCategory (the model contract's rule, training's too) for seen and unseen values", () => {
   const validator = new FeatureValidator(features, accept);
   const cases: [number, unknown][] = [
     [2, 5],
@@ -50,10 +50,7 @@ test("categorical codes follow encodeCategory (the featurizer's rule) for seen a
     const feature = features[j] as ManifestFeature;
     const row = { ...good, [feature.name]: value };
     const encoded = validator.encodeRows([row]).tensor[j];
-    const expected = encodeCategory(
-      { name: feature.name, kind: "categorical", categories: feature.categories },
-      value as string | number,
-    );
+    const expected = encodeCategory(feature, value as string | number);
     assert.is(encoded, expected, `${feature.name} = ${JSON.stringify(value)}`);
   }
 });

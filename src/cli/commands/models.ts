@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { PRODUCTION_ALIAS } from "../../artifact/aliases.js";
 import { summarizeOnnxModel } from "../../ml/onnx/graph-summary.js";
 import { parseManifest } from "../../registry/artifact-check.js";
 import {
@@ -107,7 +108,7 @@ async function list(io: CommandIo, registry: Registry, names: string[], json: bo
     io.stdout(`${name} (${resolve(registry.root, name)})\n`);
     if (versions.value.length === 0) io.stdout("  no versions yet\n");
     for (const entry of versions.value) {
-      const marker = entry.aliases.includes("production") ? "*" : " ";
+      const marker = entry.aliases.includes(PRODUCTION_ALIAS) ? "*" : " ";
       const details = entry.manifest
         ? `${entry.manifest.model.type}, ${entry.manifest.model.trees} trees  ${metricsLine(entry.manifest.metrics)}`
         : `unreadable: ${entry.problem}`;

@@ -2,19 +2,47 @@
 // (typed by the profile that prepare wrote next to it).
 import { fail, ok, type Result } from "../errors.js";
 import type { Dataset } from "../params.js";
+import type { ParamsFile } from "../params-file.js";
 import { readCsvText } from "./csv.js";
 import type { Profile } from "./profile.js";
 import type { Table } from "./table.js";
-import { type ColumnSpec, columnSpecs, datasetColumns, validateTable } from "./validate.js";
+import { type ColumnSpec, columnSpecs, datasetColumns, rowsWithValue, validateTable } from "./validate.js";
+
+export interface LoadedDataset {
+  table: Table;
+  /** Rows left out because their target was missing (dataset.missing_target: drop). */
+  droppedMissingTarget: number;
+}
 
 /** Reads and validates `dataset.path`, without the dropped columns. */
-export function loadDataset(dataset: Dataset): Result<Table> {
-  const text = readCsvText(dataset.path);
-  if (!text.ok) return text;
-  if (text.value.rows === 0) return fail({ kind: "data", file: dataset.path, message: "has no data rows" });
-  const names = datasetColumns(text.value, dataset);
+export function loadDataset(dataset: Dataset, params?: ParamsFile): Result<Table> {
+  const loaded = loadDatasetRows(dataset, params);
+  return loaded.ok ? ok(loaded.value.table) : loaded;
+}
+
+/**
+ * Reads and validates `dataset.path`, without the dropped columns and, with missing_target: drop, without the rows
+ * whose target is missing. With `params`, a column name that is not in the file is reported at its params.yaml line.
+ */
+export function loadDatasetRows(dataset: Dataset, params?: ParamsFile): Result<LoadedDataset> {
+  const read = readCsvText(dataset.path);
+  if (!read.ok) return read;
+  if (read.value.rows === 0) return fail({ kind: "data", file: dataset.path, message: "has no data rows" });
+  const names = datasetColumns(read.value, dataset, params);
   if (!names.ok) return names;
-  return validateTable(text.value, columnSpecs(dataset, names.value), dataset.missing);
+  const { text, dropped } =
+    dataset.missing_target === "drop"
+      ? rowsWithValue(read.value, dataset.target, dataset.missing)
+      : { text: read.value, dropped: 0 };
+  if (text.rows === 0)
+    return fail({
+      kind: "data",
+      file: dataset.path,
+      column: dataset.target,
+      message: "every target value is missing",
+    });
+  const table = validateTable(text, columnSpecs(dataset, names.value), dataset.missing);
+  return table.ok ? ok({ table: table.value, droppedMissingTarget: dropped }) : table;
 }
 
 /** Reads a split written by prepare; its columns must be the profile's features and target. */

@@ -2,7 +2,8 @@
 import type { Result } from "../errors.js";
 import { ok } from "../errors.js";
 import type { Dataset, SplitParams } from "../params.js";
-import { loadDataset } from "./load.js";
+import type { ParamsFile } from "../params-file.js";
+import { loadDatasetRows } from "./load.js";
 import type { Profile } from "./profile.js";
 import { buildProfile } from "./profiling.js";
 import { splitRows } from "./split.js";
@@ -12,12 +13,15 @@ export interface Prepared {
   train: Table;
   test: Table;
   profile: Profile;
+  /** Rows left out for a missing target (dataset.missing_target: drop). */
+  droppedMissingTarget: number;
 }
 
-export function prepareDataset(dataset: Dataset, split: SplitParams): Result<Prepared> {
-  const loaded = loadDataset(dataset);
+/** With `params`, a column name that is not in the CSV is reported at its params.yaml line. */
+export function prepareDataset(dataset: Dataset, split: SplitParams, params?: ParamsFile): Result<Prepared> {
+  const loaded = loadDatasetRows(dataset, params);
   if (!loaded.ok) return loaded;
-  const table = loaded.value;
+  const { table, droppedMissingTarget } = loaded.value;
   const stratify = split.stratify && dataset.task === "classification";
   const { train, test } = splitRows(
     table.rows,
@@ -26,5 +30,11 @@ export function prepareDataset(dataset: Dataset, split: SplitParams): Result<Pre
     stratify ? column(table, dataset.target).values : undefined,
   );
   const trainTable = takeRows(table, train);
-  return ok({ train: trainTable, test: takeRows(table, test), profile: buildProfile(trainTable, dataset) });
+  const profile = buildProfile(trainTable, dataset);
+  return ok({
+    train: trainTable,
+    test: takeRows(table, test),
+    profile: dataset.missing_target === "drop" ? { ...profile, droppedMissingTarget } : profile,
+    droppedMissingTarget,
+  });
 }

@@ -39,6 +39,8 @@ export const ProfileSchema = z
   .object({
     format: z.literal(PROFILE_FORMAT),
     rows: z.number().int(),
+    /** With dataset.missing_target: drop, the rows prepare left out (before the split) for a missing target. */
+    droppedMissingTarget: z.number().int().optional(),
     target: ColumnProfileSchema,
     features: z.array(ColumnProfileSchema),
   })

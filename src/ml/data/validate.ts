@@ -3,7 +3,7 @@
 // error naming the column, the 1-based data row and the file line.
 import { fail, type MlError, ok, type Result } from "../errors.js";
 import type { ColumnCheck, Dataset } from "../params.js";
-import { suggestion } from "../params-file.js";
+import { type KeyPath, keyName, type ParamsFile, suggestion } from "../params-file.js";
 import type { TextTable } from "./csv.js";
 import type { Column, Dtype, Table } from "./table.js";
 
@@ -12,29 +12,48 @@ export interface ColumnSpec {
   dtype?: Dtype;
   categorical: boolean;
   check: ColumnCheck;
+  /** What to do about a missing value, when it is not "declare the column nullable". */
+  missingHint?: string;
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
 
-/** The columns the dataset keeps (target included), in file order, after checking the params name real columns. */
-export function datasetColumns(text: TextTable, dataset: Dataset): Result<string[]> {
-  const named: [string, string][] = [
-    [dataset.target, "dataset.target"],
-    ...dataset.drop.map((name): [string, string] => [name, "dataset.drop"]),
-    ...dataset.categorical.map((name): [string, string] => [name, "dataset.categorical"]),
-    ...Object.keys(dataset.columns).map((name): [string, string] => [name, "dataset.columns"]),
+/**
+ * The columns the dataset keeps (target included), in file order, after checking the params name real columns.
+ * With `params`, a name that is not a column is reported at its params.yaml line.
+ */
+export function datasetColumns(text: TextTable, dataset: Dataset, params?: ParamsFile): Result<string[]> {
+  const named: [string, KeyPath][] = [
+    [dataset.target, ["dataset", "target"]],
+    ...dataset.drop.map((name, i): [string, KeyPath] => [name, ["dataset", "drop", i]]),
+    ...dataset.categorical.map((name, i): [string, KeyPath] => [name, ["dataset", "categorical", i]]),
+    ...Object.keys(dataset.columns).map((name): [string, KeyPath] => [name, ["dataset", "columns", name]]),
   ];
-  for (const [name, where] of named) {
-    if (!text.header.includes(name))
-      return fail({
-        kind: "data",
-        file: text.file,
-        column: name,
-        message: `named in ${where} but not in the file's header${suggestion(name, text.header)}`,
-      });
+  for (const [name, path] of named) {
+    if (text.header.includes(name)) continue;
+    const message = `"${name}" is not a column of ${text.file}${closeMatch(name, text.header)}; its columns: ${listColumns(text.header)}`;
+    if (params) return fail(params.error(path, message));
+    return fail({
+      kind: "data",
+      file: text.file,
+      column: name,
+      message: `named in ${keyName(path)}: ${message}`,
+    });
   }
   return ok(text.header.filter((name) => !dataset.drop.includes(name)));
+}
+
+/** A header name equal to `name` but for case, spaces, '_' and '-', else one within a small edit distance. */
+function closeMatch(name: string, header: string[]): string {
+  const loose = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, "");
+  const same = header.find((candidate) => loose(candidate) === loose(name));
+  return same === undefined ? suggestion(name, header) : ` (did you mean "${same}"?)`;
+}
+
+function listColumns(header: string[], limit = 30): string {
+  const shown = header.slice(0, limit).map((name) => JSON.stringify(name));
+  return header.length > limit ? `${shown.join(", ")}, … (${header.length} in all)` : shown.join(", ");
 }
 
 export function columnSpecs(dataset: Dataset, names: string[]): Map<string, ColumnSpec> {
@@ -47,9 +66,41 @@ export function columnSpecs(dataset: Dataset, names: string[]): Map<string, Colu
       dtype: check.type,
       categorical,
       check: isTarget ? { ...check, nullable: false } : check,
+      ...(isTarget
+        ? {
+            missingHint:
+              "the target may not be missing; set dataset.missing_target: drop to drop unlabeled rows",
+          }
+        : {}),
     });
   }
   return specs;
+}
+
+/** The rows of `text` whose `column` cell is present, and how many were left out. */
+export function rowsWithValue(
+  text: TextTable,
+  column: string,
+  missingTexts: string[],
+): { text: TextTable; dropped: number } {
+  const cells = text.cells[text.header.indexOf(column)] ?? [];
+  const keep: number[] = [];
+  for (let row = 0; row < text.rows; row++)
+    if (!isMissingText(cells[row] ?? null, missingTexts)) keep.push(row);
+  if (keep.length === text.rows) return { text, dropped: 0 };
+  return {
+    text: {
+      ...text,
+      cells: text.cells.map((values) => keep.map((row) => values[row] ?? null)),
+      rows: keep.length,
+      lines: keep.map((row) => text.lines[row] as number),
+    },
+    dropped: text.rows - keep.length,
+  };
+}
+
+function isMissingText(value: string | null, missingTexts: string[]): boolean {
+  return value === null || value.trim() === "" || missingTexts.includes(value.trim());
 }
 
 /** Parses and checks the kept columns of `text`. */
@@ -62,7 +113,7 @@ export function validateTable(
   for (const [name, spec] of specs) {
     const index = text.header.indexOf(name);
     const cells = (text.cells[index] ?? []).map((value) =>
-      value === null || value.trim() === "" || missingTexts.includes(value.trim()) ? null : value.trim(),
+      value === null || isMissingText(value, missingTexts) ? null : value.trim(),
     );
     const parsed = parseColumn(text, name, cells, spec);
     if (!parsed.ok) return parsed;
@@ -82,7 +133,10 @@ function parseColumn(
   if (!spec.check.nullable) {
     const row = cells.indexOf(null);
     if (row >= 0)
-      return at(row, `missing value; allow it with \`nullable: true\` under dataset.columns.${name}`);
+      return at(
+        row,
+        `missing value; ${spec.missingHint ?? `allow it with \`nullable: true\` under dataset.columns.${name}`}`,
+      );
   }
 
   const dtype = spec.dtype ?? inferDtype(cells);

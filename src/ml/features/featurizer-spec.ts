@@ -4,7 +4,7 @@
 // Input: the raw features as one float32 matrix n × inputs.length, in `inputs` order (the server's tensor order).
 //   numeric feature:     its value; NaN when missing.
 //   categorical feature: a numeric code: the value itself when the categories are numbers, otherwise the index of
-//                        the value in `categories` (see encodeCategory); NaN when missing, -1 when never seen.
+//                        the value in `categories` (src/artifact/category-code.ts); NaN when missing, -1 when never seen.
 // Steps run in order over a working set of named float32 columns (starting with the inputs); each step adds or
 // replaces columns. `outputs` names the columns fed to the model, in order.
 // Arithmetic follows float32 semantics (every intermediate is rounded to float32), which is what the ONNX graph
@@ -73,17 +73,6 @@ export const FeaturizerSchema = z
 export type RawFeature = z.infer<typeof RawFeatureSchema>;
 export type FeaturizerStep = z.infer<typeof StepSchema>;
 export type Featurizer = z.infer<typeof FeaturizerSchema>;
-
-/** The float32 code of a categorical value (see the header). */
-export function encodeCategory(feature: RawFeature, value: string | number | null | undefined): number {
-  if (value === null || value === undefined || (typeof value === "number" && Number.isNaN(value)))
-    return Number.NaN;
-  const categories = feature.categories ?? [];
-  if (categories.every((category) => typeof category === "number")) {
-    return typeof value === "number" ? value : categories.includes(Number(value)) ? Number(value) : -1;
-  }
-  return categories.indexOf(value);
-}
 
 const f32 = Math.fround;
 

@@ -1,6 +1,7 @@
 // Fits the featurizer declared in params (features.steps) on the training split and returns it in the JSON
 // format of featurizer-spec.ts. Each step is fitted on the columns as the previous steps left them, by running the
 // contract's own applyFeaturizer, so fitted statistics and applied transforms cannot drift apart.
+import { encodeCategory } from "../../artifact/category-code.js";
 import type { Profile } from "../data/profile.js";
 import { quantileSorted, sortCategories } from "../data/profiling.js";
 import type { Table } from "../data/table.js";
@@ -11,7 +12,6 @@ import { suggestion } from "../params-file.js";
 import { describeExpressionError, expressionColumns, parseExpression } from "./expression.js";
 import {
   applyFeaturizer,
-  encodeCategory,
   FEATURIZER_FORMAT,
   type Featurizer,
   type FeaturizerStep,

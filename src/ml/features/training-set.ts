@@ -1,11 +1,13 @@
 // From a typed table to what models consume: the raw float32 feature matrix in the featurizer's input order
 // (categoricals encoded with encodeCategory), the featurized rows, and the target (regression values or class
 // indices). Training, tuning, evaluation and notebooks all go through here, so they featurize identically.
+
+import { encodeCategory } from "../../artifact/category-code.js";
 import type { Profile } from "../data/profile.js";
 import { type Column, column, type Table } from "../data/table.js";
 import { fail, ok, type Result } from "../errors.js";
 import type { Task, TrainingSet } from "../models/model-type.js";
-import { applyFeaturizer, encodeCategory, type Featurizer, type RawFeature } from "./featurizer-spec.js";
+import { applyFeaturizer, type Featurizer, type RawFeature } from "./featurizer-spec.js";
 
 /** Row-major float32 n × inputs.length, as the server's input tensor. */
 export function rawMatrix(table: Table, inputs: RawFeature[]): Float32Array {

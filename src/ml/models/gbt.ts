@@ -97,6 +97,7 @@ function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions): Tree
       for (let f = 0; f < features; f++) gains[f] = (gains[f] as number) + (grown.gain[f] as number);
       trees.push(toTree(grown, 1, { width: outputs, index: k }));
     }
+    if (options.afterRound?.(trees.slice(-outputs), base) === "stop") break;
   }
   return ensembleFor(data, {
     modelType: "gbt",

@@ -1,7 +1,7 @@
 // What every model type offers the pipeline: validate its params, fit, and hand back the one tree format.
 // The tuner, the train stage, notebooks and benchmarks go through this interface only.
 import type { z } from "zod";
-import type { TreeEnsemble } from "./tree-ensemble.js";
+import type { Tree, TreeEnsemble } from "./tree-ensemble.js";
 
 export type Task = "regression" | "classification";
 
@@ -20,6 +20,11 @@ export interface FitOptions {
   seed: number;
   /** Threads the learner may use (worker threads); 1 inside tuner workers, which parallelise across trials. */
   threads?: number;
+  /**
+   * Called after each boosting round with that round's trees (one per output) and the ensemble's base scores;
+   * returning "stop" ends boosting after this round (early stopping). Learners without rounds never call it.
+   */
+  afterRound?: (trees: Tree[], base: readonly number[]) => "stop" | undefined;
 }
 
 export interface ModelType<Params = Record<string, unknown>> {

@@ -2,13 +2,9 @@
 // edge rows where float32 inference is most likely to part from training: values exactly on (and one float32 step
 // past) the trees' split thresholds mapped back to raw inputs, missing values where the featurizer imputes, unseen
 // categories, and each range's extremes.
+import { encodeCategory } from "../../artifact/category-code.js";
 import type { ColumnProfile, Profile } from "../data/profile.js";
-import {
-  applyFeaturizer,
-  encodeCategory,
-  type Featurizer,
-  type RawFeature,
-} from "../features/featurizer-spec.js";
+import { applyFeaturizer, type Featurizer, type RawFeature } from "../features/featurizer-spec.js";
 import type { TreeEnsemble } from "../models/tree-ensemble.js";
 import { createRandom, type Random, weightedIndex } from "../random.js";
 import { columnOrigins, nullableInputs } from "./featurizer-analysis.js";

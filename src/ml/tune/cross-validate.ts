@@ -1,8 +1,11 @@
-// Cross-validated score of one set of model params: fit on k-1 folds, score the held-out fold, k times.
+// Cross-validated score of one set of model params: fit on k-1 folds, score the held-out fold, k times. With early
+// stopping, boosting in each fold stops once that fold's held-out loss stops improving, and the fold is scored
+// with its best round count.
 import { subset } from "../features/training-set.js";
 import { computeMetric, type MetricName } from "../metrics.js";
 import type { ModelType, TrainingSet } from "../models/model-type.js";
 import { predictionsFor } from "../predictions.js";
+import { earlyStopping, truncateRounds } from "./early-stopping.js";
 import type { Fold } from "./folds.js";
 
 export interface CvScore {
@@ -10,6 +13,8 @@ export interface CvScore {
   /** Population standard deviation across folds (as scikit-learn reports it). */
   std: number;
   scores: number[];
+  /** Per fold, the boosting rounds early stopping kept; absent without early stopping or for learners without rounds. */
+  rounds?: number[];
 }
 
 export async function crossValidate(
@@ -19,14 +24,27 @@ export async function crossValidate(
   params: unknown,
   metric: MetricName,
   seed: number,
+  /** Rounds without improvement of the fold's validation loss before boosting stops; null: no early stopping. */
+  earlyStoppingRounds: number | null = null,
 ): Promise<CvScore> {
   const parsed = modelType.params.parse(params);
   const scores: number[] = [];
+  const rounds: number[] = [];
   for (const fold of folds) {
-    const ensemble = await modelType.fit(subset(data, fold.train), parsed, { seed, threads: 1 });
-    scores.push(computeMetric(metric, predictionsFor(ensemble, subset(data, fold.test))));
+    const held = subset(data, fold.test);
+    const stopping = earlyStoppingRounds === null ? undefined : earlyStopping(held, earlyStoppingRounds);
+    let ensemble = await modelType.fit(subset(data, fold.train), parsed, {
+      seed,
+      threads: 1,
+      ...(stopping ? { afterRound: stopping.afterRound } : {}),
+    });
+    if (stopping && stopping.rounds() > 0) {
+      ensemble = truncateRounds(ensemble, stopping.bestRounds());
+      rounds.push(stopping.bestRounds());
+    }
+    scores.push(computeMetric(metric, predictionsFor(ensemble, held)));
   }
   const mean = scores.reduce((sum, score) => sum + score, 0) / scores.length;
   const std = Math.sqrt(scores.reduce((sum, score) => sum + (score - mean) ** 2, 0) / scores.length);
-  return { mean, std, scores };
+  return rounds.length === folds.length ? { mean, std, scores, rounds } : { mean, std, scores };
 }

@@ -3,7 +3,7 @@
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { ParamSet } from "./space.js";
-import { resolveModelType, runTrial, type TrialOutcome, type TrialSetup } from "./trial-setup.js";
+import { runTrial, type TrialOutcome, type TrialSetup } from "./trial-setup.js";
 
 export interface Evaluator {
   evaluate(params: ParamSet): Promise<TrialOutcome>;
@@ -11,10 +11,7 @@ export interface Evaluator {
 }
 
 export function createEvaluator(setup: TrialSetup, jobs: number): Evaluator {
-  if (jobs <= 1) {
-    const modelType = resolveModelType(setup.modelType);
-    return { evaluate: (params) => runTrial(setup, modelType, params), close: async () => {} };
-  }
+  if (jobs <= 1) return { evaluate: (params) => runTrial(setup, params), close: async () => {} };
   // Under tsx the worker is the .ts source; in a bundle it sits next to this module as .js.
   const here = fileURLToPath(import.meta.url);
   const filename = here.replace(/evaluator\.(ts|js)$/, (_, ext) => `trial-worker.${ext}`);

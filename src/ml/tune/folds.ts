@@ -48,3 +48,18 @@ export function kFolds(rows: number, k: number, seed: number, strata?: ArrayLike
     return { train, test };
   });
 }
+
+/**
+ * Repeated k-fold (scikit-learn's RepeatedKFold / RepeatedStratifiedKFold): `repeats` different k-fold partitions,
+ * all folds in one list. Repeat 0 is `kFolds(rows, k, seed)` itself; repeat r reshuffles with seed + r.
+ */
+export function repeatedKFolds(
+  rows: number,
+  k: number,
+  repeats: number,
+  seed: number,
+  strata?: ArrayLike<number>,
+): Fold[] {
+  if (repeats < 1) throw new Error(`cannot repeat k-fold ${repeats} times`);
+  return Array.from({ length: repeats }, (_, r) => kFolds(rows, k, seed + r, strata)).flat();
+}

@@ -53,6 +53,7 @@ const TrialFileSchema = z
     value: z.number().nullable(),
     std: z.number().nullable(),
     scores: z.array(z.number().nullable()),
+    rounds: z.array(z.number()).optional(),
     seconds: z.number(),
   })
   .strict();
@@ -142,6 +143,7 @@ const toOutcome = (trial: TrialFile): TrialOutcome => ({
   std: trial.std ?? Number.NaN,
   scores: trial.scores.map((score) => score ?? Number.NaN),
   seconds: trial.seconds,
+  ...(trial.rounds ? { rounds: trial.rounds } : {}),
 });
 
 const finiteOrNull = (value: number) => (Number.isFinite(value) ? value : null);
@@ -171,6 +173,7 @@ export function shardRunner(
         value: finiteOrNull(outcome.value),
         std: finiteOrNull(outcome.std),
         scores: outcome.scores.map(finiteOrNull),
+        ...(outcome.rounds ? { rounds: outcome.rounds } : {}),
         seconds: outcome.seconds,
       };
       writeAtomic(trialPath(dir, number), `${JSON.stringify(record)}\n`);
@@ -227,8 +230,16 @@ export function mergeTrials(dir: string, request: TuneRequest): Result<TunedTria
   for (let number = 0; number < request.trials; number++) {
     const trial = readTrial(dir, number, study.value);
     if (!trial.ok) return trial;
-    const { value, std, scores, seconds } = toOutcome(trial.value);
-    trials.push({ number, params: trial.value.params, value, std, scores, seconds });
+    const { value, std, scores, seconds, rounds } = toOutcome(trial.value);
+    trials.push({
+      number,
+      params: trial.value.params,
+      value,
+      std,
+      scores,
+      seconds,
+      ...(rounds ? { rounds } : {}),
+    });
   }
   return ok(trials);
 }

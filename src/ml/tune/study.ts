@@ -4,8 +4,9 @@
 import type { Direction } from "../metrics.js";
 import type { SearchSpace } from "../params.js";
 import { createRandom } from "../random.js";
-import { axesOf, type ParamSet } from "./space.js";
-import { type Observation, suggest } from "./tpe.js";
+import { type Branches, branchedSuggester, flatSuggester } from "./conditional.js";
+import type { ParamSet } from "./space.js";
+import type { Observation } from "./tpe.js";
 
 export interface TrialResult {
   /** The objective (e.g. the mean CV score); NaN marks a failed trial, which the sampler ignores. */
@@ -23,6 +24,8 @@ export interface Trial extends TrialResult {
 
 export interface StudyOptions {
   space: SearchSpace;
+  /** A conditional space instead of `space`: each trial picks a branch (conditional.ts), then its params. */
+  branches?: Branches;
   trials: number;
   jobs: number;
   seed: number;
@@ -38,7 +41,9 @@ export async function runStudy(
   evaluate: Evaluate,
   onTrial?: (trial: Trial, best: Trial | undefined) => void,
 ): Promise<Trial[]> {
-  const axes = axesOf(options.space);
+  const suggestParams = options.branches
+    ? branchedSuggester(options.branches, options)
+    : flatSuggester(options.space, options);
   const trials: Trial[] = [];
   let best: Trial | undefined;
   const sign = options.direction === "minimize" ? 1 : -1;
@@ -50,7 +55,7 @@ export async function runStudy(
     const batchSize = Math.min(options.jobs, options.trials - trials.length);
     const batch = Array.from({ length: batchSize }, (_, k) => {
       const number = trials.length + k;
-      const params = suggest(axes, history, createRandom(options.seed, number), options);
+      const params = suggestParams(history, createRandom(options.seed, number));
       return { number, params };
     });
     const finished = await Promise.all(

@@ -3,10 +3,15 @@ import { z } from "zod";
 
 export const TuneSummarySchema = z
   .object({
+    /** The model type to train: model.type, or under `auto` the type of the best trial. */
     modelType: z.string(),
+    /** Under `model.type: auto`: the model types the search chose among. */
+    searched: z.array(z.string()).optional(),
     metric: z.string(),
     direction: z.enum(["minimize", "maximize"]),
     folds: z.number().int(),
+    /** Repeated k-fold: how many reshuffled k-fold partitions each trial was scored on (absent: 1). */
+    repeats: z.number().int().optional(),
     trials: z.number().int(),
     jobs: z.number().int(),
     seed: z.number().int(),
@@ -18,10 +23,14 @@ export const TuneSummarySchema = z
         cvStd: z.number(),
         /** The tuned params only. */
         params: z.record(z.string(), z.unknown()),
+        /** With early stopping: the boosting rounds each fold kept; `params.n_estimators` is their mean. */
+        foldRounds: z.array(z.number().int()).optional(),
       })
       .strict(),
     /** The complete params to train with: fixed params, overridden by the best trial's, with defaults filled in. */
     params: z.record(z.string(), z.unknown()),
+    /** Boosting stopped in each fold after this many rounds without improvement of its held-out loss. */
+    earlyStoppingRounds: z.number().int().optional(),
     /** Best CV value after the first N trials (for comparing searches at equal budgets). */
     bestAfter: z.record(z.string(), z.number()),
   })

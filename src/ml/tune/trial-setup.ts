@@ -3,6 +3,7 @@
 import type { MetricName } from "../metrics.js";
 import { getModelType } from "../models/index.js";
 import type { ModelType, TrainingSet } from "../models/model-type.js";
+import { splitBranch } from "./conditional.js";
 import { crossValidate } from "./cross-validate.js";
 import type { Fold } from "./folds.js";
 import type { ParamSet } from "./space.js";
@@ -10,11 +11,16 @@ import type { ParamSet } from "./space.js";
 export interface TrialSetup {
   data: TrainingSet;
   folds: Fold[];
+  /** The model type trials fit, unless a trial names its own (`model_type`, under `model.type: auto`). */
   modelType: string;
   /** Fixed params from params.yaml; each trial's params override them. */
   fixedParams: Record<string, unknown>;
+  /** Under `model.type: auto`: the fixed params of each model type a trial may pick. */
+  fixedParamsByType?: Record<string, Record<string, unknown>>;
   metric: MetricName;
   seed: number;
+  /** Early stopping of boosting rounds in each fold (see early-stopping.ts); null or absent: off. */
+  earlyStoppingRounds?: number | null;
 }
 
 export interface TrialOutcome {
@@ -22,6 +28,8 @@ export interface TrialOutcome {
   std: number;
   scores: number[];
   seconds: number;
+  /** Per fold, the boosting rounds early stopping kept (learners with rounds only). */
+  rounds?: number[];
 }
 
 export function resolveModelType(name: string): ModelType<unknown> {
@@ -30,24 +38,24 @@ export function resolveModelType(name: string): ModelType<unknown> {
   return found.modelType;
 }
 
-export async function runTrial(
-  setup: TrialSetup,
-  modelType: ModelType<unknown>,
-  params: ParamSet,
-): Promise<TrialOutcome> {
+export async function runTrial(setup: TrialSetup, params: ParamSet): Promise<TrialOutcome> {
   const started = performance.now();
+  const trial = splitBranch(params, setup.modelType);
+  const fixed = setup.fixedParamsByType?.[trial.branch] ?? setup.fixedParams;
   const score = await crossValidate(
     setup.data,
     setup.folds,
-    modelType,
-    { ...setup.fixedParams, ...params },
+    resolveModelType(trial.branch),
+    { ...fixed, ...trial.params },
     setup.metric,
     setup.seed,
+    setup.earlyStoppingRounds ?? null,
   );
   return {
     value: score.mean,
     std: score.std,
     scores: score.scores,
     seconds: (performance.now() - started) / 1000,
+    ...(score.rounds ? { rounds: score.rounds } : {}),
   };
 }

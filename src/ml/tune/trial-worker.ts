@@ -2,11 +2,10 @@
 // task, and returns its cross-validated score.
 import { workerData } from "node:worker_threads";
 import type { ParamSet } from "./space.js";
-import { resolveModelType, runTrial, type TrialOutcome, type TrialSetup } from "./trial-setup.js";
+import { runTrial, type TrialOutcome, type TrialSetup } from "./trial-setup.js";
 
 const setup = workerData as TrialSetup;
-const modelType = resolveModelType(setup.modelType);
 
 export default function evaluateTrial(params: ParamSet): Promise<TrialOutcome> {
-  return runTrial(setup, modelType, params);
+  return runTrial(setup, params);
 }

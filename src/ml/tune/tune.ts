@@ -1,18 +1,28 @@
-// Hyperparameter search for one model type: TPE suggestions, k-fold CV on the training split (in parallel on
-// worker threads), and the summary the train stage reads (metrics/tune.json) plus every trial for inspection.
+// Hyperparameter search for one model type, or over several (`model.type: auto`, a conditional space): TPE
+// suggestions, (repeated) k-fold CV on the training split (in parallel on worker threads), optionally with early
+// stopping of boosting rounds in each fold, and the summary the train stage reads (metrics/tune.json) plus every
+// trial for inspection.
 import { type Direction, type MetricName, metricDirection } from "../metrics.js";
 import type { ModelType, TrainingSet } from "../models/model-type.js";
 import type { SearchSpace } from "../params.js";
 import { type KeyPath, suggestion } from "../params-file.js";
+import { splitBranch } from "./conditional.js";
 import { createEvaluator } from "./evaluator.js";
-import { kFolds } from "./folds.js";
+import { repeatedKFolds } from "./folds.js";
 import type { ParamSet, ParamValue } from "./space.js";
 import { bestTrial, runStudy, type Trial } from "./study.js";
 import type { TuneSummary } from "./summary.js";
-import type { TrialOutcome } from "./trial-setup.js";
+import { resolveModelType, type TrialOutcome } from "./trial-setup.js";
+
+/** One model type's share of an `auto` search. */
+export interface ModelBranch {
+  fixedParams: Record<string, unknown>;
+  space: SearchSpace;
+}
 
 export interface TuneRequest {
   data: TrainingSet;
+  /** A model type's name, or "auto" (then `branches` holds the model types searched over). */
   modelType: string;
   fixedParams: Record<string, unknown>;
   space: SearchSpace;
@@ -25,10 +35,18 @@ export interface TuneRequest {
   modelSeed: number;
   startupTrials: number;
   candidates: number;
+  /** Under "auto": per model type, its fixed params and search space; `fixedParams` and `space` are unused. */
+  branches?: Record<string, ModelBranch>;
+  /** k-fold CV repeated with reshuffled folds (small data); 1 when absent. */
+  repeats?: number;
+  /** Early stopping of boosting rounds in each fold; null or absent: off. */
+  earlyStoppingRounds?: number | null;
 }
 
 export interface TunedTrial extends Trial {
   scores: number[];
+  /** Per fold, the boosting rounds early stopping kept. */
+  rounds?: number[];
 }
 
 /** Runs (or, for a shard, fetches) one trial's evaluation; see shard.ts. The default just evaluates. */
@@ -44,28 +62,45 @@ export async function tune(
   runTrial: TrialRunner = (_number, _params, evaluate) => evaluate(),
 ): Promise<TunedTrial[]> {
   const { data } = request;
-  const folds = kFolds(
+  const folds = repeatedKFolds(
     data.rows,
     request.folds,
+    request.repeats ?? 1,
     request.seed,
     data.task === "classification" ? data.y : undefined,
   );
+  const branches = request.branches;
   const evaluator = createEvaluator(
     {
       data,
       folds,
       modelType: request.modelType,
       fixedParams: request.fixedParams,
+      ...(branches
+        ? {
+            fixedParamsByType: Object.fromEntries(
+              Object.entries(branches).map(([type, branch]) => [type, branch.fixedParams]),
+            ),
+          }
+        : {}),
       metric: request.metric,
       seed: request.modelSeed,
+      earlyStoppingRounds: request.earlyStoppingRounds ?? null,
     },
     request.jobs,
   );
-  const scores = new Map<number, number[]>();
+  const outcomes = new Map<number, TrialOutcome>();
   try {
     const trials = await runStudy(
       {
         space: request.space,
+        ...(branches
+          ? {
+              branches: Object.fromEntries(
+                Object.entries(branches).map(([type, branch]) => [type, branch.space]),
+              ),
+            }
+          : {}),
         trials: request.trials,
         jobs: request.jobs,
         seed: request.seed,
@@ -75,40 +110,65 @@ export async function tune(
       },
       async (params, number) => {
         const outcome = await runTrial(number, params, () => evaluator.evaluate(params));
-        scores.set(number, outcome.scores);
+        outcomes.set(number, outcome);
         return { value: outcome.value, std: outcome.std, seconds: outcome.seconds };
       },
       onTrial,
     );
-    return trials.map((trial) => ({ ...trial, scores: scores.get(trial.number) ?? [] }));
+    return trials.map((trial) => {
+      const outcome = outcomes.get(trial.number);
+      return {
+        ...trial,
+        scores: outcome?.scores ?? [],
+        ...(outcome?.rounds ? { rounds: outcome.rounds } : {}),
+      };
+    });
   } finally {
     await evaluator.close();
   }
 }
 
-export function summarize(
-  request: TuneRequest,
-  trials: TunedTrial[],
-  modelType: ModelType<unknown>,
-): TuneSummary {
+/** The boosting rounds the final fit uses: the mean over folds of the rounds early stopping kept. */
+export function chosenRounds(rounds: number[]): number {
+  return Math.max(1, Math.round(rounds.reduce((sum, count) => sum + count, 0) / rounds.length));
+}
+
+export function summarize(request: TuneRequest, trials: TunedTrial[]): TuneSummary {
   const direction: Direction = metricDirection(request.metric);
-  const best = bestTrial(trials, direction);
+  const best = bestTrial(trials, direction) as TunedTrial | undefined;
   if (!best) throw new Error("no trial produced a finite score");
+  const chosen = splitBranch(best.params, request.modelType);
+  const modelType = resolveModelType(chosen.branch);
+  const fixedParams = request.branches?.[chosen.branch]?.fixedParams ?? request.fixedParams;
+  const rounds = best.rounds ? chosenRounds(best.rounds) : undefined;
   const bestAfter: Record<string, number> = {};
   for (const count of [10, 20, 40, 80, 160].filter((n) => n < trials.length).concat(trials.length)) {
     const upTo = bestTrial(trials.slice(0, count), direction);
     if (upTo) bestAfter[String(count)] = upTo.value;
   }
   return {
-    modelType: request.modelType,
+    modelType: chosen.branch,
+    ...(request.branches ? { searched: Object.keys(request.branches) } : {}),
     metric: request.metric,
     direction,
     folds: request.folds,
+    ...(request.repeats && request.repeats > 1 ? { repeats: request.repeats } : {}),
     trials: trials.length,
     jobs: request.jobs,
     seed: request.seed,
-    best: { trial: best.number + 1, cvMean: best.value, cvStd: best.std ?? 0, params: best.params },
-    params: modelType.params.parse({ ...request.fixedParams, ...best.params }) as Record<string, unknown>,
+    best: {
+      trial: best.number + 1,
+      cvMean: best.value,
+      cvStd: best.std ?? 0,
+      params: best.params,
+      ...(best.rounds ? { foldRounds: best.rounds } : {}),
+    },
+    params: modelType.params.parse({
+      ...fixedParams,
+      ...chosen.params,
+      ...(rounds === undefined ? {} : { n_estimators: rounds }),
+    }) as Record<string, unknown>,
+    ...(request.earlyStoppingRounds ? { earlyStoppingRounds: request.earlyStoppingRounds } : {}),
     bestAfter,
   };
 }
@@ -120,6 +180,7 @@ export function trialRecords(trials: TunedTrial[]): Record<string, ParamValue | 
     cvMean: trial.value,
     cvStd: trial.std ?? 0,
     cvScores: trial.scores,
+    ...(trial.rounds ? { cvRounds: trial.rounds } : {}),
     seconds: Math.round(trial.seconds * 1000) / 1000,
     ...trial.params,
   }));
@@ -133,6 +194,8 @@ export function checkSearchSpace(
   modelType: ModelType<unknown>,
   fixedParams: Record<string, unknown>,
   space: SearchSpace,
+  /** Where the fixed params sit in params.yaml (under auto: model.params.<type>). */
+  fixedAt: KeyPath = ["model", "params"],
 ): { path: KeyPath; message: string } | undefined {
   const known = Object.keys((modelType.params as { shape?: Record<string, unknown> }).shape ?? {});
   const problem = (params: Record<string, unknown>) => {
@@ -150,7 +213,7 @@ export function checkSearchSpace(
     return { key: String(issue?.path[0] ?? ""), unknown: false, message: issue?.message ?? "invalid" };
   };
   const fixed = problem(fixedParams);
-  if (fixed) return { path: ["model", "params", fixed.key], message: fixed.message };
+  if (fixed) return { path: [...fixedAt, fixed.key], message: fixed.message };
   for (const [name, param] of Object.entries(space)) {
     const values: ParamSet[string][] = param.type === "categorical" ? param.choices : [param.low, param.high];
     for (const value of values) {

@@ -1,9 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { loadDataset } from "../../../src/ml/data/load.js";
+import { loadDataset, loadDatasetRows } from "../../../src/ml/data/load.js";
 import { column } from "../../../src/ml/data/table.js";
 import { formatError, type MlError } from "../../../src/ml/errors.js";
 import { DatasetSchema } from "../../../src/ml/params.js";
+import { ParamsFile } from "../../../src/ml/params-file.js";
 import { tempFile } from "./temp.js";
 
 function dataset(path: string, extra: Record<string, unknown> = {}) {
@@ -68,9 +69,56 @@ test("missing values are errors unless the column is nullable", () => {
   if (loaded.ok) assert.ok(Number.isNaN(column(loaded.value, "b").values[1] as number), "NA is missing");
 });
 
-test("a missing target is an error even when declared nullable", () => {
+test("a missing target is an error even when declared nullable, and the error names missing_target", () => {
   const error = loadError("a,y\n1,2\n2,\n", { columns: { y: { nullable: true } } });
   assert.equal(error.kind === "data" && [error.column, error.row], ["y", 2]);
+  assert.match(formatError(error), /missing value; .*dataset\.missing_target: drop/);
+  assert.not.match(formatError(error), /nullable: true/);
+});
+
+test("missing_target: drop leaves out unlabeled rows (blank or a missing token) and counts them", () => {
+  const path = tempFile("d.csv", "a,y\n1,2\n2,\n3,NA\n4,5\n");
+  const loaded = loadDatasetRows(dataset(path, { missing_target: "drop" }));
+  assert.ok(loaded.ok);
+  if (!loaded.ok) return;
+  assert.is(loaded.value.droppedMissingTarget, 2);
+  assert.equal([...column(loaded.value.table, "a").values], [1, 4]);
+  const allMissing = loadDatasetRows(dataset(tempFile("d.csv", "a,y\n1,\n"), { missing_target: "drop" }));
+  assert.ok(!allMissing.ok && /every target value is missing/.test(formatError(allMissing.error)));
+});
+
+test("later rows keep their file line after dropped rows", () => {
+  const error = loadError("a,y\n1,2\n2,\nx,3\n", { missing_target: "drop" });
+  assert.equal(error.kind === "data" && [error.column, error.row, error.line], ["a", 2, 4]);
+});
+
+test("with params.yaml, a name that is not a column gives its line, the columns, and a near match", () => {
+  const yaml = [
+    "dataset:",
+    "  path: x.csv",
+    "  target: Price",
+    "  task: regression",
+    "  drop: [id, Sale Date]",
+    "",
+  ].join("\n");
+  const params = ParamsFile.parse("params.yaml", yaml);
+  assert.ok(params.ok);
+  if (!params.ok) return;
+  const csv = tempFile("d.csv", "id,sale_date,price\n1,2,3\n");
+  const target = loadDataset(dataset(csv, { target: "Price" }), params.value);
+  assert.ok(!target.ok);
+  if (target.ok) return;
+  assert.match(
+    formatError(target.error),
+    /^params\.yaml:3: dataset\.target: "Price" is not a column of .*d\.csv \(did you mean "price"\?\); its columns: "id", "sale_date", "price"$/,
+  );
+  const dropped = loadDataset(dataset(csv, { target: "price", drop: ["id", "Sale Date"] }), params.value);
+  assert.ok(!dropped.ok);
+  if (dropped.ok) return;
+  assert.match(
+    formatError(dropped.error),
+    /^params\.yaml:5: dataset\.drop\[1\]: "Sale Date" .*did you mean "sale_date"/,
+  );
 });
 
 test("impossible values: below min, above max, not allowed, not an integer, not finite", () => {
@@ -100,7 +148,7 @@ test("columns named in params must exist; near misses are suggested", () => {
   const error = loadError("alpha,y\n1,2\n", { drop: ["alpah"] });
   assert.match(
     formatError(error),
-    /column "alpah": named in dataset\.drop but not in the file's header \(did you mean "alpha"\?\)/,
+    /column "alpah": named in dataset\.drop\[0\]: "alpah" is not a column of .*\(did you mean "alpha"\?\); its columns: "alpha", "y"/,
   );
   assert.match(formatError(loadError("a,b\n1,2\n")), /column "y": named in dataset\.target/);
 });
