@@ -156,10 +156,13 @@ export const TuneSchema = z
     /** Repeated k-fold: each trial is scored on this many reshuffled k-fold partitions (steadier on small data). */
     repeats: z.number().int().min(1).default(1),
     /**
-     * Boosting stops in each CV fold once the fold's held-out loss has not improved for this many rounds; the final
-     * fit uses the folds' mean round count (n_estimators is then the most rounds a fold may take). null: off.
+     * Boosting stops in each CV fold once the fold's held-out loss has not improved for this many rounds; folds are
+     * scored, and the final fit made, at the round count with the lowest mean held-out loss (n_estimators is then
+     * the most rounds a fold may take). null: off.
      */
     early_stopping_rounds: z.number().int().positive().nullable().default(null),
+    /** The first trial of each model type is its learner's defaults (clamped into the space), then TPE. */
+    start_with_defaults: z.boolean().default(true),
     /** Trials evaluated at once on worker threads; results are reproducible for a given value. */
     jobs: z.number().int().positive().default(1),
     seed: z.number().int(),
