@@ -51,7 +51,7 @@ export function compileEnsemble(ensemble: TreeEnsemble): BatchPredictor {
         for (let f = feature[node] as number; f >= 0; f = feature[node] as number) {
           const x = rows[rowStart + f] as number;
           node =
-            x <= (threshold[node] as number) || (missingLeft[node] === 1 && x !== x)
+            x <= (threshold[node] as number) || (missingLeft[node] === 1 && Number.isNaN(x))
               ? (left[node] as number)
               : (right[node] as number);
         }
