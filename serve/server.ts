@@ -110,6 +110,7 @@ export async function startServer(
         unseenCategory: config.SERVE_UNSEEN_CATEGORY,
       },
       driftWindow: config.SERVE_DRIFT_WINDOW,
+      allowBreaking: config.SERVE_ALLOW_BREAKING,
     },
     {
       onReload,
