@@ -46,8 +46,12 @@ const commands: Record<string, CommandEntry> = {
     summary: "experiments: run with other params, queue, show, apply",
     load: () => import("./commands/exp.js"),
   },
+  data: {
+    summary: "infer: draft params.yaml's dataset section and feature steps from a CSV",
+    load: () => import("./commands/data.js"),
+  },
   models: {
-    summary: "the model registry: list, promote [VERSION], rollback, show VERSION",
+    summary: "the model registry: list, promote [VERSION], rollback, show VERSION, diff A B",
     load: () => import("./commands/models.js"),
   },
 };

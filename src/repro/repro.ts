@@ -281,7 +281,7 @@ async function processStage(
   if (!options.force && stale.length === 0) return { kind: "up-to-date" };
   const reasons: StaleReason[] = options.force ? [{ kind: "forced" }, ...stale] : stale;
 
-  const missingDep = inputs.deps.find((dep) => dep.state === null);
+  const missingDep = inputs.deps.find((dep) => dep.state === null && !dep.optional);
   if (missingDep) {
     const error: ReproError = { kind: "dep-missing-at-run", stage: name, path: missingDep.path };
     return { kind: "failed", error, seconds: 0, outputTail: [] };

@@ -19,7 +19,8 @@ options:
       --no-run-cache     run stages even when an identical earlier run is cached
       --pull             before running a stage, fetch an identical earlier run from the remote's run cache
   -r, --remote NAME      the remote for --pull (default: $TABULA_REMOTE, then the default remote)
-  -S, --set-param K=V    set a params.yaml key (dotted; file.yaml:key for another file) before running; repeatable
+  -S, --set-param K=V    set a params key a stage reads (dotted; file.yaml:key for another file) before running,
+                         changing only that value in the file; repeatable
   -C, --cwd DIR          the directory holding pipeline.yaml (default: .)
 `;
 
