@@ -1,8 +1,11 @@
 // Reads a JSON request body: only `application/json` (415 otherwise), at most `limit` bytes (413, checked against
 // Content-Length before reading and again while reading), parsed once into ctx.state.body (400 with the parser's
-// message when it is not JSON). An oversized body is not read further; the connection closes after the answer.
+// message when it is not JSON). An oversized body is answered at once and the connection closes after the answer,
+// lingering (lingering-close.ts) so that the client, still sending, reads the 413 rather than a reset.
+import type { IncomingMessage } from "node:http";
 import type { Middleware } from "koa";
 import { ApiFailure } from "../errors.js";
+import { type LingerBounds, lingerAfterResponse } from "./lingering-close.js";
 import type { ServeState } from "./state.js";
 
 function isJson(contentType: string): boolean {
@@ -14,17 +17,20 @@ function isJson(contentType: string): boolean {
   });
 }
 
-function tooLarge(limit: number): ApiFailure {
+/** How much of an oversized body is still read and dropped, and for how long, before the connection is reset. */
+function lingerBounds(limit: number): LingerBounds {
+  return { maxBytes: Math.max(4 * limit, 8 * 1024 * 1024), idleMs: 2000, totalMs: 10_000 };
+}
+
+function tooLarge(req: IncomingMessage, limit: number): ApiFailure {
+  lingerAfterResponse(req, lingerBounds(limit));
   return new ApiFailure(
     { code: "body_too_large", message: `the body is larger than the limit of ${limit} bytes` },
     { connection: "close" },
   );
 }
 
-function readBody(
-  ctx: { req: NodeJS.ReadableStream & { destroyed?: boolean } },
-  limit: number,
-): Promise<Buffer> {
+function readBody(ctx: { req: IncomingMessage }, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -39,8 +45,7 @@ function readBody(
       size += chunk.length;
       if (size > limit) {
         cleanup();
-        req.pause();
-        reject(tooLarge(limit));
+        reject(tooLarge(req, limit));
         return;
       }
       chunks.push(chunk);
@@ -72,7 +77,7 @@ export function jsonBody(limit: number): Middleware<ServeState> {
         message: `send the body as JSON with "Content-Type: application/json"; got ${contentType ? JSON.stringify(contentType.slice(0, 100)) : "no Content-Type"}`,
       });
     const declared = Number(ctx.get("content-length"));
-    if (declared > limit) throw tooLarge(limit);
+    if (declared > limit) throw tooLarge(ctx.req, limit);
     const raw = await readBody(ctx, limit);
     if (raw.length === 0)
       throw new ApiFailure({ code: "invalid_json", message: "the body is empty; send a JSON object" });
