@@ -49,6 +49,17 @@ const EnvSchema = z.object({
   SERVE_API_KEYS_FILE: z.string().optional(),
   SERVE_ADMIN_KEYS: z.string().optional(),
   SERVE_ADMIN_KEYS_FILE: z.string().optional(),
+  /** JWT bearer tokens: a JWKS file or http(s) URL; with it, SERVE_JWT_ISSUER and SERVE_JWT_AUDIENCE are required. */
+  SERVE_JWT_JWKS: z.string().optional(),
+  SERVE_JWT_ISSUER: z.string().optional(),
+  SERVE_JWT_AUDIENCE: z.string().optional(),
+  /** Seconds of clock difference allowed on exp and nbf. */
+  SERVE_JWT_CLOCK_SKEW_S: integer(0, 600).default(30),
+  /** Comma-separated JWS algorithms accepted. */
+  SERVE_JWT_ALGORITHMS: z
+    .string()
+    .regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/)
+    .default("RS256,ES256"),
   /** Whether /healthz, /readyz, /v2/health/* and /metrics need an API key too. */
   SERVE_PROTECT_OPS: boolean.default(false),
 
