@@ -3,6 +3,7 @@
 //
 // usage: npm run bench:train -- [--repeats 5] [--seeds 10] [--scale 10] [--ml-rf-repeats 3] [--no-python]
 //                               [--csv data/raw/boston.csv --target cmedv --split bench/baselines/split_80_20_seed42.json]
+//        npm run bench:train -- --rows 200000 [--features 10] [--forest-trees 20] [--no-exact]   (bench/train-large.ts)
 //
 // Wall time is what a user waits; CPU time of one-thread fits is printed too, as it moves less when other
 // processes share the machine.
@@ -26,8 +27,24 @@ const { values: options } = parseArgs({
     csv: { type: "string", default: "data/raw/boston.csv" },
     target: { type: "string", default: "cmedv" },
     split: { type: "string", default: "bench/baselines/split_80_20_seed42.json" },
+    rows: { type: "string" },
+    features: { type: "string", default: "10" },
+    "forest-trees": { type: "string", default: "20" },
+    "no-exact": { type: "boolean", default: false },
   },
 });
+if (options.rows !== undefined) {
+  // The large-data benchmark (histogram learners, XGBoost hist, scikit-learn HistGradientBoosting).
+  const { runLarge } = await import("./train-large.js");
+  runLarge({
+    rows: Number(options.rows),
+    features: Number(options.features),
+    forestTrees: Number(options["forest-trees"]),
+    exact: !options["no-exact"],
+    python: !options["no-python"],
+  });
+  process.exit(0);
+}
 const repeats = Number(options.repeats);
 const seeds = Number(options.seeds);
 const scale = Number(options.scale);
@@ -155,7 +172,8 @@ const forest2 = await timedFits("forest", train, forestParams, 2, repeats);
 const forestSeeds = await seedSpread("forest", forestParams);
 for (let i = 0; i < 3; i++) await fitOnce("gbt", train, {}, i, 1);
 const gbt = await timedFits("gbt", train, {}, 1, repeats);
-const mlRf = await timedFits("ml-random-forest", train, forestParams, 1, mlRfRepeats);
+const mlRf =
+  mlRfRepeats > 0 ? await timedFits("ml-random-forest", train, forestParams, 1, mlRfRepeats) : undefined;
 
 const seconds = (value: number | undefined) => (value === undefined ? "–" : `${value.toFixed(3)} s`);
 const row = (name: string, timing: Timing | undefined, spread = "") =>

@@ -23,7 +23,12 @@ await Promise.all([
   build({
     ...common,
     // forest-worker: the random forest's worker thread, loaded next to the bundle (src/ml/models/forest-threads.ts).
-    entryPoints: { tabula: "src/cli/main.ts", "forest-worker": "src/ml/models/forest-worker.ts" },
+    // histogram-worker: the histogram learners' worker thread (src/ml/models/hist/threaded-builder.ts).
+    entryPoints: {
+      tabula: "src/cli/main.ts",
+      "forest-worker": "src/ml/models/forest-worker.ts",
+      "histogram-worker": "src/ml/models/hist/histogram-worker.ts",
+    },
     outdir: "dist",
     // Each command is a lazily imported chunk, so `tabula repro` never loads the code of `tabula metrics`.
     splitting: true,

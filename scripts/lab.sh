@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # `npm run lab`: Jupyter Notebook on notebooks/ with the tslab TypeScript kernel, on 127.0.0.1 only.
-# npm puts node_modules/.bin on PATH, so the kernel runs the project's tslab. scripts/setup.sh installs the rest.
+# The notebooks use this checkout's kernel "tabula", which scripts/setup.sh registers (scripts/install-kernel.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v jupyter-notebook >/dev/null; then
   echo "lab: Jupyter Notebook is not installed; run: bash scripts/setup.sh (Debian package jupyter-notebook)" >&2
   exit 1
 fi
-if ! jupyter kernelspec list 2>/dev/null | grep -q '^ *tslab '; then
-  echo "lab: the tslab Jupyter kernel is not installed; run: bash scripts/setup.sh" >&2
+if ! jupyter kernelspec list 2>/dev/null | grep -q '^ *tabula '; then
+  echo "lab: the tabula Jupyter kernel is not registered; run: npm run kernel (or bash scripts/setup.sh)" >&2
   exit 1
 fi
 root=()

@@ -4,7 +4,7 @@
 #   1. Debian packages: Jupyter (notebooks, report stage, `npm run lab`), promtool/prometheus (monitoring tests),
 #      chromium (plot screenshots)
 #   2. npm packages (npm ci, skipped when package-lock.json has not changed since the last install)
-#   3. the tslab Jupyter kernel
+#   3. this checkout's Jupyter kernel "tabula" (tslab)
 # usage: bash scripts/setup.sh [--baselines] [--container]   (--baselines adds scikit-learn, XGBoost, Optuna, FastAPI
 #        for bench/; --container adds podman, runc and debootstrap for test/deploy/container.test.ts)
 set -euo pipefail
@@ -91,10 +91,7 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
   echo "$lock_hash" >"$stamp"
 fi
 
-if ! jupyter kernelspec list 2>/dev/null | grep -q '^ *tslab '; then
-  echo "setup: installing the tslab Jupyter kernel"
-  # Debian's python3 has Jupyter; a python3 earlier on PATH (pyenv) may not. The kernel runs `tslab` from PATH:
-  # npm scripts and tabula's stage runner put node_modules/.bin there.
-  npx tslab install --python=/usr/bin/python3 >/dev/null
-fi
+# This checkout's kernel "tabula" (absolute node and tslab paths, like a virtualenv's ipykernel): every Jupyter front
+# end (nbconvert, JupyterLab, VS Code) starts it whatever its PATH. Rerun after moving the checkout or changing Node.
+node --import tsx scripts/install-kernel.ts
 echo "setup: ready"

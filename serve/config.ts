@@ -2,6 +2,7 @@
 // value is reported with the variable's name and the server does not start.
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { DEFAULT_RANGE_TOLERANCE } from "../src/artifact/contract-diff.js";
 
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => {
   const error = `expected an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}`;
@@ -38,7 +39,7 @@ const EnvSchema = z.object({
   SERVE_GRACE_MS: integer(0).default(10_000),
 
   /** Inputs outside [min - t·(max - min), max + t·(max - min)] of the training range count as out of range. */
-  SERVE_RANGE_TOLERANCE: number(0).default(0.5),
+  SERVE_RANGE_TOLERANCE: number(0).default(DEFAULT_RANGE_TOLERANCE),
   SERVE_OUT_OF_RANGE: decision.default("accept"),
   SERVE_UNSEEN_CATEGORY: decision.default("accept"),
 

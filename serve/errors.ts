@@ -13,6 +13,7 @@ export type ErrorCode =
   | "not_an_integer"
   | "out_of_range"
   | "unseen_category"
+  | "invalid_date"
   | "too_many_rows"
   | "body_too_large"
   | "unsupported_media_type"
@@ -49,6 +50,7 @@ export function statusOf(code: ErrorCode): number {
     case "not_an_integer":
     case "out_of_range":
     case "unseen_category":
+    case "invalid_date":
       return 400;
     case "unauthorized":
       return 401;

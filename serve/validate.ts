@@ -3,6 +3,7 @@
 //
 // Categorical features travel as numeric codes, by the model contract's rule (src/artifact/category-code.ts).
 import { type CategoryCodes, categoryCodes } from "../src/artifact/category-code.js";
+import { datePartReader, dateProblem } from "../src/artifact/date-features.js";
 import type { ManifestFeature } from "../src/artifact/manifest.js";
 import { type ApiError, ApiFailure, type ErrorCode } from "./errors.js";
 
@@ -45,6 +46,11 @@ interface FeaturePlan {
   max: number | undefined;
   codes: CategoryCodes;
   categories: readonly (string | number)[];
+  /** The request field holding the value: the feature itself, or the date field a date part derives from. */
+  field: string;
+  /** Date parts: text → the part (NaN for an invalid date), the artifact's one derivation. */
+  datePart: ((text: string) => number) | undefined;
+  dateFormat: string | undefined;
 }
 
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -85,12 +91,18 @@ function plan(feature: ManifestFeature, policy: InputPolicy): FeaturePlan {
     max: feature.max,
     codes,
     categories,
+    field: feature.date?.column ?? feature.name,
+    datePart: feature.date ? datePartReader(feature.date) : undefined,
+    dateFormat: feature.date?.format,
   };
 }
 
 export class FeatureValidator {
   readonly width: number;
   readonly names: readonly string[];
+  /** The fields a request row has: the feature names, with a date's parts as its one date field. */
+  readonly fields: readonly string[];
+  private readonly fieldSet: Set<string>;
   private readonly plans: FeaturePlan[];
   private readonly index: Map<string, number>;
   private readonly policy: InputPolicy;
@@ -102,6 +114,8 @@ export class FeatureValidator {
     this.width = features.length;
     this.names = features.map((feature) => feature.name);
     this.index = new Map(this.names.map((name, j) => [name, j]));
+    this.fields = [...new Set(this.plans.map((plan) => plan.field))];
+    this.fieldSet = new Set(this.fields);
   }
 
   /** Index of a feature in tensor order, or -1. */
@@ -116,8 +130,9 @@ export class FeatureValidator {
     const tensor = new Float32Array(rows * width);
     this.warnings = undefined;
     for (let row = 0; row < rows; row++) {
-      const instance = instances[row];
       const offset = row * width;
+      let instance = instances[row];
+      if (Array.isArray(instance) && this.fields.length !== width) instance = this.fieldRecord(instance, row);
       if (Array.isArray(instance)) {
         if (instance.length !== width)
           throw failure(
@@ -131,15 +146,15 @@ export class FeatureValidator {
         const record = instance as Record<string, unknown>;
         for (let j = 0; j < width; j++) {
           const plan = this.plans[j] as FeaturePlan;
-          const value = record[plan.name];
+          const value = record[plan.field];
           // JSON values are never functions: a function here is an inherited property such as `constructor`.
           if (value === undefined || typeof value === "function")
-            throw failure("missing_feature", `feature "${plan.name}" is missing`, plan.name, row);
+            throw failure("missing_feature", `feature "${plan.field}" is missing`, plan.field, row);
           tensor[offset + j] = this.encodeValue(j, value, row);
         }
         let keys = 0;
         for (const _ in record) keys++;
-        if (keys !== width) this.throwUnknownKey(record, row);
+        if (keys !== this.fields.length) this.throwUnknownKey(record, row);
       } else {
         throw failure(
           "invalid_body",
@@ -166,6 +181,7 @@ export class FeatureValidator {
   /** The float32 code of one value of feature j; throws ApiFailure naming the field and row. */
   encodeValue(j: number, value: unknown, row: number): number {
     const plan = this.plans[j] as FeaturePlan;
+    if (plan.datePart && typeof value === "string") return this.encodeDate(plan, value, row);
     if (typeof value === "number") {
       if (!(Math.abs(value) <= FLOAT32_MAX)) {
         throw failure(
@@ -249,6 +265,35 @@ export class FeatureValidator {
     );
   }
 
+  private encodeDate(plan: FeaturePlan, text: string, row: number): number {
+    const value = (plan.datePart as (text: string) => number)(text);
+    if (Number.isNaN(value))
+      throw failure(
+        "invalid_date",
+        `feature "${plan.field}": ${dateProblem(text, plan.dateFormat)}`,
+        plan.field,
+        row,
+      );
+    if (value < plan.low || value > plan.high) this.outOfRange(plan, value, row);
+    return value;
+  }
+
+  /** A row given as an array of field values (in `fields` order) as the object it stands for. */
+  private fieldRecord(values: unknown[], row: number): Record<string, unknown> {
+    if (values.length !== this.fields.length)
+      throw failure(
+        "invalid_body",
+        `row ${row} is an array of ${values.length} values; the model takes ${this.fields.length} (${listed(this.fields)})`,
+        undefined,
+        row,
+      );
+    const record: Record<string, unknown> = {};
+    this.fields.forEach((field, i) => {
+      record[field] = values[i];
+    });
+    return record;
+  }
+
   private warn(warning: InputWarning): void {
     if (this.warnings) this.warnings.push(warning);
     else this.warnings = [warning];
@@ -278,10 +323,10 @@ export class FeatureValidator {
 
   private throwUnknownKey(record: Record<string, unknown>, row: number): never {
     for (const key of Object.keys(record)) {
-      if (!this.index.has(key))
+      if (!this.fieldSet.has(key))
         throw failure(
           "unknown_feature",
-          `unknown feature "${key.length > 60 ? `${key.slice(0, 60)}…` : key}"; the model takes: ${listed(this.names)}`,
+          `unknown feature "${key.length > 60 ? `${key.slice(0, 60)}…` : key}"; the model takes: ${listed(this.fields)}`,
           key.slice(0, 200),
           row,
         );

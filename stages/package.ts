@@ -7,6 +7,7 @@ import { loadPrepared } from "../src/ml/data/load.js";
 import { ProfileSchema } from "../src/ml/data/profile.js";
 import { MlFailure, unwrap } from "../src/ml/errors.js";
 import { EvaluationSchema } from "../src/ml/evaluation.js";
+import { dateTexts, profileWithDateInputs } from "../src/ml/features/date-inputs.js";
 import { FeaturizerSchema } from "../src/ml/features/featurizer-spec.js";
 import { rawMatrix } from "../src/ml/features/training-set.js";
 import { readJson, writeJsonAtomic } from "../src/ml/io.js";
@@ -73,9 +74,10 @@ export async function packageStage(): Promise<string> {
     name: registry.name,
     featurizer,
     ensemble,
-    profile,
+    profile: profileWithDateInputs(profile, featurizer, train),
     train: rawMatrix(train, featurizer.inputs),
     test: rawMatrix(test, featurizer.inputs),
+    testDates: dateTexts(test, featurizer),
     metrics: evaluation.metrics,
     gate: { promote: evaluation.promote, reason: evaluation.reason },
     params: tuned,

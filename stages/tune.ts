@@ -51,6 +51,7 @@ export function readTuneRequest(): TuneRequest {
     folds: settings.folds,
     repeats: settings.repeats,
     earlyStoppingRounds: settings.early_stopping_rounds,
+    startWithDefaults: settings.start_with_defaults,
     jobs: settings.jobs,
     seed: settings.seed,
     modelSeed: model.seed,
@@ -68,7 +69,7 @@ export function writeTuneResults(request: TuneRequest, trials: TunedTrial[], sec
   const searched = summary.searched ? `${AUTO} (${summary.searched.join(", ")})` : request.modelType;
   const cv = `${request.folds}-fold CV${summary.repeats ? ` × ${summary.repeats}` : ""}`;
   const chosen = summary.searched ? `, ${summary.modelType}` : "";
-  const rounds = summary.best.foldRounds ? `, ${summary.params.n_estimators} rounds (early stopping)` : "";
+  const rounds = summary.best.rounds ? `, ${summary.params.n_estimators} rounds (early stopping)` : "";
   return `${trials.length} trials of ${searched} (${cv}, ${request.jobs} jobs) in ${seconds.toFixed(1)} s; best ${request.metric} ${best.cvMean.toPrecision(5)} ± ${best.cvStd.toPrecision(3)} (trial ${best.trial}${chosen}${rounds})`;
 }
 

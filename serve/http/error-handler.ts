@@ -19,6 +19,7 @@ const INPUT_ERRORS = new Set<ErrorCode>([
   "not_an_integer",
   "out_of_range",
   "unseen_category",
+  "invalid_date",
   "too_many_rows",
   "body_too_large",
   "unsupported_media_type",

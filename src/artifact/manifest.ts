@@ -2,6 +2,7 @@
 // package stage, copied into the registry, read by the server (which never imports training code: this module
 // depends on zod alone). Parsed with this schema wherever it is read.
 import { z } from "zod";
+import { DateSourceSchema } from "./date-features.js";
 
 export const MANIFEST_FORMAT = "tabula.manifest/v1";
 
@@ -20,6 +21,11 @@ export const FeatureSchemaEntry = z
     categories: z.array(Label).optional(),
     /** Whether the value may be missing (null): the model imputes it. */
     nullable: z.boolean(),
+    /**
+     * A number derived from a date field's text (date-features.ts): the request carries `date.column` as text and
+     * the server derives this part into the tensor.
+     */
+    date: DateSourceSchema.optional(),
   })
   .strict();
 

@@ -1,9 +1,24 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 
+/** Where a command writes and the directory it runs in: the process's, or a test's. */
+export interface CommandIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+}
+
+export const processIo: CommandIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  get cwd() {
+    return process.cwd();
+  },
+};
+
 /** What each file in src/cli/commands/ exports. `run` returns the process exit code. */
 export interface CommandModule {
   help: string;
-  run(args: string[]): Promise<number>;
+  run(args: string[], io?: CommandIo): Promise<number>;
 }
 
 /** An entry of the dispatcher's table: the summary is here so `tabula --help` loads no command. */

@@ -33,6 +33,7 @@ export function exitCodeFor(error: ReproError): number {
     case "git-revision":
     case "git-failed":
     case "remote":
+    case "invalid-config":
     case "missing-objects":
     case "io":
       return 1;

@@ -30,6 +30,14 @@ const commands: Record<string, CommandEntry> = {
     summary: "download cached outputs and runs, restore missing outputs",
     load: () => import("./commands/pull.js"),
   },
+  fetch: {
+    summary: "download cached outputs and runs into the cache only",
+    load: () => import("./commands/fetch.js"),
+  },
+  remote: {
+    summary: "configure remotes: add NAME URL [--default], list, modify, remove",
+    load: () => import("./commands/remote.js"),
+  },
   plots: {
     summary: "HTML page of the declared plots, or diff them against a git revision",
     load: () => import("./commands/plots.js"),
@@ -38,8 +46,12 @@ const commands: Record<string, CommandEntry> = {
     summary: "experiments: run with other params, queue, show, apply",
     load: () => import("./commands/exp.js"),
   },
+  data: {
+    summary: "infer: draft params.yaml's dataset section and feature steps from a CSV",
+    load: () => import("./commands/data.js"),
+  },
   models: {
-    summary: "the model registry: list, promote [VERSION], rollback, show VERSION",
+    summary: "the model registry: list, promote [VERSION], rollback, show VERSION, diff A B",
     load: () => import("./commands/models.js"),
   },
 };

@@ -36,6 +36,12 @@ export function readChampion(registryDir: string, name: string): Result<Champion
   if (!aliases.ok) return aliases;
   const version = aliases.value.aliases[PRODUCTION_ALIAS];
   if (version === undefined) return ok(none);
+  return readRegistryVersion(registryDir, name, version);
+}
+
+/** One registry version (models/<name>/<version>/manifest.json) in the champion's terms. */
+export function readRegistryVersion(registryDir: string, name: string, version: string): Result<Champion> {
+  const modelDir = join(registryDir, name);
   const manifest = readJson(join(versionDir(modelDir, version), MANIFEST_FILE), ManifestSchema);
   if (!manifest.ok) return manifest;
   const metrics = Object.fromEntries(

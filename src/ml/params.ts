@@ -1,6 +1,13 @@
 // The sections of params.yaml that the ML stages read. Each stage validates the sections it uses (with file:line
 // errors through ParamsFile); the engine hashes the raw values independently.
 import { z } from "zod";
+import {
+  DATE_PARTS,
+  DEFAULT_REFERENCE,
+  dateFormatProblem,
+  dateProblem,
+  parseDate,
+} from "../artifact/date-features.js";
 import { fail, ok, type Result } from "./errors.js";
 import { METRIC_NAMES, metricTask } from "./metrics.js";
 import { ParamsFile } from "./params-file.js";
@@ -11,8 +18,10 @@ const Label = z.union([z.string(), z.number()]);
 
 export const ColumnCheckSchema = z
   .object({
-    /** float, integer or string; inferred from the values when absent. */
-    type: z.enum(["float", "integer", "string"]).optional(),
+    /** float, integer, string or date (ISO 8601, or `format`); inferred from the values when absent (never date). */
+    type: z.enum(["float", "integer", "string", "date"]).optional(),
+    /** type: date only: the text's layout in tokens YYYY MM DD HH mm ss, e.g. `DD/MM/YYYY` (ISO 8601 when absent). */
+    format: z.string().min(1).optional(),
     min: z.number().optional(),
     max: z.number().optional(),
     /** The only values allowed (categories, flags). */
@@ -71,6 +80,19 @@ export const FeatureStepParamsSchema = z.discriminatedUnion("op", [
     })
     .strict(),
   z.object({ op: z.literal("onehot"), columns: Columns }).strict(),
+  z
+    .object({
+      /** Date columns → numeric inputs `<column>.<part>`, derived from the date text in training and by the server. */
+      op: z.literal("date"),
+      columns: Columns,
+      parts: z
+        .array(z.enum(DATE_PARTS))
+        .min(1)
+        .default(["year", "month", "day_of_week", "day_of_year", "days_since"]),
+      /** days_since counts from this ISO date. */
+      reference: z.string().default(DEFAULT_REFERENCE),
+    })
+    .strict(),
   z
     .object({
       op: z.literal("derive"),
@@ -134,10 +156,13 @@ export const TuneSchema = z
     /** Repeated k-fold: each trial is scored on this many reshuffled k-fold partitions (steadier on small data). */
     repeats: z.number().int().min(1).default(1),
     /**
-     * Boosting stops in each CV fold once the fold's held-out loss has not improved for this many rounds; the final
-     * fit uses the folds' mean round count (n_estimators is then the most rounds a fold may take). null: off.
+     * Boosting stops in each CV fold once the fold's held-out loss has not improved for this many rounds; folds are
+     * scored, and the final fit made, at the round count with the lowest mean held-out loss (n_estimators is then
+     * the most rounds a fold may take). null: off.
      */
     early_stopping_rounds: z.number().int().positive().nullable().default(null),
+    /** The first trial of each model type is its learner's defaults (clamped into the space), then TPE. */
+    start_with_defaults: z.boolean().default(true),
     /** Trials evaluated at once on worker threads; results are reproducible for a given value. */
     jobs: z.number().int().positive().default(1),
     seed: z.number().int(),
@@ -195,6 +220,18 @@ export class MlParams {
     for (const [name, check] of Object.entries(columns)) {
       if (check.min !== undefined && check.max !== undefined && check.min > check.max)
         return this.fail(["dataset", "columns", name, "min"], `min ${check.min} is above max ${check.max}`);
+      if (check.format !== undefined && check.type !== "date")
+        return this.fail(
+          ["dataset", "columns", name, "format"],
+          "a format applies to `type: date` columns only",
+        );
+      const problem = check.format === undefined ? undefined : dateFormatProblem(check.format);
+      if (problem) return this.fail(["dataset", "columns", name, "format"], problem);
+      if (check.type === "date" && categorical.includes(name))
+        return this.fail(
+          ["dataset", "categorical"],
+          `"${name}" is a date column (dataset.columns.${name}.type)`,
+        );
     }
     return dataset;
   }
@@ -226,6 +263,8 @@ export class MlParams {
           ["features", "steps", index],
           "clip takes either `min`/`max` or `quantiles`, not both",
         );
+      if (step.op === "date" && Number.isNaN(parseDate(step.reference)))
+        return this.fail(["features", "steps", index, "reference"], dateProblem(step.reference));
     }
     return features;
   }

@@ -1,10 +1,19 @@
-// Executes a notebook headless through a real Jupyter kernel (nbconvert + the tslab kernel), checks that no cell
+// Executes a notebook headless through a real Jupyter kernel (nbconvert + this checkout's tslab kernel), checks that no cell
 // wrote an error, and optionally renders the executed notebook as a self-contained HTML report. Used by the
 // report stage and the notebook tests.
 import { spawn } from "node:child_process";
-import { delimiter, join, relative, resolve } from "node:path";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, delimiter, dirname, join, relative, resolve } from "node:path";
+import { KERNEL_NAME, kernelSpec } from "./kernelspec.js";
+import {
+  formatParameterError,
+  injectParameters,
+  type ParameterizableNotebook,
+  type ParameterValue,
+} from "./parameters.js";
 
-export const KERNEL = "tslab";
+export const KERNEL = KERNEL_NAME;
 /** JupyterLab's HTML template with SVG outputs left intact (see the template's comment). */
 export const REPORT_TEMPLATE = "notebooks/report.html.j2";
 
@@ -12,6 +21,7 @@ export type NotebookError =
   | { kind: "jupyter-missing"; detail: string }
   | { kind: "kernel-missing"; detail: string }
   | { kind: "nbconvert-failed"; notebook: string; detail: string }
+  | { kind: "parameters"; detail: string }
   | { kind: "cell-errors"; notebook: string; cells: CellError[] };
 
 export interface CellError {
@@ -47,8 +57,10 @@ interface NotebookOutput {
 }
 
 export interface ExecuteOptions {
-  /** The project root (holds node_modules/.bin/tslab and the report template). Default: process.cwd(). */
+  /** The project root (holds node_modules/tslab and the report template). Default: process.cwd(). */
   root?: string;
+  /** Values for the parameters the notebook's `parameters` cell declares (papermill-style). */
+  parameters?: Record<string, ParameterValue>;
   /** Also render the executed notebook as HTML. */
   html?: boolean;
   /** Seconds a single cell may run. Default 600. */
@@ -61,13 +73,42 @@ export async function executeNotebook(
 ): Promise<ExecuteResult> {
   const root = resolve(options.root ?? process.cwd());
   const path = relative(root, resolve(root, notebook));
+  let file = path;
+  if (options.parameters !== undefined) {
+    const parsed = JSON.parse(readFileSync(join(root, path), "utf8")) as ParameterizableNotebook;
+    const injected = injectParameters(parsed, options.parameters, path);
+    if (!injected.ok)
+      return { ok: false, error: { kind: "parameters", detail: formatParameterError(injected.error) } };
+    // Beside the original, so the kernel starts in the same directory (tslab reads the nearest tsconfig.json).
+    file = join(dirname(path), `.${basename(path, ".ipynb")}.parameters-${process.pid}-${Date.now()}.ipynb`);
+    writeFileSync(join(root, file), JSON.stringify(injected.notebook));
+  }
+  // This checkout's kernel, whatever is registered for the user: JUPYTER_PATH comes first in Jupyter's search.
+  const kernels = mkdtempSync(join(tmpdir(), "tabula-jupyter-"));
+  mkdirSync(join(kernels, "kernels", KERNEL_NAME), { recursive: true });
+  writeFileSync(join(kernels, "kernels", KERNEL_NAME, "kernel.json"), JSON.stringify(kernelSpec(root)));
   const env = {
     ...process.env,
-    // The kernel spec runs `tslab` from PATH; the project's copy is the one that matches its TypeScript setup.
-    PATH: [join(root, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter),
+    JUPYTER_PATH: [kernels, process.env.JUPYTER_PATH].filter(Boolean).join(delimiter),
     // Debian's Python prints debugger warnings for frozen modules when a kernel starts; they are noise here.
     PYDEVD_DISABLE_FILE_VALIDATION: "1",
   };
+  try {
+    return await executeWith(root, path, file, env, options);
+  } finally {
+    rmSync(kernels, { recursive: true, force: true });
+    if (file !== path) rmSync(join(root, file), { force: true });
+  }
+}
+
+/** Executes the notebook `file` (`path` itself, or its parameterised copy); messages name `path`. */
+async function executeWith(
+  root: string,
+  path: string,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  options: ExecuteOptions,
+): Promise<ExecuteResult> {
   const executed = await run(
     "jupyter",
     [
@@ -80,7 +121,7 @@ export async function executeNotebook(
       `--ExecutePreprocessor.timeout=${options.cellTimeout ?? 600}`,
       // Cell errors are collected below, with every failing cell named, rather than stopping at the first.
       "--allow-errors",
-      path,
+      file,
     ],
     root,
     env,
@@ -127,11 +168,13 @@ export function cellErrors(notebook: ExecutedNotebook): CellError[] {
 export function formatNotebookError(error: NotebookError): string {
   switch (error.kind) {
     case "jupyter-missing":
-      return `cannot run jupyter (${error.detail}): run scripts/setup.sh to install Jupyter and the tslab kernel`;
+      return `cannot run jupyter (${error.detail}): run scripts/setup.sh to install Jupyter`;
     case "kernel-missing":
       return `the "${KERNEL}" Jupyter kernel is not installed (${error.detail}): run scripts/setup.sh`;
     case "nbconvert-failed":
       return `${error.notebook}: nbconvert failed:\n${error.detail}`;
+    case "parameters":
+      return error.detail;
     case "cell-errors":
       return error.cells
         .map(

@@ -3,7 +3,7 @@
 // evaluation and the registry's production model it was compared with. A missing file names the stage to run.
 
 import { type TrialRecord, TrialRecordsSchema } from "../ml/analysis/tuning.js";
-import { type Champion, readChampion } from "../ml/champion.js";
+import { type Champion, readChampion, readRegistryVersion } from "../ml/champion.js";
 import { loadPrepared } from "../ml/data/load.js";
 import type { Table } from "../ml/data/table.js";
 import { type MlError, MlFailure, unwrap } from "../ml/errors.js";
@@ -48,7 +48,8 @@ const WRITTEN_BY: Record<string, string> = {
   [PATHS.featurizer]: "featurize",
 };
 
-export function readPipelineOutputs(paramsPath = "params.yaml"): PipelineOutputs {
+/** `modelVersion` (a notebook parameter) compares against that registry version instead of production's. */
+export function readPipelineOutputs(paramsPath = "params.yaml", modelVersion = ""): PipelineOutputs {
   const params = unwrap(MlParams.read(paramsPath));
   const dataset = unwrap(params.dataset());
   const task = dataset.task;
@@ -58,7 +59,11 @@ export function readPipelineOutputs(paramsPath = "params.yaml"): PipelineOutputs
   const model = read(readJson(PATHS.model, TreeEnsembleSchema));
   const evaluation = read(readJson(PATHS.evaluate, EvaluationSchema));
   const registry = unwrap(params.registry());
-  const champion = read(readChampion(registry.dir, registry.name));
+  const champion = read(
+    modelVersion === ""
+      ? readChampion(registry.dir, registry.name)
+      : readRegistryVersion(registry.dir, registry.name, modelVersion),
+  );
   const split = read(loadFeaturizedSplit("test", task));
   const test = read(loadPrepared(PATHS.test, split.profile));
   const predictions = predictionsFor(model, split.data);

@@ -12,9 +12,11 @@ export interface RawData {
   features: string[];
 }
 
-export function readRawData(paramsPath = "params.yaml"): RawData {
+/** `datasetPath` (a notebook parameter) reads another file of the configured dataset's schema. */
+export function readRawData(paramsPath = "params.yaml", datasetPath = ""): RawData {
   const params = unwrap(MlParams.read(paramsPath));
-  const dataset = unwrap(params.dataset());
+  const configured = unwrap(params.dataset());
+  const dataset = datasetPath === "" ? configured : { ...configured, path: datasetPath };
   const table = unwrap(loadDataset(dataset));
   const features = table.columns.map((col) => col.name).filter((name) => name !== dataset.target);
   return { dataset, table, features };

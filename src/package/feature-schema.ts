@@ -16,6 +16,7 @@ export function featureSchema(featurizer: Featurizer, profile: Profile): Manifes
       kind: input.kind,
       dtype: column.dtype,
       nullable: nullable.has(input.name),
+      ...(input.date ? { date: input.date } : {}),
     };
     if (input.kind === "categorical") {
       // The tensor code of a string category is its index in this list (encodeCategory), so it must be the

@@ -23,7 +23,7 @@ export interface GoldenPick {
 }
 
 /** Which rows: the first test rows, then the first edge row of each kind (missing, extremes, unseen, on a split). */
-export function pickGoldenRows(test: RowSet, edge: RowSet, typical = 3): GoldenPick[] {
+export function pickGoldenRows(test: RowSet, edge: RowSet | undefined, typical = 3): GoldenPick[] {
   const picks: GoldenPick[] = Array.from({ length: Math.min(typical, test.rows) }, (_, row) => ({
     set: test,
     row,
@@ -35,8 +35,8 @@ export function pickGoldenRows(test: RowSet, edge: RowSet, typical = 3): GoldenP
     /unseen/,
     /at the split/,
   ]) {
-    const row = edge.notes?.findIndex((note) => pattern.test(note)) ?? -1;
-    if (row >= 0) picks.push({ set: edge, row });
+    const row = edge?.notes?.findIndex((note) => pattern.test(note)) ?? -1;
+    if (edge && row >= 0) picks.push({ set: edge, row });
   }
   return picks;
 }
@@ -47,10 +47,16 @@ export function goldenRow(
   outputs: ModelOutputs,
   row: number,
   classes: number,
+  /** A date column's text in this row (models with date inputs). */
+  dateText: (column: string) => string | null = () => null,
 ): GoldenRow {
   const width = featurizer.inputs.length;
   const features = Object.fromEntries(
-    featurizer.inputs.map((input, j) => [input.name, rawValue(input, raw[row * width + j] as number)]),
+    featurizer.inputs.map((input, j) =>
+      input.date
+        ? [input.date.column, dateText(input.date.column)]
+        : [input.name, rawValue(input, raw[row * width + j] as number)],
+    ),
   );
   if (outputs.prediction) return { features, expected: outputs.prediction[row] as number };
   return {

@@ -46,6 +46,11 @@ export interface PackageInputs {
   train: Float32Array;
   /** Raw test rows: the first parity set, and the source of typical golden rows. */
   test: Float32Array;
+  /**
+   * The test rows' date texts per date column (see date-inputs.ts): golden rows of a model with date inputs carry
+   * the text a client sends, so they come from test rows only.
+   */
+  testDates?: Record<string, (string | null)[]>;
   metrics: Record<string, number>;
   gate?: { promote: boolean; reason: string };
   params: Record<string, unknown>;
@@ -165,8 +170,10 @@ export async function packageModel(inputs: PackageInputs): Promise<PackageResult
       return { ok: false, error: { kind: "parity-failed", message: formatParityReport(parity), parity } };
 
     const classes = classCount(ensemble);
-    const golden = pickGoldenRows(test, edge).map(({ set, row }) => ({
+    const hasDates = featurizer.inputs.some((input) => input.date);
+    const golden = pickGoldenRows(test, hasDates ? undefined : edge).map(({ set, row }) => ({
       raw: set.raw.slice(row * width, (row + 1) * width),
+      row,
     }));
     const goldenRaw = new Float32Array(golden.length * width);
     golden.forEach(({ raw }, i) => {
@@ -212,7 +219,16 @@ export async function packageModel(inputs: PackageInputs): Promise<PackageResult
             ? regressionPredictionDrift(trainOutputs.prediction as Float32Array)
             : classificationPredictionDrift(trainOutputs.labels ?? [], ensemble.classes ?? []),
       },
-      golden: golden.map((_, i) => goldenRow(featurizer, goldenRaw, goldenOutputs, i, classes)),
+      golden: golden.map(({ row }, i) =>
+        goldenRow(
+          featurizer,
+          goldenRaw,
+          goldenOutputs,
+          i,
+          classes,
+          (name) => inputs.testDates?.[name]?.[row] ?? null,
+        ),
+      ),
     };
     const version = contentVersion(stable, draft);
     const onnx = buildOnnxModel(

@@ -8,6 +8,7 @@ export type RegistryError =
   | { kind: "invalid-onnx"; message: string }
   | { kind: "golden-mismatch"; message: string }
   | { kind: "gate-refused"; message: string }
+  | { kind: "breaking-change"; message: string }
   | { kind: "nothing-to-roll-back"; message: string }
   | { kind: "conflict"; message: string }
   | { kind: "locked"; message: string };

@@ -1,21 +1,15 @@
 // The model registry: models/<name>/<version>/{model.onnx, manifest.json, model-card.md} (immutable once written)
 // and models/<name>/aliases.json (which version `production` is, and the history). The server follows `production`.
-import {
-  closeSync,
-  existsSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type Aliases, PRODUCTION_ALIAS } from "../artifact/aliases.js";
-import type { Manifest } from "../artifact/manifest.js";
+import { type Aliases, MANIFEST_FILE, PRODUCTION_ALIAS } from "../artifact/aliases.js";
+import { type ContractDiff, diffContract, formatContractDiff } from "../artifact/contract-diff.js";
+import { type Manifest, ManifestSchema } from "../artifact/manifest.js";
+import { readJsonFile } from "../artifact/read-json.js";
 import { createDirectoryAtomic } from "../fs/atomic-write.js";
+import { tryLock } from "../fs/file-lock.js";
 import { promotionStack, readAliases, writeAliases } from "./aliases-store.js";
-import { type CheckedArtifact, checkArtifact, parseManifest } from "./artifact-check.js";
+import { type CheckedArtifact, checkArtifact } from "./artifact-check.js";
 import { fail, ok, type Result } from "./registry-error.js";
 
 export interface Registry {
@@ -78,21 +72,27 @@ export function listVersions(registry: Registry, name: string): Result<VersionEn
           (alias) => aliases.value.aliases[alias] === version,
         ),
       };
-      const path = join(versionDir(registry, name, version), "manifest.json");
-      let bytes: Buffer | undefined;
-      try {
-        bytes = readFileSync(path);
-      } catch (error) {
-        entry.problem = `${path}: ${(error as Error).message}`;
-      }
-      if (bytes) {
-        const manifest = parseManifest(path, bytes);
-        if (manifest.ok) entry.manifest = manifest.value;
-        else entry.problem = manifest.error.message;
-      }
+      const manifest = readVersionManifest(registry, name, version);
+      if (manifest.ok) entry.manifest = manifest.value;
+      else entry.problem = manifest.error.message;
       return entry;
     }),
   );
+}
+
+/** A version's manifest, parsed with its schema (its files are not checked: see showVersion). */
+export function readVersionManifest(registry: Registry, name: string, version: string): Result<Manifest> {
+  const read = readJsonFile(join(versionDir(registry, name, version), MANIFEST_FILE), ManifestSchema);
+  if (read.ok) return ok(read.value);
+  return fail(read.error.kind === "missing" ? "not-found" : "corrupt", read.error.message);
+}
+
+/** The manifest of the version `production` points at; undefined when nothing was promoted yet. */
+export function productionManifest(registry: Registry, name: string): Result<Manifest | undefined> {
+  const aliases = readAliases(modelDir(registry, name));
+  if (!aliases.ok) return aliases;
+  const version = aliases.value.aliases[PRODUCTION_ALIAS];
+  return version === undefined ? ok(undefined) : readVersionManifest(registry, name, version);
 }
 
 /** A full version, or an unambiguous prefix of one (as with git revisions). */
@@ -173,39 +173,20 @@ export async function publish(registry: Registry, packageDir: string): Promise<R
   return ok({ name, version, created: true, checked: checked.value });
 }
 
-/** An exclusive lock on one model's aliases (a file created with O_EXCL; a lock left by a dead process is taken over). */
+/** An exclusive lock on one model's aliases (src/fs/file-lock.ts); a second caller is refused, not kept waiting. */
 function withLock<T>(registry: Registry, name: string, action: () => Result<T>): Result<T> {
   const path = join(modelDir(registry, name), ".lock");
-  for (let attempt = 0; attempt < 2; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, "wx");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = Number(readFileSync(path, "utf8").trim());
-      let alive = false;
-      try {
-        alive = Number.isInteger(holder) && holder > 0 && process.kill(holder, 0);
-      } catch {
-        alive = false;
-      }
-      if (alive)
-        return fail(
-          "locked",
-          `${path}: process ${holder} is changing ${name}'s aliases; try again when it is done`,
-        );
-      rmSync(path, { force: true });
-      continue;
-    }
-    try {
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return action();
-    } finally {
-      rmSync(path, { force: true });
-    }
+  const lock = tryLock(path, `models ${name}`);
+  if (!lock.acquired)
+    return fail(
+      "locked",
+      `${path}: process ${lock.holder.pid} is changing ${name}'s aliases (${lock.holder.command}); try again when it is done`,
+    );
+  try {
+    return action();
+  } finally {
+    lock.release();
   }
-  return fail("locked", `${path}: could not take the lock`);
 }
 
 function setAlias(
@@ -232,7 +213,7 @@ function setAlias(
 export interface PromoteRequest {
   name: string;
   version: string;
-  /** Promote even though the evaluate stage's gate said not to. */
+  /** Promote even though the evaluate stage's gate said not to, or the API contract breaks. */
   force?: boolean;
 }
 
@@ -241,7 +222,10 @@ export interface Promoted {
   previous: string | null;
   /** False when the version already was production. */
   changed: boolean;
-  forced: boolean;
+  /** Why it was promoted against the rules (--force), if it was. */
+  forced: string[];
+  /** The API contract change against the production version it replaces. */
+  contract: ContractDiff | undefined;
 }
 
 /** Points `production` at a registry version, after checking its files and the evaluate stage's gate. */
@@ -255,6 +239,28 @@ export async function promote(registry: Registry, request: PromoteRequest): Prom
       "gate-refused",
       `${request.name} ${manifest.version} was not promoted: the evaluate stage said "${manifest.gate?.reason}". Use --force to promote it anyway.`,
     );
+  const production = productionManifest(registry, request.name);
+  if (!production.ok) return production;
+  const contract =
+    production.value && production.value.version !== manifest.version
+      ? diffContract(production.value, manifest)
+      : undefined;
+  if (contract?.breaking && !request.force)
+    return fail(
+      "breaking-change",
+      `${request.name} ${manifest.version} was not promoted: it breaks the API contract of production ${production.value?.version}.\n${formatContractDiff(contract)}Update those clients first, or use --force to promote it anyway.`,
+    );
+  const forced = [
+    ...(refused ? [`forced past the gate: ${manifest.gate?.reason}`] : []),
+    ...(contract?.breaking
+      ? [
+          `forced past a breaking contract change: ${contract.changes
+            .filter((change) => change.breaking)
+            .map((change) => change.kind)
+            .join(", ")}`,
+        ]
+      : []),
+  ];
   const now = (registry.now ?? (() => new Date()))().toISOString();
   const result = setAlias(registry, request.name, (_, current) =>
     ok({
@@ -263,7 +269,7 @@ export async function promote(registry: Registry, request: PromoteRequest): Prom
       version: manifest.version,
       previous: current ?? null,
       at: now,
-      ...(refused ? { reason: `forced past the gate: ${manifest.gate?.reason}` } : {}),
+      ...(forced.length > 0 ? { reason: forced.join("; ") } : {}),
     }),
   );
   if (!result.ok) return result;
@@ -272,7 +278,8 @@ export async function promote(registry: Registry, request: PromoteRequest): Prom
     version: manifest.version,
     previous,
     changed: result.value.event !== undefined,
-    forced: refused,
+    forced,
+    contract,
   });
 }
 

@@ -35,7 +35,7 @@ export async function commit(options: CommitOptions = {}): Promise<Result<Commit
       const stage = workspace.pipeline.byName.get(name);
       if (!stage) continue;
       const snapshot = takeSnapshot(stage, workspace.hasher, workspace.params);
-      const missingDep = snapshot.deps.find((dep) => dep.state === null);
+      const missingDep = snapshot.deps.find((dep) => dep.state === null && !dep.optional);
       if (missingDep) return err({ kind: "dep-missing-at-run", stage: name, path: missingDep.path });
       const missingOutput = snapshot.outputs.find((output) => output.state === null);
       if (missingOutput)

@@ -36,6 +36,7 @@ export type ReproError =
   | { kind: "git-revision"; revision: string; shallow: boolean; detail: string }
   | { kind: "git-failed"; command: string; detail: string }
   | { kind: "remote"; url: string; message: string }
+  | { kind: "invalid-config"; at: Location; message: string }
   | { kind: "missing-objects"; message: string; hashes: string[] }
   | { kind: "usage"; message: string }
   | { kind: "io"; path: string; message: string };
@@ -120,6 +121,8 @@ export function formatError(error: ReproError): string {
       return `${error.command} failed: ${error.detail}`;
     case "remote":
       return `remote ${error.url}: ${error.message}`;
+    case "invalid-config":
+      return `${formatLocation(error.at)}: ${error.message}`;
     case "missing-objects":
       return `${error.message} (${error.hashes.length} object${error.hashes.length === 1 ? "" : "s"} missing)`;
     case "usage":

@@ -36,7 +36,7 @@ export function buildGraph(pipeline: Pipeline): Result<Graph> {
   for (const stage of pipeline.stages) {
     for (const dep of stage.deps) {
       const producers = outputs.filter(({ output }) => overlaps(dep.path, output.path));
-      if (producers.length === 0 && !existsSync(join(pipeline.root, dep.path))) {
+      if (producers.length === 0 && !dep.optional && !existsSync(join(pipeline.root, dep.path))) {
         return err({ kind: "missing-dep", at: dep.at, stage: stage.name, path: dep.path });
       }
       for (const producer of producers) {

@@ -14,7 +14,16 @@ export { DEFAULT_KEEP_RUNS, type GcOptions, type GcReport, gc } from "./gc.js";
 export type { Graph } from "./graph.js";
 export type { LockedPath, LockedStage, LockedStages } from "./lock.js";
 export type { Remote, RemoteSection } from "./remote/remote.js";
-export { type PullReport, type PushReport, pull, push, type TransferOptions } from "./remote/transfer.js";
+export {
+  type FetchReport,
+  fetch,
+  type PullReport,
+  type PushReport,
+  pull,
+  push,
+  type TransferOptions,
+  type TransferProgress,
+} from "./remote/transfer.js";
 export { type ReproOptions, type ReproResult, repro, type StageReport } from "./repro.js";
 export { resolveRevision, showAtRevision } from "./review/git-revision.js";
 export {

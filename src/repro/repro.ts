@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { type ReproError, toReproError } from "./errors.js";
 import type { EventListener, ReproEvent, StageOutcome } from "./events.js";
 import { acceptBlock, restoredBlock } from "./record-run.js";
+import type { RemoteRunSource } from "./remote/run-source.js";
 import { executeStage } from "./run/execute-stage.js";
 import { recoverJournals } from "./run/journal.js";
 import type { RunningCommand } from "./run/run-command.js";
@@ -41,6 +42,11 @@ export interface ReproOptions {
   handleSignals?: boolean;
   /** Aborting stops the run like SIGTERM. */
   signal?: AbortSignal;
+  /**
+   * Before running a stage, fetch the run of the same inputs from this remote's run cache (true: the default
+   * remote), so only what nobody ran before runs.
+   */
+  pull?: boolean | string;
 }
 
 export interface StageReport {
@@ -141,11 +147,23 @@ async function reproOrThrow(options: ReproOptions): Promise<ReproResult> {
     const current =
       overrides || recoveries.length > 0 || waited ? await openWorkspace(cwd, options.cacheDir) : opened;
     if (!current.ok) return { ok: false, error: current.error, stages: [] };
-    return await schedule(current.value, selected.value, options, {
-      emit,
-      running,
-      interruptedBy: () => interruptedBy,
-    });
+    let remoteRuns: RemoteRunSource | undefined;
+    if (options.pull) {
+      const { openRunSource } = await import("./remote/run-source.js");
+      const opened = await openRunSource(current.value, options.pull);
+      if (!opened.ok) return { ok: false, error: opened.error, stages: [] };
+      remoteRuns = opened.value;
+    }
+    try {
+      return await schedule(current.value, selected.value, options, {
+        emit,
+        running,
+        interruptedBy: () => interruptedBy,
+        remoteRuns,
+      });
+    } finally {
+      remoteRuns?.close();
+    }
   } catch (thrown) {
     return { ok: false, error: toReproError(thrown), stages: [] };
   } finally {
@@ -162,6 +180,8 @@ interface Runtime {
   emit: EventListener;
   running: Set<RunningCommand>;
   interruptedBy(): NodeJS.Signals | undefined;
+  /** `pull`: the remote's run cache, asked before a stage runs. */
+  remoteRuns?: RemoteRunSource;
 }
 
 /** Runs the selected stages in dependency order, up to `jobs` at once. */
@@ -261,7 +281,7 @@ async function processStage(
   if (!options.force && stale.length === 0) return { kind: "up-to-date" };
   const reasons: StaleReason[] = options.force ? [{ kind: "forced" }, ...stale] : stale;
 
-  const missingDep = inputs.deps.find((dep) => dep.state === null);
+  const missingDep = inputs.deps.find((dep) => dep.state === null && !dep.optional);
   if (missingDep) {
     const error: ReproError = { kind: "dep-missing-at-run", stage: name, path: missingDep.path };
     return { kind: "failed", error, seconds: 0, outputTail: [] };
@@ -269,6 +289,7 @@ async function processStage(
   // An always_changed stage reads something outside its declared inputs: a cached run proves nothing.
   if (!options.force && options.runCache !== false && !stage.alwaysChanged) {
     const started = performance.now();
+    await runtime.remoteRuns?.fetch(name, runKey(stage, inputs));
     if (
       await restoreFromRunCache(workspace, stage, inputs, outputs, () =>
         runtime.emit({ type: "stage-started", stage: name, reasons }),

@@ -7,7 +7,8 @@ import type { OutputKind, Stage } from "./spec/stage.js";
 
 /** A stage's inputs and outputs as they are on disk now. */
 export interface StageSnapshot {
-  deps: { path: string; state: PathState | null }[];
+  /** `optional` deps may be absent (state null) without that being an error. */
+  deps: { path: string; state: PathState | null; optional?: boolean }[];
   /** params file → dotted key → value (undefined when the key is gone) */
   params: Record<string, Record<string, unknown>>;
   outputs: { path: string; kind: OutputKind; state: PathState | null }[];
@@ -25,7 +26,11 @@ export function inputsSnapshot(
     (values[param.file] as Record<string, unknown>)[param.key] = lookupParam(data, param.key).value;
   }
   return {
-    deps: stage.deps.map((dep) => ({ path: dep.path, state: hasher.state(dep.path) })),
+    deps: stage.deps.map((dep) =>
+      dep.optional
+        ? { path: dep.path, state: hasher.state(dep.path), optional: true }
+        : { path: dep.path, state: hasher.state(dep.path) },
+    ),
     params: values,
   };
 }

@@ -42,10 +42,12 @@ export function staleReasons(
   if (!sameCmd(stage.cmd, locked.cmd)) reasons.push({ kind: "cmd-changed", old: locked.cmd, new: stage.cmd });
 
   const lockedDeps = new Map(locked.deps.map((dep) => [dep.path, dep]));
-  for (const { path, state } of snapshot.deps) {
+  for (const { path, state, optional } of snapshot.deps) {
     const before = lockedDeps.get(path);
-    if (!state) reasons.push({ kind: "dep-missing", path });
-    else if (!before) reasons.push({ kind: "dep-added", path });
+    // An optional dep absent now and at the last run is unchanged (the lock leaves absent deps out).
+    if (!state) {
+      if (!optional || before) reasons.push({ kind: "dep-missing", path });
+    } else if (!before) reasons.push({ kind: "dep-added", path });
     else if (before.hash !== state.hash) {
       reasons.push({
         kind: "dep-changed",

@@ -5,6 +5,7 @@ import { RunCache } from "./cache/run-cache.js";
 import { err, ok, type Result, toReproError } from "./errors.js";
 import { buildGraph, type Graph, withUpstream } from "./graph.js";
 import { Hasher } from "./hash/path-hash.js";
+import { quickDigest } from "./hash/quick-digest.js";
 import { StatCache } from "./hash/stat-cache.js";
 import type { LockedStage, LockedStages } from "./lock.js";
 import { type ReproDir, reproDir } from "./repro-dir.js";
@@ -38,25 +39,52 @@ function readText(path: string): string | null {
   }
 }
 
-async function loadSpec(root: string, cache: SpecCache): Promise<Result<PipelineSpec>> {
-  const text = readText(join(root, PIPELINE_FILE));
+/** Texts of files in the pipeline's directory, each read once per load (params.yaml serves vars and params). */
+function textReader(root: string): (file: string) => string | null {
+  const texts = new Map<string, string | null>();
+  return (file) => {
+    if (!texts.has(file)) texts.set(file, readText(join(root, file)));
+    return texts.get(file) ?? null;
+  };
+}
+
+/** The resolved spec, valid while pipeline.yaml and every file its `${...}` read are unchanged. */
+interface CachedSpec {
+  spec: PipelineSpec;
+  /** file → digest of its text, null when it did not exist. */
+  vars: Record<string, string | null>;
+}
+
+const digestOf = (text: string | null) => (text === null ? null : quickDigest(text));
+
+async function loadSpec(
+  root: string,
+  cache: SpecCache,
+  read: (file: string) => string | null,
+): Promise<Result<PipelineSpec>> {
+  const text = read(PIPELINE_FILE);
   if (text === null) return err({ kind: "pipeline-not-found", dir: root });
-  const cached = cache.get("pipeline", PIPELINE_FILE, text) as PipelineSpec | undefined;
-  if (cached) return ok(cached);
+  const cached = cache.get("pipeline", PIPELINE_FILE, text) as CachedSpec | undefined;
+  if (cached && Object.entries(cached.vars).every(([file, digest]) => digestOf(read(file)) === digest)) {
+    return ok(cached.spec);
+  }
   const { parsePipelineSpec } = await import("./spec/load-pipeline.js");
-  const parsed = parsePipelineSpec(text);
-  if (parsed.ok) cache.set("pipeline", PIPELINE_FILE, text, parsed.value);
-  return parsed;
+  const parsed = parsePipelineSpec(text, read);
+  if (!parsed.ok) return parsed;
+  const { spec, varsFiles } = parsed.value;
+  const vars = Object.fromEntries(varsFiles.map((file) => [file, digestOf(read(file))]));
+  cache.set("pipeline", PIPELINE_FILE, text, { spec, vars } satisfies CachedSpec);
+  return ok(spec);
 }
 
 async function loadParams(
-  root: string,
   files: Iterable<string>,
   cache: SpecCache,
+  read: (file: string) => string | null,
 ): Promise<Result<ParamsFiles>> {
   const loaded = new Map<string, { data: unknown } | null>();
   for (const file of files) {
-    const text = readText(join(root, file));
+    const text = read(file);
     if (text === null) {
       loaded.set(file, null);
       continue;
@@ -88,13 +116,14 @@ async function loadLock(root: string, cache: SpecCache): Promise<Result<LockedSt
 }
 
 async function loadPipelineWith(root: string, cache: SpecCache): Promise<Result<LoadedPipeline>> {
-  const spec = await loadSpec(root, cache);
+  const read = textReader(root);
+  const spec = await loadSpec(root, cache, read);
   if (!spec.ok) return spec;
   const { stages, remote } = spec.value;
   const params = await loadParams(
-    root,
     new Set(stages.flatMap((stage) => stage.params.map((p) => p.file))),
     cache,
+    read,
   );
   if (!params.ok) return params;
   const checked = checkParams(stages, params.value);
@@ -179,10 +208,16 @@ export function selectStages(
 ): Result<string[]> {
   const { pipeline, graph } = workspace;
   if (!targets || targets.length === 0) return ok(graph.order);
+  const names: string[] = [];
   for (const target of targets) {
-    if (!pipeline.byName.has(target)) {
+    // A foreach / matrix stage's own name stands for every stage it generated, as in DVC.
+    const members = pipeline.byName.has(target)
+      ? [target]
+      : pipeline.stages.filter((stage) => stage.group === target).map((stage) => stage.name);
+    if (members.length === 0) {
       return err({ kind: "unknown-stage", stage: target, known: pipeline.stages.map((stage) => stage.name) });
     }
+    names.push(...members);
   }
-  return ok(single ? graph.order.filter((name) => targets.includes(name)) : withUpstream(graph, targets));
+  return ok(single ? graph.order.filter((name) => names.includes(name)) : withUpstream(graph, names));
 }

@@ -62,7 +62,7 @@ writeFileSync(
   JSON.stringify({
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    metadata: { kernelspec: { name: "tabula", display_name: "TypeScript (tabula)", language: "typescript" } },
     cells: ["const fine: number = 1;", "const wrong: number = 'text';", "const never = 'not run';"].map(
       (source, i) => ({
         id: `c${i}`,
@@ -81,12 +81,12 @@ const first = reproReport();
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
 for (const path of NOTEBOOKS) {
-  test(`${path} is committed without outputs, for the tslab kernel`, () => {
+  test(`${path} is committed without outputs, for the tabula kernel`, () => {
     const notebook = JSON.parse(readFileSync(path, "utf8")) as {
       metadata: { kernelspec?: { name?: string } };
       cells: { cell_type: string; outputs?: unknown[]; execution_count?: unknown }[];
     };
-    assert.is(notebook.metadata.kernelspec?.name, "tslab");
+    assert.is(notebook.metadata.kernelspec?.name, "tabula");
     for (const cell of notebook.cells.filter((cell) => cell.cell_type === "code")) {
       assert.equal(cell.outputs, [], "no outputs");
       assert.is(cell.execution_count, null, "never executed");

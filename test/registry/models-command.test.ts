@@ -36,6 +36,16 @@ test("list, promote (from package/), show, rollback and the gate, as a user type
     gate: { promote: false, reason: "rmse is worse than the champion's" },
   });
   writePackage(join(cwd, "package"), refusedModel);
+  const diff = await tabulaModels(cwd, "diff", "production", "package");
+  assert.is(diff.code, 0, diff.stderr);
+  assert.match(
+    diff.stdout,
+    new RegExp(
+      `^houses ${first.manifest.version} → houses ${refusedModel.manifest.version}: \\d+ contract changes?, \\d+ breaking\n`,
+    ),
+  );
+  const diffJson = await tabulaModels(cwd, "diff", first.manifest.version.slice(0, 6), "package", "--json");
+  assert.is(JSON.parse(diffJson.stdout).to, `houses ${refusedModel.manifest.version}`);
   const refused = await tabulaModels(cwd, "promote");
   assert.is(refused.code, 1);
   assert.match(
@@ -77,7 +87,14 @@ test("list, promote (from package/), show, rollback and the gate, as a user type
 
 test("usage errors exit 2 with the usage text", async () => {
   const cwd = mkdtempSync(join(tmpdir(), "tabula-models-"));
-  for (const argv of [[], ["frobnicate"], ["show"], ["list", "extra"], ["list", "--bogus"]]) {
+  for (const argv of [
+    [],
+    ["frobnicate"],
+    ["show"],
+    ["diff", "production"],
+    ["list", "extra"],
+    ["list", "--bogus"],
+  ]) {
     const result = await tabulaModels(cwd, ...argv);
     assert.is(result.code, 2, argv.join(" "));
     assert.match(result.stderr, /usage: tabula models/);

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdtempSync,
@@ -10,6 +10,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { AliasesSchema } from "../../src/artifact/aliases.js";
@@ -78,7 +79,9 @@ test("promote / rollback round trip", async () => {
   const b = await writeHandBuilt(dir, 2);
   for (const { packageDir } of [a, b]) assert.ok((await publish(registry, packageDir)).ok);
   assert.ok((await promote(registry, { name: "houses", version: a.version })).ok);
-  const second = await promote(registry, { name: "houses", version: b.version });
+  // The two hand-built models were trained on different rows: b's narrower training ranges break a's contract
+  // (the next test), which is not what this one is about.
+  const second = await promote(registry, { name: "houses", version: b.version, force: true });
   assert.ok(second.ok && second.value.previous === a.version);
 
   const back = rollback(registry, "houses");
@@ -89,7 +92,7 @@ test("promote / rollback round trip", async () => {
   assert.is(!nothing.ok && nothing.error.kind, "nothing-to-roll-back");
   assert.match(!nothing.ok ? nothing.error.message : "", /first production version/);
 
-  assert.ok((await promote(registry, { name: "houses", version: b.version })).ok);
+  assert.ok((await promote(registry, { name: "houses", version: b.version, force: true })).ok);
   const same = await promote(registry, { name: "houses", version: b.version });
   assert.ok(same.ok && !same.value.changed, "promoting production again changes nothing");
   const history = aliasesOf(registry).history;
@@ -177,25 +180,104 @@ test("versions resolve from unambiguous prefixes; unknown ones list what exists"
   rmSync(dir, { recursive: true, force: true });
 });
 
+test("a breaking contract change against production is refused without --force, and says who breaks", async () => {
+  const { registry, dir } = freshRegistry();
+  const a = await writeHandBuilt(dir, 1);
+  const b = await writeHandBuilt(dir, 2);
+  for (const { packageDir } of [a, b]) assert.ok((await publish(registry, packageDir)).ok);
+  assert.ok((await promote(registry, { name: "houses", version: a.version })).ok);
+  const refused = await promote(registry, { name: "houses", version: b.version });
+  assert.is(!refused.ok && refused.error.kind, "breaking-change");
+  const message = !refused.ok ? refused.error.message : "";
+  assert.match(message, new RegExp(`breaks the API contract of production ${a.version}`));
+  assert.match(
+    message,
+    /breaking +range-narrowed: "crime"'s training range was \[[^\]]+\], is \[[^\]]+\]\n +breaks clients sending "crime"/,
+  );
+  assert.match(message, /use --force/);
+  assert.is(aliasesOf(registry).aliases.production, a.version, "production unchanged");
+
+  const forced = await promote(registry, { name: "houses", version: b.version, force: true });
+  assert.ok(forced.ok && forced.value.changed);
+  assert.equal(forced.ok && forced.value.forced, ["forced past a breaking contract change: range-narrowed"]);
+  assert.match(aliasesOf(registry).history.at(-1)?.reason ?? "", /forced past a breaking contract change/);
+  const back = await promote(registry, { name: "houses", version: a.version });
+  assert.ok(back.ok, "widening the ranges again is compatible");
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test("a promote while another process holds the lock is refused; a lock left by a dead process is taken over", async () => {
   const { registry, dir } = freshRegistry();
   const { packageDir, version } = await writeHandBuilt(dir, 1);
   assert.ok((await publish(registry, packageDir)).ok);
   const lock = join(registry.root, "houses", ".lock");
-  writeFileSync(lock, String(process.pid));
-  const locked = await promote(registry, { name: "houses", version });
-  assert.is(!locked.ok && locked.error.kind, "locked");
-  assert.match(
-    !locked.ok ? locked.error.message : "",
-    new RegExp(`process ${process.pid} is changing houses's aliases`),
-  );
-  assert.not.ok(existsSync(join(registry.root, "houses", "aliases.json")), "no alias written");
+  const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);
+  try {
+    writeFileSync(lock, JSON.stringify({ pid: holder.pid, command: "models promote", sinceMs: Date.now() }));
+    const locked = await promote(registry, { name: "houses", version });
+    assert.is(!locked.ok && locked.error.kind, "locked");
+    assert.match(
+      !locked.ok ? locked.error.message : "",
+      new RegExp(`process ${holder.pid} is changing houses's aliases`),
+    );
+    assert.not.ok(existsSync(join(registry.root, "houses", "aliases.json")), "no alias written");
+  } finally {
+    holder.kill();
+  }
 
   const dead = spawnSync(process.execPath, ["-e", ""]).pid;
-  writeFileSync(lock, String(dead));
+  writeFileSync(lock, JSON.stringify({ pid: dead, command: "models promote", sinceMs: Date.now() }));
   const promoted = await promote(registry, { name: "houses", version });
   assert.ok(promoted.ok, "the stale lock is taken over");
   assert.not.ok(existsSync(lock), "and released");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("two processes promoting at once: every change lands in the history, none is lost to a broken lock", async () => {
+  const { registry, dir } = freshRegistry();
+  const versions: string[] = [];
+  for (const seed of [1, 2]) {
+    const { packageDir, version } = await writeHandBuilt(dir, seed);
+    assert.ok((await publish(registry, packageDir)).ok);
+    versions.push(version);
+  }
+  const script = fileURLToPath(new URL("./support/promote-loop.ts", import.meta.url));
+  const race = (version: string) =>
+    new Promise<{ changed: number; unchanged: number; locked: number; other: string[] }>(
+      (resolve, reject) => {
+        const child = spawn(process.execPath, [
+          "--import",
+          "tsx",
+          script,
+          registry.root,
+          "houses",
+          version,
+          "25",
+        ]);
+        let out = "";
+        child.stdout.on("data", (chunk) => {
+          out += chunk;
+        });
+        child.on("error", reject);
+        child.on("close", (code) =>
+          code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}`)),
+        );
+      },
+    );
+  const [a, b] = await Promise.all(versions.map(race));
+  assert.ok(a && b);
+  if (!a || !b) return;
+  assert.equal([...a.other, ...b.other], [], "only the lock may refuse");
+  assert.ok(a.changed + b.changed > 0, "both ran");
+  const history = aliasesOf(registry).history;
+  assert.is(history.length, a.changed + b.changed, "each change is in the history once");
+  for (const [i, event] of history.entries())
+    assert.is(
+      event.previous,
+      i === 0 ? null : (history[i - 1]?.version ?? null),
+      `event ${i} follows the one before`,
+    );
+  assert.not.ok(existsSync(join(registry.root, "houses", ".lock")), "the lock is released");
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -229,7 +311,7 @@ test("a damaged version directory is never overwritten", async () => {
   assert.is(!again.ok && again.error.kind, "conflict");
   assert.match(
     !again.ok ? again.error.message : "",
-    /already exists but is damaged .*manifest\.json: format: .*remove it by hand/,
+    /already exists but is damaged .*manifest\.json: does not match its schema at format: .*remove it by hand/,
   );
   assert.is(readFileSync(join(registry.root, "houses", version, "manifest.json"), "utf8"), "{}");
   rmSync(dir, { recursive: true, force: true });

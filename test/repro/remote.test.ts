@@ -69,7 +69,7 @@ test("push to a directory remote, pull into a fresh clone: outputs byte-identica
   assert.is(read(clone, "model/weights.txt"), "lr=2\n");
 });
 
-test("a remote can be named by TABULA_REMOTE or in pipeline.yaml; other schemes are refused clearly", async () => {
+test("a remote can be named in pipeline.yaml; other schemes are refused clearly", async () => {
   const dir = project({
     "pipeline.yaml": PIPELINE,
     "params.yaml": "train:\n  lr: 1\n",
@@ -77,11 +77,14 @@ test("a remote can be named by TABULA_REMOTE or in pipeline.yaml; other schemes 
   });
   await runRepro(dir);
   const none = await push({ cwd: dir });
-  assert.match(none.ok ? "" : formatError(none.error), /^no remote: pass --remote <dir>, set TABULA_REMOTE/);
-  const s3 = await push({ cwd: dir, remote: "s3://bucket/cache" });
   assert.match(
-    s3.ok ? "" : formatError(s3.error),
-    /^remote s3:\/\/bucket\/cache: only directory remotes are supported/,
+    none.ok ? "" : formatError(none.error),
+    /^no remote: pass --remote <name\|url\|dir>, set TABULA_REMOTE/,
+  );
+  const gs = await push({ cwd: dir, remote: "gs://bucket/cache" });
+  assert.match(
+    gs.ok ? "" : formatError(gs.error),
+    /^remote gs:\/\/bucket\/cache: unsupported scheme; a remote is s3:/,
   );
   writeFiles(dir, { "pipeline.yaml": `remote: shared-cache\n${PIPELINE}` });
   const configured = await push({ cwd: dir });

@@ -88,7 +88,7 @@ test("an unknown key names the stage, the key and the allowed keys", async () =>
 
 test("an unknown top-level key is rejected", async () => {
   const error = await loadError("stage:\n  train:\n    cmd: echo\nstages: {}\n");
-  assert.is(formatError(error), 'pipeline.yaml:1:1: unknown key "stage"; allowed keys: stages, remote');
+  assert.is(formatError(error), 'pipeline.yaml:1:1: unknown key "stage"; allowed keys: stages, vars, remote');
 });
 
 test("a wrong type says what was expected and what was found", async () => {

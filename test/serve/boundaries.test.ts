@@ -1,5 +1,6 @@
 // serve/ never imports training code: the service image carries the model artifact and its schema, not the
-// pipeline. Its only project imports outside serve/ are the artifact schemas it parses (src/artifact/).
+// pipeline. Its only project imports outside serve/ are the artifact schemas it parses (src/artifact/) and the drift
+// statistics (src/drift/: pure functions over histograms, shared with `tabula monitor`).
 
 import type { Metafile } from "esbuild";
 import { test } from "uvu";
@@ -7,7 +8,7 @@ import * as assert from "uvu/assert";
 import { bundleMetafile } from "../support/bundle-metafile.js";
 
 const ENTRIES = ["serve/main.ts", "serve/model/inference-worker.ts", "serve/prediction-log-worker.ts"];
-const ALLOWED_PROJECT_DIRS = ["serve/", "src/artifact/"];
+const ALLOWED_PROJECT_DIRS = ["serve/", "src/artifact/", "src/drift/"];
 const TRAINING_PACKAGES = ["nodejs-polars", "ml-cart", "ml-random-forest", "tslab", "yaml"];
 
 /** The npm packages (and node: modules) the bundle imports. */

@@ -1,53 +1,35 @@
-// `tabula models list | promote [VERSION] | rollback | show VERSION`: the model registry from the command line.
-import { readFileSync } from "node:fs";
+// `tabula models list | promote [VERSION] | rollback | show VERSION | diff A B`: the model registry from the command
+// line. The rules (which model, registering package/, the gate, the contract check) live in src/registry.
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { PRODUCTION_ALIAS } from "../../artifact/aliases.js";
+import { diffContract, formatContractDiff } from "../../artifact/contract-diff.js";
 import { summarizeOnnxModel } from "../../ml/onnx/graph-summary.js";
-import { parseManifest } from "../../registry/artifact-check.js";
-import {
-  listModels,
-  listVersions,
-  promote,
-  publish,
-  type Registry,
-  resolveVersion,
-  rollback,
-  showVersion,
-} from "../../registry/registry.js";
+import { listModels, listVersions, type Registry, rollback, showVersion } from "../../registry/registry.js";
 import type { Result } from "../../registry/registry-error.js";
-
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  cwd: string;
-}
-
-const processIo: CommandIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  cwd: process.cwd(),
-};
+import { defaultModelName, manifestOf, promoteFromWorkspace } from "../../registry/workspace-promotion.js";
+import { type CommandIo, parseCommandArgs, processIo, UsageError } from "../command.js";
 
 export const help = `usage: tabula models <command> [options]
 
   list                 the registered versions of each model, with their aliases and metrics
   promote [VERSION]    point the production alias at VERSION (a registry version, or a prefix of one);
-                       without VERSION, register the freshly built package/ and promote it
+                       without VERSION, register the freshly built package/ and promote it; refused when the
+                       API contract breaks against production (see diff)
   rollback             point production back at the version it had before the current one
   show VERSION         one version's manifest, with its files checked (hash, onnxruntime load, golden rows)
+  diff A B             the API contract change from A to B (each an alias such as production, a version or a
+                       prefix of one, or a package directory such as package): features added, removed, renamed,
+                       retyped, categories, ranges, output kind, classes; each compatible or breaking
 
 options:
   --registry DIR       the registry (default: models)
   --package DIR        the package stage's output (default: package)
   --name NAME          the model (default: the package's name, or the only model in the registry)
-  --force              promote even though the evaluate stage's gate said not to
-  --json               list/show: print JSON
+  --force              promote even though the evaluate stage's gate said not to, or the contract breaks
+  --json               list/show/diff: print JSON
   --graph              show: print the ONNX graph's structure too
   -C, --cwd DIR        run as if started in DIR
 `;
-
-class UsageError extends Error {}
 
 function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
@@ -60,28 +42,8 @@ function metricsLine(metrics: Record<string, number> | undefined): string {
     .join(" ");
 }
 
-function packageManifest(packageDir: string) {
-  const path = resolve(packageDir, "manifest.json");
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    return undefined;
-  }
-  return parseManifest(path, bytes);
-}
-
-function modelName(registry: Registry, packageDir: string, name: string | undefined): string {
-  if (name) return name;
-  const manifest = packageManifest(packageDir);
-  if (manifest?.ok) return manifest.value.name;
-  const models = listModels(registry);
-  if (models.length === 1) return models[0] as string;
-  throw new UsageError(
-    models.length === 0
-      ? `no model in ${registry.root} and no readable ${packageDir}/manifest.json: run the pipeline (npm run repro) first, or pass --name`
-      : `${registry.root} holds several models (${models.join(", ")}): pass --name`,
-  );
+function modelName(registry: Registry, packageDir: string, name: string | undefined): Result<string> {
+  return defaultModelName(registry, packageDir, name);
 }
 
 function report<T>(io: CommandIo, result: Result<T>): result is { ok: true; value: T } {
@@ -159,126 +121,117 @@ async function promoteCommand(
   version: string | undefined,
   force: boolean,
 ) {
-  let target = version;
-  if (target !== undefined) {
-    const resolved = resolveVersion(registry, name, target);
-    const fromPackage = packageManifest(packageDir);
-    if (
-      !resolved.ok &&
-      resolved.error.kind === "not-found" &&
-      fromPackage?.ok &&
-      fromPackage.value.version.startsWith(target)
-    )
-      target = undefined;
-    else if (!report(io, resolved)) return 1;
-    else target = resolved.value;
-  }
-  if (target === undefined) {
-    const published = await publish(registry, packageDir);
-    if (!report(io, published)) return 1;
-    if (published.value.name !== name) {
-      io.stderr(`tabula models: ${packageDir} holds model "${published.value.name}", not "${name}"\n`);
-      return 1;
-    }
+  const result = await promoteFromWorkspace(registry, {
+    name,
+    packageDir,
+    force,
+    ...(version === undefined ? {} : { version }),
+  });
+  if (!report(io, result)) return 1;
+  const { registered, promoted } = result.value;
+  if (registered)
     io.stdout(
-      published.value.created
-        ? `registered ${name} ${published.value.version} in ${resolve(registry.root, name, published.value.version)}\n`
-        : `${name} ${published.value.version} is already registered\n`,
+      registered.created
+        ? `registered ${name} ${registered.version} in ${resolve(registry.root, name, registered.version)}\n`
+        : `${name} ${registered.version} is already registered\n`,
     );
-    target = published.value.version;
-  }
-  const promoted = await promote(registry, { name, version: target, force });
-  if (!report(io, promoted)) return 1;
-  const { previous } = promoted.value;
-  if (!promoted.value.changed) io.stdout(`${name} ${promoted.value.version} already is production\n`);
+  const { previous } = promoted;
+  if (!promoted.changed) io.stdout(`${name} ${promoted.version} already is production\n`);
   else
     io.stdout(
-      `promoted ${name} ${promoted.value.version} to production${previous ? ` (was ${previous})` : ""}${promoted.value.forced ? " — forced past the gate" : ""}\n`,
+      `promoted ${name} ${promoted.version} to production${previous ? ` (was ${previous})` : ""}${promoted.forced.length > 0 ? ` — ${promoted.forced.join("; ")}` : ""}\n`,
     );
+  if (promoted.contract && promoted.contract.changes.length > 0)
+    io.stdout(formatContractDiff(promoted.contract));
+  return 0;
+}
+
+function diff(io: CommandIo, registry: Registry, name: string, refs: string[], cwd: string, json: boolean) {
+  const [from, to] = refs.map((ref) => manifestOf(registry, name, ref, cwd));
+  if (!from || !to || !report(io, from) || !report(io, to)) return 1;
+  const contract = diffContract(from.value, to.value);
+  io.stdout(json ? `${JSON.stringify(contract, null, 2)}\n` : formatContractDiff(contract));
   return 0;
 }
 
 export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        registry: { type: "string", default: "models" },
-        package: { type: "string", default: "package" },
-        name: { type: "string" },
-        force: { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        graph: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-        cwd: { type: "string", short: "C" },
-      },
-    });
-  } catch (error) {
-    io.stderr(`tabula models: ${(error as Error).message}\n\n${help}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help || command === undefined) {
-    (values.help ? io.stdout : io.stderr)(help);
-    return values.help ? 0 : 2;
-  }
-  const cwd = resolve(io.cwd, (values.cwd as string | undefined) ?? ".");
-  const registry: Registry = { root: resolve(cwd, values.registry as string) };
-  const packageDir = resolve(cwd, values.package as string);
-  const expect = (count: number, what: string) => {
-    if (rest.length > count)
-      throw new UsageError(`"${command}" takes ${what}; unexpected: ${rest.slice(count).join(" ")}`);
-  };
-  try {
-    switch (command) {
-      case "list": {
-        expect(0, "no arguments");
-        const names = values.name ? [values.name as string] : listModels(registry);
-        if (names.length === 0) {
-          io.stdout(
-            `no models in ${registry.root} yet: build one (npm run repro), then \`tabula models promote\`\n`,
-          );
-          return 0;
-        }
-        return await list(io, registry, names, values.json as boolean);
-      }
-      case "promote":
-        expect(1, "at most one VERSION");
-        return await promoteCommand(
-          io,
-          registry,
-          packageDir,
-          modelName(registry, packageDir, values.name as string | undefined),
-          rest[0],
-          values.force as boolean,
-        );
-      case "rollback": {
-        expect(0, "no arguments");
-        const name = modelName(registry, packageDir, values.name as string | undefined);
-        const result = rollback(registry, name);
-        if (!report(io, result)) return 1;
-        io.stdout(`rolled ${name} production back from ${result.value.from} to ${result.value.to}\n`);
-        return 0;
-      }
-      case "show": {
-        if (rest.length !== 1) throw new UsageError(`"show" takes one VERSION`);
-        const name = modelName(registry, packageDir, values.name as string | undefined);
-        return await show(io, registry, name, rest[0] as string, {
-          json: values.json as boolean,
-          graph: values.graph as boolean,
-        });
-      }
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
+    return await dispatch(argv, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`tabula models: ${error.message}\n\n${help}`);
       return 2;
     }
     throw error;
+  }
+}
+
+async function dispatch(argv: string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs("models", argv, {
+    registry: { type: "string", default: "models" },
+    package: { type: "string", default: "package" },
+    name: { type: "string" },
+    force: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    graph: { type: "boolean", default: false },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help) {
+    io.stdout(help);
+    return 0;
+  }
+  if (command === undefined) throw new UsageError("which command?");
+  const cwd = resolve(io.cwd, values.cwd ?? ".");
+  const registry: Registry = { root: resolve(cwd, values.registry) };
+  const packageDir = resolve(cwd, values.package);
+  const expect = (count: number, what: string) => {
+    if (rest.length > count)
+      throw new UsageError(`"${command}" takes ${what}; unexpected: ${rest.slice(count).join(" ")}`);
+  };
+  switch (command) {
+    case "list": {
+      expect(0, "no arguments");
+      const names = values.name ? [values.name] : listModels(registry);
+      if (names.length === 0) {
+        io.stdout(
+          `no models in ${registry.root} yet: build one (npm run repro), then \`tabula models promote\`\n`,
+        );
+        return 0;
+      }
+      return await list(io, registry, names, values.json);
+    }
+    case "promote": {
+      expect(1, "at most one VERSION");
+      const name = modelName(registry, packageDir, values.name);
+      if (!report(io, name)) return 1;
+      return await promoteCommand(io, registry, packageDir, name.value, rest[0], values.force);
+    }
+    case "rollback": {
+      expect(0, "no arguments");
+      const name = modelName(registry, packageDir, values.name);
+      if (!report(io, name)) return 1;
+      const result = rollback(registry, name.value);
+      if (!report(io, result)) return 1;
+      io.stdout(`rolled ${name.value} production back from ${result.value.from} to ${result.value.to}\n`);
+      return 0;
+    }
+    case "show": {
+      if (rest.length !== 1) throw new UsageError(`"show" takes one VERSION`);
+      const name = modelName(registry, packageDir, values.name);
+      if (!report(io, name)) return 1;
+      return await show(io, registry, name.value, rest[0] as string, {
+        json: values.json,
+        graph: values.graph,
+      });
+    }
+    case "diff": {
+      if (rest.length !== 2)
+        throw new UsageError(`"diff" takes two versions, e.g. diff ${PRODUCTION_ALIAS} package`);
+      const name = modelName(registry, packageDir, values.name);
+      if (!report(io, name)) return 1;
+      return diff(io, registry, name.value, rest, cwd, values.json);
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
   }
 }

@@ -17,7 +17,10 @@ options:
   -j, --jobs N           stages to run at once (default: number of CPUs)
   -k, --keep-going       after a failure, keep running stages that do not depend on it
       --no-run-cache     run stages even when an identical earlier run is cached
-  -S, --set-param K=V    set a params.yaml key (dotted; file.yaml:key for another file) before running; repeatable
+      --pull             before running a stage, fetch an identical earlier run from the remote's run cache
+  -r, --remote NAME      the remote for --pull (default: $TABULA_REMOTE, then the default remote)
+  -S, --set-param K=V    set a params key a stage reads (dotted; file.yaml:key for another file) before running,
+                         changing only that value in the file; repeatable
   -C, --cwd DIR          the directory holding pipeline.yaml (default: .)
 `;
 
@@ -37,6 +40,8 @@ export async function run(args: string[]): Promise<number> {
     jobs: { type: "string", short: "j" },
     "keep-going": { type: "boolean", short: "k" },
     "no-run-cache": { type: "boolean" },
+    pull: { type: "boolean" },
+    remote: { type: "string", short: "r" },
     "set-param": { type: "string", short: "S", multiple: true },
   });
   const setParams: Record<string, unknown> = {};
@@ -45,6 +50,7 @@ export async function run(args: string[]): Promise<number> {
     if (equals <= 0) throw new UsageError(`--set-param expects key=value, got "${assignment}"`);
     setParams[assignment.slice(0, equals)] = parseValue(assignment.slice(equals + 1));
   }
+  if (values.remote !== undefined && !values.pull) throw new UsageError("--remote goes with --pull");
   const cwd = values.cwd ?? process.cwd();
   const started = performance.now();
   const result = await repro({
@@ -56,6 +62,7 @@ export async function run(args: string[]): Promise<number> {
     jobs: values.jobs === undefined ? undefined : integerOption("jobs", values.jobs, 1, 1),
     keepGoing: values["keep-going"],
     runCache: !values["no-run-cache"],
+    pull: values.pull ? (values.remote ?? true) : undefined,
     setParams,
     onEvent: createStageReporter(),
   });

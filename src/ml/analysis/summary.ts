@@ -1,12 +1,13 @@
 // Per-column summary statistics for exploring a dataset: the profile's statistics (the same code prepare uses for
 // the drift reference) plus the share of missing values and the number of distinct values.
+import type { ColumnProfile } from "../data/profile.js";
 import { profileColumn } from "../data/profiling.js";
 import type { Column, Table } from "../data/table.js";
 
 export interface ColumnSummary {
   name: string;
   dtype: Column["dtype"];
-  kind: "numeric" | "categorical";
+  kind: ColumnProfile["kind"];
   count: number;
   missing: number;
   /** missing / rows, in [0, 1]. */

@@ -58,10 +58,11 @@ export function loadPrepared(path: string, profile: Profile): Result<Table> {
         column: col.name,
         message: "is in the profile but not in the file",
       });
+    const date = col.kind === "date" ? { type: "date" as const, format: col.format } : {};
     specs.set(col.name, {
       dtype: col.dtype,
       categorical: col.kind === "categorical",
-      check: { nullable: col !== profile.target },
+      check: { nullable: col !== profile.target, ...date },
     });
   }
   const table = validateTable(text.value, specs, []);

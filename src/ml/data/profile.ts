@@ -8,8 +8,11 @@ export const PROFILE_FORMAT = "tabula.profile/v1";
 export const ColumnProfileSchema = z
   .object({
     name: z.string(),
-    kind: z.enum(["numeric", "categorical"]),
+    /** date: text in the CSV (dtype string), turned into numbers by a `date` feature step. */
+    kind: z.enum(["numeric", "categorical", "date"]),
     dtype: z.enum(["float", "integer", "string"]),
+    /** Date columns: the text's format (absent: ISO 8601). */
+    format: z.string().optional(),
     count: z.number().int(),
     missing: z.number().int(),
     /** Numeric columns. */

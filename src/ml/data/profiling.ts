@@ -19,7 +19,25 @@ export function buildProfile(train: Table, dataset: Dataset): Profile {
     target: profileColumn(target, isCategorical(target)),
     features: train.columns
       .filter((col) => col !== target)
-      .map((col) => profileColumn(col, isCategorical(col))),
+      .map((col) => {
+        const check = dataset.columns[col.name];
+        return check?.type === "date"
+          ? profileDate(col, check.format)
+          : profileColumn(col, isCategorical(col));
+      }),
+  };
+}
+
+/** A date column: its text stays text until a `date` feature step derives numbers from it. */
+function profileDate(col: Column, format: string | undefined): ColumnProfile {
+  const count = presentValues(col).length;
+  return {
+    name: col.name,
+    kind: "date",
+    dtype: "string",
+    ...(format === undefined ? {} : { format }),
+    count,
+    missing: col.values.length - count,
   };
 }
 

@@ -1,6 +1,7 @@
 // Turns CSV text into a typed Table, checking the schema declared in params.yaml: every declared column exists,
 // types (declared or inferred), missing values, min/max and allowed values. The first violation is returned as an
 // error naming the column, the 1-based data row and the file line.
+import { dateProblem, parseDate } from "../../artifact/date-features.js";
 import { fail, type MlError, ok, type Result } from "../errors.js";
 import type { ColumnCheck, Dataset } from "../params.js";
 import { type KeyPath, keyName, type ParamsFile, suggestion } from "../params-file.js";
@@ -45,13 +46,13 @@ export function datasetColumns(text: TextTable, dataset: Dataset, params?: Param
 }
 
 /** A header name equal to `name` but for case, spaces, '_' and '-', else one within a small edit distance. */
-function closeMatch(name: string, header: string[]): string {
+export function closeMatch(name: string, header: string[]): string {
   const loose = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, "");
   const same = header.find((candidate) => loose(candidate) === loose(name));
   return same === undefined ? suggestion(name, header) : ` (did you mean "${same}"?)`;
 }
 
-function listColumns(header: string[], limit = 30): string {
+export function listColumns(header: string[], limit = 30): string {
   const shown = header.slice(0, limit).map((name) => JSON.stringify(name));
   return header.length > limit ? `${shown.join(", ")}, … (${header.length} in all)` : shown.join(", ");
 }
@@ -63,7 +64,7 @@ export function columnSpecs(dataset: Dataset, names: string[]): Map<string, Colu
     const isTarget = name === dataset.target;
     const categorical = dataset.categorical.includes(name) || (isTarget && dataset.task === "classification");
     specs.set(name, {
-      dtype: check.type,
+      dtype: check.type === "date" ? "string" : check.type,
       categorical,
       check: isTarget ? { ...check, nullable: false } : check,
       ...(isTarget
@@ -137,6 +138,16 @@ function parseColumn(
         row,
         `missing value; ${spec.missingHint ?? `allow it with \`nullable: true\` under dataset.columns.${name}`}`,
       );
+  }
+
+  if (spec.check.type === "date") {
+    const format = spec.check.format;
+    for (let row = 0; row < cells.length; row++) {
+      const value = cells[row] ?? null;
+      if (value !== null && Number.isNaN(parseDate(value, format)))
+        return at(row, dateProblem(value, format));
+    }
+    return ok({ name, dtype: "string", values: cells });
   }
 
   const dtype = spec.dtype ?? inferDtype(cells);

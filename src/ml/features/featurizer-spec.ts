@@ -2,7 +2,8 @@
 // the package stage turns into ONNX ops in front of the trees. Parsed with this schema wherever it is read.
 //
 // Input: the raw features as one float32 matrix n × inputs.length, in `inputs` order (the server's tensor order).
-//   numeric feature:     its value; NaN when missing.
+//   numeric feature:     its value; NaN when missing. An input with `date` is a part of a date column's text
+//                        (src/artifact/date-features.ts), derived before the tensor by training and server alike.
 //   categorical feature: a numeric code: the value itself when the categories are numbers, otherwise the index of
 //                        the value in `categories` (src/artifact/category-code.ts); NaN when missing, -1 when never seen.
 // Steps run in order over a working set of named float32 columns (starting with the inputs); each step adds or
@@ -10,6 +11,7 @@
 // Arithmetic follows float32 semantics (every intermediate is rounded to float32), which is what the ONNX graph
 // computes, so the JS featurizer and the exported graph agree bit for bit on +, -, *, /.
 import { z } from "zod";
+import { DateSourceSchema } from "../../artifact/date-features.js";
 
 export const FEATURIZER_FORMAT = "tabula.featurizer/v1";
 
@@ -34,6 +36,8 @@ export const RawFeatureSchema = z
     kind: z.enum(["numeric", "categorical"]),
     /** Categorical only: the categories seen in training. */
     categories: z.array(z.union([z.string(), z.number()])).optional(),
+    /** A number derived from a date column's text (a `date` step): which column, which part. Numeric kind. */
+    date: DateSourceSchema.optional(),
   })
   .strict();
 

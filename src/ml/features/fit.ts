@@ -1,7 +1,9 @@
 // Fits the featurizer declared in params (features.steps) on the training split and returns it in the JSON
 // format of featurizer-spec.ts. Each step is fitted on the columns as the previous steps left them, by running the
 // contract's own applyFeaturizer, so fitted statistics and applied transforms cannot drift apart.
+
 import { encodeCategory } from "../../artifact/category-code.js";
+import { datePartName } from "../../artifact/date-features.js";
 import type { Profile } from "../data/profile.js";
 import { quantileSorted, sortCategories } from "../data/profiling.js";
 import type { Table } from "../data/table.js";
@@ -32,17 +34,66 @@ interface WorkingColumn {
   categorical: boolean;
 }
 
-/** The raw inputs of a featurizer: every profiled feature, in file order. */
-export function rawFeatures(profile: Profile): RawFeature[] {
-  return profile.features.map((feature) =>
-    feature.kind === "categorical"
-      ? {
-          name: feature.name,
-          kind: "categorical",
-          categories: sortCategories(feature.categories?.values ?? []),
-        }
-      : { name: feature.name, kind: "numeric" },
-  );
+/**
+ * The raw inputs of a featurizer: every profiled feature, in file order; a date column is replaced by the parts its
+ * `date` step derives (`<column>.<part>`, numeric), and must have such a step.
+ */
+export function rawFeatures(
+  profile: Profile,
+  steps: FeatureStepParams[] = [],
+): Result<RawFeature[], FeatureError> {
+  const dateSteps = new Map<string, { step: Extract<FeatureStepParams, { op: "date" }>; index: number }>();
+  for (const [index, step] of steps.entries()) {
+    if (step.op !== "date") continue;
+    for (const [k, name] of step.columns.entries()) {
+      const at = (message: string): Result<never, FeatureError> =>
+        fail({ path: ["steps", index, "columns", k], message: `"${name}": ${message}` });
+      const feature = profile.features.find((candidate) => candidate.name === name);
+      if (!feature)
+        return at(
+          `no such column${suggestion(
+            name,
+            profile.features.map((f) => f.name),
+          )}`,
+        );
+      if (feature.kind !== "date")
+        return at(`not a date column; declare it with \`type: date\` under dataset.columns.${name}`);
+      if (dateSteps.has(name)) return at("already has a date step");
+      dateSteps.set(name, { step, index });
+    }
+  }
+  const inputs: RawFeature[] = [];
+  for (const feature of profile.features) {
+    if (feature.kind === "date") {
+      const found = dateSteps.get(feature.name);
+      if (!found)
+        return fail({
+          path: ["steps"],
+          message: `date column "${feature.name}" needs a date step, e.g. {op: date, columns: [${feature.name}], parts: [year, month, day_of_week]} (or list it in dataset.drop)`,
+        });
+      for (const part of found.step.parts)
+        inputs.push({
+          name: datePartName(feature.name, part),
+          kind: "numeric",
+          date: {
+            column: feature.name,
+            part,
+            ...(feature.format === undefined ? {} : { format: feature.format }),
+            ...(part === "days_since" ? { reference: found.step.reference } : {}),
+          },
+        });
+    } else if (feature.kind === "categorical")
+      inputs.push({
+        name: feature.name,
+        kind: "categorical",
+        categories: sortCategories(feature.categories?.values ?? []),
+      });
+    else inputs.push({ name: feature.name, kind: "numeric" });
+  }
+  const clash = inputs.find((input, i) => inputs.findIndex((other) => other.name === input.name) !== i);
+  if (clash)
+    return fail({ path: ["steps"], message: `the date part "${clash.name}" is also a column of the data` });
+  return ok(inputs);
 }
 
 export function fitFeaturizer(
@@ -50,7 +101,9 @@ export function fitFeaturizer(
   profile: Profile,
   params: FeaturesParams,
 ): Result<Featurizer, FeatureError> {
-  const inputs = rawFeatures(profile);
+  const rawInputs = rawFeatures(profile, params.steps);
+  if (!rawInputs.ok) return rawInputs;
+  const inputs = rawInputs.value;
   const raw = rawMatrix(train, inputs);
   const width = inputs.length;
   const columns = new Map<string, WorkingColumn>();
@@ -63,6 +116,7 @@ export function fitFeaturizer(
   const steps: FeaturizerStep[] = [];
 
   for (const [index, stepParams] of params.steps.entries()) {
+    if (stepParams.op === "date") continue;
     const fitted = fitStep(stepParams, columns);
     if (!fitted.ok) {
       const { path, message } = fitted.error;
@@ -96,7 +150,7 @@ export function fitFeaturizer(
 }
 
 function fitStep(
-  step: FeatureStepParams,
+  step: Exclude<FeatureStepParams, { op: "date" }>,
   columns: Map<string, WorkingColumn>,
 ): Result<FeaturizerStep[], FeatureError> {
   if (step.op === "derive") return fitDerive(step, columns);

@@ -1,8 +1,8 @@
 // From a typed table to what models consume: the raw float32 feature matrix in the featurizer's input order
 // (categoricals encoded with encodeCategory), the featurized rows, and the target (regression values or class
 // indices). Training, tuning, evaluation and notebooks all go through here, so they featurize identically.
-
 import { encodeCategory } from "../../artifact/category-code.js";
+import { datePartReader } from "../../artifact/date-features.js";
 import type { Profile } from "../data/profile.js";
 import { type Column, column, type Table } from "../data/table.js";
 import { fail, ok, type Result } from "../errors.js";
@@ -14,6 +14,15 @@ export function rawMatrix(table: Table, inputs: RawFeature[]): Float32Array {
   const width = inputs.length;
   const matrix = new Float32Array(table.rows * width);
   inputs.forEach((input, j) => {
+    if (input.date) {
+      const texts = column(table, input.date.column).values;
+      const part = datePartReader(input.date);
+      for (let i = 0; i < table.rows; i++) {
+        const text = texts[i] ?? null;
+        matrix[i * width + j] = typeof text === "string" ? part(text) : Number.NaN;
+      }
+      return;
+    }
     const col = column(table, input.name);
     for (let i = 0; i < table.rows; i++) matrix[i * width + j] = encodeValue(input, col, i);
   });

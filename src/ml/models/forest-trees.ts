@@ -2,13 +2,23 @@
 // sample and its per-split features from its own generator, seeded by (fit seed, t), so the forest does not
 // depend on how trees are spread over threads.
 
-import { createRandom } from "../random.js";
-import { type GrownTree, type GrowthParams, GrowthWorkspace, growTree } from "./grow-tree.js";
+import { createRandom, type Random } from "../random.js";
+import {
+  type GrownTree,
+  type GrowthParams,
+  type GrowthTargets,
+  GrowthWorkspace,
+  growTree,
+} from "./grow-tree.js";
+import type { BinnedMatrix } from "./hist/bin-mapper.js";
+import { channelsFor, growHistTree, HistWorkspace } from "./hist/grow-tree.js";
+import { serialBuilder } from "./hist/serial-builder.js";
 import type { SortedColumns } from "./sorted-columns.js";
 
 /** Everything a thread needs to grow any tree of the forest (structured-cloneable). */
 export interface ForestJob {
-  columns: SortedColumns;
+  /** The exact grower's input, or the histogram grower's. */
+  columns: SortedColumns | BinnedMatrix;
   /** Regression: the target. Classification: the class index. */
   y: Float64Array;
   /** 1 for regression, else the number of classes. */
@@ -20,10 +30,21 @@ export interface ForestJob {
   seed: number;
 }
 
-export function growForestTrees(job: ForestJob, treeIndices: readonly number[]): GrownTree[] {
+export async function growForestTrees(job: ForestJob, treeIndices: readonly number[]): Promise<GrownTree[]> {
   const { columns, y, outputs, classification } = job;
   const rows = columns.rows;
-  const workspace = new GrowthWorkspace(rows, columns.features);
+  const grow =
+    "bins" in columns
+      ? (() => {
+          const space = new HistWorkspace(columns, channelsFor(outputs, job.growth), serialBuilder);
+          return (active: Int32Array, targets: GrowthTargets, random: Random) =>
+            growHistTree(space, active, targets, job.growth, random, false);
+        })()
+      : (() => {
+          const workspace = new GrowthWorkspace(rows, columns.features);
+          return (active: Int32Array, targets: GrowthTargets, random: Random) =>
+            growTree(columns, active, targets, job.growth, random, workspace);
+        })();
   const allFeatures = Int32Array.from({ length: columns.features }, (_, f) => f);
   const weight = new Float64Array(rows);
   const weightedA = new Float64Array(rows * outputs);
@@ -46,7 +67,7 @@ export function growForestTrees(job: ForestJob, treeIndices: readonly number[]):
       for (let i = 0; i < rows; i++) weightedA[i] = (weight[i] as number) * (y[i] as number);
     }
     const targets = { outputs, weight, weightedA, weightedB: weight, pureKey: y };
-    trees.push(growTree(columns, allFeatures, targets, job.growth, random, workspace));
+    trees.push(await grow(allFeatures, targets, random));
   }
   return trees;
 }

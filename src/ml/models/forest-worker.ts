@@ -8,9 +8,9 @@ export interface ForestTask {
   treeIndices: number[];
 }
 
-parentPort?.on("message", ({ id, job, treeIndices }: ForestTask) => {
+parentPort?.on("message", async ({ id, job, treeIndices }: ForestTask) => {
   try {
-    const trees = growForestTrees(job, treeIndices);
+    const trees = await growForestTrees(job, treeIndices);
     const buffers = trees.flatMap((tree) =>
       [tree.feature, tree.threshold, tree.left, tree.right, tree.value, tree.samples, tree.gain].map(
         (array) => array.buffer as ArrayBuffer,

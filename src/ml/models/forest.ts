@@ -3,6 +3,8 @@
 import { z } from "zod";
 import { averageOfNormalised } from "./feature-importance.js";
 import { type ForestJob, growForestTrees } from "./forest-trees.js";
+import { binColumns, MAX_BINS } from "./hist/bin-mapper.js";
+import { MaxBinsSchema, resolveTreeMethod, TreeMethodSchema } from "./hist/tree-method.js";
 import { MaxFeaturesSchema, resolveMaxFeatures } from "./model-params.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
 import { sortColumns } from "./sorted-columns.js";
@@ -21,6 +23,9 @@ export const ForestParamsSchema = z.strictObject({
   bootstrap: z.boolean().default(true),
   /** Fraction of the rows drawn per tree when bootstrapping; null: as many as there are rows. */
   max_samples: z.number().gt(0).max(1).nullable().default(null),
+  /** exact: every distinct value a candidate threshold; hist: ≤ max_bins quantile bins; auto: by row count. */
+  tree_method: TreeMethodSchema.default("auto"),
+  max_bins: MaxBinsSchema.default(MAX_BINS),
 });
 export type ForestParams = z.infer<typeof ForestParamsSchema>;
 
@@ -40,8 +45,18 @@ async function fitForest(
   const classification = data.task === "classification";
   const outputs = classification ? shape.classCount : 1;
   const rows = data.rows;
+  const threads = options.threads ?? 1;
+  const columns =
+    resolveTreeMethod(params.tree_method, rows) === "hist"
+      ? binColumns(data.x, rows, shape.features, {
+          maxBins: params.max_bins,
+          seed: options.seed,
+          // Shared with the worker threads instead of copied to each.
+          ...(threads > 1 ? { into: new Uint8Array(new SharedArrayBuffer(rows * shape.features)) } : {}),
+        })
+      : sortColumns(data.x, rows, shape.features);
   const job: ForestJob = {
-    columns: sortColumns(data.x, rows, shape.features),
+    columns,
     y: data.y,
     outputs,
     classification,
@@ -61,12 +76,11 @@ async function fitForest(
     seed: options.seed,
   };
   const treeCount = params.n_estimators;
-  const threads = options.threads ?? 1;
   // Loaded only when used: the thread pool needs import.meta, which notebook kernels may lack.
   const grown =
     threads > 1
       ? await (await import("./forest-threads.js")).growForestOnThreads(job, treeCount, threads)
-      : growForestTrees(
+      : await growForestTrees(
           job,
           Array.from({ length: treeCount }, (_, t) => t),
         );

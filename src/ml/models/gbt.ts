@@ -5,7 +5,17 @@ import { z } from "zod";
 import { createRandom, type Random } from "../random.js";
 import { normalise } from "./feature-importance.js";
 import { objectiveFor } from "./gbt-objective.js";
-import { type GrownTree, GrowthWorkspace, growTree } from "./grow-tree.js";
+import {
+  type GrownTree,
+  type GrowthParams,
+  type GrowthTargets,
+  GrowthWorkspace,
+  growTree,
+} from "./grow-tree.js";
+import { binColumns, MAX_BINS } from "./hist/bin-mapper.js";
+import { addHistTreeScores, growHistTree, type HistTree, HistWorkspace } from "./hist/grow-tree.js";
+import { serialBuilder } from "./hist/serial-builder.js";
+import { MaxBinsSchema, resolveTreeMethod, TreeMethodSchema } from "./hist/tree-method.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
 import { sortColumns } from "./sorted-columns.js";
 import { checkTrainingSet } from "./training-set.js";
@@ -27,6 +37,9 @@ export const GbtParamsSchema = z.strictObject({
   colsample_bynode: fraction.default(1),
   /** Starting prediction (a probability for binary classification); null: the mean target / class priors. */
   base_score: z.number().nullable().default(null),
+  /** exact: every distinct value a candidate threshold; hist: ≤ max_bins quantile bins; auto: by row count. */
+  tree_method: TreeMethodSchema.default("auto"),
+  max_bins: MaxBinsSchema.default(MAX_BINS),
 });
 export type GbtParams = z.infer<typeof GbtParamsSchema>;
 
@@ -40,15 +53,17 @@ export const gbt: ModelType<GbtParams> = {
 /** A split must gain more than this (XGBoost's kRtEps). */
 const MIN_SPLIT_GAIN = 1e-6;
 
-function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions): TreeEnsemble {
+async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions): Promise<TreeEnsemble> {
   const shape = checkTrainingSet(data);
   const { rows } = data;
   const features = shape.features;
   const objective = objectiveFor(data.task, shape.classCount);
   const outputs = objective.outputs;
-  const columns = sortColumns(data.x, rows, features);
   const random = createRandom(options.seed);
-  const workspace = new GrowthWorkspace(rows, features);
+  const learner =
+    resolveTreeMethod(params.tree_method, rows) === "hist"
+      ? await histLearner(data, features, params.max_bins, options)
+      : exactLearner(data, features);
 
   const base = objective.base(data.y, params.base_score);
   const scores = new Float64Array(rows * outputs);
@@ -64,40 +79,42 @@ function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions): Tree
 
   const trees: TreeEnsemble["trees"] = [];
   const gains = new Float64Array(features);
-  for (let round = 0; round < params.n_estimators; round++) {
-    objective.derivatives(scores, data.y, gradient, hessian);
-    sampleRows(weight, params.subsample, random);
-    for (let k = 0; k < outputs; k++) {
-      for (let i = 0; i < rows; i++) {
-        weightedA[i] = (weight[i] as number) * (gradient[i * outputs + k] as number);
-        weightedB[i] = (weight[i] as number) * (hessian[i * outputs + k] as number);
+  try {
+    for (let round = 0; round < params.n_estimators; round++) {
+      objective.derivatives(scores, data.y, gradient, hessian);
+      sampleRows(weight, params.subsample, random);
+      for (let k = 0; k < outputs; k++) {
+        for (let i = 0; i < rows; i++) {
+          weightedA[i] = (weight[i] as number) * (gradient[i * outputs + k] as number);
+          weightedB[i] = (weight[i] as number) * (hessian[i * outputs + k] as number);
+        }
+        const active =
+          treeFeatures < features ? sampleFeatures(allFeatures, treeFeatures, random) : allFeatures;
+        const grown = await learner.grow(
+          active,
+          { outputs: 1, weight, weightedA, weightedB },
+          {
+            maxDepth: params.max_depth,
+            minSamplesSplit: 2,
+            minSamplesLeaf: 1,
+            minChildWeight: params.min_child_weight,
+            lambda: params.lambda,
+            minGain: MIN_SPLIT_GAIN,
+            gamma: params.gamma,
+            maxFeatures: Math.max(1, Math.floor(params.colsample_bynode * active.length)),
+            leafScale: -params.learning_rate,
+            stopWhenPure: false,
+          },
+          random,
+        );
+        learner.addScores(grown, scores, outputs, k);
+        for (let f = 0; f < features; f++) gains[f] = (gains[f] as number) + (grown.gain[f] as number);
+        trees.push(toTree(grown, 1, { width: outputs, index: k }));
       }
-      const active =
-        treeFeatures < features ? sampleFeatures(allFeatures, treeFeatures, random) : allFeatures;
-      const grown = growTree(
-        columns,
-        active,
-        { outputs: 1, weight, weightedA, weightedB },
-        {
-          maxDepth: params.max_depth,
-          minSamplesSplit: 2,
-          minSamplesLeaf: 1,
-          minChildWeight: params.min_child_weight,
-          lambda: params.lambda,
-          minGain: MIN_SPLIT_GAIN,
-          gamma: params.gamma,
-          maxFeatures: Math.max(1, Math.floor(params.colsample_bynode * active.length)),
-          leafScale: -params.learning_rate,
-          stopWhenPure: false,
-        },
-        random,
-        workspace,
-      );
-      addTreeScores(grown, data.x, features, scores, outputs, k);
-      for (let f = 0; f < features; f++) gains[f] = (gains[f] as number) + (grown.gain[f] as number);
-      trees.push(toTree(grown, 1, { width: outputs, index: k }));
+      if (options.afterRound?.(trees.slice(-outputs), base) === "stop") break;
     }
-    if (options.afterRound?.(trees.slice(-outputs), base) === "stop") break;
+  } finally {
+    learner.close?.();
   }
   return ensembleFor(data, {
     modelType: "gbt",
@@ -108,6 +125,58 @@ function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions): Tree
     trees,
     featureImportance: normalise(gains),
   });
+}
+
+/** One boosting round's tree grower, exact or histogram, and the matching update of the training scores. */
+interface TreeLearner<Tree extends GrownTree = GrownTree> {
+  grow(
+    active: Int32Array,
+    targets: GrowthTargets,
+    growth: GrowthParams,
+    random: Random,
+  ): Tree | Promise<Tree>;
+  /** Adds the tree's leaf value to column k of every training row's raw scores. */
+  addScores(tree: Tree, scores: Float64Array, outputs: number, k: number): void;
+  /** Releases what the learner holds outside this thread (worker threads' shared memory). */
+  close?(): void;
+}
+
+function exactLearner(data: TrainingSet, features: number): TreeLearner {
+  const columns = sortColumns(data.x, data.rows, features);
+  const workspace = new GrowthWorkspace(data.rows, features);
+  return {
+    grow: (active, targets, growth, random) => growTree(columns, active, targets, growth, random, workspace),
+    addScores: (tree, scores, outputs, k) => addTreeScores(tree, data.x, features, scores, outputs, k),
+  };
+}
+
+async function histLearner(
+  data: TrainingSet,
+  features: number,
+  maxBins: number,
+  options: FitOptions,
+): Promise<TreeLearner<HistTree>> {
+  const threads = options.threads ?? 1;
+  if (threads <= 1) {
+    const binned = binColumns(data.x, data.rows, features, { maxBins, seed: options.seed });
+    const space = new HistWorkspace(binned, 2, serialBuilder);
+    return {
+      grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, false),
+      addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
+    };
+  }
+  // Loaded only when used: the worker threads need import.meta, which notebook kernels may lack.
+  const shared = await import("./hist/threaded-builder.js");
+  const into = shared.sharedUint8(features * data.rows);
+  const binned = binColumns(data.x, data.rows, features, { maxBins, seed: options.seed, into });
+  const builder = shared.threadedBuilder(threads);
+  const space = new HistWorkspace(binned, 2, builder, shared.sharedUint32(data.rows));
+  builder.attach(space);
+  return {
+    grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, false),
+    addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
+    close: () => builder.detach(),
+  };
 }
 
 /** XGBoost's subsample: each row kept with probability `rate` (at least one row). */

@@ -1,8 +1,8 @@
 // Early stopping of boosting rounds inside a CV fold, as XGBoost's `early_stopping_rounds`: after every round the
 // fold's held-out rows are scored with the trees so far, and boosting stops once the validation loss (the
 // learner's own objective: squared error, log loss, softmax cross-entropy) has not improved for `patience` rounds.
-// The fold's model is then cut back to its best round. It hooks the learner's round loop (FitOptions.afterRound)
-// and leaves tree growing alone.
+// The loss after every round is kept, so CV can pick one round count for all folds (cross-validate.ts). It hooks
+// the learner's round loop (FitOptions.afterRound) and leaves tree growing alone.
 import type { FitOptions, TrainingSet } from "../models/model-type.js";
 import { leafIndex, type Tree, type TreeEnsemble } from "../models/tree-ensemble.js";
 
@@ -12,6 +12,8 @@ export interface EarlyStopping {
   rounds(): number;
   /** The round count (1-based) with the lowest validation loss. */
   bestRounds(): number;
+  /** The validation loss after each round so far. */
+  curve(): number[];
 }
 
 export function earlyStopping(validation: TrainingSet, patience: number): EarlyStopping {
@@ -22,6 +24,7 @@ export function earlyStopping(validation: TrainingSet, patience: number): EarlyS
   let round = 0;
   let best = Number.POSITIVE_INFINITY;
   let bestRound = 0;
+  const losses: number[] = [];
   return {
     afterRound(trees, base) {
       if (!scores) {
@@ -33,6 +36,7 @@ export function earlyStopping(validation: TrainingSet, patience: number): EarlyS
       addTrees(trees, x, width, scores, outputs);
       round++;
       const loss = validationLoss(validation.task, scores, y, outputs);
+      losses.push(loss);
       if (loss < best) {
         best = loss;
         bestRound = round;
@@ -41,7 +45,26 @@ export function earlyStopping(validation: TrainingSet, patience: number): EarlyS
     },
     rounds: () => round,
     bestRounds: () => bestRound,
+    curve: () => [...losses],
   };
+}
+
+/**
+ * The round count with the lowest mean validation loss across folds (xgboost.cv's choice), within the rounds every
+ * fold reached; one count for all folds, so the CV score is not each fold's own best (an optimistic pick).
+ */
+export function sharedBestRounds(curves: number[][]): number {
+  const horizon = Math.min(...curves.map((curve) => curve.length));
+  let best = Number.POSITIVE_INFINITY;
+  let rounds = 1;
+  for (let r = 0; r < horizon; r++) {
+    const mean = curves.reduce((sum, curve) => sum + (curve[r] as number), 0) / curves.length;
+    if (mean < best) {
+      best = mean;
+      rounds = r + 1;
+    }
+  }
+  return rounds;
 }
 
 /** The ensemble as it stood after `rounds` boosting rounds (its trees are stored round by round). */

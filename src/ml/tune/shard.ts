@@ -53,7 +53,7 @@ const TrialFileSchema = z
     value: z.number().nullable(),
     std: z.number().nullable(),
     scores: z.array(z.number().nullable()),
-    rounds: z.array(z.number()).optional(),
+    rounds: z.number().int().optional(),
     seconds: z.number(),
   })
   .strict();

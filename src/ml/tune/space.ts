@@ -85,3 +85,26 @@ export function sampleSpace(space: SearchSpace, random: Random): ParamSet {
   for (const [name, axis] of axesOf(space)) params[name] = sampleUniform(axis, random);
   return params;
 }
+
+/**
+ * The point of `space` nearest the learner's defaults (Optuna's enqueue_trial of the library defaults), so a
+ * study always scores the configuration a user would get untuned. A default outside the bounds is clamped; a
+ * null default of a numeric param (e.g. max_depth: null, unlimited) takes the upper bound; a categorical default
+ * not among the choices takes the first choice.
+ */
+export function defaultPoint(space: SearchSpace, defaults: Record<string, unknown>): ParamSet {
+  const point: ParamSet = {};
+  for (const [name, param] of Object.entries(space)) {
+    const value = defaults[name];
+    if (param.type === "categorical") {
+      point[name] = param.choices.includes(value as ParamValue)
+        ? (value as ParamValue)
+        : (param.choices[0] as ParamValue);
+      continue;
+    }
+    const axis = axisOf(param) as NumericAxis;
+    const number = typeof value === "number" ? value : param.high;
+    point[name] = axis.fromInternal(axis.toInternal(Math.min(Math.max(number, param.low), param.high)));
+  }
+  return point;
+}

@@ -26,6 +26,8 @@ export interface StudyOptions {
   space: SearchSpace;
   /** A conditional space instead of `space`: each trial picks a branch (conditional.ts), then its params. */
   branches?: Branches;
+  /** Params of the first trials, tried as given before any suggestion (e.g. the learner's defaults). */
+  initial?: ParamSet[];
   trials: number;
   jobs: number;
   seed: number;
@@ -55,7 +57,7 @@ export async function runStudy(
     const batchSize = Math.min(options.jobs, options.trials - trials.length);
     const batch = Array.from({ length: batchSize }, (_, k) => {
       const number = trials.length + k;
-      const params = suggestParams(history, createRandom(options.seed, number));
+      const params = options.initial?.[number] ?? suggestParams(history, createRandom(options.seed, number));
       return { number, params };
     });
     const finished = await Promise.all(

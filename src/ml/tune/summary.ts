@@ -23,8 +23,8 @@ export const TuneSummarySchema = z
         cvStd: z.number(),
         /** The tuned params only. */
         params: z.record(z.string(), z.unknown()),
-        /** With early stopping: the boosting rounds each fold kept; `params.n_estimators` is their mean. */
-        foldRounds: z.array(z.number().int()).optional(),
+        /** With early stopping: the boosting rounds CV chose (lowest mean held-out loss); `params.n_estimators`. */
+        rounds: z.number().int().optional(),
       })
       .strict(),
     /** The complete params to train with: fixed params, overridden by the best trial's, with defaults filled in. */

@@ -28,8 +28,8 @@ export interface TrialOutcome {
   std: number;
   scores: number[];
   seconds: number;
-  /** Per fold, the boosting rounds early stopping kept (learners with rounds only). */
-  rounds?: number[];
+  /** With early stopping: the boosting rounds CV chose (learners with rounds only). */
+  rounds?: number;
 }
 
 export function resolveModelType(name: string): ModelType<unknown> {

@@ -6,10 +6,10 @@ import { type Direction, type MetricName, metricDirection } from "../metrics.js"
 import type { ModelType, TrainingSet } from "../models/model-type.js";
 import type { SearchSpace } from "../params.js";
 import { type KeyPath, suggestion } from "../params-file.js";
-import { splitBranch } from "./conditional.js";
+import { BRANCH_KEY, splitBranch } from "./conditional.js";
 import { createEvaluator } from "./evaluator.js";
 import { repeatedKFolds } from "./folds.js";
-import type { ParamSet, ParamValue } from "./space.js";
+import { defaultPoint, type ParamSet, type ParamValue } from "./space.js";
 import { bestTrial, runStudy, type Trial } from "./study.js";
 import type { TuneSummary } from "./summary.js";
 import { resolveModelType, type TrialOutcome } from "./trial-setup.js";
@@ -41,12 +41,14 @@ export interface TuneRequest {
   repeats?: number;
   /** Early stopping of boosting rounds in each fold; null or absent: off. */
   earlyStoppingRounds?: number | null;
+  /** The first trial of each model type is its learner's defaults (within the space); absent: false. */
+  startWithDefaults?: boolean;
 }
 
 export interface TunedTrial extends Trial {
   scores: number[];
-  /** Per fold, the boosting rounds early stopping kept. */
-  rounds?: number[];
+  /** With early stopping: the boosting rounds CV chose. */
+  rounds?: number;
 }
 
 /** Runs (or, for a shard, fetches) one trial's evaluation; see shard.ts. The default just evaluates. */
@@ -101,6 +103,7 @@ export async function tune(
               ),
             }
           : {}),
+        ...(request.startWithDefaults ? { initial: defaultTrials(request) } : {}),
         trials: request.trials,
         jobs: request.jobs,
         seed: request.seed,
@@ -120,7 +123,7 @@ export async function tune(
       return {
         ...trial,
         scores: outcome?.scores ?? [],
-        ...(outcome?.rounds ? { rounds: outcome.rounds } : {}),
+        ...(outcome?.rounds === undefined ? {} : { rounds: outcome.rounds }),
       };
     });
   } finally {
@@ -128,9 +131,16 @@ export async function tune(
   }
 }
 
-/** The boosting rounds the final fit uses: the mean over folds of the rounds early stopping kept. */
-export function chosenRounds(rounds: number[]): number {
-  return Math.max(1, Math.round(rounds.reduce((sum, count) => sum + count, 0) / rounds.length));
+/** One trial per model type at its learner's defaults (fixed params applied), clamped into its search space. */
+export function defaultTrials(request: TuneRequest): ParamSet[] {
+  const defaultsOf = (type: string, fixed: Record<string, unknown>) =>
+    resolveModelType(type).params.parse(fixed) as Record<string, unknown>;
+  if (!request.branches)
+    return [defaultPoint(request.space, defaultsOf(request.modelType, request.fixedParams))];
+  return Object.entries(request.branches).map(([type, branch]) => ({
+    [BRANCH_KEY]: type,
+    ...defaultPoint(branch.space, defaultsOf(type, branch.fixedParams)),
+  }));
 }
 
 export function summarize(request: TuneRequest, trials: TunedTrial[]): TuneSummary {
@@ -140,7 +150,7 @@ export function summarize(request: TuneRequest, trials: TunedTrial[]): TuneSumma
   const chosen = splitBranch(best.params, request.modelType);
   const modelType = resolveModelType(chosen.branch);
   const fixedParams = request.branches?.[chosen.branch]?.fixedParams ?? request.fixedParams;
-  const rounds = best.rounds ? chosenRounds(best.rounds) : undefined;
+  const rounds = best.rounds;
   const bestAfter: Record<string, number> = {};
   for (const count of [10, 20, 40, 80, 160].filter((n) => n < trials.length).concat(trials.length)) {
     const upTo = bestTrial(trials.slice(0, count), direction);
@@ -161,7 +171,7 @@ export function summarize(request: TuneRequest, trials: TunedTrial[]): TuneSumma
       cvMean: best.value,
       cvStd: best.std ?? 0,
       params: best.params,
-      ...(best.rounds ? { foldRounds: best.rounds } : {}),
+      ...(rounds === undefined ? {} : { rounds }),
     },
     params: modelType.params.parse({
       ...fixedParams,
@@ -180,7 +190,7 @@ export function trialRecords(trials: TunedTrial[]): Record<string, ParamValue | 
     cvMean: trial.value,
     cvStd: trial.std ?? 0,
     cvScores: trial.scores,
-    ...(trial.rounds ? { cvRounds: trial.rounds } : {}),
+    ...(trial.rounds === undefined ? {} : { cvRounds: trial.rounds }),
     seconds: Math.round(trial.seconds * 1000) / 1000,
     ...trial.params,
   }));

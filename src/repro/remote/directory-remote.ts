@@ -1,22 +1,29 @@
 import { copyFile, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { Remote, RemoteSection } from "./remote.js";
+import { nameOfKey, type Remote, type RemoteSection, remoteKey } from "./remote.js";
 
 /** A remote that is a directory: a mounted volume, a network share, a CI cache directory. Same layout as .repro/cache. */
 export class DirectoryRemote implements Remote {
+  readonly defaultJobs = 4;
+
   constructor(
     readonly url: string,
     private readonly dir: string,
   ) {}
 
   private pathOf(section: RemoteSection, name: string): string {
-    return section === "objects"
-      ? join(this.dir, "objects", name.slice(0, 2), name.slice(2))
-      : join(this.dir, "runs", `${name}.json`);
+    return join(this.dir, remoteKey(section, name));
   }
 
-  async list(section: RemoteSection): Promise<Set<string>> {
-    const names = new Set<string>();
+  /** A typo in the remote path should not silently create a new, empty remote. */
+  async check(forWriting: boolean): Promise<void> {
+    if (forWriting) await mkdir(this.dir, { recursive: true });
+    const found = await stat(this.dir).catch(() => undefined);
+    if (!found?.isDirectory()) throw new Error("directory does not exist");
+  }
+
+  async list(section: RemoteSection): Promise<Map<string, number>> {
+    const names = new Map<string, number>();
     const base = join(this.dir, section);
     let groups: string[];
     try {
@@ -27,9 +34,10 @@ export class DirectoryRemote implements Remote {
     }
     for (const group of groups) {
       for (const file of await readdir(join(base, group))) {
-        if (file.includes(".tmp-")) continue;
-        if (section === "objects") names.add(group + file);
-        else if (file.endsWith(".json")) names.add(`${group}/${file.slice(0, -".json".length)}`);
+        const name = nameOfKey(section, `${section}/${group}/${file}`);
+        if (name === undefined) continue;
+        const size = (await stat(join(base, group, file)).catch(() => undefined))?.size;
+        if (size !== undefined) names.set(name, size);
       }
     }
     return names;
@@ -51,12 +59,9 @@ export class DirectoryRemote implements Remote {
     await copyFile(this.pathOf(section, name), localFile);
   }
 
-  /** Checks the directory exists (a typo in the remote path should not silently create a new, empty remote on pull). */
-  async exists(): Promise<boolean> {
-    try {
-      return (await stat(this.dir)).isDirectory();
-    } catch {
-      return false;
-    }
+  async remove(section: RemoteSection, names: string[]): Promise<void> {
+    for (const name of names) await rm(this.pathOf(section, name), { force: true });
   }
+
+  close(): void {}
 }

@@ -1,205 +1,319 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { ObjectStore } from "../cache/object-store.js";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { ObjectStore, type StoredRef } from "../cache/object-store.js";
+import type { RunEntry } from "../cache/run-cache.js";
 import { err, formatError, ok, type Result, toReproError } from "../errors.js";
 import { lockReferences } from "../gc.js";
 import { acquireWorkspaceLock } from "../run/workspace-lock.js";
 import { lockedOutputs } from "../snapshot.js";
 import { openWorkspace, type Workspace } from "../workspace.js";
-import { DirectoryRemote } from "./directory-remote.js";
+import { chooseRemote, openRemote } from "./open-remote.js";
+import { forEachLimit } from "./pool.js";
 import type { Remote } from "./remote.js";
+
+export interface TransferProgress {
+  direction: "upload" | "download";
+  done: number;
+  total: number;
+  bytes: number;
+}
 
 export interface TransferOptions {
   cwd?: string;
-  /** A directory path or file:// URL; default: TABULA_REMOTE, then `remote:` in pipeline.yaml. */
+  /** A configured remote's name, s3://bucket/prefix, a directory or file:// URL (default: see chooseRemote). */
   remote?: string;
   /** Also transfer run-cache entries and their objects (default true). */
   runCache?: boolean;
   cacheDir?: string;
+  /** Transfers at once (default: the remote's, 16 for S3). */
+  jobs?: number;
+  onProgress?: (progress: TransferProgress) => void;
 }
 
 export interface PushReport {
   remote: string;
   uploadedObjects: number;
+  uploadedBytes: number;
   uploadedRuns: number;
   /** Objects the lock refers to that are not in the local cache (outputs never run here). */
   missingLocally: number;
+  /** Run entries not uploaded because some object they name is neither here nor on the remote. */
+  skippedRuns: number;
 }
 
-export interface PullReport {
+export interface FetchReport {
   remote: string;
   downloadedObjects: number;
+  downloadedBytes: number;
   downloadedRuns: number;
-  /** Outputs that were missing from the workspace and have been restored from the cache. */
-  restoredOutputs: string[];
   /** Objects the lock refers to that the remote does not have either. */
   missingOnRemote: number;
 }
 
-/** Resolves a remote spec: a directory (absolute, or relative to the pipeline) or a file:// URL. */
-export async function openRemote(spec: string, root: string): Promise<Result<DirectoryRemote>> {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec) && !spec.startsWith("file://")) {
-    return err({
-      kind: "remote",
-      url: spec,
-      message:
-        "only directory remotes are supported (a path or file:// URL); S3 and others implement src/repro/remote/remote.ts",
-    });
-  }
-  const dir = spec.startsWith("file://")
-    ? fileURLToPath(spec)
-    : isAbsolute(spec)
-      ? spec
-      : resolve(root, spec);
-  return ok(new DirectoryRemote(spec, dir));
+export interface PullReport extends FetchReport {
+  /** Outputs that were missing from the workspace and have been restored from the cache. */
+  restoredOutputs: string[];
 }
 
-function remoteSpec(workspace: Workspace, explicit: string | undefined): Result<string> {
-  const spec = explicit ?? process.env.TABULA_REMOTE ?? workspace.pipeline.remote;
-  if (!spec) {
-    return err({
-      kind: "usage",
-      message: "no remote: pass --remote <dir>, set TABULA_REMOTE, or add `remote: <dir>` to pipeline.yaml",
-    });
-  }
-  return ok(spec);
-}
-
-/** Objects needed by the lock and (optionally) by every local run entry. */
-function wantedObjects(workspace: Workspace, runCache: boolean): Set<string> {
-  const names = lockReferences(workspace);
-  if (runCache) {
-    for (const record of workspace.runs.list()) {
-      for (const output of workspace.runs.lookup(record.stage, record.key)?.outputs ?? []) {
-        for (const name of workspace.store.objectsOf(output) ?? [ObjectStore.manifestName(output.hash)]) {
-          names.add(name);
-        }
-      }
-    }
-  }
-  return names;
-}
-
-/** The workspace, the remote's spec as given, and the remote itself. */
-async function openBoth(
-  options: TransferOptions,
-): Promise<Result<{ workspace: Workspace; spec: string; remote: DirectoryRemote }>> {
+/** The workspace and the remote the options name; the remote is closed by `withRemote`. */
+async function openBoth(options: TransferOptions): Promise<Result<{ workspace: Workspace; remote: Remote }>> {
   const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()), options.cacheDir);
   if (!opened.ok) return opened;
-  const spec = remoteSpec(opened.value, options.remote);
-  if (!spec.ok) return spec;
-  const remote = await openRemote(spec.value, opened.value.root);
+  const choice = chooseRemote(opened.value.root, options.remote, opened.value.pipeline.remote);
+  if (!choice.ok) return choice;
+  const remote = await openRemote(choice.value, opened.value.root);
   if (!remote.ok) return remote;
-  return ok({ workspace: opened.value, spec: spec.value, remote: remote.value });
+  return ok({ workspace: opened.value, remote: remote.value });
 }
 
-export async function push(options: TransferOptions = {}): Promise<Result<PushReport>> {
+/** Runs `body` against the remote; anything thrown becomes one `remote` error naming it. */
+export async function withRemote<T>(
+  options: TransferOptions,
+  body: (workspace: Workspace, remote: Remote) => Promise<T>,
+): Promise<Result<T>> {
   const opened = await openBoth(options);
   if (!opened.ok) return opened;
-  const { workspace, remote, spec } = opened.value;
+  const { workspace, remote } = opened.value;
   try {
-    const runCache = options.runCache ?? true;
-    const report: PushReport = { remote: spec, uploadedObjects: 0, uploadedRuns: 0, missingLocally: 0 };
-    const present = await remote.list("objects");
-    for (const name of wantedObjects(workspace, runCache)) {
-      if (present.has(name)) continue;
-      if (!workspace.store.has(name)) {
-        report.missingLocally++;
-        continue;
-      }
-      await remote.upload("objects", name, workspace.store.objectPath(name));
-      report.uploadedObjects++;
-    }
-    if (runCache) {
-      const remoteRuns = await remote.list("runs");
-      for (const record of workspace.runs.list()) {
-        const name = `${record.stage}/${record.key}`;
-        if (remoteRuns.has(name)) continue;
-        await remote.upload("runs", name, workspace.runs.entryPath(record.stage, record.key));
-        report.uploadedRuns++;
-      }
-    }
-    return ok(report);
+    return ok(await body(workspace, remote));
   } catch (thrown) {
-    return err({ kind: "remote", url: spec, message: formatError(toReproError(thrown)) });
+    const error = toReproError(thrown);
+    if (error.kind !== "io") return err(error);
+    return err({ kind: "remote", url: remote.url, message: error.path ? formatError(error) : error.message });
+  } finally {
+    remote.close();
   }
 }
 
-async function fetchObject(remote: Remote, store: ObjectStore, name: string): Promise<void> {
+/** Run entries of the local cache, parsed. */
+function localRuns(workspace: Workspace): RunEntry[] {
+  return workspace.runs
+    .list()
+    .map((record) => workspace.runs.lookup(record.stage, record.key))
+    .filter((entry): entry is RunEntry => entry !== undefined);
+}
+
+/** Object names a ref needs as far as the local cache knows (a directory without its manifest: the manifest). */
+function namesOf(store: ObjectStore, ref: StoredRef): string[] {
+  return store.objectsOf(ref) ?? [ObjectStore.manifestName(ref.hash)];
+}
+
+const isManifest = (name: string) => name.endsWith(".dir");
+
+function counter(total: number, direction: TransferProgress["direction"], options: TransferOptions) {
+  const progress: TransferProgress = { direction, done: 0, total, bytes: 0 };
+  options.onProgress?.({ ...progress });
+  return (bytes: number) => {
+    progress.done++;
+    progress.bytes += bytes;
+    options.onProgress?.({ ...progress });
+  };
+}
+
+/**
+ * Uploads what the lock (and the run cache) needs that the remote lacks. The order keeps the remote usable
+ * if the push dies at any point: files first, then the directory manifests that name them, then the run
+ * entries, each only once every object it names is there. The next push lists what is there and completes it.
+ */
+export async function push(options: TransferOptions = {}): Promise<Result<PushReport>> {
+  return withRemote(options, async (workspace, remote) => {
+    const { store } = workspace;
+    await remote.check(true);
+    const runCache = options.runCache ?? true;
+    const jobs = options.jobs ?? remote.defaultJobs;
+    const report: PushReport = {
+      remote: remote.url,
+      uploadedObjects: 0,
+      uploadedBytes: 0,
+      uploadedRuns: 0,
+      missingLocally: 0,
+      skippedRuns: 0,
+    };
+    const runs = runCache ? localRuns(workspace) : [];
+    const wanted = lockReferences(workspace);
+    for (const entry of runs)
+      for (const output of entry.outputs) for (const name of namesOf(store, output)) wanted.add(name);
+
+    const onRemote = await remote.list("objects");
+    const toSend: { name: string; size: number }[] = [];
+    for (const name of wanted) {
+      const size = statSync(store.objectPath(name), { throwIfNoEntry: false })?.size;
+      // A size that differs is an upload some other tool cut short: send it again.
+      if (size !== undefined && onRemote.get(name) === size) continue;
+      if (size === undefined) {
+        if (!onRemote.has(name)) report.missingLocally++;
+        continue;
+      }
+      toSend.push({ name, size });
+    }
+    const sent = counter(toSend.length, "upload", options);
+    for (const phase of [
+      toSend.filter((o) => !isManifest(o.name)),
+      toSend.filter((o) => isManifest(o.name)),
+    ]) {
+      await forEachLimit(phase, jobs, async ({ name, size }) => {
+        await remote.upload("objects", name, store.objectPath(name), size);
+        onRemote.set(name, size);
+        report.uploadedObjects++;
+        report.uploadedBytes += size;
+        sent(size);
+      });
+    }
+
+    if (runCache) {
+      const remoteRuns = await remote.list("runs");
+      const ready = runs.filter((entry) => {
+        if (remoteRuns.has(`${entry.stage}/${entry.key}`)) return false;
+        const complete = entry.outputs.every((output) =>
+          namesOf(store, output).every((name) => onRemote.has(name)),
+        );
+        if (!complete) report.skippedRuns++;
+        return complete;
+      });
+      await forEachLimit(ready, jobs, async (entry) => {
+        const path = workspace.runs.entryPath(entry.stage, entry.key);
+        await remote.upload("runs", `${entry.stage}/${entry.key}`, path, statSync(path).size);
+        report.uploadedRuns++;
+      });
+    }
+    return report;
+  });
+}
+
+/** Downloads one object into the store; its content must match its name before it goes in. */
+async function fetchObject(remote: Remote, store: ObjectStore, name: string): Promise<number> {
   const temp = store.downloadPath(name);
   try {
     await remote.download("objects", name, temp);
+    const size = statSync(temp).size;
     store.adopt(name, temp);
+    return size;
   } finally {
     rmSync(temp, { force: true });
   }
 }
 
+/** Downloads one run entry into the run cache, if it parses and is the entry its name says. */
+export async function fetchRunEntry(
+  remote: Remote,
+  workspace: Workspace,
+  stage: string,
+  key: string,
+): Promise<boolean> {
+  const target = workspace.runs.entryPath(stage, key);
+  mkdirSync(dirname(target), { recursive: true });
+  const temp = `${target}.download-${process.pid}`;
+  try {
+    await remote.download("runs", `${stage}/${key}`, temp);
+    const entry = JSON.parse(readFileSync(temp, "utf8")) as Partial<RunEntry>;
+    if (entry.stage !== stage || entry.key !== key || !Array.isArray(entry.outputs)) return false;
+    renameSync(temp, target);
+    return true;
+  } catch (error) {
+    if (error instanceof SyntaxError) return false;
+    throw error;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/**
+ * Fetches the objects `refs` need into the local cache: directory manifests first (they name the files),
+ * then the files, `jobs` at once, each verified by its hash.
+ */
+export async function fetchRefs(
+  workspace: Workspace,
+  remote: Remote,
+  refs: StoredRef[],
+  options: TransferOptions & { onRemote?: Map<string, number> },
+  report: FetchReport,
+): Promise<void> {
+  const { store } = workspace;
+  const jobs = options.jobs ?? remote.defaultJobs;
+  const onRemote = options.onRemote ?? (await remote.list("objects"));
+  const missing = new Set<string>();
+  const get = async (names: Iterable<string>, progress: (bytes: number) => void) => {
+    const unique = [...new Set(names)].filter((name) => !store.has(name));
+    const available = unique.filter((name) => {
+      if (onRemote.has(name)) return true;
+      missing.add(name);
+      return false;
+    });
+    await forEachLimit(available, jobs, async (name) => {
+      const bytes = await fetchObject(remote, store, name);
+      report.downloadedObjects++;
+      report.downloadedBytes += bytes;
+      progress(bytes);
+    });
+  };
+  const manifests = refs
+    .filter((ref) => ref.nfiles !== undefined)
+    .map((ref) => ObjectStore.manifestName(ref.hash));
+  await get(manifests, () => {});
+  const files = refs.flatMap((ref) => (store.objectsOf(ref) ?? []).filter((name) => !isManifest(name)));
+  const wanted = [...new Set(files)].filter((name) => !store.has(name) && onRemote.has(name));
+  await get(files, counter(wanted.length, "download", options));
+  report.missingOnRemote += missing.size;
+}
+
+/** `fetch`: what the lock (and the run cache) needs, into the local cache only. */
+async function fetchInto(
+  workspace: Workspace,
+  remote: Remote,
+  options: TransferOptions,
+): Promise<FetchReport> {
+  await remote.check(false);
+  const runCache = options.runCache ?? true;
+  const report: FetchReport = {
+    remote: remote.url,
+    downloadedObjects: 0,
+    downloadedBytes: 0,
+    downloadedRuns: 0,
+    missingOnRemote: 0,
+  };
+  if (runCache) {
+    const local = new Set(workspace.runs.list().map((record) => `${record.stage}/${record.key}`));
+    const names = [...(await remote.list("runs")).keys()].filter((name) => !local.has(name));
+    await forEachLimit(names, options.jobs ?? remote.defaultJobs, async (name) => {
+      const [stage = "", key = ""] = name.split("/");
+      if (await fetchRunEntry(remote, workspace, stage, key)) report.downloadedRuns++;
+    });
+  }
+  const refs: StoredRef[] = [...workspace.lock.values()].flatMap((block) => lockedOutputs(block));
+  if (runCache) for (const entry of localRuns(workspace)) refs.push(...entry.outputs);
+  await fetchRefs(workspace, remote, refs, options, report);
+  return report;
+}
+
+export async function fetch(options: TransferOptions = {}): Promise<Result<FetchReport>> {
+  return withRemote(options, async (workspace, remote) => {
+    const release = await acquireWorkspaceLock(workspace.paths, "fetch");
+    try {
+      return await fetchInto(workspace, remote, options);
+    } finally {
+      release();
+    }
+  });
+}
+
 /** Fetches what the lock (and the run cache) needs, then restores outputs missing from the workspace. */
 export async function pull(options: TransferOptions = {}): Promise<Result<PullReport>> {
-  const opened = await openBoth(options);
-  if (!opened.ok) return opened;
-  const { workspace, remote, spec } = opened.value;
-  if (!(await remote.exists())) {
-    return err({ kind: "remote", url: spec, message: "directory does not exist" });
-  }
-  const release = await acquireWorkspaceLock(workspace.paths, "pull");
-  try {
-    const { store, runs } = workspace;
-    const runCache = options.runCache ?? true;
-    const report: PullReport = {
-      remote: spec,
-      downloadedObjects: 0,
-      downloadedRuns: 0,
-      restoredOutputs: [],
-      missingOnRemote: 0,
-    };
-    if (runCache) {
-      const local = new Set(runs.list().map((record) => `${record.stage}/${record.key}`));
-      for (const name of await remote.list("runs")) {
-        if (local.has(name)) continue;
-        const [stage = "", key = ""] = name.split("/");
-        const target = runs.entryPath(stage, key);
-        mkdirSync(dirname(target), { recursive: true });
-        await remote.download("runs", name, `${target}.download`);
-        renameSync(`${target}.download`, target);
-        report.downloadedRuns++;
+  return withRemote(options, async (workspace, remote) => {
+    const release = await acquireWorkspaceLock(workspace.paths, "pull");
+    try {
+      const fetched = await fetchInto(workspace, remote, options);
+      const report: PullReport = { ...fetched, restoredOutputs: [] };
+      const { store } = workspace;
+      for (const block of workspace.lock.values()) {
+        for (const output of lockedOutputs(block)) {
+          if (existsSync(resolve(workspace.root, output.path)) || !store.canRestore(output)) continue;
+          store.restore(workspace.root, output.path, output);
+          report.restoredOutputs.push(output.path);
+        }
       }
+      return report;
+    } finally {
+      release();
     }
-    const onRemote = await remote.list("objects");
-    const get = async (name: string) => {
-      if (store.has(name)) return true;
-      if (!onRemote.has(name)) return false;
-      await fetchObject(remote, store, name);
-      report.downloadedObjects++;
-      return true;
-    };
-    // Directory manifests first: they name the file objects to fetch.
-    const refs = [...workspace.lock.values()].flatMap((block) => lockedOutputs(block));
-    if (runCache) {
-      for (const record of runs.list()) refs.push(...(runs.lookup(record.stage, record.key)?.outputs ?? []));
-    }
-    for (const ref of refs) {
-      if (ref.nfiles !== undefined && !(await get(ObjectStore.manifestName(ref.hash)))) {
-        report.missingOnRemote++;
-        continue;
-      }
-      for (const name of store.objectsOf(ref) ?? []) {
-        if (!(await get(name))) report.missingOnRemote++;
-      }
-    }
-    for (const block of workspace.lock.values()) {
-      for (const output of lockedOutputs(block)) {
-        if (existsSync(resolve(workspace.root, output.path)) || !store.canRestore(output)) continue;
-        store.restore(workspace.root, output.path, output);
-        report.restoredOutputs.push(output.path);
-      }
-    }
-    return ok(report);
-  } catch (thrown) {
-    return err({ kind: "remote", url: spec, message: formatError(toReproError(thrown)) });
-  } finally {
-    release();
-  }
+  });
 }

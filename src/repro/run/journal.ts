@@ -1,8 +1,8 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../../fs/atomic-write.js";
+import { isGroupAlive, processStartTime, signalGroup } from "../../fs/process-identity.js";
 import { ensureReproDir, type ReproDir } from "../repro-dir.js";
-import { isGroupAlive, processStartTime, signalGroup } from "./process-identity.js";
 
 interface JournaledOutput {
   path: string;

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import { signalGroup } from "./process-identity.js";
+import { signalGroup } from "../../fs/process-identity.js";
 
 export type OutputStream = "stdout" | "stderr";
 

@@ -1,11 +1,18 @@
 import { err, ok, type Result } from "../errors.js";
-import { PARAMS_FILE, type Stage } from "./stage.js";
+import { PARAMS_FILE, PIPELINE_FILE, type Stage } from "./stage.js";
 
-/** Every params key some stage reads, as `-S` spells it (`train.lr`, `other.yaml:key`), in first-seen order. */
+/**
+ * Every params key some stage reads (under `params`, or through `${...}`), as `-S` spells it (`train.lr`,
+ * `other.yaml:key`), in first-seen order.
+ */
 export function paramsRead(stages: readonly Stage[]): string[] {
   const keys = new Set<string>();
-  for (const stage of stages)
-    for (const ref of stage.params) keys.add(ref.file === PARAMS_FILE ? ref.key : `${ref.file}:${ref.key}`);
+  const spell = (ref: { file: string; key: string }) =>
+    ref.file === PARAMS_FILE ? ref.key : `${ref.file}:${ref.key}`;
+  for (const stage of stages) {
+    for (const ref of stage.params) keys.add(spell(ref));
+    for (const ref of stage.vars) if (ref.file !== PIPELINE_FILE) keys.add(spell(ref));
+  }
   return [...keys];
 }
 

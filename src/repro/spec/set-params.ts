@@ -143,13 +143,43 @@ function replaceValue(
   // A block collection becomes a flow one right after its key's colon, unless a comment sits between them.
   const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
   const pair = isMap(parent) ? parent.items.find((item) => item.value === node) : undefined;
-  const keyEnd = isScalar(pair?.key) ? pair.key.range?.[1] : undefined;
+  const keyEnd = pair && isScalar(pair.key) ? pair.key.range?.[1] : undefined;
   if (keyEnd === undefined) return undefined;
   const colon = text.indexOf(":", keyEnd);
-  if (colon < 0 || text.slice(colon + 1, node.range[0]).includes("#")) return undefined;
+  if (colon < 0) return undefined;
   let end = node.range[1];
   while (end > node.range[0] && /\s/.test(text[end - 1] ?? "")) end--;
+  // A comment after the key, or a line too long to read: the collection stays a block, one flow line per entry.
+  const commented = text.slice(colon + 1, node.range[0]).includes("#");
+  const keyLineStart = text.lastIndexOf("\n", colon) + 1;
+  if (commented || colon + 2 + inline.length - keyLineStart > MAX_LINE) {
+    const lineStart = text.lastIndexOf("\n", node.range[0] - 1) + 1;
+    const indent = text.slice(lineStart, node.range[0]);
+    const block = /^ *$/.test(indent) ? blockText(value, indent) : undefined;
+    if (block !== undefined) return { start: node.range[0], end, text: block };
+    if (commented) return undefined;
+  }
   return { start: colon + 1, end, text: ` ${inline}` };
+}
+
+const MAX_LINE = 120;
+
+/** A non-empty sequence or mapping as block lines (each entry's value in flow style), the first line unindented. */
+function blockText(value: unknown, indent: string): string | undefined {
+  const entries: [string | undefined, unknown][] = Array.isArray(value)
+    ? value.map((item): [undefined, unknown] => [undefined, item])
+    : typeof value === "object" && value !== null
+      ? Object.entries(value)
+      : [];
+  if (entries.length === 0) return undefined;
+  const lines: string[] = [];
+  for (const [key, item] of entries) {
+    const itemText = inlineText(item, undefined);
+    const keyText = key === undefined ? undefined : inlineText(key, undefined);
+    if (itemText === undefined || (key !== undefined && keyText === undefined)) return undefined;
+    lines.push(key === undefined ? `- ${itemText}` : `${keyText}: ${itemText}`);
+  }
+  return lines.join(`\n${indent}`);
 }
 
 /** Replaces start..end with `replacement`, moving a comment that follows on the line back to its column. */

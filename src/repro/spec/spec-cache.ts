@@ -4,8 +4,8 @@ import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { quickDigest } from "../hash/quick-digest.js";
 import type { ReproDir } from "../repro-dir.js";
 
-/** Bump when the shape of a cached value (Stage, LockedStage) changes. */
-const FORMAT = 2;
+/** Bump when the shape of a cached value (Stage, LockedStage, the pipeline entry) changes. */
+const FORMAT = 3;
 
 type Section = "pipeline" | "params" | "lock";
 

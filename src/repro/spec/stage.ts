@@ -7,6 +7,8 @@ export interface DeclaredPath {
   /** Normalized POSIX path relative to the pipeline's directory. */
   path: string;
   at: Location;
+  /** A dep that may not exist: absent, it is hashed as absent (and creating it reruns the stage). */
+  optional?: boolean;
 }
 
 export interface DeclaredOutput extends DeclaredPath {
@@ -20,10 +22,19 @@ export interface ParamRef {
   at: Location;
 }
 
+/** A params key `${...}` read, and the file holding it (pipeline.yaml for a mapping written under `vars:`). */
+export interface VarRef {
+  file: string;
+  key: string;
+}
+
 export interface Stage {
+  /** `name`, or `group@key` for a stage that foreach or matrix generated. */
   name: string;
+  /** The foreach / matrix stage this one was generated from. */
+  group?: string;
   at: Location;
-  /** As written in pipeline.yaml (kept so the lock records it verbatim). */
+  /** As written in pipeline.yaml with `${...}` resolved (the lock records it so). */
   cmd: string | string[];
   /** The commands to run, one after another. */
   commands: string[];
@@ -31,6 +42,8 @@ export interface Stage {
   deps: DeclaredPath[];
   params: ParamRef[];
   outputs: DeclaredOutput[];
+  /** Keys `${...}` read to build this stage (its name, cmd and paths). */
+  vars: VarRef[];
   desc?: string;
   alwaysChanged: boolean;
   frozen: boolean;

@@ -10,6 +10,8 @@ export interface YamlSource {
   locate(path: readonly PropertyKey[]): Location;
   /** Where the key itself (not its value) of `path` is written. */
   locateKey(path: readonly PropertyKey[]): Location;
+  /** Where `needle` is written inside the scalar at `path` (its start when it is not found verbatim). */
+  locateIn(path: readonly PropertyKey[], needle: string): Location;
 }
 
 export function parseYamlSource(text: string, file: string): Result<YamlSource> {
@@ -50,5 +52,11 @@ export function parseYamlSource(text: string, file: string): Result<YamlSource> 
     }
     return locate(path);
   };
-  return ok({ file, doc, data: doc.toJS({ maxAliasCount: 1000 }), locate, locateKey });
+  const locateIn = (path: readonly PropertyKey[], needle: string): Location => {
+    const { node, depth } = nodeAt(path);
+    if (depth !== path.length || !isScalar(node) || !node.range) return locate(path);
+    const index = text.slice(node.range[0], node.range[1]).indexOf(needle);
+    return position(node.range[0] + Math.max(index, 0));
+  };
+  return ok({ file, doc, data: doc.toJS({ maxAliasCount: 1000 }), locate, locateKey, locateIn });
 }

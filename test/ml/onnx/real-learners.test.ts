@@ -45,7 +45,9 @@ const boston: Case = {
   },
   models: [
     ["forest", { n_estimators: 30, max_features: 0.5 }],
+    ["forest", { n_estimators: 30, max_features: 0.5, tree_method: "hist", max_bins: 32 }],
     ["gbt", { n_estimators: 30, max_depth: 4, learning_rate: 0.2 }],
+    ["gbt", { n_estimators: 30, max_depth: 4, learning_rate: 0.2, tree_method: "hist", max_bins: 64 }],
     ["ml-random-forest", { n_estimators: 10 }],
   ],
 };
@@ -60,7 +62,9 @@ const churn: Case = {
   features: churnParams.features,
   models: [
     ["forest", { n_estimators: 30 }],
+    ["forest", { n_estimators: 30, tree_method: "hist" }],
     ["gbt", { n_estimators: 30, max_depth: 3 }],
+    ["gbt", { n_estimators: 30, max_depth: 3, tree_method: "hist" }],
   ],
 };
 
@@ -75,7 +79,7 @@ for (const c of [boston, churn]) {
   const raw = (table: Table) => rawMatrix(table, featurizer.inputs);
 
   for (const [type, rawParams] of c.models) {
-    test(`${c.name}, ${type}: packaged, parity on test + 3,000 sampled + edge rows`, async () => {
+    test(`${c.name}, ${type} ${JSON.stringify(rawParams)}: packaged, parity on test + 3,000 sampled + edge rows`, async () => {
       const found = getModelType(type);
       if (!found.ok) throw new Error(found.error.message);
       const params = parseModelParams(found.modelType, rawParams);

@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+"""Baselines for `npm run bench:train -- --rows N`: XGBoost tree_method=hist (n_jobs 1 and 2) and scikit-learn's
+HistGradientBoostingRegressor, fitted on the rows bench/train-large.ts wrote (raw float32 x, float64 y).
+
+  /usr/bin/python3 bench/baselines/train_hist_baselines.py --dir DIR --features 10
+Prints one JSON object on stdout: per learner fit seconds (wall), process CPU seconds, test MSE, and the
+process's peak RSS so far in MB (monotonic: fits run smallest-footprint first is not guaranteed).
+"""
+import argparse
+import json
+import resource
+import sys
+import time
+
+try:
+    import numpy as np
+except ImportError as error:
+    print(json.dumps({"skipped": f"numpy is not importable ({error})"}))
+    sys.exit(0)
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--dir", required=True)
+ap.add_argument("--features", type=int, required=True)
+ap.add_argument("--rounds", type=int, default=100)
+ap.add_argument("--depth", type=int, default=6)
+args = ap.parse_args()
+
+
+def load(name):
+    x = np.fromfile(f"{args.dir}/{name}-x.f32", dtype=np.float32).reshape(-1, args.features)
+    y = np.fromfile(f"{args.dir}/{name}-y.f64", dtype=np.float64)
+    return x, y
+
+
+Xtr, ytr = load("train")
+Xte, yte = load("test")
+out = {"env": {"python": sys.version.split()[0], "numpy": np.__version__}}
+
+
+def fit(key, make):
+    model = make()
+    t0, c0 = time.perf_counter(), time.process_time()
+    model.fit(Xtr, ytr)
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    mse = float(np.mean((model.predict(Xte) - yte) ** 2))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out[key] = {"fit_s": seconds, "cpu_s": cpu, "mse": mse, "peak_rss_mb": peak}
+
+
+try:
+    import xgboost as xgb
+
+    out["env"]["xgboost"] = xgb.__version__
+    for jobs in (1, 2):
+        fit(
+            f"xgb_hist_jobs{jobs}",
+            lambda: xgb.XGBRegressor(
+                n_estimators=args.rounds, max_depth=args.depth, learning_rate=0.3, tree_method="hist",
+                max_bin=256, n_jobs=jobs, base_score=float(np.mean(ytr)),
+            ),
+        )
+except ImportError as error:
+    out["xgb_skipped"] = f"xgboost is not importable ({error}); apt-get install python3-xgboost"
+
+try:
+    import sklearn
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
+    out["env"]["sklearn"] = sklearn.__version__
+    fit("sklearn_hgb", lambda: HistGradientBoostingRegressor(max_iter=args.rounds, early_stopping=False, random_state=0))
+except ImportError as error:
+    out["sklearn_skipped"] = f"scikit-learn is not importable ({error}); apt-get install python3-sklearn"
+
+print(json.dumps(out))

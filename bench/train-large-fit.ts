@@ -1,0 +1,30 @@
+// One fit of bench/train-large.ts, in a process of its own so that its peak RSS is the fit's:
+//   node --import tsx bench/train-large-fit.ts ROWS FEATURES MODEL PARAMS_JSON THREADS
+// Prints one JSON line: fit seconds (wall), process CPU seconds, test MSE, peak RSS in MB.
+import { compileEnsemble, getModelType } from "../src/ml/models/index.js";
+import { asTrainingSet, friedman1 } from "./train-synthetic.js";
+
+const [rowsArg, featuresArg, model = "gbt", paramsJson = "{}", threadsArg = "1"] = process.argv.slice(2);
+const features = Number(featuresArg);
+const train = asTrainingSet(friedman1(Number(rowsArg), 1, { features }));
+const test = friedman1(50_000, 2, { features });
+const found = getModelType(model);
+if (!found.ok) throw new Error(found.error.message);
+const params = found.modelType.params.parse(JSON.parse(paramsJson));
+const started = performance.now();
+const cpuStarted = process.cpuUsage();
+const ensemble = await found.modelType.fit(train, params, { seed: 42, threads: Number(threadsArg) });
+const cpu = process.cpuUsage(cpuStarted);
+const seconds = (performance.now() - started) / 1000;
+const predicted = compileEnsemble(ensemble).outputs(test.x);
+let sum = 0;
+for (let i = 0; i < test.rows; i++) sum += ((predicted[i] as number) - (test.y[i] as number)) ** 2;
+console.log(
+  JSON.stringify({
+    fit_s: seconds,
+    cpu_s: (cpu.user + cpu.system) / 1e6,
+    mse: sum / test.rows,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+  }),
+);
+process.exit(0);

@@ -1,0 +1,108 @@
+// `npm run bench:train -- --rows N [--features 10] [--forest-trees 20] [--no-exact] [--no-python]`: the
+// histogram learners at scale, on Friedman #1 rows generated from a fixed seed (bench/train-synthetic.ts, noise
+// 1.0, 50,000 test rows), next to XGBoost `hist` (n_jobs 1 and 2) and scikit-learn's HistGradientBoosting fitted
+// in the same invocation on the same rows (bench/baselines/train_hist_baselines.py, Debian's /usr/bin/python3).
+// Every fit of ours runs in a process of its own so its peak RSS is its own. The machine's load average is
+// printed beside the figures: other processes share its cores.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { friedman1 } from "./train-synthetic.js";
+
+export interface LargeOptions {
+  rows: number;
+  features: number;
+  forestTrees: number;
+  exact: boolean;
+  python: boolean;
+}
+
+interface Fit {
+  fit_s: number;
+  cpu_s: number;
+  mse: number;
+  peak_rss_mb: number;
+}
+
+const PYTHON = "/usr/bin/python3";
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(" ");
+
+function ours(options: LargeOptions, model: string, params: object, threads: number): Fit | string {
+  const args = [
+    "--import",
+    "tsx",
+    "bench/train-large-fit.ts",
+    String(options.rows),
+    String(options.features),
+  ];
+  args.push(model, JSON.stringify(params), String(threads));
+  const run = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 24 });
+  if (run.status !== 0) return `failed: ${run.stderr.trim().split("\n").slice(-3).join(" ")}`;
+  return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as Fit;
+}
+
+function baselines(options: LargeOptions): Record<string, Fit | string | Record<string, string>> {
+  if (!options.python) return { skipped: "--no-python" };
+  if (!existsSync(PYTHON)) return { skipped: `${PYTHON} not found` };
+  const dir = mkdtempSync(join(tmpdir(), "tabula-bench-"));
+  try {
+    const train = friedman1(options.rows, 1, { features: options.features });
+    const test = friedman1(50_000, 2, { features: options.features });
+    writeFileSync(join(dir, "train-x.f32"), train.x);
+    writeFileSync(join(dir, "train-y.f64"), train.y);
+    writeFileSync(join(dir, "test-x.f32"), test.x);
+    writeFileSync(join(dir, "test-y.f64"), test.y);
+    const script = "bench/baselines/train_hist_baselines.py";
+    const run = spawnSync(PYTHON, [script, "--dir", dir, "--features", String(options.features)], {
+      encoding: "utf8",
+    });
+    if (run.status !== 0) return { skipped: `${script} failed: ${run.stderr.trim().split("\n").pop()}` };
+    return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function runLarge(options: LargeOptions): void {
+  console.log(
+    `\n## bench:train — Friedman #1, ${options.rows} train rows × ${options.features} features (noise 1.0), 50,000 test rows`,
+  );
+  console.log(
+    `node ${process.version}, ${availableParallelism()} cores; defaults: 100 rounds, depth 6, η 0.3`,
+  );
+  console.log("\n| learner | fit (wall) | fit (CPU) | test MSE | peak RSS | load avg (1 5 15 min) |");
+  console.log("| --- | ---: | ---: | ---: | ---: | --- |");
+  const print = (name: string, fit: Fit | string | undefined) => {
+    if (fit === undefined) return;
+    if (typeof fit === "string") console.log(`| ${name} | ${fit} | | | | ${load()} |`);
+    else
+      console.log(
+        `| ${name} | ${fit.fit_s.toFixed(2)} s | ${fit.cpu_s.toFixed(2)} s | ${fit.mse.toFixed(4)} | ${fit.peak_rss_mb.toFixed(0)} MB | ${load()} |`,
+      );
+  };
+  print("ours: gbt hist, 1 thread", ours(options, "gbt", { tree_method: "hist" }, 1));
+  print("ours: gbt hist, 2 threads", ours(options, "gbt", { tree_method: "hist" }, 2));
+  const python = baselines(options);
+  if (typeof python.skipped === "string") console.log(`| baselines skipped: ${python.skipped} | | | | | |`);
+  print("XGBoost hist, n_jobs=1 (base_score = mean)", python.xgb_hist_jobs1 as Fit | undefined);
+  print("XGBoost hist, n_jobs=2 (base_score = mean)", python.xgb_hist_jobs2 as Fit | undefined);
+  print("sklearn HistGradientBoosting, 100 iterations", python.sklearn_hgb as Fit | undefined);
+  for (const key of ["xgb_skipped", "sklearn_skipped"])
+    if (typeof python[key] === "string") console.log(`| ${python[key]} | | | | | |`);
+  if (options.exact) print("ours: gbt exact, 1 thread", ours(options, "gbt", { tree_method: "exact" }, 1));
+  if (options.forestTrees > 0)
+    print(
+      `ours: forest, ${options.forestTrees} trees, 2 threads (exact)`,
+      ours(options, "forest", { n_estimators: options.forestTrees }, 2),
+    );
+  if (python.env !== undefined)
+    console.log(
+      `\nbaselines: ${Object.entries(python.env)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}; Python's peak RSS is its process's peak so far (monotonic)`,
+    );
+}

@@ -1,0 +1,193 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { forest } from "../../../src/ml/models/forest.js";
+import { type GbtParams, gbt } from "../../../src/ml/models/gbt.js";
+import { binColumns, binOf, MISSING_BIN } from "../../../src/ml/models/hist/bin-mapper.js";
+import { addHistTreeScores, growHistTree, HistWorkspace } from "../../../src/ml/models/hist/grow-tree.js";
+import { serialBuilder } from "../../../src/ml/models/hist/serial-builder.js";
+import { resolveTreeMethod } from "../../../src/ml/models/hist/tree-method.js";
+import type { TrainingSet } from "../../../src/ml/models/model-type.js";
+import { leafIndex, predictOutputs, TreeEnsembleSchema } from "../../../src/ml/models/tree-ensemble.js";
+import { toTree } from "../../../src/ml/models/tree-json.js";
+import { createRandom } from "../../../src/ml/random.js";
+import { argmaxRows, friedman, meanSquaredError, sectors, variance } from "./synthetic.js";
+
+const fit = (data: TrainingSet, params: Partial<GbtParams> = {}, seed = 1) =>
+  gbt.fit(data, gbt.params.parse(params), { seed });
+
+test("bins: few distinct values get one bin each, and bin <= b is exactly x <= thresholds[b]", () => {
+  const values = [3, 1, 2, 2, 5, Number.NaN, 1, 4, -0.5];
+  const binned = binColumns(Float32Array.from(values), values.length, 1);
+  const cuts = binned.thresholds[0] as Float32Array;
+  assert.is(cuts.length, 5, "6 distinct values → 5 cut points");
+  values.forEach((x, i) => {
+    const bin = binned.bins[i] as number;
+    if (Number.isNaN(x)) assert.is(bin, MISSING_BIN);
+    else
+      for (let b = 0; b < cuts.length; b++)
+        assert.is(bin <= b, x <= (cuts[b] as number), `x=${x}, bin ${bin}, cut ${b}`);
+  });
+  assert.is(binOf(cuts, 100), 5, "above every cut: the last value bin");
+});
+
+test("bins: many distinct values → at most max_bins quantile bins of similar size, from a seeded sample", () => {
+  const rows = 50_000;
+  const random = createRandom(3);
+  const x = Float32Array.from({ length: rows }, () => random.normal());
+  const binned = binColumns(x, rows, 1, { maxBins: 64, sampleRows: 10_000, seed: 5 });
+  const cuts = binned.thresholds[0] as Float32Array;
+  assert.ok(cuts.length <= 63 && cuts.length >= 60, `${cuts.length} cuts`);
+  const sizes = new Array<number>(cuts.length + 1).fill(0);
+  for (const bin of binned.bins) sizes[bin] = (sizes[bin] as number) + 1;
+  const expected = rows / (cuts.length + 1);
+  for (const size of sizes) assert.ok(size > 0.7 * expected && size < 1.3 * expected, `bin of ${size} rows`);
+  for (let i = 0; i < rows; i += 97)
+    assert.is((binned.bins[i] as number) <= 10, (x[i] as number) <= (cuts[10] as number));
+  const again = binColumns(x, rows, 1, { maxBins: 64, sampleRows: 10_000, seed: 5 });
+  assert.equal(again.thresholds, binned.thresholds, "same seed, same cut points");
+});
+
+test("tree_method auto: exact on small data, hist from 10,000 rows", () => {
+  assert.is(resolveTreeMethod("auto", 404), "exact");
+  assert.is(resolveTreeMethod("auto", 10_000), "hist");
+  assert.is(resolveTreeMethod("exact", 1e6), "exact");
+});
+
+test("hist gbt on features with few distinct values makes the exact learner's splits", async () => {
+  // Every feature has ≤ 40 distinct values: one bin per value, so both learners weigh the same candidate
+  // partitions of the rows (thresholds may differ inside gaps no training row of the node falls in).
+  const data = friedman(600, 21, { noise: 1 });
+  for (let i = 0; i < data.x.length; i++) data.x[i] = Math.round((data.x[i] as number) * 39) / 39;
+  const params = { n_estimators: 8, max_depth: 4, lambda: 2, min_child_weight: 3 };
+  const exact = await fit(data, { ...params, tree_method: "exact" });
+  const hist = await fit(data, { ...params, tree_method: "hist" });
+  exact.trees.forEach((tree, t) => {
+    const other = hist.trees[t];
+    assert.ok(other);
+    assert.equal(other.feature, tree.feature, `tree ${t}: features`);
+    assert.equal(other.left, tree.left);
+    tree.value.forEach((v, node) => {
+      const difference = Math.abs((v[0] as number) - (other.value[node]?.[0] as number));
+      assert.ok(difference < 1e-9, `tree ${t} node ${node}`);
+    });
+  });
+  const a = predictOutputs(exact, data.x);
+  const b = predictOutputs(hist, data.x);
+  for (let i = 0; i < data.rows; i++) assert.ok(Math.abs((a[i] as number) - (b[i] as number)) < 1e-9);
+});
+
+test("hist gbt learns Friedman #1 about as well as exact, deterministically, with sampling", async () => {
+  const train = friedman(3000, 11, { noise: 1 });
+  const test = friedman(1000, 12);
+  const params = {
+    n_estimators: 60,
+    max_depth: 4,
+    learning_rate: 0.2,
+    subsample: 0.8,
+    colsample_bytree: 0.8,
+  };
+  const hist = await fit(train, { ...params, tree_method: "hist", max_bins: 32 });
+  TreeEnsembleSchema.parse(JSON.parse(JSON.stringify(hist)));
+  assert.is(
+    JSON.stringify(hist),
+    JSON.stringify(await fit(train, { ...params, tree_method: "hist", max_bins: 32 })),
+  );
+  const exact = await fit(train, { ...params, tree_method: "exact" });
+  const histMse = meanSquaredError(predictOutputs(hist, test.x), test.y);
+  const exactMse = meanSquaredError(predictOutputs(exact, test.x), test.y);
+  assert.ok(histMse < 0.05 * variance(test.y), `hist MSE ${histMse}`);
+  assert.ok(histMse < 1.25 * exactMse, `hist ${histMse} vs exact ${exactMse}`);
+});
+
+test("hist trees: the exported float32 thresholds send every row where the bins did, NaN included", async () => {
+  const data = friedman(3000, 5, { noise: 1 });
+  for (let i = 0; i < data.rows; i += 7) data.x[i * 6 + 3] = Number.NaN;
+  const binned = binColumns(data.x, data.rows, 6, { maxBins: 20 });
+  const space = new HistWorkspace(binned, 2, serialBuilder);
+  const growth = {
+    maxDepth: 6,
+    minSamplesSplit: 2,
+    minSamplesLeaf: 1,
+    minChildWeight: 1,
+    lambda: 1,
+    minGain: 1e-6,
+    gamma: 0,
+    maxFeatures: 6,
+    leafScale: 1,
+    stopWhenPure: false,
+  };
+  for (const keep of [1, 0.7]) {
+    const random = createRandom(9);
+    const weight = Float64Array.from({ length: data.rows }, () => (random.next() < keep ? 1 : 0));
+    const targets = {
+      outputs: 1,
+      weight,
+      weightedA: data.y.map((y, i) => y * (weight[i] as number)),
+      weightedB: weight,
+    };
+    const grown = await growHistTree(
+      space,
+      Int32Array.from([0, 1, 2, 3, 4, 5]),
+      targets,
+      growth,
+      random,
+      false,
+    );
+    assert.is(grown.allRows, keep === 1);
+    assert.ok(grown.feature.filter((f) => f === 3).length > 0, "splits on the feature with NaNs");
+    const scores = new Float64Array(data.rows);
+    addHistTreeScores(grown, space, scores, 1, 0);
+    const exported = toTree(grown, 1);
+    for (let i = 0; i < data.rows; i++)
+      assert.is(scores[i], exported.value[leafIndex(exported, data.x, i * 6)]?.[0], `row ${i}`);
+  }
+});
+
+test("hist gbt on 2 and 3 threads (histograms by feature blocks) grows the same model as on 1", async () => {
+  const train = friedman(5000, 13, { noise: 1, extra: 4 });
+  const params = gbt.params.parse({ n_estimators: 15, tree_method: "hist", subsample: 0.8 });
+  const one = JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 1 }));
+  assert.is(JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 2 })), one);
+  assert.is(JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 3 })), one);
+});
+
+test("hist forest: close to the exact forest, same forest on 2 threads, classification too", async () => {
+  const train = friedman(3000, 17, { noise: 1 });
+  const test = friedman(1000, 18);
+  const params = (method: string) =>
+    forest.params.parse({ n_estimators: 20, max_features: 0.5, min_samples_leaf: 2, tree_method: method });
+  const hist = await forest.fit(train, params("hist"), { seed: 2 });
+  const exact = await forest.fit(train, params("exact"), { seed: 2 });
+  const histMse = meanSquaredError(predictOutputs(hist, test.x), test.y);
+  const exactMse = meanSquaredError(predictOutputs(exact, test.x), test.y);
+  assert.ok(histMse < 1.25 * exactMse, `hist ${histMse} vs exact ${exactMse}`);
+  for (const tree of hist.trees)
+    tree.feature.forEach((f, node) => {
+      if (f < 0) assert.ok((tree.samples?.[node] as number) >= 2, "min_samples_leaf holds");
+    });
+  const threaded = await forest.fit(train, params("hist"), { seed: 2, threads: 2 });
+  assert.is(JSON.stringify(threaded), JSON.stringify(hist));
+  const classes = sectors(2000, 3, 51);
+  const held = sectors(500, 3, 52);
+  const model = await forest.fit(classes, forest.params.parse({ n_estimators: 20, tree_method: "hist" }), {
+    seed: 1,
+  });
+  const accuracy =
+    argmaxRows(predictOutputs(model, held.x), 3).filter((label, i) => label === held.y[i]).length / held.rows;
+  assert.ok(accuracy > 0.9, `accuracy ${accuracy}`);
+});
+
+test("hist gbt classifies (binary and multiclass)", async () => {
+  for (const classes of [2, 3]) {
+    const train = sectors(1500, classes, 31, { flip: 0.05 });
+    const test = sectors(500, classes, 32);
+    const model = await fit(train, { n_estimators: 30, max_depth: 3, tree_method: "hist" });
+    const width = classes;
+    const accuracy =
+      argmaxRows(predictOutputs(model, test.x), width).filter((label, i) => label === test.y[i]).length /
+      test.rows;
+    assert.ok(accuracy > 0.85, `${classes} classes: accuracy ${accuracy}`);
+  }
+});
+
+test.run();
