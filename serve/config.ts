@@ -70,6 +70,12 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   /** Log one line per request (at info). */
   SERVE_ACCESS_LOG: boolean.default(true),
+  /** The share of successful requests the access log records (errors always are): 1 every one, 0.01 one in 100. */
+  SERVE_ACCESS_LOG_SAMPLE: z.coerce
+    .number({ error: "expected a number from 0.000001 to 1" })
+    .min(0.000001, { error: "expected a number from 0.000001 to 1" })
+    .max(1, { error: "expected a number from 0.000001 to 1" })
+    .default(1),
 });
 
 export type ServeConfig = z.infer<typeof EnvSchema>;
