@@ -58,16 +58,16 @@ const ORT_ONLY = { SERVE_COMPILED_MAX_ROWS: "0" };
 /** The first is the server's default (SERVE_INFERENCE_WORKERS = cores − 1 on this 2-core machine). */
 const DESIGNS: Design[] = [
   {
+    name: "onnxruntime: threads=1 + dynamic batching (default)",
+    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", ...ORT_ONLY },
+  },
+  {
     name: "compiled ≤16 rows on the loop + threads=1 + batching",
     env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", SERVE_COMPILED_MAX_ROWS: "16" },
   },
   {
     name: "compiled for every request (≤1000 rows) on the loop",
     env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", SERVE_COMPILED_MAX_ROWS: "1000" },
-  },
-  {
-    name: "onnxruntime: threads=1 + dynamic batching",
-    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", ...ORT_ONLY },
   },
   {
     name: "onnxruntime: threads=2 + dynamic batching",
@@ -95,8 +95,8 @@ const DESIGNS: Design[] = [
     env: { SERVE_INFERENCE_WORKERS: "0", SERVE_MAX_BATCH_ROWS: "0", ...ORT_ONLY },
   },
   {
-    name: "cluster×2 (compiled ≤16 rows, onnxruntime on the loop)",
-    env: { SERVE_INFERENCE_WORKERS: "0", SERVE_MAX_BATCH_ROWS: "4096", SERVE_COMPILED_MAX_ROWS: "16" },
+    name: "cluster×2 (onnxruntime on the loop + batching)",
+    env: { SERVE_INFERENCE_WORKERS: "0", SERVE_MAX_BATCH_ROWS: "4096", ...ORT_ONLY },
     cluster: 2,
   },
 ];
