@@ -50,7 +50,13 @@ export function createApp(parts: AppParts): Koa<ServeState> {
   app.silent = true; // every error is answered and logged by errorHandler; Koa must not print its own
   app.on("error", (error: Error) => logger.debug({ err: error }, "connection error"));
 
-  app.use(requestContext(metrics, logger, { accessLog: config.SERVE_ACCESS_LOG, closing: parts.closing }));
+  app.use(
+    requestContext(metrics, logger, {
+      accessLog: config.SERVE_ACCESS_LOG,
+      accessLogSample: config.SERVE_ACCESS_LOG_SAMPLE,
+      closing: parts.closing,
+    }),
+  );
   app.use(errorHandler(metrics, logger));
   app.use(securityHeaders());
   app.use(authenticate(parts.keys, parts.adminKeys, config.SERVE_PROTECT_OPS, parts.tokens));

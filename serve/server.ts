@@ -82,9 +82,15 @@ export async function startServer(
             version: manifest.version,
             previous: outcome.previous?.manifest.version,
             golden: outcome.model.golden,
+            compiled: outcome.model.compiled,
           },
           "model serving",
         );
+        if (!outcome.model.compiled.used)
+          logger.warn(
+            { version: manifest.version, reason: outcome.model.compiled.reason },
+            "compiled trees refused; onnxruntime serves every request",
+          );
         return;
       }
       case "unchanged":
@@ -107,6 +113,7 @@ export async function startServer(
       intraOpThreads: config.SERVE_INTRA_OP_THREADS,
       interOpThreads: config.SERVE_INTER_OP_THREADS,
       maxBatchRows: config.SERVE_MAX_BATCH_ROWS,
+      compiledMaxRows: config.SERVE_COMPILED_MAX_ROWS,
       policy: {
         rangeTolerance: config.SERVE_RANGE_TOLERANCE,
         outOfRange: config.SERVE_OUT_OF_RANGE,
