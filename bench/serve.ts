@@ -1,16 +1,18 @@
-// npm run bench:serve — load-tests the prediction service (the bundled dist/serve.js) with autocannon on
-// 127.0.0.1, 32 connections, single-row and 100-row bodies, in each execution design (inference on worker threads
-// or on the event loop, with and without dynamic batching, Node cluster), then the FastAPI + scikit-learn anchor
-// with the same bodies and the same load generator. Prints one table: req/s, rows/s, p50/p99 latency, peak RSS.
+// npm run bench:serve — load-tests the prediction service (the bundled dist/serve.js) on 127.0.0.1, 32 connections,
+// single-row and 100-row bodies, in one run: first a bare node:http JSON echo server (the yardstick: the serving
+// targets are ratios to it), then each execution design of tabula (the compiled trees on the event loop for small
+// requests; onnxruntime on worker threads or on the event loop, with and without dynamic batching; Node cluster),
+// then the FastAPI + scikit-learn anchor. Each is measured with autocannon (both bodies) and with wrk (`wrk -t2 -c32
+// -d10s`, single-row, a Lua script for the POST) when wrk is installed. Prints one table and the load average.
 //
 // usage: npm run bench:serve -- [--duration S] [--warmup S] [--designs 1,2,...] [--skip-anchor] [--skip-pipeline]
 //                               [--repeat N] [--model DIR]
 //                               [--env NAME=VALUE ...]
 //   --model: a package directory (default: package/ if `npm run repro` built it, else a generated 100-tree model)
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -18,6 +20,7 @@ import { type Manifest, ManifestSchema } from "../src/artifact/manifest.js";
 import { writeForestPackage } from "./serve-forest-model.js";
 
 const HOST = "127.0.0.1"; // never anything else
+const BARE = "bare node:http JSON echo (yardstick)";
 const CONNECTIONS = 32;
 const root = resolve(import.meta.dirname, "..");
 
@@ -50,32 +53,60 @@ interface Design {
   cluster?: number;
 }
 
-/** The first is the server's default on this 2-core machine (SERVE_INFERENCE_WORKERS = cores − 1). */
+const ORT_ONLY = { SERVE_COMPILED_MAX_ROWS: "0" };
+
+/** The first is the server's default (SERVE_INFERENCE_WORKERS = cores − 1 on this 2-core machine). */
 const DESIGNS: Design[] = [
   {
-    name: "threads=1 + dynamic batching",
-    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096" },
+    name: "onnxruntime: threads=1 + dynamic batching (default)",
+    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", ...ORT_ONLY },
   },
   {
-    name: "threads=2 + dynamic batching",
-    env: { SERVE_INFERENCE_WORKERS: "2", SERVE_MAX_BATCH_ROWS: "4096" },
-  },
-  { name: "threads=2, no batching", env: { SERVE_INFERENCE_WORKERS: "2", SERVE_MAX_BATCH_ROWS: "0" } },
-  {
-    name: "threads=1 intra-op=2 + batching",
-    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_INTRA_OP_THREADS: "2", SERVE_MAX_BATCH_ROWS: "4096" },
+    name: "compiled ≤16 rows on the loop + threads=1 + batching",
+    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", SERVE_COMPILED_MAX_ROWS: "16" },
   },
   {
-    name: "event loop + dynamic batching",
-    env: { SERVE_INFERENCE_WORKERS: "0", SERVE_MAX_BATCH_ROWS: "4096" },
+    name: "compiled for every request (≤1000 rows) on the loop",
+    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", SERVE_COMPILED_MAX_ROWS: "1000" },
   },
-  { name: "event loop, no batching", env: { SERVE_INFERENCE_WORKERS: "0", SERVE_MAX_BATCH_ROWS: "0" } },
   {
-    name: "cluster×2 (event loop + batching)",
-    env: { SERVE_INFERENCE_WORKERS: "0", SERVE_MAX_BATCH_ROWS: "4096" },
+    name: "onnxruntime: threads=2 + dynamic batching",
+    env: { SERVE_INFERENCE_WORKERS: "2", SERVE_MAX_BATCH_ROWS: "4096", ...ORT_ONLY },
+  },
+  {
+    name: "onnxruntime: threads=2, no batching",
+    env: { SERVE_INFERENCE_WORKERS: "2", SERVE_MAX_BATCH_ROWS: "0", ...ORT_ONLY },
+  },
+  {
+    name: "onnxruntime: threads=1 intra-op=2 + batching",
+    env: {
+      SERVE_INFERENCE_WORKERS: "1",
+      SERVE_INTRA_OP_THREADS: "2",
+      SERVE_MAX_BATCH_ROWS: "4096",
+      ...ORT_ONLY,
+    },
+  },
+  {
+    name: "onnxruntime: event loop + dynamic batching",
+    env: { SERVE_INFERENCE_WORKERS: "0", SERVE_MAX_BATCH_ROWS: "4096", ...ORT_ONLY },
+  },
+  {
+    name: "onnxruntime: event loop, no batching",
+    env: { SERVE_INFERENCE_WORKERS: "0", SERVE_MAX_BATCH_ROWS: "0", ...ORT_ONLY },
+  },
+  {
+    name: "cluster×2 (onnxruntime on the loop + batching)",
+    env: { SERVE_INFERENCE_WORKERS: "0", SERVE_MAX_BATCH_ROWS: "4096", ...ORT_ONLY },
     cluster: 2,
   },
 ];
+
+/** wrk's single-row figures. */
+interface WrkLoad {
+  reqPerSec: number;
+  p99: number;
+  cpuUs: number;
+}
 
 interface Load {
   reqPerSec: number;
@@ -93,6 +124,7 @@ interface Load {
 interface Row {
   name: string;
   single?: Load;
+  wrk?: WrkLoad;
   batch?: Load;
   rssMb: number;
   note?: string;
@@ -246,13 +278,55 @@ async function load(
   return { ...measured, batchRows: metricsUrl ? (batchesAfter.sum - batchesBefore.sum) / runs : undefined };
 }
 
+let wrkNote: string | undefined;
+
+function wrkAvailable(): boolean {
+  try {
+    execFileSync("wrk", ["--version"], { stdio: "ignore" });
+  } catch (error) {
+    // wrk --version exits 1 after printing its version; only a missing binary is ENOENT.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      wrkNote = "wrk: not installed (apt-get install wrk); its columns are skipped";
+      return false;
+    }
+  }
+  return true;
+}
+
+/** `wrk -t2 -c32 -d10s` with a Lua script that POSTs `body`; CPU of the server's process tree per request. */
+function wrkLoad(url: string, body: string, pid: number, scratch: string): WrkLoad | undefined {
+  if (wrkNote) return undefined;
+  const script = join(scratch, "post.lua");
+  writeFileSync(
+    script,
+    `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [==[${body}]==]\n`,
+  );
+  const before = cpuMs(pid);
+  const output = execFileSync("wrk", ["-t2", `-c${CONNECTIONS}`, "-d10s", "--latency", "-s", script, url], {
+    encoding: "utf8",
+  });
+  const after = cpuMs(pid);
+  const unit = (value: string, suffix: string) =>
+    Number(value) * (suffix === "us" ? 0.001 : suffix === "s" ? 1000 : 1);
+  const p99 = /^\s+99%\s+([\d.]+)(us|ms|s)/m.exec(output);
+  const requests = Number(/(\d+) requests in/.exec(output)?.[1]);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0);
+  if (non2xx > 0) console.log(`  wrk: ${non2xx} non-2xx answers from ${url}`);
+  return {
+    reqPerSec: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]),
+    p99: p99 ? unit(p99[1] as string, p99[2] as string) : Number.NaN,
+    cpuUs: ((after.total - before.total) * 1000) / Math.max(1, requests),
+  };
+}
+
 async function measure(
   base: string,
   path: string,
   pid: number,
   texts: { single: string; batch: string },
+  scratch: string,
   metricsUrl?: string,
-): Promise<Pick<Row, "single" | "batch" | "rssMb">> {
+): Promise<Pick<Row, "single" | "batch" | "rssMb" | "wrk">> {
   let rssMb = treeRssMb(pid);
   const sampler = setInterval(() => {
     rssMb = Math.max(rssMb, treeRssMb(pid));
@@ -262,7 +336,8 @@ async function measure(
     const single = await load(`${base}${path}`, texts.single, duration, pid, metricsUrl);
     await load(`${base}${path}`, texts.batch, warmup, pid);
     const batch = await load(`${base}${path}`, texts.batch, duration, pid, metricsUrl);
-    return { single, batch, rssMb };
+    const wrk = wrkLoad(`${base}${path}`, texts.single, pid, scratch);
+    return { single, batch, rssMb, ...(wrk ? { wrk } : {}) };
   } finally {
     clearInterval(sampler);
   }
@@ -301,12 +376,27 @@ async function runDesign(
   const base = `http://${HOST}:${port}`;
   try {
     await waitFor(`${base}/readyz`, 60);
-    const measured = await measure(base, "/predict", child.pid as number, texts, `${base}/metrics`);
+    const measured = await measure(base, "/predict", child.pid as number, texts, scratch, `${base}/metrics`);
     return {
       name: design.name,
       ...measured,
       ...(design.cluster ? { note: "batch rows: one process's" } : {}),
     };
+  } finally {
+    await stop(child);
+  }
+}
+
+async function runBare(scratch: string, texts: { single: string; batch: string }): Promise<Row> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(root, "bench/serve-bare-node.mjs")], {
+    env: { ...process.env, SERVE_HOST: HOST, SERVE_PORT: String(port) },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://${HOST}:${port}`;
+  try {
+    await waitFor(`${base}/`, 30);
+    return { name: BARE, ...(await measure(base, "/predict", child.pid as number, texts, scratch)) };
   } finally {
     await stop(child);
   }
@@ -355,7 +445,7 @@ async function runAnchor(scratch: string, texts: { single: string; batch: string
     await new Promise((r) => setTimeout(r, 2000)); // both workers up
     return {
       name: "FastAPI + scikit-learn (anchor, async, 2 workers)",
-      ...(await measure(base, "/predict", child.pid as number, texts)),
+      ...(await measure(base, "/predict", child.pid as number, texts, scratch)),
     };
   } finally {
     await stop(child);
@@ -364,11 +454,17 @@ async function runAnchor(scratch: string, texts: { single: string; batch: string
 
 function format(rows: Row[]): string {
   const anchor = rows.find((row) => row.name.startsWith("FastAPI"))?.single?.reqPerSec;
+  const bare = rows.find((row) => row.name === BARE);
+  const ratio = (value: number | undefined, of: number | undefined) =>
+    value === undefined || of === undefined || Number.isNaN(value)
+      ? "—"
+      : `${Math.round((100 * value) / of)} %`;
   const fixed = (value: number | undefined, digits = 0) =>
     value === undefined || Number.isNaN(value) ? "—" : value.toFixed(digits);
   const header = [
     "design",
     "1-row req/s",
+    "% bare",
     "× anchor",
     "p50 ms",
     "p99 ms",
@@ -379,10 +475,15 @@ function format(rows: Row[]): string {
     "CPU µs/row (loop)",
     "peak RSS MB",
     "rows/run (1-row, 100-row)",
+    "wrk 1-row req/s",
+    "wrk % bare",
+    "wrk p99 ms",
+    "wrk CPU µs/req",
   ];
   const lines = rows.map((row) => [
     row.name,
     fixed(row.single?.reqPerSec),
+    ratio(row.single?.reqPerSec, bare?.single?.reqPerSec),
     anchor && row.single ? `${(row.single.reqPerSec / anchor).toFixed(1)}×` : "—",
     fixed(row.single?.p50, 2),
     fixed(row.single?.p99, 2),
@@ -395,6 +496,10 @@ function format(rows: Row[]): string {
     row.single?.batchRows === undefined
       ? "—"
       : `${fixed(row.single.batchRows, 1)}, ${fixed(row.batch?.batchRows, 0)}`,
+    fixed(row.wrk?.reqPerSec),
+    ratio(row.wrk?.reqPerSec, bare?.wrk?.reqPerSec),
+    fixed(row.wrk?.p99, 2),
+    fixed(row.wrk?.cpuUs),
   ]);
   const widths = header.map((title, i) =>
     Math.max(title.length, ...lines.map((line) => (line[i] as string).length)),
@@ -438,11 +543,14 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { stdio: "inherit" });
   const scratch = mkdtempSync(join(tmpdir(), "tabula-bench-serve-"));
   try {
-    const pipelineModel = join(root, "package");
+    // The pipeline's model: package/ when `npm run repro` built it, else the registry's production version.
+    let pipelineModel = join(root, "package");
     if (!existsSync(join(pipelineModel, "manifest.json"))) {
-      console.log("bench:serve — package/ is missing: running the pipeline first (npm run repro)");
-      execFileSync(process.execPath, [join(root, "bin/tabula.js"), "repro"], { stdio: "inherit" });
+      const registry = join(root, "models/boston");
+      const aliases = JSON.parse(readFileSync(join(registry, "aliases.json"), "utf8"));
+      pipelineModel = join(registry, aliases.aliases.production);
     }
+    wrkAvailable();
     const read = (dir: string) =>
       ManifestSchema.parse(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")));
     // The design comparison runs on the anchor's own model (a 100-tree forest, built our way), unless --model.
@@ -461,7 +569,14 @@ async function main(): Promise<void> {
       `  designs compared on ${describe(manifest, args.model ?? "the forest model type with its defaults, like the anchor")}`,
     );
     console.log(`  the default design also on the pipeline's model: ${describe(pipeline, "package/")}`);
+    const loadAverage = () =>
+      loadavg()
+        .map((value) => value.toFixed(1))
+        .join(", ");
+    console.log(`  load average before: ${loadAverage()} (${availableParallelism()} cores)`);
     const rows: Row[] = [];
+    process.stdout.write(`  ${BARE} …\n`);
+    rows.push(await runBare(scratch, texts));
     const repeat = Math.max(1, Number(args.repeat));
     const best = new Map<Design, Row>();
     for (let round = 1; round <= repeat; round++) {
@@ -488,8 +603,9 @@ async function main(): Promise<void> {
       rows.push(await runAnchor(scratch, texts));
     }
     console.log(`\n${format(rows)}`);
+    console.log(`\nload average after: ${loadAverage()}${wrkNote ? `; ${wrkNote}` : ""}`);
     console.log(
-      "\nTargets: 1-row ≥ 20× the anchor, p99 ≤ 5 ms at 32 connections; 100-row ≥ 200,000 rows/s; RSS ≤ 150 MB.",
+      "\nTargets (issue 16): 1-row req/s ≥ 50 % of bare node:http in the same wrk run; p99 ≤ 5 ms at 32 connections; ≤ 50 µs CPU per 1-row request; 100-row ≥ 200,000 rows/s; peak RSS ≤ 150 MB.",
     );
     console.log("The load generator (autocannon, one thread) shares the machine's cores with the server.");
   } finally {

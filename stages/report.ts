@@ -21,7 +21,9 @@ export async function reportStage(notebooks: string[]): Promise<string> {
       message: "name the notebooks to run: stages/report.ts NOTEBOOK...",
     });
   const runs = await Promise.all(
-    notebooks.map((notebook) => executeNotebook(notebook, { html: true, parameters: parametersFor(notebook) })),
+    notebooks.map((notebook) =>
+      executeNotebook(notebook, { html: true, parameters: parametersFor(notebook) }),
+    ),
   );
   const failures = runs.flatMap((run) => (run.ok ? [] : [formatNotebookError(run.error)]));
   if (failures.length > 0) throw new MlFailure({ kind: "config", message: failures.join("\n") });

@@ -1,6 +1,8 @@
 // The outermost middleware: gives each request its id (a sane `x-request-id` from the client is kept, otherwise a
 // new UUID; returned either way), then, once the response is decided, records it: http_requests_total,
-// http_request_duration_seconds (labelled with the route template, never the raw path) and one access log line.
+// http_request_duration_seconds (labelled with the route template, never the raw path) and one access log line
+// (every request, or one in SERVE_ACCESS_LOG_SAMPLE's inverse plus every error). The metric series of each
+// method/route/status are looked up once and kept: prom-client hashes the labels on every inc/observe otherwise.
 import { randomUUID } from "node:crypto";
 import type { Middleware } from "koa";
 import type { Logger } from "../observability/logger.js";
@@ -10,11 +12,32 @@ import type { ServeState } from "./state.js";
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
+interface Series {
+  requests: { inc(): void };
+  duration: { observe(value: number): void };
+}
+
 export function requestContext(
   metrics: ServeMetrics,
   logger: Logger,
-  options: { accessLog: boolean; closing: () => boolean },
+  options: { accessLog: boolean; closing: () => boolean; accessLogSample?: number },
 ): Middleware<ServeState> {
+  const series = new Map<string, Series>();
+  const seriesOf = (method: string, route: string, status: number): Series => {
+    const key = `${method} ${status} ${route}`;
+    let found = series.get(key);
+    if (!found) {
+      found = {
+        requests: metrics.httpRequests.labels({ method, route, status }),
+        duration: metrics.httpDuration.labels({ method, route }),
+      };
+      series.set(key, found);
+    }
+    return found;
+  };
+  // Sampling by count, not at random: deterministic, and exactly the rate asked for.
+  const every = Math.max(1, Math.round(1 / Math.max(options.accessLogSample ?? 1, 1e-9)));
+  let sinceLogged = 0;
   return async (ctx, next) => {
     const startedAt = process.hrtime.bigint();
     const given = ctx.get("x-request-id");
@@ -30,9 +53,11 @@ export function requestContext(
       const route = (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? "unmatched";
       const method = METHODS.has(ctx.method) ? ctx.method : "OTHER";
       const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-      metrics.httpRequests.inc({ method, route, status: ctx.status });
-      metrics.httpDuration.observe({ method, route }, seconds);
-      if (options.accessLog)
+      const { requests, duration } = seriesOf(method, route, ctx.status);
+      requests.inc();
+      duration.observe(seconds);
+      if (options.accessLog && (++sinceLogged >= every || ctx.status >= 400)) {
+        sinceLogged = 0;
         logger.info(
           {
             req_id: requestId,
@@ -44,6 +69,7 @@ export function requestContext(
           },
           "request",
         );
+      }
     }
   };
 }

@@ -6,6 +6,10 @@ import type { GoldenReport } from "../../src/artifact/golden.js";
 import type { Manifest } from "../../src/artifact/manifest.js";
 import { DriftWindow } from "../observability/drift-window.js";
 import { FeatureValidator, type InputPolicy } from "../validate.js";
+import { compileOnnx } from "./compiled/compile-graph.js";
+import { CompiledExecutor } from "./compiled/compiled-executor.js";
+import { CompiledFirst } from "./compiled/compiled-first.js";
+import { type CompiledCheck, verifyCompiled } from "./compiled/verify-compiled.js";
 import { type BatchObserver, DynamicBatcher } from "./dynamic-batcher.js";
 import type { Executor } from "./executor.js";
 import { checkGolden } from "./golden-check.js";
@@ -21,13 +25,21 @@ export interface ModelSettings {
   intraOpThreads: number;
   interOpThreads: number;
   maxBatchRows: number;
+  /** Requests of at most this many rows run on the compiled trees, on the event loop (0: onnxruntime only). */
+  compiledMaxRows: number;
   policy: InputPolicy;
   driftWindow: number;
+  /** Whether a reload may serve a model whose API contract breaks the serving model's clients. */
+  allowBreaking?: boolean;
 }
 
 export interface ModelObserver extends BatchObserver {
   onWorkerRestart(reason: string): void;
 }
+
+export type CompiledStatus =
+  | { used: true; maxRows: number; compileMs: number; check: CompiledCheck }
+  | { used: false; reason: string };
 
 export class LiveModel {
   /** {"name", "version"} as JSON, for responses. */
@@ -45,6 +57,8 @@ export class LiveModel {
     readonly executor: Executor,
     readonly drift: DriftWindow,
     readonly golden: GoldenReport,
+    /** Whether small requests run on the compiled trees, and if not, why. */
+    readonly compiled: CompiledStatus,
   ) {
     this.identityJson = JSON.stringify({ name: manifest.name, version: manifest.version });
   }
@@ -132,7 +146,51 @@ export async function loadLiveModel(
     await executor.value.close();
     return golden;
   }
+  const { status, serving } = await compiledPath(pkg, settings, observer, lenient, decoder, executor.value);
   const validator = new FeatureValidator(manifest.features, settings.policy);
   const drift = new DriftWindow(manifest, settings.driftWindow);
-  return loaded(new LiveModel(pkg.dir, manifest, validator, decoder, executor.value, drift, golden.value));
+  return loaded(new LiveModel(pkg.dir, manifest, validator, decoder, serving, drift, golden.value, status));
+}
+
+/**
+ * The model compiled to JavaScript (compiled/compile-graph.ts) serves small requests once it agrees with onnxruntime
+ * on the golden and parity rows and reproduces the golden predictions itself; otherwise onnxruntime serves them all,
+ * and the status says why.
+ */
+async function compiledPath(
+  pkg: ModelPackage,
+  settings: ModelSettings,
+  observer: ModelObserver,
+  lenient: FeatureValidator,
+  decoder: PredictionDecoder,
+  reference: Executor,
+): Promise<{ status: CompiledStatus; serving: Executor }> {
+  if (settings.compiledMaxRows === 0)
+    return { status: { used: false, reason: "off (SERVE_COMPILED_MAX_ROWS=0)" }, serving: reference };
+  const { manifest } = pkg;
+  const started = performance.now();
+  let compiled: CompiledExecutor;
+  try {
+    compiled = new CompiledExecutor(compileOnnx(pkg.onnx, manifest.features.length));
+  } catch (error) {
+    return {
+      status: { used: false, reason: `not compiled: ${(error as Error).message}` },
+      serving: reference,
+    };
+  }
+  const compileMs = performance.now() - started;
+  const goldenTensor = lenient.encodeRows(manifest.golden.map((row) => row.features)).tensor;
+  const verdict = await verifyCompiled(manifest, goldenTensor, compiled, reference);
+  if (!verdict.ok)
+    return {
+      status: { used: false, reason: `differs from onnxruntime: ${verdict.reason}` },
+      serving: reference,
+    };
+  const golden = await checkGolden(manifest, lenient, compiled, decoder);
+  if (!golden.ok)
+    return { status: { used: false, reason: `golden rows: ${golden.error.message}` }, serving: reference };
+  return {
+    status: { used: true, maxRows: settings.compiledMaxRows, compileMs, check: verdict.check },
+    serving: new CompiledFirst(compiled, reference, settings.compiledMaxRows, observer),
+  };
 }

@@ -112,10 +112,10 @@ function formatReader(format: string): Reader {
   let pattern = "";
   let last = 0;
   for (const match of format.matchAll(TOKEN)) {
-    pattern +=
-      escapeRegExp(format.slice(last, match.index)) + (match[0] === "YYYY" ? "(\\d{4})" : "(\\d{1,2})");
+    const at = match.index ?? 0;
+    pattern += escapeRegExp(format.slice(last, at)) + (match[0] === "YYYY" ? "(\\d{4})" : "(\\d{1,2})");
     order.push(TOKENS[match[0]] as string);
-    last = match.index + match[0].length;
+    last = at + match[0].length;
   }
   const regex = new RegExp(`^${pattern}${escapeRegExp(format.slice(last))}$`);
   return (text) => {

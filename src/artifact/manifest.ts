@@ -36,6 +36,10 @@ export const DriftReferenceSchema = z
     /** Categorical: the categories; an extra last bin holds unseen values. */
     categories: z.array(Label).optional(),
     proportions: z.array(z.number()),
+    /** Training rows behind the proportions (drift tests are two-sample: the reference's own noise counts). */
+    rows: z.number().int().optional(),
+    /** Numeric: the training standard deviation, the unit of the Wasserstein distance. */
+    std: z.number().optional(),
   })
   .strict();
 

@@ -5,6 +5,8 @@ import { escapeHtml } from "./escape-html.js";
 export interface PageCell {
   /** Rendered SVG, or a short note when there is nothing to draw. */
   svg?: string;
+  /** Markup built from escaped values (a table): shown as it is. */
+  html?: string;
   note?: string;
 }
 
@@ -35,6 +37,8 @@ h2 { font-size: 15px; font-family: ui-monospace, monospace; margin: 0 0 8px; }
 figure { margin: 0; overflow-x: auto; }
 figcaption { font-size: 12px; color: #555; margin-bottom: 4px; }
 .note { color: #888; font-style: italic; padding: 24px 0; }
+table { border-collapse: collapse; font-size: 13px; } td, th { padding: 3px 10px; text-align: right; border-bottom: 1px solid #eee; }
+td:first-child, th:first-child { text-align: left; font-family: ui-monospace, monospace; } tr.drifted td { color: #b00; }
 `;
 
 export function renderPage(page: Page): string {
@@ -45,7 +49,8 @@ export function renderPage(page: Page): string {
     const cells = section.cells.map((cell, i) => {
       const caption =
         page.columns.length > 1 ? `<figcaption>${escapeHtml(page.columns[i] ?? "")}</figcaption>` : "";
-      const body = cell.svg ?? `<p class="note">${escapeHtml(cell.note ?? "nothing to draw")}</p>`;
+      const body =
+        cell.svg ?? cell.html ?? `<p class="note">${escapeHtml(cell.note ?? "nothing to draw")}</p>`;
       return `<figure>${caption}${body}</figure>`;
     });
     const grid = `grid-template-columns: repeat(${Math.max(1, page.columns.length)}, minmax(0, 1fr))`;

@@ -50,6 +50,14 @@ const commands: Record<string, CommandEntry> = {
     summary: "infer: draft params.yaml's dataset section and feature steps from a CSV",
     load: () => import("./commands/data.js"),
   },
+  monitor: {
+    summary: "drift and live performance report (HTML + JSON) from the prediction log, no server needed",
+    load: () => import("./commands/monitor.js"),
+  },
+  log: {
+    summary: "export: the logged traffic (with ground truth) as a training CSV",
+    load: () => import("./commands/log.js"),
+  },
   models: {
     summary: "the model registry: list, promote [VERSION], rollback, show VERSION, diff A B",
     load: () => import("./commands/models.js"),

@@ -23,13 +23,20 @@ export function featureDrift(featurizer: Featurizer, profile: Profile): Record<s
           (column.categories?.values ?? []).map((value, k) => [value, column.categories?.counts[k] ?? 0]),
         );
         // The last bin is for categories never seen in training: 0 by construction.
+        const counts = categories.map((c) => seen.get(c) ?? 0);
         return [
           input.name,
-          { categories, proportions: [...proportions(categories.map((c) => seen.get(c) ?? 0)), 0] },
+          {
+            categories,
+            proportions: [...proportions(counts), 0],
+            rows: counts.reduce((sum, c) => sum + c, 0),
+          },
         ];
       }
       const bins = column.bins ?? { edges: [], counts: [column.count - column.missing] };
-      return [input.name, { edges: bins.edges, proportions: proportions(bins.counts) }];
+      const rows = bins.counts.reduce((sum, count) => sum + count, 0);
+      const std = column.std === undefined ? {} : { std: column.std };
+      return [input.name, { edges: bins.edges, proportions: proportions(bins.counts), rows, ...std }];
     }),
   );
 }
@@ -56,7 +63,7 @@ export function regressionPredictionDrift(predictions: ArrayLike<number>): Drift
   }
   const counts = new Array<number>(edges.length + 1).fill(0);
   for (const value of sorted) counts[binIndex(edges, value)] = (counts[binIndex(edges, value)] as number) + 1;
-  return { edges, proportions: proportions(counts) };
+  return { edges, proportions: proportions(counts), rows: sorted.length };
 }
 
 /** Classification: the share of each predicted class, plus an empty last bin (as for categorical features). */
@@ -65,5 +72,5 @@ export function classificationPredictionDrift(
   classes: readonly (string | number)[],
 ): DriftReference {
   const counts = classes.map((label) => labels.filter((predicted) => predicted === label).length);
-  return { categories: [...classes], proportions: [...proportions(counts), 0] };
+  return { categories: [...classes], proportions: [...proportions(counts), 0], rows: labels.length };
 }

@@ -112,4 +112,44 @@ test("security headers, and one access log line per request with its id", async 
   assert.type(line.ms, "number");
 });
 
+test("a sampled access log records one request in 1/sample, and every error", async () => {
+  const sampled: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      sampled.push(...String(chunk).trim().split("\n"));
+      done();
+    },
+  });
+  const app = new Koa<ServeState>();
+  app.use(
+    requestContext(
+      new ServeMetrics(
+        () => undefined,
+        () => 0,
+      ),
+      pino({ level: "info" }, sink),
+      {
+        accessLog: true,
+        accessLogSample: 0.25,
+        closing: () => false,
+      },
+    ),
+  );
+  app.use(async (ctx) => {
+    if (ctx.path === "/missing") ctx.status = 404;
+    else ctx.body = { ok: true };
+  });
+  const sampledServer = createServer(app.callback());
+  await new Promise<void>((resolve) => sampledServer.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(sampledServer.address() as AddressInfo).port}`;
+  for (let i = 0; i < 8; i++) await request(`${base}/ok`);
+  await request(`${base}/missing`);
+  await new Promise<void>((resolve) => sampledServer.close(() => resolve()));
+  const statuses = sampled
+    .map((line) => JSON.parse(line))
+    .filter((entry) => entry.msg === "request")
+    .map((entry) => entry.status);
+  assert.equal(statuses, [200, 200, 404]);
+});
+
 test.run();
