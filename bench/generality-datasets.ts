@@ -91,6 +91,7 @@ const cars: GeneralityDataset = {
       steps: [
         { op: "impute", columns: ["Horsepower"], strategy: "median" },
         { op: "onehot", columns: ["Origin"] },
+        ...(hasDates ? [{ op: "date", columns: ["Year"] }] : []),
       ],
       exclude: [],
     },

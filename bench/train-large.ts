@@ -96,8 +96,8 @@ export function runLarge(options: LargeOptions): void {
   if (options.exact) print("ours: gbt exact, 1 thread", ours(options, "gbt", { tree_method: "exact" }, 1));
   if (options.forestTrees > 0)
     print(
-      `ours: forest, ${options.forestTrees} trees, 2 threads (exact)`,
-      ours(options, "forest", { n_estimators: options.forestTrees }, 2),
+      `ours: forest hist, ${options.forestTrees} trees, 2 threads`,
+      ours(options, "forest", { n_estimators: options.forestTrees, tree_method: "hist" }, 2),
     );
   if (python.env !== undefined)
     console.log(

@@ -1,5 +1,5 @@
 // The Koa application: a small stack of middleware, outermost first, then the routes.
-//   request context (id, metrics, access log) → errors to JSON (the only place) → security headers → API keys →
+//   request context (id, metrics, access log) → errors to JSON (the only place) → security headers → API keys/JWT →
 //   rate limit → deadline → routes (each POST route parses its JSON body with the size limit)
 import { Router } from "@koa/router";
 import Koa from "koa";
@@ -7,6 +7,7 @@ import type { ServeConfig } from "./config.js";
 import { authenticate } from "./http/auth.js";
 import { errorHandler } from "./http/error-handler.js";
 import { jsonBody } from "./http/json-body.js";
+import type { JwtVerifier } from "./http/jwt.js";
 import type { Keyring } from "./http/keyring.js";
 import { rateLimit } from "./http/rate-limit.js";
 import { requestContext } from "./http/request-context.js";
@@ -35,6 +36,8 @@ export interface AppParts {
   log: PredictionLog | undefined;
   keys: Keyring;
   adminKeys: Keyring;
+  /** JWT bearer tokens (SERVE_JWT_*), when configured. */
+  tokens?: JwtVerifier | undefined;
   serverVersion: string;
   /** False while starting and from the moment shutdown begins. */
   ready: () => boolean;
@@ -56,7 +59,7 @@ export function createApp(parts: AppParts): Koa<ServeState> {
   );
   app.use(errorHandler(metrics, logger));
   app.use(securityHeaders());
-  app.use(authenticate(parts.keys, parts.adminKeys, config.SERVE_PROTECT_OPS));
+  app.use(authenticate(parts.keys, parts.adminKeys, config.SERVE_PROTECT_OPS, parts.tokens));
   if (config.SERVE_RATE_LIMIT_RPS > 0)
     app.use(
       rateLimit(

@@ -2,7 +2,7 @@
 // value is reported with the variable's name and the server does not start.
 import { availableParallelism } from "node:os";
 import { z } from "zod";
-import { DEFAULT_RANGE_TOLERANCE } from "../src/artifact/contract-diff.js";
+import { DEFAULT_POLICY } from "../src/artifact/contract-diff.js";
 
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => {
   const error = `expected an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}`;
@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   SERVE_MODEL_ALIAS: z.string().min(1).default("production"),
   /** How often to check the registry alias for a change (0: never). */
   SERVE_ALIAS_POLL_MS: integer(0).default(2000),
+  /** Whether a reload may serve a model whose API contract breaks the serving one's clients (see models diff). */
+  SERVE_ALLOW_BREAKING: boolean.default(false),
 
   /** Inference threads (each a worker with its own onnxruntime session); 0 runs inference on the event loop. */
   SERVE_INFERENCE_WORKERS: integer(0, 64).default(Math.max(1, Math.min(2, availableParallelism() - 1))),
@@ -42,9 +44,9 @@ const EnvSchema = z.object({
   SERVE_GRACE_MS: integer(0).default(10_000),
 
   /** Inputs outside [min - t·(max - min), max + t·(max - min)] of the training range count as out of range. */
-  SERVE_RANGE_TOLERANCE: number(0).default(DEFAULT_RANGE_TOLERANCE),
-  SERVE_OUT_OF_RANGE: decision.default("accept"),
-  SERVE_UNSEEN_CATEGORY: decision.default("accept"),
+  SERVE_RANGE_TOLERANCE: number(0).default(DEFAULT_POLICY.rangeTolerance),
+  SERVE_OUT_OF_RANGE: decision.default(DEFAULT_POLICY.outOfRange),
+  SERVE_UNSEEN_CATEGORY: decision.default(DEFAULT_POLICY.unseenCategory),
 
   /** Comma-separated API keys (plain text, e.g. from a Kubernetes Secret); hashed at start. */
   SERVE_API_KEYS: z.string().optional(),
@@ -52,6 +54,17 @@ const EnvSchema = z.object({
   SERVE_API_KEYS_FILE: z.string().optional(),
   SERVE_ADMIN_KEYS: z.string().optional(),
   SERVE_ADMIN_KEYS_FILE: z.string().optional(),
+  /** JWT bearer tokens: a JWKS file or http(s) URL; with it, SERVE_JWT_ISSUER and SERVE_JWT_AUDIENCE are required. */
+  SERVE_JWT_JWKS: z.string().optional(),
+  SERVE_JWT_ISSUER: z.string().optional(),
+  SERVE_JWT_AUDIENCE: z.string().optional(),
+  /** Seconds of clock difference allowed on exp and nbf. */
+  SERVE_JWT_CLOCK_SKEW_S: integer(0, 600).default(30),
+  /** Comma-separated JWS algorithms accepted. */
+  SERVE_JWT_ALGORITHMS: z
+    .string()
+    .regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/)
+    .default("RS256,ES256"),
   /** Whether /healthz, /readyz, /v2/health/* and /metrics need an API key too. */
   SERVE_PROTECT_OPS: boolean.default(false),
 

@@ -7,6 +7,7 @@ import { type AddressInfo, Server as NetServer } from "node:net";
 import { createApp } from "./app.js";
 import type { ServeConfig } from "./config.js";
 import { Connections } from "./http/connections.js";
+import { JwtVerifier, loadJwks } from "./http/jwt.js";
 import { Keyring } from "./http/keyring.js";
 import { Inference } from "./inference.js";
 import type { LoadError } from "./model/load-error.js";
@@ -56,6 +57,8 @@ export async function startServer(
     config.SERVE_ADMIN_KEYS_FILE,
   );
   if (!adminKeys.ok) return { ok: false, error: { kind: "config", message: adminKeys.message } };
+  const tokens = jwtVerifier(config);
+  if (!tokens.ok) return { ok: false, error: { kind: "config", message: tokens.message } };
 
   let closing = false;
   let models: ModelHolder | undefined;
@@ -117,6 +120,7 @@ export async function startServer(
         unseenCategory: config.SERVE_UNSEEN_CATEGORY,
       },
       driftWindow: config.SERVE_DRIFT_WINDOW,
+      allowBreaking: config.SERVE_ALLOW_BREAKING,
     },
     {
       onReload,
@@ -165,6 +169,7 @@ export async function startServer(
     log,
     keys: keys.keyring,
     adminKeys: adminKeys.keyring,
+    tokens: tokens.verifier,
     serverVersion: serverVersion(),
     ready: () => !closing && holder.current !== undefined,
     closing: () => closing,
@@ -221,4 +226,24 @@ export async function startServer(
     "listening",
   );
   return { ok: true, running: { server, url, models: holder, shutdown } };
+}
+
+/** The JWT verifier SERVE_JWT_* configure, or undefined when SERVE_JWT_JWKS is unset. */
+function jwtVerifier(
+  config: ServeConfig,
+): { ok: true; verifier: JwtVerifier | undefined } | { ok: false; message: string } {
+  if (config.SERVE_JWT_JWKS === undefined) return { ok: true, verifier: undefined };
+  const missing = (["SERVE_JWT_ISSUER", "SERVE_JWT_AUDIENCE"] as const).filter((name) => !config[name]);
+  if (missing.length > 0)
+    return { ok: false, message: `SERVE_JWT_JWKS is set, so ${missing.join(" and ")} must be too` };
+  const keys = loadJwks(config.SERVE_JWT_JWKS);
+  if (!keys.ok) return keys;
+  const settings = {
+    issuer: config.SERVE_JWT_ISSUER as string,
+    audience: config.SERVE_JWT_AUDIENCE as string,
+    jwks: config.SERVE_JWT_JWKS,
+    clockSkewSeconds: config.SERVE_JWT_CLOCK_SKEW_S,
+    algorithms: config.SERVE_JWT_ALGORITHMS.split(","),
+  };
+  return { ok: true, verifier: new JwtVerifier(settings, keys.keys) };
 }

@@ -1,15 +1,24 @@
-// The body of the one sticky PR comment: the marker that finds it again, the regression gate's verdict, and the
-// metrics and params diffs (`tabula metrics diff <base> --md`, `tabula params diff <base> --md`).
+// The body of the one sticky PR comment: the marker that finds it again, the regression gate's verdict, the
+// metrics and params diffs (`tabula metrics diff <base> --md`, `tabula params diff <base> --md`), and the model's
+// API contract change against production (`tabula models diff production package`).
 //
 // usage: node --import tsx scripts/ci/pr-comment.ts --base main --head <sha> --metrics metrics-diff.md
-//          --params params-diff.md [--gate gate.md] > comment.md
+//          --params params-diff.md [--gate gate.md] [--contract contract-diff.txt] > comment.md
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 
 export const COMMENT_MARKER = "<!-- tabula:pr-report -->";
 
-export type CommentParts = { base: string; head: string; metrics: string; params: string; gate?: string };
+export type CommentParts = {
+  base: string;
+  head: string;
+  metrics: string;
+  params: string;
+  gate?: string;
+  /** The contract diff's text (plain lines, shown as a code block). */
+  contract?: string;
+};
 
 function section(title: string, markdown: string, empty: string): string {
   const text = markdown.trim();
@@ -26,6 +35,12 @@ export function formatComment(parts: CommentParts): string {
     ...(parts.gate ? [parts.gate.trim(), ""] : []),
     section("Metrics", parts.metrics, "no metric changed"),
     section("Params", parts.params, "no param changed"),
+    ...(parts.contract === undefined
+      ? []
+      : [
+          "",
+          `### Model API contract: candidate against production\n\n\`\`\`text\n${parts.contract.trim()}\n\`\`\`\n`,
+        ]),
   ].join("\n");
 }
 
@@ -37,6 +52,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       metrics: { type: "string" },
       params: { type: "string" },
       gate: { type: "string" },
+      contract: { type: "string" },
     },
   });
   const missing = ["base", "head", "metrics", "params"].filter(
@@ -54,6 +70,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
         metrics: read(values.metrics),
         params: read(values.params),
         gate: values.gate ? read(values.gate) : undefined,
+        contract: values.contract ? read(values.contract) : undefined,
       }),
     );
   }

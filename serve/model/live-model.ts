@@ -29,6 +29,8 @@ export interface ModelSettings {
   compiledMaxRows: number;
   policy: InputPolicy;
   driftWindow: number;
+  /** Whether a reload may serve a model whose API contract breaks the serving model's clients. */
+  allowBreaking?: boolean;
 }
 
 export interface ModelObserver extends BatchObserver {

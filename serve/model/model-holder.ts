@@ -3,6 +3,7 @@
 // that started on the old model finish on it, new ones get the new one. A model that fails any check is refused and
 // the old one keeps serving. Reloads run one at a time.
 import { readFileSync, statSync } from "node:fs";
+import { diffContract, formatContractDiff } from "../../src/artifact/contract-diff.js";
 import { ApiFailure } from "../errors.js";
 import { type LiveModel, loadLiveModel, type ModelObserver, type ModelSettings } from "./live-model.js";
 import type { LoadError } from "./load-error.js";
@@ -69,6 +70,18 @@ export class ModelHolder {
     if (!pkg.ok) return { result: "failure", error: pkg.error, serving };
     if (serving && serving.manifest.version === pkg.value.manifest.version && serving.dir === pkg.value.dir)
       return { result: "unchanged", model: serving };
+    if (serving && !this.settings.allowBreaking) {
+      const contract = diffContract(serving.manifest, pkg.value.manifest, this.settings.policy);
+      if (contract.breaking)
+        return {
+          result: "failure",
+          error: {
+            kind: "breaking-change",
+            message: `the new model breaks the serving model's API contract (set SERVE_ALLOW_BREAKING=true to serve it anyway): ${formatContractDiff(contract).trimEnd()}`,
+          },
+          serving,
+        };
+    }
     const model = await loadLiveModel(pkg.value, this.settings, this.hooks);
     if (!model.ok) return { result: "failure", error: model.error, serving };
     if (this.closed) {

@@ -41,10 +41,22 @@ export interface ContractDiff {
 type Category = string | number;
 
 /**
- * How far outside its training range [min, max] a value may be, as a share of max − min, before the server calls
- * it out of range (SERVE_RANGE_TOLERANCE's default).
+ * What the server does with unusual inputs (SERVE_RANGE_TOLERANCE, SERVE_OUT_OF_RANGE, SERVE_UNSEEN_CATEGORY): a
+ * narrowed range or a removed category only breaks clients where such values are rejected rather than warned about.
  */
-export const DEFAULT_RANGE_TOLERANCE = 0.5;
+export interface ContractPolicy {
+  /** How far outside [min, max] a value may be, as a share of max − min, before it is out of range. */
+  rangeTolerance: number;
+  outOfRange: "accept" | "reject";
+  unseenCategory: "accept" | "reject";
+}
+
+/** The server's defaults. */
+export const DEFAULT_POLICY: ContractPolicy = {
+  rangeTolerance: 0.5,
+  outOfRange: "accept",
+  unseenCategory: "accept",
+};
 
 const OBJECT_CLIENTS = "clients sending rows as objects";
 const POSITIONAL_CLIENTS = "clients sending rows as arrays or Open Inference Protocol tensors (by position)";
@@ -63,7 +75,12 @@ function typeOf(feature: ManifestFeature): string {
   return `${feature.kind} ${feature.dtype}`;
 }
 
-function compareFeature(before: ManifestFeature, after: ManifestFeature, changes: ContractChange[]): void {
+function compareFeature(
+  before: ManifestFeature,
+  after: ManifestFeature,
+  policy: ContractPolicy,
+  changes: ContractChange[],
+): void {
   const feature = after.name;
   if (before.kind !== after.kind || before.dtype !== after.dtype) {
     // An integer column that now takes any number accepts every request it did before.
@@ -91,14 +108,15 @@ function compareFeature(before: ManifestFeature, after: ManifestFeature, changes
         ? { clients: `clients sending null for "${feature}": rejected (400 null_not_allowed)` }
         : {}),
     });
-  compareCategories(feature, before.categories ?? [], after.categories ?? [], changes);
-  compareRange(before, after, changes);
+  compareCategories(feature, before.categories ?? [], after.categories ?? [], policy, changes);
+  compareRange(before, after, policy, changes);
 }
 
 function compareCategories(
   feature: string,
   before: readonly Category[],
   after: readonly Category[],
+  policy: ContractPolicy,
   changes: ContractChange[],
 ): void {
   const had = new Set(before.map(String));
@@ -116,9 +134,11 @@ function compareCategories(
     changes.push({
       kind: "categories-removed",
       feature,
-      breaking: true,
-      detail: `"${feature}" no longer has the categories ${listed(removed)}`,
-      clients: `clients sending them for "${feature}": treated as unseen (a warning), rejected under SERVE_UNSEEN_CATEGORY=reject`,
+      breaking: policy.unseenCategory === "reject",
+      detail: `"${feature}" no longer has the categories ${listed(removed)}${policy.unseenCategory === "reject" ? "" : " (sent anyway, they are unseen: a warning; breaking under SERVE_UNSEEN_CATEGORY=reject)"}`,
+      ...(policy.unseenCategory === "reject"
+        ? { clients: `clients sending them for "${feature}": rejected (400 unseen_category)` }
+        : {}),
     });
   const stringCodes = !before.every((category) => typeof category === "number");
   // A string category travels as its index, so a kept category at another index changes its code.
@@ -135,7 +155,12 @@ function compareCategories(
     });
 }
 
-function compareRange(before: ManifestFeature, after: ManifestFeature, changes: ContractChange[]): void {
+function compareRange(
+  before: ManifestFeature,
+  after: ManifestFeature,
+  policy: ContractPolicy,
+  changes: ContractChange[],
+): void {
   if (
     before.min === undefined ||
     before.max === undefined ||
@@ -146,17 +171,25 @@ function compareRange(before: ManifestFeature, after: ManifestFeature, changes: 
   if (before.min === after.min && before.max === after.max) return;
   const range = (feature: ManifestFeature) => `[${feature.min}, ${feature.max}]`;
   const narrowed = after.min > before.min || after.max < before.max;
-  // Breaking when a value of the old training range is now out of range for the server (beyond the tolerance).
-  const slack = DEFAULT_RANGE_TOLERANCE * (after.max - after.min);
-  const breaking = before.min < after.min - slack || before.max > after.max + slack;
+  // Values of the old training range beyond the server's tolerance around the new one are now out of range.
+  const slack = policy.rangeTolerance * (after.max - after.min);
+  const outOfRange = before.min < after.min - slack || before.max > after.max + slack;
+  const breaking = outOfRange && policy.outOfRange === "reject";
+  const note = !narrowed
+    ? ""
+    : !outOfRange
+      ? " (within the server's range tolerance)"
+      : breaking
+        ? ""
+        : " (some values of the old range are now out of range: a warning; breaking under SERVE_OUT_OF_RANGE=reject)";
   changes.push({
     kind: narrowed ? "range-narrowed" : "range-widened",
     feature: after.name,
     breaking,
-    detail: `"${after.name}"'s training range was ${range(before)}, is ${range(after)}${narrowed && !breaking ? " (within the server's range tolerance)" : ""}`,
+    detail: `"${after.name}"'s training range was ${range(before)}, is ${range(after)}${note}`,
     ...(breaking
       ? {
-          clients: `clients sending "${after.name}" values of ${range(before)} far outside ${range(after)}: out of range (a warning), rejected under SERVE_OUT_OF_RANGE=reject`,
+          clients: `clients sending "${after.name}" values of ${range(before)} far outside ${range(after)}: rejected (400 out_of_range)`,
         }
       : {}),
   });
@@ -165,6 +198,7 @@ function compareRange(before: ManifestFeature, after: ManifestFeature, changes: 
 function compareFeatures(
   before: readonly ManifestFeature[],
   after: readonly ManifestFeature[],
+  policy: ContractPolicy,
   changes: ContractChange[],
 ) {
   const afterByName = new Map(after.map((feature) => [feature.name, feature]));
@@ -202,7 +236,7 @@ function compareFeatures(
     });
   for (const feature of after) {
     const old = beforeByName.get(feature.name);
-    if (old) compareFeature(old, feature, changes);
+    if (old) compareFeature(old, feature, policy, changes);
   }
   const common = after.map((feature) => feature.name).filter((name) => beforeByName.has(name));
   const oldOrder = before.map((feature) => feature.name).filter((name) => afterByName.has(name));
@@ -215,8 +249,8 @@ function compareFeatures(
     });
 }
 
-/** The contract changes from `before` to `after` (two manifests, e.g. production and a candidate). */
-export function diffContract(before: Manifest, after: Manifest): ContractDiff {
+/** The contract changes from `before` to `after` (e.g. production and a candidate), for a server with `policy`. */
+export function diffContract(before: Manifest, after: Manifest, policy = DEFAULT_POLICY): ContractDiff {
   const changes: ContractChange[] = [];
   if (before.task !== after.task)
     changes.push({
@@ -225,7 +259,7 @@ export function diffContract(before: Manifest, after: Manifest): ContractDiff {
       detail: `the model was a ${before.task} model, is a ${after.task} model`,
       clients: `every client: the response holds ${after.task === "regression" ? "a number instead of a label and probabilities" : "a label and probabilities instead of a number"}`,
     });
-  compareFeatures(before.features, after.features, changes);
+  compareFeatures(before.features, after.features, policy, changes);
   if (before.task === "classification" && after.task === "classification") {
     const was = before.target.classes ?? [];
     const is = after.target.classes ?? [];

@@ -1,4 +1,5 @@
 import { describeReason, type ReproEvent, type StageOutcome, type StaleReason } from "../repro/index.js";
+import { unreachable } from "../result.js";
 import { colors, seconds } from "./output.js";
 
 function firstReason(reasons: StaleReason[]): string {
@@ -36,6 +37,8 @@ export function outcomeLine(outcome: StageOutcome): string {
       return colors.yellow(`not run: upstream ${outcome.upstream} failed`);
     case "not-started":
       return colors.yellow("not run");
+    default:
+      return unreachable(outcome);
   }
 }
 
@@ -72,6 +75,8 @@ export function createStageReporter(): (event: ReproEvent) => void {
       case "stage-finished":
         process.stdout.write(`${colors.bold(event.stage.padEnd(width))}  ${outcomeLine(event.outcome)}\n`);
         return;
+      default:
+        unreachable(event);
     }
   };
 }

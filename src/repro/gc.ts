@@ -1,11 +1,13 @@
 import { resolve } from "node:path";
 import { ObjectStore } from "./cache/object-store.js";
+import { locksAtRevisions, type RevisionScope } from "./cache/revision-locks.js";
 import { err, ok, type Result, toReproError } from "./errors.js";
+import type { LockedStages } from "./lock.js";
 import { acquireWorkspaceLock } from "./run/workspace-lock.js";
 import { lockedOutputs } from "./snapshot.js";
 import { openWorkspace, type Workspace } from "./workspace.js";
 
-export interface GcOptions {
+export interface GcOptions extends RevisionScope {
   cwd?: string;
   /** Run-cache entries to keep per stage, most recently used first (default 3). */
   keepRuns?: number;
@@ -24,35 +26,45 @@ export interface GcReport {
 
 export const DEFAULT_KEEP_RUNS = 3;
 
-/** Object names the lock needs: every output, and the manifests of directory deps (for `why`). */
-export function lockReferences(workspace: Workspace): Set<string> {
+/** Object names the locks need: every output, and the manifests of directory deps (for `why`). */
+export function referencesOf(store: ObjectStore, locks: Iterable<LockedStages>): Set<string> {
   const names = new Set<string>();
-  for (const block of workspace.lock.values()) {
-    for (const output of lockedOutputs(block)) {
-      for (const name of workspace.store.objectsOf(output) ?? [ObjectStore.manifestName(output.hash)])
-        names.add(name);
-    }
-    for (const dep of block.deps) {
-      if (dep.nfiles !== undefined) names.add(ObjectStore.manifestName(dep.hash));
+  for (const lock of locks) {
+    for (const block of lock.values()) {
+      for (const output of lockedOutputs(block)) {
+        for (const name of store.objectsOf(output) ?? [ObjectStore.manifestName(output.hash)])
+          names.add(name);
+      }
+      for (const dep of block.deps) {
+        if (dep.nfiles !== undefined) names.add(ObjectStore.manifestName(dep.hash));
+      }
     }
   }
   return names;
 }
 
+/** Object names this workspace's lock needs. */
+export function lockReferences(workspace: Workspace): Set<string> {
+  return referencesOf(workspace.store, [workspace.lock]);
+}
+
 /**
  * Removes cached objects that neither the lock nor a kept run entry needs, and run entries beyond the
- * `keepRuns` most recent of each stage. With a cache shared between workspaces, only this workspace's lock
- * counts: objects only another workspace's lock needs survive if one of the kept runs produced them.
+ * `keepRuns` most recent of each stage. The locks that count are this workspace's, and with `allBranches` /
+ * `allCommits` those of every branch tip / every commit. With a cache shared between workspaces, objects only
+ * another workspace's lock needs survive if one of the kept runs produced them.
  */
 export async function gc(options: GcOptions = {}): Promise<Result<GcReport>> {
   const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()), options.cacheDir);
   if (!opened.ok) return opened;
   const workspace = opened.value;
   const keep = Math.max(0, options.keepRuns ?? DEFAULT_KEEP_RUNS);
+  const revisions = await locksAtRevisions(workspace.root, options);
+  if (!revisions.ok) return revisions;
   const release = await acquireWorkspaceLock(workspace.paths, "gc");
   try {
     const { store, runs } = workspace;
-    const referenced = lockReferences(workspace);
+    const referenced = referencesOf(store, [workspace.lock, ...revisions.value]);
     const byStage = new Map<string, ReturnType<typeof runs.list>>();
     for (const record of runs.list())
       byStage.set(record.stage, [...(byStage.get(record.stage) ?? []), record]);

@@ -14,6 +14,8 @@ export { DEFAULT_KEEP_RUNS, type GcOptions, type GcReport, gc } from "./gc.js";
 export type { Graph } from "./graph.js";
 export type { LockedPath, LockedStage, LockedStages } from "./lock.js";
 export type { Remote, RemoteSection } from "./remote/remote.js";
+export { gcRemote, type RemoteGcOptions, type RemoteGcReport } from "./remote/remote-gc.js";
+export { type OutputSync, type RemoteStatusReport, remoteStatus } from "./remote/remote-status.js";
 export {
   type FetchReport,
   fetch,

@@ -69,18 +69,25 @@ export async function repro(options: ReproOptions = {}): Promise<ReproResult> {
 async function reproOrThrow(options: ReproOptions): Promise<ReproResult> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const emit: EventListener = options.onEvent ?? (() => {});
-  const opened = await openWorkspace(cwd, options.cacheDir);
+  let opened = await openWorkspace(cwd, options.cacheDir);
   if (!opened.ok) return { ok: false, error: opened.error, stages: [] };
-  const workspace = opened.value;
   if (options.setParams) {
-    const checked = checkOverrideKeys(workspace.pipeline.stages, options.setParams);
+    const checked = checkOverrideKeys(opened.value.pipeline.stages, options.setParams);
     if (!checked.ok) return { ok: false, error: checked.error, stages: [] };
+    if (options.dry) {
+      // What the pipeline would be with the params set: resolved paths and foreach stages may change with them.
+      const { overriddenTexts } = await import("./spec/set-params.js");
+      const texts = overriddenTexts(cwd, options.setParams);
+      if (!texts.ok) return { ok: false, error: texts.error, stages: [] };
+      opened = await openWorkspace(cwd, options.cacheDir, texts.value);
+      if (!opened.ok) return { ok: false, error: opened.error, stages: [] };
+    }
   }
+  const workspace = opened.value;
   const selected = selectStages(workspace, options.stages, options.single);
   if (!selected.ok) return { ok: false, error: selected.error, stages: [] };
   emit({ type: "plan", stages: selected.value });
   if (options.dry) {
-    if (options.setParams) workspace.params = workspace.params.withOverrides(options.setParams);
     const stages = dryRun(workspace, selected.value, options);
     workspace.statCache.save();
     for (const { stage, outcome } of stages) emit({ type: "stage-finished", stage, outcome });

@@ -39,9 +39,12 @@ function readText(path: string): string | null {
   }
 }
 
-/** Texts of files in the pipeline's directory, each read once per load (params.yaml serves vars and params). */
-function textReader(root: string): (file: string) => string | null {
-  const texts = new Map<string, string | null>();
+/**
+ * Texts of files in the pipeline's directory, each read once per load (params.yaml serves vars and params);
+ * `overlay` stands in for some of them (`repro --dry -S` evaluates params it does not write).
+ */
+function textReader(root: string, overlay?: ReadonlyMap<string, string>): (file: string) => string | null {
+  const texts = new Map<string, string | null>(overlay);
   return (file) => {
     if (!texts.has(file)) texts.set(file, readText(join(root, file)));
     return texts.get(file) ?? null;
@@ -115,8 +118,12 @@ async function loadLock(root: string, cache: SpecCache): Promise<Result<LockedSt
   return lock;
 }
 
-async function loadPipelineWith(root: string, cache: SpecCache): Promise<Result<LoadedPipeline>> {
-  const read = textReader(root);
+async function loadPipelineWith(
+  root: string,
+  cache: SpecCache,
+  overlay?: ReadonlyMap<string, string>,
+): Promise<Result<LoadedPipeline>> {
+  const read = textReader(root, overlay);
   const spec = await loadSpec(root, cache, read);
   if (!spec.ok) return spec;
   const { stages, remote } = spec.value;
@@ -166,22 +173,32 @@ export interface Workspace extends LoadedPipeline {
   saveLock(): Promise<void>;
 }
 
-export async function openWorkspace(cwd: string, cacheDir?: string): Promise<Result<Workspace>> {
+/** `overlay`: file → text read instead of the file's own (the workspace is then for reading only). */
+export async function openWorkspace(
+  cwd: string,
+  cacheDir?: string,
+  overlay?: ReadonlyMap<string, string>,
+): Promise<Result<Workspace>> {
   try {
-    return await open(resolve(cwd), cacheDir);
+    return await open(resolve(cwd), cacheDir, overlay);
   } catch (thrown) {
     return err(toReproError(thrown));
   }
 }
 
-async function open(root: string, cacheDir: string | undefined): Promise<Result<Workspace>> {
+async function open(
+  root: string,
+  cacheDir: string | undefined,
+  overlay: ReadonlyMap<string, string> | undefined,
+): Promise<Result<Workspace>> {
   const paths = reproDir(root, cacheDir);
   const cache = SpecCache.load(paths);
-  const loaded = await loadPipelineWith(root, cache);
+  const loaded = await loadPipelineWith(root, cache, overlay);
   if (!loaded.ok) return loaded;
   const lock = await loadLock(root, cache);
   if (!lock.ok) return lock;
-  cache.save();
+  // Texts that are not on disk would only push out the entries of those that are.
+  if (!overlay) cache.save();
   const statCache = StatCache.load(paths);
   const order = loaded.value.pipeline.stages.map((stage) => stage.name);
   return ok({

@@ -1,7 +1,13 @@
 // The API contract diff on its own: each kind of change, classed compatible or breaking, naming who breaks.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type ContractChange, diffContract, formatContractDiff } from "../../src/artifact/contract-diff.js";
+import {
+  type ContractChange,
+  type ContractPolicy,
+  DEFAULT_POLICY,
+  diffContract,
+  formatContractDiff,
+} from "../../src/artifact/contract-diff.js";
 import type { Manifest, ManifestFeature } from "../../src/artifact/manifest.js";
 import { packagedHandBuilt } from "../package/packaged.js";
 
@@ -94,7 +100,9 @@ test("types: integer → float is compatible, anything else breaks; nullable onl
   assert.equal(summary(flipped.changes), [["nullable-changed", name, nullable]]);
 });
 
-test("categories: added is compatible, removed breaks; string categories reordered break positional clients", () => {
+const STRICT: ContractPolicy = { ...DEFAULT_POLICY, outOfRange: "reject", unseenCategory: "reject" };
+
+test("categories: added is compatible, removed breaks where unseen ones are rejected; string categories reordered break positional clients", () => {
   const feature = categorical(regression.features);
   const categories = feature.categories ?? [];
   assert.ok(categories.length >= 2, "the hand-built model has a categorical feature with categories");
@@ -105,13 +113,23 @@ test("categories: added is compatible, removed breaks; string categories reorder
     }),
   );
   assert.equal(summary(added.changes), [["categories-added", feature.name, false]]);
-  const removed = diffContract(
-    regression,
-    variant(regression, (features) => {
-      categorical(features).categories = categories.slice(1);
-    }),
+  const fewer = variant(regression, (features) => {
+    categorical(features).categories = categories.slice(1);
+  });
+  assert.equal(summary(diffContract(regression, fewer).changes)[0], [
+    "categories-removed",
+    feature.name,
+    false,
+  ]);
+  assert.match(
+    diffContract(regression, fewer).changes[0]?.detail ?? "",
+    /breaking under SERVE_UNSEEN_CATEGORY=reject/,
   );
-  assert.equal(summary(removed.changes)[0], ["categories-removed", feature.name, true]);
+  assert.equal(summary(diffContract(regression, fewer, STRICT).changes)[0], [
+    "categories-removed",
+    feature.name,
+    true,
+  ]);
   const strings = variant(regression, (features) => {
     categorical(features).categories = ["a", "b", "c"];
     categorical(features).dtype = "string";
@@ -125,21 +143,27 @@ test("categories: added is compatible, removed breaks; string categories reorder
   assert.equal(summary(reordered.changes), [["categories-reordered", feature.name, true]]);
 });
 
-test("ranges: widened is compatible, narrowed breaks only beyond the server's range tolerance", () => {
+test("ranges: widened is compatible; narrowed breaks beyond the range tolerance where out-of-range is rejected", () => {
   const feature = numeric(regression.features);
   const { min = 0, max = 1 } = feature;
   const span = max - min;
-  const range = (low: number, high: number) =>
+  const range = (low: number, high: number, policy = STRICT) =>
     diffContract(
       regression,
       variant(regression, (features) => {
         numeric(features).min = low;
         numeric(features).max = high;
       }),
+      policy,
     ).changes;
   assert.equal(summary(range(min - span, max + span)), [["range-widened", feature.name, false]]);
   assert.equal(summary(range(min + span * 0.1, max)), [["range-narrowed", feature.name, false]]);
+  assert.match(range(min + span * 0.1, max)[0]?.detail ?? "", /within the server's range tolerance/);
   assert.equal(summary(range(min, min + span * 0.1)), [["range-narrowed", feature.name, true]]);
+  assert.match(range(min, min + span * 0.1)[0]?.clients ?? "", /rejected \(400 out_of_range\)/);
+  const warned = range(min, min + span * 0.1, DEFAULT_POLICY);
+  assert.equal(summary(warned), [["range-narrowed", feature.name, false]]);
+  assert.match(warned[0]?.detail ?? "", /a warning; breaking under SERVE_OUT_OF_RANGE=reject/);
 });
 
 test("output kind and class set", () => {

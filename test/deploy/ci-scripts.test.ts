@@ -130,6 +130,18 @@ test("comment: the fixture diffs give exactly the expected comment", () => {
   assert.ok(quiet.startsWith(COMMENT_MARKER));
   assert.match(quiet, "### Metrics\n\n_no metric changed_");
   assert.match(quiet, "### Params\n\n_no param changed_");
+  assert.not.match(quiet, "Model API contract");
+  const withContract = formatComment({
+    base: "main",
+    head: "abc",
+    metrics: "",
+    params: "",
+    contract: "houses a → houses b: 1 contract change, 1 breaking\n  breaking    feature-removed: ...\n",
+  });
+  assert.match(
+    withContract,
+    "### Model API contract: candidate against production\n\n```text\nhouses a → houses b: 1 contract change, 1 breaking\n  breaking    feature-removed: ...\n```\n",
+  );
 });
 
 // A stand-in for the three GitHub endpoints the sticky comment uses, holding comments in memory.

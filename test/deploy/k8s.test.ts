@@ -89,6 +89,33 @@ withKubectl(
 );
 
 withKubectl(
+  "production: TLS at the Ingress (cert-manager), to the Service's http port; the controller may reach the pods",
+  () => {
+    const objects = render("k8s/overlays/production");
+    const [ingress] = ofKind(objects, "Ingress");
+    assert.ok(ingress, "no Ingress in production");
+    const spec = ingress?.spec;
+    const annotations = (ingress?.metadata as { annotations?: Record<string, string> } | undefined)?.annotations;
+    assert.is(annotations?.["cert-manager.io/cluster-issuer"], "letsencrypt-prod");
+    const hosts = spec.rules.map((rule: { host: string }) => rule.host);
+    assert.equal(spec.tls.flatMap((tls: { hosts: string[] }) => tls.hosts).sort(), [...hosts].sort());
+    assert.ok(
+      spec.tls.every((tls: { secretName?: string }) => tls.secretName),
+      "every TLS entry names its Secret",
+    );
+    const backend = spec.rules[0].http.paths[0].backend.service;
+    const service = ofKind(objects, "Service").find((object) => object.metadata.name === backend.name);
+    assert.ok(service, `the Ingress routes to ${backend.name}, which production does not have`);
+    assert.ok(service?.spec.ports.some((port: { name: string }) => port.name === backend.port.name));
+    const [policy] = ofKind(objects, "NetworkPolicy");
+    assert.ok(
+      JSON.stringify(policy?.spec.ingress).includes('"kubernetes.io/metadata.name":"ingress-nginx"'),
+      "the NetworkPolicy lets the ingress controller in",
+    );
+  },
+);
+
+withKubectl(
   "canary: a second Deployment with its own image and track; the Service sends traffic to both",
   () => {
     const objects = render("k8s/overlays/canary");

@@ -22,7 +22,15 @@ type Step = {
 type Workflow = {
   on: unknown;
   permissions?: Record<string, string>;
-  jobs: Record<string, { steps: Step[] }>;
+  jobs: Record<
+    string,
+    {
+      steps: Step[];
+      "runs-on"?: string;
+      container?: string;
+      strategy?: { matrix?: Record<string, unknown[]> };
+    }
+  >;
 };
 const load = (path: string) => parse(readFileSync(path, "utf8")) as Workflow;
 const steps = (path: string) => Object.values(load(path).jobs).flatMap((job) => job.steps);
@@ -107,6 +115,47 @@ test("release: image with the model version label, production pinned by digest, 
   assert.match(runs, "npm run smoke -- --url");
   const rollback = all.find((step) => step.run?.includes("rollout undo"));
   assert.match(rollback?.if ?? "", "failure()");
+});
+
+test("release: setup (Jupyter, the kernel) and kubectl before repro; the image for linux/amd64 and linux/arm64", () => {
+  const all = steps(WORKFLOWS[2] as string);
+  const at = (text: string) => all.findIndex((step) => step.run?.includes(text));
+  assert.ok(
+    at("bash scripts/setup.sh") >= 0 && at("bash scripts/setup.sh") < at("npm run repro"),
+    "setup before repro",
+  );
+  assert.ok(
+    at("install-kubectl.sh") >= 0 && at("install-kubectl.sh") < at("kubectl kustomize"),
+    "kubectl installed",
+  );
+  const build = all.find((step) => step.uses?.startsWith("docker/build-push-action@"));
+  assert.equal(build?.with?.platforms?.split(",").sort(), ["linux/amd64", "linux/arm64"]);
+  assert.ok(
+    all.some((step) => step.uses?.startsWith("docker/setup-qemu-action@")),
+    "QEMU for the arm64 build",
+  );
+});
+
+test("ci: Node 22, 24 and 26 on Linux x64 with every tool required; macOS arm64 and Linux arm64 beside", () => {
+  const jobs = load(WORKFLOWS[0] as string).jobs;
+  assert.equal(jobs.test?.strategy?.matrix?.node, [22, 24, 26]);
+  assert.match(jobs.test?.container ?? "", `node:$\{{ matrix.node }}-`);
+  const testRuns = (jobs.test?.steps ?? []).find((step) => step.run?.includes("run-tests.mjs")) as Step & {
+    env?: Record<string, string>;
+  };
+  assert.is(testRuns?.env?.TABULA_REQUIRE_TOOLS, "1");
+  assert.equal(jobs.platforms?.strategy?.matrix?.runner, ["macos-latest", "ubuntu-24.04-arm"]);
+});
+
+test("no workflow, Dockerfile or README runs or recommends Node 20 (end of life April 2026)", () => {
+  for (const file of [...WORKFLOWS, "Dockerfile", "README.md", "serve/README.md", "k8s/README.md"]) {
+    const text = readFileSync(file, "utf8");
+    assert.not.match(
+      text,
+      /node-version:\s*['"]?20\b|node:20\b|Node(?:\.js)? 20\b(?! reached end of life)/,
+      file,
+    );
+  }
 });
 
 test.run();

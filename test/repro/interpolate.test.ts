@@ -151,6 +151,14 @@ test("a new registry name needs no file: the absent aliases are hashed as absent
 test("-S accepts a key a stage reads only through ${...}, and refuses one nothing reads", async () => {
   const dir = toy();
   await runRepro(dir);
+  const dry = await runRepro(dir, { dry: true, setParams: { "dataset.path": "data/b.csv" } });
+  const wouldRun = dry.outcomes.get("prepare");
+  assert.equal(
+    wouldRun?.kind === "would-run" && wouldRun.reasons.map((reason) => reason.kind),
+    ["cmd-changed", "dep-added", "dep-removed"],
+    "--dry resolves the pipeline with the params it would set",
+  );
+  assert.is(read(dir, "params.yaml"), PARAMS, "--dry writes nothing");
   const accepted = await runRepro(dir, { setParams: { "dataset.path": "data/b.csv" } });
   assert.equal(accepted.ran, ["prepare", "evaluate"]);
   assert.match(read(dir, "params.yaml"), /path: data\/b\.csv/);

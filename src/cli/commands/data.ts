@@ -1,7 +1,7 @@
 // `tabula data infer CSV --target COLUMN [--write]`: drafts params.yaml's `dataset` section and a features.steps
 // suggestion from a CSV; prints them as YAML, or with --write sets them in params.yaml through the engine's
 // comment-keeping params writer (the one `exp apply` and `repro -S` use).
-import { relative, resolve } from "node:path";
+import { basename, relative, resolve } from "node:path";
 import { Document, isPair, visit } from "yaml";
 import { readCsvText } from "../../ml/data/csv.js";
 import { type InferredDataset, inferDataset } from "../../ml/data/infer-schema.js";
@@ -25,7 +25,8 @@ features.steps (date parts, impute where missing, one-hot for categoricals). Pri
 
 options:
   -t, --target COLUMN   the column to predict
-  -w, --write           set dataset and features in params.yaml (comments elsewhere kept)
+  -w, --write           set dataset, features and registry.name (the CSV's name) in params.yaml; comments and
+                        everything else kept
   -C, --cwd DIR         the project directory (default: .)
 `;
 
@@ -67,7 +68,7 @@ export async function run(args: string[]): Promise<number> {
   if (!written.ok) return fail(formatReproError(written.error));
   const { dataset } = inferred.value;
   process.stdout.write(
-    `${written.value.length > 0 ? "wrote" : "unchanged:"} params.yaml: dataset (${path}, target ${dataset.target}, ${dataset.task}; ${Object.keys(dataset.columns).length} columns checked${dataset.drop.length > 0 ? `, drop ${dataset.drop.join(", ")}` : ""}), features.steps (${steps.length} steps)\n` +
+    `${written.value.length > 0 ? "wrote" : "unchanged:"} params.yaml: dataset (${path}, target ${dataset.target}, ${dataset.task}; ${Object.keys(dataset.columns).length} columns checked${dataset.drop.length > 0 ? `, drop ${dataset.drop.join(", ")}` : ""}), features.steps (${steps.length} steps), registry.name ${registryName(path)}\n` +
       `next: npm run repro\n`,
   );
   return 0;
@@ -84,6 +85,9 @@ function overrides(dataset: Dataset, steps: FeatureStepParams[], root: string): 
   for (const [key, value] of Object.entries(datasetSection(dataset))) set[`dataset.${key}`] = value;
   set["features.steps"] = steps;
   set["features.exclude"] = [];
+  // Another dataset is another model: its own registry name, so the champion gate does not compare it with the
+  // previous dataset's production model.
+  set["registry.name"] = registryName(dataset.path);
   const current = MlParams.read(resolve(root, "params.yaml"));
   const metric = current.ok ? current.value.file.get(["tune", "metric"]) : undefined;
   const sameTask = typeof metric === "string" && metricTask(metric as "mse") === dataset.task;
@@ -94,6 +98,16 @@ function overrides(dataset: Dataset, steps: FeatureStepParams[], root: string): 
     set["evaluate.direction"] = defaults.direction;
   }
   return set;
+}
+
+/** The CSV's file name as a registry name (lower-case letters, digits, '.', '_' and '-'). */
+function registryName(path: string): string {
+  const slug = basename(path)
+    .replace(/\.[^.]*$/, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[^a-z0-9]+/, "");
+  return slug === "" ? "model" : slug;
 }
 
 /** The dataset section as params.yaml spells it: checks without the default `nullable: false`. */

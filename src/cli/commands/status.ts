@@ -1,19 +1,24 @@
-import { describeReason, status } from "../../repro/index.js";
+import { describeReason, remoteStatus, status } from "../../repro/index.js";
 import { parseCommandArgs } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { colors, printError } from "../output.js";
+import { takeRemoteFlag } from "../remote-flag.js";
 
 export const help = `usage: tabula status [stage...] [--json]
+       tabula status --remote[=NAME] [--json]
 
 Shows which stages are stale and why, without running anything.
 
 options:
-      --json      machine-readable: [{stage, state, reasons, upstream}]
+      --json             machine-readable: [{stage, state, reasons, upstream}]
+      --remote[=NAME]    instead: which outputs of the lock and run-cache entries are not pushed / pulled
   -C, --cwd DIR   the directory holding pipeline.yaml (default: .)
 `;
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("status", args, { json: { type: "boolean" } });
+  const { rest, remote } = takeRemoteFlag(args);
+  const { values, positionals } = parseCommandArgs("status", rest, { json: { type: "boolean" } });
+  if (remote) return showRemoteStatus(values.cwd, remote, values.json);
   const result = await status({ cwd: values.cwd, stages: positionals });
   if (!result.ok) {
     printError(result.error);
@@ -53,5 +58,40 @@ export async function run(args: string[]): Promise<number> {
     }
   }
   if (stale === 0 && result.value.length > 0) process.stdout.write(colors.green("Pipeline is up to date.\n"));
+  return 0;
+}
+
+/** `status --remote`: what push would send and pull would fetch. */
+async function showRemoteStatus(
+  cwd: string | undefined,
+  remote: string | true,
+  json?: boolean,
+): Promise<number> {
+  const result = await remoteStatus({ cwd, remote: remote === true ? undefined : remote });
+  if (!result.ok) {
+    printError(result.error);
+    return exitCodeFor(result.error);
+  }
+  const report = result.value;
+  if (json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    const width = Math.max(0, ...report.outputs.map((output) => output.path.length));
+    for (const output of report.outputs) {
+      const state =
+        output.cached && output.onRemote
+          ? colors.dim("in sync")
+          : output.cached
+            ? colors.yellow("not pushed")
+            : output.onRemote
+              ? colors.yellow("not pulled")
+              : colors.red("missing here and on the remote");
+      process.stdout.write(`${output.path.padEnd(width)}  ${state}  ${colors.dim(`(${output.stage})`)}\n`);
+    }
+    const { objects, runs } = report;
+    process.stdout.write(
+      `${report.remote}: ${objects.toPush} objects and ${runs.toPush} run entries to push, ${objects.toPull} objects and ${runs.toPull} run entries to pull${objects.nowhere > 0 ? `, ${objects.nowhere} objects nowhere` : ""}\n`,
+    );
+  }
   return 0;
 }

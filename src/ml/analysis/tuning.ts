@@ -11,13 +11,15 @@ export const TrialRecordSchema = z
     cvMean: z.number(),
     cvStd: z.number(),
     cvScores: z.array(z.number()),
+    /** With early stopping: the boosting rounds CV chose. */
+    cvRounds: z.number().optional(),
     seconds: z.number(),
   })
   .catchall(z.union([z.number(), z.string(), z.boolean(), z.null()]));
 export const TrialRecordsSchema = z.array(TrialRecordSchema);
 export type TrialRecord = z.infer<typeof TrialRecordSchema>;
 
-const BOOKKEEPING = new Set(["trial", "cvMean", "cvStd", "cvScores", "seconds"]);
+const BOOKKEEPING = new Set(["trial", "cvMean", "cvStd", "cvScores", "cvRounds", "seconds"]);
 
 /** The tuned params' names, in the order they appear in the trials. */
 export function tunedParams(trials: TrialRecord[]): string[] {

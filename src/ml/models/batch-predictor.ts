@@ -20,6 +20,7 @@ export function compileEnsemble(ensemble: TreeEnsemble): BatchPredictor {
   const threshold = new Float64Array(size);
   const left = new Int32Array(size);
   const right = new Int32Array(size);
+  const missingLeft = new Uint8Array(size);
   const value = new Float64Array(size * k);
   let offset = 0;
   ensemble.trees.forEach((tree, t) => {
@@ -30,6 +31,7 @@ export function compileEnsemble(ensemble: TreeEnsemble): BatchPredictor {
       threshold[at] = tree.threshold[node] as number;
       left[at] = offset + (tree.left[node] as number);
       right[at] = offset + (tree.right[node] as number);
+      missingLeft[at] = tree.missingLeft?.[node] ?? 0;
       const values = tree.value[node] as number[];
       for (let j = 0; j < k; j++) value[at * k + j] = values[j] ?? 0;
     }
@@ -46,11 +48,13 @@ export function compileEnsemble(ensemble: TreeEnsemble): BatchPredictor {
       const outStart = i * k;
       for (let t = 0; t < roots.length; t++) {
         let node = roots[t] as number;
-        for (let f = feature[node] as number; f >= 0; f = feature[node] as number)
+        for (let f = feature[node] as number; f >= 0; f = feature[node] as number) {
+          const x = rows[rowStart + f] as number;
           node =
-            (rows[rowStart + f] as number) <= (threshold[node] as number)
+            x <= (threshold[node] as number) || (missingLeft[node] === 1 && Number.isNaN(x))
               ? (left[node] as number)
               : (right[node] as number);
+        }
         for (let j = 0; j < k; j++)
           out[outStart + j] = (out[outStart + j] as number) + (value[node * k + j] as number);
       }

@@ -38,7 +38,7 @@ export async function growForestTrees(job: ForestJob, treeIndices: readonly numb
       ? (() => {
           const space = new HistWorkspace(columns, channelsFor(outputs, job.growth), serialBuilder);
           return (active: Int32Array, targets: GrowthTargets, random: Random) =>
-            growHistTree(space, active, targets, job.growth, random, false);
+            growHistTree(space, active, targets, job.growth, random, true);
         })()
       : (() => {
           const workspace = new GrowthWorkspace(rows, columns.features);

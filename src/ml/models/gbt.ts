@@ -161,7 +161,7 @@ async function histLearner(
     const binned = binColumns(data.x, data.rows, features, { maxBins, seed: options.seed });
     const space = new HistWorkspace(binned, 2, serialBuilder);
     return {
-      grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, false),
+      grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, true),
       addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
     };
   }
@@ -173,7 +173,7 @@ async function histLearner(
   const space = new HistWorkspace(binned, 2, builder, shared.sharedUint32(data.rows));
   builder.attach(space);
   return {
-    grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, false),
+    grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, true),
     addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
     close: () => builder.detach(),
   };

@@ -60,6 +60,8 @@ export interface GrownTree {
   samples: Float64Array;
   /** Per feature: the summed gain of the splits on it. */
   gain: Float64Array;
+  /** Per node, 1 when missing values go left (histogram trees); absent: they go right. */
+  missingLeft?: Uint8Array;
 }
 
 /** Buffers reused across the trees of one fit. */

@@ -4,7 +4,8 @@
 //
 // Semantics, for one input row x (float32 values, in `featureNames` order):
 //   score[k] = base[k] + AGG over trees of value[leaf(tree, x)][k]      (AGG = sum or average)
-//   leaf(tree, x): from node 0, go to `left` when x[feature] <= threshold, else to `right`, until feature = -1.
+//   leaf(tree, x): from node 0, go to `left` when x[feature] <= threshold, else to `right`, until feature = -1;
+//                  a missing x[feature] (NaN) goes right, or left where the tree's `missingLeft` says 1.
 //   regression:      prediction = score[0]                              (postTransform "none")
 //   classification:  probabilities = score                              ("none": leaves hold class probabilities)
 //                    probabilities = [1 - σ(score[0]), σ(score[0])]       ("logistic": binary, outputs = 1)
@@ -25,6 +26,8 @@ export const TreeSchema = z
     value: z.array(z.array(z.number())),
     /** Per node, the (weighted) number of training rows that reached it; feature importance uses it. */
     samples: z.array(z.number()).optional(),
+    /** Per node, 1 when a missing value goes left (a learned default direction); absent: missing goes right. */
+    missingLeft: z.array(z.union([z.literal(0), z.literal(1)])).optional(),
   })
   .strict();
 
@@ -54,11 +57,11 @@ export type TreeEnsemble = z.infer<typeof TreeEnsembleSchema>;
 /** Index of the leaf that `row` (starting at `offset`) reaches in `tree`. */
 export function leafIndex(tree: Tree, row: ArrayLike<number>, offset = 0): number {
   let node = 0;
+  const missingLeft = tree.missingLeft;
   for (let feature = tree.feature[0] as number; feature >= 0; feature = tree.feature[node] as number) {
-    node =
-      (row[offset + feature] as number) <= (tree.threshold[node] as number)
-        ? (tree.left[node] as number)
-        : (tree.right[node] as number);
+    const x = row[offset + feature] as number;
+    const goesLeft = x <= (tree.threshold[node] as number) || (missingLeft?.[node] === 1 && Number.isNaN(x));
+    node = goesLeft ? (tree.left[node] as number) : (tree.right[node] as number);
   }
   return node;
 }

@@ -24,6 +24,11 @@ export function toTree(grown: GrownTree, outputs: number, place?: { width: numbe
     right: plainArray(grown.right),
     value,
     samples: plainArray(grown.samples),
+    // Only histogram trees learn where missing values go; written only when some go left, so every other
+    // tree's JSON stays as it was.
+    ...(grown.missingLeft?.includes(1)
+      ? { missingLeft: Array.from(grown.missingLeft, (m) => (m === 1 ? 1 : 0)) }
+      : {}),
   };
 }
 

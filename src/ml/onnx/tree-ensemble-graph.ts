@@ -37,6 +37,7 @@ function ensembleAttributes(ensemble: TreeEnsemble, postTransform: "NONE" | "SOF
   const nodeThreshold: number[] = [];
   const nodeTrue: number[] = [];
   const nodeFalse: number[] = [];
+  const nodeMissingTrue: number[] = [];
   const targetTree: number[] = [];
   const targetNode: number[] = [];
   const targetId: number[] = [];
@@ -51,6 +52,7 @@ function ensembleAttributes(ensemble: TreeEnsemble, postTransform: "NONE" | "SOF
       nodeThreshold.push(leaf ? 0 : (tree.threshold[n] as number));
       nodeTrue.push(leaf ? 0 : (tree.left[n] as number));
       nodeFalse.push(leaf ? 0 : (tree.right[n] as number));
+      nodeMissingTrue.push(leaf ? 0 : (tree.missingLeft?.[n] ?? 0));
       if (!leaf) return;
       const value = tree.value[n] ?? [];
       for (let k = 0; k < ensemble.outputs; k++) {
@@ -74,6 +76,9 @@ function ensembleAttributes(ensemble: TreeEnsemble, postTransform: "NONE" | "SOF
     nodes_values_as_tensor: { tensor: tensor("nodes_values", "double", nodeThreshold) },
     nodes_truenodeids: { ints: nodeTrue },
     nodes_falsenodeids: { ints: nodeFalse },
+    // A missing value takes the true (left) branch where the tree learned so; left out when none does, so
+    // models without learned directions export as before.
+    ...(nodeMissingTrue.includes(1) ? { nodes_missing_value_tracks_true: { ints: nodeMissingTrue } } : {}),
     target_treeids: { ints: targetTree },
     target_nodeids: { ints: targetNode },
     target_ids: { ints: targetId },

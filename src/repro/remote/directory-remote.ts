@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { nameOfKey, type Remote, type RemoteSection, remoteKey } from "./remote.js";
+import { nameOfKey, type Remote, type RemoteObject, type RemoteSection, remoteKey } from "./remote.js";
 
 /** A remote that is a directory: a mounted volume, a network share, a CI cache directory. Same layout as .repro/cache. */
 export class DirectoryRemote implements Remote {
@@ -22,8 +22,8 @@ export class DirectoryRemote implements Remote {
     if (!found?.isDirectory()) throw new Error("directory does not exist");
   }
 
-  async list(section: RemoteSection): Promise<Map<string, number>> {
-    const names = new Map<string, number>();
+  async list(section: RemoteSection): Promise<Map<string, RemoteObject>> {
+    const names = new Map<string, RemoteObject>();
     const base = join(this.dir, section);
     let groups: string[];
     try {
@@ -36,8 +36,8 @@ export class DirectoryRemote implements Remote {
       for (const file of await readdir(join(base, group))) {
         const name = nameOfKey(section, `${section}/${group}/${file}`);
         if (name === undefined) continue;
-        const size = (await stat(join(base, group, file)).catch(() => undefined))?.size;
-        if (size !== undefined) names.set(name, size);
+        const found = await stat(join(base, group, file)).catch(() => undefined);
+        if (found) names.set(name, { size: found.size, modifiedMs: found.mtimeMs });
       }
     }
     return names;

@@ -1,6 +1,13 @@
 /** What a remote holds: cached objects (`ab…` names as in the local store) and run-cache entries (`stage/key`). */
 export type RemoteSection = "objects" | "runs";
 
+/** What a listing says about one stored name. */
+export interface RemoteObject {
+  size: number;
+  /** When it was written (gc --remote keeps the most recent run entries). */
+  modifiedMs: number;
+}
+
 /**
  * A place to share the cache: CI, teammates, another machine. Everything is content-addressed or keyed by
  * inputs, so uploads never conflict and nothing on a remote is ever rewritten. The layout is the local cache's:
@@ -15,7 +22,7 @@ export interface Remote {
    * directory remote is created for writing. */
   check(forWriting: boolean): Promise<void>;
   /** Names present in a section, with their sizes: one listing, never a request per object. */
-  list(section: RemoteSection): Promise<Map<string, number>>;
+  list(section: RemoteSection): Promise<Map<string, RemoteObject>>;
   /** Uploads a local file under `name`; atomic (readers never see a partial object). */
   upload(section: RemoteSection, name: string, localFile: string, size: number): Promise<void>;
   /** Downloads `name` to `localFile` (which the caller verifies, then moves into place). */

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { ok, type ReproError, type Result } from "../errors.js";
 import type { Workspace } from "../workspace.js";
 import { chooseRemote, openRemote } from "./open-remote.js";
-import type { Remote } from "./remote.js";
+import type { Remote, RemoteObject } from "./remote.js";
 import { type FetchReport, fetchRefs, fetchRunEntry } from "./transfer.js";
 
 /**
@@ -11,8 +11,8 @@ import { type FetchReport, fetchRefs, fetchRunEntry } from "./transfer.js";
  * The remote is listed once per repro, not per stage.
  */
 export class RemoteRunSource {
-  private runs: Promise<Map<string, number>> | undefined;
-  private objects: Promise<Map<string, number>> | undefined;
+  private runs: Promise<Map<string, RemoteObject>> | undefined;
+  private objects: Promise<Map<string, RemoteObject>> | undefined;
   readonly report: FetchReport;
 
   constructor(

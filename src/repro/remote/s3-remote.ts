@@ -12,7 +12,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { nameOfKey, type Remote, type RemoteSection, remoteKey } from "./remote.js";
+import { nameOfKey, type Remote, type RemoteObject, type RemoteSection, remoteKey } from "./remote.js";
 import { describeS3Error } from "./s3-errors.js";
 
 /** Per-remote settings (config keys), all optional: credentials always come from the AWS SDK's default chain. */
@@ -84,8 +84,8 @@ export class S3Remote implements Remote {
     await this.call(() => this.client.send(new HeadBucketCommand({ Bucket: this.bucket })));
   }
 
-  async list(section: RemoteSection): Promise<Map<string, number>> {
-    const names = new Map<string, number>();
+  async list(section: RemoteSection): Promise<Map<string, RemoteObject>> {
+    const names = new Map<string, RemoteObject>();
     const base = this.prefix ? `${this.prefix}/` : "";
     let token: string | undefined;
     do {
@@ -100,7 +100,8 @@ export class S3Remote implements Remote {
       );
       for (const object of page.Contents ?? []) {
         const name = object.Key ? nameOfKey(section, object.Key.slice(base.length)) : undefined;
-        if (name !== undefined) names.set(name, object.Size ?? 0);
+        if (name !== undefined)
+          names.set(name, { size: object.Size ?? 0, modifiedMs: object.LastModified?.getTime() ?? 0 });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

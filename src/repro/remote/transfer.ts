@@ -7,9 +7,8 @@ import { lockReferences } from "../gc.js";
 import { acquireWorkspaceLock } from "../run/workspace-lock.js";
 import { lockedOutputs } from "../snapshot.js";
 import { openWorkspace, type Workspace } from "../workspace.js";
-import { chooseRemote, openRemote } from "./open-remote.js";
 import { forEachLimit } from "./pool.js";
-import type { Remote } from "./remote.js";
+import type { Remote, RemoteObject } from "./remote.js";
 
 export interface TransferProgress {
   direction: "upload" | "download";
@@ -59,6 +58,8 @@ export interface PullReport extends FetchReport {
 async function openBoth(options: TransferOptions): Promise<Result<{ workspace: Workspace; remote: Remote }>> {
   const opened = await openWorkspace(resolve(options.cwd ?? process.cwd()), options.cacheDir);
   if (!opened.ok) return opened;
+  // The config's parsers (yaml, zod) load only when a remote is used: see test/cli-startup-imports.test.ts.
+  const { chooseRemote, openRemote } = await import("./open-remote.js");
   const choice = chooseRemote(opened.value.root, options.remote, opened.value.pipeline.remote);
   if (!choice.ok) return choice;
   const remote = await openRemote(choice.value, opened.value.root);
@@ -139,7 +140,7 @@ export async function push(options: TransferOptions = {}): Promise<Result<PushRe
     for (const name of wanted) {
       const size = statSync(store.objectPath(name), { throwIfNoEntry: false })?.size;
       // A size that differs is an upload some other tool cut short: send it again.
-      if (size !== undefined && onRemote.get(name) === size) continue;
+      if (size !== undefined && onRemote.get(name)?.size === size) continue;
       if (size === undefined) {
         if (!onRemote.has(name)) report.missingLocally++;
         continue;
@@ -153,7 +154,7 @@ export async function push(options: TransferOptions = {}): Promise<Result<PushRe
     ]) {
       await forEachLimit(phase, jobs, async ({ name, size }) => {
         await remote.upload("objects", name, store.objectPath(name), size);
-        onRemote.set(name, size);
+        onRemote.set(name, { size, modifiedMs: Date.now() });
         report.uploadedObjects++;
         report.uploadedBytes += size;
         sent(size);
@@ -181,7 +182,7 @@ export async function push(options: TransferOptions = {}): Promise<Result<PushRe
 }
 
 /** Downloads one object into the store; its content must match its name before it goes in. */
-async function fetchObject(remote: Remote, store: ObjectStore, name: string): Promise<number> {
+export async function fetchObject(remote: Remote, store: ObjectStore, name: string): Promise<number> {
   const temp = store.downloadPath(name);
   try {
     await remote.download("objects", name, temp);
@@ -225,7 +226,7 @@ export async function fetchRefs(
   workspace: Workspace,
   remote: Remote,
   refs: StoredRef[],
-  options: TransferOptions & { onRemote?: Map<string, number> },
+  options: TransferOptions & { onRemote?: Map<string, RemoteObject> },
   report: FetchReport,
 ): Promise<void> {
   const { store } = workspace;

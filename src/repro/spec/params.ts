@@ -29,26 +29,6 @@ export class ParamsFiles {
   read(file: string): { data: unknown } | null | undefined {
     return this.files.get(file);
   }
-
-  /** A copy with overrides applied in memory (what `repro --dry --set-param` evaluates against). */
-  withOverrides(overrides: Record<string, unknown>): ParamsFiles {
-    const files = structuredClone(new Map(this.files));
-    for (const [spec, value] of Object.entries(overrides)) {
-      const { file, key } = parseOverrideKey(spec);
-      const entry = files.get(file) ?? { data: {} };
-      files.set(file, entry);
-      if (entry.data === null || typeof entry.data !== "object") entry.data = {};
-      let node = entry.data as Record<string, unknown>;
-      const parts = key.split(".");
-      for (const part of parts.slice(0, -1)) {
-        const next = node[part];
-        if (next === null || typeof next !== "object") node[part] = {};
-        node = node[part] as Record<string, unknown>;
-      }
-      node[parts[parts.length - 1] as string] = value;
-    }
-    return new ParamsFiles(files);
-  }
 }
 
 /** `"key"` addresses params.yaml; `"file.yaml:key"` another params file. */

@@ -26,12 +26,23 @@ import { parseYamlSource } from "./yaml-source.js";
  * realign comments, respace flow sequences and respell numbers (`1.0e-4` → `1e-4`) all over the file.
  */
 export function setParams(root: string, overrides: Record<string, unknown>): Result<string[]> {
+  const texts = overriddenTexts(root, overrides);
+  if (!texts.ok) return texts;
+  for (const [file, text] of texts.value) writeFileAtomic(join(root, file), text);
+  return ok([...texts.value.keys()]);
+}
+
+/** The new text of each params file the overrides change (what `setParams` writes, and `repro --dry` reads). */
+export function overriddenTexts(
+  root: string,
+  overrides: Record<string, unknown>,
+): Result<Map<string, string>> {
   const byFile = new Map<string, [string, unknown][]>();
   for (const [spec, value] of Object.entries(overrides)) {
     const { file, key } = parseOverrideKey(spec);
     byFile.set(file, [...(byFile.get(file) ?? []), [key, value]]);
   }
-  const changed: string[] = [];
+  const changed = new Map<string, string>();
   for (const [file, entries] of byFile) {
     let text: string;
     try {
@@ -57,9 +68,7 @@ export function setParams(root: string, overrides: Record<string, unknown>): Res
     const updated = file.endsWith(".json")
       ? `${JSON.stringify(withValues(doc, paths).toJS(), null, 2)}\n`
       : (editInPlace(text, doc, paths) ?? withValues(doc, paths).toString({ lineWidth: 0 }));
-    if (updated === text) continue;
-    writeFileAtomic(join(root, file), updated);
-    changed.push(file);
+    if (updated !== text) changed.set(file, updated);
   }
   return ok(changed);
 }

@@ -111,15 +111,16 @@ test("the command prints YAML that validates; --write changes only dataset and f
   assert.is(written.code, 0, written.stderr);
   assert.match(
     written.stdout,
-    /^wrote params\.yaml: dataset \(x\.csv, target label, regression; 4 columns checked, drop Row ID, flag, note\), features\.steps \(3 steps\)\nnext: npm run repro\n$/,
+    /^wrote params\.yaml: dataset \(x\.csv, target label, regression; 4 columns checked, drop Row ID, flag, note\), features\.steps \(3 steps\), registry\.name x\nnext: npm run repro\n$/,
   );
   const after = readFileSync(join(dir, "params.yaml"), "utf8");
   const read = MlParams.read(join(dir, "params.yaml"));
   if (!read.ok) throw new Error(formatError(read.error));
   assert.ok(read.value.dataset().ok && read.value.features().ok);
   assert.is(read.value.file.get(["dataset", "target"]), "label");
-  const tail = (text: string) => text.slice(text.indexOf("\nmodel:"));
-  assert.is(tail(after), tail(params), "everything after features is byte-identical");
+  const between = (text: string) => text.slice(text.indexOf("\nmodel:"), text.indexOf("\nregistry:"));
+  assert.is(between(after), between(params), "model, tune and evaluate are byte-identical");
+  assert.match(after, /\nregistry:\n {2}dir: models\n {2}name: x\n/);
   assert.match(after, /\n {2}task: regression {10}# regression \| classification\n/);
   assert.match(after, /\n {2}columns: {18}# checks: type.*\n {4}day: \{type: date, format: DD\/MM\/YYYY\}\n/);
 

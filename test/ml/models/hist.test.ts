@@ -131,8 +131,9 @@ test("hist trees: the exported float32 thresholds send every row where the bins 
       targets,
       growth,
       random,
-      false,
+      true,
     );
+    if (keep === 1) assert.ok(grown.missingLeft.includes(1), "some split sends missing values left");
     assert.is(grown.allRows, keep === 1);
     assert.ok(grown.feature.filter((f) => f === 3).length > 0, "splits on the feature with NaNs");
     const scores = new Float64Array(data.rows);

@@ -2,6 +2,7 @@
 // and model.params problems under auto name their params.yaml line.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { TrialRecordsSchema, tunedParams } from "../../../src/ml/analysis/tuning.js";
 import { formatError, type MlError, type Result } from "../../../src/ml/errors.js";
 import { modelCandidates } from "../../../src/ml/model-choice.js";
 import { TreeEnsembleSchema } from "../../../src/ml/models/tree-ensemble.js";
@@ -52,6 +53,12 @@ test("tune searches both types; train fits the one tune chose, with early-stoppe
   assert.equal([...new Set(trials.map((trial) => trial.model_type))].sort(), ["forest", "gbt"]);
   for (const trial of trials.filter((t) => t.model_type === "gbt"))
     assert.ok((trial.cvRounds as number) >= 1 && (trial.cvRounds as number) <= 200);
+  // The notebooks' view of the trials: the branch is a tuned (nominal) param, the chosen rounds bookkeeping.
+  const names = tunedParams(TrialRecordsSchema.parse(trials));
+  assert.ok(
+    names.includes("model_type") && names.includes("learning_rate") && names.includes("max_features"),
+  );
+  assert.not.ok(names.includes("cvRounds"));
   if (tuned.modelType === "gbt") assert.ok((tuned.params.n_estimators as number) < 200);
 });
 
