@@ -29,6 +29,34 @@ export interface CommandEntry {
 
 export class UsageError extends Error {}
 
+/** Runs a command's body; a UsageError becomes its message and the help text on stderr, and exit code 2. */
+export async function withUsage(
+  command: string,
+  help: string,
+  io: CommandIo,
+  body: () => Promise<number>,
+): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`tabula ${command}: ${error.message}\n\n${help}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** The options of the commands that read the prediction log (`monitor`, `log export`). */
+export const predictionLogOptions = {
+  log: { type: "string" },
+  model: { type: "string" },
+  since: { type: "string" },
+  until: { type: "string" },
+  version: { type: "string" },
+  out: { type: "string" },
+} as const satisfies Options;
+
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** Options every command takes. */

@@ -6,7 +6,14 @@ import { parse } from "yaml";
 import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { exportRows } from "../../monitor/labelled-export.js";
 import { DEFAULT_LOG, DEFAULT_MODEL_DIR, loadMonitorInputs } from "../../monitor/load-inputs.js";
-import { type CommandIo, parseCommandArgs, processIo, UsageError } from "../command.js";
+import {
+  type CommandIo,
+  parseCommandArgs,
+  predictionLogOptions,
+  processIo,
+  UsageError,
+  withUsage,
+} from "../command.js";
 
 export const help = `usage: tabula log export [--labelled] [--since WHEN] [--until WHEN] [--version V|all] [--out FILE]
 
@@ -41,27 +48,14 @@ function trainingHeader(cwd: string): string[] | undefined {
   }
 }
 
-export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
-  try {
-    return await logCommand(args, io);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`tabula log: ${error.message}\n\n${help}`);
-      return 2;
-    }
-    throw error;
-  }
+export function run(args: string[], io: CommandIo = processIo): Promise<number> {
+  return withUsage("log", help, io, () => logCommand(args, io));
 }
 
 async function logCommand(args: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseCommandArgs("log", args, {
     labelled: { type: "boolean" },
-    log: { type: "string" },
-    model: { type: "string" },
-    since: { type: "string" },
-    until: { type: "string" },
-    version: { type: "string" },
-    out: { type: "string" },
+    ...predictionLogOptions,
   });
   if (values.help) {
     io.stdout(help);

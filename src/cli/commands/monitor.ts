@@ -6,7 +6,14 @@ import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { DEFAULT_LOG, DEFAULT_MODEL_DIR, loadMonitorInputs } from "../../monitor/load-inputs.js";
 import { renderMonitorPage } from "../../monitor/monitor-page.js";
 import { monitorReport } from "../../monitor/monitor-report.js";
-import { type CommandIo, parseCommandArgs, processIo, UsageError } from "../command.js";
+import {
+  type CommandIo,
+  parseCommandArgs,
+  predictionLogOptions,
+  processIo,
+  UsageError,
+  withUsage,
+} from "../command.js";
 
 export const help = `usage: tabula monitor [--log FILE] [--model DIR] [--since WHEN] [--until WHEN] [--version V|all] [--out DIR]
 
@@ -26,26 +33,13 @@ options:
   -C, --cwd DIR        the project directory (default: .)
 `;
 
-export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
-  try {
-    return await monitor(args, io);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`tabula monitor: ${error.message}\n\n${help}`);
-      return 2;
-    }
-    throw error;
-  }
+export function run(args: string[], io: CommandIo = processIo): Promise<number> {
+  return withUsage("monitor", help, io, () => monitor(args, io));
 }
 
 async function monitor(args: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseCommandArgs("monitor", args, {
-    log: { type: "string" },
-    model: { type: "string" },
-    since: { type: "string" },
-    until: { type: "string" },
-    version: { type: "string" },
-    out: { type: "string" },
+    ...predictionLogOptions,
   });
   if (values.help) {
     io.stdout(help);
