@@ -105,7 +105,8 @@ test.after(() => {
 });
 
 if (skip !== undefined || !podman.ok) {
-  skipTest(test, "the image builds and serves /readyz", skip ?? "podman cannot run containers here");
+  // Opt-in even with TABULA_REQUIRE_TOOLS=1: CI's test job runs in a container, and release.yml builds the image.
+  skipTest(test, "the image builds and serves /readyz", skip ?? "podman cannot run containers here", true);
 } else {
   const name = `tabula-test-${process.pid}`;
   const cli = (args: string[]) =>

@@ -95,7 +95,8 @@ withKubectl(
     const [ingress] = ofKind(objects, "Ingress");
     assert.ok(ingress, "no Ingress in production");
     const spec = ingress?.spec;
-    const annotations = (ingress?.metadata as { annotations?: Record<string, string> } | undefined)?.annotations;
+    const annotations = (ingress?.metadata as { annotations?: Record<string, string> } | undefined)
+      ?.annotations;
     assert.is(annotations?.["cert-manager.io/cluster-issuer"], "letsencrypt-prod");
     const hosts = spec.rules.map((rule: { host: string }) => rule.host);
     assert.equal(spec.tls.flatMap((tls: { hosts: string[] }) => tls.hosts).sort(), [...hosts].sort());

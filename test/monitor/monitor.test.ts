@@ -63,7 +63,9 @@ async function writeLog(
       return features;
     });
     const predictions = instances.map(() => Math.round(random.next() * 1000) / 10);
-    for (const [i, features] of instances.entries()) sent.push({ features, prediction: predictions[i] as number });
+    instances.forEach((features, i) => {
+      sent.push({ features, prediction: predictions[i] as number });
+    });
     log.record({
       requestId: `req-${r}`,
       time: time + r * 1000,

@@ -28,7 +28,7 @@ export async function startS3Server(buckets: string[], directory?: string): Prom
     address: "127.0.0.1",
     port: 0,
     directory: dir,
-    silent: true,
+    silent: !process.env.TABULA_S3_VERBOSE,
     configureBuckets: buckets.map((name) => ({ name })),
   });
   const { port } = await server.run();

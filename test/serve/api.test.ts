@@ -32,7 +32,12 @@ test.before(async () => {
       SERVE_BODY_LIMIT_BYTES: "65536",
       SERVE_LOG_FLUSH_MS: "5",
     }),
-    startInProcess({ SERVE_MODEL: classification.dir, SERVE_DATA_DIR: join(temp.dir, "data-churn") }),
+    // The classifier's small requests on the compiled trees (off by default), checked against onnxruntime at load.
+    startInProcess({
+      SERVE_MODEL: classification.dir,
+      SERVE_DATA_DIR: join(temp.dir, "data-churn"),
+      SERVE_COMPILED_MAX_ROWS: "16",
+    }),
   ]);
 });
 

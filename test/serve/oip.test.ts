@@ -23,7 +23,12 @@ test.before(async () => {
     buildClassificationPackage(join(temp.dir, "classification")),
   ]);
   [houses, kinds] = await Promise.all([
-    startInProcess({ SERVE_MODEL: regression.dir, SERVE_PREDICTION_LOG: "false", SERVE_MAX_ROWS: "20" }),
+    startInProcess({
+      SERVE_MODEL: regression.dir,
+      SERVE_PREDICTION_LOG: "false",
+      SERVE_MAX_ROWS: "20",
+      SERVE_COMPILED_MAX_ROWS: "16",
+    }),
     startInProcess({ SERVE_MODEL: classification.dir, SERVE_DATA_DIR: join(temp.dir, "data") }),
   ]);
 });

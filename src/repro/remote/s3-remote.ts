@@ -58,6 +58,8 @@ export class S3Remote implements Remote {
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
       requestHandler: { httpAgent, httpsAgent, connectionTimeout: 10_000 },
+      // Stores answer 500/503 now and then under many parallel requests; the SDK retries those with backoff.
+      maxAttempts: 6,
     });
   }
 

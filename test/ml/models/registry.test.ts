@@ -39,6 +39,8 @@ test("missing params take the defaults", () => {
       max_features: null,
       bootstrap: true,
       max_samples: null,
+      tree_method: "auto",
+      max_bins: 255,
     });
   }
 });

@@ -21,8 +21,6 @@ export function testEnv(overrides: Record<string, string>): Record<string, strin
     SERVE_INFERENCE_WORKERS: "1",
     SERVE_ALIAS_POLL_MS: "0",
     SERVE_ACCESS_LOG: "false",
-    // The compiled trees (off by default) serve small requests in the tests, checked against onnxruntime at load.
-    SERVE_COMPILED_MAX_ROWS: "16",
     LOG_LEVEL: "silent",
     ...overrides,
   };
