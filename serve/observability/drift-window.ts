@@ -4,7 +4,10 @@
 // Numeric bin i holds values in (edges[i-1], edges[i]], the outer bins open-ended (see src/ml/data/profile.ts);
 // categorical bins are the categories plus a last bin for unseen values. Missing values fall in no bin.
 // The window is a ring of bin indices, so adding a row also retires the oldest one: O(features · log bins) per row.
+import { referenceHistogram } from "../../src/artifact/drift-histograms.js";
 import type { DriftReference, Manifest } from "../../src/artifact/manifest.js";
+import { type DatasetDrift, detectDrift } from "../../src/drift/detect-drift.js";
+import type { ReferenceHistogram } from "../../src/drift/histogram.js";
 
 const NO_BIN = 0xffff;
 const MAX_ROWS_PER_REQUEST = 32;
@@ -81,6 +84,10 @@ class Ring {
     if (this.filled < this.size) this.filled++;
   }
 
+  countsOf(j: number): Int32Array {
+    return this.counts[j] as Int32Array;
+  }
+
   psi(j: number): number {
     const counts = this.counts[j] as Int32Array;
     const reference = (this.binnings[j] as Binning).reference;
@@ -102,6 +109,9 @@ export class DriftWindow {
   private readonly features: Ring;
   private readonly predictions: Ring;
   private readonly predictionValue = new Float64Array(1);
+  private readonly references: ReferenceHistogram[];
+  private observedRequests = 0;
+  private cached: { observedRequests: number; drift: DatasetDrift } | undefined;
 
   constructor(manifest: Manifest, size: number) {
     const binnings = manifest.features.map((feature) => {
@@ -116,6 +126,9 @@ export class DriftWindow {
       });
     });
     this.featureNames = binnings.map((binning) => binning.name);
+    this.references = manifest.features.map((feature) =>
+      referenceHistogram(manifest.drift.features[feature.name] ?? { proportions: [1] }),
+    );
     this.features = new Ring(size, binnings);
     // Predicted classes are observed as their index among the manifest's classes, whatever order the reference has.
     const classes = (manifest.target.classes ?? []).map(String);
@@ -134,6 +147,7 @@ export class DriftWindow {
    */
   observe(tensor: Float32Array, predictions: ArrayLike<number>, rows: number): void {
     const width = this.featureNames.length;
+    this.observedRequests++;
     const step = rows <= MAX_ROWS_PER_REQUEST ? 1 : rows / MAX_ROWS_PER_REQUEST;
     for (let at = 0; at < rows; at += step) {
       const i = Math.floor(at);
@@ -149,6 +163,23 @@ export class DriftWindow {
 
   featurePsi(): Map<string, number> {
     return new Map(this.featureNames.map((name, j) => [name, this.features.psi(j)]));
+  }
+
+  /**
+   * Per feature the drift test its type and the reference size call for (src/drift), corrected across features,
+   * and the share of drifted features. Computed when asked (a scrape), once per change of the window.
+   */
+  featureDrift(): DatasetDrift {
+    if (this.cached?.observedRequests === this.observedRequests) return this.cached.drift;
+    const drift = detectDrift(
+      this.featureNames.map((name, j) => ({
+        name,
+        reference: this.references[j] as ReferenceHistogram,
+        live: this.features.countsOf(j),
+      })),
+    );
+    this.cached = { observedRequests: this.observedRequests, drift };
+    return drift;
   }
 
   predictionPsi(): number {

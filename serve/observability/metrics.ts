@@ -102,6 +102,48 @@ export class ServeMetrics {
       },
     });
     new Gauge({
+      name: "model_feature_drift_statistic",
+      help: "Drift test statistic of the live input window per feature: KS D, chi-squared, normalised Wasserstein or Jensen-Shannon distance (label test).",
+      labelNames: ["feature", "test"],
+      registers,
+      collect() {
+        this.reset();
+        for (const feature of drift()?.featureDrift().features ?? [])
+          this.set({ feature: feature.name, test: feature.test }, feature.statistic);
+      },
+    });
+    new Gauge({
+      name: "model_feature_drift_p_value",
+      help: "Drift p-value per feature after Benjamini-Hochberg correction across features (KS and chi-squared tests only).",
+      labelNames: ["feature"],
+      registers,
+      collect() {
+        this.reset();
+        for (const feature of drift()?.featureDrift().features ?? [])
+          if (feature.adjustedPValue !== undefined)
+            this.set({ feature: feature.name }, feature.adjustedPValue);
+      },
+    });
+    new Gauge({
+      name: "model_feature_drifted",
+      help: "1 when the feature's drift test says the live window has drifted from training, else 0.",
+      labelNames: ["feature"],
+      registers,
+      collect() {
+        this.reset();
+        for (const feature of drift()?.featureDrift().features ?? [])
+          this.set({ feature: feature.name }, feature.drifted ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: "model_drifted_features_share",
+      help: "Share of the model's features whose drift test alarms on the live window (dataset drift at 0.5).",
+      registers,
+      collect() {
+        this.set(drift()?.featureDrift().driftedShare ?? 0);
+      },
+    });
+    new Gauge({
       name: "model_prediction_drift_psi",
       help: "Population stability index of the live predictions against the training predictions.",
       registers,

@@ -86,4 +86,42 @@ test("missing values fall in no bin; the window counts rows; big requests are sa
   assert.ok((window.featurePsi().get("x") as number) < 0.05);
 });
 
+
+test("drift tests over the window: training-like rows pass, shifted rows alarm per feature (src/drift)", () => {
+  const withRows = {
+    ...manifest,
+    drift: {
+      ...manifest.drift,
+      features: {
+        x: { ...manifest.drift.features.x, rows: 400 },
+        c: { ...manifest.drift.features.c, rows: 400 },
+      },
+    },
+  } as Manifest;
+  const window = new DriftWindow(withRows, 400);
+  const same = likeTraining(400);
+  observeInRequests(window, same.tensor, same.predictions);
+  const calm = window.featureDrift();
+  assert.equal(
+    calm.features.map((f) => [f.name, f.test, f.drifted]),
+    [
+      ["x", "ks", false],
+      ["c", "chi-squared", false],
+    ],
+  );
+  const shifted = likeTraining(400);
+  for (let i = 0; i < 400; i++) shifted.tensor[2 * i] = 100;
+  observeInRequests(window, shifted.tensor, shifted.predictions);
+  const alarmed = window.featureDrift();
+  assert.equal(
+    alarmed.features.map((f) => [f.name, f.drifted]),
+    [
+      ["x", true],
+      ["c", false],
+    ],
+  );
+  assert.is(alarmed.driftedShare, 0.5);
+  assert.ok(alarmed.drifted);
+});
+
 test.run();
