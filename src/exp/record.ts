@@ -44,7 +44,8 @@ export async function recordExperiment(root: string, info: RunInfo): Promise<Fou
 
 /**
  * After `tabula repro`: records an experiment when a stage that writes metrics ran (or was restored) and the
- * params and metrics differ from the last experiment recorded, so reruns that change nothing add nothing.
+ * params and metrics differ from the last experiment recorded, so reruns that change nothing add nothing; when every
+ * metrics stage was restored from the run cache, they must differ from every experiment recorded.
  * Returns the experiment, or undefined when there was nothing new.
  */
 export async function recordAfterRepro(
@@ -67,9 +68,16 @@ export async function recordAfterRepro(
   if (!produced) return { ok: true, value: undefined };
   const state = await workspaceState(root);
   if (!state.ok) return state;
-  const latest = new ExperimentStore(root).latest();
-  if (latest && same(latest.metrics, state.value.metrics) && same(latest.params, state.value.params))
-    return { ok: true, value: undefined };
+  const store = new ExperimentStore(root);
+  const sameAs = (experiment: Experiment | undefined): boolean =>
+    experiment !== undefined &&
+    same(experiment.metrics, state.value.metrics) &&
+    same(experiment.params, state.value.params);
+  if (sameAs(store.latest())) return { ok: true, value: undefined };
+  // A pure run-cache restore (no metrics stage ran) of params and metrics already recorded is a revisit of that
+  // experiment, not a new one: `exp show` would list it twice.
+  const ranProducer = stages.some((stage) => producers.has(stage.stage) && stage.outcome.kind === "ran");
+  if (!ranProducer && store.list().some(sameAs)) return { ok: true, value: undefined };
   return recordExperiment(root, {
     ranIn: root,
     source: "repro",

@@ -8,6 +8,8 @@ import {
   dateProblem,
   parseDate,
 } from "../artifact/date-features.js";
+import { parseCondition } from "./data/expectations/rule.js";
+import { type Suite, SuiteSchema } from "./data/expectations/suite-schema.js";
 import { fail, ok, type Result } from "./errors.js";
 import { METRIC_NAMES, metricTask } from "./metrics.js";
 import { ParamsFile } from "./params-file.js";
@@ -239,6 +241,18 @@ export class MlParams {
   /** dataset.task alone: the stages after prepare need only this from the dataset section. */
   task(): Result<Dataset["task"]> {
     return this.file.section(["dataset", "task"], Task);
+  }
+
+  /** The optional top-level `expectations` list (empty when absent); a rule that does not parse is a params error. */
+  expectations(): Result<Suite> {
+    const suite = this.file.section(["expectations"], SuiteSchema);
+    if (!suite.ok) return suite;
+    for (const [index, expectation] of suite.value.entries()) {
+      if (!("rule" in expectation)) continue;
+      const parsed = parseCondition(expectation.rule);
+      if (!parsed.ok) return this.fail(["expectations", index, "rule"], parsed.error.message);
+    }
+    return suite;
   }
 
   split(): Result<SplitParams> {

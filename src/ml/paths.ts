@@ -3,6 +3,8 @@ export const PATHS = {
   train: "data/prepared/train.csv",
   test: "data/prepared/test.csv",
   profile: "data/prepared/profile.json",
+  dataChecks: "metrics/data-checks.json",
+  dataChecksPage: "metrics/data-checks.html",
   featurizer: "data/features/featurizer.json",
   tune: "metrics/tune.json",
   tuneTrials: "metrics/tune-trials.json",

@@ -1,9 +1,13 @@
-// `tabula data infer CSV --target COLUMN [--write]`: drafts params.yaml's `dataset` section and a features.steps
-// suggestion from a CSV; prints them as YAML, or with --write sets them in params.yaml through the engine's
+// `tabula data infer CSV --target COLUMN [--write]`: drafts params.yaml's `dataset` section, a features.steps
+// suggestion and an `expectations` suite from a CSV; prints them as YAML, or with --write sets them in params.yaml through the engine's
 // comment-keeping params writer (the one `exp apply` and `repro -S` use).
 import { basename, relative, resolve } from "node:path";
 import { Document, isPair, visit } from "yaml";
 import { readCsvText } from "../../ml/data/csv.js";
+import { checkSuite } from "../../ml/data/expectations/check-suite.js";
+import { describeResult } from "../../ml/data/expectations/checks-report.js";
+import { draftSuite } from "../../ml/data/expectations/draft-suite.js";
+import type { Suite } from "../../ml/data/expectations/suite-schema.js";
 import { type InferredDataset, inferDataset } from "../../ml/data/infer-schema.js";
 import { loadDataset } from "../../ml/data/load.js";
 import { formatError } from "../../ml/errors.js";
@@ -21,11 +25,14 @@ export const help = `usage: tabula data infer CSV --target COLUMN [--write]
 Drafts params.yaml's \`dataset\` section from CSV: each column's type (float, integer, date, categorical), a range
 with a margin, the allowed values of low-cardinality text, nullable where values are missing, the missing-value
 tokens seen (. ? - NA …), and id-like or constant columns proposed for drop; the task from the target; and
-features.steps (date parts, impute where missing, one-hot for categoricals). Prints YAML to review.
+features.steps (date parts, impute where missing, one-hot for categoricals); and an \`expectations\` suite that
+prepare checks on every new batch of data (row count and missing shares with a margin, drift as a warning).
+Prints YAML to review.
 
 options:
   -t, --target COLUMN   the column to predict
-  -w, --write           set dataset, features and registry.name (the CSV's name) in params.yaml; comments and
+  -w, --write           set dataset, features, expectations and registry.name (the CSV's name) in params.yaml;
+                        comments and
                         everything else kept
   -C, --cwd DIR         the project directory (default: .)
 `;
@@ -54,7 +61,8 @@ export async function run(args: string[]): Promise<number> {
   const inferred = inferDataset(text.value, path, values.target);
   if (!inferred.ok) return fail(formatError(inferred.error));
   const steps = suggestSteps(inferred.value);
-  const draft = draftYaml(inferred.value, steps, text.value.rows);
+  const suite = draftSuite(inferred.value, text.value.rows);
+  const draft = draftYaml(inferred.value, steps, suite, text.value.rows);
 
   // The draft must pass the checks prepare and featurize make, on this very file.
   const checked = checkDraft(draft, root);
@@ -64,11 +72,11 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(draft);
     return 0;
   }
-  const written = await setParams(root, overrides(inferred.value.dataset, steps, root));
+  const written = await setParams(root, overrides(inferred.value.dataset, steps, suite, root));
   if (!written.ok) return fail(formatReproError(written.error));
   const { dataset } = inferred.value;
   process.stdout.write(
-    `${written.value.length > 0 ? "wrote" : "unchanged:"} params.yaml: dataset (${path}, target ${dataset.target}, ${dataset.task}; ${Object.keys(dataset.columns).length} columns checked${dataset.drop.length > 0 ? `, drop ${dataset.drop.join(", ")}` : ""}), features.steps (${steps.length} steps), registry.name ${registryName(path)}\n` +
+    `${written.value.length > 0 ? "wrote" : "unchanged:"} params.yaml: dataset (${path}, target ${dataset.target}, ${dataset.task}; ${Object.keys(dataset.columns).length} columns checked${dataset.drop.length > 0 ? `, drop ${dataset.drop.join(", ")}` : ""}), features.steps (${steps.length} steps), expectations (${suite.length}), registry.name ${registryName(path)}\n` +
       `next: npm run repro\n`,
   );
   return 0;
@@ -80,11 +88,17 @@ function fail(message: string): number {
 }
 
 /** The keys --write sets; the metrics too when the task changes (a regression metric cannot score classes). */
-function overrides(dataset: Dataset, steps: FeatureStepParams[], root: string): Record<string, unknown> {
+function overrides(
+  dataset: Dataset,
+  steps: FeatureStepParams[],
+  suite: Suite,
+  root: string,
+): Record<string, unknown> {
   const set: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(datasetSection(dataset))) set[`dataset.${key}`] = value;
   set["features.steps"] = steps;
   set["features.exclude"] = [];
+  set.expectations = expectationsSection(suite);
   // Another dataset is another model: its own registry name, so the champion gate does not compare it with the
   // previous dataset's production model.
   set["registry.name"] = registryName(dataset.path);
@@ -129,17 +143,32 @@ function datasetSection(dataset: Dataset): Record<string, unknown> {
   };
 }
 
-function draftYaml(inferred: InferredDataset, steps: FeatureStepParams[], rows: number): string {
+/** The suite as params.yaml spells it: without the default `severity: error`. */
+function expectationsSection(suite: Suite): Record<string, unknown>[] {
+  return suite.map(({ severity, ...rest }) => (severity === "error" ? rest : { ...rest, severity }));
+}
+
+function draftYaml(
+  inferred: InferredDataset,
+  steps: FeatureStepParams[],
+  suite: Suite,
+  rows: number,
+): string {
   const { dataset, columns, tokensSeen } = inferred;
-  const doc = new Document({ dataset: datasetSection(dataset), features: { steps, exclude: [] } });
+  const doc = new Document({
+    dataset: datasetSection(dataset),
+    features: { steps, exclude: [] },
+    expectations: expectationsSection(suite),
+  });
   // One line per column check, per step and per list: the layout params.yaml uses.
   visit(doc, {
     Map: (_, node, path) => {
-      if (path.length >= 6) node.flow = true;
+      const inExpectations = isPair(path[2]) && String(path[2].key) === "expectations";
+      if (path.length >= 6 || (inExpectations && path.length >= 4)) node.flow = true;
     },
     Seq: (_, node, path) => {
       const parent = path.at(-1);
-      if (!(isPair(parent) && String(parent.key) === "steps")) node.flow = true;
+      if (!(isPair(parent) && ["steps", "expectations"].includes(String(parent.key)))) node.flow = true;
     },
   });
 
@@ -158,7 +187,7 @@ function draftYaml(inferred: InferredDataset, steps: FeatureStepParams[], rows: 
   return `${notes.join("\n")}\n${doc.toString({ lineWidth: 0, flowCollectionPadding: false })}`;
 }
 
-/** The draft read back as params (dataset and features sections) and the CSV validated against it. */
+/** The draft read back as params (dataset, features, expectations) and the CSV validated and checked against it. */
 function checkDraft(draft: string, root: string): string | undefined {
   const file = ParamsFile.parse("draft", draft);
   if (!file.ok) return formatError(file.error);
@@ -167,6 +196,10 @@ function checkDraft(draft: string, root: string): string | undefined {
   if (!dataset.ok) return formatError(dataset.error);
   const features = params.features();
   if (!features.ok) return formatError(features.error);
+  const suite = params.expectations();
+  if (!suite.ok) return formatError(suite.error);
   const loaded = loadDataset({ ...dataset.value, path: resolve(root, dataset.value.path) });
-  return loaded.ok ? undefined : formatError(loaded.error);
+  if (!loaded.ok) return formatError(loaded.error);
+  const failed = checkSuite(suite.value, loaded.value).results.find((result) => result.status === "fail");
+  return failed === undefined ? undefined : `expectation ${describeResult(failed)}`;
 }

@@ -10,6 +10,8 @@ import { splitRows } from "./split.js";
 import { column, type Table, takeRows } from "./table.js";
 
 export interface Prepared {
+  /** Every loaded row, before the split (what the expectations suite checks). */
+  all: Table;
   train: Table;
   test: Table;
   profile: Profile;
@@ -32,6 +34,7 @@ export function prepareDataset(dataset: Dataset, split: SplitParams, params?: Pa
   const trainTable = takeRows(table, train);
   const profile = buildProfile(trainTable, dataset);
   return ok({
+    all: table,
     train: trainTable,
     test: takeRows(table, test),
     profile: dataset.missing_target === "drop" ? { ...profile, droppedMissingTarget } : profile,

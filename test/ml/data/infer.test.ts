@@ -95,7 +95,7 @@ function cli(dir: string, args: string[]) {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-test("the command prints YAML that validates; --write changes only dataset and features, comments kept", () => {
+test("the command prints YAML that validates; --write changes only dataset, features and expectations, comments kept", () => {
   const dir = mkdtempSync(join(tmpdir(), "tabula-infer-"));
   const params = readFileSync(join(root, "params.yaml"), "utf8");
   writeFileSync(join(dir, "params.yaml"), params);
@@ -105,18 +105,32 @@ test("the command prints YAML that validates; --write changes only dataset and f
   assert.match(printed.stdout, /^# Drafted by `tabula data infer` from x\.csv \(60 rows, 7 columns\)/);
   assert.match(printed.stdout, /\n {4}day: \{type: date, format: DD\/MM\/YYYY\}\n/);
   assert.match(printed.stdout, /\n {4}- \{op: onehot, columns: \[color\]\}\n/);
+  assert.match(printed.stdout, /\nexpectations:\n {2}- \{row_count: \{min: 48\}\}\n/);
+  assert.match(printed.stdout, /\n {2}- \{max_missing: \{column: size, fraction: 0\.14\}\}\n/);
+  assert.match(printed.stdout, /\n {2}- \{drift: \{max_drifted_share: 0\.2\}, severity: warn\}\n/);
   assert.is(readFileSync(join(dir, "params.yaml"), "utf8"), params, "printing writes nothing");
 
   const written = cli(dir, ["data", "infer", "x.csv", "-t", "label", "--write"]);
   assert.is(written.code, 0, written.stderr);
   assert.match(
     written.stdout,
-    /^wrote params\.yaml: dataset \(x\.csv, target label, regression; 4 columns checked, drop Row ID, flag, note\), features\.steps \(3 steps\), registry\.name x\nnext: npm run repro\n$/,
+    /^wrote params\.yaml: dataset \(x\.csv, target label, regression; 4 columns checked, drop Row ID, flag, note\), features\.steps \(3 steps\), expectations \(6\), registry\.name x\nnext: npm run repro\n$/,
   );
   const after = readFileSync(join(dir, "params.yaml"), "utf8");
   const read = MlParams.read(join(dir, "params.yaml"));
   if (!read.ok) throw new Error(formatError(read.error));
   assert.ok(read.value.dataset().ok && read.value.features().ok);
+  const suite = read.value.expectations();
+  assert.ok(suite.ok);
+  assert.equal(
+    suite.value.flatMap((expectation) => ("max_missing" in expectation ? [expectation.max_missing] : [])),
+    [
+      { column: "day", fraction: 0.05 },
+      { column: "size", fraction: 0.14 },
+      { column: "color", fraction: 0.05 },
+      { column: "label", fraction: 0 },
+    ],
+  );
   assert.is(read.value.file.get(["dataset", "target"]), "label");
   const between = (text: string) => text.slice(text.indexOf("\nmodel:"), text.indexOf("\nregistry:"));
   assert.is(between(after), between(params), "model, tune and evaluate are byte-identical");
