@@ -86,7 +86,6 @@ test("missing values fall in no bin; the window counts rows; big requests are sa
   assert.ok((window.featurePsi().get("x") as number) < 0.05);
 });
 
-
 test("drift tests over the window: training-like rows pass, shifted rows alarm per feature (src/drift)", () => {
   const withRows = {
     ...manifest,

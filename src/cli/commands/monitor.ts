@@ -63,12 +63,12 @@ async function monitor(args: string[], io: CommandIo): Promise<number> {
     .filter(([key]) => !["predictions", "labelled", "waitingForLabels"].includes(key))
     .map(([key, value]) => `${key} ${Number(value).toPrecision(4)}`);
   io.stdout(
-    [
+    `${[
       `${report.performance.predictions} predictions of ${report.model.name} ${report.window.versions.join(", ") || report.model.version}, ${report.performance.labelled} labelled, ${report.performance.waitingForLabels} waiting for labels`,
       `drift: ${drifted.length} of ${report.drift.features.length} features${drifted.length > 0 ? ` (${drifted.join(", ")})` : ""}${report.drift.drifted ? ": the dataset has drifted" : ""}`,
       ...(performance.length > 0 ? [`live: ${performance.join(", ")}`] : []),
       `wrote ${relative(cwd, join(out, "monitor.json"))} and ${relative(cwd, join(out, "monitor.html"))}`,
-    ].join("\n") + "\n",
+    ].join("\n")}\n`,
   );
   return 0;
 }
