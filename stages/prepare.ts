@@ -9,6 +9,7 @@ import {
   dataChecksPage,
   describeResult,
 } from "../src/ml/data/expectations/checks-report.js";
+import type { Suite } from "../src/ml/data/expectations/suite-schema.js";
 import { prepareDataset } from "../src/ml/data/prepare.js";
 import { type Profile, ProfileSchema } from "../src/ml/data/profile.js";
 import { MlFailure, unwrap } from "../src/ml/errors.js";
@@ -18,10 +19,11 @@ import { PATHS } from "../src/ml/paths.js";
 import { runStageIfMain } from "../src/ml/stage.js";
 
 /** The last accepted training profile (drift expectations compare against it); none on a first run. */
-function acceptedProfile(): Profile | undefined {
-  if (!existsSync(PATHS.profile)) return undefined;
-  const read = readJson(PATHS.profile, ProfileSchema);
-  return read.ok ? read.value : undefined;
+function acceptedProfile(suite: Suite): Profile | undefined {
+  const drift = suite.find((expectation) => "drift" in expectation);
+  const path = (drift && "drift" in drift ? drift.drift.reference : undefined) ?? PATHS.profile;
+  if (!existsSync(path)) return undefined;
+  return unwrap(readJson(path, ProfileSchema));
 }
 
 export function prepareStage(): string {
@@ -29,7 +31,7 @@ export function prepareStage(): string {
   const dataset = unwrap(params.dataset());
   const suite = unwrap(params.expectations());
   const prepared = unwrap(prepareDataset(dataset, unwrap(params.split()), params.file));
-  const checks = checkSuite(suite, prepared.all, acceptedProfile());
+  const checks = checkSuite(suite, prepared.all, acceptedProfile(suite));
   // Written before the verdict, so a direct run leaves the page to read; under the engine a failed stage's outputs
   // are rolled back (its journal), which keeps the lock and the outputs consistent.
   writeJsonAtomic(PATHS.dataChecks, dataChecksMetrics(checks));

@@ -55,6 +55,12 @@ export const ExpectationSchema = z.union([
         .object({
           columns: z.array(Column).optional(),
           max_drifted_share: z.number().min(0).max(1).default(0),
+          /**
+           * The accepted profile, committed (copy data/prepared/profile.json there when new data is accepted).
+           * Default: the previous data/prepared/profile.json, which exists only when prepare runs outside the
+           * engine (`npm run repro` clears a stage's outputs before running it).
+           */
+          reference: z.string().min(1).optional(),
         })
         .strict(),
       ...common,
