@@ -1,0 +1,43 @@
+// What push, pull and fetch share: the same options, progress, error handling and one summary line.
+import type { push } from "../repro/index.js";
+import { integerOption, parseCommandArgs, UsageError } from "./command.js";
+import { exitCodeFor } from "./exit-code.js";
+import { printError, seconds } from "./output.js";
+import { transferProgress } from "./transfer-progress.js";
+
+type TransferRequest = Parameters<typeof push>[0];
+type TransferError = Parameters<typeof exitCodeFor>[0];
+
+export async function runTransfer<R>(
+  command: string,
+  args: string[],
+  transfer: (
+    request: TransferRequest,
+  ) => Promise<{ ok: true; value: R } | { ok: false; error: TransferError }>,
+  describe: (report: R, took: string) => { summary: string; notes: string[] },
+): Promise<number> {
+  const { values, positionals } = parseCommandArgs(command, args, {
+    remote: { type: "string", short: "r" },
+    jobs: { type: "string", short: "j" },
+    "no-run-cache": { type: "boolean" },
+  });
+  if (positionals.length > 0) throw new UsageError(`${command} takes no arguments`);
+  const started = performance.now();
+  const progress = transferProgress();
+  const result = await transfer({
+    cwd: values.cwd,
+    remote: values.remote,
+    runCache: !values["no-run-cache"],
+    jobs: values.jobs === undefined ? undefined : integerOption("jobs", values.jobs, 0, 1),
+    onProgress: progress.onProgress,
+  });
+  progress.finish();
+  if (!result.ok) {
+    printError(result.error);
+    return exitCodeFor(result.error);
+  }
+  const { summary, notes } = describe(result.value, seconds((performance.now() - started) / 1000));
+  process.stdout.write(`${summary}\n`);
+  for (const note of notes) process.stderr.write(`note: ${note}\n`);
+  return 0;
+}
