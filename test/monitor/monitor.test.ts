@@ -41,13 +41,28 @@ function sampleFeature(manifest: Manifest, name: string, random: Random): number
   return low + (high - low) * (0.01 + 0.98 * random.next());
 }
 
+/** The tensor row a server builds: numbers as they are, a string category as its index in the manifest. */
+function tensorRow(manifest: Manifest, features: Record<string, number | string>): number[] {
+  return manifest.features.map((feature) => {
+    const value = features[feature.name] as number | string;
+    return typeof value === "string" ? (feature.categories ?? []).indexOf(value) : value;
+  });
+}
+
 async function writeLog(
   dir: string,
   manifest: Manifest,
   options: { requests: number; rowsPerRequest: number; shift?: string; seed: number },
 ) {
   const log = new PredictionLog(
-    { dataDir: dir, maxQueuedRows: 100_000, flushMs: 10, retentionDays: 0, maxRequests: 0 },
+    {
+      dataDir: dir,
+      maxQueuedRows: 100_000,
+      flushMs: 10,
+      retentionDays: 0,
+      maxRequests: 0,
+      maxFeatureRows: 0,
+    },
     { onDropped: () => {}, onWritten: () => {}, onError: (message) => assert.unreachable(message) },
   );
   assert.equal(await log.start(), { ok: true });
@@ -66,15 +81,19 @@ async function writeLog(
     instances.forEach((features, i) => {
       sent.push({ features, prediction: predictions[i] as number });
     });
-    log.record({
-      requestId: `req-${r}`,
-      time: time + r * 1000,
-      version: manifest.version,
-      rows: instances.length,
-      request: new TextEncoder().encode(JSON.stringify({ instances })),
-      predictions: JSON.stringify(predictions),
-      latencyMs: 1,
-    });
+    log.record(
+      {
+        requestId: `req-${r}`,
+        time: time + r * 1000,
+        version: manifest.version,
+        rows: instances.length,
+        request: new TextEncoder().encode(JSON.stringify({ instances })),
+        predictions: JSON.stringify(predictions),
+        latencyMs: 1,
+        features: Float32Array.from(instances.flatMap((features) => tensorRow(manifest, features))),
+      },
+      manifest.features,
+    );
   }
   // Ground truth for the even requests: prediction + 2, so MAE = RMSE = 2.
   for (let r = 0; r < options.requests; r += 2) {
@@ -169,6 +188,36 @@ test("log export --labelled: the training columns, the features as sent, the gro
     manifest.features.map((feature) => String(expected.features[feature.name])),
   );
   assert.is(Number(first.at(-1)), expected.prediction + 2);
+});
+
+test("log export --processed: the model's input as it ran (the features table), by manifest feature", async () => {
+  const root = join(temp.dir, "processed");
+  const { manifest } = await buildRegressionPackage(join(root, "package"));
+  const sent = await writeLog(join(root, ".serve-data"), manifest, {
+    requests: 4,
+    rowsPerRequest: 3,
+    seed: 6,
+  });
+  const { io, out } = captureIo(root);
+  assert.is(await logCommand(["export", "--processed", "--out", "processed.csv"], io), 0);
+  assert.match(out.join(""), /^12 rows exported to processed.csv/);
+  const lines = readFileSync(join(root, "processed.csv"), "utf8").trimEnd().split("\n");
+  assert.equal(lines[0]?.split(","), [
+    ...manifest.features.map((feature) => feature.name),
+    manifest.target.name,
+  ]);
+  for (const [i, line] of lines.slice(1).entries()) {
+    const expected = sent[i] as (typeof sent)[number];
+    const tensor = tensorRow(manifest, expected.features).map((value) => String(Math.fround(value)));
+    const cells = line.split(",");
+    assert.equal(cells.slice(0, -1), tensor, `row ${i}`);
+    const request = Math.floor(i / 3);
+    assert.is(
+      cells.at(-1),
+      request % 2 === 0 ? String(expected.prediction + 2) : "",
+      "the label where it arrived",
+    );
+  }
 });
 
 test("bad input: a missing log names the file and the option; a bad --since is a usage error", async () => {
