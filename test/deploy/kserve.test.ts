@@ -13,7 +13,7 @@ import { MANIFEST_FORMAT, type Manifest, ManifestSchema } from "../../src/artifa
 import { request, startInProcess, tempDir } from "../serve/support/harness.js";
 import { gated, missingKubectl } from "../support/skip.js";
 import { policyViolations } from "./support/k8s-policy.js";
-import { predictorPod, runtimeOf } from "./support/kserve-pod.js";
+import { knativeViolations, predictorPod, runtimeOf } from "./support/kserve-pod.js";
 import { kserveSchemaError } from "./support/kserve-schemas.js";
 import { type KubeObject, kustomize, ofKind } from "./support/kustomize.js";
 
@@ -109,6 +109,22 @@ withKubectl(
     assert.is(isvc.metadata.annotations?.["serving.kserve.io/deploymentMode"], "Knative");
   },
 );
+
+withKubectl("kserve: the predictor's pod is one Knative accepts with its default feature flags", () => {
+  const podOf = (objects: KubeObject[]) => {
+    const pod = predictorPod(ofKind(objects, "InferenceService")[0] as KubeObject, objects);
+    if (!pod) throw new Error("no predictor pod");
+    return pod;
+  };
+  for (const dir of [STABLE, CANARY]) assert.equal(knativeViolations(podOf(render(dir))), [], dir);
+  const objects = render(STABLE);
+  parts(objects).isvc.spec.predictor.securityContext = { runAsNonRoot: true };
+  parts(objects).runtime.spec.containers[0].readinessProbe.httpGet.port = 9090;
+  assert.equal(knativeViolations(podOf(objects)), [
+    "a pod securityContext (needs kubernetes.podspec-securitycontext)",
+    "kserve-container: readinessProbe on port 9090, not the serving port",
+  ]);
+});
 
 withKubectl(
   "kserve-canary: the same service and runtime, a candidate storageUri on a share of the traffic",

@@ -88,3 +88,37 @@ export function predictorPod(
   };
   return { labels: { ...runtime.spec.labels, ...predictor.labels }, spec };
 }
+
+/** Volume sources Knative accepts with its default feature flags. */
+const KNATIVE_VOLUMES = ["secret", "configMap", "projected", "emptyDir"];
+
+/**
+ * What Knative Serving (KServe's Knative mode) would refuse in the predictor's pod with its default feature flags
+ * (knative/serving pkg/apis/serving/fieldmask.go and config-features): a pod securityContext, volume sources other
+ * than secret/configMap/projected/emptyDir, more than one port or a port name other than http1/h2c, probes on
+ * another port, automountServiceAccountToken true.
+ */
+export function knativeViolations(pod: { spec: Spec }): string[] {
+  const found: string[] = [];
+  if (pod.spec.securityContext)
+    found.push("a pod securityContext (needs kubernetes.podspec-securitycontext)");
+  if (pod.spec.automountServiceAccountToken === true) found.push("automountServiceAccountToken: true");
+  for (const volume of pod.spec.volumes ?? []) {
+    const source = Object.keys(volume).find((key) => key !== "name");
+    if (!source || !KNATIVE_VOLUMES.includes(source)) found.push(`volume ${volume.name}: ${source} source`);
+  }
+  for (const container of pod.spec.containers) {
+    const ports: { name?: string; containerPort: number }[] = container.ports ?? [];
+    if (ports.length > 1) found.push(`${container.name}: ${ports.length} ports (Knative routes to one)`);
+    for (const port of ports) {
+      if (port.name !== undefined && !["http1", "h2c"].includes(port.name))
+        found.push(`${container.name}: port name ${port.name} (http1 or h2c)`);
+    }
+    for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"]) {
+      const port = container[probe]?.httpGet?.port ?? container[probe]?.tcpSocket?.port;
+      if (port !== undefined && !ports.some((p) => p.containerPort === port || p.name === port))
+        found.push(`${container.name}: ${probe} on port ${port}, not the serving port`);
+    }
+  }
+  return found;
+}
