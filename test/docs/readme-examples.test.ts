@@ -87,4 +87,16 @@ test("README's serving example: the answer has the shape it shows (model boston,
   }
 });
 
+test("the comparison: `…` matches within one line; a changed, a missing or an extra line is reported", () => {
+  assert.equal(outputDifferences(["ran in … s (…)"], ["ran in 2.24 s (new dependency a.csv)"]), []);
+  assert.equal(outputDifferences(["a (… s)", "b"], ["a (1 s)\nb"]), [
+    "line 1:\n  README:  a (… s)\n  printed: a (1 s)\nb",
+    "line 2: shown but not printed: b",
+  ]);
+  assert.equal(outputDifferences(["x: 1"], ["x: 2", "y"]), [
+    "line 1:\n  README:  x: 1\n  printed: x: 2",
+    "line 2: printed but not shown: y",
+  ]);
+});
+
 test.run();
