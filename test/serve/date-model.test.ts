@@ -72,7 +72,7 @@ test.before(async () => {
   if (!params.ok) throw new Error(params.error.message);
   const data = trainingSet(train, featurizer, profile, "regression", "train");
   if (!data.ok) throw new Error("training set");
-  const ensemble = await found.modelType.fit(data.value, params.params, { seed: 1, threads: 1 });
+  const ensemble = await found.modelType.fit(data.value, params.value, { seed: 1, threads: 1 });
   const packaged = await packageModel({
     name: "dated",
     featurizer,

@@ -6,7 +6,7 @@ import type { ModelType } from "./model-type.js";
 
 export { compileEnsemble } from "./batch-predictor.js";
 export { featureImportance } from "./feature-importance.js";
-export { type InvalidParams, type ParamsResult, parseModelParams } from "./model-params.js";
+export { type InvalidParams, parseModelParams } from "./model-params.js";
 
 const MODEL_TYPES = {
   forest,

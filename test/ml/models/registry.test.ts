@@ -31,7 +31,7 @@ test("missing params take the defaults", () => {
   const forest = getModelType("forest");
   if (forest.ok) {
     const parsed = parseModelParams(forest.modelType, { n_estimators: 10 });
-    assert.equal(parsed.ok && parsed.params, {
+    assert.equal(parsed.ok && parsed.value, {
       n_estimators: 10,
       max_depth: null,
       min_samples_split: 2,

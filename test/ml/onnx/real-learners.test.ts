@@ -86,7 +86,7 @@ for (const c of [boston, churn]) {
       if (!params.ok) throw new Error(params.error.message);
       const data = trainingSet(train, featurizer, profile, dataset.task, "train");
       if (!data.ok) throw new Error("training set");
-      const ensemble = await found.modelType.fit(data.value, params.params, { seed: 1, threads: 1 });
+      const ensemble = await found.modelType.fit(data.value, params.value, { seed: 1, threads: 1 });
       const result = await packageModel({
         name: c.name,
         featurizer,
