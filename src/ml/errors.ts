@@ -26,7 +26,7 @@ export type MlError =
   | { kind: "package"; reason: "incompatible" | "invalid-input" | "parity-failed"; message: string };
 
 export type Result<T, E = MlError> = BaseResult<T, E>;
-export { err as fail, ok };
+export { err, ok };
 
 /** Carries an MlError through code that cannot return it (stage bodies); caught by runStage. */
 export class MlFailure extends Error {

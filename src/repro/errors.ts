@@ -55,10 +55,6 @@ export class ReproFailure extends Error {
   }
 }
 
-export function fail(error: ReproError): never {
-  throw new ReproFailure(error);
-}
-
 export function formatLocation(at: Location): string {
   return `${at.file}:${at.line}:${at.column}`;
 }
