@@ -1,3 +1,4 @@
+import { unreachable } from "../src/result.js";
 // What a client gets back when a request cannot be answered: a code from this closed list, a message a person can
 // act on, and where the problem is (`field`, `row`). One middleware (http/error-handler.ts) turns these into
 // responses; nothing else writes error bodies.
@@ -79,6 +80,8 @@ export function statusOf(code: ErrorCode): number {
     case "timeout":
     case "shutting_down":
       return 503;
+    default:
+      return unreachable(code);
   }
 }
 

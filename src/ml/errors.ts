@@ -1,7 +1,7 @@
 // Errors are values: every failure a user can cause (bad params, bad data, a missing or malformed artifact) is one
 // of these, with a message they can act on. Stages turn them into a line on stderr and an exit code in one place
 // (src/ml/stage.ts).
-import { type Result as BaseResult, err, ok } from "../result.js";
+import { type Result as BaseResult, err, ok, unreachable } from "../result.js";
 
 export type MlError =
   /** params.yaml is malformed or a value is invalid: names the file, line and key. */
@@ -63,5 +63,7 @@ export function formatError(error: MlError): string {
       return `training set: ${error.message}`;
     case "package":
       return `${error.reason}: ${error.message}`;
+    default:
+      return unreachable(error);
   }
 }

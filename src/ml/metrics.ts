@@ -1,3 +1,4 @@
+import { unreachable } from "../result.js";
 // Model quality metrics, shared by cross-validation in the tuner, the evaluate stage and notebooks.
 // Regression: mse, rmse, mae, r2. Classification: accuracy, f1 (binary: the second class is positive;
 // multiclass: macro average), roc_auc (binary; multiclass: macro one-vs-rest), log_loss.
@@ -35,6 +36,8 @@ export function metricDirection(name: MetricName): Direction {
     case "f1":
     case "roc_auc":
       return "maximize";
+    default:
+      return unreachable(name);
   }
 }
 

@@ -1,10 +1,12 @@
 // Executes a notebook headless through a real Jupyter kernel (nbconvert + this checkout's tslab kernel), checks that no cell
 // wrote an error, and optionally renders the executed notebook as a self-contained HTML report. Used by the
 // report stage and the notebook tests.
+
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join, relative, resolve } from "node:path";
+import { unreachable } from "../result.js";
 import { KERNEL_NAME, kernelSpec } from "./kernelspec.js";
 import {
   formatParameterError,
@@ -182,6 +184,8 @@ export function formatNotebookError(error: NotebookError): string {
             `${error.notebook}, code cell ${cell.cell}: ${cell.message}\n    ${firstLine(cell.source)}${cell.source.includes("\n") ? " …" : ""}`,
         )
         .join("\n");
+    default:
+      return unreachable(error);
   }
 }
 

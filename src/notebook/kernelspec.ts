@@ -1,10 +1,12 @@
 // The Jupyter kernel of this checkout, registered the way a virtualenv's ipykernel is: named for the project, its
 // command made of absolute paths (this Node, this checkout's tslab), so every Jupyter front end starts it the same
 // way whatever its PATH: `jupyter nbconvert --execute` from any shell, JupyterLab, VS Code's Jupyter extension.
+
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { unreachable } from "../result.js";
 
 /** The kernel's name (notebooks' metadata.kernelspec.name). */
 export const KERNEL_NAME = "tabula";
@@ -73,5 +75,7 @@ export function formatKernelInstallError(error: KernelInstallError): string {
       return `${error.path} is missing: run npm ci first`;
     case "jupyter-failed":
       return `jupyter kernelspec install failed: ${error.detail} (is Jupyter installed? scripts/setup.sh installs it)`;
+    default:
+      return unreachable(error);
   }
 }

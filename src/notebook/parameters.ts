@@ -1,3 +1,4 @@
+import { unreachable } from "../result.js";
 // Papermill-style parameters for TypeScript notebooks: the code cell tagged `parameters` declares each parameter
 // with `let` and its default; a run's values are injected as a new cell right after it (tagged
 // `injected-parameters`, as papermill does) that assigns them, so the executed notebook shows what it ran with.
@@ -107,6 +108,8 @@ export function formatParameterError(error: ParameterError): string {
       return `${error.notebook}: parameters cell line ${error.line}: "${error.name}" must be declared with let to be overridden`;
     case "wrong-type":
       return `${error.notebook}: parameter "${error.name}" is a ${error.expected} (its default's type), got a ${error.got}`;
+    default:
+      return unreachable(error);
   }
 }
 

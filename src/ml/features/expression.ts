@@ -5,6 +5,7 @@
 //   unary   := "-" unary | primary
 //   primary := number | column | function "(" expr ")" | "(" expr ")"
 // A column is a name ([A-Za-z_][A-Za-z0-9_.]*) or any text in backticks. Errors carry the 0-based position.
+import { unreachable } from "../../result.js";
 import { err, ok, type Result } from "../errors.js";
 import type { Expr } from "./featurizer-spec.js";
 
@@ -144,6 +145,8 @@ class Parser {
         );
       case "end":
         throw expressionError("the expression ends too early", token.position);
+      default:
+        return unreachable(token);
     }
   }
 

@@ -4,6 +4,7 @@
 
 import { encodeCategory } from "../../artifact/category-code.js";
 import { datePartName } from "../../artifact/date-features.js";
+import { unreachable } from "../../result.js";
 import type { Profile } from "../data/profile.js";
 import { quantileSorted, sortCategories } from "../data/profiling.js";
 import type { Table } from "../data/table.js";
@@ -201,6 +202,8 @@ function fitStep(
         fitted.push({ op: "onehot", column: name, codes, outputs });
         break;
       }
+      default:
+        return unreachable(step);
     }
   }
   return ok(fitted);
@@ -259,6 +262,8 @@ function imputeValue(
       return ok(quantileSorted(present, 0.5));
     case "most_frequent":
       return ok(mostFrequent(present));
+    default:
+      return unreachable(step.strategy);
   }
 }
 

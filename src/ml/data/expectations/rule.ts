@@ -4,6 +4,7 @@
 //   conjunction := negation ("and" negation)*
 //   negation   := "not" negation | "(" condition ")" | expr OP expr        OP: < <= > >= == !=
 // A comparison with a missing value is false (as in SQL, where it is unknown and the row fails the rule).
+import { unreachable } from "../../../result.js";
 import { err, ok, type Result } from "../../errors.js";
 import { parseExpression } from "../../features/expression.js";
 import type { Expr } from "../../features/featurizer-spec.js";
@@ -131,6 +132,8 @@ function evaluateExpr(expr: Expr, value: (column: string) => number): number {
         return a * b;
       case "div":
         return a / b;
+      default:
+        return unreachable(expr.op);
     }
   }
   const x = evaluateExpr(expr.arg, value);
@@ -145,6 +148,8 @@ function evaluateExpr(expr: Expr, value: (column: string) => number): number {
       return Math.abs(x);
     case "neg":
       return -x;
+    default:
+      return unreachable(expr.fn);
   }
 }
 
@@ -163,6 +168,8 @@ function compare(op: Comparison, a: number, b: number): boolean {
       return a === b;
     case "!=":
       return a !== b;
+    default:
+      return unreachable(op);
   }
 }
 
