@@ -1,6 +1,6 @@
-import { unreachable } from "../result.js";
 // Corrections for testing every feature at once: without one, a model with 20 features alarms on about 64 % of
 // windows drawn from the training distribution at α = 0.05.
+import { unreachable } from "../result.js";
 
 export type Correction = "fdr" | "bonferroni" | "none";
 

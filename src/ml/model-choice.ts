@@ -25,9 +25,9 @@ export function modelTypeFor(
         : found.error.message;
     return err(params.file.error(at, message));
   }
-  if (!found.modelType.tasks.includes(task))
+  if (!found.value.tasks.includes(task))
     return err(params.file.error(at, `model type "${name}" does not support ${task}`));
-  return ok(found.modelType);
+  return ok(found.value);
 }
 
 export interface ModelCandidate {

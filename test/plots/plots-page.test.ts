@@ -180,7 +180,7 @@ test("an unknown revision or plot is an error that says so", async () => {
 test("plot files get the template their fields call for", () => {
   const template = (content: unknown) => {
     const chart = chartForPlotFile(content);
-    return chart.ok ? chart.template : chart.reason;
+    return chart.ok ? chart.value.template : chart.error.reason;
   };
   assert.is(template([{ actual: "a", predicted: "b", count: 3 }]), "confusion");
   assert.is(template([{ class: "x", fpr: 0, tpr: 0 }]), "roc");

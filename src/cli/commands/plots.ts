@@ -7,6 +7,7 @@ import {
   workspacePlots,
 } from "../../plots/declared-plots.js";
 import { diffPage, showPage } from "../../plots/plots-page.js";
+import { formatError } from "../../repro/index.js";
 import { type CommandIo, parseCommandArgs, processIo, refuse, UsageError } from "../command.js";
 
 export const help = `usage: tabula plots show [PLOT...] [-o FILE]
@@ -33,7 +34,7 @@ export async function run(args: string[], io: CommandIo = processIo): Promise<nu
   if (action !== "show" && action !== "diff")
     throw new UsageError(`expects "show" or "diff", got ${action === undefined ? "nothing" : `"${action}"`}`);
   const declared = await declaredPlotPaths(root);
-  if (!declared.ok) return refuse(io, declared.message);
+  if (!declared.ok) return refuse(io, formatError(declared.error));
   const workspace = workspacePlots(root, declared.value);
 
   if (action === "show") {
@@ -49,7 +50,7 @@ export async function run(args: string[], io: CommandIo = processIo): Promise<nu
   if (rest.length > 1) throw new UsageError("plots diff takes at most one revision");
   const revision = rest[0] ?? "HEAD";
   const then = revisionPlots(root, revision, declared.value);
-  if (!then.ok) return refuse(io, then.message);
+  if (!then.ok) return refuse(io, formatError(then.error));
   const label = `${revision} (${then.value.commit.slice(0, 7)})`;
   const page = await diffPage(workspace, then.value.files, label, root);
   return write(io, values.out ?? join(root, ".repro", "plots", "diff.html"), page, `workspace vs ${label}`);

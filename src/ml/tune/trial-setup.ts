@@ -39,7 +39,7 @@ export type WorkerTrialOutcome = { outcome: TrialOutcome } | { failure: MlError 
 export function resolveModelType(name: string): ModelType<unknown> {
   const found = getModelType(name);
   if (!found.ok) throw new Error(found.error.message);
-  return found.modelType;
+  return found.value;
 }
 
 export async function runTrial(setup: TrialSetup, params: ParamSet): Promise<TrialOutcome> {
