@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { applyExperiment } from "../../exp/apply.js";
+import { formatExpError } from "../../exp/exp-error.js";
 import { enqueue, runQueue } from "../../exp/queue.js";
 import { runExperiment } from "../../exp/run-experiment.js";
 import { experimentsTable, tableCells, toCsv, toJson } from "../../exp/show-table.js";
@@ -74,7 +75,7 @@ export async function run(args: string[], io: CommandIo = processIo): Promise<nu
         runCache: !values["no-run-cache"],
         onEvent: createStageReporter(io),
       });
-      if (!result.ok) return refuseWithStages(io, result.message, result.stages);
+      if (!result.ok) return refuseWithStages(io, formatExpError(result.error), result.stages);
       const { experiment } = result;
       io.stdout(
         `experiment ${colors.bold(experiment.id)}${experiment.name ? ` (${experiment.name})` : ""} recorded: ${summary(experiment.stages)}; \`tabula exp show\` compares it\n`,
@@ -90,7 +91,7 @@ export async function run(args: string[], io: CommandIo = processIo): Promise<nu
         throw new UsageError(`--sort-order must be asc or desc, got "${order}"`);
       const experiments = new ExperimentStore(root).list();
       const table = experimentsTable(experiments, { all: values.all, sortBy: values["sort-by"], order });
-      if (!table.ok) throw new UsageError(table.message);
+      if (!table.ok) throw new UsageError(formatExpError(table.error));
       if (values.json) io.stdout(toJson(table.value));
       else if (values.csv) io.stdout(toCsv(table.value));
       else if (experiments.length === 0)
@@ -101,7 +102,7 @@ export async function run(args: string[], io: CommandIo = processIo): Promise<nu
     case "apply": {
       if (rest.length !== 1) throw new UsageError("exp apply takes one experiment id (or name)");
       const applied = await applyExperiment(root, rest[0] as string, { onEvent: createStageReporter(io) });
-      if (!applied.ok) return refuseWithStages(io, applied.message, []);
+      if (!applied.ok) return refuseWithStages(io, formatExpError(applied.error), []);
       const { experiment, changed, differingMetrics } = applied.value;
       const params = Object.entries(changed).map(
         ([key, [from, to]]) => `${key}: ${JSON.stringify(from)} → ${JSON.stringify(to)}`,
@@ -150,7 +151,7 @@ async function queueCommand(
   if (sub === "remove") {
     if (rest.length !== 1) throw new UsageError("exp queue remove takes one id");
     const found = store.findQueued(rest[0] as string);
-    if (!found.ok) return refuseWithStages(io, found.message, []);
+    if (!found.ok) return refuseWithStages(io, formatExpError(found.error), []);
     store.dequeue(found.value.id);
     io.stdout(`removed ${found.value.id} from the queue\n`);
     return 0;
@@ -165,7 +166,7 @@ async function queueCommand(
     onFinished: (entry, result) => {
       if (result.ok)
         io.stdout(`${colors.green("done")}    ${entry.id}  ${summary(result.experiment.stages)}\n`);
-      else io.stdout(`${colors.red("failed")}  ${entry.id}  ${result.message}\n`);
+      else io.stdout(`${colors.red("failed")}  ${entry.id}  ${formatExpError(result.error)}\n`);
     },
   });
   io.stdout(`${report.succeeded.length} recorded, ${report.failed.length} failed\n`);
