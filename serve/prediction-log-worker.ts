@@ -1,10 +1,12 @@
 // The prediction log's writer thread: owns the SQLite database (node:sqlite, WAL), writes each batch the main
 // thread sends in one transaction, answers feedback look-ups, and prunes by age and row count. Its synchronous
 // disk work never touches the event loop that serves requests.
+
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
+import { unreachable } from "../src/result.js";
 import type { Label, Prediction } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -188,6 +190,8 @@ port.on("message", (message: LogRequest) => {
         reply({ kind: "closed" });
       }
       return;
+    default:
+      return unreachable(message);
   }
 });
 

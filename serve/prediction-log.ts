@@ -1,8 +1,10 @@
 // The prediction log, main-thread side: `record` only appends to a bounded in-memory queue; a timer ships the queue
 // in batches to the SQLite writer thread. When the queue is full, or the disk fails, the request still succeeds and
 // `prediction_log_dropped_total` counts the rows lost. `close` ships what is left and waits for it to be written.
+
 import { join, resolve } from "node:path";
 import type { Worker } from "node:worker_threads";
+import { unreachable } from "../src/result.js";
 import type { Label } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -92,6 +94,8 @@ export class PredictionLog {
           case "closed":
             this.closedReply?.();
             return;
+          default:
+            return unreachable(reply);
         }
       });
       worker.on("error", (error) => {

@@ -1,8 +1,10 @@
 // Reading the server's prediction log (SQLite, written by serve/prediction-log-worker.ts) without the server: one
 // record per predicted row, with the features the client sent, the prediction, and the ground truth /feedback joined
 // to it (the latest one, if a row got several). Read-only: a running server keeps writing.
+
 import { existsSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
+import { err, ok, type Result } from "../result.js";
 
 export interface LoggedRow {
   requestId: string;
@@ -25,8 +27,8 @@ export interface LogQuery {
 }
 
 export type LogReadError =
-  | { kind: "log_missing"; message: string }
-  | { kind: "log_unreadable"; message: string };
+  | { kind: "log-missing"; message: string }
+  | { kind: "log-unreadable"; message: string };
 
 const SELECT = `
   SELECT pr.request_id AS requestId, pr.time AS time, pr.model_version AS version, pr.row AS row,
@@ -58,18 +60,12 @@ function parseObject(text: string | null): Record<string, unknown> | undefined {
     : undefined;
 }
 
-export function readLoggedRows(
-  file: string,
-  query: LogQuery,
-): { ok: true; rows: LoggedRow[] } | { ok: false; error: LogReadError } {
+export function readLoggedRows(file: string, query: LogQuery): Result<LoggedRow[], LogReadError> {
   if (!existsSync(file))
-    return {
-      ok: false,
-      error: {
-        kind: "log_missing",
-        message: `${file}: no prediction log here (the server writes it under SERVE_DATA_DIR; pass --log FILE)`,
-      },
-    };
+    return err({
+      kind: "log-missing",
+      message: `${file}: no prediction log here (the server writes it under SERVE_DATA_DIR; pass --log FILE)`,
+    });
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(file, { readOnly: true, timeout: 5000 });
@@ -88,9 +84,9 @@ export function readLoggedRows(
         actual: row.actual === null ? undefined : JSON.parse(row.actual),
       }),
     );
-    return { ok: true, rows };
+    return ok(rows);
   } catch (error) {
-    return { ok: false, error: { kind: "log_unreadable", message: `${file}: ${(error as Error).message}` } };
+    return err({ kind: "log-unreadable", message: `${file}: ${(error as Error).message}` });
   } finally {
     db?.close();
   }
