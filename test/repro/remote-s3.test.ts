@@ -1,5 +1,5 @@
 // S3 remotes against a real S3 server (s3rver on 127.0.0.1, SigV4 checked), driven by the real AWS SDK.
-import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { test } from "uvu";
@@ -122,9 +122,46 @@ test("push to S3, pull into a fresh clone: outputs byte-identical, run cache sha
   assert.is(read(clone, "model/data.txt"), "rows\n");
   const after = await status({ cwd: clone });
   assert.is(after.ok && after.value[0]?.state, "up-to-date");
-  const run = await runRepro(clone, { setParams: { "train.lr": 2 } });
+  const run = await runRepro(clone, { setParams: { "train.lr": 2 }, pull: true });
   assert.equal(run.restored, ["train"], "lr=2 ran on the other machine: restored from the shared run cache");
   assert.not.ok(existsSync(join(clone, "runs.log")), "the command never ran in the clone");
+});
+
+test("pull brings down the run entry recording the lock, not the remote's other runs nor their objects", async () => {
+  const dir = teamProject(
+    { "pipeline.yaml": PIPELINE, "params.yaml": "train:\n  lr: 1\n", "data.txt": "rows\n" },
+    "only-lock-runs",
+  );
+  await runRepro(dir, { setParams: { "train.lr": 7 } });
+  await runRepro(dir, { setParams: { "train.lr": 1 } });
+  const pushed = await push({ cwd: dir });
+  assert.is(pushed.ok && pushed.value.uploadedRuns, 2);
+  const [lockRun, otherRun] = ["1", "7"].map((lr) =>
+    readdirSync(join(dir, ".repro/cache/runs/train")).find((file) =>
+      readFileSync(join(dir, ".repro/cache/runs/train", file), "utf8").includes(`lr": ${lr}\n`),
+    ),
+  );
+  assert.ok(lockRun && otherRun && lockRun !== otherRun);
+
+  const clone = cloneOf(dir, ["pipeline.yaml", "params.yaml", "pipeline.lock", "data.txt", "metrics.json"]);
+  const remoteStatus = await cli(clone, ["status", "--remote"], S3_ENV);
+  assert.match(remoteStatus.output, /and 1 run entries to pull/, remoteStatus.output);
+  const pulled = await pull({ cwd: clone });
+  assert.ok(pulled.ok, pulled.ok ? "" : formatError(pulled.error));
+  assert.is(pulled.ok && pulled.value.downloadedRuns, 1);
+  assert.equal(readdirSync(join(clone, ".repro/cache/runs/train")), [lockRun], "only the lock's run entry");
+  const weights = (lr: number) => `lr=${lr}\n`;
+  const cachedTexts = cacheListing(clone)
+    .filter((path) => statSync(join(clone, ".repro/cache", path)).isFile() && !path.endsWith(".dir"))
+    .map((path) => readFileSync(join(clone, ".repro/cache", path), "utf8"));
+  assert.ok(cachedTexts.includes(weights(1)), "the lock's model came down");
+  assert.not.ok(cachedTexts.includes(weights(7)), "the lr=7 model did not");
+
+  const same = await runRepro(clone);
+  assert.equal(same.ran, [], "the lock's run is known here: nothing to run");
+  const back = await runRepro(clone, { setParams: { "train.lr": 7 }, pull: true });
+  assert.equal(back.restored, ["train"], "repro --pull fetches the lr=7 run when it is asked for");
+  assert.not.ok(existsSync(join(clone, "runs.log")));
 });
 
 test("a corrupt object on the remote is refused: never enters the cache, the output is not restored", async () => {
