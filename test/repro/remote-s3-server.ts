@@ -15,6 +15,8 @@ export interface S3Server {
   /** Credentials s3rver accepts, as the AWS SDK's environment variables. */
   env: Record<string, string>;
   stop(): Promise<void>;
+  /** SIGKILL: the server dies mid-request, as a crashed store would (restart it on `directory`). */
+  kill(): Promise<void>;
 }
 
 export const S3_ENV = {
@@ -45,6 +47,10 @@ export async function startS3Server(buckets: string[], directory?: string): Prom
     env: S3_ENV,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
     },
   };

@@ -259,12 +259,64 @@ test("a push SIGKILLed mid-way leaves the remote usable; the next push completes
   assert.ok(completed.ok && completed.value.uploadedObjects <= 301 - partial.length + 1);
   const clone = cloneOf(dir, ["pipeline.yaml", "pipeline.lock"]);
   const pulled = await pull({ cwd: clone });
-  assert.ok(pulled.ok && pulled.value.restoredOutputs.length === 1);
-  for (let index = 0; index < 300; index += 37) {
+  assert.ok(pulled.ok, pulled.ok ? "" : formatError(pulled.error));
+  assert.equal(
+    [pulled.value.downloadedObjects, pulled.value.missingOnRemote, pulled.value.restoredOutputs],
+    [301, 0, ["data"]],
+    "every object (300 files and the manifest) came down, each checked against its hash",
+  );
+  for (let index = 0; index < 300; index++) {
     assert.is(readFileSync(join(clone, `data/part-${index}.txt`), "utf8"), `${index}\n`);
   }
   const verified = await status({ cwd: clone });
   assert.is(verified.ok && verified.value[0]?.state, "up-to-date", "every output matches the lock");
+});
+
+test("the server SIGKILLed mid-push: a clear error, then (restarted) the next push completes it, nothing corrupt", async () => {
+  const files = Array.from({ length: 300 }, (_, index) => `echo ${index} > data/part-${index}.txt`).join(
+    " && ",
+  );
+  const pipeline = `stages:\n  make:\n    cmd: mkdir -p data && ${files}\n    outs: [data]\n`;
+  const own = await startS3Server([BUCKET]);
+  try {
+    const dir = teamProject({ "pipeline.yaml": pipeline }, "crash");
+    assert.ok(modifyRemote(dir, "team", "endpoint", own.endpoint, "local").ok);
+    await runRepro(dir);
+    const objects = join(own.directory, BUCKET, "crash/objects");
+    const stored = () =>
+      existsSync(objects)
+        ? (readdirSync(objects, { recursive: true }) as string[]).filter((file) => file.endsWith("_object"))
+        : [];
+    const pushing = push({ cwd: dir, jobs: 4 });
+    for (let waited = 0; stored().length < 40; waited += 20) {
+      if (waited > 60_000) throw new Error("push did not get going");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await own.kill();
+    const failed = await pushing;
+    assert.not.ok(failed.ok, "the push saw the server go");
+    assert.match(failed.ok ? "" : formatError(failed.error), /^remote team: /);
+    assert.ok(stored().length < 301, `killed before the end (${stored().length} objects)`);
+
+    const restarted = await startS3Server([BUCKET], own.directory);
+    try {
+      assert.ok(modifyRemote(dir, "team", "endpoint", restarted.endpoint, "local").ok);
+      const completed = await push({ cwd: dir });
+      assert.ok(completed.ok, completed.ok ? "" : formatError(completed.error));
+      const clone = cloneOf(dir, ["pipeline.yaml", "pipeline.lock"]);
+      assert.ok(modifyRemote(clone, "team", "endpoint", restarted.endpoint, "local").ok);
+      const pulled = await pull({ cwd: clone });
+      assert.ok(pulled.ok, pulled.ok ? "" : formatError(pulled.error));
+      assert.equal([pulled.value.downloadedObjects, pulled.value.restoredOutputs], [301, ["data"]]);
+      for (let index = 0; index < 300; index++)
+        assert.is(readFileSync(join(clone, `data/part-${index}.txt`), "utf8"), `${index}\n`);
+    } finally {
+      await restarted.stop();
+    }
+  } finally {
+    await own.stop();
+    removeS3Data(own);
+  }
 });
 
 test("repro --pull in a second workspace runs only what nobody ran before", async () => {
