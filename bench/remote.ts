@@ -6,7 +6,9 @@
 //                                       file through lib-storage's Upload with our part size and parts at once):
 //                                       what s3rver takes at best, measured right before the tabula transfer
 //   tabula push / pull, S3              N small files (one directory output: --small, default 10000 × 1 KB) and
-//                                       one large file (--large-mb, default 1024; multipart)
+//                                       one large file (--large-mb, default 1024; multipart); fetch (into the
+//                                       cache, each object checked against its hash) apart from pull (fetch,
+//                                       then the outputs written into the workspace)
 //   tabula push again                   nothing to send: one listing, no request per object
 //   tabula push / pull, directory       the same projects
 //   naive S3 push                       a HEAD per object, then a PUT if missing, one at a time, on the first
@@ -39,7 +41,7 @@ import { formatError } from "../src/repro/errors.js";
 import { forEachLimit } from "../src/repro/remote/pool.js";
 import { addRemote, modifyRemote } from "../src/repro/remote/remote-admin.js";
 import { MULTIPART_THRESHOLD, PART_SIZE, PARTS_AT_ONCE } from "../src/repro/remote/s3-remote.js";
-import { pull, push } from "../src/repro/remote/transfer.js";
+import { fetch, pull, push } from "../src/repro/remote/transfer.js";
 import { S3_ENV, startS3Server } from "../test/repro/remote-s3-server.js";
 
 const { values } = parseArgs({
@@ -193,6 +195,17 @@ try {
 
     const [, getSeconds] = await timed(() => referenceGet(objects, `copy-${kind}`, join(work, "get")));
     row(`reference: SDK get loop, ${JOBS} at once (${label})`, objects.length, bytes, getSeconds);
+    const fetchClone = cloneOf(dir, `${kind}-fetch-clone`);
+    const [fetched, fetchSeconds] = await timed(async () =>
+      must(await fetch({ cwd: fetchClone, jobs: JOBS })),
+    );
+    row(
+      `tabula fetch, S3: into the cache only`,
+      fetched.downloadedObjects,
+      fetched.downloadedBytes,
+      fetchSeconds,
+    );
+    rmSync(fetchClone, { recursive: true, force: true });
     const clone = cloneOf(dir, `${kind}-clone`);
     const [pulled, pullSeconds] = await timed(async () => must(await pull({ cwd: clone, jobs: JOBS })));
     row(`tabula pull, S3 (${label})`, pulled.downloadedObjects, pulled.downloadedBytes, pullSeconds);
