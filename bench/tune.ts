@@ -75,7 +75,7 @@ const space: SearchSpace = {
 };
 const found = getModelType("forest");
 if (!found.ok) throw new Error(found.error.message);
-const forest = found.modelType;
+const forest = found.value;
 
 interface Row {
   search: string;

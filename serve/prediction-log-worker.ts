@@ -5,10 +5,12 @@
 // Tables: predictions (one row per request: the body as sent, the predictions as returned), features (one row per
 // predicted row: the model's input after preprocessing, float32 in the order feature_names gives for its model
 // version), feature_names, feedback (one row per labelled row) and the prediction_rows view.
+
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
+import { unreachable } from "../src/result.js";
 import type { Label, Prediction } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -284,6 +286,8 @@ port.on("message", (message: LogRequest) => {
         reply({ kind: "closed" });
       }
       return;
+    default:
+      return unreachable(message);
   }
 });
 

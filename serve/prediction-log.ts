@@ -3,8 +3,10 @@
 // `prediction_log_dropped_total` counts the rows lost. `close` ships what is left and waits for it to be written.
 // Beside the request and its predictions the writer keeps the tensor the model ran on (the features table), so the
 // per-request cost here is one queue push and, for a model version not seen before, one message with its names.
+
 import { join, resolve } from "node:path";
 import type { Worker } from "node:worker_threads";
+import { unreachable } from "../src/result.js";
 import type { Label } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -110,6 +112,8 @@ export class PredictionLog {
           case "closed":
             this.closedReply?.();
             return;
+          default:
+            return unreachable(reply);
         }
       });
       worker.on("error", (error) => {

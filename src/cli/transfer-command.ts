@@ -1,5 +1,7 @@
 // What push, pull and fetch share: the same options, progress, error handling and one summary line.
+
 import type { push } from "../repro/index.js";
+import type { Result } from "../result.js";
 import { integerOption, parseCommandArgs, UsageError } from "./command.js";
 import { exitCodeFor } from "./exit-code.js";
 import { printError, seconds } from "./output.js";
@@ -11,9 +13,7 @@ type TransferError = Parameters<typeof exitCodeFor>[0];
 export async function runTransfer<R>(
   command: string,
   args: string[],
-  transfer: (
-    request: TransferRequest,
-  ) => Promise<{ ok: true; value: R } | { ok: false; error: TransferError }>,
+  transfer: (request: TransferRequest) => Promise<Result<R, TransferError>>,
   describe: (report: R, took: string) => { summary: string; notes: string[] },
 ): Promise<number> {
   const { values, positionals } = parseCommandArgs(command, args, {

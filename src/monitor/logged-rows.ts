@@ -2,8 +2,10 @@
 // record per predicted row, with the features the client sent, the prediction, and the ground truth /feedback joined
 // to it (the latest one, if a row got several), and the model's input after preprocessing (the features table) when
 // the log has it. Read-only: a running server keeps writing.
+
 import { existsSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
+import { err, ok, type Result } from "../result.js";
 
 export interface LoggedRow {
   requestId: string;
@@ -31,8 +33,8 @@ export interface LogQuery {
 }
 
 export type LogReadError =
-  | { kind: "log_missing"; message: string }
-  | { kind: "log_unreadable"; message: string };
+  | { kind: "log-missing"; message: string }
+  | { kind: "log-unreadable"; message: string };
 
 /** The row query; with the features table (logs written since it exists) joined by request id and row. */
 function selectRows(withFeatures: boolean): string {
@@ -92,18 +94,12 @@ function parseObject(text: string | null): Record<string, unknown> | undefined {
     : undefined;
 }
 
-export function readLoggedRows(
-  file: string,
-  query: LogQuery,
-): { ok: true; rows: LoggedRow[] } | { ok: false; error: LogReadError } {
+export function readLoggedRows(file: string, query: LogQuery): Result<LoggedRow[], LogReadError> {
   if (!existsSync(file))
-    return {
-      ok: false,
-      error: {
-        kind: "log_missing",
-        message: `${file}: no prediction log here (the server writes it under SERVE_DATA_DIR; pass --log FILE)`,
-      },
-    };
+    return err({
+      kind: "log-missing",
+      message: `${file}: no prediction log here (the server writes it under SERVE_DATA_DIR; pass --log FILE)`,
+    });
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(file, { readOnly: true, timeout: 5000 });
@@ -131,9 +127,9 @@ export function readLoggedRows(
         actual: row.actual === null ? undefined : JSON.parse(row.actual),
       }),
     );
-    return { ok: true, rows };
+    return ok(rows);
   } catch (error) {
-    return { ok: false, error: { kind: "log_unreadable", message: `${file}: ${(error as Error).message}` } };
+    return err({ kind: "log-unreadable", message: `${file}: ${(error as Error).message}` });
   } finally {
     db?.close();
   }

@@ -152,7 +152,7 @@ test("a row labelled twice reads back with its latest label", async () => {
   const read = readLoggedRows(join(logDir, "predictions.sqlite"), {});
   if (!read.ok) return assert.unreachable(read.error.message);
   assert.equal(
-    read.rows.map((row) => [row.requestId, row.row, row.actual]),
+    read.value.map((row) => [row.requestId, row.row, row.actual]),
     [
       ["req-0", 0, (sent[0]?.prediction ?? 0) + 2],
       ["req-0", 1, 123.5],

@@ -74,7 +74,7 @@ async function logCommand(args: string[], io: CommandIo): Promise<number> {
     return 1;
   }
   const header = trainingHeader(cwd);
-  const exported = exportRows(inputs.manifest, inputs.rows, {
+  const exported = exportRows(inputs.value.manifest, inputs.value.rows, {
     labelledOnly: values.labelled ?? false,
     processed: values.processed ?? false,
     ...(header === undefined ? {} : { columns: header }),

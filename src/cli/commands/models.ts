@@ -46,7 +46,7 @@ function modelName(registry: Registry, packageDir: string, name: string | undefi
   return defaultModelName(registry, packageDir, name);
 }
 
-function report<T>(io: CommandIo, result: Result<T>): result is { ok: true; value: T } {
+function report<T>(io: CommandIo, result: Result<T>): result is Extract<Result<T>, { ok: true }> {
   if (!result.ok) io.stderr(`tabula models: ${result.error.kind}: ${result.error.message}\n`);
   return result.ok;
 }

@@ -80,8 +80,10 @@ export async function run(args: string[]): Promise<number> {
 async function recordExperiment(cwd: string, targets: string[], stages: StageReport[], seconds: number) {
   if (!stages.some(({ outcome }) => outcome.kind === "ran" || outcome.kind === "restored")) return;
   const { recordAfterRepro } = await import("../../exp/record.js");
+  const { formatExpError } = await import("../../exp/exp-error.js");
   const recorded = await recordAfterRepro(cwd, targets, stages, seconds);
-  if (!recorded.ok) process.stderr.write(`tabula: experiment not recorded: ${recorded.message}\n`);
+  if (!recorded.ok)
+    process.stderr.write(`tabula: experiment not recorded: ${formatExpError(recorded.error)}\n`);
   else if (recorded.value)
     process.stdout.write(`recorded experiment ${recorded.value.id} (\`tabula exp show\`)\n`);
 }

@@ -1,4 +1,5 @@
 import { describeReason, remoteStatus, status } from "../../repro/index.js";
+import { unreachable } from "../../result.js";
 import { parseCommandArgs } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { colors, printError } from "../output.js";
@@ -51,6 +52,8 @@ export async function run(args: string[]): Promise<number> {
         stale++;
         process.stdout.write(`${name}  ${colors.yellow("stale")}\n`);
         break;
+      default:
+        return unreachable(entry.state);
     }
     if (entry.state === "stale" || entry.state === "frozen") {
       for (const reason of entry.reasons)

@@ -3,7 +3,7 @@
 // `nullable` where values are missing; the missing-value tokens seen; date columns; id-like and constant columns
 // proposed for `drop`. A draft for a person to review, not a verdict: the rules are simple and stated here.
 import { parseDate } from "../../artifact/date-features.js";
-import { fail, ok, type Result } from "../errors.js";
+import { err, ok, type Result } from "../errors.js";
 import type { ColumnCheck, Dataset } from "../params.js";
 import type { TextTable } from "./csv.js";
 import { closeMatch, listColumns } from "./validate.js";
@@ -64,13 +64,13 @@ export interface InferredDataset {
 
 export function inferDataset(text: TextTable, path: string, target: string): Result<InferredDataset> {
   if (!text.header.includes(target))
-    return fail({
+    return err({
       kind: "data",
       file: text.file,
       column: target,
       message: `--target "${target}" is not a column${closeMatch(target, text.header)}; its columns: ${listColumns(text.header)}`,
     });
-  if (text.rows === 0) return fail({ kind: "data", file: text.file, message: "has no data rows" });
+  if (text.rows === 0) return err({ kind: "data", file: text.file, message: "has no data rows" });
   const tokensSeen = new Set<string>();
   const columns = text.header.map((name, j) =>
     inferColumn(name, text.cells[j] ?? [], name === target, tokensSeen),

@@ -1,6 +1,6 @@
 // Loading a dataset: the raw CSV named in params (validated against the declared schema), or a prepared split
 // (typed by the profile that prepare wrote next to it).
-import { fail, ok, type Result } from "../errors.js";
+import { err, ok, type Result } from "../errors.js";
 import type { Dataset } from "../params.js";
 import type { ParamsFile } from "../params-file.js";
 import { readCsvText } from "./csv.js";
@@ -32,7 +32,7 @@ export function loadDataset(dataset: Dataset, params?: ParamsFile): Result<Table
 export function loadDatasetRows(dataset: Dataset, params?: ParamsFile): Result<LoadedDataset> {
   const read = readCsvText(dataset.path);
   if (!read.ok) return read;
-  if (read.value.rows === 0) return fail({ kind: "data", file: dataset.path, message: "has no data rows" });
+  if (read.value.rows === 0) return err({ kind: "data", file: dataset.path, message: "has no data rows" });
   const names = datasetColumns(read.value, dataset, params);
   if (!names.ok) return names;
   const { text, dropped } =
@@ -40,7 +40,7 @@ export function loadDatasetRows(dataset: Dataset, params?: ParamsFile): Result<L
       ? rowsWithValue(read.value, dataset.target, dataset.missing)
       : { text: read.value, dropped: 0 };
   if (text.rows === 0)
-    return fail({
+    return err({
       kind: "data",
       file: dataset.path,
       column: dataset.target,
@@ -68,7 +68,7 @@ export function loadPrepared(path: string, profile: Profile): Result<Table> {
   const specs = new Map<string, ColumnSpec>();
   for (const col of [...profile.features, profile.target]) {
     if (!text.value.header.includes(col.name))
-      return fail({
+      return err({
         kind: "data",
         file: path,
         column: col.name,

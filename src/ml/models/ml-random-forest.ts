@@ -74,7 +74,11 @@ export function fitMlRandomForest(
   const shape = checkTrainingSet(data);
   const features = shape.features;
   if (params.max_features > 1 && params.max_features > features)
-    throw new ParamsError(`max_features is ${params.max_features} but the data has ${features} features`);
+    throw new ParamsError(
+      "ml-random-forest",
+      "max_features",
+      `${params.max_features} asks for more features than the data has (${features})`,
+    );
   const classification = data.task === "classification";
   const forestOptions = {
     nEstimators: params.n_estimators,

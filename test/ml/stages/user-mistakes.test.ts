@@ -1,0 +1,55 @@
+// A user mistake found deep inside a stage (a learner refusing its params or its data) prints one line naming what
+// to fix, with its params.yaml line where it has one, and exits 1; a stack trace is for bugs only.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { CLASSIFICATION_PARAMS, classificationCsv } from "../../fixtures/classification.js";
+import { type StageRun, Workspace } from "./workspace.js";
+
+const STACK_LINE = /^ {4}at /m;
+
+function assertUserMistake(run: StageRun, message: RegExp): void {
+  assert.is(run.status, 1, run.stderr);
+  assert.match(run.stderr, message);
+  assert.not.match(run.stderr, STACK_LINE);
+  assert.not.match(run.stderr, /internal error/);
+}
+
+test("a param that does not fit the data names its params.yaml line and key", () => {
+  const params = CLASSIFICATION_PARAMS.replace(
+    "  type: forest\n  seed: 1\n  threads: 1\n  params: {}",
+    "  type: ml-random-forest\n  seed: 1\n  threads: 1\n  params:\n    max_features: 50",
+  ).replace(
+    "    forest:\n",
+    "    ml-random-forest:\n      n_estimators: {type: int, low: 3, high: 6}\n    forest:\n",
+  );
+  const workspace = new Workspace()
+    .write("data/raw/churn.csv", classificationCsv())
+    .write("params.yaml", params);
+  for (const stage of ["prepare", "featurize"]) assert.is(workspace.run(stage).status, 0, stage);
+  const line = params.split("\n").indexOf("    max_features: 50") + 1;
+  assertUserMistake(
+    workspace.run("tune"),
+    new RegExp(
+      `^tune: params\\.yaml:${line}: model\\.params\\.max_features: 50 asks for more features than the data has \\(\\d+\\)\\n$`,
+    ),
+  );
+});
+
+test("a training set a learner cannot fit (one class) is a message, not a crash", () => {
+  const csv = classificationCsv().replace(/,yes$/gm, ",no");
+  const params = CLASSIFICATION_PARAMS.replace('    churn: {allowed: ["yes", "no"]}\n', "").replace(
+    "  stratify: true",
+    "  stratify: false",
+  );
+  const workspace = new Workspace().write("data/raw/churn.csv", csv).write("params.yaml", params);
+  for (const stage of ["prepare", "featurize"]) {
+    const run = workspace.run(stage);
+    assert.is(run.status, 0, `${stage}: ${run.stderr}`);
+  }
+  assertUserMistake(
+    workspace.run("tune"),
+    /^tune: training set: classification needs the list of classes, at least 2 \(got \["no"\]\)\n$/,
+  );
+});
+
+test.run();
