@@ -13,6 +13,7 @@
 import { err, ok, type Result } from "../errors.js";
 import { resolveWhole, type Scope, type UsedVar } from "./interpolate.js";
 import type { RawStage } from "./pipeline-schema.js";
+import { acceptResolved } from "./stage-reference.js";
 import type { YamlSource } from "./yaml-source.js";
 
 const KEY_PART = /^[A-Za-z0-9_.-]+$/;
@@ -54,16 +55,13 @@ export function expandStage(
 
   if (template.form === "foreach") {
     const path = ["stages", name, "foreach"];
-    const resolved = resolveWhole(template.foreach, vars);
-    if (!resolved.ok) {
-      return err({
-        kind: "invalid-pipeline",
-        at: source.locateIn(path, resolved.reference),
-        stage: name,
-        message: resolved.message,
-      });
-    }
-    used.push(...resolved.used);
+    const resolved = acceptResolved(resolveWhole(template.foreach, vars), {
+      source,
+      path,
+      stage: name,
+      used,
+    });
+    if (!resolved.ok) return resolved;
     const items = resolved.value;
     if (Array.isArray(items)) {
       for (const [index, item] of items.entries())
@@ -82,16 +80,8 @@ export function expandStage(
     let combinations: { parts: string[]; item: Record<string, unknown> }[] = [{ parts: [], item: {} }];
     for (const [axis, raw] of Object.entries(template.matrix)) {
       const path = ["stages", name, "matrix", axis];
-      const resolved = resolveWhole(raw, vars);
-      if (!resolved.ok) {
-        return err({
-          kind: "invalid-pipeline",
-          at: source.locateIn(path, resolved.reference),
-          stage: name,
-          message: resolved.message,
-        });
-      }
-      used.push(...resolved.used);
+      const resolved = acceptResolved(resolveWhole(raw, vars), { source, path, stage: name, used });
+      if (!resolved.ok) return resolved;
       const values = resolved.value;
       if (!Array.isArray(values) || values.length === 0) {
         return err({

@@ -21,6 +21,7 @@ import {
   PIPELINE_FILE,
   type Stage,
 } from "./stage.js";
+import { acceptResolved } from "./stage-reference.js";
 import { loadVars, type ReadText } from "./vars.js";
 import { parseYamlSource, type YamlSource } from "./yaml-source.js";
 
@@ -158,17 +159,7 @@ function buildStage(definition: StageDefinition, source: YamlSource): Result<Sta
   /** `value` (at `path` in pipeline.yaml) with its `${...}` resolved. */
   const resolve = (value: string, path: (string | number)[]): Result<string> => {
     if (!hasReference(value)) return ok(value);
-    const done = interpolate(value, scope);
-    if (!done.ok) {
-      return err({
-        kind: "invalid-pipeline",
-        at: source.locateIn(path, done.reference),
-        stage: name,
-        message: done.message,
-      });
-    }
-    used.push(...done.used);
-    return ok(done.value);
+    return acceptResolved(interpolate(value, scope), { source, path, stage: name, used });
   };
 
   const cmdPath = [...bodyPath, "cmd"];
