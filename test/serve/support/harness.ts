@@ -34,6 +34,24 @@ export async function startInProcess(env: Record<string, string>): Promise<Runni
   return started.running;
 }
 
+/** Serves `model` in this process, its data in a temporary folder, for the length of `use`. */
+export async function withServedModel<T>(
+  model: string,
+  use: (server: RunningServer) => Promise<T>,
+): Promise<T> {
+  const temp = tempDir("served");
+  try {
+    const server = await startInProcess({ SERVE_MODEL: model, SERVE_DATA_DIR: join(temp.dir, "data") });
+    try {
+      return await use(server);
+    } finally {
+      await server.shutdown("test over");
+    }
+  } finally {
+    temp.remove();
+  }
+}
+
 export interface ChildServer {
   child: ChildProcess;
   url: string;
