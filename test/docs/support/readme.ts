@@ -1,6 +1,7 @@
-// README.md's examples as data: its fenced blocks, the commands they show, and the comparison of a block's shown
-// output with what a command printed. In the README, `…` stands for what differs from run to run (durations,
-// content hashes such as model versions, request ids, the reasons a stage reran) and matches any text on its line.
+// README.md's examples as data: its fenced blocks, the commands they show, a copy of the checkout to run them in,
+// and the comparison of a block's shown output with what a command printed. In the README, `…` stands for what
+// differs from run to run (durations, content hashes such as model versions, request ids, the reasons a stage
+// reran) and matches any text on its line.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
