@@ -1,5 +1,5 @@
 import { renderMarkdown, renderText, type Table } from "../repro/index.js";
-import { UsageError } from "./command.js";
+import { type CommandIo, UsageError } from "./command.js";
 
 export type ReviewFormat = "text" | "md" | "json";
 
@@ -10,6 +10,7 @@ export function reviewFormat(values: { md?: boolean; json?: boolean }): ReviewFo
 
 /** Prints a review table (text or Markdown) with its notes, or `json` as JSON. */
 export function printReview(
+  io: CommandIo,
   format: ReviewFormat,
   table: Table,
   notes: string[],
@@ -17,16 +18,16 @@ export function printReview(
   empty: string,
 ): void {
   if (format === "json") {
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    io.stdout(`${JSON.stringify(json, null, 2)}\n`);
     return;
   }
-  if (table.rows.length === 0) process.stdout.write(`${empty}\n`);
-  else process.stdout.write(format === "md" ? renderMarkdown(table) : renderText(table));
+  if (table.rows.length === 0) io.stdout(`${empty}\n`);
+  else io.stdout(format === "md" ? renderMarkdown(table) : renderText(table));
   if (notes.length > 0) {
     const bullet =
       format === "md"
         ? `\n${notes.map((note) => `- ${note}`).join("\n")}`
         : notes.map((note) => `note: ${note}`).join("\n");
-    process.stdout.write(`${bullet}\n`);
+    io.stdout(`${bullet}\n`);
   }
 }

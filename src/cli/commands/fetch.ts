@@ -1,4 +1,5 @@
 import { fetch } from "../../repro/index.js";
+import { type CommandIo, processIo } from "../command.js";
 import { runTransfer } from "../transfer-command.js";
 import { describeBytes } from "../transfer-progress.js";
 
@@ -16,8 +17,8 @@ options:
   -C, --cwd DIR        the directory holding pipeline.yaml (default: .)
 `;
 
-export function run(args: string[]): Promise<number> {
-  return runTransfer("fetch", args, fetch, (report, took) => ({
+export function run(args: string[], io: CommandIo = processIo): Promise<number> {
+  return runTransfer("fetch", args, io, fetch, (report, took) => ({
     summary: `fetched ${report.downloadedObjects} objects (${describeBytes(report.downloadedBytes)}) and ${report.downloadedRuns} run entries from ${report.remote} in ${took}`,
     notes:
       report.missingOnRemote > 0

@@ -1,4 +1,5 @@
 import { pull } from "../../repro/index.js";
+import { type CommandIo, processIo } from "../command.js";
 import { runTransfer } from "../transfer-command.js";
 import { describeBytes } from "../transfer-progress.js";
 
@@ -15,8 +16,8 @@ options:
   -C, --cwd DIR        the directory holding pipeline.yaml (default: .)
 `;
 
-export function run(args: string[]): Promise<number> {
-  return runTransfer("pull", args, pull, (report, took) => ({
+export function run(args: string[], io: CommandIo = processIo): Promise<number> {
+  return runTransfer("pull", args, io, pull, (report, took) => ({
     summary: `pulled ${report.downloadedObjects} objects (${describeBytes(report.downloadedBytes)}) and ${report.downloadedRuns} run entries from ${report.remote}; restored ${report.restoredOutputs.length} outputs in ${took}`,
     notes:
       report.missingOnRemote > 0

@@ -1,4 +1,5 @@
 import { push } from "../../repro/index.js";
+import { type CommandIo, processIo } from "../command.js";
 import { runTransfer } from "../transfer-command.js";
 import { describeBytes } from "../transfer-progress.js";
 
@@ -16,8 +17,8 @@ options:
   -C, --cwd DIR        the directory holding pipeline.yaml (default: .)
 `;
 
-export function run(args: string[]): Promise<number> {
-  return runTransfer("push", args, push, (report, took) => ({
+export function run(args: string[], io: CommandIo = processIo): Promise<number> {
+  return runTransfer("push", args, io, push, (report, took) => ({
     summary: `pushed ${report.uploadedObjects} objects (${describeBytes(report.uploadedBytes)}) and ${report.uploadedRuns} run entries to ${report.remote} in ${took}`,
     notes: [
       ...(report.missingLocally > 0
