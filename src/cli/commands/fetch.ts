@@ -5,9 +5,9 @@ import { describeBytes } from "../transfer-progress.js";
 
 export const help = `usage: tabula fetch [--remote NAME|URL] [--jobs N] [--no-run-cache]
 
-Downloads the cached outputs pipeline.lock refers to (and the run cache) from a remote into the local cache
-only; the workspace is not touched (\`tabula pull\` also restores missing outputs). Every object is checked
-against its hash before it enters the cache.
+Downloads the cached outputs pipeline.lock refers to (and the run entries that recorded them) from a remote
+into the local cache only; the workspace is not touched (\`tabula pull\` also restores missing outputs).
+Every object is checked against its hash before it enters the cache.
 
 options:
   -r, --remote NAME    a remote from \`tabula remote list\`, or a URL/path (default: $TABULA_REMOTE, then the

@@ -5,8 +5,9 @@ import { describeBytes } from "../transfer-progress.js";
 
 export const help = `usage: tabula pull [--remote NAME|URL] [--jobs N] [--no-run-cache]
 
-Downloads the cached outputs pipeline.lock refers to (and the run cache) from a remote, then restores outputs
-missing from the workspace. Every object is checked against its hash before it enters the cache.
+Downloads the cached outputs pipeline.lock refers to (and the run entries that recorded them) from a remote,
+then restores outputs missing from the workspace. Every object is checked against its hash before it enters
+the cache.
 
 options:
   -r, --remote NAME    a remote from \`tabula remote list\`, or a URL/path (default: $TABULA_REMOTE, then the
