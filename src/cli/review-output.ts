@@ -1,5 +1,7 @@
-import { renderMarkdown, renderText, type Table } from "../repro/index.js";
+import { type ReproError, type Result, renderMarkdown, renderText, type Table } from "../repro/index.js";
 import { type CommandIo, UsageError } from "./command.js";
+import { exitCodeFor } from "./exit-code.js";
+import { printError } from "./output.js";
 
 export type ReviewFormat = "text" | "md" | "json";
 
@@ -30,4 +32,27 @@ export function printReview(
         : notes.map((note) => `note: ${note}`).join("\n");
     io.stdout(`${bullet}\n`);
   }
+}
+
+/** `metrics diff` and `params diff`: the engine's error with its exit code, or the changes since the revision. */
+export function printDiffReview<Diff extends { notes: string[]; revision: string }>(
+  io: CommandIo,
+  format: ReviewFormat,
+  result: Result<Diff, ReproError>,
+  table: (diff: Diff) => Table,
+  what: "metric" | "param",
+): number {
+  if (!result.ok) {
+    printError(io, result.error);
+    return exitCodeFor(result.error);
+  }
+  printReview(
+    io,
+    format,
+    table(result.value),
+    result.value.notes,
+    result.value,
+    `no ${what} changed since ${result.value.revision}`,
+  );
+  return 0;
 }

@@ -8,6 +8,20 @@ import { exitCodeFor } from "./exit-code.js";
 import { printError, seconds } from "./output.js";
 import { transferProgress } from "./transfer-progress.js";
 
+/** The options push, pull and fetch share, as their help lists them. */
+export const TRANSFER_OPTIONS = `options:
+  -r, --remote NAME    a remote from \`tabula remote list\`, or a URL/path (default: $TABULA_REMOTE, then the
+                       default remote, then \`remote:\` in pipeline.yaml)
+  -j, --jobs N         transfers at once (default: 16 for S3, 4 for a directory, or the remote's \`jobs\`)
+      --no-run-cache   only what the lock refers to
+  -C, --cwd DIR        the directory holding pipeline.yaml (default: .)
+`;
+
+/** pull's and fetch's note when the remote lacks objects the lock refers to. */
+export function missingOnRemoteNotes(missing: number): string[] {
+  return missing > 0 ? [`${missing} objects the lock refers to are not on the remote either`] : [];
+}
+
 type TransferRequest = Parameters<typeof push>[0];
 type TransferError = Parameters<typeof exitCodeFor>[0];
 

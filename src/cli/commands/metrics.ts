@@ -3,7 +3,7 @@ import { metricsDiff, metricsDiffTable, metricsShow, metricsShowTable } from "..
 import { type CommandIo, integerOption, parseCommandArgs, processIo, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";
-import { printReview, reviewFormat } from "../review-output.js";
+import { printDiffReview, printReview, reviewFormat } from "../review-output.js";
 
 export const help = `usage: tabula metrics show [--md | --json] [--precision N]
        tabula metrics diff [REV] [--md | --json] [--precision N] [--all]
@@ -60,19 +60,7 @@ export async function run(args: string[], io: CommandIo = processIo): Promise<nu
       revision: rest[0],
       all: values.all,
     });
-    if (!result.ok) {
-      printError(io, result.error);
-      return exitCodeFor(result.error);
-    }
-    printReview(
-      io,
-      format,
-      metricsDiffTable(result.value, precision),
-      result.value.notes,
-      result.value,
-      `no metric changed since ${result.value.revision}`,
-    );
-    return 0;
+    return printDiffReview(io, format, result, (diff) => metricsDiffTable(diff, precision), "metric");
   }
   throw new UsageError(`expects "show" or "diff", got ${action === undefined ? "nothing" : `"${action}"`}`);
 }

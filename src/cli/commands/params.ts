@@ -1,9 +1,7 @@
 import { resolve } from "node:path";
 import { paramsDiff, paramsDiffTable } from "../../repro/index.js";
 import { type CommandIo, integerOption, parseCommandArgs, processIo, UsageError } from "../command.js";
-import { exitCodeFor } from "../exit-code.js";
-import { printError } from "../output.js";
-import { printReview, reviewFormat } from "../review-output.js";
+import { printDiffReview, reviewFormat } from "../review-output.js";
 
 export const help = `usage: tabula params diff [REV] [--md | --json] [--all]
 
@@ -36,17 +34,5 @@ export async function run(args: string[], io: CommandIo = processIo): Promise<nu
     revision: rest[0],
     all: values.all,
   });
-  if (!result.ok) {
-    printError(io, result.error);
-    return exitCodeFor(result.error);
-  }
-  printReview(
-    io,
-    format,
-    paramsDiffTable(result.value, precision),
-    result.value.notes,
-    result.value,
-    `no param changed since ${result.value.revision}`,
-  );
-  return 0;
+  return printDiffReview(io, format, result, (diff) => paramsDiffTable(diff, precision), "param");
 }
