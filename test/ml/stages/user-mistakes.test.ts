@@ -52,4 +52,23 @@ test("a training set a learner cannot fit (one class) is a message, not a crash"
   );
 });
 
+test("train names metrics/tune.json when the tuned params it holds do not parse", () => {
+  const workspace = new Workspace()
+    .write("data/raw/churn.csv", classificationCsv())
+    .write("params.yaml", CLASSIFICATION_PARAMS);
+  for (const stage of ["prepare", "featurize", "tune"]) {
+    const run = workspace.run(stage);
+    assert.is(run.status, 0, `${stage}: ${run.stderr}`);
+  }
+  const tuned = workspace.json<{ params: Record<string, unknown> }>("metrics/tune.json");
+  workspace.write(
+    "metrics/tune.json",
+    JSON.stringify({ ...tuned, params: { ...tuned.params, max_depth: -1 } }),
+  );
+  assertUserMistake(
+    workspace.run("train"),
+    /^train: metrics\/tune\.json: invalid params for model type "forest": max_depth: .+\n$/,
+  );
+});
+
 test.run();
