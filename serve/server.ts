@@ -151,6 +151,8 @@ export async function startServer(
         flushMs: config.SERVE_LOG_FLUSH_MS,
         retentionDays: config.SERVE_LOG_RETENTION_DAYS,
         maxRequests: config.SERVE_LOG_MAX_REQUESTS,
+        maxFeatureRows: config.SERVE_LOG_MAX_FEATURE_ROWS,
+        maintenanceMs: config.SERVE_LOG_MAINTENANCE_S * 1000,
       },
       {
         onDropped: (rows, reason) => metrics.logDropped.inc({ reason }, rows),

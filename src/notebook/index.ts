@@ -14,7 +14,7 @@ export { tukeyOutliers } from "../ml/analysis/outliers.js";
 export { tableRecords } from "../ml/analysis/records.js";
 export { errorRateBySegment, errorsBySegment, pointPredictions } from "../ml/analysis/segments.js";
 export { summarizeTable } from "../ml/analysis/summary.js";
-export { paramAxes, tunedParams, tuningHistory } from "../ml/analysis/tuning.js";
+export { paramAxes, trialsBestAfter, tunedParams, tuningHistory } from "../ml/analysis/tuning.js";
 export { column, type Table } from "../ml/data/table.js";
 export { splitCountImportance } from "../ml/plots.js";
 export { show, showMarkdown, showTable } from "./display.js";

@@ -9,7 +9,7 @@ import { describeResult } from "../../ml/data/expectations/checks-report.js";
 import { draftSuite } from "../../ml/data/expectations/draft-suite.js";
 import type { Suite } from "../../ml/data/expectations/suite-schema.js";
 import { type InferredDataset, inferDataset } from "../../ml/data/infer-schema.js";
-import { loadDataset } from "../../ml/data/load.js";
+import { loadDatasetRows } from "../../ml/data/load.js";
 import { formatError } from "../../ml/errors.js";
 import { suggestSteps } from "../../ml/features/suggest-steps.js";
 import { metricTask } from "../../ml/metrics.js";
@@ -194,8 +194,10 @@ function checkDraft(draft: string, root: string): string | undefined {
   if (!features.ok) return formatError(features.error);
   const suite = params.expectations();
   if (!suite.ok) return formatError(suite.error);
-  const loaded = loadDataset({ ...dataset.value, path: resolve(root, dataset.value.path) });
+  const loaded = loadDatasetRows({ ...dataset.value, path: resolve(root, dataset.value.path) });
   if (!loaded.ok) return formatError(loaded.error);
-  const failed = checkSuite(suite.value, loaded.value).results.find((result) => result.status === "fail");
+  const failed = checkSuite(suite.value, loaded.value.checked).results.find(
+    (result) => result.status === "fail",
+  );
   return failed === undefined ? undefined : `expectation ${describeResult(failed)}`;
 }

@@ -5,11 +5,16 @@ import type { Dataset } from "../params.js";
 import type { ParamsFile } from "../params-file.js";
 import { readCsvText } from "./csv.js";
 import type { Profile } from "./profile.js";
-import type { Table } from "./table.js";
+import type { Column, Table } from "./table.js";
 import { type ColumnSpec, columnSpecs, datasetColumns, rowsWithValue, validateTable } from "./validate.js";
 
 export interface LoadedDataset {
   table: Table;
+  /**
+   * The same rows with the dropped columns too, as their raw text (missing tokens as null): what the expectations
+   * suite checks, so an id column the model never reads can still be held unique.
+   */
+  checked: Table;
   /** Rows left out because their target was missing (dataset.missing_target: drop). */
   droppedMissingTarget: number;
 }
@@ -42,7 +47,18 @@ export function loadDatasetRows(dataset: Dataset, params?: ParamsFile): Result<L
       message: "every target value is missing",
     });
   const table = validateTable(text, columnSpecs(dataset, names.value), dataset.missing);
-  return table.ok ? ok({ table: table.value, droppedMissingTarget: dropped }) : table;
+  if (!table.ok) return table;
+  const droppedColumns = dataset.drop.flatMap((name): Column[] => {
+    const cells = text.cells[text.header.indexOf(name)];
+    if (cells === undefined) return [];
+    const values = cells.map((cell) => (cell === null || dataset.missing.includes(cell) ? null : cell));
+    return [{ name, dtype: "string", values }];
+  });
+  return ok({
+    table: table.value,
+    checked: { rows: table.value.rows, columns: [...table.value.columns, ...droppedColumns] },
+    droppedMissingTarget: dropped,
+  });
 }
 
 /** Reads a split written by prepare; its columns must be the profile's features and target. */
