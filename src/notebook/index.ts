@@ -16,7 +16,7 @@ export { errorRateBySegment, errorsBySegment, pointPredictions } from "../ml/ana
 export { summarizeTable } from "../ml/analysis/summary.js";
 export { paramAxes, trialsBestAfter, tunedParams, tuningHistory } from "../ml/analysis/tuning.js";
 export { column, type Table } from "../ml/data/table.js";
-export { featureImportance } from "../ml/plots.js";
+export { splitCountImportance } from "../ml/plots.js";
 export { show, showMarkdown, showTable } from "./display.js";
 export { formatNumber, htmlTable } from "./html-table.js";
 export { type PipelineOutputs, readPipelineOutputs } from "./pipeline-outputs.js";

@@ -9,25 +9,19 @@ import { applyExperiment } from "../../src/exp/apply.js";
 import { formatExpError } from "../../src/exp/exp-error.js";
 import { runExperiment } from "../../src/exp/run-experiment.js";
 import { ExperimentStore } from "../../src/exp/store.js";
+import { runCommand } from "../support/command-io.js";
 import { expectedLoss, toyPipeline } from "./toy-pipeline.js";
 
 const toy = toyPipeline();
 const store = new ExperimentStore(toy.dir);
-const quiet = async <T>(body: () => Promise<T>): Promise<T> => {
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return await body();
-  } finally {
-    process.stdout.write = write;
-  }
-};
+/** `tabula repro ARGS` in this process; its output is kept, not printed. */
+const repro = async (...args: string[]): Promise<number> => (await runCommand(reproCommand, args)).code;
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a} vs ${b}`);
 
 test.after(() => toy.remove());
 
 test("tabula repro records an experiment only when it produced new metrics", async () => {
-  assert.is(await quiet(() => reproCommand(["--cwd", toy.dir])), 0);
+  assert.is(await repro("--cwd", toy.dir), 0);
   const [first] = store.list();
   assert.is(store.list().length, 1);
   assert.is(first?.source, "repro");
@@ -38,8 +32,8 @@ test("tabula repro records an experiment only when it produced new metrics", asy
   assert.equal(first?.rev, { commit: toy.git("rev-parse", "HEAD").trim(), dirty: true });
   assert.equal(first?.stages, { ran: ["prepare", "train"], restored: [] });
   // Nothing changed: nothing runs, nothing is recorded. A forced rerun with identical metrics adds nothing either.
-  assert.is(await quiet(() => reproCommand(["--cwd", toy.dir])), 0);
-  assert.is(await quiet(() => reproCommand(["--cwd", toy.dir, "--force"])), 0);
+  assert.is(await repro("--cwd", toy.dir), 0);
+  assert.is(await repro("--cwd", toy.dir, "--force"), 0);
   assert.is(store.list().length, 1);
 });
 
@@ -89,7 +83,7 @@ test("uncommitted edits are part of the experiment; a param no stage reads is re
 });
 
 test("exp apply writes the experiment's params (keeping comments) and restores its outputs", async () => {
-  const applied = await quiet(() => applyExperiment(toy.dir, "faster"));
+  const applied = await applyExperiment(toy.dir, "faster");
   if (!applied.ok) return assert.unreachable(formatExpError(applied.error));
   assert.equal(applied.value.changed, { "train.lr": [0.1, 0.4] });
   assert.equal(applied.value.differingMetrics, []);

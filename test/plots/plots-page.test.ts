@@ -154,18 +154,9 @@ withChromium("plots diff: workspace and revision side by side, new plots on one 
 });
 
 test("an unknown revision or plot is an error that says so", async () => {
-  const errors: string[] = [];
-  const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => {
-    errors.push(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    assert.is(await run(["diff", "no-such-rev", "--cwd", dir, "-o", join(dir, "x.html")]), 1);
-  } finally {
-    process.stderr.write = original;
-  }
-  assert.match(errors.join(""), /no-such-rev/);
+  const unknown = await tabulaPlots("diff", "no-such-rev", "-o", join(dir, "x.html"));
+  assert.is(unknown.code, 1);
+  assert.match(unknown.stderr, /no-such-rev/);
   try {
     await run(["show", "plots/nope.json", "--cwd", dir]);
     assert.unreachable("a usage error");

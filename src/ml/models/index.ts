@@ -6,7 +6,7 @@ import { mlRandomForest } from "./ml-random-forest.js";
 import type { ModelType } from "./model-type.js";
 
 export { compileEnsemble } from "./batch-predictor.js";
-export { featureImportance } from "./feature-importance.js";
+export { impurityImportance } from "./feature-importance.js";
 export { type InvalidParams, parseModelParams } from "./model-params.js";
 
 const MODEL_TYPES = {

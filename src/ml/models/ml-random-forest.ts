@@ -11,7 +11,7 @@
 // does not expose).
 import { RandomForestClassifier, RandomForestRegression } from "ml-random-forest";
 import { z } from "zod";
-import { featureImportance } from "./feature-importance.js";
+import { impurityImportance } from "./feature-importance.js";
 import { strictBoundToThreshold } from "./float32.js";
 import { ParamsError } from "./model-params.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
@@ -118,7 +118,7 @@ export function convertMlForest(model: MlForest, data: TrainingSet): TreeEnsembl
     postTransform: "none",
     trees,
   });
-  return { ...ensemble, featureImportance: featureImportance(ensemble) };
+  return { ...ensemble, featureImportance: impurityImportance(ensemble) };
 }
 
 function convertTree(root: CartNode, columns: number[], outputs: number, classification: boolean): Tree {

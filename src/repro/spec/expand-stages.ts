@@ -11,9 +11,8 @@
 // (its index when the item is not a scalar). A matrix names each stage by its values joined with `-` (`name` +
 // index for a value that is not a scalar) and gives `${item.<name>}`.
 import { err, ok, type Result } from "../errors.js";
-import { resolveWhole, type Scope, type UsedVar } from "./interpolate.js";
+import { resolveWhole, type Scope, type UsedVar, unresolvedAt } from "./interpolate.js";
 import type { RawStage } from "./pipeline-schema.js";
-import { acceptResolved } from "./stage-reference.js";
 import type { YamlSource } from "./yaml-source.js";
 
 const KEY_PART = /^[A-Za-z0-9_.-]+$/;
@@ -55,14 +54,10 @@ export function expandStage(
 
   if (template.form === "foreach") {
     const path = ["stages", name, "foreach"];
-    const resolved = acceptResolved(resolveWhole(template.foreach, vars), {
-      source,
-      path,
-      stage: name,
-      used,
-    });
-    if (!resolved.ok) return resolved;
-    const items = resolved.value;
+    const resolved = resolveWhole(template.foreach, vars);
+    if (!resolved.ok) return err(unresolvedAt(source, path, name, resolved.error));
+    used.push(...resolved.value.used);
+    const items = resolved.value.value;
     if (Array.isArray(items)) {
       for (const [index, item] of items.entries())
         members.push({ key: isScalar(item) ? String(item) : String(index), local: { item } });
@@ -80,9 +75,10 @@ export function expandStage(
     let combinations: { parts: string[]; item: Record<string, unknown> }[] = [{ parts: [], item: {} }];
     for (const [axis, raw] of Object.entries(template.matrix)) {
       const path = ["stages", name, "matrix", axis];
-      const resolved = acceptResolved(resolveWhole(raw, vars), { source, path, stage: name, used });
-      if (!resolved.ok) return resolved;
-      const values = resolved.value;
+      const resolved = resolveWhole(raw, vars);
+      if (!resolved.ok) return err(unresolvedAt(source, path, name, resolved.error));
+      used.push(...resolved.value.used);
+      const values = resolved.value.value;
       if (!Array.isArray(values) || values.length === 0) {
         return err({
           kind: "invalid-pipeline",

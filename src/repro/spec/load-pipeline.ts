@@ -2,7 +2,7 @@ import type { $ZodIssue } from "zod/v4/core";
 import { err, ok, type Result } from "../errors.js";
 import { normalizeDeclaredPath } from "../paths.js";
 import { expandStage, type StageDefinition, type StageTemplate } from "./expand-stages.js";
-import { hasReference, interpolate, type UsedVar } from "./interpolate.js";
+import { hasReference, interpolate, type UsedVar, unresolvedAt } from "./interpolate.js";
 import {
   ForeachSchema,
   MatrixSchema,
@@ -21,7 +21,6 @@ import {
   PIPELINE_FILE,
   type Stage,
 } from "./stage.js";
-import { acceptResolved } from "./stage-reference.js";
 import { loadVars, type ReadText } from "./vars.js";
 import { parseYamlSource, type YamlSource } from "./yaml-source.js";
 
@@ -159,7 +158,10 @@ function buildStage(definition: StageDefinition, source: YamlSource): Result<Sta
   /** `value` (at `path` in pipeline.yaml) with its `${...}` resolved. */
   const resolve = (value: string, path: (string | number)[]): Result<string> => {
     if (!hasReference(value)) return ok(value);
-    return acceptResolved(interpolate(value, scope), { source, path, stage: name, used });
+    const done = interpolate(value, scope);
+    if (!done.ok) return err(unresolvedAt(source, path, name, done.error));
+    used.push(...done.value.used);
+    return ok(done.value.value);
   };
 
   const cmdPath = [...bodyPath, "cmd"];

@@ -52,4 +52,38 @@ test("a training set a learner cannot fit (one class) is a message, not a crash"
   );
 });
 
+test("more CV folds than training rows is a params.yaml mistake at tune.folds", () => {
+  const params = CLASSIFICATION_PARAMS.replace("  folds: 3\n", "  folds: 500\n");
+  const workspace = new Workspace()
+    .write("data/raw/churn.csv", classificationCsv())
+    .write("params.yaml", params);
+  for (const stage of ["prepare", "featurize"]) assert.is(workspace.run(stage).status, 0, stage);
+  const line = params.split("\n").indexOf("  folds: 500") + 1;
+  assertUserMistake(
+    workspace.run("tune"),
+    new RegExp(
+      `^tune: params\\.yaml:${line}: tune\\.folds: 500 folds need at least as many training rows \\(180\\)\\n$`,
+    ),
+  );
+});
+
+test("train names metrics/tune.json when the tuned params it holds do not parse", () => {
+  const workspace = new Workspace()
+    .write("data/raw/churn.csv", classificationCsv())
+    .write("params.yaml", CLASSIFICATION_PARAMS);
+  for (const stage of ["prepare", "featurize", "tune"]) {
+    const run = workspace.run(stage);
+    assert.is(run.status, 0, `${stage}: ${run.stderr}`);
+  }
+  const tuned = workspace.json<{ params: Record<string, unknown> }>("metrics/tune.json");
+  workspace.write(
+    "metrics/tune.json",
+    JSON.stringify({ ...tuned, params: { ...tuned.params, max_depth: -1 } }),
+  );
+  assertUserMistake(
+    workspace.run("train"),
+    /^train: metrics\/tune\.json: invalid params for model type "forest": max_depth: .+\n$/,
+  );
+});
+
 test.run();
