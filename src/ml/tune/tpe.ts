@@ -56,21 +56,18 @@ export function suggest(
     return params;
   }
   const { below, above } = splitBelowAbove(usable);
-  const priorWeight = options.priorWeight ?? 1;
+  const draw: CandidateDraw = {
+    random,
+    candidates: options.candidates,
+    priorWeight: options.priorWeight ?? 1,
+  };
   for (const [name, axis] of axes) {
     const valuesBelow = below.map((observation) => observation.params[name] as ParamValue);
     const valuesAbove = above.map((observation) => observation.params[name] as ParamValue);
     params[name] =
       axis.kind === "numeric"
-        ? suggestNumeric(
-            axis,
-            valuesBelow as number[],
-            valuesAbove as number[],
-            random,
-            options.candidates,
-            priorWeight,
-          )
-        : suggestCategorical(axis, valuesBelow, valuesAbove, random, options.candidates, priorWeight);
+        ? suggestNumeric(axis, valuesBelow as number[], valuesAbove as number[], draw)
+        : suggestCategorical(axis, valuesBelow, valuesAbove, draw);
   }
   return params;
 }
@@ -176,13 +173,18 @@ export function numericLogPdf(parzen: NumericParzen, x: number): number {
   return logSumExp(terms);
 }
 
+/** How an axis's next value is drawn: `candidates` draws from l, with `priorWeight` on the prior component. */
+interface CandidateDraw {
+  random: Random;
+  candidates: number;
+  priorWeight: number;
+}
+
 function suggestNumeric(
   axis: NumericAxis,
   below: number[],
   above: number[],
-  random: Random,
-  candidates: number,
-  priorWeight: number,
+  { random, candidates, priorWeight }: CandidateDraw,
 ): number {
   const l = numericParzen(axis, below, priorWeight);
   const g = numericParzen(axis, above, priorWeight);
@@ -240,9 +242,7 @@ function suggestCategorical(
   axis: CategoricalAxis,
   below: ParamValue[],
   above: ParamValue[],
-  random: Random,
-  candidates: number,
-  priorWeight: number,
+  { random, candidates, priorWeight }: CandidateDraw,
 ): ParamValue {
   const lRows = categoricalParzen(axis, below, priorWeight);
   const gRows = categoricalParzen(axis, above, priorWeight);
