@@ -48,8 +48,15 @@ export interface DiffBase {
   commit: string;
 }
 
+/** What a review diff is asked for: `all` keeps unchanged values too. */
+export interface DiffOptions {
+  cwd?: string;
+  revision?: string;
+  all?: boolean;
+}
+
 /** The workspace (`cwd`, default the current folder) and the revision (default HEAD) a diff compares it with. */
-export function diffBase(options: { cwd?: string; revision?: string }): Result<DiffBase> {
+export function diffBase(options: DiffOptions): Result<DiffBase> {
   const root = resolve(options.cwd ?? process.cwd());
   const revision = options.revision ?? "HEAD";
   const commit = resolveRevision(root, revision);

@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import { ok, type Result } from "../errors.js";
 import { loadPipeline } from "../workspace.js";
 import { flatten, formatLeaf, formatNumber, type Leaf } from "./flatten.js";
-import { bothSides, diffBase, readOrNull } from "./git-revision.js";
+import { bothSides, type DiffOptions, diffBase, readOrNull } from "./git-revision.js";
 import type { Table } from "./table.js";
 
 /** One metrics file: its flattened values, or why there are none. */
@@ -80,9 +80,7 @@ export function compareValues(
 }
 
 /** Metrics in the workspace against a git revision (default HEAD). `all` keeps unchanged values too. */
-export async function metricsDiff(
-  options: { cwd?: string; revision?: string; all?: boolean } = {},
-): Promise<Result<MetricsDiff>> {
+export async function metricsDiff(options: DiffOptions = {}): Promise<Result<MetricsDiff>> {
   const base = diffBase(options);
   if (!base.ok) return base;
   const { root, revision, commit } = base.value;

@@ -2,7 +2,7 @@ import { formatError, ok, type Result } from "../errors.js";
 import { PARAMS_FILE } from "../spec/stage.js";
 import { loadPipeline } from "../workspace.js";
 import { flatten, formatLeaf, type Leaf } from "./flatten.js";
-import { bothSides, diffBase } from "./git-revision.js";
+import { bothSides, type DiffOptions, diffBase } from "./git-revision.js";
 import { compareValues, type MetricChange } from "./metrics.js";
 import type { Table } from "./table.js";
 
@@ -25,9 +25,7 @@ async function flattenParams(text: string | null): Promise<Map<string, Leaf> | s
 }
 
 /** Params files in the workspace against a git revision (default HEAD); `all` keeps unchanged keys too. */
-export async function paramsDiff(
-  options: { cwd?: string; revision?: string; all?: boolean } = {},
-): Promise<Result<ParamsDiff>> {
+export async function paramsDiff(options: DiffOptions = {}): Promise<Result<ParamsDiff>> {
   const base = diffBase(options);
   if (!base.ok) return base;
   const { root, revision, commit } = base.value;
