@@ -62,11 +62,11 @@ const DESIGNS: Design[] = [
     env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", ...ORT_ONLY },
   },
   {
-    name: "compiled ≤16 rows on the loop + threads=1 + batching",
+    name: "compiled ≤16 rows on the loop, batched per loop turn; onnxruntime threads=1 + batching",
     env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", SERVE_COMPILED_MAX_ROWS: "16" },
   },
   {
-    name: "compiled for every request (≤1000 rows) on the loop",
+    name: "compiled for every request (≤1000 rows) on the loop, batched per loop turn",
     env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", SERVE_COMPILED_MAX_ROWS: "1000" },
   },
   {
