@@ -122,13 +122,15 @@ function poolThread(index: number): PoolThread {
       waiting?.reject(new Error(`a histogram worker thread failed: ${reply.error}`));
     else waiting?.resolve();
   });
-  const fail = (error: Error) => {
+  const stopThread = (error: Error) => {
     if (pool[index] === thread) pool[index] = undefined;
     for (const { reject } of thread.pending.values()) reject(error);
     thread.pending.clear();
   };
-  thread.worker.on("error", fail);
-  thread.worker.on("exit", (code) => fail(new Error(`a histogram worker thread exited with code ${code}`)));
+  thread.worker.on("error", stopThread);
+  thread.worker.on("exit", (code) =>
+    stopThread(new Error(`a histogram worker thread exited with code ${code}`)),
+  );
   pool[index] = thread;
   return thread;
 }
