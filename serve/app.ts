@@ -1,10 +1,11 @@
 // The Koa application: a small stack of middleware, outermost first, then the routes.
 //   request context (id, metrics, access log) → errors to JSON (the only place) → security headers → API keys/JWT →
-//   rate limit → deadline → routes (each POST route parses its JSON body with the size limit)
+//   rate limit → deadline → POST /predict directly → routes (each POST route parses its JSON body with the size limit)
 import { Router } from "@koa/router";
 import Koa from "koa";
 import type { ServeConfig } from "./config.js";
 import { authenticate } from "./http/auth.js";
+import { directRoute } from "./http/direct-route.js";
 import { errorHandler } from "./http/error-handler.js";
 import { jsonBody } from "./http/json-body.js";
 import type { JwtVerifier } from "./http/jwt.js";
@@ -25,7 +26,7 @@ import { healthRoutes } from "./routes/health.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { modelRoutes } from "./routes/model.js";
 import { oipRoutes } from "./routes/oip.js";
-import { predictRoutes } from "./routes/predict.js";
+import { predictHandler, predictRoutes } from "./routes/predict.js";
 
 export interface AppParts {
   config: ServeConfig;
@@ -75,7 +76,8 @@ export function createApp(parts: AppParts): Koa<ServeState> {
   healthRoutes(router, models, { ready: parts.ready });
   metricsRoutes(router, metrics);
   modelRoutes(router, models);
-  predictRoutes(router, models, inference, { maxRows }, body);
+  const predict = predictHandler(models, inference, { maxRows });
+  predictRoutes(router, body, predict);
   oipRoutes(
     router,
     models,
@@ -85,6 +87,8 @@ export function createApp(parts: AppParts): Koa<ServeState> {
   );
   feedbackRoutes(router, parts.log, metrics, body, config.SERVE_FEEDBACK_WINDOW);
   adminRoutes(router, models);
+  // Nearly every request is a POST /predict: it skips the router's per-request matching (same middleware, same labels).
+  app.use(directRoute<ServeState>("POST", "/predict", body, predict));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -9,6 +9,7 @@ import { type LingerBounds, lingerAfterResponse } from "./lingering-close.js";
 import type { ServeState } from "./state.js";
 
 function isJson(contentType: string): boolean {
+  if (contentType === "application/json") return true; // what nearly every client sends: no parsing
   const [type, ...parameters] = contentType.split(";");
   if (type?.trim().toLowerCase() !== "application/json") return false;
   return parameters.every((parameter) => {

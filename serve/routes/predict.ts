@@ -47,14 +47,13 @@ function rowsOf(body: unknown, maxRows: number): readonly unknown[] {
   return instances;
 }
 
-export function predictRoutes(
-  router: Router<ServeState>,
+/** The handler of POST /predict, after its JSON body is read (the router's route and the direct one share it). */
+export function predictHandler(
   models: ModelHolder,
   inference: Inference,
   options: { maxRows: number },
-  body: RouterMiddleware<ServeState>,
-): void {
-  router.post("/predict", body, async (ctx) => {
+): RouterMiddleware<ServeState> {
+  return async (ctx) => {
     const rows = rowsOf(ctx.state.body, options.maxRows);
     const model = models.acquire();
     try {
@@ -68,5 +67,13 @@ export function predictRoutes(
     } finally {
       model.leave();
     }
-  });
+  };
+}
+
+export function predictRoutes(
+  router: Router<ServeState>,
+  body: RouterMiddleware<ServeState>,
+  handler: RouterMiddleware<ServeState>,
+): void {
+  router.post("/predict", body, handler);
 }

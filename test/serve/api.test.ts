@@ -171,6 +171,13 @@ test("protocol errors: 415, 405, 404 in the same JSON shape", async () => {
   assert.is(method.status, 405);
   assert.is(errorOf(method).code, "method_not_allowed");
   assert.match(method.headers.get("allow") ?? "", /POST/);
+  // POST /predict is served ahead of the router; the path variants the router accepts answer the same.
+  const slashed = await request(`${houses.url}/predict/`, { body: { features: row() } });
+  assert.is(slashed.status, 200);
+  assert.equal(
+    (slashed.body as { predictions: unknown }).predictions,
+    ((await predict({ features: row() })).body as { predictions: unknown }).predictions,
+  );
   const missing = await request(`${houses.url}/nowhere`);
   assert.is(missing.status, 404);
   assert.is(errorOf(missing).code, "not_found");
