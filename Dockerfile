@@ -33,7 +33,10 @@ COPY --from=build /app/package.json ./
 COPY --from=build /runtime/node_modules node_modules
 COPY --from=build /app/dist/serve* dist/
 # The server writes only to SERVE_DATA_DIR (the prediction log), so the root filesystem can be read-only.
+# A young generation of at most 8 MB per semi-space (V8's default lets it grow to 16): 40-70 MB less peak RSS under
+# load at no measured CPU cost (serve/README.md).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=8 \
     SERVE_HOST=0.0.0.0 \
     SERVE_PORT=8080 \
     SERVE_DATA_DIR=/var/lib/tabula \

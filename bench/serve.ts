@@ -22,6 +22,8 @@ import { writeForestPackage } from "./serve-forest-model.js";
 const HOST = "127.0.0.1"; // never anything else
 const BARE = "bare node:http JSON echo (yardstick)";
 const CONNECTIONS = 32;
+/** The V8 settings the image runs the server with (the Dockerfile's NODE_OPTIONS). */
+const SERVER_NODE_OPTIONS = "--max-semi-space-size=8";
 const root = resolve(import.meta.dirname, "..");
 
 const { values: args } = parseArgs({
@@ -406,6 +408,7 @@ async function runDesign(
       SERVE_MODEL: model,
       SERVE_DATA_DIR: join(scratch, design.name.replace(/\W+/g, "-")),
       BENCH_CLUSTER_PROCESSES: String(design.cluster ?? 1),
+      NODE_OPTIONS: SERVER_NODE_OPTIONS,
       ...design.env,
       ...extraEnv,
     },
