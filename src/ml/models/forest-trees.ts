@@ -12,7 +12,7 @@ import {
 } from "./grow-tree.js";
 import type { BinnedMatrix } from "./hist/bin-mapper.js";
 import { channelsFor, growHistTree, HistWorkspace } from "./hist/grow-tree.js";
-import { serialBuilder } from "./hist/serial-builder.js";
+import { serialExecutor } from "./hist/level-executor.js";
 import type { SortedColumns } from "./sorted-columns.js";
 
 /** Everything a thread needs to grow any tree of the forest (structured-cloneable). */
@@ -36,7 +36,7 @@ export async function growForestTrees(job: ForestJob, treeIndices: readonly numb
   const grow =
     "bins" in columns
       ? (() => {
-          const space = new HistWorkspace(columns, channelsFor(outputs, job.growth), serialBuilder);
+          const space = new HistWorkspace(columns, channelsFor(outputs, job.growth), serialExecutor);
           return (active: Int32Array, targets: GrowthTargets, random: Random) =>
             growHistTree(space, active, targets, job.growth, random, true);
         })()

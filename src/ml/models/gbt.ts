@@ -14,7 +14,7 @@ import {
 } from "./grow-tree.js";
 import { binColumns, MAX_BINS } from "./hist/bin-mapper.js";
 import { addHistTreeScores, growHistTree, type HistTree, HistWorkspace } from "./hist/grow-tree.js";
-import { serialBuilder } from "./hist/serial-builder.js";
+import { serialExecutor } from "./hist/level-executor.js";
 import { MaxBinsSchema, resolveTreeMethod, TreeMethodSchema } from "./hist/tree-method.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
 import { sortColumns } from "./sorted-columns.js";
@@ -157,25 +157,20 @@ async function histLearner(
   options: FitOptions,
 ): Promise<TreeLearner<HistTree>> {
   const threads = options.threads ?? 1;
-  if (threads <= 1) {
-    const binned = binColumns(data.x, data.rows, features, { maxBins, seed: options.seed });
-    const space = new HistWorkspace(binned, 2, serialBuilder);
-    return {
-      grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, true),
-      addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
-    };
-  }
   // Loaded only when used: the worker threads need import.meta, which notebook kernels may lack.
-  const shared = await import("./hist/threaded-builder.js");
-  const into = shared.sharedUint8(features * data.rows);
-  const binned = binColumns(data.x, data.rows, features, { maxBins, seed: options.seed, into });
-  const builder = shared.threadedBuilder(threads);
-  const space = new HistWorkspace(binned, 2, builder, shared.sharedUint32(data.rows));
-  builder.attach(space);
+  const executor =
+    threads > 1 ? (await import("./hist/threaded-executor.js")).threadedExecutor(threads) : serialExecutor;
+  const into = threads > 1 ? new Uint8Array(new SharedArrayBuffer(features * data.rows)) : undefined;
+  const binned = binColumns(data.x, data.rows, features, {
+    maxBins,
+    seed: options.seed,
+    ...(into ? { into } : {}),
+  });
+  const space = new HistWorkspace(binned, 2, executor);
   return {
     grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, true),
     addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
-    close: () => builder.detach(),
+    close: () => executor.close(),
   };
 }
 

@@ -4,7 +4,7 @@ import { forest } from "../../../src/ml/models/forest.js";
 import { type GbtParams, gbt } from "../../../src/ml/models/gbt.js";
 import { binColumns, binOf, MISSING_BIN } from "../../../src/ml/models/hist/bin-mapper.js";
 import { addHistTreeScores, growHistTree, HistWorkspace } from "../../../src/ml/models/hist/grow-tree.js";
-import { serialBuilder } from "../../../src/ml/models/hist/serial-builder.js";
+import { serialExecutor } from "../../../src/ml/models/hist/level-executor.js";
 import { resolveTreeMethod } from "../../../src/ml/models/hist/tree-method.js";
 import type { TrainingSet } from "../../../src/ml/models/model-type.js";
 import { leafIndex, predictOutputs, TreeEnsembleSchema } from "../../../src/ml/models/tree-ensemble.js";
@@ -103,7 +103,7 @@ test("hist trees: the exported float32 thresholds send every row where the bins 
   const data = friedman(3000, 5, { noise: 1 });
   for (let i = 0; i < data.rows; i += 7) data.x[i * 6 + 3] = Number.NaN;
   const binned = binColumns(data.x, data.rows, 6, { maxBins: 20 });
-  const space = new HistWorkspace(binned, 2, serialBuilder);
+  const space = new HistWorkspace(binned, 2, serialExecutor);
   const growth = {
     maxDepth: 6,
     minSamplesSplit: 2,

@@ -1,15 +1,26 @@
 // Histogram-based tree growth (the design of XGBoost's `hist`, LightGBM and scikit-learn's
 // HistGradientBoosting), with the criterion, parameters and output of the exact learner (../grow-tree.ts):
-//   - rows are kept as one index array; a node owns a contiguous range of it, partitioned stably (rows stay in
-//     ascending order, so the column reads of a histogram pass move forward through memory);
+//   - rows are kept as one index array, one range per thread; a node owns a contiguous segment of each range,
+//     partitioned stably (rows stay in ascending order, so the column reads of a histogram pass move forward
+//     through memory);
 //   - a node's split comes from its histogram (per feature and bin: Σ w·a, Σ w·b), a scan over ≤ 256 bins;
 //   - depth-wise: the nodes of one level are split together; of two children only the smaller one's histogram
 //     is built from rows, the larger one's is the parent's minus it (in the parent's buffer).
-// Histogram passes go through a HistogramBuilder, which may spread feature blocks over worker threads.
+// The row-heavy part of each level (partitions, histogram passes) goes through a LevelExecutor, which may spread
+// it over worker threads (level-work.ts); split finding runs on the calling thread.
 import type { Random } from "../../random.js";
 import type { GrownTree, GrowthParams, GrowthTargets } from "../grow-tree.js";
 import { type BinnedMatrix, MISSING_BIN } from "./bin-mapper.js";
 import { HISTOGRAM_BINS, histogramLength } from "./histogram.js";
+import type { LevelExecutor } from "./level-executor.js";
+import {
+  type LevelMemory,
+  OP_HISTOGRAMS,
+  OP_PARTITION,
+  partitionEntry,
+  requestEntry,
+  rowFrom,
+} from "./level-work.js";
 import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./split-finder.js";
 
 /**
@@ -18,44 +29,44 @@ import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./
  */
 export const SMALL_NODE_ROWS = 256;
 
-/** One histogram to fill from the rows index[from … to) (channel values at values[row·channels …]). */
-export interface HistogramRequest {
-  from: number;
-  to: number;
-  histogram: Float64Array;
-}
-
-/** Fills histograms for the active slots; one call per tree level. */
-export interface HistogramBuilder {
-  /** Where histograms and the per-row channel values live (e.g. shared memory). */
-  allocate(length: number): Float64Array;
-  build(space: HistWorkspace, slotFeatures: Int32Array, requests: HistogramRequest[]): void | Promise<void>;
-}
-
-/** Buffers reused across the trees of one fit. */
+/** Buffers reused across the trees of one fit, in the memory the executor's threads share. */
 export class HistWorkspace {
-  readonly index: Uint32Array;
-  readonly scratch: Uint32Array;
-  /** rows × channels: each row's channel values (A…, B[, 1]) for the tree being grown. */
-  readonly values: Float64Array;
-  private readonly free: Float64Array[] = [];
+  readonly memory: LevelMemory;
+  private readonly free: number[] = [];
+  private readonly histogramSize: number;
   constructor(
     readonly binned: BinnedMatrix,
-    readonly channels: number,
-    readonly builder: HistogramBuilder,
-    index?: Uint32Array,
+    channels: number,
+    readonly executor: LevelExecutor,
   ) {
-    this.index = index ?? new Uint32Array(binned.rows);
-    this.scratch = new Uint32Array(binned.rows);
-    this.values = builder.allocate(binned.rows * channels);
+    const { rows } = binned;
+    this.histogramSize = histogramLength(binned.features, channels);
+    this.memory = {
+      bins: binned.bins,
+      rows,
+      index: executor.uint32(rows),
+      scratch: executor.uint32(rows),
+      values: executor.float64(rows * channels),
+      channels,
+      threads: executor.threads,
+      plan: executor.int32(256),
+      histograms: [],
+    };
   }
-  take(length: number): Float64Array {
-    for (let i = this.free.length - 1; i >= 0; i--)
-      if ((this.free[i] as Float64Array).length === length) return this.free.splice(i, 1)[0] as Float64Array;
-    return this.builder.allocate(length);
+  /** A free histogram's id (memory.histograms[id]). */
+  take(): number {
+    const id = this.free.pop();
+    if (id !== undefined) return id;
+    this.memory.histograms = [...this.memory.histograms, this.executor.float64(this.histogramSize)];
+    return this.memory.histograms.length - 1;
   }
-  release(histogram: Float64Array | undefined): void {
-    if (histogram !== undefined) this.free.push(histogram);
+  release(id: number): void {
+    if (id >= 0) this.free.push(id);
+  }
+  /** The plan, with room for `length` ints. */
+  plan(length: number): Int32Array {
+    if (this.memory.plan.length < length) this.memory.plan = this.executor.int32(2 * length);
+    return this.memory.plan;
   }
 }
 
@@ -63,9 +74,8 @@ export class HistWorkspace {
 export interface HistTree extends GrownTree {
   splitBin: Int32Array;
   missingLeft: Uint8Array;
-  /** Per node, its rows: index[from … to) of the workspace, until the next tree is grown in it. */
-  from: Int32Array;
-  to: Int32Array;
+  /** Per node, its rows: threads × (from, to) ranges of the workspace's index, until the next tree is grown. */
+  segments: Int32Array;
   /** Whether every row of the matrix was in the tree's sample (then the leaves' ranges cover all rows). */
   allRows: boolean;
 }
@@ -83,12 +93,13 @@ export async function growHistTree(
   random: Random,
   allowMissingLeft: boolean,
 ): Promise<HistTree> {
-  const { binned, channels, index, scratch, values } = space;
+  const { binned, memory, executor } = space;
+  const { index, values, channels, threads } = memory;
   const { rows, bins, thresholds } = binned;
   const { outputs, weight, weightedA, weightedB, pureKey } = targets;
   const counted = channels === outputs + 2;
   const slots = activeFeatures.length;
-  const histLength = histogramLength(slots, channels);
+  const width = 2 * threads;
   const limits: SplitLimits = {
     outputs,
     channels,
@@ -99,19 +110,29 @@ export async function growHistTree(
     allowMissingLeft,
   };
 
+  // Each thread's sampled rows, ascending, in its own range of the index.
+  const rootSegments = new Int32Array(width);
   let sampled = 0;
-  for (let row = 0; row < rows; row++) {
-    if (!((weight[row] as number) > 0)) continue;
-    index[sampled++] = row;
-    const at = row * channels;
-    for (let d = 0; d < outputs; d++) values[at + d] = weightedA[row * outputs + d] as number;
-    values[at + outputs] = weightedB[row] as number;
-    if (counted) values[at + outputs + 1] = 1;
+  for (let t = 0; t < threads; t++) {
+    const first = rowFrom(rows, threads, t);
+    const last = rowFrom(rows, threads, t + 1);
+    let write = first;
+    for (let row = first; row < last; row++) {
+      if (!((weight[row] as number) > 0)) continue;
+      index[write++] = row;
+      const at = row * channels;
+      for (let d = 0; d < outputs; d++) values[at + d] = weightedA[row * outputs + d] as number;
+      values[at + outputs] = weightedB[row] as number;
+      if (counted) values[at + outputs + 1] = 1;
+    }
+    rootSegments[2 * t] = first;
+    rootSegments[2 * t + 1] = write;
+    sampled += write - first;
   }
 
   // Nodes in creation order; serialised in pre-order at the end.
-  const start: number[] = [];
-  const end: number[] = [];
+  const segments: number[] = []; // per node: threads × (from, to)
+  const count: number[] = [];
   const depth: number[] = [];
   const sumA: number[] = [];
   const sumB: number[] = [];
@@ -121,11 +142,11 @@ export async function growHistTree(
   const left: number[] = [];
   const right: number[] = [];
   const gain: number[] = [];
-  const histograms: (Float64Array | undefined)[] = [];
-  const addNode = (from: number, to: number, nodeDepth: number, a: ArrayLike<number>, b: number) => {
-    const id = start.length;
-    start.push(from);
-    end.push(to);
+  const histogramOf: number[] = []; // histogram id, −1: none
+  const addNode = (nodeDepth: number, a: ArrayLike<number>, b: number) => {
+    const id = depth.length;
+    for (let i = 0; i < width; i++) segments.push(0);
+    count.push(0);
     depth.push(nodeDepth);
     for (let d = 0; d < outputs; d++) sumA.push(a[d] as number);
     sumB.push(b);
@@ -135,43 +156,80 @@ export async function growHistTree(
     left.push(-1);
     right.push(-1);
     gain.push(0);
-    histograms.push(undefined);
+    histogramOf.push(-1);
     return id;
+  };
+  const setRows = (node: number, t: number, from: number, to: number) => {
+    segments[node * width + 2 * t] = from;
+    segments[node * width + 2 * t + 1] = to;
+    count[node] = (count[node] as number) + to - from;
   };
 
   const rootA = new Float64Array(outputs);
   let rootB = 0;
-  for (let p = 0; p < sampled; p++) {
-    const row = index[p] as number;
-    for (let d = 0; d < outputs; d++)
-      rootA[d] = (rootA[d] as number) + (weightedA[row * outputs + d] as number);
-    rootB += weightedB[row] as number;
-  }
-  addNode(0, sampled, 0, rootA, rootB);
+  for (let t = 0; t < threads; t++)
+    for (let p = rootSegments[2 * t] as number, end = rootSegments[2 * t + 1] as number; p < end; p++) {
+      const row = index[p] as number;
+      for (let d = 0; d < outputs; d++)
+        rootA[d] = (rootA[d] as number) + (weightedA[row * outputs + d] as number);
+      rootB += weightedB[row] as number;
+    }
+  addNode(0, rootA, rootB);
+  for (let t = 0; t < threads; t++)
+    setRows(0, t, rootSegments[2 * t] as number, rootSegments[2 * t + 1] as number);
 
+  const isPure = (node: number) => {
+    if (pureKey === undefined) return false;
+    let key: number | undefined;
+    for (let t = 0; t < threads; t++)
+      for (
+        let p = segments[node * width + 2 * t] as number, end = segments[node * width + 2 * t + 1] as number;
+        p < end;
+        p++
+      ) {
+        const k = pureKey[index[p] as number] as number;
+        if (key === undefined) key = k;
+        else if (k !== key) return false;
+      }
+    return true;
+  };
   const mayGrow = (node: number) => {
-    const count = (end[node] as number) - (start[node] as number);
-    if (
-      count < params.minSamplesSplit ||
-      count < 2 * params.minSamplesLeaf ||
+    const rowCount = count[node] as number;
+    return !(
+      rowCount < params.minSamplesSplit ||
+      rowCount < 2 * params.minSamplesLeaf ||
       (depth[node] as number) >= params.maxDepth ||
-      (sumB[node] as number) < 2 * params.minChildWeight
-    )
-      return false;
-    if (!params.stopWhenPure || pureKey === undefined) return true;
-    const key = pureKey[index[start[node] as number] as number];
-    for (let p = (start[node] as number) + 1; p < (end[node] as number); p++)
-      if (pureKey[index[p] as number] !== key) return true;
-    return false;
+      (sumB[node] as number) < 2 * params.minChildWeight ||
+      (params.stopWhenPure && isPure(node))
+    );
+  };
+
+  /** Histograms of `requests` (node ids, histogram ids), then parent −= smaller for `pairs`, on every thread. */
+  const buildHistograms = (requests: number[], pairs: number[]) => {
+    const entry = requestEntry(threads);
+    const plan = space.plan(3 + slots + entry * (requests.length / 2) + pairs.length);
+    let at = 0;
+    plan[at++] = slots;
+    plan.set(activeFeatures, at);
+    at += slots;
+    plan[at++] = requests.length / 2;
+    for (let r = 0; r < requests.length; r += 2) {
+      plan[at++] = requests[r + 1] as number;
+      const node = requests[r] as number;
+      for (let i = 0; i < width; i++) plan[at++] = segments[node * width + i] as number;
+    }
+    plan[at++] = pairs.length / 2;
+    for (const id of pairs) plan[at++] = id;
+    return executor.run(memory, OP_HISTOGRAMS);
   };
 
   const rootGrows = mayGrow(0);
   if (rootGrows && sampled >= SMALL_NODE_ROWS) {
-    const histogram = space.take(histLength);
-    histograms[0] = histogram;
-    await space.builder.build(space, activeFeatures, [{ from: 0, to: sampled, histogram }]);
+    histogramOf[0] = space.take();
+    await buildHistograms([0, histogramOf[0] as number], []);
   }
-  const keys = new Uint32Array(Math.min(sampled, SMALL_NODE_ROWS));
+  const gathered = new Uint32Array(SMALL_NODE_ROWS);
+  const keys = new Uint32Array(SMALL_NODE_ROWS);
   const missingA = new Float64Array(outputs);
 
   const totalA = new Float64Array(outputs);
@@ -192,10 +250,23 @@ export async function growHistTree(
   const slotOrder = new Int32Array(slots);
   const rightA = new Float64Array(outputs);
 
-  const findBestSplit = (node: number, histogram: Float64Array | undefined): boolean => {
+  const findBestSplit = (node: number, histogramId: number): boolean => {
     for (let d = 0; d < outputs; d++) totalA[d] = sumA[node * outputs + d] as number;
     const totalB = sumB[node] as number;
-    const totalCount = (end[node] as number) - (start[node] as number);
+    const totalCount = count[node] as number;
+    const histogram = histogramId >= 0 ? (memory.histograms[histogramId] as Float64Array) : undefined;
+    if (histogram === undefined) {
+      // A small node: its rows, ascending, for scanRows.
+      let n = 0;
+      for (let t = 0; t < threads; t++)
+        for (
+          let p = segments[node * width + 2 * t] as number,
+            end = segments[node * width + 2 * t + 1] as number;
+          p < end;
+          p++
+        )
+          gathered[n++] = index[p] as number;
+    }
     candidate.proxy = Number.NEGATIVE_INFINITY;
     best.slot = -1;
     const sampleFeatures = params.maxFeatures < slots;
@@ -220,9 +291,9 @@ export async function growHistTree(
           ? scanRows(
               bins,
               f * rows,
-              index,
-              start[node] as number,
-              end[node] as number,
+              gathered,
+              0,
+              totalCount,
               values,
               totalA,
               totalB,
@@ -247,41 +318,15 @@ export async function growHistTree(
     return best.slot >= 0;
   };
 
-  /** Stable partition of the node's rows by `best`; answers the first right position. */
-  const partition = (node: number, f: number): number => {
-    const from = start[node] as number;
-    const to = end[node] as number;
-    const column = f * rows;
-    const bin = best.bin;
-    const missingGoesLeft = best.missingLeft;
-    const missingSide = missingGoesLeft ? 1 : 0;
-    let write = from;
-    let spilled = 0;
-    // Branch-free (the side is unpredictable); write never passes p.
-    for (let p = from; p < to; p++) {
-      const row = index[p] as number;
-      const b = bins[column + row] as number;
-      const side = b === MISSING_BIN ? missingSide : b <= bin ? 1 : 0;
-      index[write] = row;
-      scratch[spilled] = row;
-      write += side;
-      spilled += 1 - side;
-    }
-    index.set(scratch.subarray(0, spilled), write);
-    return write;
-  };
-
   let level = rootGrows ? [0] : [];
   while (level.length > 0) {
-    const requests: HistogramRequest[] = [];
-    const pairs: { parent: Float64Array | undefined; small: number; large: number; keepSmall: boolean }[] =
-      [];
-    const next: number[] = [];
+    // Splits of the level's nodes (in level order: the features drawn at each split come from `random`).
+    const splitting: number[] = [];
     for (const node of level) {
-      const histogram = histograms[node];
-      histograms[node] = undefined;
+      const histogram = histogramOf[node] as number;
       if (!findBestSplit(node, histogram)) {
         space.release(histogram);
+        histogramOf[node] = -1;
         continue;
       }
       let parentSquares = 0;
@@ -289,61 +334,90 @@ export async function growHistTree(
       const splitGain = best.proxy - parentSquares / ((sumB[node] as number) + params.lambda);
       if (!(splitGain > params.minGain)) {
         space.release(histogram);
+        histogramOf[node] = -1;
         continue;
       }
-      const f = activeFeatures[best.slot] as number;
-      feature[node] = f;
+      feature[node] = activeFeatures[best.slot] as number;
       splitBin[node] = best.bin;
       missingLeft[node] = best.missingLeft ? 1 : 0;
       gain[node] = splitGain;
-      const middle = partition(node, f);
       for (let d = 0; d < outputs; d++)
         rightA[d] = (sumA[node * outputs + d] as number) - (best.leftA[d] as number);
       const childDepth = (depth[node] as number) + 1;
-      const l = addNode(start[node] as number, middle, childDepth, best.leftA, best.leftB);
-      const r = addNode(middle, end[node] as number, childDepth, rightA, (sumB[node] as number) - best.leftB);
-      left[node] = l;
-      right[node] = r;
+      left[node] = addNode(childDepth, best.leftA, best.leftB);
+      right[node] = addNode(childDepth, rightA, (sumB[node] as number) - best.leftB);
+      splitting.push(node);
+    }
+    if (splitting.length === 0) break;
+
+    // Every thread partitions its rows of the split nodes.
+    const entry = partitionEntry(threads);
+    const plan = space.plan(1 + entry * splitting.length);
+    plan[0] = splitting.length;
+    splitting.forEach((node, s) => {
+      const at = 1 + s * entry;
+      plan[at] = feature[node] as number;
+      plan[at + 1] = splitBin[node] as number;
+      plan[at + 2] = missingLeft[node] as number;
+      for (let i = 0; i < width; i++) plan[at + 3 + i] = segments[node * width + i] as number;
+    });
+    await executor.run(memory, OP_PARTITION);
+    splitting.forEach((node, s) => {
+      const at = 1 + s * entry;
+      for (let t = 0; t < threads; t++) {
+        const from = plan[at + 3 + 2 * t] as number;
+        const to = plan[at + 4 + 2 * t] as number;
+        const middle = plan[at + 3 + width + t] as number;
+        setRows(left[node] as number, t, from, middle);
+        setRows(right[node] as number, t, middle, to);
+      }
+    });
+
+    // Of two children, only the smaller one's histogram comes from rows; the larger one's is parent − smaller.
+    const next: number[] = [];
+    const requests: number[] = [];
+    const pairs: number[] = [];
+    const kept: number[] = [];
+    for (const node of splitting) {
+      const l = left[node] as number;
+      const r = right[node] as number;
       const growLeft = mayGrow(l);
       const growRight = mayGrow(r);
       if (growLeft) next.push(l);
       if (growRight) next.push(r);
-      if (histogram === undefined) continue;
-      const leftSmaller = middle - (start[node] as number) <= (end[node] as number) - middle;
+      const histogram = histogramOf[node] as number;
+      histogramOf[node] = -1;
+      if (histogram < 0) continue;
+      const leftSmaller = (count[l] as number) <= (count[r] as number);
       const small = leftSmaller ? l : r;
       const large = leftSmaller ? r : l;
-      const keeps = (child: number, grows: boolean) =>
-        grows && (end[child] as number) - (start[child] as number) >= SMALL_NODE_ROWS;
+      const keeps = (child: number, grows: boolean) => grows && (count[child] as number) >= SMALL_NODE_ROWS;
       const keepSmall = keeps(small, leftSmaller ? growLeft : growRight);
       const keepLarge = keeps(large, leftSmaller ? growRight : growLeft);
       if (!keepSmall && !keepLarge) {
         space.release(histogram);
         continue;
       }
-      const smaller = space.take(histLength);
-      requests.push({ from: start[small] as number, to: end[small] as number, histogram: smaller });
-      histograms[small] = smaller;
-      if (!keepLarge) space.release(histogram);
-      pairs.push({ parent: keepLarge ? histogram : undefined, small, large, keepSmall });
+      const smaller = space.take();
+      requests.push(small, smaller);
+      histogramOf[small] = smaller;
+      if (keepLarge) {
+        pairs.push(histogram, smaller);
+        histogramOf[large] = histogram;
+      } else space.release(histogram);
+      if (!keepSmall) kept.push(small);
     }
-    if (requests.length > 0) await space.builder.build(space, activeFeatures, requests);
-    for (const { parent, small, large, keepSmall } of pairs) {
-      const smaller = histograms[small] as Float64Array;
-      if (parent !== undefined) {
-        for (let i = 0; i < histLength; i++) parent[i] = (parent[i] as number) - (smaller[i] as number);
-        histograms[large] = parent;
-      }
-      if (!keepSmall) {
-        space.release(smaller);
-        histograms[small] = undefined;
-      }
+    if (requests.length > 0) await buildHistograms(requests, pairs);
+    for (const small of kept) {
+      space.release(histogramOf[small] as number);
+      histogramOf[small] = -1;
     }
     level = next;
   }
 
   // Undo weak splits bottom-up (children always have larger ids than their parent).
   if (params.gamma > 0) {
-    for (let node = start.length - 1; node >= 0; node--) {
+    for (let node = depth.length - 1; node >= 0; node--) {
       const l = left[node] as number;
       const r = right[node] as number;
       if (l >= 0 && left[l] === -1 && left[r] === -1 && (gain[node] as number) < params.gamma) {
@@ -361,7 +435,7 @@ export async function growHistTree(
     if ((left[node] as number) >= 0) pending.push(right[node] as number, left[node] as number);
   }
   const size = preorder.length;
-  const newId = new Int32Array(start.length).fill(-1);
+  const newId = new Int32Array(depth.length).fill(-1);
   for (let i = 0; i < size; i++) newId[preorder[i] as number] = i;
   const tree: HistTree = {
     feature: new Int32Array(size),
@@ -373,8 +447,7 @@ export async function growHistTree(
     gain: new Float64Array(binned.features),
     splitBin: new Int32Array(size),
     missingLeft: new Uint8Array(size),
-    from: new Int32Array(size),
-    to: new Int32Array(size),
+    segments: new Int32Array(size * width),
     allRows: sampled === rows,
   };
   for (let i = 0; i < size; i++) {
@@ -387,8 +460,7 @@ export async function growHistTree(
     tree.right[i] = isLeaf ? -1 : (newId[right[node] as number] as number);
     tree.splitBin[i] = isLeaf ? 0 : (splitBin[node] as number);
     tree.missingLeft[i] = isLeaf ? 0 : (missingLeft[node] as number);
-    tree.from[i] = start[node] as number;
-    tree.to[i] = end[node] as number;
+    for (let k = 0; k < width; k++) tree.segments[i * width + k] = segments[node * width + k] as number;
     const b = sumB[node] as number;
     tree.samples[i] = b;
     for (let d = 0; d < outputs; d++) {
@@ -411,14 +483,16 @@ export function addHistTreeScores(
   const { rows, bins } = space.binned;
   if (tree.allRows) {
     // Every row sits in exactly one leaf's range of the index.
-    const { index } = space;
+    const { index, threads } = space.memory;
+    const width = 2 * threads;
     for (let node = 0; node < tree.feature.length; node++) {
       if ((tree.feature[node] as number) >= 0) continue;
       const value = tree.value[node] as number;
-      for (let p = tree.from[node] as number, end = tree.to[node] as number; p < end; p++) {
-        const at = (index[p] as number) * outputs + k;
-        scores[at] = (scores[at] as number) + value;
-      }
+      for (let s = node * width, last = s + width; s < last; s += 2)
+        for (let p = tree.segments[s] as number, end = tree.segments[s + 1] as number; p < end; p++) {
+          const at = (index[p] as number) * outputs + k;
+          scores[at] = (scores[at] as number) + value;
+        }
     }
     return;
   }
