@@ -12,7 +12,7 @@ import {
   GrowthWorkspace,
   growTree,
 } from "./grow-tree.js";
-import { binColumns, MAX_BINS } from "./hist/bin-mapper.js";
+import { MAX_BINS } from "./hist/bin-mapper.js";
 import { addHistTreeScores, growHistTree, type HistTree, HistWorkspace } from "./hist/grow-tree.js";
 import { serialExecutor } from "./hist/level-executor.js";
 import { MaxBinsSchema, resolveTreeMethod, TreeMethodSchema } from "./hist/tree-method.js";
@@ -66,14 +66,15 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
       : exactLearner(data, features);
 
   const base = objective.base(data.y, params.base_score);
-  const scores = new Float64Array(rows * outputs);
+  const perRow = (length: number) => learner.float64?.(length) ?? new Float64Array(length);
+  const scores = perRow(rows * outputs);
   for (let i = 0; i < rows; i++)
     for (let k = 0; k < outputs; k++) scores[i * outputs + k] = base[k] as number;
   const gradient = new Float64Array(rows * outputs);
   const hessian = new Float64Array(rows * outputs);
-  const weight = new Float64Array(rows);
-  const weightedA = new Float64Array(rows);
-  const weightedB = new Float64Array(rows);
+  const weight = perRow(rows);
+  const weightedA = perRow(rows);
+  const weightedB = perRow(rows);
   const treeFeatures = Math.max(1, Math.floor(params.colsample_bytree * features));
   const allFeatures = Int32Array.from({ length: features }, (_, f) => f);
 
@@ -107,7 +108,7 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
           },
           random,
         );
-        learner.addScores(grown, scores, outputs, k);
+        await learner.addScores(grown, scores, outputs, k);
         for (let f = 0; f < features; f++) gains[f] = (gains[f] as number) + (grown.gain[f] as number);
         trees.push(toTree(grown, 1, { width: outputs, index: k }));
       }
@@ -136,7 +137,9 @@ interface TreeLearner<Tree extends GrownTree = GrownTree> {
     random: Random,
   ): Tree | Promise<Tree>;
   /** Adds the tree's leaf value to column k of every training row's raw scores. */
-  addScores(tree: Tree, scores: Float64Array, outputs: number, k: number): void;
+  addScores(tree: Tree, scores: Float64Array, outputs: number, k: number): void | Promise<void>;
+  /** Per-row arrays the learner reads or writes: shared memory when it has worker threads. */
+  float64?(length: number): Float64Array;
   /** Releases what the learner holds outside this thread (worker threads' shared memory). */
   close?(): void;
 }
@@ -160,16 +163,18 @@ async function histLearner(
   // Loaded only when used: the worker threads need import.meta, which notebook kernels may lack.
   const executor =
     threads > 1 ? (await import("./hist/threaded-executor.js")).threadedExecutor(threads) : serialExecutor;
-  const into = threads > 1 ? new Uint8Array(new SharedArrayBuffer(features * data.rows)) : undefined;
-  const binned = binColumns(data.x, data.rows, features, {
-    maxBins,
-    seed: options.seed,
-    ...(into ? { into } : {}),
-  });
-  const space = new HistWorkspace(binned, 2, executor);
+  const space = await HistWorkspace.fromRows(
+    data.x,
+    data.rows,
+    features,
+    { maxBins, seed: options.seed },
+    2,
+    executor,
+  );
   return {
     grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, true),
     addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
+    float64: (length) => executor.float64(length),
     close: () => executor.close(),
   };
 }

@@ -137,7 +137,7 @@ test("hist trees: the exported float32 thresholds send every row where the bins 
     assert.is(grown.allRows, keep === 1);
     assert.ok(grown.feature.filter((f) => f === 3).length > 0, "splits on the feature with NaNs");
     const scores = new Float64Array(data.rows);
-    addHistTreeScores(grown, space, scores, 1, 0);
+    await addHistTreeScores(grown, space, scores, 1, 0);
     const exported = toTree(grown, 1);
     for (let i = 0; i < data.rows; i++)
       assert.is(scores[i], exported.value[leafIndex(exported, data.x, i * 6)]?.[0], `row ${i}`);

@@ -10,16 +10,33 @@
 // it over worker threads (level-work.ts); split finding runs on the calling thread.
 import type { Random } from "../../random.js";
 import type { GrownTree, GrowthParams, GrowthTargets } from "../grow-tree.js";
-import { type BinnedMatrix, MISSING_BIN } from "./bin-mapper.js";
+import {
+  type BinnedMatrix,
+  type BinningOptions,
+  binColumns,
+  MAX_BINS,
+  MISSING_BIN,
+  sketchSample,
+  valueBins,
+} from "./bin-mapper.js";
 import { HISTOGRAM_BINS, histogramLength } from "./histogram.js";
 import type { LevelExecutor } from "./level-executor.js";
 import {
+  type BinningMemory,
+  cutsOf,
   type LevelMemory,
+  type LevelOp,
+  OP_BIN,
+  OP_CUTS,
   OP_HISTOGRAMS,
   OP_PARTITION,
+  OP_SAMPLE,
+  OP_SCORES,
   partitionEntry,
   requestEntry,
   rowFrom,
+  runLevelWork,
+  scoresSegments,
 } from "./level-work.js";
 import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./split-finder.js";
 
@@ -44,6 +61,7 @@ export class HistWorkspace {
     this.memory = {
       bins: binned.bins,
       rows,
+      features: binned.features,
       index: executor.uint32(rows),
       scratch: executor.uint32(rows),
       values: executor.float64(rows * channels),
@@ -51,21 +69,73 @@ export class HistWorkspace {
       threads: executor.threads,
       plan: executor.int32(256),
       histograms: [],
+      version: 0,
     };
+  }
+
+  /**
+   * Bins `x` (rows × features, row-major) and the workspace over it. With worker threads, each thread finds the
+   * cut points of a block of features, then bins a block of rows: the same bins as binColumns.
+   */
+  static async fromRows(
+    x: Float32Array,
+    rows: number,
+    features: number,
+    options: BinningOptions,
+    channels: number,
+    executor: LevelExecutor,
+  ): Promise<HistWorkspace> {
+    if (executor.threads === 1)
+      return new HistWorkspace(binColumns(x, rows, features, options), channels, executor);
+    const binned: BinnedMatrix = { rows, features, bins: executor.uint8(rows * features), thresholds: [] };
+    const space = new HistWorkspace(binned, channels, executor);
+    const sample = sketchSample(rows, options);
+    const binning: BinningMemory = {
+      x: executor.float32(x.length),
+      sample: executor.uint32(sample.length),
+      maxBins: valueBins(options),
+      cuts: executor.float32(features * MAX_BINS),
+      cutCounts: executor.int32(features),
+    };
+    binning.x.set(x);
+    binning.sample.set(sample);
+    space.memory.binning = binning;
+    space.memory.version++;
+    await executor.run(space.memory, OP_CUTS);
+    await executor.run(space.memory, OP_BIN);
+    for (let f = 0; f < features; f++) binned.thresholds.push(cutsOf(binning, f).slice());
+    // Lets the threads drop the copy of x at the next run.
+    space.memory.binning = undefined;
+    space.memory.version++;
+    return space;
   }
   /** A free histogram's id (memory.histograms[id]). */
   take(): number {
     const id = this.free.pop();
     if (id !== undefined) return id;
     this.memory.histograms = [...this.memory.histograms, this.executor.float64(this.histogramSize)];
+    this.memory.version++;
     return this.memory.histograms.length - 1;
   }
   release(id: number): void {
     if (id >= 0) this.free.push(id);
   }
+  /**
+   * Runs a per-row op on every thread when the row arrays it reads or writes are shared memory; else (arrays the
+   * worker threads cannot see) every thread's share on the calling thread.
+   */
+  runOnRows(op: LevelOp, arrays: Float64Array[]): void | Promise<void> {
+    if (arrays.every((array) => array.buffer instanceof SharedArrayBuffer) || this.executor.threads === 1)
+      return this.executor.run(this.memory, op);
+    for (let t = 0; t < this.memory.threads; t++) runLevelWork(this.memory, op, t);
+  }
+
   /** The plan, with room for `length` ints. */
   plan(length: number): Int32Array {
-    if (this.memory.plan.length < length) this.memory.plan = this.executor.int32(2 * length);
+    if (this.memory.plan.length < length) {
+      this.memory.plan = this.executor.int32(2 * length);
+      this.memory.version++;
+    }
     return this.memory.plan;
   }
 }
@@ -111,23 +181,19 @@ export async function growHistTree(
   };
 
   // Each thread's sampled rows, ascending, in its own range of the index.
+  const { targets: known } = memory;
+  if (known?.weight !== weight || known.weightedA !== weightedA || known.weightedB !== weightedB) {
+    memory.targets = { outputs, weight, weightedA, weightedB };
+    memory.version++;
+  }
+  space.plan(threads);
+  await space.runOnRows(OP_SAMPLE, [weight, weightedA, weightedB]);
   const rootSegments = new Int32Array(width);
   let sampled = 0;
   for (let t = 0; t < threads; t++) {
-    const first = rowFrom(rows, threads, t);
-    const last = rowFrom(rows, threads, t + 1);
-    let write = first;
-    for (let row = first; row < last; row++) {
-      if (!((weight[row] as number) > 0)) continue;
-      index[write++] = row;
-      const at = row * channels;
-      for (let d = 0; d < outputs; d++) values[at + d] = weightedA[row * outputs + d] as number;
-      values[at + outputs] = weightedB[row] as number;
-      if (counted) values[at + outputs + 1] = 1;
-    }
-    rootSegments[2 * t] = first;
-    rootSegments[2 * t + 1] = write;
-    sampled += write - first;
+    rootSegments[2 * t] = rowFrom(rows, threads, t);
+    rootSegments[2 * t + 1] = memory.plan[t] as number;
+    sampled += (rootSegments[2 * t + 1] as number) - (rootSegments[2 * t] as number);
   }
 
   // Nodes in creation order; serialised in pre-order at the end.
@@ -290,7 +356,8 @@ export async function growHistTree(
         histogram === undefined
           ? scanRows(
               bins,
-              f * rows,
+              binned.features,
+              f,
               gathered,
               0,
               totalCount,
@@ -473,33 +540,42 @@ export async function growHistTree(
 }
 
 /** Adds the tree's leaf value to column k of every row's scores, walking the bins (same branches as x). */
-export function addHistTreeScores(
+export async function addHistTreeScores(
   tree: HistTree,
   space: HistWorkspace,
   scores: Float64Array,
   outputs: number,
   k: number,
-): void {
-  const { rows, bins } = space.binned;
+): Promise<void> {
+  const { rows, bins, features } = space.binned;
   if (tree.allRows) {
-    // Every row sits in exactly one leaf's range of the index.
-    const { index, threads } = space.memory;
-    const width = 2 * threads;
-    for (let node = 0; node < tree.feature.length; node++) {
+    // Every row sits in exactly one leaf's segments of the index.
+    const { memory } = space;
+    const width = 2 * memory.threads;
+    let leaves = 0;
+    for (let node = 0; node < tree.feature.length; node++) if ((tree.feature[node] as number) < 0) leaves++;
+    const plan = space.plan(scoresSegments(leaves) + leaves * width);
+    plan[0] = leaves;
+    plan[1] = outputs;
+    plan[2] = k;
+    const leafValues = new Float64Array(plan.buffer, plan.byteOffset + 16, leaves);
+    for (let node = 0, leaf = 0, at = scoresSegments(leaves); node < tree.feature.length; node++) {
       if ((tree.feature[node] as number) >= 0) continue;
-      const value = tree.value[node] as number;
-      for (let s = node * width, last = s + width; s < last; s += 2)
-        for (let p = tree.segments[s] as number, end = tree.segments[s + 1] as number; p < end; p++) {
-          const at = (index[p] as number) * outputs + k;
-          scores[at] = (scores[at] as number) + value;
-        }
+      leafValues[leaf++] = tree.value[node] as number;
+      plan.set(tree.segments.subarray(node * width, (node + 1) * width), at);
+      at += width;
     }
+    if (memory.scores !== scores) {
+      memory.scores = scores;
+      memory.version++;
+    }
+    await space.runOnRows(OP_SCORES, [scores]);
     return;
   }
   for (let i = 0; i < rows; i++) {
     let node = 0;
     for (let f = tree.feature[0] as number; f >= 0; f = tree.feature[node] as number) {
-      const b = bins[f * rows + i] as number;
+      const b = bins[i * features + f] as number;
       const goesLeft =
         b === MISSING_BIN ? tree.missingLeft[node] === 1 : b <= (tree.splitBin[node] as number);
       node = goesLeft ? (tree.left[node] as number) : (tree.right[node] as number);

@@ -112,7 +112,8 @@ export function scanFeature(
  */
 export function scanRows(
   bins: Uint8Array,
-  column: number,
+  features: number,
+  feature: number,
   index: Uint32Array,
   from: number,
   to: number,
@@ -128,7 +129,8 @@ export function scanRows(
   const { outputs, channels, counted, minSamplesLeaf, minChildWeight, lambda } = limits;
   const n = to - from;
   const totalCount = n;
-  for (let k = 0; k < n; k++) keys[k] = (bins[column + (index[from + k] as number)] as number) * 65536 + k;
+  for (let k = 0; k < n; k++)
+    keys[k] = (bins[(index[from + k] as number) * features + feature] as number) * 65536 + k;
   const sorted = keys.subarray(0, n).sort();
   // Missing rows sort last.
   let present = n;

@@ -37,7 +37,7 @@ const pool: (PoolThread | undefined)[] = [];
 export function threadedExecutor(threads: number): LevelExecutor {
   const workers = Array.from({ length: threads - 1 }, (_, w) => poolThread(w));
   const control = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
-  let attached: { memory: LevelMemory; plan: Int32Array; histograms: number } | undefined;
+  let attached: { memory: LevelMemory; version: number } | undefined;
 
   const command = (op: number) => {
     Atomics.store(control, DONE, 0);
@@ -65,21 +65,18 @@ export function threadedExecutor(threads: number): LevelExecutor {
     await Promise.all(
       workers.map((thread, w) => ask(thread, { control, thread: w + 1, memory } satisfies AttachMessage)),
     );
-    attached = { memory, plan: memory.plan, histograms: memory.histograms.length };
+    attached = { memory, version: memory.version };
   };
 
   return {
     threads,
-    float64: (length) => new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT)),
-    uint32: (length) => new Uint32Array(new SharedArrayBuffer(length * Uint32Array.BYTES_PER_ELEMENT)),
-    int32: (length) => new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT)),
+    float64: (length) => new Float64Array(new SharedArrayBuffer(length * 8)),
+    float32: (length) => new Float32Array(new SharedArrayBuffer(length * 4)),
+    uint8: (length) => new Uint8Array(new SharedArrayBuffer(length)),
+    uint32: (length) => new Uint32Array(new SharedArrayBuffer(length * 4)),
+    int32: (length) => new Int32Array(new SharedArrayBuffer(length * 4)),
     async run(memory: LevelMemory, op: LevelOp) {
-      if (
-        attached?.memory !== memory ||
-        attached.plan !== memory.plan ||
-        attached.histograms !== memory.histograms.length
-      )
-        await attach(memory);
+      if (attached?.memory !== memory || attached.version !== memory.version) await attach(memory);
       command(op);
       runLevelWork(memory, op, 0);
       awaitWorkers();
