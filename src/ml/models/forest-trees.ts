@@ -37,8 +37,18 @@ export async function growForestTrees(job: ForestJob, treeIndices: readonly numb
     "bins" in columns
       ? (() => {
           const space = new HistWorkspace(columns, channelsFor(outputs, job.growth), serialExecutor);
-          return (active: Int32Array, targets: GrowthTargets, random: Random) =>
-            growHistTree(space, active, targets, job.growth, random, true);
+          return async (active: Int32Array, targets: GrowthTargets, random: Random): Promise<GrownTree> => {
+            // Only what the forest exports: the bins and row segments would be copied back from worker threads.
+            const { feature, threshold, left, right, value, samples, gain, missingLeft } = await growHistTree(
+              space,
+              active,
+              targets,
+              job.growth,
+              random,
+              true,
+            );
+            return { feature, threshold, left, right, value, samples, gain, missingLeft };
+          };
         })()
       : (() => {
           const workspace = new GrowthWorkspace(rows, columns.features);

@@ -3,7 +3,12 @@ import * as assert from "uvu/assert";
 import { forest } from "../../../src/ml/models/forest.js";
 import { type GbtParams, gbt } from "../../../src/ml/models/gbt.js";
 import { binColumns, binOf, MISSING_BIN } from "../../../src/ml/models/hist/bin-mapper.js";
-import { addHistTreeScores, growHistTree, HistWorkspace } from "../../../src/ml/models/hist/grow-tree.js";
+import {
+  addHistTreeScores,
+  growHistTree,
+  HistWorkspace,
+  MIN_HISTOGRAM_BUDGET,
+} from "../../../src/ml/models/hist/grow-tree.js";
 import { serialExecutor } from "../../../src/ml/models/hist/level-executor.js";
 import { resolveTreeMethod } from "../../../src/ml/models/hist/tree-method.js";
 import type { TrainingSet } from "../../../src/ml/models/model-type.js";
@@ -141,6 +146,52 @@ test("hist trees: the exported float32 thresholds send every row where the bins 
     const exported = toTree(grown, 1);
     for (let i = 0; i < data.rows; i++)
       assert.is(scores[i], exported.value[leafIndex(exported, data.x, i * 6)]?.[0], `row ${i}`);
+  }
+});
+
+test("hist trees within a histogram budget: a deep tree holds at most that many histograms, and still fits", async () => {
+  const data = friedman(40_000, 23, { noise: 1 });
+  const binned = binColumns(data.x, data.rows, 6, { maxBins: 64 });
+  const growth = {
+    maxDepth: Number.POSITIVE_INFINITY,
+    minSamplesSplit: 2,
+    minSamplesLeaf: 1,
+    minChildWeight: 0,
+    lambda: 0,
+    minGain: Number.NEGATIVE_INFINITY,
+    gamma: 0,
+    maxFeatures: 6,
+    leafScale: 1,
+    stopWhenPure: true,
+  };
+  const weight = new Float64Array(data.rows).fill(1);
+  const targets = { outputs: 1, weight, weightedA: data.y, weightedB: weight, pureKey: data.y };
+  const grow = async (budgetBytes?: number) => {
+    const space = new HistWorkspace(binned, 2, serialExecutor, budgetBytes);
+    const tree = await growHistTree(
+      space,
+      Int32Array.from([0, 1, 2, 3, 4, 5]),
+      targets,
+      growth,
+      createRandom(1),
+      true,
+    );
+    return { tree, histograms: space.memory.histograms.length, budget: space.budget };
+  };
+  const unbounded = await grow();
+  const bounded = await grow(0);
+  assert.is(bounded.budget, MIN_HISTOGRAM_BUDGET);
+  assert.ok(unbounded.histograms > 2 * MIN_HISTOGRAM_BUDGET, `${unbounded.histograms} histograms unbounded`);
+  assert.ok(bounded.histograms <= MIN_HISTOGRAM_BUDGET + 1, `${bounded.histograms} histograms`);
+  // Grown to pure leaves either way: every training row predicted as its own target.
+  for (const { tree } of [unbounded, bounded]) {
+    const exported = toTree(tree, 1);
+    for (let i = 0; i < data.rows; i += 101)
+      assert.ok(
+        Math.abs(
+          (exported.value[leafIndex(exported, data.x, i * 6)]?.[0] as number) - (data.y[i] as number),
+        ) < 1e-9,
+      );
   }
 });
 

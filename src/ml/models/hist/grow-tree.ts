@@ -46,18 +46,29 @@ import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./
  */
 export const SMALL_NODE_ROWS = 256;
 
+/** The memory a workspace's live histograms may take (64 MiB: ~800 histograms of 20 features). */
+export const HISTOGRAM_BUDGET_BYTES = 64 * 1024 * 1024;
+/** Live histograms allowed whatever the budget in bytes. */
+export const MIN_HISTOGRAM_BUDGET = 16;
+
 /** Buffers reused across the trees of one fit, in the memory the executor's threads share. */
 export class HistWorkspace {
   readonly memory: LevelMemory;
   private readonly free: number[] = [];
   private readonly histogramSize: number;
+  /** Histograms taken and not released. */
+  live = 0;
+  /** Live histograms a tree may hold (a forest's deep levels would otherwise hold one per large node). */
+  readonly budget: number;
   constructor(
     readonly binned: BinnedMatrix,
     channels: number,
     readonly executor: LevelExecutor,
+    budgetBytes = HISTOGRAM_BUDGET_BYTES,
   ) {
     const { rows } = binned;
     this.histogramSize = histogramLength(binned.features, channels);
+    this.budget = Math.max(MIN_HISTOGRAM_BUDGET, Math.floor(budgetBytes / (8 * this.histogramSize)));
     this.memory = {
       bins: binned.bins,
       rows,
@@ -111,6 +122,7 @@ export class HistWorkspace {
   }
   /** A free histogram's id (memory.histograms[id]). */
   take(): number {
+    this.live++;
     const id = this.free.pop();
     if (id !== undefined) return id;
     this.memory.histograms = [...this.memory.histograms, this.executor.float64(this.histogramSize)];
@@ -118,7 +130,9 @@ export class HistWorkspace {
     return this.memory.histograms.length - 1;
   }
   release(id: number): void {
-    if (id >= 0) this.free.push(id);
+    if (id < 0) return;
+    this.free.push(id);
+    this.live--;
   }
   /**
    * Runs a per-row op on every thread when the row arrays it reads or writes are shared memory; else (arrays the
@@ -290,10 +304,6 @@ export async function growHistTree(
   };
 
   const rootGrows = mayGrow(0);
-  if (rootGrows && sampled >= SMALL_NODE_ROWS) {
-    histogramOf[0] = space.take();
-    await buildHistograms([0, histogramOf[0] as number], []);
-  }
   const gathered = new Uint32Array(SMALL_NODE_ROWS);
   const keys = new Uint32Array(SMALL_NODE_ROWS);
   const missingA = new Float64Array(outputs);
@@ -387,9 +397,33 @@ export async function growHistTree(
 
   let level = rootGrows ? [0] : [];
   while (level.length > 0) {
-    // Splits of the level's nodes (in level order: the features drawn at each split come from `random`).
+    const next: number[] = [];
+    for (let first = 0; first < level.length; ) {
+      // As many of the level's nodes as the histogram budget allows; a node that has no histogram (the root, or
+      // a node that could not keep one within the budget) gets one from its rows here.
+      const chunk: number[] = [];
+      const missing: number[] = [];
+      for (; first < level.length; first++) {
+        const node = level[first] as number;
+        const needs = (histogramOf[node] as number) < 0 && (count[node] as number) >= SMALL_NODE_ROWS;
+        if (needs && chunk.length > 0 && space.live >= space.budget) break;
+        if (needs) {
+          histogramOf[node] = space.take();
+          missing.push(node, histogramOf[node] as number);
+        }
+        chunk.push(node);
+      }
+      if (missing.length > 0) await buildHistograms(missing, []);
+      await splitChunk(chunk, next);
+    }
+    level = next;
+  }
+
+  /** Splits the nodes of `chunk` and appends the children that may grow to `next`. */
+  async function splitChunk(chunk: number[], next: number[]): Promise<void> {
+    // Splits, in level order (the features drawn at each split come from `random`).
     const splitting: number[] = [];
-    for (const node of level) {
+    for (const node of chunk) {
       const histogram = histogramOf[node] as number;
       if (!findBestSplit(node, histogram)) {
         space.release(histogram);
@@ -415,7 +449,7 @@ export async function growHistTree(
       right[node] = addNode(childDepth, rightA, (sumB[node] as number) - best.leftB);
       splitting.push(node);
     }
-    if (splitting.length === 0) break;
+    if (splitting.length === 0) return;
 
     // Every thread partitions its rows of the split nodes.
     const entry = partitionEntry(threads);
@@ -441,7 +475,6 @@ export async function growHistTree(
     });
 
     // Of two children, only the smaller one's histogram comes from rows; the larger one's is parent − smaller.
-    const next: number[] = [];
     const requests: number[] = [];
     const pairs: number[] = [];
     const kept: number[] = [];
@@ -458,7 +491,10 @@ export async function growHistTree(
       const leftSmaller = (count[l] as number) <= (count[r] as number);
       const small = leftSmaller ? l : r;
       const large = leftSmaller ? r : l;
-      const keeps = (child: number, grows: boolean) => grows && (count[child] as number) >= SMALL_NODE_ROWS;
+      // Within the budget only; a child left without a histogram gets one from its rows at its level.
+      const room = space.live < space.budget;
+      const keeps = (child: number, grows: boolean) =>
+        room && grows && (count[child] as number) >= SMALL_NODE_ROWS;
       const keepSmall = keeps(small, leftSmaller ? growLeft : growRight);
       const keepLarge = keeps(large, leftSmaller ? growRight : growLeft);
       if (!keepSmall && !keepLarge) {
@@ -479,7 +515,6 @@ export async function growHistTree(
       space.release(histogramOf[small] as number);
       histogramOf[small] = -1;
     }
-    level = next;
   }
 
   // Undo weak splits bottom-up (children always have larger ids than their parent).
