@@ -10,6 +10,7 @@
 // it over worker threads (level-work.ts); split finding runs on the calling thread.
 import type { Random } from "../../random.js";
 import type { GrownTree, GrowthParams, GrowthTargets } from "../grow-tree.js";
+import { leafValue, nodeSquares, splitGain } from "../split-gain.js";
 import {
   type BinnedMatrix,
   type BinningOptions,
@@ -430,10 +431,13 @@ export async function growHistTree(
         histogramOf[node] = -1;
         continue;
       }
-      let parentSquares = 0;
-      for (let d = 0; d < outputs; d++) parentSquares += (sumA[node * outputs + d] as number) ** 2;
-      const splitGain = best.proxy - parentSquares / ((sumB[node] as number) + params.lambda);
-      if (!(splitGain > params.minGain)) {
+      const gainHere = splitGain(
+        best.proxy,
+        nodeSquares(sumA, node, outputs),
+        sumB[node] as number,
+        params.lambda,
+      );
+      if (!(gainHere > params.minGain)) {
         space.release(histogram);
         histogramOf[node] = -1;
         continue;
@@ -441,7 +445,7 @@ export async function growHistTree(
       feature[node] = activeFeatures[best.slot] as number;
       splitBin[node] = best.bin;
       missingLeft[node] = best.missingLeft ? 1 : 0;
-      gain[node] = splitGain;
+      gain[node] = gainHere;
       for (let d = 0; d < outputs; d++)
         rightA[d] = (sumA[node * outputs + d] as number) - (best.leftA[d] as number);
       const childDepth = (depth[node] as number) + 1;
@@ -567,7 +571,7 @@ export async function growHistTree(
     tree.samples[i] = b;
     for (let d = 0; d < outputs; d++) {
       const a = sumA[node * outputs + d] as number;
-      tree.value[i * outputs + d] = b + params.lambda > 0 ? (params.leafScale * a) / (b + params.lambda) : 0;
+      tree.value[i * outputs + d] = leafValue(a, b, params.lambda, params.leafScale);
     }
     if (!isLeaf) tree.gain[f] = (tree.gain[f] as number) + (gain[node] as number);
   }
