@@ -1,15 +1,22 @@
-// `npm run bench:remote`: push and pull through a real S3 server (s3rver on 127.0.0.1) and a directory remote,
-// side by side with what the server allows, in one run:
+// `npm run bench:remote [-- --small N] [--large-mb N] [--jobs N] [--naive N]`: push and pull through a real S3
+// server (s3rver in its own process on 127.0.0.1, data in a temp dir) and a directory remote, in one run, each
+// beside what the server allows:
 //
-//   tabula push / pull, S3          N small files (one directory output) and one large file (multipart)
-//   tabula push / pull, directory   the same project
-//   naive S3 push                   a HEAD per object, then a PUT if missing, one at a time (how per-object
-//                                   existence checks scale; DVC issues #7607 / #5871)
-//   parallel SDK copy loop          PutObject / GetObject with the same concurrency, no checks: the reference
-//   aws s3 sync                     when the aws CLI is installed
+//   reference: parallel SDK copy loop   PutObject / GetObject with the same concurrency and no checks (the large
+//                                       file through lib-storage's Upload with our part size and parts at once):
+//                                       what s3rver takes at best, measured right before the tabula transfer
+//   tabula push / pull, S3              N small files (one directory output: --small, default 10000 × 1 KB) and
+//                                       one large file (--large-mb, default 1024; multipart); fetch (into the
+//                                       cache, each object checked against its hash) apart from pull (fetch,
+//                                       then the outputs written into the workspace)
+//   tabula push again                   nothing to send: one listing, no request per object
+//   tabula push / pull, directory       the same projects
+//   naive S3 push                       a HEAD per object, then a PUT if missing, one at a time, on the first
+//                                       --naive objects (how per-object existence checks scale; DVC #7607 / #5871)
+//   aws s3 sync                         when the aws CLI is installed
 //
-// Sizes: BENCH_REMOTE_FILES (default 10000) files of 1 KB, BENCH_REMOTE_LARGE_MB (default 1024) for the large
-// file. The machine is shared: read the figures side by side; the load average is printed with them.
+// The machine is shared: read the figures as ratios to the reference rows beside them; the load average is
+// printed at the start and at the end.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
@@ -19,25 +26,43 @@ import {
   mkdirSync,
   mkdtempSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
 import { commit } from "../src/repro/commit.js";
 import { formatError } from "../src/repro/errors.js";
 import { forEachLimit } from "../src/repro/remote/pool.js";
 import { addRemote, modifyRemote } from "../src/repro/remote/remote-admin.js";
-import { pull, push } from "../src/repro/remote/transfer.js";
+import { MULTIPART_THRESHOLD, PART_SIZE, PARTS_AT_ONCE } from "../src/repro/remote/s3-remote.js";
+import { fetch, pull, push } from "../src/repro/remote/transfer.js";
 import { S3_ENV, startS3Server } from "../test/repro/remote-s3-server.js";
 
-const FILES = Number(process.env.BENCH_REMOTE_FILES ?? 10_000);
-const LARGE_MB = Number(process.env.BENCH_REMOTE_LARGE_MB ?? 1024);
-const JOBS = 16;
+const { values } = parseArgs({
+  options: {
+    small: { type: "string", default: "10000" },
+    "large-mb": { type: "string", default: "1024" },
+    jobs: { type: "string", default: "16" },
+    naive: { type: "string", default: "1000" },
+  },
+});
+const FILES = Number(values.small);
+const LARGE_MB = Number(values["large-mb"]);
+const JOBS = Number(values.jobs);
+const NAIVE = Math.min(FILES, Number(values.naive));
 const BUCKET = "tabula-bench";
 
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(" ");
+const loadAtStart = load();
 Object.assign(process.env, S3_ENV);
 delete process.env.TABULA_REMOTE;
 const server = await startS3Server([BUCKET]);
@@ -105,32 +130,86 @@ const client = new S3Client({
   responseChecksumValidation: "WHEN_REQUIRED",
 });
 
-/** Every object file of a project's cache, as (key, path, size). */
-function cacheObjects(dir: string): { key: string; path: string }[] {
+interface CacheObject {
+  key: string;
+  path: string;
+  size: number;
+}
+
+/** Every object file of a project's cache. */
+function cacheObjects(dir: string): CacheObject[] {
   const base = join(dir, ".repro/cache/objects");
   const listed = spawnSync("find", [base, "-type", "f"], { encoding: "utf8" })
     .stdout.split("\n")
     .filter(Boolean);
-  return listed.map((path) => ({ key: path.slice(base.length + 1), path }));
+  return listed.map((path) => ({ key: path.slice(base.length + 1), path, size: statSync(path).size }));
+}
+
+/** The reference upload: the SDK alone, as many at once as tabula, large files in parts as tabula sends them. */
+async function referencePut(objects: CacheObject[], prefix: string): Promise<void> {
+  await forEachLimit(objects, JOBS, async (object) => {
+    const params = { Bucket: BUCKET, Key: `${prefix}/${object.key}`, Body: createReadStream(object.path) };
+    if (object.size < MULTIPART_THRESHOLD) await client.send(new PutObjectCommand(params));
+    else await new Upload({ client, params, partSize: PART_SIZE, queueSize: PARTS_AT_ONCE }).done();
+  });
+}
+
+async function referenceGet(objects: CacheObject[], prefix: string, scratch: string): Promise<void> {
+  mkdirSync(scratch);
+  await forEachLimit(objects, JOBS, async (object) => {
+    const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${prefix}/${object.key}` }));
+    await pipeline(got.Body as Readable, createWriteStream(join(scratch, object.key.replace("/", ""))));
+  });
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+/** s3rver's first requests are slower (module loading, JIT): the first figure should not pay for them. */
+async function warmUp(): Promise<void> {
+  const body = randomBytes(1024);
+  await forEachLimit(
+    Array.from({ length: 200 }, (_, index) => index),
+    JOBS,
+    async (index) => {
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `warm-up/${index}`, Body: body }));
+    },
+  );
 }
 
 try {
+  await warmUp();
   for (const kind of ["small", "large.bin"] as const) {
     const label = kind === "small" ? `${FILES} × 1 KB` : `1 × ${LARGE_MB} MB`;
     const dir = await makeProject(kind === "small" ? "small" : "large", kind);
     const objects = cacheObjects(dir);
-    const bytes = kind === "small" ? FILES * 1024 : LARGE_MB * (1 << 20);
+    const bytes = objects.reduce((sum, object) => sum + object.size, 0);
     must(addRemote(dir, "s3", `s3://${BUCKET}/${kind}`, { makeDefault: true }));
     must(modifyRemote(dir, "s3", "endpoint", server.endpoint, "local"));
     must(addRemote(dir, "nas", join(work, `dir-remote-${kind}`)));
 
+    const [, putSeconds] = await timed(() => referencePut(objects, `copy-${kind}`));
+    row(`reference: SDK put loop, ${JOBS} at once (${label})`, objects.length, bytes, putSeconds);
     const [pushed, pushSeconds] = await timed(async () => must(await push({ cwd: dir, jobs: JOBS })));
     row(`tabula push, S3 (${label})`, pushed.uploadedObjects, pushed.uploadedBytes, pushSeconds);
     const [again, againSeconds] = await timed(async () => must(await push({ cwd: dir, jobs: JOBS })));
     row(`tabula push again, nothing to send`, again.uploadedObjects, 0, againSeconds);
+
+    const [, getSeconds] = await timed(() => referenceGet(objects, `copy-${kind}`, join(work, "get")));
+    row(`reference: SDK get loop, ${JOBS} at once (${label})`, objects.length, bytes, getSeconds);
+    const fetchClone = cloneOf(dir, `${kind}-fetch-clone`);
+    const [fetched, fetchSeconds] = await timed(async () =>
+      must(await fetch({ cwd: fetchClone, jobs: JOBS })),
+    );
+    row(
+      `tabula fetch, S3: into the cache only`,
+      fetched.downloadedObjects,
+      fetched.downloadedBytes,
+      fetchSeconds,
+    );
+    rmSync(fetchClone, { recursive: true, force: true });
     const clone = cloneOf(dir, `${kind}-clone`);
     const [pulled, pullSeconds] = await timed(async () => must(await pull({ cwd: clone, jobs: JOBS })));
     row(`tabula pull, S3 (${label})`, pulled.downloadedObjects, pulled.downloadedBytes, pullSeconds);
+    rmSync(clone, { recursive: true, force: true });
 
     const [dirPushed, dirPushSeconds] = await timed(async () =>
       must(await push({ cwd: dir, remote: "nas" })),
@@ -151,10 +230,13 @@ try {
       dirPulled.downloadedBytes,
       dirPullSeconds,
     );
+    rmSync(dirClone, { recursive: true, force: true });
+    rmSync(join(work, `dir-remote-${kind}`), { recursive: true, force: true });
 
     if (kind === "small") {
+      const sample = objects.slice(0, NAIVE);
       const [, naiveSeconds] = await timed(async () => {
-        for (const object of objects) {
+        for (const object of sample) {
           const Key = `naive/${object.key}`;
           try {
             await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key }));
@@ -165,34 +247,8 @@ try {
           }
         }
       });
-      row(`naive: HEAD + PUT per object, sequential`, objects.length, bytes, naiveSeconds);
+      row(`naive: HEAD + PUT per object, one at a time`, sample.length, sample.length * 1024, naiveSeconds);
     }
-    const [, copySeconds] = await timed(() =>
-      forEachLimit(objects, JOBS, async (object) => {
-        await client.send(
-          new PutObjectCommand({
-            Bucket: BUCKET,
-            Key: `copy-${kind}/${object.key}`,
-            Body: createReadStream(object.path),
-          }),
-        );
-      }),
-    );
-    row(`reference: parallel PutObject loop (${JOBS})`, objects.length, bytes, copySeconds);
-    const scratch = join(work, `get-${kind}`);
-    mkdirSync(scratch);
-    const [, getSeconds] = await timed(() =>
-      forEachLimit(objects, JOBS, async (object, index = 0) => {
-        const got = await client.send(
-          new GetObjectCommand({ Bucket: BUCKET, Key: `copy-${kind}/${object.key}` }),
-        );
-        await pipeline(
-          got.Body as Readable,
-          createWriteStream(join(scratch, `${object.key.replace("/", "")}${index}`)),
-        );
-      }),
-    );
-    row(`reference: parallel GetObject loop (${JOBS})`, objects.length, bytes, getSeconds);
 
     const aws = spawnSync("aws", ["--version"], { encoding: "utf8" });
     if (aws.status === 0) {
@@ -220,6 +276,7 @@ try {
         );
       else rows.push([`aws s3 sync failed: ${result.stderr.trim().split("\n")[0]}`]);
     } else rows.push(["aws CLI not installed: no aws s3 sync figure"]);
+    rmSync(dir, { recursive: true, force: true });
   }
 } finally {
   client.destroy();
@@ -237,9 +294,7 @@ const line = (cells: string[]) =>
     .map((cell, column) => (column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0)))
     .join("  ");
 console.log(
-  `remote transfers against s3rver on 127.0.0.1 (load average ${loadavg()
-    .map((value) => value.toFixed(1))
-    .join(" ")})`,
+  `remote transfers, s3rver on 127.0.0.1 and a directory (load average ${loadAtStart} at the start, ${load()} at the end)`,
 );
 console.log(line(header));
 for (const cells of rows) console.log(cells.length > 1 ? line(cells) : cells[0]);

@@ -14,19 +14,19 @@ const train = asTrainingSet(friedman1(Number(rowsArg), 1, { features }));
 const test = friedman1(50_000, 2, { features });
 const found = getModelType(model);
 if (!found.ok) throw new Error(found.error.message);
-const params = found.modelType.params.parse(JSON.parse(paramsJson));
+const params = found.value.params.parse(JSON.parse(paramsJson));
 const threads = Number(threadsArg);
 let threadStart = 0;
 if (threads > 1) {
   const tiny = asTrainingSet(friedman1(2000, 3, { features }));
   const warming = performance.now();
-  await found.modelType.fit(tiny, params, { seed: 1, threads });
+  await found.value.fit(tiny, params, { seed: 1, threads });
   threadStart = (performance.now() - warming) / 1000;
 }
 const started = performance.now();
 const cpuStarted = process.cpuUsage();
 const threadCpuStarted = process.threadCpuUsage();
-const ensemble = await found.modelType.fit(train, params, { seed: 42, threads });
+const ensemble = await found.value.fit(train, params, { seed: 42, threads });
 const cpu = process.cpuUsage(cpuStarted);
 const threadCpu = process.threadCpuUsage(threadCpuStarted);
 const seconds = (performance.now() - started) / 1000;

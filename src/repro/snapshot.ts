@@ -75,11 +75,33 @@ export function toLockedStage(stage: Stage, snapshot: StageSnapshot): LockedStag
  * the values of its params) plus which outputs it declares.
  */
 export function runKey(stage: Stage, inputs: Omit<StageSnapshot, "outputs">): string {
+  return keyOf(
+    stage,
+    inputs.deps.map(({ path, state }) => [path, state?.hash ?? null]),
+    inputs.params,
+  );
+}
+
+/** The run-cache key of the run a lock block records: what `runKey` gave for the inputs that run saw. */
+export function lockedRunKey(stage: Stage, locked: LockedStage): string {
+  const hashes = new Map(locked.deps.map((dep) => [dep.path, dep.hash]));
+  return keyOf(
+    stage,
+    stage.deps.map((dep) => [dep.path, hashes.get(dep.path) ?? null]),
+    locked.params,
+  );
+}
+
+function keyOf(
+  stage: Stage,
+  deps: [path: string, hash: string | null][],
+  params: Record<string, Record<string, unknown>>,
+): string {
   return hashBytes(
     canonicalJson({
       cmd: stage.commands,
-      deps: inputs.deps.map(({ path, state }) => [path, state?.hash ?? null]),
-      params: inputs.params,
+      deps,
+      params,
       outputs: stage.outputs.map((output) => [output.path, output.kind]),
     }),
   );

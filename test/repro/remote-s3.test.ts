@@ -1,5 +1,5 @@
 // S3 remotes against a real S3 server (s3rver on 127.0.0.1, SigV4 checked), driven by the real AWS SDK.
-import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { test } from "uvu";
@@ -122,9 +122,46 @@ test("push to S3, pull into a fresh clone: outputs byte-identical, run cache sha
   assert.is(read(clone, "model/data.txt"), "rows\n");
   const after = await status({ cwd: clone });
   assert.is(after.ok && after.value[0]?.state, "up-to-date");
-  const run = await runRepro(clone, { setParams: { "train.lr": 2 } });
+  const run = await runRepro(clone, { setParams: { "train.lr": 2 }, pull: true });
   assert.equal(run.restored, ["train"], "lr=2 ran on the other machine: restored from the shared run cache");
   assert.not.ok(existsSync(join(clone, "runs.log")), "the command never ran in the clone");
+});
+
+test("pull brings down the run entry recording the lock, not the remote's other runs nor their objects", async () => {
+  const dir = teamProject(
+    { "pipeline.yaml": PIPELINE, "params.yaml": "train:\n  lr: 1\n", "data.txt": "rows\n" },
+    "only-lock-runs",
+  );
+  await runRepro(dir, { setParams: { "train.lr": 7 } });
+  await runRepro(dir, { setParams: { "train.lr": 1 } });
+  const pushed = await push({ cwd: dir });
+  assert.is(pushed.ok && pushed.value.uploadedRuns, 2);
+  const [lockRun, otherRun] = ["1", "7"].map((lr) =>
+    readdirSync(join(dir, ".repro/cache/runs/train")).find((file) =>
+      readFileSync(join(dir, ".repro/cache/runs/train", file), "utf8").includes(`lr": ${lr}\n`),
+    ),
+  );
+  assert.ok(lockRun && otherRun && lockRun !== otherRun);
+
+  const clone = cloneOf(dir, ["pipeline.yaml", "params.yaml", "pipeline.lock", "data.txt", "metrics.json"]);
+  const remoteStatus = await cli(clone, ["status", "--remote"], S3_ENV);
+  assert.match(remoteStatus.output, /and 1 run entries to pull/, remoteStatus.output);
+  const pulled = await pull({ cwd: clone });
+  assert.ok(pulled.ok, pulled.ok ? "" : formatError(pulled.error));
+  assert.is(pulled.ok && pulled.value.downloadedRuns, 1);
+  assert.equal(readdirSync(join(clone, ".repro/cache/runs/train")), [lockRun], "only the lock's run entry");
+  const weights = (lr: number) => `lr=${lr}\n`;
+  const cachedTexts = cacheListing(clone)
+    .filter((path) => statSync(join(clone, ".repro/cache", path)).isFile() && !path.endsWith(".dir"))
+    .map((path) => readFileSync(join(clone, ".repro/cache", path), "utf8"));
+  assert.ok(cachedTexts.includes(weights(1)), "the lock's model came down");
+  assert.not.ok(cachedTexts.includes(weights(7)), "the lr=7 model did not");
+
+  const same = await runRepro(clone);
+  assert.equal(same.ran, [], "the lock's run is known here: nothing to run");
+  const back = await runRepro(clone, { setParams: { "train.lr": 7 }, pull: true });
+  assert.equal(back.restored, ["train"], "repro --pull fetches the lr=7 run when it is asked for");
+  assert.not.ok(existsSync(join(clone, "runs.log")));
 });
 
 test("a corrupt object on the remote is refused: never enters the cache, the output is not restored", async () => {
@@ -222,12 +259,64 @@ test("a push SIGKILLed mid-way leaves the remote usable; the next push completes
   assert.ok(completed.ok && completed.value.uploadedObjects <= 301 - partial.length + 1);
   const clone = cloneOf(dir, ["pipeline.yaml", "pipeline.lock"]);
   const pulled = await pull({ cwd: clone });
-  assert.ok(pulled.ok && pulled.value.restoredOutputs.length === 1);
-  for (let index = 0; index < 300; index += 37) {
+  assert.ok(pulled.ok, pulled.ok ? "" : formatError(pulled.error));
+  assert.equal(
+    [pulled.value.downloadedObjects, pulled.value.missingOnRemote, pulled.value.restoredOutputs],
+    [301, 0, ["data"]],
+    "every object (300 files and the manifest) came down, each checked against its hash",
+  );
+  for (let index = 0; index < 300; index++) {
     assert.is(readFileSync(join(clone, `data/part-${index}.txt`), "utf8"), `${index}\n`);
   }
   const verified = await status({ cwd: clone });
   assert.is(verified.ok && verified.value[0]?.state, "up-to-date", "every output matches the lock");
+});
+
+test("the server SIGKILLed mid-push: a clear error, then (restarted) the next push completes it, nothing corrupt", async () => {
+  const files = Array.from({ length: 300 }, (_, index) => `echo ${index} > data/part-${index}.txt`).join(
+    " && ",
+  );
+  const pipeline = `stages:\n  make:\n    cmd: mkdir -p data && ${files}\n    outs: [data]\n`;
+  const own = await startS3Server([BUCKET]);
+  try {
+    const dir = teamProject({ "pipeline.yaml": pipeline }, "crash");
+    assert.ok(modifyRemote(dir, "team", "endpoint", own.endpoint, "local").ok);
+    await runRepro(dir);
+    const objects = join(own.directory, BUCKET, "crash/objects");
+    const stored = () =>
+      existsSync(objects)
+        ? (readdirSync(objects, { recursive: true }) as string[]).filter((file) => file.endsWith("_object"))
+        : [];
+    const pushing = push({ cwd: dir, jobs: 4 });
+    for (let waited = 0; stored().length < 40; waited += 20) {
+      if (waited > 60_000) throw new Error("push did not get going");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await own.kill();
+    const failed = await pushing;
+    assert.not.ok(failed.ok, "the push saw the server go");
+    assert.match(failed.ok ? "" : formatError(failed.error), /^remote team: /);
+    assert.ok(stored().length < 301, `killed before the end (${stored().length} objects)`);
+
+    const restarted = await startS3Server([BUCKET], own.directory);
+    try {
+      assert.ok(modifyRemote(dir, "team", "endpoint", restarted.endpoint, "local").ok);
+      const completed = await push({ cwd: dir });
+      assert.ok(completed.ok, completed.ok ? "" : formatError(completed.error));
+      const clone = cloneOf(dir, ["pipeline.yaml", "pipeline.lock"]);
+      assert.ok(modifyRemote(clone, "team", "endpoint", restarted.endpoint, "local").ok);
+      const pulled = await pull({ cwd: clone });
+      assert.ok(pulled.ok, pulled.ok ? "" : formatError(pulled.error));
+      assert.equal([pulled.value.downloadedObjects, pulled.value.restoredOutputs], [301, ["data"]]);
+      for (let index = 0; index < 300; index++)
+        assert.is(readFileSync(join(clone, `data/part-${index}.txt`), "utf8"), `${index}\n`);
+    } finally {
+      await restarted.stop();
+    }
+  } finally {
+    await own.stop();
+    removeS3Data(own);
+  }
 });
 
 test("repro --pull in a second workspace runs only what nobody ran before", async () => {

@@ -62,8 +62,9 @@ test("push to a directory remote, pull into a fresh clone: outputs byte-identica
   const after = await status({ cwd: clone });
   assert.is(after.ok && after.value[0]?.state, "up-to-date");
 
-  // The teammate tries lr=2, which already ran on the other machine: restored, not run.
-  const run = await runRepro(clone, { setParams: { "train.lr": 2 } });
+  // The teammate tries lr=2, which already ran on the other machine: its run entry is not pulled (only the
+  // lock's is), `repro --pull` asks the remote for it: restored, not run.
+  const run = await runRepro(clone, { setParams: { "train.lr": 2 }, pull: remote });
   assert.equal(run.restored, ["train"]);
   assert.not.ok(existsSync(join(clone, "runs.log")), "the command never ran in the clone");
   assert.is(read(clone, "model/weights.txt"), "lr=2\n");

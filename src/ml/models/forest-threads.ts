@@ -63,13 +63,15 @@ function poolThread(index: number): PoolThread {
     if ("error" in reply) waiting?.reject(new Error(`a forest worker thread failed: ${reply.error}`));
     else waiting?.resolve(reply.trees);
   });
-  const fail = (error: Error) => {
+  const stopThread = (error: Error) => {
     if (threads[index] === thread) threads[index] = undefined;
     for (const { reject } of thread.pending.values()) reject(error);
     thread.pending.clear();
   };
-  thread.worker.on("error", fail);
-  thread.worker.on("exit", (code) => fail(new Error(`a forest worker thread exited with code ${code}`)));
+  thread.worker.on("error", stopThread);
+  thread.worker.on("exit", (code) =>
+    stopThread(new Error(`a forest worker thread exited with code ${code}`)),
+  );
   threads[index] = thread;
   return thread;
 }

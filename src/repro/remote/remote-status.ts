@@ -1,6 +1,6 @@
 import { ObjectStore } from "../cache/object-store.js";
 import { lockedOutputs } from "../snapshot.js";
-import { type TransferOptions, withRemote } from "./transfer.js";
+import { lockRuns, type TransferOptions, withRemote } from "./transfer.js";
 
 export interface OutputSync {
   stage: string;
@@ -16,6 +16,7 @@ export interface RemoteStatusReport {
   outputs: OutputSync[];
   /** Objects the lock needs that `push` would send, `pull` would fetch, and that neither side has. */
   objects: { toPush: number; toPull: number; nowhere: number };
+  /** Run entries `push` would send (every local one) and `pull` would fetch (those recording the lock). */
   runs: { toPush: number; toPull: number };
 }
 
@@ -54,7 +55,7 @@ export async function remoteStatus(options: TransferOptions = {}) {
     }
     const local = new Set(workspace.runs.list().map((record) => `${record.stage}/${record.key}`));
     for (const name of local) if (!runs.has(name)) report.runs.toPush++;
-    for (const name of runs.keys()) if (!local.has(name)) report.runs.toPull++;
+    for (const { name } of lockRuns(workspace)) if (runs.has(name) && !local.has(name)) report.runs.toPull++;
     return report;
   });
 }

@@ -29,7 +29,9 @@ export interface S3Settings {
 
 /** Files at least this large go up in parts, several at once; smaller ones in one PutObject. */
 export const MULTIPART_THRESHOLD = 64 * 1024 * 1024;
-const PART_SIZE = 16 * 1024 * 1024;
+export const PART_SIZE = 16 * 1024 * 1024;
+/** Parts of one multipart upload in flight at once. */
+export const PARTS_AT_ONCE = 4;
 
 /** `s3://bucket/prefix` through the AWS SDK v3. */
 export class S3Remote implements Remote {
@@ -129,7 +131,7 @@ export class S3Remote implements Remote {
         client: this.client,
         params: { Bucket: this.bucket, Key, Body: createReadStream(localFile) },
         partSize: PART_SIZE,
-        queueSize: 4,
+        queueSize: PARTS_AT_ONCE,
         leavePartsOnError: false,
       }).done();
     });

@@ -5,7 +5,7 @@ import type { RunEntry } from "../cache/run-cache.js";
 import { err, formatError, ok, type Result, toReproError } from "../errors.js";
 import { lockReferences } from "../gc.js";
 import { acquireWorkspaceLock } from "../run/workspace-lock.js";
-import { lockedOutputs } from "../snapshot.js";
+import { lockedOutputs, lockedRunKey } from "../snapshot.js";
 import { openWorkspace, type Workspace } from "../workspace.js";
 import { forEachLimit } from "./pool.js";
 import type { Remote, RemoteObject } from "./remote.js";
@@ -257,7 +257,22 @@ export async function fetchRefs(
   report.missingOnRemote += missing.size;
 }
 
-/** `fetch`: what the lock (and the run cache) needs, into the local cache only. */
+/**
+ * The run entries `pull` and `fetch` bring down: the ones recording the runs the lock describes (`stage/key`),
+ * so a later `repro` here restores these stages when their inputs come back. The rest of the remote's run cache
+ * (every other parameter value anybody tried) stays there: `repro --pull` asks for one entry when its inputs
+ * match. (DVC's `pull --run-cache` downloads every entry of every stage, ignoring the targets: iterative/dvc#4223.)
+ */
+export function lockRuns(workspace: Workspace): { stage: string; key: string; name: string }[] {
+  return [...workspace.lock].flatMap(([name, block]) => {
+    const stage = workspace.pipeline.byName.get(name);
+    if (!stage) return [];
+    const key = lockedRunKey(stage, block);
+    return [{ stage: name, key, name: `${name}/${key}` }];
+  });
+}
+
+/** `fetch`: what the lock needs (and the run entries that recorded it), into the local cache only. */
 async function fetchInto(
   workspace: Workspace,
   remote: Remote,
@@ -272,16 +287,19 @@ async function fetchInto(
     downloadedRuns: 0,
     missingOnRemote: 0,
   };
+  const refs: StoredRef[] = [...workspace.lock.values()].flatMap((block) => lockedOutputs(block));
   if (runCache) {
-    const local = new Set(workspace.runs.list().map((record) => `${record.stage}/${record.key}`));
-    const names = [...(await remote.list("runs")).keys()].filter((name) => !local.has(name));
-    await forEachLimit(names, options.jobs ?? remote.defaultJobs, async (name) => {
-      const [stage = "", key = ""] = name.split("/");
+    const onRemote = await remote.list("runs");
+    const runs = lockRuns(workspace);
+    const missing = runs.filter(
+      (run) => onRemote.has(run.name) && !workspace.runs.lookup(run.stage, run.key),
+    );
+    await forEachLimit(missing, options.jobs ?? remote.defaultJobs, async ({ stage, key }) => {
       if (await fetchRunEntry(remote, workspace, stage, key)) report.downloadedRuns++;
     });
+    // The same outputs as the lock's, unless the stage is not deterministic and another machine's run went up.
+    for (const { stage, key } of runs) refs.push(...(workspace.runs.lookup(stage, key)?.outputs ?? []));
   }
-  const refs: StoredRef[] = [...workspace.lock.values()].flatMap((block) => lockedOutputs(block));
-  if (runCache) for (const entry of localRuns(workspace)) refs.push(...entry.outputs);
   await fetchRefs(workspace, remote, refs, options, report);
   return report;
 }
@@ -297,7 +315,7 @@ export async function fetch(options: TransferOptions = {}): Promise<Result<Fetch
   });
 }
 
-/** Fetches what the lock (and the run cache) needs, then restores outputs missing from the workspace. */
+/** Fetches what the lock (and the run entries that recorded it) needs, then restores outputs missing from the workspace. */
 export async function pull(options: TransferOptions = {}): Promise<Result<PullReport>> {
   return withRemote(options, async (workspace, remote) => {
     const release = await acquireWorkspaceLock(workspace.paths, "pull");

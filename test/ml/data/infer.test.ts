@@ -9,7 +9,10 @@ import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readCsvText } from "../../../src/ml/data/csv.js";
+import { checkSuite } from "../../../src/ml/data/expectations/check-suite.js";
+import { draftSuite } from "../../../src/ml/data/expectations/draft-suite.js";
 import { inferDataset } from "../../../src/ml/data/infer-schema.js";
+import { loadDatasetRows } from "../../../src/ml/data/load.js";
 import { formatError } from "../../../src/ml/errors.js";
 import { suggestSteps } from "../../../src/ml/features/suggest-steps.js";
 import { MlParams } from "../../../src/ml/params.js";
@@ -95,6 +98,30 @@ function cli(dir: string, args: string[]) {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+test("unique is drafted only for id-like columns whose every value is present and distinct", () => {
+  const lines = ["order_id,customer_id,sku,amount"];
+  for (let i = 0; i < 40; i++)
+    // order_id: string ids, one per row; customer_id: integer ids that repeat; sku: string codes, one missing.
+    lines.push([`ord-${i * 7}`, 500 + (i % 30), i === 3 ? "" : `sku-${i}`, 10 + (i % 9)].join(","));
+  const file = tempFile("ids.csv", `${lines.join("\n")}\n`);
+  const text = readCsvText(file);
+  if (!text.ok) throw new Error(formatError(text.error));
+  const inferred = inferDataset(text.value, file, "amount");
+  if (!inferred.ok) throw new Error(formatError(inferred.error));
+  const unique = draftSuite(inferred.value, text.value.rows).filter((expectation) => "unique" in expectation);
+  assert.equal(unique, [{ unique: "order_id", severity: "error" }]);
+  // order_id is dropped from the model's columns, yet prepare's checks still see it: a re-used id fails.
+  const { dataset } = inferred.value;
+  assert.ok(dataset.drop.includes("order_id"));
+  const doubled = tempFile("doubled.csv", `${[...lines, lines[5]].join("\n")}\n`);
+  const loaded = loadDatasetRows({ ...dataset, path: doubled });
+  if (!loaded.ok) throw new Error(formatError(loaded.error));
+  const result = checkSuite(unique, loaded.value.checked).results[0];
+  assert.is(result?.status, "fail");
+  assert.is(result?.observed, 1);
+  assert.match(result?.detail ?? "", /data row 41 repeats an earlier order_id/);
+});
+
 test("the command prints YAML that validates; --write changes only dataset, features and expectations, comments kept", () => {
   const dir = mkdtempSync(join(tmpdir(), "tabula-infer-"));
   const params = readFileSync(join(root, "params.yaml"), "utf8");
@@ -114,7 +141,7 @@ test("the command prints YAML that validates; --write changes only dataset, feat
   assert.is(written.code, 0, written.stderr);
   assert.match(
     written.stdout,
-    /^wrote params\.yaml: dataset \(x\.csv, target label, regression; 4 columns checked, drop Row ID, flag, note\), features\.steps \(3 steps\), expectations \(6\), registry\.name x\nnext: npm run repro\n$/,
+    /^wrote params\.yaml: dataset \(x\.csv, target label, regression; 4 columns checked, drop Row ID, flag, note\), features\.steps \(3 steps\), expectations \(8\), registry\.name x\nnext: npm run repro\n$/,
   );
   const after = readFileSync(join(dir, "params.yaml"), "utf8");
   const read = MlParams.read(join(dir, "params.yaml"));
@@ -130,6 +157,16 @@ test("the command prints YAML that validates; --write changes only dataset, feat
       { column: "color", fraction: 0.05 },
       { column: "label", fraction: 0 },
     ],
+  );
+  assert.equal(
+    suite.value.flatMap((expectation) =>
+      "unique" in expectation ? [[expectation.unique, expectation.severity]] : [],
+    ),
+    [
+      ["Row ID", "error"],
+      ["note", "warn"],
+    ],
+    "id-like columns with a distinct value per row: the integer id must stay unique, distinct free text warns",
   );
   assert.is(read.value.file.get(["dataset", "target"]), "label");
   const between = (text: string) => text.slice(text.indexOf("\nmodel:"), text.indexOf("\nregistry:"));

@@ -4,7 +4,8 @@
 //   conjunction := negation ("and" negation)*
 //   negation   := "not" negation | "(" condition ")" | expr OP expr        OP: < <= > >= == !=
 // A comparison with a missing value is false (as in SQL, where it is unknown and the row fails the rule).
-import { fail, ok, type Result } from "../../errors.js";
+import { unreachable } from "../../../result.js";
+import { err, ok, type Result } from "../../errors.js";
 import { parseExpression } from "../../features/expression.js";
 import type { Expr } from "../../features/featurizer-spec.js";
 
@@ -71,7 +72,7 @@ function findComparison(text: string): { at: number; op: Comparison } | undefine
 
 export function parseCondition(source: string): Result<Condition, { message: string }> {
   const text = source.trim();
-  if (text === "") return fail({ message: "the rule is empty" });
+  if (text === "") return err({ message: "the rule is empty" });
   const disjuncts = splitTopLevel(text, "or");
   if (disjuncts.length > 1) {
     const parts = disjuncts.map(parseCondition);
@@ -92,11 +93,11 @@ export function parseCondition(source: string): Result<Condition, { message: str
     return parseCondition(text.slice(1, -1));
   const comparison = findComparison(text);
   if (comparison === undefined)
-    return fail({ message: `"${text}" is not a comparison (use <, <=, >, >=, == or !=)` });
+    return err({ message: `"${text}" is not a comparison (use <, <=, >, >=, == or !=)` });
   const left = parseExpression(text.slice(0, comparison.at));
-  if (!left.ok) return fail({ message: `left of ${comparison.op} in "${text}": ${left.error.message}` });
+  if (!left.ok) return err({ message: `left of ${comparison.op} in "${text}": ${left.error.message}` });
   const right = parseExpression(text.slice(comparison.at + comparison.op.length));
-  if (!right.ok) return fail({ message: `right of ${comparison.op} in "${text}": ${right.error.message}` });
+  if (!right.ok) return err({ message: `right of ${comparison.op} in "${text}": ${right.error.message}` });
   return ok({ compare: comparison.op, left: left.value, right: right.value });
 }
 
@@ -131,6 +132,8 @@ function evaluateExpr(expr: Expr, value: (column: string) => number): number {
         return a * b;
       case "div":
         return a / b;
+      default:
+        return unreachable(expr.op);
     }
   }
   const x = evaluateExpr(expr.arg, value);
@@ -145,6 +148,8 @@ function evaluateExpr(expr: Expr, value: (column: string) => number): number {
       return Math.abs(x);
     case "neg":
       return -x;
+    default:
+      return unreachable(expr.fn);
   }
 }
 
@@ -163,6 +168,8 @@ function compare(op: Comparison, a: number, b: number): boolean {
       return a === b;
     case "!=":
       return a !== b;
+    default:
+      return unreachable(op);
   }
 }
 

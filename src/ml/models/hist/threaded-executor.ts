@@ -105,13 +105,15 @@ function poolThread(index: number): PoolThread {
     thread.waiting?.resolve();
     thread.waiting = undefined;
   });
-  const fail = (error: Error) => {
+  const stopThread = (error: Error) => {
     if (pool[index] === thread) pool[index] = undefined;
     thread.waiting?.reject(error);
     thread.waiting = undefined;
   };
-  thread.worker.on("error", fail);
-  thread.worker.on("exit", (code) => fail(new Error(`a histogram worker thread exited with code ${code}`)));
+  thread.worker.on("error", stopThread);
+  thread.worker.on("exit", (code) =>
+    stopThread(new Error(`a histogram worker thread exited with code ${code}`)),
+  );
   pool[index] = thread;
   return thread;
 }
