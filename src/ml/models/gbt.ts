@@ -40,6 +40,10 @@ export const GbtParamsSchema = z.strictObject({
   /** exact: every distinct value a candidate threshold; hist: ≤ max_bins quantile bins; auto: by row count. */
   tree_method: TreeMethodSchema.default("auto"),
   max_bins: MaxBinsSchema.default(MAX_BINS),
+  /** depthwise: level by level; lossguide: the leaf that gains most first (histogram trees: implies hist). */
+  grow_policy: z.enum(["depthwise", "lossguide"]).default("depthwise"),
+  /** lossguide's limit on leaves per tree; 0: none (max_depth still applies). */
+  max_leaves: z.number().int().min(0).default(0),
 });
 export type GbtParams = z.infer<typeof GbtParamsSchema>;
 
@@ -61,7 +65,7 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
   const outputs = objective.outputs;
   const random = createRandom(options.seed);
   const learner =
-    resolveTreeMethod(params.tree_method, rows) === "hist"
+    resolveTreeMethod(params.tree_method, rows) === "hist" || params.grow_policy === "lossguide"
       ? await histLearner(data, features, params.max_bins, options)
       : exactLearner(data, features);
 
@@ -105,6 +109,8 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
             maxFeatures: Math.max(1, Math.floor(params.colsample_bynode * active.length)),
             leafScale: -params.learning_rate,
             stopWhenPure: false,
+            leafWise: params.grow_policy === "lossguide",
+            maxLeaves: params.max_leaves > 0 ? params.max_leaves : Number.POSITIVE_INFINITY,
           },
           random,
         );

@@ -34,6 +34,10 @@ export interface GrowthParams {
   leafScale: number;
   /** Stop at nodes whose rows all share one `pureKey` (e.g. one class, one target value). */
   stopWhenPure: boolean;
+  /** Histogram trees only: grow leaf-wise (best leaf first) instead of level by level. */
+  leafWise?: boolean;
+  /** With leafWise: at most this many leaves. */
+  maxLeaves?: number;
 }
 
 export interface GrowthTargets {

@@ -195,6 +195,28 @@ test("hist trees within a histogram budget: a deep tree holds at most that many 
   }
 });
 
+test("lossguide: at most max_leaves leaves per tree; with 2^depth leaves it grows the depthwise trees", async () => {
+  const train = friedman(4000, 41, { noise: 1 });
+  const test = friedman(1000, 42);
+  const base = { n_estimators: 30, max_depth: 4, tree_method: "hist" as const };
+  const depthwise = await fit(train, base);
+  const lossguide = await fit(train, { ...base, grow_policy: "lossguide", max_leaves: 16 });
+  const small = await fit(train, { ...base, grow_policy: "lossguide", max_leaves: 5 });
+  const leaves = (tree: { feature: number[] }) => tree.feature.filter((f) => f < 0).length;
+  for (const tree of small.trees) assert.ok(leaves(tree) <= 5, `${leaves(tree)} leaves`);
+  assert.ok(
+    small.trees.some((tree) => leaves(tree) === 5),
+    "the limit is reached",
+  );
+  // Depth 4 holds at most 16 leaves: best-first finds the same splits (same histograms, same choices).
+  assert.is(JSON.stringify(lossguide), JSON.stringify(depthwise));
+  const mse = (model: typeof depthwise) => meanSquaredError(predictOutputs(model, test.x), test.y);
+  assert.ok(mse(small) > mse(lossguide), "fewer leaves fit less");
+  const fewer = { ...base, grow_policy: "lossguide", max_leaves: 5 };
+  const threaded = await gbt.fit(train, gbt.params.parse(fewer), { seed: 1, threads: 2 });
+  assert.is(JSON.stringify(threaded), JSON.stringify(small), "same model on 2 threads");
+});
+
 test("hist gbt on 2 and 3 threads (histograms by feature blocks) grows the same model as on 1", async () => {
   const train = friedman(5000, 13, { noise: 1, extra: 4 });
   const params = gbt.params.parse({ n_estimators: 15, tree_method: "hist", subsample: 0.8 });

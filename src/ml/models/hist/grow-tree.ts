@@ -224,6 +224,8 @@ export async function growHistTree(
   const right: number[] = [];
   const gain: number[] = [];
   const histogramOf: number[] = []; // histogram id, −1: none
+  const chosenLeftA: number[] = []; // the chosen split's left child sums, until the split is applied
+  const chosenLeftB: number[] = [];
   const addNode = (nodeDepth: number, a: ArrayLike<number>, b: number) => {
     const id = depth.length;
     for (let i = 0; i < width; i++) segments.push(0);
@@ -238,6 +240,8 @@ export async function growHistTree(
     right.push(-1);
     gain.push(0);
     histogramOf.push(-1);
+    for (let d = 0; d < outputs; d++) chosenLeftA.push(0);
+    chosenLeftB.push(0);
     return id;
   };
   const setRows = (node: number, t: number, from: number, to: number) => {
@@ -396,7 +400,8 @@ export async function growHistTree(
     return best.slot >= 0;
   };
 
-  let level = rootGrows ? [0] : [];
+  if (params.leafWise) await growLeafWise(rootGrows ? [0] : []);
+  let level = rootGrows && !params.leafWise ? [0] : [];
   while (level.length > 0) {
     const next: number[] = [];
     for (let first = 0; first < level.length; ) {
@@ -420,40 +425,88 @@ export async function growHistTree(
     level = next;
   }
 
+  /**
+   * Leaf-wise growth (LightGBM's, XGBoost's lossguide): always split the leaf whose chosen split gains most,
+   * until the tree has maxLeaves leaves or no leaf can split. A node's histogram is kept until its split is
+   * applied (for the sibling subtraction) while within the budget.
+   */
+  async function growLeafWise(roots: number[]): Promise<void> {
+    const frontier: number[] = [];
+    const enter = async (nodes: number[]) => {
+      const missing: number[] = [];
+      for (const node of nodes)
+        if ((histogramOf[node] as number) < 0 && (count[node] as number) >= SMALL_NODE_ROWS) {
+          histogramOf[node] = space.take();
+          missing.push(node, histogramOf[node] as number);
+        }
+      if (missing.length > 0) await buildHistograms(missing, []);
+      for (const node of nodes) {
+        if (!chooseSplit(node)) continue;
+        frontier.push(node);
+        if (space.live > space.budget) {
+          space.release(histogramOf[node] as number);
+          histogramOf[node] = -1;
+        }
+      }
+    };
+    await enter(roots);
+    const maxLeaves = params.maxLeaves ?? Number.POSITIVE_INFINITY;
+    for (let leaves = roots.length; frontier.length > 0 && leaves < maxLeaves; leaves++) {
+      let pick = 0;
+      for (let i = 1; i < frontier.length; i++)
+        if ((gain[frontier[i] as number] as number) > (gain[frontier[pick] as number] as number)) pick = i;
+      const node = frontier.splice(pick, 1)[0] as number;
+      const children: number[] = [];
+      await applySplits([node], children);
+      await enter(children);
+    }
+    // Leaves that keep a chosen split they never got.
+    for (const node of frontier) {
+      space.release(histogramOf[node] as number);
+      histogramOf[node] = -1;
+      feature[node] = -1;
+      gain[node] = 0;
+    }
+  }
+
   /** Splits the nodes of `chunk` and appends the children that may grow to `next`. */
   async function splitChunk(chunk: number[], next: number[]): Promise<void> {
     // Splits, in level order (the features drawn at each split come from `random`).
-    const splitting: number[] = [];
-    for (const node of chunk) {
-      const histogram = histogramOf[node] as number;
-      if (!findBestSplit(node, histogram)) {
-        space.release(histogram);
-        histogramOf[node] = -1;
-        continue;
-      }
-      const gainHere = splitGain(
-        best.proxy,
-        nodeSquares(sumA, node, outputs),
-        sumB[node] as number,
-        params.lambda,
-      );
-      if (!(gainHere > params.minGain)) {
-        space.release(histogram);
-        histogramOf[node] = -1;
-        continue;
-      }
-      feature[node] = activeFeatures[best.slot] as number;
-      splitBin[node] = best.bin;
-      missingLeft[node] = best.missingLeft ? 1 : 0;
-      gain[node] = gainHere;
-      for (let d = 0; d < outputs; d++)
-        rightA[d] = (sumA[node * outputs + d] as number) - (best.leftA[d] as number);
-      const childDepth = (depth[node] as number) + 1;
-      left[node] = addNode(childDepth, best.leftA, best.leftB);
-      right[node] = addNode(childDepth, rightA, (sumB[node] as number) - best.leftB);
-      splitting.push(node);
+    await applySplits(chunk.filter(chooseSplit), next);
+  }
+
+  /** Finds the node's best split and records it (not yet applied); false when it has none worth making. */
+  function chooseSplit(node: number): boolean {
+    const histogram = histogramOf[node] as number;
+    const gainHere = findBestSplit(node, histogram)
+      ? splitGain(best.proxy, nodeSquares(sumA, node, outputs), sumB[node] as number, params.lambda)
+      : Number.NaN;
+    if (!(gainHere > params.minGain)) {
+      space.release(histogram);
+      histogramOf[node] = -1;
+      return false;
     }
+    feature[node] = activeFeatures[best.slot] as number;
+    splitBin[node] = best.bin;
+    missingLeft[node] = best.missingLeft ? 1 : 0;
+    gain[node] = gainHere;
+    for (let d = 0; d < outputs; d++) chosenLeftA[node * outputs + d] = best.leftA[d] as number;
+    chosenLeftB[node] = best.leftB;
+    return true;
+  }
+
+  /** Applies the chosen splits of `splitting` and appends the children that may grow to `next`. */
+  async function applySplits(splitting: number[], next: number[]): Promise<void> {
     if (splitting.length === 0) return;
+    for (const node of splitting) {
+      const leftA = chosenLeftA.slice(node * outputs, (node + 1) * outputs);
+      for (let d = 0; d < outputs; d++)
+        rightA[d] = (sumA[node * outputs + d] as number) - (leftA[d] as number);
+      const childDepth = (depth[node] as number) + 1;
+      const leftB = chosenLeftB[node] as number;
+      left[node] = addNode(childDepth, leftA, leftB);
+      right[node] = addNode(childDepth, rightA, (sumB[node] as number) - leftB);
+    }
 
     // Every thread partitions its rows of the split nodes.
     const entry = partitionEntry(threads);
