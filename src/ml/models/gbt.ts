@@ -74,11 +74,13 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
   const scores = perRow(rows * outputs);
   for (let i = 0; i < rows; i++)
     for (let k = 0; k < outputs; k++) scores[i * outputs + k] = base[k] as number;
-  const gradient = new Float64Array(rows * outputs);
-  const hessian = new Float64Array(rows * outputs);
+  const gradient = perRow(rows * outputs);
+  const hessian = perRow(rows * outputs);
   const weight = perRow(rows);
-  const weightedA = perRow(rows);
-  const weightedB = perRow(rows);
+  // Every weight 1 and one output: w·g is g and w·h is h, so the trees read the derivatives themselves.
+  const unweighted = params.subsample >= 1 && outputs === 1;
+  const weightedA = unweighted ? gradient : perRow(rows);
+  const weightedB = unweighted ? hessian : perRow(rows);
   const treeFeatures = Math.max(1, Math.floor(params.colsample_bytree * features));
   const allFeatures = Int32Array.from({ length: features }, (_, f) => f);
 
@@ -89,7 +91,7 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
       objective.derivatives(scores, data.y, gradient, hessian);
       sampleRows(weight, params.subsample, random);
       for (let k = 0; k < outputs; k++) {
-        for (let i = 0; i < rows; i++) {
+        for (let i = 0; i < rows && !unweighted; i++) {
           weightedA[i] = (weight[i] as number) * (gradient[i * outputs + k] as number);
           weightedB[i] = (weight[i] as number) * (hessian[i * outputs + k] as number);
         }
