@@ -3,39 +3,25 @@
 // by line with the block. `…` in the README stands for what differs between runs (support/readme.ts says what).
 // The stages after featurize (tuning 40 trials, ~1 min) and the sales model's answers are checked by
 // readme-pipeline.test.ts, so this file stays short.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { copyWorkspace } from "../../src/exp/workspace-copy.js";
-import { datedCsv } from "../fixtures/dated.js";
-import { startInProcess, tempDir } from "../serve/support/harness.js";
+import { request, withServedModel } from "../serve/support/harness.js";
+import { runTabula } from "../support/tabula-cli.js";
 import {
   blockStartingWith,
-  commandArgs,
+  curlPredictExample,
   outputDifferences,
-  ROOT,
-  readme,
+  readmeProject,
   stageLines,
-  tabula,
 } from "./support/readme.js";
 
-const blocks = readme();
-const parent = mkdtempSync(join(tmpdir(), "tabula-readme-"));
-const dir = copyWorkspace(ROOT, join(parent, "project")).dir;
-const inferArgs = commandArgs(blocks, "data infer");
-
-test.before(() => {
-  const csv = inferArgs.find((arg) => arg.endsWith(".csv")) as string;
-  writeFileSync(join(dir, csv), datedCsv());
-});
-test.after(() => rmSync(parent, { recursive: true, force: true }));
+const { blocks, dir, inferArgs, remove } = readmeProject("readme");
+test.after(remove);
 
 const lines = (text: string) => text.replace(/\n+$/, "").split("\n");
 
 test("tabula data infer (without --write) prints the draft the README shows", () => {
-  const draft = tabula(
+  const draft = runTabula(
     dir,
     inferArgs.filter((arg) => arg !== "--write"),
   );
@@ -45,12 +31,12 @@ test("tabula data infer (without --write) prints the draft the README shows", ()
 });
 
 test("tabula data infer --write, then repro: the lines the README shows for --write, prepare and featurize", () => {
-  const written = tabula(dir, inferArgs);
+  const written = runTabula(dir, inferArgs);
   assert.is(written.code, 0, written.output);
   const shownWrite = blockStartingWith(blocks, "wrote params.yaml:");
   assert.equal(outputDifferences(lines(shownWrite.text), lines(written.stdout)), []);
 
-  const repro = tabula(dir, ["repro", "featurize"]);
+  const repro = runTabula(dir, ["repro", "featurize"]);
   assert.is(repro.code, 0, repro.output);
   const shownRepro = blockStartingWith(blocks, "prepare   │");
   for (const stage of ["prepare", "featurize"]) {
@@ -63,28 +49,16 @@ test("tabula data infer --write, then repro: the lines the README shows for --wr
 });
 
 test("README's serving example: the answer has the shape it shows (model boston, the committed production)", async () => {
-  const block = blocks.find((b) => b.text.includes("curl -s http://127.0.0.1:8080/predict"));
-  assert.ok(block, "README.md has the serving block");
-  const match = /-d '([^']+)'\n# (\{.*\})/s.exec(block?.text ?? "");
-  assert.ok(match, "a curl /predict body followed by its answer");
-  const body = JSON.parse(String(match?.[1]).replace(/\n\s*/g, " "));
-  const temp = tempDir("readme-serve");
-  const server = await startInProcess({
-    SERVE_MODEL: "models/boston",
-    SERVE_DATA_DIR: join(temp.dir, "data"),
-  });
-  try {
-    const response = await fetch(`${server.url}/predict`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
+  const example = curlPredictExample(
+    blocks.find((b) => b.text.includes("curl -s http://127.0.0.1:8080/predict"))?.text ?? "",
+  );
+  assert.ok(example, "README.md has a curl /predict body followed by its answer");
+  const { body, answer } = example as { body: unknown; answer: string };
+  await withServedModel("models/boston", async (server) => {
+    const response = await request(`${server.url}/predict`, { body });
     assert.is(response.status, 200);
-    assert.equal(outputDifferences([match?.[2] as string], [await response.text()]), []);
-  } finally {
-    await server.shutdown("test over");
-    temp.remove();
-  }
+    assert.equal(outputDifferences([answer], [response.text]), []);
+  });
 });
 
 test("the comparison: `…` matches within one line; a changed, a missing or an extra line is reported", () => {

@@ -3,28 +3,15 @@
 // lines the README shows for tune, train, evaluate and package, and the model it builds answers the README's two
 // curl examples as shown. The report stage (Jupyter, and a promoted model) is not run here: its lines are not
 // checked.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { copyWorkspace } from "../../src/exp/workspace-copy.js";
-import { datedCsv } from "../fixtures/dated.js";
-import { startInProcess } from "../serve/support/harness.js";
-import {
-  blockStartingWith,
-  commandArgs,
-  outputDifferences,
-  ROOT,
-  readme,
-  stageLines,
-  tabula,
-} from "./support/readme.js";
+import { request, startInProcess } from "../serve/support/harness.js";
+import { runTabula } from "../support/tabula-cli.js";
+import { blockStartingWith, outputDifferences, readmeProject, stageLines } from "./support/readme.js";
 
-const blocks = readme();
-const parent = mkdtempSync(join(tmpdir(), "tabula-readme-pipeline-"));
-const dir = copyWorkspace(ROOT, join(parent, "project")).dir;
-test.after(() => rmSync(parent, { recursive: true, force: true }));
+const { blocks, parent, dir, inferArgs, remove } = readmeProject("readme-pipeline");
+test.after(remove);
 
 /** The README's `$ curl … -d '<body>'` commands (continued over lines) and the answer under each. */
 function curlExamples(text: string): { path: string; body: unknown; answer: string }[] {
@@ -42,12 +29,10 @@ function curlExamples(text: string): { path: string; body: unknown; answer: stri
 }
 
 test("npm run repro on the README's CSV prints the README's lines; the model answers its curl examples", async () => {
-  const inferArgs = commandArgs(blocks, "data infer");
-  writeFileSync(join(dir, inferArgs.find((arg) => arg.endsWith(".csv")) as string), datedCsv());
-  const written = tabula(dir, inferArgs);
+  const written = runTabula(dir, inferArgs);
   assert.is(written.code, 0, written.output);
 
-  const repro = tabula(dir, ["repro", "package"]);
+  const repro = runTabula(dir, ["repro", "package"]);
   assert.is(repro.code, 0, repro.output);
   const shown = blockStartingWith(blocks, "prepare   │");
   for (const stage of ["prepare", "featurize", "tune", "train", "evaluate", "package"]) {
@@ -71,12 +56,8 @@ test("npm run repro on the README's CSV prints the README's lines; the model ans
   });
   try {
     for (const example of examples) {
-      const response = await fetch(`${server.url}${example.path}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(example.body),
-      });
-      assert.equal(outputDifferences([example.answer], [await response.text()]), []);
+      const response = await request(`${server.url}${example.path}`, { body: example.body });
+      assert.equal(outputDifferences([example.answer], [response.text]), []);
     }
   } finally {
     await server.shutdown("test over");

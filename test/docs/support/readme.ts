@@ -1,10 +1,13 @@
-// README.md's examples as data: its fenced blocks, the commands they show, and the comparison of a block's shown
-// output with what a command printed. In the README, `…` stands for what differs from run to run (durations,
-// content hashes such as model versions, request ids, the reasons a stage reran) and matches any text on its line.
-import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+// README.md's examples as data: its fenced blocks, the commands they show, a copy of the checkout to run them in,
+// and the comparison of a block's shown output with what a command printed. In the README, `…` stands for what
+// differs from run to run (durations, content hashes such as model versions, request ids, the reasons a stage
+// reran) and matches any text on its line.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { copyWorkspace } from "../../../src/exp/workspace-copy.js";
+import { datedCsv } from "../../fixtures/dated.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -61,17 +64,6 @@ export function outputDifferences(shown: string[], printed: string[]): string[] 
   return differences;
 }
 
-/** Runs the tabula CLI (from source) in `cwd`; its output with colours off, and its exit code. */
-export function tabula(cwd: string, args: string[]): { code: number | null; stdout: string; output: string } {
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args], {
-    cwd,
-    encoding: "utf8",
-    // The copy's own cache: a shared one ($TABULA_CACHE_DIR) would restore stages instead of running them.
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", TABULA_CACHE_DIR: join(cwd, ".repro/cache") },
-  });
-  return { code: run.status, stdout: run.stdout, output: `${run.stdout}${run.stderr}` };
-}
-
 /** The arguments of the README's `npx tabula <args>` line that starts with `prefix` (e.g. "data infer"). */
 export function commandArgs(blocks: Block[], prefix: string): string[] {
   for (const block of blocks) {
@@ -90,4 +82,30 @@ export function commandArgs(blocks: Block[], prefix: string): string[] {
 export function stageLines(text: string, stage: string): string[] {
   const own = new RegExp(`^${stage.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s+(│|ran in )`);
   return text.split("\n").filter((line) => own.test(line) && !/│ trial\s+\d+\//.test(line));
+}
+
+/**
+ * A copy of this checkout to run the README's commands in, with the README's CSV (test/fixtures/dated.ts) where its
+ * `npx tabula data infer` line reads it: the README's blocks, the copy's folder, that line's arguments.
+ */
+export function readmeProject(prefix: string): {
+  blocks: Block[];
+  parent: string;
+  dir: string;
+  inferArgs: string[];
+  remove: () => void;
+} {
+  const blocks = readme();
+  const parent = mkdtempSync(join(tmpdir(), `tabula-${prefix}-`));
+  const dir = copyWorkspace(ROOT, join(parent, "project")).dir;
+  const inferArgs = commandArgs(blocks, "data infer");
+  writeFileSync(join(dir, inferArgs.find((arg) => arg.endsWith(".csv")) as string), datedCsv());
+  return { blocks, parent, dir, inferArgs, remove: () => rmSync(parent, { recursive: true, force: true }) };
+}
+
+/** A `curl -s http://127.0.0.1:8080/predict … -d '<body>'` example and the `# <answer>` line under it. */
+export function curlPredictExample(text: string): { body: unknown; answer: string } | undefined {
+  const match = /curl -s http:\/\/127\.0\.0\.1:8080\/predict .*? -d '([^']+)'\n# (\{.*\})/s.exec(text);
+  if (!match) return undefined;
+  return { body: JSON.parse(String(match[1]).replace(/\n\s*/g, " ")), answer: match[2] as string };
 }

@@ -1,7 +1,6 @@
 // `tabula data infer`: the drafted dataset section and feature steps, and --write through the comment-keeping
 // params writer, on a CSV with what real files bring (a date column, missing tokens, a text categorical, an id, a
 // constant, unlabeled rows).
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -16,10 +15,10 @@ import { loadDatasetRows } from "../../../src/ml/data/load.js";
 import { formatError } from "../../../src/ml/errors.js";
 import { suggestSteps } from "../../../src/ml/features/suggest-steps.js";
 import { MlParams } from "../../../src/ml/params.js";
+import { runTabula } from "../../support/tabula-cli.js";
 import { tempFile } from "./temp.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const tsx = import.meta.resolve("tsx");
 
 function csv(): string {
   const lines = ["Row ID,day,size,color,flag,note,label"];
@@ -89,15 +88,6 @@ test("a text target or a few integer classes is classification; an unknown targe
     );
 });
 
-function cli(dir: string, args: string[]) {
-  const run = spawnSync(process.execPath, ["--import", tsx, join(root, "src/cli/main.ts"), ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
 test("unique is drafted only for id-like columns whose every value is present and distinct", () => {
   const lines = ["order_id,customer_id,sku,amount"];
   for (let i = 0; i < 40; i++)
@@ -127,7 +117,7 @@ test("the command prints YAML that validates; --write changes only dataset, feat
   const params = readFileSync(join(root, "params.yaml"), "utf8");
   writeFileSync(join(dir, "params.yaml"), params);
   writeFileSync(join(dir, "x.csv"), csv());
-  const printed = cli(dir, ["data", "infer", "x.csv", "--target", "label"]);
+  const printed = runTabula(dir, ["data", "infer", "x.csv", "--target", "label"]);
   assert.is(printed.code, 0, printed.stderr);
   assert.match(printed.stdout, /^# Drafted by `tabula data infer` from x\.csv \(60 rows, 7 columns\)/);
   assert.match(printed.stdout, /\n {4}day: \{type: date, format: DD\/MM\/YYYY\}\n/);
@@ -137,7 +127,7 @@ test("the command prints YAML that validates; --write changes only dataset, feat
   assert.match(printed.stdout, /\n {2}- \{drift: \{max_drifted_share: 0\.2\}, severity: warn\}\n/);
   assert.is(readFileSync(join(dir, "params.yaml"), "utf8"), params, "printing writes nothing");
 
-  const written = cli(dir, ["data", "infer", "x.csv", "-t", "label", "--write"]);
+  const written = runTabula(dir, ["data", "infer", "x.csv", "-t", "label", "--write"]);
   assert.is(written.code, 0, written.stderr);
   assert.match(
     written.stdout,
@@ -175,7 +165,7 @@ test("the command prints YAML that validates; --write changes only dataset, feat
   assert.match(after, /\n {2}task: regression {10}# regression \| classification\n/);
   assert.match(after, /\n {2}columns: {18}# checks: type.*\n {4}day: \{type: date, format: DD\/MM\/YYYY\}\n/);
 
-  const missing = cli(dir, ["data", "infer", "x.csv"]);
+  const missing = runTabula(dir, ["data", "infer", "x.csv"]);
   assert.is(missing.code, 2);
   assert.match(missing.stderr, /data infer needs --target COLUMN/);
 });

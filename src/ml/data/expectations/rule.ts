@@ -6,7 +6,7 @@
 // A comparison with a missing value is false (as in SQL, where it is unknown and the row fails the rule).
 import { unreachable } from "../../../result.js";
 import { err, ok, type Result } from "../../errors.js";
-import { parseExpression } from "../../features/expression.js";
+import { expressionColumns, parseExpression } from "../../features/expression.js";
 import type { Expr } from "../../features/featurizer-spec.js";
 
 type Comparison = "<" | "<=" | ">" | ">=" | "==" | "!=";
@@ -19,24 +19,29 @@ export type Condition =
 
 const COMPARISONS: Comparison[] = ["<=", ">=", "==", "!=", "<", ">"];
 
-/** Splits `text` at top-level (outside parentheses and backticks) occurrences of the word `word`. */
-function splitTopLevel(text: string, word: string): string[] {
-  const parts: string[] = [];
+/** The positions in `text` outside backticks and parentheses (the parentheses themselves excluded), in order. */
+function* topLevelPositions(text: string): Generator<number> {
   let depth = 0;
   let quoted = false;
-  let start = 0;
-  const pattern = new RegExp(`^\\s${word}\\s`, "i");
   for (let i = 0; i < text.length; i++) {
     const char = text[i];
     if (char === "`") quoted = !quoted;
     if (quoted) continue;
     if (char === "(") depth++;
     else if (char === ")") depth--;
-    else if (depth === 0 && pattern.test(text.slice(i))) {
-      parts.push(text.slice(start, i));
-      start = i + word.length + 2;
-      i = start - 1;
-    }
+    else if (depth === 0) yield i;
+  }
+}
+
+/** Splits `text` at top-level (outside parentheses and backticks) occurrences of the word `word`. */
+function splitTopLevel(text: string, word: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  const pattern = new RegExp(`^\\s${word}\\s`, "i");
+  for (const i of topLevelPositions(text)) {
+    if (i < start || !pattern.test(text.slice(i))) continue;
+    parts.push(text.slice(start, i));
+    start = i + word.length + 2;
   }
   parts.push(text.slice(start));
   return parts.map((part) => part.trim());
@@ -54,18 +59,9 @@ function wrappedInParentheses(text: string): boolean {
 }
 
 function findComparison(text: string): { at: number; op: Comparison } | undefined {
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === "`") quoted = !quoted;
-    if (quoted) continue;
-    if (char === "(") depth++;
-    else if (char === ")") depth--;
-    else if (depth === 0) {
-      const op = COMPARISONS.find((candidate) => text.startsWith(candidate, i));
-      if (op) return { at: i, op };
-    }
+  for (const i of topLevelPositions(text)) {
+    const op = COMPARISONS.find((candidate) => text.startsWith(candidate, i));
+    if (op) return { at: i, op };
   }
   return undefined;
 }
@@ -102,18 +98,12 @@ export function parseCondition(source: string): Result<Condition, { message: str
 }
 
 export function conditionColumns(condition: Condition, into: Set<string> = new Set()): Set<string> {
-  const visitExpr = (expr: Expr): void => {
-    if ("column" in expr) into.add(expr.column);
-    else if ("op" in expr) expr.args.forEach(visitExpr);
-    else if ("fn" in expr) visitExpr(expr.arg);
-  };
   if ("and" in condition) for (const part of condition.and) conditionColumns(part, into);
   else if ("or" in condition) for (const part of condition.or) conditionColumns(part, into);
   else if ("not" in condition) conditionColumns(condition.not, into);
-  else {
-    visitExpr(condition.left);
-    visitExpr(condition.right);
-  }
+  else
+    for (const column of [...expressionColumns(condition.left), ...expressionColumns(condition.right)])
+      into.add(column);
   return into;
 }
 
