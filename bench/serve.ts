@@ -62,11 +62,11 @@ const DESIGNS: Design[] = [
     env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", ...ORT_ONLY },
   },
   {
-    name: "compiled ≤16 rows on the loop + threads=1 + batching",
+    name: "compiled ≤16 rows on the loop, batched per loop turn; onnxruntime threads=1 + batching",
     env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", SERVE_COMPILED_MAX_ROWS: "16" },
   },
   {
-    name: "compiled for every request (≤1000 rows) on the loop",
+    name: "compiled for every request (≤1000 rows) on the loop, batched per loop turn",
     env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", SERVE_COMPILED_MAX_ROWS: "1000" },
   },
   {
@@ -106,6 +106,8 @@ interface WrkLoad {
   reqPerSec: number;
   p99: number;
   cpuUs: number;
+  /** CPU µs per request by thread group (event loop, inference, prediction log, V8's helpers, libuv's pool). */
+  byThread: Record<string, number>;
 }
 
 interface Load {
@@ -212,6 +214,34 @@ function cpuMs(pid: number): { total: number; eventLoop: number } {
   return { total, eventLoop };
 }
 
+/** The thread groups CPU is attributed to, by the thread's name in /proc (serve/worker-thread.ts names ours). */
+function threadGroup(comm: string): string {
+  if (comm === "MainThread" || comm === "node") return "event loop";
+  if (comm === "inference" || comm === "prediction-log") return comm;
+  if (comm.startsWith("V8") || comm === "DelayedTaskSche") return "V8 (GC, compiler)";
+  if (comm.startsWith("libuv")) return "libuv pool";
+  return "other";
+}
+
+/** CPU milliseconds used so far by each thread group of the process tree. */
+function cpuMsByThread(pid: number): Map<string, number> {
+  const groups = new Map<string, number>();
+  for (const member of processTree(pid)) {
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${member}/task`);
+    } catch {}
+    for (const task of tasks) {
+      try {
+        const comm = readFileSync(`/proc/${member}/task/${task}/comm`, "utf8").trim();
+        const group = threadGroup(comm);
+        groups.set(group, (groups.get(group) ?? 0) + ticksOf(`/proc/${member}/task/${task}/stat`) * TICK_MS);
+      } catch {}
+    }
+  }
+  return groups;
+}
+
 async function waitFor(url: string, seconds: number): Promise<void> {
   const until = Date.now() + seconds * 1000;
   while (Date.now() < until) {
@@ -302,10 +332,12 @@ function wrkLoad(url: string, body: string, pid: number, scratch: string): WrkLo
     `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [==[${body}]==]\n`,
   );
   const before = cpuMs(pid);
+  const threadsBefore = cpuMsByThread(pid);
   const output = execFileSync("wrk", ["-t2", `-c${CONNECTIONS}`, "-d10s", "--latency", "-s", script, url], {
     encoding: "utf8",
   });
   const after = cpuMs(pid);
+  const threadsAfter = cpuMsByThread(pid);
   const unit = (value: string, suffix: string) =>
     Number(value) * (suffix === "us" ? 0.001 : suffix === "s" ? 1000 : 1);
   const p99 = /^\s+99%\s+([\d.]+)(us|ms|s)/m.exec(output);
@@ -316,6 +348,12 @@ function wrkLoad(url: string, body: string, pid: number, scratch: string): WrkLo
     reqPerSec: Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]),
     p99: p99 ? unit(p99[1] as string, p99[2] as string) : Number.NaN,
     cpuUs: ((after.total - before.total) * 1000) / Math.max(1, requests),
+    byThread: Object.fromEntries(
+      [...threadsAfter].map(([group, ms]) => [
+        group,
+        ((ms - (threadsBefore.get(group) ?? 0)) * 1000) / Math.max(1, requests),
+      ]),
+    ),
   };
 }
 
@@ -517,9 +555,24 @@ function format(rows: Row[]): string {
       (row) =>
         `- ${row.name}: ${[row.note, row.single ? `1-row errors ${row.single.errors}, non-2xx ${row.single.non2xx}` : "", row.batch ? `100-row errors ${row.batch.errors}, non-2xx ${row.batch.non2xx}` : ""].filter(Boolean).join("; ")}`,
     );
-  return [render(header), render(widths.map((w) => "-".repeat(w))), ...lines.map(render), "", ...notes].join(
-    "\n",
-  );
+  const threads = rows
+    .filter((row) => row.wrk)
+    .map(
+      (row) =>
+        `- ${row.name}: ${Object.entries(row.wrk?.byThread ?? {})
+          .filter(([, us]) => us >= 0.5)
+          .sort((a, b) => b[1] - a[1])
+          .map(([group, us]) => `${group} ${us.toFixed(0)}`)
+          .join(", ")}`,
+    );
+  return [
+    render(header),
+    render(widths.map((w) => "-".repeat(w))),
+    ...lines.map(render),
+    "",
+    ...notes,
+    ...(threads.length > 0 ? ["", "wrk CPU µs per 1-row request by thread:", ...threads] : []),
+  ].join("\n");
 }
 
 /** Each load's best run (most requests per second), and the highest memory seen. */

@@ -120,10 +120,10 @@ async function fitOnce(
 ) {
   const found = getModelType(name);
   if (!found.ok) throw new Error(found.error.message);
-  const parsed = found.modelType.params.parse(params);
+  const parsed = found.value.params.parse(params);
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
-  const model = await found.modelType.fit(data, parsed, { seed, threads });
+  const model = await found.value.fit(data, parsed, { seed, threads });
   const cpu = process.cpuUsage(cpuStarted);
   return { model, seconds: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
 }

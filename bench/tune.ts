@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { bestAfter as bestAfterBudgets } from "../src/ml/analysis/tuning.js";
 import { meanSquaredError } from "../src/ml/metrics.js";
 import { getModelType } from "../src/ml/models/index.js";
 import { predictOutputs } from "../src/ml/models/tree-ensemble.js";
@@ -74,7 +75,7 @@ const space: SearchSpace = {
 };
 const found = getModelType("forest");
 if (!found.ok) throw new Error(found.error.message);
-const forest = found.modelType;
+const forest = found.value;
 
 interface Row {
   search: string;
@@ -98,8 +99,10 @@ async function ours(label: string, jobs: number, startupTrials: number): Promise
   await evaluator.close();
   const best = bestTrial(done, "minimize");
   if (!best) throw new Error("no finite trial");
-  const bestAfter: Record<string, number> = {};
-  for (const k of checkpoints) bestAfter[k] = Math.min(...done.slice(0, k).map((t) => t.value));
+  const inOrder = [...done].sort((a, b) => a.number - b.number).map((t) => t.value);
+  const bestAfter = Object.fromEntries(
+    bestAfterBudgets(inOrder, "minimize", checkpoints).map(({ trials, best }) => [trials, best]),
+  );
   const model = await forest.fit(train, forest.params.parse(best.params), { seed: 42, threads: 1 });
   return { search: label, bestAfter, wall, testMse: meanSquaredError(test.y, predictOutputs(model, test.x)) };
 }

@@ -9,5 +9,5 @@ if (!installed.ok) {
   process.exit(1);
 }
 process.stdout.write(
-  `install-kernel: Jupyter kernel "${KERNEL_NAME}" → ${installed.dir} (Node ${process.version})\n`,
+  `install-kernel: Jupyter kernel "${KERNEL_NAME}" → ${installed.value} (Node ${process.version})\n`,
 );

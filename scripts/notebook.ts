@@ -56,5 +56,5 @@ if (!run.ok) {
   process.stderr.write(`notebook: ${formatNotebookError(run.error)}\n`);
   process.exit(run.error.kind === "parameters" ? 2 : 1);
 }
-writeFileAtomic(parsed.out, run.html ?? "");
+writeFileAtomic(parsed.out, run.value.html ?? "");
 process.stdout.write(`notebook: ${parsed.out} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);

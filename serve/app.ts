@@ -83,7 +83,7 @@ export function createApp(parts: AppParts): Koa<ServeState> {
     { maxRows, serverVersion: parts.serverVersion, ready: parts.ready },
     body,
   );
-  feedbackRoutes(router, parts.log, metrics, body);
+  feedbackRoutes(router, parts.log, metrics, body, config.SERVE_FEEDBACK_WINDOW);
   adminRoutes(router, models);
   app.use(router.routes());
   app.use(router.allowedMethods());

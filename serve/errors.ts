@@ -1,6 +1,7 @@
 // What a client gets back when a request cannot be answered: a code from this closed list, a message a person can
 // act on, and where the problem is (`field`, `row`). One middleware (http/error-handler.ts) turns these into
 // responses; nothing else writes error bodies.
+import { unreachable } from "../src/result.js";
 
 export type ErrorCode =
   | "invalid_json"
@@ -79,6 +80,8 @@ export function statusOf(code: ErrorCode): number {
     case "timeout":
     case "shutting_down":
       return 503;
+    default:
+      return unreachable(code);
   }
 }
 

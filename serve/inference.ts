@@ -53,14 +53,18 @@ export class Inference {
       }
     }
     model.drift.observe(encoded.tensor, decoded.numeric ?? (decoded.classIndex as Int32Array), encoded.rows);
-    this.log?.record({
-      requestId: request.requestId,
-      time: Date.now(),
-      version: model.manifest.version,
-      rows: encoded.rows,
-      request: request.rawBody,
-      predictions: predictionsJson,
-      latencyMs: Number(process.hrtime.bigint() - request.startedAt) / 1e6,
-    });
+    this.log?.record(
+      {
+        requestId: request.requestId,
+        time: Date.now(),
+        version: model.manifest.version,
+        rows: encoded.rows,
+        request: request.rawBody,
+        predictions: predictionsJson,
+        latencyMs: Number(process.hrtime.bigint() - request.startedAt) / 1e6,
+        features: encoded.tensor,
+      },
+      model.manifest.features,
+    );
   }
 }

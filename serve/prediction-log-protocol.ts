@@ -12,9 +12,16 @@ export interface LogEntry {
   /** The predictions as returned to the client: a JSON array, one element per row. */
   predictions: string;
   latencyMs: number;
+  /**
+   * The model's input rows after preprocessing: the float32 tensor it ran on (rows × features, in the manifest's
+   * feature order), as built for the request; never copied or rebuilt on the request path.
+   */
+  features: Float32Array;
 }
 
 export type LogRequest =
+  /** The feature names of a model version's tensor columns, sent once per version before its first write. */
+  | { kind: "schema"; version: string; names: string[] }
   | { kind: "write"; id: number; entries: LogEntry[] }
   | {
       kind: "feedback";
@@ -28,10 +35,14 @@ export type LogRequest =
 
 export interface FeedbackMatch {
   row: number;
+  /** The model version that made the prediction. */
+  version: string;
   prediction: Prediction;
   actual: Label;
   /** Regression: |actual − prediction|; classification: 0 when the label was right, else 1. */
   absError: number;
+  /** Classification: the probability the model gave the true label (0 when the label is not one of its classes). */
+  probability?: number;
 }
 
 export type LogReply =
@@ -40,6 +51,8 @@ export type LogReply =
   | { kind: "written"; id: number; written: number; failed: number; error?: string }
   | { kind: "feedback"; id: number; matches: FeedbackMatch[]; error?: string }
   | { kind: "pruned"; rows: number }
+  /** Logged prediction rows without a true value yet, per model version (the most recent versions). */
+  | { kind: "awaiting"; byVersion: Record<string, number> }
   | { kind: "closed" };
 
 export interface LogWorkerData {
@@ -47,4 +60,8 @@ export interface LogWorkerData {
   retentionDays: number;
   /** Rows of the predictions table (one per request) to keep. */
   maxRequests: number;
+  /** Rows of the features table (one per predicted row) to keep; 0: no limit. */
+  maxFeatureRows: number;
+  /** How often retention is enforced and the awaiting-label counts refreshed. */
+  maintenanceMs: number;
 }

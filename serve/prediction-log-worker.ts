@@ -1,10 +1,16 @@
 // The prediction log's writer thread: owns the SQLite database (node:sqlite, WAL), writes each batch the main
-// thread sends in one transaction, answers feedback look-ups, and prunes by age and row count. Its synchronous
-// disk work never touches the event loop that serves requests.
+// thread sends in one transaction, answers feedback look-ups, prunes by age and row count, and counts the rows
+// still waiting for a true value. Its synchronous disk work never touches the event loop that serves requests.
+//
+// Tables: predictions (one row per request: the body as sent, the predictions as returned), features (one row per
+// predicted row: the model's input after preprocessing, float32 in the order feature_names gives for its model
+// version), feature_names, feedback (one row per labelled row) and the prediction_rows view.
+
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
+import { unreachable } from "../src/result.js";
 import type { Label, Prediction } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -50,6 +56,21 @@ try {
       abs_error REAL NOT NULL
     );
     CREATE INDEX IF NOT EXISTS feedback_request_id ON feedback (request_id);
+    -- The tensor row the model ran on: float32, little-endian, columns as feature_names lists them.
+    CREATE TABLE IF NOT EXISTS features (
+      id INTEGER PRIMARY KEY,
+      request_id TEXT NOT NULL,
+      row INTEGER NOT NULL,
+      time INTEGER NOT NULL,
+      model_version TEXT NOT NULL,
+      vector BLOB NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS features_request_id ON features (request_id, row);
+    CREATE INDEX IF NOT EXISTS features_time ON features (time);
+    CREATE TABLE IF NOT EXISTS feature_names (
+      model_version TEXT PRIMARY KEY,
+      names TEXT NOT NULL
+    );
     -- One line per predicted row, with its features when the request carried them by name (POST /predict).
     CREATE VIEW IF NOT EXISTS prediction_rows AS
       SELECT p.request_id, p.time, p.model_version, CAST(r.key AS INTEGER) AS row,
@@ -65,7 +86,15 @@ try {
 const insertPrediction = db.prepare(
   "INSERT INTO predictions (request_id, time, model_version, rows, request, predictions, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
 );
-const selectPredictions = db.prepare("SELECT predictions FROM predictions WHERE request_id = ?");
+const selectPredictions = db.prepare(
+  "SELECT predictions, model_version FROM predictions WHERE request_id = ?",
+);
+const insertFeatures = db.prepare(
+  "INSERT INTO features (request_id, row, time, model_version, vector) VALUES (?, ?, ?, ?, ?)",
+);
+const upsertFeatureNames = db.prepare(
+  "INSERT INTO feature_names (model_version, names) VALUES (?, ?) ON CONFLICT (model_version) DO UPDATE SET names = excluded.names",
+);
 const insertFeedback = db.prepare(
   "INSERT INTO feedback (request_id, row, time, actual, prediction, abs_error) VALUES (?, ?, ?, ?, ?, ?)",
 );
@@ -98,6 +127,16 @@ const writeEntries = inTransaction((entries: LogEntry[]) => {
       entry.predictions,
       entry.latencyMs,
     );
+    const width = entry.features.length / entry.rows;
+    const { buffer, byteOffset } = entry.features;
+    for (let row = 0; row < entry.rows; row++)
+      insertFeatures.run(
+        entry.requestId,
+        row,
+        entry.time,
+        entry.version,
+        new Uint8Array(buffer, byteOffset + row * width * 4, width * 4),
+      );
     written += entry.rows;
   }
   return written;
@@ -111,7 +150,11 @@ function errorOf(prediction: Prediction, actual: Label): number {
 const recordFeedback = inTransaction(
   (requestId: string, row: number | undefined, actual: Label | Label[], time: number): FeedbackMatch[] => {
     const matches: FeedbackMatch[] = [];
-    for (const { predictions } of selectPredictions.all(requestId) as unknown as { predictions: string }[]) {
+    const logged = selectPredictions.all(requestId) as unknown as {
+      predictions: string;
+      model_version: string;
+    }[];
+    for (const { predictions, model_version: version } of logged) {
       const rows = JSON.parse(predictions) as Prediction[];
       for (const [index, prediction] of rows.entries()) {
         if (row !== undefined && index !== row) continue;
@@ -126,7 +169,16 @@ const recordFeedback = inTransaction(
           JSON.stringify(prediction),
           absError,
         );
-        matches.push({ row: index, prediction, actual: value, absError });
+        matches.push({
+          row: index,
+          version,
+          prediction,
+          actual: value,
+          absError,
+          ...(typeof prediction === "number"
+            ? {}
+            : { probability: prediction.probabilities[String(value)] ?? 0 }),
+        });
       }
     }
     return matches;
@@ -148,18 +200,64 @@ function prune(): void {
           .run(settings.maxRequests).changes,
       );
     }
+    if (settings.retentionDays > 0)
+      rows += Number(
+        db
+          .prepare("DELETE FROM features WHERE time < ?")
+          .run(Date.now() - settings.retentionDays * 86_400_000).changes,
+      );
+    if (settings.maxFeatureRows > 0)
+      rows += Number(
+        db
+          .prepare("DELETE FROM features WHERE id <= (SELECT MAX(id) FROM features) - ?")
+          .run(settings.maxFeatureRows).changes,
+      );
     if (rows > 0) reply({ kind: "pruned", rows });
   } catch {
     // Pruning is retried on the next tick; a failure here must not stop the writes.
   }
 }
 
-prune();
-const pruneTimer = setInterval(prune, 60_000);
+/** How many of the versions most recently logged get an awaiting-label count (a bounded label set). */
+const AWAITING_VERSIONS = 10;
+const countAwaiting = db.prepare(`
+  SELECT p.model_version AS version, SUM(p.rows) - COALESCE(SUM(f.labelled), 0) AS awaiting
+  FROM predictions p
+  LEFT JOIN (SELECT request_id, COUNT(DISTINCT row) AS labelled FROM feedback GROUP BY request_id) f
+    ON f.request_id = p.request_id
+  GROUP BY p.model_version ORDER BY MAX(p.time) DESC LIMIT ${AWAITING_VERSIONS}
+`);
+
+function reportAwaiting(): void {
+  try {
+    const counts = countAwaiting.all() as unknown as { version: string; awaiting: number }[];
+    reply({
+      kind: "awaiting",
+      byVersion: Object.fromEntries(counts.map(({ version, awaiting }) => [version, Math.max(0, awaiting)])),
+    });
+  } catch {
+    // Counted again on the next tick.
+  }
+}
+
+function maintain(): void {
+  prune();
+  reportAwaiting();
+}
+
+maintain();
+const pruneTimer = setInterval(maintain, settings.maintenanceMs);
 pruneTimer.unref();
 
 port.on("message", (message: LogRequest) => {
   switch (message.kind) {
+    case "schema":
+      try {
+        upsertFeatureNames.run(message.version, JSON.stringify(message.names));
+      } catch {
+        // The features are still written; only their column names for this version are missing.
+      }
+      return;
     case "write": {
       let rows = 0;
       for (const entry of message.entries) rows += entry.rows;
@@ -188,6 +286,8 @@ port.on("message", (message: LogRequest) => {
         reply({ kind: "closed" });
       }
       return;
+    default:
+      return unreachable(message);
   }
 });
 

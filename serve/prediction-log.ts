@@ -1,8 +1,12 @@
 // The prediction log, main-thread side: `record` only appends to a bounded in-memory queue; a timer ships the queue
 // in batches to the SQLite writer thread. When the queue is full, or the disk fails, the request still succeeds and
 // `prediction_log_dropped_total` counts the rows lost. `close` ships what is left and waits for it to be written.
+// Beside the request and its predictions the writer keeps the tensor the model ran on (the features table), so the
+// per-request cost here is one queue push and, for a model version not seen before, one message with its names.
+
 import { join, resolve } from "node:path";
 import type { Worker } from "node:worker_threads";
+import { unreachable } from "../src/result.js";
 import type { Label } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -19,7 +23,14 @@ export interface PredictionLogOptions {
   flushMs: number;
   retentionDays: number;
   maxRequests: number;
+  /** Processed-feature rows to keep (one per predicted row); 0: no limit. */
+  maxFeatureRows: number;
+  /** How often retention is enforced and the awaiting-label counts refreshed (default: every minute). */
+  maintenanceMs?: number;
 }
+
+/** The manifest's feature list (tensor order): only the names are read, once per model version. */
+export type TensorFeatures = readonly { readonly name: string }[];
 
 export interface PredictionLogEvents {
   onDropped(rows: number, reason: string): void;
@@ -40,6 +51,10 @@ export class PredictionLog {
   private readonly waiting = new Map<number, (reply: LogReply) => void>();
   private closedReply: (() => void) | undefined;
   private available = false;
+  /** The feature list announced to the writer for each model version. */
+  private readonly announced = new Map<string, TensorFeatures>();
+  /** Logged rows without a true value, per model version, as of the writer's last count. */
+  awaitingLabels: Record<string, number> = {};
 
   constructor(
     private readonly options: PredictionLogOptions,
@@ -54,6 +69,8 @@ export class PredictionLog {
       file: this.file,
       retentionDays: this.options.retentionDays,
       maxRequests: this.options.maxRequests,
+      maxFeatureRows: this.options.maxFeatureRows,
+      maintenanceMs: this.options.maintenanceMs ?? 60_000,
     };
     const worker = startWorker(import.meta.url, "prediction-log-worker", {
       workerData: data,
@@ -89,9 +106,14 @@ export class PredictionLog {
             return;
           case "pruned":
             return;
+          case "awaiting":
+            this.awaitingLabels = reply.byVersion;
+            return;
           case "closed":
             this.closedReply?.();
             return;
+          default:
+            return unreachable(reply);
         }
       });
       worker.on("error", (error) => {
@@ -110,7 +132,8 @@ export class PredictionLog {
     });
   }
 
-  record(entry: LogEntry): void {
+  /** `features` names the columns of `entry.features`: the manifest's feature list of `entry.version`. */
+  record(entry: LogEntry, features: TensorFeatures): void {
     if (!this.available) {
       this.events.onDropped(entry.rows, "unavailable");
       return;
@@ -118,6 +141,10 @@ export class PredictionLog {
     if (this.queuedRows + this.shippedRows + entry.rows > this.options.maxQueuedRows) {
       this.events.onDropped(entry.rows, "queue_full");
       return;
+    }
+    if (this.announced.get(entry.version) !== features) {
+      this.announced.set(entry.version, features);
+      this.post({ kind: "schema", version: entry.version, names: features.map((feature) => feature.name) });
     }
     this.queue.push(entry);
     this.queuedRows += entry.rows;

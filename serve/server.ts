@@ -1,9 +1,11 @@
 // The server's life: assemble the parts, load and verify the model, listen; reload on SIGHUP; on SIGTERM become
 // not-ready at once, stop accepting connections, let in-flight requests finish within the grace period, flush the
 // prediction log, and exit 0.
+
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, Server as NetServer } from "node:net";
+import { unreachable } from "../src/result.js";
 import { createApp } from "./app.js";
 import type { ServeConfig } from "./config.js";
 import { Connections } from "./http/connections.js";
@@ -102,6 +104,8 @@ export async function startServer(
           `model refused: ${outcome.error.message}`,
         );
         return;
+      default:
+        return unreachable(outcome);
     }
   };
 
@@ -147,6 +151,8 @@ export async function startServer(
         flushMs: config.SERVE_LOG_FLUSH_MS,
         retentionDays: config.SERVE_LOG_RETENTION_DAYS,
         maxRequests: config.SERVE_LOG_MAX_REQUESTS,
+        maxFeatureRows: config.SERVE_LOG_MAX_FEATURE_ROWS,
+        maintenanceMs: config.SERVE_LOG_MAINTENANCE_S * 1000,
       },
       {
         onDropped: (rows, reason) => metrics.logDropped.inc({ reason }, rows),

@@ -2,9 +2,11 @@
 // writes it straight into the float32 input tensor, in the manifest's feature order, allocating nothing per value.
 //
 // Categorical features travel as numeric codes, by the model contract's rule (src/artifact/category-code.ts).
+
 import { type CategoryCodes, categoryCodes } from "../src/artifact/category-code.js";
 import { datePartReader, dateProblem } from "../src/artifact/date-features.js";
 import type { ManifestFeature } from "../src/artifact/manifest.js";
+import { unreachable } from "../src/result.js";
 import { type ApiError, ApiFailure, type ErrorCode } from "./errors.js";
 
 export interface InputPolicy {
@@ -212,6 +214,8 @@ export class FeatureValidator {
             plan.name,
             row,
           );
+        default:
+          return unreachable(plan.kind);
       }
     }
     if (typeof value === "string" && plan.kind !== Kind.Numeric) {

@@ -50,10 +50,17 @@ function buildFromSource(source: string, name: WorkerName): string {
   return file;
 }
 
+/** The thread's name as the OS shows it (15 characters at most): bench:serve attributes CPU by it. */
+const THREAD_NAMES: Record<WorkerName, string> = {
+  "inference-worker": "inference",
+  "prediction-log-worker": "prediction-log",
+};
+
 export function startWorker(callerUrl: string, name: WorkerName, options: WorkerOptions): Worker {
+  const named = { name: THREAD_NAMES[name], ...options };
   if (callerUrl.endsWith(".ts")) {
     const source = fileURLToPath(new URL(`./${name}.ts`, callerUrl));
-    return new Worker(buildFromSource(source, name), options);
+    return new Worker(buildFromSource(source, name), named);
   }
-  return new Worker(new URL(`./serve-${name}.js`, callerUrl), options);
+  return new Worker(new URL(`./serve-${name}.js`, callerUrl), named);
 }

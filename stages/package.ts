@@ -97,7 +97,7 @@ export async function packageStage(): Promise<string> {
     ...(existsSync(DATA_README) ? { dataReadme: readFileSync(DATA_README, "utf8") } : {}),
   });
   if (!result.ok)
-    throw new MlFailure({ kind: "config", message: `${result.error.kind}: ${result.error.message}` });
+    throw new MlFailure({ kind: "package", reason: result.error.kind, message: result.error.message });
 
   writePackage(PACKAGE_DIR, result.value);
   writeJsonAtomic(PACKAGE_METRICS, packageMetrics(result.value));

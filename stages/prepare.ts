@@ -31,7 +31,7 @@ export function prepareStage(): string {
   const dataset = unwrap(params.dataset());
   const suite = unwrap(params.expectations());
   const prepared = unwrap(prepareDataset(dataset, unwrap(params.split()), params.file));
-  const checks = checkSuite(suite, prepared.all, acceptedProfile(suite));
+  const checks = checkSuite(suite, prepared.checked, acceptedProfile(suite));
   // Written before the verdict, so a direct run leaves the page to read; under the engine a failed stage's outputs
   // are rolled back (its journal), which keeps the lock and the outputs consistent.
   writeJsonAtomic(PATHS.dataChecks, dataChecksMetrics(checks));

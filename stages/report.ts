@@ -30,7 +30,7 @@ export async function reportStage(notebooks: string[]): Promise<string> {
   const written = notebooks.map((notebook, i) => {
     const path = join(REPORTS_DIR, `${basename(notebook, ".ipynb")}.html`);
     const run = runs[i];
-    writeFileAtomic(path, run?.ok ? (run.html ?? "") : "");
+    writeFileAtomic(path, run?.ok ? (run.value.html ?? "") : "");
     return path;
   });
   return `${written.join(", ")} from ${notebooks.length} notebook${notebooks.length === 1 ? "" : "s"}`;

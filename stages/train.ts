@@ -1,7 +1,8 @@
 // train: fit model.type (under auto: the type tune chose) on the whole featurized training split with the tuned params → data/model/trees.json.
-import { unwrap } from "../src/ml/errors.js";
+import { MlFailure, unwrap } from "../src/ml/errors.js";
 import { readJson, writeJsonAtomic } from "../src/ml/io.js";
 import { trainedModelType } from "../src/ml/model-choice.js";
+import { parseModelParams } from "../src/ml/models/model-params.js";
 import { TreeEnsembleSchema } from "../src/ml/models/tree-ensemble.js";
 import { MlParams } from "../src/ml/params.js";
 import { PATHS } from "../src/ml/paths.js";
@@ -16,9 +17,11 @@ export async function trainStage(): Promise<string> {
   const tuned = unwrap(readJson(PATHS.tune, TuneSummarySchema));
   const modelType = unwrap(trainedModelType(params, model, task, tuned));
   const { data } = unwrap(loadFeaturizedSplit("train", task));
-  const fitParams = modelType.params.parse(tuned.params);
+  const fitParams = parseModelParams(modelType, tuned.params);
+  if (!fitParams.ok)
+    throw new MlFailure({ kind: "artifact", file: PATHS.tune, message: fitParams.error.message });
   const ensemble = TreeEnsembleSchema.parse(
-    await modelType.fit(data, fitParams, { seed: model.seed, threads: model.threads }),
+    await modelType.fit(data, fitParams.value, { seed: model.seed, threads: model.threads }),
   );
   writeJsonAtomic(PATHS.model, ensemble);
   const nodes = ensemble.trees.reduce((sum, tree) => sum + tree.feature.length, 0);

@@ -40,6 +40,13 @@ export function readTuneRequest(): TuneRequest {
     branches[modelType.name] = { fixedParams, space };
   }
   const { data } = unwrap(loadFeaturizedSplit("train", task));
+  if (settings.folds > data.rows)
+    throw new MlFailure(
+      params.file.error(
+        ["tune", "folds"],
+        `${settings.folds} folds need at least as many training rows (${data.rows})`,
+      ),
+    );
   return {
     data,
     modelType: model.type,

@@ -191,6 +191,10 @@ async function compiledPath(
     return { status: { used: false, reason: `golden rows: ${golden.error.message}` }, serving: reference };
   return {
     status: { used: true, maxRows: settings.compiledMaxRows, compileMs, check: verdict.check },
-    serving: new CompiledFirst(compiled, reference, settings.compiledMaxRows, observer),
+    serving: new CompiledFirst(
+      new DynamicBatcher(compiled, manifest.features.length, settings.maxBatchRows, observer),
+      reference,
+      settings.compiledMaxRows,
+    ),
   };
 }

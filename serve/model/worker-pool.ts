@@ -1,6 +1,8 @@
 // A fixed pool of inference threads, each with its own onnxruntime session. A run goes to the least busy thread; a
 // thread that dies fails only its own runs and is replaced.
+
 import type { Worker } from "node:worker_threads";
+import { unreachable } from "../../src/result.js";
 import { startWorker, WORKER_HEAP_LIMITS } from "../worker-thread.js";
 import type { Executor, ModelOutputs, ThreadSettings } from "./executor.js";
 import type { InferenceWorkerData, RunMessage, WorkerReply } from "./inference-protocol.js";
@@ -85,6 +87,8 @@ export class WorkerPool implements Executor {
             this.capacityListener();
             return;
           }
+          default:
+            return unreachable(reply);
         }
       });
       const lost = (reason: string) => {

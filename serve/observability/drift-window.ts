@@ -7,7 +7,7 @@
 import { referenceHistogram } from "../../src/artifact/drift-histograms.js";
 import type { DriftReference, Manifest } from "../../src/artifact/manifest.js";
 import { type DatasetDrift, detectDrift } from "../../src/drift/detect-drift.js";
-import type { ReferenceHistogram } from "../../src/drift/histogram.js";
+import { binOf as binOfEdges, type ReferenceHistogram } from "../../src/drift/histogram.js";
 
 const NO_BIN = 0xffff;
 const MAX_ROWS_PER_REQUEST = 32;
@@ -41,17 +41,7 @@ function binningFor(
 
 function binOf(binning: Binning, value: number): number {
   if (Number.isNaN(value)) return NO_BIN;
-  const edges = binning.edges;
-  if (edges) {
-    let lo = 0;
-    let hi = edges.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (value <= (edges[mid] as number)) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  }
+  if (binning.edges) return binOfEdges(binning.edges, value);
   return binning.codes?.get(value) ?? binning.reference.length - 1;
 }
 

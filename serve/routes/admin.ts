@@ -1,6 +1,8 @@
 // POST /admin/reload (admin key): reload the model now, as SIGHUP does. 200 with the model now serving (and whether
 // it changed), or 422 when the new model was refused; the old one keeps serving either way.
+
 import type { Router } from "@koa/router";
+import { unreachable } from "../../src/result.js";
 import { fail } from "../errors.js";
 import type { ServeState } from "../http/state.js";
 import type { ModelHolder } from "../model/model-holder.js";
@@ -22,11 +24,13 @@ export function adminRoutes(router: Router<ServeState>, models: ModelHolder): vo
       }
       case "failure": {
         const serving = outcome.serving?.manifest.version;
-        fail(
+        return fail(
           "reload_failed",
           `the new model was refused (${outcome.error.kind}): ${outcome.error.message}; ${serving ? `still serving ${serving}` : "no model is serving"}`,
         );
       }
+      default:
+        return unreachable(outcome);
     }
   });
 }

@@ -1,9 +1,11 @@
 // POST /feedback {"request_id", "actual", "row"?}: the true value arrives after the prediction. It is joined to the
 // logged prediction(s) of that request (all rows, one row, or an array of values for a batch), stored beside them,
-// and the error feeds model_feedback_abs_error.
+// and the error feeds model_feedback_abs_error and the live error gauges of the version that predicted the row
+// (model_live_*{model_version}, serve/live-errors.ts).
 import type { Router, RouterMiddleware } from "@koa/router";
 import { fail } from "../errors.js";
 import type { ServeState } from "../http/state.js";
+import { LiveErrors, registerLiveErrorGauges } from "../live-errors.js";
 import type { Label } from "../model/predictions.js";
 import type { ServeMetrics } from "../observability/metrics.js";
 import type { PredictionLog } from "../prediction-log.js";
@@ -57,7 +59,11 @@ export function feedbackRoutes(
   log: PredictionLog | undefined,
   metrics: ServeMetrics,
   body: RouterMiddleware<ServeState>,
+  /** Labelled rows per model version the live error gauges cover (SERVE_FEEDBACK_WINDOW). */
+  window: number,
 ): void {
+  const live = new LiveErrors(window);
+  registerLiveErrorGauges(metrics.registry, live, () => log?.awaitingLabels ?? {});
   router.post("/feedback", body, async (ctx) => {
     const { requestId, row, actual } = parseFeedback(ctx.state.body);
     if (!log)
@@ -79,6 +85,7 @@ export function feedbackRoutes(
     }
     metrics.feedbackRequests.inc({ result: "matched" });
     for (const match of result.matches) metrics.feedbackAbsError.observe(match.absError);
+    live.observe(result.matches);
     ctx.body = {
       request_id: requestId,
       matched: result.matches.length,

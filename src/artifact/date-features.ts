@@ -5,7 +5,9 @@
 // Text: ISO 8601 by default (`2024-03-01`, `2024-03-01T12:30`, `2024-03-01 12:30:05.250`, with an optional `Z` or
 // `±HH:MM` offset after a time), or an explicit `format` of the tokens YYYY MM DD HH mm ss (e.g. `DD/MM/YYYY`),
 // where every other character is literal. Parts are of the UTC instant (a text without an offset is taken as UTC).
+
 import { z } from "zod";
+import { unreachable } from "../result.js";
 
 export const DATE_PARTS = [
   "year",
@@ -187,6 +189,8 @@ export function datePart(days: number, part: DatePart, referenceDays: number): n
       return Math.floor(days) - Math.floor(Date.UTC(date.getUTCFullYear(), 0, 1) / DAY_MS) + 1;
     case "hour":
       return date.getUTCHours();
+    default:
+      return unreachable(part);
   }
 }
 

@@ -6,7 +6,7 @@
 // only by float32 rounding, which is relative to the value's size. A value passes when
 // |got − expected| ≤ GOLDEN_TOLERANCE · max(1, |expected|) (probabilities are ≤ 1, so for them it is 1e-5 absolute),
 // and a classification row must give the same label.
-import type { Result } from "../result.js";
+import { err, ok, type Result } from "../result.js";
 import type { GoldenRow } from "./manifest.js";
 
 export const GOLDEN_TOLERANCE = 1e-5;
@@ -33,7 +33,7 @@ export function goldenTolerance(expected: number): number {
 }
 
 function mismatch(row: number, message: string): Result<never, GoldenMismatch> {
-  return { ok: false, error: { kind: "golden-mismatch", row, message: `golden row ${row}: ${message}` } };
+  return err({ kind: "golden-mismatch", row, message: `golden row ${row}: ${message}` });
 }
 
 /** Compares the model's outputs (`outputOf(i)` for golden row i) with the manifest's golden rows. */
@@ -72,5 +72,5 @@ export function compareGolden(
         );
     }
   }
-  return { ok: true, value: { rows: golden.length, maxAbsDiff } };
+  return ok({ rows: golden.length, maxAbsDiff });
 }

@@ -2,7 +2,7 @@
 // schema once. A failure names the file and, for a schema mismatch, the first offending field.
 import { readFileSync } from "node:fs";
 import type { z } from "zod";
-import type { Result } from "../result.js";
+import { err, ok, type Result } from "../result.js";
 
 export type JsonFileError =
   | { kind: "missing"; file: string; message: string }
@@ -20,22 +20,20 @@ export function parseJsonText<S extends z.ZodType>(
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return {
-      ok: false,
-      error: { kind: "invalid-json", file, message: `${file}: not valid JSON (${(error as Error).message})` },
-    };
+    return err({
+      kind: "invalid-json",
+      file,
+      message: `${file}: not valid JSON (${(error as Error).message})`,
+    });
   }
   const parsed = schema.safeParse(json);
-  if (parsed.success) return { ok: true, value: parsed.data };
+  if (parsed.success) return ok(parsed.data);
   const issue = parsed.error.issues[0];
-  return {
-    ok: false,
-    error: {
-      kind: "schema-mismatch",
-      file,
-      message: `${file}: does not match its schema${issue?.path.length ? ` at ${issue.path.join(".")}` : ""}: ${issue?.message ?? "invalid"}`,
-    },
-  };
+  return err({
+    kind: "schema-mismatch",
+    file,
+    message: `${file}: does not match its schema${issue?.path.length ? ` at ${issue.path.join(".")}` : ""}: ${issue?.message ?? "invalid"}`,
+  });
 }
 
 export function readJsonFile<S extends z.ZodType>(
@@ -47,12 +45,11 @@ export function readJsonFile<S extends z.ZodType>(
     text = readFileSync(file, "utf8");
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-    return {
-      ok: false,
-      error: missing
+    return err(
+      missing
         ? { kind: "missing", file, message: `${file} does not exist` }
         : { kind: "unreadable", file, message: `${file}: ${(error as Error).message}` },
-    };
+    );
   }
   return parseJsonText(file, text, schema);
 }

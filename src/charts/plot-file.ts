@@ -1,23 +1,41 @@
 // A chart for a plot file a stage declares (DVC-plots style): either a Vega-Lite spec, drawn as it is, or a JSON
 // array of flat records, drawn with the template its fields call for: the evaluate stage's predicted-vs-actual,
 // residuals, feature importance, ROC and confusion files, the tuner's trials, or a generic line, scatter or bar.
+import { err, ok, type Result } from "../result.js";
 import { bar } from "./bar.js";
 import type { Chart } from "./chart.js";
 import { heatmap, matrixFromCells } from "./heatmap.js";
 import { line } from "./line.js";
 import { predictedVsActual, residuals, scatter } from "./scatter.js";
 
-export type PlotFileChart = { ok: true; chart: Chart; template: string } | { ok: false; reason: string };
+export interface PlotChart {
+  chart: Chart;
+  /** Which template drew it ("spec" for a Vega-Lite spec drawn as it is). */
+  template: string;
+}
+
+/** A file that is not something to plot (its JSON parsed, but no template fits it). */
+export interface NotAPlot {
+  kind: "not-a-plot";
+  reason: string;
+}
+
+export type PlotFileChart = Result<PlotChart, NotAPlot>;
 
 const SPEC_KEYS = ["mark", "layer", "concat", "hconcat", "vconcat", "facet", "repeat", "spec"];
 
 export function chartForPlotFile(content: unknown): PlotFileChart {
-  if (isSpec(content)) return { ok: true, chart: content as Chart, template: "spec" };
-  if (!Array.isArray(content))
-    return { ok: false, reason: "neither a Vega-Lite spec nor a JSON array of records" };
-  if (content.length === 0) return { ok: false, reason: "has no records" };
+  const drawn = draw(content);
+  return typeof drawn === "string" ? err({ kind: "not-a-plot", reason: drawn }) : ok(drawn);
+}
+
+/** The chart, or why there is none. */
+function draw(content: unknown): PlotChart | string {
+  if (isSpec(content)) return { chart: content as Chart, template: "spec" };
+  if (!Array.isArray(content)) return "neither a Vega-Lite spec nor a JSON array of records";
+  if (content.length === 0) return "has no records";
   if (!content.every((row) => row !== null && typeof row === "object" && !Array.isArray(row)))
-    return { ok: false, reason: "an array, but not of flat records" };
+    return "an array, but not of flat records";
   const rows = content as Record<string, unknown>[];
   const fields = new Set(rows.flatMap((row) => Object.keys(row)));
   const has = (...names: string[]) => names.every((name) => fields.has(name));
@@ -25,7 +43,6 @@ export function chartForPlotFile(content: unknown): PlotFileChart {
   const options = {};
   if (has("actual", "predicted", "count"))
     return {
-      ok: true,
       template: "confusion",
       chart: heatmap(matrixFromCells(rows, "actual", "predicted", "count"), {
         ...options,
@@ -37,7 +54,6 @@ export function chartForPlotFile(content: unknown): PlotFileChart {
     };
   if (has("fpr", "tpr"))
     return {
-      ok: true,
       template: "roc",
       chart: line(rows, "fpr", "tpr", {
         ...options,
@@ -46,18 +62,15 @@ export function chartForPlotFile(content: unknown): PlotFileChart {
       }),
     };
   if (has("actual", "predicted"))
-    return { ok: true, template: "predicted-vs-actual", chart: predictedVsActual(rows, options) };
-  if (has("predicted", "residual"))
-    return { ok: true, template: "residuals", chart: residuals(rows, options) };
+    return { template: "predicted-vs-actual", chart: predictedVsActual(rows, options) };
+  if (has("predicted", "residual")) return { template: "residuals", chart: residuals(rows, options) };
   if (has("feature", "importance"))
     return {
-      ok: true,
       template: "importance",
       chart: bar(rows, "feature", "importance", { ...options, labelFormat: ".3f" }),
     };
   if (has("trial", "cvMean"))
     return {
-      ok: true,
       template: "trials",
       chart: line(rows, "trial", "cvMean", { ...options, points: true, yTitle: "CV score" }),
     };
@@ -65,7 +78,11 @@ export function chartForPlotFile(content: unknown): PlotFileChart {
 }
 
 /** The first numeric field against the second: a line when the first only grows (steps, epochs), else a scatter. */
-function genericChart(rows: Record<string, unknown>[], fields: string[], options: object): PlotFileChart {
+function genericChart(
+  rows: Record<string, unknown>[],
+  fields: string[],
+  options: object,
+): PlotChart | string {
   const numeric = fields.filter((field) =>
     rows.every((row) => row[field] === undefined || typeof row[field] === "number"),
   );
@@ -74,15 +91,12 @@ function genericChart(rows: Record<string, unknown>[], fields: string[], options
   if (x !== undefined && y !== undefined) {
     const increasing = rows.every((row, i) => i === 0 || (row[x] as number) >= (rows[i - 1]?.[x] as number));
     return increasing
-      ? { ok: true, template: "line", chart: line(rows, x, y, { ...options, points: rows.length <= 50 }) }
-      : { ok: true, template: "scatter", chart: scatter(rows, x, y, options) };
+      ? { template: "line", chart: line(rows, x, y, { ...options, points: rows.length <= 50 }) }
+      : { template: "scatter", chart: scatter(rows, x, y, options) };
   }
   if (text[0] !== undefined && x !== undefined)
-    return { ok: true, template: "bar", chart: bar(rows, text[0], x, { ...options, keepOrder: true }) };
-  return {
-    ok: false,
-    reason: `no chart fits the fields ${fields.join(", ")} (need two numeric fields, or a text and a numeric one)`,
-  };
+    return { template: "bar", chart: bar(rows, text[0], x, { ...options, keepOrder: true }) };
+  return `no chart fits the fields ${fields.join(", ")} (need two numeric fields, or a text and a numeric one)`;
 }
 
 function isSpec(content: unknown): boolean {

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { colors } from "./output.js";
 
 /** Where a command writes and the directory it runs in: the process's, or a test's. */
 export interface CommandIo {
@@ -28,6 +29,12 @@ export interface CommandEntry {
 }
 
 export class UsageError extends Error {}
+
+/** A command that cannot do what was asked, for a reason the user can act on: `who: message` on stderr, exit 1. */
+export function refuse(io: CommandIo, message: string, who = "tabula"): number {
+  io.stderr(`${colors.red(`${who}:`)} ${message}\n`);
+  return 1;
+}
 
 /** Runs a command's body; a UsageError becomes its message and the help text on stderr, and exit code 2. */
 export async function withUsage(

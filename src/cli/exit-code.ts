@@ -1,5 +1,6 @@
 import { constants } from "node:os";
 import type { ReproError } from "../repro/index.js";
+import { unreachable } from "../result.js";
 
 const signalCode = (signal: string) =>
   128 + ((constants.signals as Record<string, number | undefined>)[signal] ?? 0);
@@ -37,5 +38,7 @@ export function exitCodeFor(error: ReproError): number {
     case "missing-objects":
     case "io":
       return 1;
+    default:
+      return unreachable(error);
   }
 }

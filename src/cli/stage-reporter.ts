@@ -1,5 +1,6 @@
 import { describeReason, type ReproEvent, type StageOutcome, type StaleReason } from "../repro/index.js";
 import { unreachable } from "../result.js";
+import { type CommandIo, processIo } from "./command.js";
 import { colors, seconds } from "./output.js";
 
 function firstReason(reasons: StaleReason[]): string {
@@ -46,7 +47,7 @@ export function outcomeLine(outcome: StageOutcome): string {
  * Prints a run as it happens: stage output prefixed with the stage name (stages run concurrently), then one
  * line per stage.
  */
-export function createStageReporter(): (event: ReproEvent) => void {
+export function createStageReporter(io: CommandIo = processIo): (event: ReproEvent) => void {
   let width = 0;
   return (event) => {
     switch (event.type) {
@@ -55,7 +56,7 @@ export function createStageReporter(): (event: ReproEvent) => void {
         return;
       case "waiting-for-lock": {
         const since = Math.round((Date.now() - event.holder.sinceMs) / 1000);
-        process.stderr.write(
+        io.stderr(
           colors.yellow(
             `waiting for another ${event.holder.command} (pid ${event.holder.pid}, started ${since} s ago) to finish…\n`,
           ),
@@ -63,17 +64,17 @@ export function createStageReporter(): (event: ReproEvent) => void {
         return;
       }
       case "recovered":
-        process.stderr.write(colors.yellow(`${event.stage}: ${event.detail}\n`));
+        io.stderr(colors.yellow(`${event.stage}: ${event.detail}\n`));
         return;
       case "stage-started":
         return;
       case "stage-output": {
         const line = `${colors.dim(`${event.stage.padEnd(width)} │`)} ${event.line}\n`;
-        (event.stream === "stderr" ? process.stderr : process.stdout).write(line);
+        (event.stream === "stderr" ? io.stderr : io.stdout)(line);
         return;
       }
       case "stage-finished":
-        process.stdout.write(`${colors.bold(event.stage.padEnd(width))}  ${outcomeLine(event.outcome)}\n`);
+        io.stdout(`${colors.bold(event.stage.padEnd(width))}  ${outcomeLine(event.outcome)}\n`);
         return;
       default:
         unreachable(event);

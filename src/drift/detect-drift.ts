@@ -3,6 +3,7 @@
 // judged on p-values corrected across features; above it, where every p-value would be tiny for a shift nobody
 // cares about, the normalised Wasserstein distance and the Jensen–Shannon distance against a threshold. The model
 // has drifted when at least `driftShare` of its features have.
+import { unreachable } from "../result.js";
 import { chiSquared } from "./chi-squared.js";
 import type { ReferenceHistogram } from "./histogram.js";
 import { jensenShannonDistance } from "./jensen-shannon.js";
@@ -87,6 +88,8 @@ function measure(window: FeatureWindow, test: DriftTest): Measured {
         test,
         statistic: jensenShannonDistance(window.reference.proportions, window.live),
       };
+    default:
+      return unreachable(test);
   }
 }
 

@@ -1,5 +1,6 @@
 // Corrections for testing every feature at once: without one, a model with 20 features alarms on about 64 % of
 // windows drawn from the training distribution at α = 0.05.
+import { unreachable } from "../result.js";
 
 export type Correction = "fdr" | "bonferroni" | "none";
 
@@ -27,5 +28,7 @@ export function adjustPValues(pValues: readonly number[], correction: Correction
       return pValues.map((p) => Math.min(1, p * pValues.length));
     case "none":
       return [...pValues];
+    default:
+      return unreachable(correction);
   }
 }

@@ -1,6 +1,9 @@
 // `tabula exp apply ID`: the experiment's params written into the workspace's params files (only the values that
 // differ, so comments and layout stay), then a repro that restores its outputs from the run cache.
-import { type EventListener, formatError, repro, type StageReport, setParams } from "../repro/index.js";
+
+import { type EventListener, repro, type StageReport, setParams } from "../repro/index.js";
+import { err, ok, type Result } from "../result.js";
+import type { ExpError } from "./exp-error.js";
 import type { Experiment } from "./experiment.js";
 import { ExperimentStore } from "./store.js";
 import { workspaceState } from "./workspace-state.js";
@@ -18,7 +21,7 @@ export async function applyExperiment(
   root: string,
   idOrName: string,
   options: { onEvent?: EventListener } = {},
-): Promise<{ ok: true; value: ApplyReport } | { ok: false; message: string }> {
+): Promise<Result<ApplyReport, ExpError>> {
   const found = new ExperimentStore(root).find(idOrName);
   if (!found.ok) return found;
   const experiment = found.value;
@@ -34,14 +37,14 @@ export async function applyExperiment(
       root,
       Object.fromEntries(Object.entries(changed).map(([key, [, value]]) => [key, value])),
     );
-    if (!written.ok) return { ok: false, message: formatError(written.error) };
+    if (!written.ok) return err({ kind: "repro", error: written.error });
   }
   const result = await repro({ cwd: root, stages: experiment.targets, onEvent: options.onEvent });
-  if (!result.ok) return { ok: false, message: formatError(result.error) };
+  if (!result.ok) return err({ kind: "repro", error: result.error });
   const after = await workspaceState(root);
   if (!after.ok) return after;
   const differingMetrics = Object.keys(experiment.metrics).filter(
     (file) => JSON.stringify(after.value.metrics[file]) !== JSON.stringify(experiment.metrics[file]),
   );
-  return { ok: true, value: { experiment, changed, stages: result.stages, differingMetrics } };
+  return ok({ experiment, changed, stages: result.stages, differingMetrics });
 }

@@ -1,8 +1,9 @@
 // The experiment queue: `exp run --queue` saves a request; `exp queue start --jobs N` runs the queue with N
 // experiments at a time, each in its own workspace copy, all sharing the run cache (its writes are atomic).
 import type { EventListener } from "../repro/index.js";
+import { formatExpError } from "./exp-error.js";
 import type { Experiment, Queued } from "./experiment.js";
-import { type ExperimentRequest, runExperiment } from "./run-experiment.js";
+import { type ExperimentOutcome, type ExperimentRequest, runExperiment } from "./run-experiment.js";
 import { ExperimentStore } from "./store.js";
 
 export function enqueue(root: string, request: ExperimentRequest): Queued {
@@ -24,10 +25,7 @@ export interface QueueOptions {
   runCache?: boolean;
   /** A listener for one experiment's stage events. */
   eventsFor?: (entry: Queued) => EventListener | undefined;
-  onFinished?: (
-    entry: Queued,
-    result: { ok: true; experiment: Experiment } | { ok: false; message: string },
-  ) => void;
+  onFinished?: (entry: Queued, result: ExperimentOutcome) => void;
 }
 
 export interface QueueReport {
@@ -52,9 +50,10 @@ export async function runQueue(root: string, options: QueueOptions): Promise<Que
         report.succeeded.push(result.experiment);
         options.onFinished?.(entry, result);
       } else {
-        store.enqueue({ ...entry, failed: result.message });
-        report.failed.push({ entry, message: result.message });
-        options.onFinished?.(entry, { ok: false, message: result.message });
+        const message = formatExpError(result.error);
+        store.enqueue({ ...entry, failed: message });
+        report.failed.push({ entry, message });
+        options.onFinished?.(entry, result);
       }
     }
   };

@@ -1,6 +1,8 @@
 // Recording an experiment once a run has finished: its params, metrics, dep hashes, git revision and duration.
+
 import type { StageReport } from "../repro/index.js";
-import { formatError, loadPipeline } from "../repro/index.js";
+import { loadPipeline } from "../repro/index.js";
+import { err, ok } from "../result.js";
 import { EXPERIMENT_FORMAT, type Experiment } from "./experiment.js";
 import { ExperimentStore, type Found } from "./store.js";
 import { gitRevision, workspaceState } from "./workspace-state.js";
@@ -39,7 +41,7 @@ export async function recordExperiment(root: string, info: RunInfo): Promise<Fou
     },
   };
   store.save(experiment);
-  return { ok: true, value: experiment };
+  return ok(experiment);
 }
 
 /**
@@ -55,7 +57,7 @@ export async function recordAfterRepro(
   seconds: number,
 ): Promise<Found<Experiment | undefined>> {
   const loaded = await loadPipeline(root);
-  if (!loaded.ok) return { ok: false, message: formatError(loaded.error) };
+  if (!loaded.ok) return err({ kind: "repro", error: loaded.error });
   const producers = new Set(
     loaded.value.pipeline.stages
       .filter((stage) => stage.outputs.some((output) => output.kind === "metric"))
@@ -65,7 +67,7 @@ export async function recordAfterRepro(
     (stage) =>
       producers.has(stage.stage) && (stage.outcome.kind === "ran" || stage.outcome.kind === "restored"),
   );
-  if (!produced) return { ok: true, value: undefined };
+  if (!produced) return ok(undefined);
   const state = await workspaceState(root);
   if (!state.ok) return state;
   const store = new ExperimentStore(root);
@@ -73,11 +75,11 @@ export async function recordAfterRepro(
     experiment !== undefined &&
     same(experiment.metrics, state.value.metrics) &&
     same(experiment.params, state.value.params);
-  if (sameAs(store.latest())) return { ok: true, value: undefined };
+  if (sameAs(store.latest())) return ok(undefined);
   // A pure run-cache restore (no metrics stage ran) of params and metrics already recorded is a revisit of that
   // experiment, not a new one: `exp show` would list it twice.
   const ranProducer = stages.some((stage) => producers.has(stage.stage) && stage.outcome.kind === "ran");
-  if (!ranProducer && store.list().some(sameAs)) return { ok: true, value: undefined };
+  if (!ranProducer && store.list().some(sameAs)) return ok(undefined);
   return recordExperiment(root, {
     ranIn: root,
     source: "repro",

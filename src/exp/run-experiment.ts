@@ -1,8 +1,11 @@
 // `tabula exp run`: the pipeline with some params overridden, in a copy of the workspace under .repro/ (the
 // user's files stay byte-identical), sharing the run cache so every stage whose inputs were seen before is
 // restored instead of run. The result is recorded as an experiment; the copy is removed.
+
 import { join } from "node:path";
-import { type EventListener, formatError, loadPipeline, repro, type StageReport } from "../repro/index.js";
+import { type EventListener, loadPipeline, repro, type StageReport } from "../repro/index.js";
+import { err, ok, type Result } from "../result.js";
+import type { ExpError } from "./exp-error.js";
 import type { Experiment } from "./experiment.js";
 import { recordExperiment } from "./record.js";
 import { ExperimentStore } from "./store.js";
@@ -32,7 +35,7 @@ export interface RunOptions {
 
 export type ExperimentOutcome =
   | { ok: true; experiment: Experiment }
-  | { ok: false; message: string; stages: StageReport[] };
+  | { ok: false; error: ExpError; stages: StageReport[] };
 
 export async function runExperiment(
   root: string,
@@ -40,7 +43,7 @@ export async function runExperiment(
   options: RunOptions = {},
 ): Promise<ExperimentOutcome> {
   const checked = await checkOverrides(root, request.overrides);
-  if (!checked.ok) return { ok: false, message: checked.message, stages: [] };
+  if (!checked.ok) return { ok: false, error: checked.error, stages: [] };
   const id = request.id ?? new ExperimentStore(root).newId();
   const copy = copyWorkspace(root, join(root, ".repro", "exp", id), checked.value);
   try {
@@ -55,7 +58,8 @@ export async function runExperiment(
       onEvent: options.onEvent,
       handleSignals: options.handleSignals ?? true,
     });
-    if (!result.ok) return { ok: false, message: formatError(result.error), stages: result.stages };
+    if (!result.ok)
+      return { ok: false, error: { kind: "repro", error: result.error }, stages: result.stages };
     const recorded = await recordExperiment(root, {
       ranIn: copy.dir,
       source: "exp run",
@@ -68,7 +72,7 @@ export async function runExperiment(
     });
     return recorded.ok
       ? { ok: true, experiment: recorded.value }
-      : { ok: false, message: recorded.message, stages: result.stages };
+      : { ok: false, error: recorded.error, stages: result.stages };
   } finally {
     copy.remove();
   }
@@ -81,9 +85,9 @@ export async function runExperiment(
 async function checkOverrides(
   root: string,
   overrides: Record<string, unknown>,
-): Promise<{ ok: true; value: string[] } | { ok: false; message: string }> {
+): Promise<Result<string[], ExpError>> {
   const loaded = await loadPipeline(root);
-  if (!loaded.ok) return { ok: false, message: formatError(loaded.error) };
+  if (!loaded.ok) return err({ kind: "repro", error: loaded.error });
   const state = await workspaceState(root);
   if (!state.ok) return state;
   const known = Object.keys(state.value.params);
@@ -92,18 +96,18 @@ async function checkOverrides(
       (param) => param === key || param.startsWith(`${key}.`) || key.startsWith(`${param}.`),
     );
     if (!read)
-      return {
-        ok: false,
+      return err({
+        kind: "unread-param",
         message: `--set-param ${key}: no stage reads this param${nearest(key, known)}; stages read: ${
           [...new Set(known.map((param) => param.split(".")[0]))].join(", ") || "none"
         }`,
-      };
+      });
   }
   const stages = loaded.value.pipeline.stages;
   const outputs = stages.flatMap((stage) => stage.outputs.map((output) => output.path));
   const deps = stages.flatMap((stage) => stage.deps.map((dep) => dep.path));
   const producedBy = (dep: string, output: string) => dep === output || dep.startsWith(`${output}/`);
-  return { ok: true, value: deps.filter((dep) => !outputs.some((output) => producedBy(dep, output))) };
+  return ok(deps.filter((dep) => !outputs.some((output) => producedBy(dep, output))));
 }
 
 function nearest(key: string, known: string[]): string {

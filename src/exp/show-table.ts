@@ -1,5 +1,7 @@
 // `tabula exp show`: experiments as a table of params and metrics, as text, Markdown, CSV or JSON. By default
 // only the columns whose values differ between the experiments shown (what `dvc exp show` calls changed columns).
+import { err, ok, type Result } from "../result.js";
+import type { ExpError } from "./exp-error.js";
 import type { Experiment } from "./experiment.js";
 
 export interface ShowOptions {
@@ -24,7 +26,7 @@ export interface ExperimentsTable {
   experiments: Experiment[];
 }
 
-export type TableResult = { ok: true; value: ExperimentsTable } | { ok: false; message: string };
+export type TableResult = Result<ExperimentsTable, ExpError>;
 
 export function experimentsTable(all: Experiment[], options: ShowOptions = {}): TableResult {
   const params = new Set(all.flatMap((experiment) => Object.keys(experiment.params)));
@@ -69,13 +71,13 @@ export function experimentsTable(all: Experiment[], options: ShowOptions = {}): 
     );
     const matches = exact.length > 0 ? exact : bySuffix;
     if (matches.length !== 1)
-      return {
-        ok: false,
+      return err({
+        kind: "sort-column",
         message:
           matches.length === 0
             ? `--sort-by ${key}: no such metric or param; metrics: ${[...metricColumns.keys()].join(", ") || "none"}`
             : `--sort-by ${key}: ambiguous, matches ${matches.map((column) => column.name).join(", ")}`,
-      };
+      });
     const column = matches[0] as Column;
     const sign = options.order === "desc" ? -1 : 1;
     experiments = experiments.sort((a, b) => sign * compare(column.value(a), column.value(b)));
@@ -90,13 +92,10 @@ export function experimentsTable(all: Experiment[], options: ShowOptions = {}): 
         experiment.rev ? `${experiment.rev.commit.slice(0, 7)}${experiment.rev.dirty ? "*" : ""}` : "—",
     },
   ];
-  return {
-    ok: true,
-    value: {
-      columns: [...meta, ...paramColumns.filter(keep), ...[...metricColumns.values()].filter(keep)],
-      experiments,
-    },
-  };
+  return ok({
+    columns: [...meta, ...paramColumns.filter(keep), ...[...metricColumns.values()].filter(keep)],
+    experiments,
+  });
 }
 
 /** Numbers ascending; missing values last; anything else by its text. */

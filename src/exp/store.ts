@@ -1,12 +1,15 @@
 // Experiments and the queue on disk: .repro/experiments/<id>.json and .repro/experiments/queue/<id>.json, each
 // written atomically (temp file + rename), so concurrent runs never see half a record.
+
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { z } from "zod";
+import { err, ok, type Result } from "../result.js";
+import type { ExpError } from "./exp-error.js";
 import { type Experiment, ExperimentSchema, type Queued, QueuedSchema } from "./experiment.js";
 
-export type Found<T> = { ok: true; value: T } | { ok: false; message: string };
+export type Found<T> = Result<T, ExpError>;
 
 export class ExperimentStore {
   readonly dir: string;
@@ -66,12 +69,16 @@ function pick<T extends { id: string; name: string | null }>(
   what: string,
 ): Found<T> {
   const named = items.filter((item) => item.name === key);
-  if (named.length === 1) return { ok: true, value: named[0] as T };
+  if (named.length === 1) return ok(named[0] as T);
   const matches = items.filter((item) => item.id.startsWith(key.toLowerCase()));
-  if (matches.length === 1) return { ok: true, value: matches[0] as T };
-  if (matches.length === 0 && named.length === 0) return { ok: false, message: `no ${what} "${key}"` };
+  if (matches.length === 1) return ok(matches[0] as T);
+  if (matches.length === 0 && named.length === 0)
+    return err({ kind: "not-found", message: `no ${what} "${key}"` });
   const ids = [...named, ...matches].map((item) => item.id).join(", ");
-  return { ok: false, message: `"${key}" matches more than one ${what} (${ids}); give more of the id` };
+  return err({
+    kind: "ambiguous",
+    message: `"${key}" matches more than one ${what} (${ids}); give more of the id`,
+  });
 }
 
 function readAll<S extends z.ZodType>(dir: string, schema: S): z.infer<S>[] {

@@ -1,7 +1,10 @@
 // What an experiment records about a workspace after a run: the params the stages read (from the params files),
 // the metrics files, every dep's hash (from pipeline.lock), and the git revision.
+
 import { spawnSync } from "node:child_process";
-import { formatError, loadPipeline, lookupParam, metricsShow, readLock } from "../repro/index.js";
+import { loadPipeline, lookupParam, metricsShow, readLock } from "../repro/index.js";
+import { err, ok, type Result } from "../result.js";
+import type { ExpError } from "./exp-error.js";
 import type { Experiment } from "./experiment.js";
 
 export interface WorkspaceState {
@@ -10,11 +13,11 @@ export interface WorkspaceState {
   deps: Experiment["deps"];
 }
 
-export type StateResult = { ok: true; value: WorkspaceState } | { ok: false; message: string };
+export type StateResult = Result<WorkspaceState, ExpError>;
 
 export async function workspaceState(root: string): Promise<StateResult> {
   const loaded = await loadPipeline(root);
-  if (!loaded.ok) return { ok: false, message: formatError(loaded.error) };
+  if (!loaded.ok) return err({ kind: "repro", error: loaded.error });
   const params: Record<string, unknown> = {};
   for (const stage of loaded.value.pipeline.stages)
     for (const ref of stage.params) {
@@ -23,23 +26,20 @@ export async function workspaceState(root: string): Promise<StateResult> {
       if (found) flattenInto(params, ref.file === "params.yaml" ? ref.key : `${ref.file}:${ref.key}`, value);
     }
   const metrics = await metricsShow({ cwd: root });
-  if (!metrics.ok) return { ok: false, message: formatError(metrics.error) };
+  if (!metrics.ok) return err({ kind: "repro", error: metrics.error });
   const lock = await readLock(root);
-  if (!lock.ok) return { ok: false, message: formatError(lock.error) };
+  if (!lock.ok) return err({ kind: "repro", error: lock.error });
   const deps: Record<string, string> = {};
   for (const stage of lock.value.values()) for (const dep of stage.deps) deps[dep.path] = dep.hash;
-  return {
-    ok: true,
-    value: {
-      params: sortKeys(params),
-      metrics: Object.fromEntries(
-        metrics.value
-          .filter((file) => !file.problem)
-          .map((file) => [file.path, Object.fromEntries(file.values)]),
-      ),
-      deps: sortKeys(deps),
-    },
-  };
+  return ok({
+    params: sortKeys(params),
+    metrics: Object.fromEntries(
+      metrics.value
+        .filter((file) => !file.problem)
+        .map((file) => [file.path, Object.fromEntries(file.values)]),
+    ),
+    deps: sortKeys(deps),
+  });
 }
 
 /** Objects become dotted keys; scalars and lists are values (a list of columns is one setting). */

@@ -1,7 +1,7 @@
 // Errors are values: every failure a user can cause (bad params, bad data, a missing or malformed artifact) is one
 // of these, with a message they can act on. Stages turn them into a line on stderr and an exit code in one place
 // (src/ml/stage.ts).
-import { type Result as BaseResult, err, ok } from "../result.js";
+import { type Result as BaseResult, err, ok, unreachable } from "../result.js";
 
 export type MlError =
   /** params.yaml is malformed or a value is invalid: names the file, line and key. */
@@ -14,10 +14,19 @@ export type MlError =
   /** An artifact a stage reads (JSON between stages) is missing or does not match its schema. */
   | { kind: "artifact"; file: string; message: string }
   /** The configuration is valid on its own but cannot be carried out (e.g. a transform on an unknown column). */
-  | { kind: "config"; message: string };
+  | { kind: "config"; message: string }
+  /**
+   * A model param that parses but does not fit the data (e.g. more features asked for than there are). The learner
+   * does not know where the value came from; the stage runner locates `key` in params.yaml.
+   */
+  | { kind: "model-params"; modelType: string; key: string; message: string }
+  /** The data a learner is given cannot be fitted (e.g. one class only, a non-finite target). */
+  | { kind: "training-set"; message: string }
+  /** Packaging refused the model (its inputs, or the ONNX export disagreeing with the JS model). */
+  | { kind: "package"; reason: "incompatible" | "invalid-input" | "parity-failed"; message: string };
 
 export type Result<T, E = MlError> = BaseResult<T, E>;
-export { err as fail, ok };
+export { err, ok };
 
 /** Carries an MlError through code that cannot return it (stage bodies); caught by runStage. */
 export class MlFailure extends Error {
@@ -48,5 +57,13 @@ export function formatError(error: MlError): string {
       return `${error.file}: ${error.message}`;
     case "config":
       return error.message;
+    case "model-params":
+      return `model.params.${error.key} (model type "${error.modelType}"): ${error.message}`;
+    case "training-set":
+      return `training set: ${error.message}`;
+    case "package":
+      return `${error.reason}: ${error.message}`;
+    default:
+      return unreachable(error);
   }
 }

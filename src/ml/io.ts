@@ -3,7 +3,7 @@
 import type { z } from "zod";
 import { readJsonFile } from "../artifact/read-json.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
-import { fail, type MlError, ok, type Result } from "./errors.js";
+import { err, type MlError, ok, type Result } from "./errors.js";
 
 /**
  * JSON with a trailing newline, indented by two spaces, but compact where that reads better: arrays of plain values
@@ -50,5 +50,5 @@ export function readJson<S extends z.ZodType>(path: string, schema: S): Result<z
     read.error.kind === "missing"
       ? "missing; run the stage that writes it first"
       : read.error.message.slice(`${path}: `.length);
-  return fail<MlError>({ kind: "artifact", file: path, message });
+  return err<MlError>({ kind: "artifact", file: path, message });
 }

@@ -1,6 +1,7 @@
 // Model quality metrics, shared by cross-validation in the tuner, the evaluate stage and notebooks.
 // Regression: mse, rmse, mae, r2. Classification: accuracy, f1 (binary: the second class is positive;
 // multiclass: macro average), roc_auc (binary; multiclass: macro one-vs-rest), log_loss.
+import { unreachable } from "../result.js";
 
 export const REGRESSION_METRICS = ["mse", "rmse", "mae", "r2"] as const;
 export const CLASSIFICATION_METRICS = ["accuracy", "f1", "roc_auc", "log_loss"] as const;
@@ -35,6 +36,8 @@ export function metricDirection(name: MetricName): Direction {
     case "f1":
     case "roc_auc":
       return "maximize";
+    default:
+      return unreachable(name);
   }
 }
 

@@ -1,6 +1,6 @@
 // The model type named in params.yaml (model.type), checked against the task; errors point at its line. Under
 // `model.type: auto` the tune stage searches over model.candidates, and train fits the type the search chose.
-import { fail, ok, type Result } from "./errors.js";
+import { err, ok, type Result } from "./errors.js";
 import { getModelType, MODEL_TYPE_NAMES } from "./models/index.js";
 import type { ModelType, Task } from "./models/model-type.js";
 import type { MlParams, ModelParams } from "./params.js";
@@ -23,11 +23,11 @@ export function modelTypeFor(
       at[1] === "type"
         ? `${found.error.message}, or "${AUTO}" to search over model.candidates`
         : found.error.message;
-    return fail(params.file.error(at, message));
+    return err(params.file.error(at, message));
   }
-  if (!found.modelType.tasks.includes(task))
-    return fail(params.file.error(at, `model type "${name}" does not support ${task}`));
-  return ok(found.modelType);
+  if (!found.value.tasks.includes(task))
+    return err(params.file.error(at, `model type "${name}" does not support ${task}`));
+  return ok(found.value);
 }
 
 export interface ModelCandidate {
@@ -50,10 +50,10 @@ export function modelCandidates(params: MlParams, model: ModelParams, task: Task
     const modelType = modelTypeFor(params, name, task, ["model", "candidates", index]);
     if (!modelType.ok) return modelType;
     if (candidates.some((candidate) => candidate.modelType.name === name))
-      return fail(params.file.error(["model", "candidates", index], `"${name}" is listed twice`));
+      return err(params.file.error(["model", "candidates", index], `"${name}" is listed twice`));
     const fixed = model.params[name] ?? {};
     if (typeof fixed !== "object" || fixed === null || Array.isArray(fixed))
-      return fail(
+      return err(
         params.file.error(["model", "params", name], `expected the fixed params of model type "${name}"`),
       );
     candidates.push({
@@ -65,7 +65,7 @@ export function modelCandidates(params: MlParams, model: ModelParams, task: Task
   const stray = Object.keys(model.params).find((key) => !model.candidates.includes(key));
   if (stray !== undefined) {
     const known = MODEL_TYPE_NAMES.includes(stray as (typeof MODEL_TYPE_NAMES)[number]);
-    return fail(
+    return err(
       params.file.error(
         ["model", "params", stray],
         known
@@ -90,7 +90,7 @@ export function trainedModelType(
     : tuned.modelType === model.type && tuned.searched === undefined;
   if (!matches) {
     const tunedFor = tuned.searched ? `"${AUTO}" over ${tuned.searched.join(", ")}` : `"${tuned.modelType}"`;
-    return fail({
+    return err({
       kind: "artifact",
       file: PATHS.tune,
       message: `was tuned for model type ${tunedFor} but model.type is "${model.type}"; run the tune stage`,

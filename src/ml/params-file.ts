@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { fail, type MlError, ok, type Result } from "./errors.js";
+import { err, type MlError, ok, type Result } from "./errors.js";
 
 export type KeyPath = (string | number)[];
 
@@ -19,7 +19,7 @@ export class ParamsFile {
     try {
       text = readFileSync(file, "utf8");
     } catch {
-      return fail({ kind: "params", file, line: 0, key: "", message: "cannot read the file" });
+      return err({ kind: "params", file, line: 0, key: "", message: "cannot read the file" });
     }
     return ParamsFile.parse(file, text);
   }
@@ -30,7 +30,7 @@ export class ParamsFile {
     const [syntax] = document.errors;
     if (syntax) {
       const line = syntax.linePos?.[0].line ?? lines.linePos(syntax.pos[0]).line;
-      return fail({
+      return err({
         kind: "params",
         file,
         line,
@@ -61,12 +61,12 @@ export class ParamsFile {
     const issuePath = [...path, ...(issue.path as KeyPath)];
     if (issue.code === "unrecognized_keys") {
       const key = issue.keys[0] as string;
-      return fail(
+      return err(
         this.error([...issuePath, key], `unknown key "${key}"${suggestion(key, knownKeys(schema, issue))}`),
       );
     }
     const message = value === undefined && issue.path.length === 0 ? "missing" : issue.message;
-    return fail(this.error(issuePath, message));
+    return err(this.error(issuePath, message));
   }
 
   /** An error located at `path` (or at its nearest existing ancestor). */

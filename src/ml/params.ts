@@ -10,7 +10,7 @@ import {
 } from "../artifact/date-features.js";
 import { parseCondition } from "./data/expectations/rule.js";
 import { type Suite, SuiteSchema } from "./data/expectations/suite-schema.js";
-import { fail, ok, type Result } from "./errors.js";
+import { err, ok, type Result } from "./errors.js";
 import { METRIC_NAMES, metricTask } from "./metrics.js";
 import { ParamsFile } from "./params-file.js";
 
@@ -216,21 +216,24 @@ export class MlParams {
     const dataset = this.file.section(["dataset"], DatasetSchema);
     if (!dataset.ok) return dataset;
     const { target, drop, categorical, columns } = dataset.value;
-    if (drop.includes(target)) return this.fail(["dataset", "drop"], `drops the target "${target}"`);
+    if (drop.includes(target)) return this.paramsError(["dataset", "drop"], `drops the target "${target}"`);
     const dropped = categorical.find((name) => drop.includes(name));
-    if (dropped) return this.fail(["dataset", "categorical"], `"${dropped}" is also in dataset.drop`);
+    if (dropped) return this.paramsError(["dataset", "categorical"], `"${dropped}" is also in dataset.drop`);
     for (const [name, check] of Object.entries(columns)) {
       if (check.min !== undefined && check.max !== undefined && check.min > check.max)
-        return this.fail(["dataset", "columns", name, "min"], `min ${check.min} is above max ${check.max}`);
+        return this.paramsError(
+          ["dataset", "columns", name, "min"],
+          `min ${check.min} is above max ${check.max}`,
+        );
       if (check.format !== undefined && check.type !== "date")
-        return this.fail(
+        return this.paramsError(
           ["dataset", "columns", name, "format"],
           "a format applies to `type: date` columns only",
         );
       const problem = check.format === undefined ? undefined : dateFormatProblem(check.format);
-      if (problem) return this.fail(["dataset", "columns", name, "format"], problem);
+      if (problem) return this.paramsError(["dataset", "columns", name, "format"], problem);
       if (check.type === "date" && categorical.includes(name))
-        return this.fail(
+        return this.paramsError(
           ["dataset", "categorical"],
           `"${name}" is a date column (dataset.columns.${name}.type)`,
         );
@@ -250,7 +253,7 @@ export class MlParams {
     for (const [index, expectation] of suite.value.entries()) {
       if (!("rule" in expectation)) continue;
       const parsed = parseCondition(expectation.rule);
-      if (!parsed.ok) return this.fail(["expectations", index, "rule"], parsed.error.message);
+      if (!parsed.ok) return this.paramsError(["expectations", index, "rule"], parsed.error.message);
     }
     return suite;
   }
@@ -264,21 +267,24 @@ export class MlParams {
     if (!features.ok) return features;
     for (const [index, step] of features.value.steps.entries()) {
       if (step.op === "impute" && step.strategy === "constant" && step.value === undefined)
-        return this.fail(["features", "steps", index, "strategy"], 'strategy "constant" needs a `value`');
+        return this.paramsError(
+          ["features", "steps", index, "strategy"],
+          'strategy "constant" needs a `value`',
+        );
       if (
         step.op === "clip" &&
         step.quantiles === undefined &&
         step.min === undefined &&
         step.max === undefined
       )
-        return this.fail(["features", "steps", index], "clip needs `min`/`max` or `quantiles`");
+        return this.paramsError(["features", "steps", index], "clip needs `min`/`max` or `quantiles`");
       if (step.op === "clip" && step.quantiles && (step.min !== undefined || step.max !== undefined))
-        return this.fail(
+        return this.paramsError(
           ["features", "steps", index],
           "clip takes either `min`/`max` or `quantiles`, not both",
         );
       if (step.op === "date" && Number.isNaN(parseDate(step.reference)))
-        return this.fail(["features", "steps", index, "reference"], dateProblem(step.reference));
+        return this.paramsError(["features", "steps", index, "reference"], dateProblem(step.reference));
     }
     return features;
   }
@@ -321,13 +327,19 @@ export class MlParams {
   private modelSpace(tune: TuneParams, modelType: string, namedBy: string): Result<SearchSpace> {
     const modelSpace = tune.space[modelType];
     if (!modelSpace)
-      return this.fail(["tune", "space"], `has no search space for model type "${modelType}" (${namedBy})`);
+      return this.paramsError(
+        ["tune", "space"],
+        `has no search space for model type "${modelType}" (${namedBy})`,
+      );
     for (const [name, param] of Object.entries(modelSpace)) {
       const bounded = param.type !== "categorical";
       if (bounded && param.low >= param.high)
-        return this.fail(["tune", "space", modelType, name, "low"], `low ${param.low} must be below high`);
+        return this.paramsError(
+          ["tune", "space", modelType, name, "low"],
+          `low ${param.low} must be below high`,
+        );
       if (param.type === "int" && param.log && param.low < 1)
-        return this.fail(["tune", "space", modelType, name, "low"], "a log-scaled int needs low >= 1");
+        return this.paramsError(["tune", "space", modelType, name, "low"], "a log-scaled int needs low >= 1");
     }
     return ok(modelSpace);
   }
@@ -346,11 +358,11 @@ export class MlParams {
   private checkMetric(path: (string | number)[], metric: string, task: Dataset["task"]): Result<true> {
     const metricFor = metricTask(metric as (typeof METRIC_NAMES)[number]);
     if (metricFor !== task)
-      return this.fail(path, `"${metric}" is a ${metricFor} metric; the task is ${task}`);
+      return this.paramsError(path, `"${metric}" is a ${metricFor} metric; the task is ${task}`);
     return ok(true);
   }
 
-  private fail(path: (string | number)[], message: string): Result<never> {
-    return fail(this.file.error(path, message));
+  private paramsError(path: (string | number)[], message: string): Result<never> {
+    return err(this.file.error(path, message));
   }
 }

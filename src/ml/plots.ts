@@ -39,7 +39,7 @@ export function evaluationPlots(
       for (let p = 0; p < k; p++)
         plots.confusion.push({ actual: label(a), predicted: label(p), count: counts[a * k + p] as number });
   }
-  plots["feature-importance"] = featureImportance(ensemble)
+  plots["feature-importance"] = splitCountImportance(ensemble)
     .map((importance, j) => ({ feature: ensemble.featureNames[j] as string, importance }))
     .sort((a, b) => b.importance - a.importance || (a.feature < b.feature ? -1 : 1));
   return plots;
@@ -73,8 +73,11 @@ export function rocCurve(
   return points;
 }
 
-/** The learner's importance if it recorded one; otherwise splits per feature weighted by the rows they saw. */
-export function featureImportance(ensemble: TreeEnsemble): number[] {
+/**
+ * The learner's importance if it recorded one; otherwise the share of splits on each feature, each split weighted by
+ * the rows it saw (a count, not the impurity decrease of models/feature-importance.ts's impurityImportance).
+ */
+export function splitCountImportance(ensemble: TreeEnsemble): number[] {
   if (ensemble.featureImportance) return ensemble.featureImportance;
   const totals = new Array<number>(ensemble.featureNames.length).fill(0);
   for (const tree of ensemble.trees) {

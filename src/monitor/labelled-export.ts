@@ -15,10 +15,18 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** The model's input columns after preprocessing (the manifest's tensor order), then the target. */
+export function processedColumns(manifest: Manifest): string[] {
+  return [...new Set([...manifest.features.map((feature) => feature.name), manifest.target.name])];
+}
+
 export interface ExportSummary {
   csv: string;
   rows: number;
-  /** Rows left out: no named features (a tensor request), or no label when only labelled rows were asked for. */
+  /**
+   * Rows left out: no named features (a tensor request; processed: no logged model input), or no label when only
+   * labelled rows were asked for.
+   */
   skipped: number;
 }
 
@@ -29,19 +37,26 @@ export interface ExportSummary {
 export function exportRows(
   manifest: Manifest,
   rows: readonly LoggedRow[],
-  options: { labelledOnly: boolean; columns?: readonly string[] },
+  options: {
+    labelledOnly: boolean;
+    columns?: readonly string[];
+    /** The model's input after preprocessing (the features table) instead of the features the client sent. */
+    processed?: boolean;
+  },
 ): ExportSummary {
-  const columns = options.columns ?? modelColumns(manifest);
+  const columns = options.processed
+    ? processedColumns(manifest)
+    : (options.columns ?? modelColumns(manifest));
   const target = manifest.target.name;
   const lines = [columns.map(csvField).join(",")];
   let skipped = 0;
   for (const row of rows) {
     const labelled = row.actual !== undefined && row.actual !== null;
-    if (row.features === undefined || (options.labelledOnly && !labelled)) {
+    const features = options.processed ? row.processed : row.features;
+    if (features === undefined || (options.labelledOnly && !labelled)) {
       skipped++;
       continue;
     }
-    const features = row.features;
     lines.push(
       columns.map((column) => csvField(column === target ? row.actual : features[column])).join(","),
     );

@@ -1,8 +1,10 @@
 // What `tabula monitor` and `tabula log export` both start from: the model's manifest and the logged rows in range.
+
 import { join, resolve } from "node:path";
 import { MANIFEST_FILE } from "../artifact/aliases.js";
 import { type Manifest, ManifestSchema } from "../artifact/manifest.js";
 import { readJsonFile } from "../artifact/read-json.js";
+import { err, ok, type Result } from "../result.js";
 import { type LoggedRow, readLoggedRows } from "./logged-rows.js";
 import { parseTimeBound } from "./time-range.js";
 
@@ -22,9 +24,12 @@ export interface MonitorInputOptions {
 
 export type MonitorInputError = { kind: "usage" | "input"; message: string };
 
-export function loadMonitorInputs(
-  options: MonitorInputOptions,
-): { ok: true; manifest: Manifest; rows: LoggedRow[] } | { ok: false; error: MonitorInputError } {
+export interface MonitorInputs {
+  manifest: Manifest;
+  rows: LoggedRow[];
+}
+
+export function loadMonitorInputs(options: MonitorInputOptions): Result<MonitorInputs, MonitorInputError> {
   const now = options.now ?? Date.now();
   const bounds: { since?: number; until?: number } = {};
   for (const key of ["since", "until"] as const) {
@@ -32,30 +37,24 @@ export function loadMonitorInputs(
     if (text === undefined) continue;
     const time = parseTimeBound(text, now);
     if (time === undefined)
-      return {
-        ok: false,
-        error: {
-          kind: "usage",
-          message: `--${key} ${text}: give an ISO date or time (2026-11-30T12:00Z) or a duration back from now (30m, 12h, 7d)`,
-        },
-      };
+      return err({
+        kind: "usage",
+        message: `--${key} ${text}: give an ISO date or time (2026-11-30T12:00Z) or a duration back from now (30m, 12h, 7d)`,
+      });
     bounds[key] = time;
   }
   const manifestFile = join(resolve(options.cwd, options.model ?? DEFAULT_MODEL_DIR), MANIFEST_FILE);
   const manifest = readJsonFile(manifestFile, ManifestSchema);
   if (!manifest.ok)
-    return {
-      ok: false,
-      error: {
-        kind: "input",
-        message: `${manifest.error.message} (pass the model's package directory with --model)`,
-      },
-    };
+    return err({
+      kind: "input",
+      message: `${manifest.error.message} (pass the model's package directory with --model)`,
+    });
   const version = options.version === "all" ? undefined : (options.version ?? manifest.value.version);
   const read = readLoggedRows(resolve(options.cwd, options.log ?? DEFAULT_LOG), {
     ...bounds,
     ...(version === undefined ? {} : { version }),
   });
-  if (!read.ok) return { ok: false, error: { kind: "input", message: read.error.message } };
-  return { ok: true, manifest: manifest.value, rows: read.rows };
+  if (!read.ok) return err({ kind: "input", message: read.error.message });
+  return ok({ manifest: manifest.value, rows: read.value });
 }

@@ -1,8 +1,11 @@
 // Reading the server's prediction log (SQLite, written by serve/prediction-log-worker.ts) without the server: one
 // record per predicted row, with the features the client sent, the prediction, and the ground truth /feedback joined
-// to it (the latest one, if a row got several). Read-only: a running server keeps writing.
+// to it (the latest one, if a row got several), and the model's input after preprocessing (the features table) when
+// the log has it. Read-only: a running server keeps writing.
+
 import { existsSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
+import { err, ok, type Result } from "../result.js";
 
 export interface LoggedRow {
   requestId: string;
@@ -13,6 +16,11 @@ export interface LoggedRow {
   /** The row's features as the client sent them by name; undefined for requests that sent a tensor. */
   features: Record<string, unknown> | undefined;
   prediction: unknown;
+  /**
+   * The tensor row the model ran on (after preprocessing: category codes, derived columns), by feature name;
+   * undefined in logs written before the features table existed, or once retention removed it.
+   */
+  processed: Record<string, number> | undefined;
   /** The ground truth from /feedback; undefined while it has not arrived. */
   actual: unknown;
 }
@@ -25,19 +33,28 @@ export interface LogQuery {
 }
 
 export type LogReadError =
-  | { kind: "log_missing"; message: string }
-  | { kind: "log_unreadable"; message: string };
+  | { kind: "log-missing"; message: string }
+  | { kind: "log-unreadable"; message: string };
 
-const SELECT = `
+/** The row query; with the features table (logs written since it exists) joined by request id and row. */
+function selectRows(withFeatures: boolean): string {
+  return `
   SELECT pr.request_id AS requestId, pr.time AS time, pr.model_version AS version, pr.row AS row,
-    pr.features AS features, pr.prediction AS prediction, f.actual AS actual
+    pr.features AS features, pr.prediction AS prediction, f.actual AS actual${withFeatures ? ", fe.vector AS vector" : ""}
   FROM prediction_rows pr
   LEFT JOIN (
-    SELECT request_id, row, actual FROM feedback
-    WHERE id IN (SELECT MAX(id) FROM feedback GROUP BY request_id, row)
-  ) f ON f.request_id = pr.request_id AND f.row = pr.row
+    -- SQLite takes a bare column from the row that holds the MAX(): the latest label of each row. Grouped once
+    -- (an IN over the same grouping was re-scanned per row: 19 s instead of 0.05 s on 10,000 rows).
+    SELECT request_id, row, actual, MAX(id) AS latest FROM feedback GROUP BY request_id, row
+  ) f ON f.request_id = pr.request_id AND f.row = pr.row${
+    withFeatures
+      ? `
+  LEFT JOIN features fe ON fe.request_id = pr.request_id AND fe.row = pr.row AND fe.model_version = pr.model_version`
+      : ""
+  }
   WHERE pr.time >= ? AND pr.time <= ? AND (? IS NULL OR pr.model_version = ?)
   ORDER BY pr.time, pr.request_id, pr.row`;
+}
 
 interface SqlRow {
   requestId: string;
@@ -48,6 +65,25 @@ interface SqlRow {
   /** json_each gives numbers as numbers and objects as JSON text. */
   prediction: string | number;
   actual: string | null;
+  vector?: Uint8Array | null;
+}
+
+/** A float32 vector as stored (little-endian, in feature_names order) keyed by those names. */
+function decodeVector(
+  vector: Uint8Array | null | undefined,
+  names: readonly string[] | undefined,
+): Record<string, number> | undefined {
+  if (!vector || !names) return undefined;
+  const view = new DataView(vector.buffer, vector.byteOffset, vector.byteLength);
+  const values: Record<string, number> = {};
+  names.forEach((name, i) => {
+    if (i * 4 + 4 <= vector.byteLength) values[name] = view.getFloat32(i * 4, true);
+  });
+  return values;
+}
+
+function hasTable(db: DatabaseSync, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 function parseObject(text: string | null): Record<string, unknown> | undefined {
@@ -58,24 +94,26 @@ function parseObject(text: string | null): Record<string, unknown> | undefined {
     : undefined;
 }
 
-export function readLoggedRows(
-  file: string,
-  query: LogQuery,
-): { ok: true; rows: LoggedRow[] } | { ok: false; error: LogReadError } {
+export function readLoggedRows(file: string, query: LogQuery): Result<LoggedRow[], LogReadError> {
   if (!existsSync(file))
-    return {
-      ok: false,
-      error: {
-        kind: "log_missing",
-        message: `${file}: no prediction log here (the server writes it under SERVE_DATA_DIR; pass --log FILE)`,
-      },
-    };
+    return err({
+      kind: "log-missing",
+      message: `${file}: no prediction log here (the server writes it under SERVE_DATA_DIR; pass --log FILE)`,
+    });
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(file, { readOnly: true, timeout: 5000 });
     const version = query.version ?? null;
+    const withFeatures = hasTable(db, "features") && hasTable(db, "feature_names");
+    const names = new Map<string, string[]>();
+    if (withFeatures)
+      for (const entry of db.prepare("SELECT model_version, names FROM feature_names").all() as unknown as {
+        model_version: string;
+        names: string;
+      }[])
+        names.set(entry.model_version, JSON.parse(entry.names) as string[]);
     const raw = db
-      .prepare(SELECT)
+      .prepare(selectRows(withFeatures))
       .all(query.since ?? 0, query.until ?? Number.MAX_SAFE_INTEGER, version, version) as unknown as SqlRow[];
     const rows = raw.map(
       (row): LoggedRow => ({
@@ -85,12 +123,13 @@ export function readLoggedRows(
         row: Number(row.row),
         features: parseObject(row.features),
         prediction: typeof row.prediction === "string" ? JSON.parse(row.prediction) : row.prediction,
+        processed: decodeVector(row.vector, names.get(row.version)),
         actual: row.actual === null ? undefined : JSON.parse(row.actual),
       }),
     );
-    return { ok: true, rows };
+    return ok(rows);
   } catch (error) {
-    return { ok: false, error: { kind: "log_unreadable", message: `${file}: ${(error as Error).message}` } };
+    return err({ kind: "log-unreadable", message: `${file}: ${(error as Error).message}` });
   } finally {
     db?.close();
   }

@@ -1,10 +1,12 @@
 // Executes a notebook headless through a real Jupyter kernel (nbconvert + this checkout's tslab kernel), checks that no cell
 // wrote an error, and optionally renders the executed notebook as a self-contained HTML report. Used by the
 // report stage and the notebook tests.
+
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join, relative, resolve } from "node:path";
+import { err, ok, type Result, unreachable } from "../result.js";
 import { KERNEL_NAME, kernelSpec } from "./kernelspec.js";
 import {
   formatParameterError,
@@ -32,9 +34,13 @@ export interface CellError {
   message: string;
 }
 
-export type ExecuteResult =
-  | { ok: true; notebook: ExecutedNotebook; html?: string }
-  | { ok: false; error: NotebookError };
+export interface ExecutedRun {
+  notebook: ExecutedNotebook;
+  /** The HTML report, when asked for. */
+  html?: string;
+}
+
+export type ExecuteResult = Result<ExecutedRun, NotebookError>;
 
 export interface ExecutedNotebook {
   cells: NotebookCell[];
@@ -77,11 +83,10 @@ export async function executeNotebook(
   if (options.parameters !== undefined) {
     const parsed = JSON.parse(readFileSync(join(root, path), "utf8")) as ParameterizableNotebook;
     const injected = injectParameters(parsed, options.parameters, path);
-    if (!injected.ok)
-      return { ok: false, error: { kind: "parameters", detail: formatParameterError(injected.error) } };
+    if (!injected.ok) return err({ kind: "parameters", detail: formatParameterError(injected.error) });
     // Beside the original, so the kernel starts in the same directory (tslab reads the nearest tsconfig.json).
     file = join(dirname(path), `.${basename(path, ".ipynb")}.parameters-${process.pid}-${Date.now()}.ipynb`);
-    writeFileSync(join(root, file), JSON.stringify(injected.notebook));
+    writeFileSync(join(root, file), JSON.stringify(injected.value));
   }
   // This checkout's kernel, whatever is registered for the user: JUPYTER_PATH comes first in Jupyter's search.
   const kernels = mkdtempSync(join(tmpdir(), "tabula-jupyter-"));
@@ -126,13 +131,12 @@ async function executeWith(
     root,
     env,
   );
-  if (executed.spawnError)
-    return { ok: false, error: { kind: "jupyter-missing", detail: executed.spawnError } };
-  if (executed.code !== 0) return { ok: false, error: classifyFailure(path, executed.stderr) };
+  if (executed.spawnError) return err({ kind: "jupyter-missing", detail: executed.spawnError });
+  if (executed.code !== 0) return err(classifyFailure(path, executed.stderr));
   const parsed = JSON.parse(executed.stdout) as ExecutedNotebook;
   const cells = cellErrors(parsed);
-  if (cells.length > 0) return { ok: false, error: { kind: "cell-errors", notebook: path, cells } };
-  if (!options.html) return { ok: true, notebook: parsed };
+  if (cells.length > 0) return err({ kind: "cell-errors", notebook: path, cells });
+  if (!options.html) return ok({ notebook: parsed });
   const html = await run(
     "jupyter",
     ["nbconvert", "--to", "html", "--stdin", "--stdout", "--template-file", join(root, REPORT_TEMPLATE)],
@@ -140,9 +144,8 @@ async function executeWith(
     env,
     executed.stdout,
   );
-  if (html.code !== 0)
-    return { ok: false, error: { kind: "nbconvert-failed", notebook: path, detail: tail(html.stderr) } };
-  return { ok: true, notebook: parsed, html: html.stdout };
+  if (html.code !== 0) return err({ kind: "nbconvert-failed", notebook: path, detail: tail(html.stderr) });
+  return ok({ notebook: parsed, html: html.stdout });
 }
 
 /** Code cells that raised, or wrote to stderr (tslab reports TypeScript errors there). */
@@ -182,6 +185,8 @@ export function formatNotebookError(error: NotebookError): string {
             `${error.notebook}, code cell ${cell.cell}: ${cell.message}\n    ${firstLine(cell.source)}${cell.source.includes("\n") ? " …" : ""}`,
         )
         .join("\n");
+    default:
+      return unreachable(error);
   }
 }
 

@@ -1,10 +1,12 @@
 // The Jupyter kernel of this checkout, registered the way a virtualenv's ipykernel is: named for the project, its
 // command made of absolute paths (this Node, this checkout's tslab), so every Jupyter front end starts it the same
 // way whatever its PATH: `jupyter nbconvert --execute` from any shell, JupyterLab, VS Code's Jupyter extension.
+
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { err, ok, type Result, unreachable } from "../result.js";
 
 /** The kernel's name (notebooks' metadata.kernelspec.name). */
 export const KERNEL_NAME = "tabula";
@@ -42,10 +44,10 @@ export function tslabEntry(root: string): string {
 export function installKernel(
   root: string,
   env: NodeJS.ProcessEnv = process.env,
-): { ok: true; dir: string } | { ok: false; error: KernelInstallError } {
+): Result<string, KernelInstallError> {
   const spec = kernelSpec(root);
   const entry = spec.argv[1] as string;
-  if (!existsSync(entry)) return { ok: false, error: { kind: "tslab-missing", path: entry } };
+  if (!existsSync(entry)) return err({ kind: "tslab-missing", path: entry });
   const staging = mkdtempSync(join(tmpdir(), "tabula-kernel-"));
   try {
     writeFileSync(join(staging, "kernel.json"), `${JSON.stringify(spec, null, 2)}\n`);
@@ -54,14 +56,11 @@ export function installKernel(
       ["kernelspec", "install", "--user", "--replace", "--name", KERNEL_NAME, staging],
       { encoding: "utf8", env },
     );
-    if (result.error) return { ok: false, error: { kind: "jupyter-failed", detail: result.error.message } };
+    if (result.error) return err({ kind: "jupyter-failed", detail: result.error.message });
     if (result.status !== 0)
-      return {
-        ok: false,
-        error: { kind: "jupyter-failed", detail: `${result.stderr}${result.stdout}`.trim() },
-      };
+      return err({ kind: "jupyter-failed", detail: `${result.stderr}${result.stdout}`.trim() });
     const dir = `${result.stderr}${result.stdout}`.match(/Installed kernelspec \S+ in (.+)$/m)?.[1]?.trim();
-    return { ok: true, dir: dir ?? "" };
+    return ok(dir ?? "");
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -73,5 +72,7 @@ export function formatKernelInstallError(error: KernelInstallError): string {
       return `${error.path} is missing: run npm ci first`;
     case "jupyter-failed":
       return `jupyter kernelspec install failed: ${error.detail} (is Jupyter installed? scripts/setup.sh installs it)`;
+    default:
+      return unreachable(error);
   }
 }

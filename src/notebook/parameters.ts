@@ -2,6 +2,7 @@
 // with `let` and its default; a run's values are injected as a new cell right after it (tagged
 // `injected-parameters`, as papermill does) that assigns them, so the executed notebook shows what it ran with.
 // Only declared parameters can be set, with a value of the default's JSON type.
+import { err, ok, type Result, unreachable } from "../result.js";
 
 export interface ParameterCell {
   cell_type: string;
@@ -50,27 +51,21 @@ export function injectParameters(
   notebook: ParameterizableNotebook,
   values: Record<string, ParameterValue>,
   name: string,
-): { ok: true; notebook: ParameterizableNotebook } | { ok: false; error: ParameterError } {
+): Result<ParameterizableNotebook, ParameterError> {
   const index = notebook.cells.findIndex(isParametersCell);
   const cell = notebook.cells[index];
-  if (cell === undefined) return { ok: false, error: { kind: "no-parameters-cell", notebook: name } };
+  if (cell === undefined) return err({ kind: "no-parameters-cell", notebook: name });
   const declared = new Map(declarations(cell).map((declaration) => [declaration.name, declaration]));
   const lines: string[] = [];
   for (const [key, value] of Object.entries(values)) {
     const declaration = declared.get(key);
     if (declaration === undefined)
-      return {
-        ok: false,
-        error: { kind: "unknown-parameter", notebook: name, name: key, known: [...declared.keys()] },
-      };
+      return err({ kind: "unknown-parameter", notebook: name, name: key, known: [...declared.keys()] });
     if (declaration.keyword !== "let")
-      return { ok: false, error: { kind: "not-let", notebook: name, name: key, line: declaration.line } };
+      return err({ kind: "not-let", notebook: name, name: key, line: declaration.line });
     const got = jsonType(value);
     if (declaration.defaultType !== undefined && declaration.defaultType !== got)
-      return {
-        ok: false,
-        error: { kind: "wrong-type", notebook: name, name: key, expected: declaration.defaultType, got },
-      };
+      return err({ kind: "wrong-type", notebook: name, name: key, expected: declaration.defaultType, got });
     lines.push(`${key} = ${JSON.stringify(value)};`);
   }
   const injected: ParameterCell = {
@@ -85,7 +80,7 @@ export function injectParameters(
   };
   const cells = [...notebook.cells];
   cells.splice(index + 1, 0, injected);
-  return { ok: true, notebook: { ...notebook, cells } };
+  return ok({ ...notebook, cells });
 }
 
 /** A command-line value: JSON where it parses as JSON (numbers, true, null, "quoted", [..]), else the text. */
@@ -107,6 +102,8 @@ export function formatParameterError(error: ParameterError): string {
       return `${error.notebook}: parameters cell line ${error.line}: "${error.name}" must be declared with let to be overridden`;
     case "wrong-type":
       return `${error.notebook}: parameter "${error.name}" is a ${error.expected} (its default's type), got a ${error.got}`;
+    default:
+      return unreachable(error);
   }
 }
 

@@ -18,6 +18,7 @@ import { evaluationPlots, type Plots } from "../ml/plots.js";
 import { predictionsFor } from "../ml/predictions.js";
 import { loadFeaturizedSplit } from "../ml/stage-inputs.js";
 import { type TuneSummary, TuneSummarySchema } from "../ml/tune/summary.js";
+import type { Result } from "../result.js";
 
 export interface PipelineOutputs {
   task: Dataset["task"];
@@ -84,7 +85,7 @@ export function readPipelineOutputs(paramsPath = "params.yaml", modelVersion = "
 }
 
 /** The value, or a failure that says which stage writes the missing file. */
-function read<T>(result: { ok: true; value: T } | { ok: false; error: MlError }): T {
+function read<T>(result: Result<T, MlError>): T {
   if (result.ok) return result.value;
   const error = result.error;
   if (error.kind === "artifact" || error.kind === "data") {

@@ -1,6 +1,7 @@
 // The package step as a function: featurizer + trees + profile + data → the ONNX model, its manifest and model card,
 // after proving with onnxruntime that the ONNX model predicts what the JS model predicts. No file I/O here (the
 // stage reads and writes), so tests and notebooks call it directly.
+
 import { createHash } from "node:crypto";
 import { MANIFEST_FORMAT, type Manifest, ManifestSchema } from "../artifact/manifest.js";
 import type { Profile } from "../ml/data/profile.js";
@@ -12,6 +13,7 @@ import { checkParity, formatParityReport, type ParityReport } from "../ml/onnx/p
 import { edgeRows, inputProfiles, type RowSet, rowPool, sampleRows } from "../ml/onnx/parity-rows.js";
 import { classCount } from "../ml/onnx/reference-model.js";
 import { canonicalJson } from "../repro/canonical-json.js";
+import { err, ok, type Result } from "../result.js";
 import { classificationPredictionDrift, featureDrift, regressionPredictionDrift } from "./drift-reference.js";
 import { featureSchema } from "./feature-schema.js";
 import { goldenRow, pickGoldenRows } from "./golden-rows.js";
@@ -73,7 +75,7 @@ export type PackageError =
   | { kind: "invalid-input"; message: string }
   | { kind: "parity-failed"; message: string; parity: ParityReport };
 
-export type PackageResult = { ok: true; value: PackagedModel } | { ok: false; error: PackageError };
+export type PackageResult = Result<PackagedModel, PackageError>;
 
 const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 
@@ -133,7 +135,7 @@ function checkInputs(inputs: PackageInputs): PackageError | undefined {
 
 export async function packageModel(inputs: PackageInputs): Promise<PackageResult> {
   const invalid = checkInputs(inputs);
-  if (invalid) return { ok: false, error: invalid };
+  if (invalid) return err(invalid);
   const { featurizer, ensemble, profile } = inputs;
   const options = { ...DEFAULT_PARITY, ...inputs.parity };
   const width = featurizer.inputs.length;
@@ -166,8 +168,7 @@ export async function packageModel(inputs: PackageInputs): Promise<PackageResult
       prediction: options.regressionTolerance * targetStd,
       probability: options.probabilityTolerance,
     });
-    if (!parity.passed)
-      return { ok: false, error: { kind: "parity-failed", message: formatParityReport(parity), parity } };
+    if (!parity.passed) return err({ kind: "parity-failed", message: formatParityReport(parity), parity });
 
     const classes = classCount(ensemble);
     const hasDates = featurizer.inputs.some((input) => input.date);
@@ -246,7 +247,7 @@ export async function packageModel(inputs: PackageInputs): Promise<PackageResult
       parity,
       ...(inputs.dataReadme !== undefined ? { dataReadme: inputs.dataReadme } : {}),
     });
-    return { ok: true, value: { onnx, manifest, modelCard, parity } };
+    return ok({ onnx, manifest, modelCard, parity });
   } finally {
     await session.release();
   }

@@ -4,7 +4,14 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { parse } from "yaml";
-import { formatError, loadPipeline, resolveRevision, showAtRevision } from "../repro/index.js";
+import {
+  loadPipeline,
+  type ReproError,
+  type Result,
+  resolveRevision,
+  showAtRevision,
+} from "../repro/index.js";
+import { err, ok } from "../result.js";
 
 export interface PlotFile {
   path: string;
@@ -12,16 +19,14 @@ export interface PlotFile {
   text: string | null;
 }
 
-export type PlotsResult<T> = { ok: true; value: T } | { ok: false; message: string };
-
 /** The declared plot paths (files or directories), in stage order. */
-export async function declaredPlotPaths(root: string): Promise<PlotsResult<string[]>> {
+export async function declaredPlotPaths(root: string): Promise<Result<string[], ReproError>> {
   const loaded = await loadPipeline(root);
-  if (!loaded.ok) return { ok: false, message: formatError(loaded.error) };
+  if (!loaded.ok) return loaded;
   const paths = loaded.value.pipeline.stages.flatMap((stage) =>
     stage.outputs.filter((output) => output.kind === "plot").map((output) => output.path),
   );
-  return { ok: true, value: [...new Set(paths)] };
+  return ok([...new Set(paths)]);
 }
 
 /** Plot files in the workspace: declared files, and the JSON files under declared directories. */
@@ -53,9 +58,9 @@ export function revisionPlots(
   root: string,
   revision: string,
   declared: string[],
-): PlotsResult<RevisionPlots> {
+): Result<RevisionPlots, ReproError> {
   const commit = resolveRevision(root, revision);
-  if (!commit.ok) return { ok: false, message: formatError(commit.error) };
+  if (!commit.ok) return commit;
   const pipelineThen = showAtRevision(root, commit.value, "pipeline.yaml");
   const declaredThen =
     pipelineThen.ok && pipelineThen.value !== null ? plotsInPipelineText(pipelineThen.value) : [];
@@ -68,11 +73,11 @@ export function revisionPlots(
     const isDirectory = listed.length > 0 && !(listed.length === 1 && listed[0] === path);
     for (const file of isDirectory ? listed.filter((name) => name.endsWith(".json")) : [path]) {
       const text = showAtRevision(root, commit.value, file);
-      if (!text.ok) return { ok: false, message: formatError(text.error) };
+      if (!text.ok) return err(text.error);
       files.push({ path: file, text: text.value });
     }
   }
-  return { ok: true, value: { commit: commit.value, files } };
+  return ok({ commit: commit.value, files });
 }
 
 /** `stages.*.plots` of a pipeline.yaml text, without validating the rest (it is an old revision's file). */

@@ -14,9 +14,9 @@ export async function plotCell(file: PlotFile | undefined, missing: string): Pro
     return { note: `not valid JSON: ${(error as Error).message}` };
   }
   const chart = chartForPlotFile(content);
-  if (!chart.ok) return { note: chart.reason };
+  if (!chart.ok) return { note: chart.error.reason };
   try {
-    return { svg: await renderSvg(chart.chart) };
+    return { svg: await renderSvg(chart.value.chart) };
   } catch (error) {
     return { note: `the chart does not render: ${(error as Error).message}` };
   }

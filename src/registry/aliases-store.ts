@@ -10,13 +10,13 @@ import { readJsonFile } from "../artifact/read-json.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 import { toJson } from "../ml/io.js";
 import { canonicalJson } from "../repro/canonical-json.js";
-import { fail, ok, type Result } from "./registry-error.js";
+import { ok, type Result, registryError } from "./registry-error.js";
 
 export function readAliases(modelDir: string): Result<Aliases> {
   const read = readJsonFile(aliasesPath(modelDir), AliasesSchema);
   if (read.ok) return read;
   if (read.error.kind === "missing") return ok({ format: ALIASES_FORMAT, aliases: {}, history: [] });
-  return fail("corrupt", read.error.message);
+  return registryError("corrupt", read.error.message);
 }
 
 export function writeAliases(modelDir: string, aliases: Aliases): void {

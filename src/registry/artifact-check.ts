@@ -9,7 +9,7 @@ import { compareGolden } from "../artifact/golden.js";
 import { type Manifest, ManifestSchema } from "../artifact/manifest.js";
 import { parseJsonText } from "../artifact/read-json.js";
 import { createSession, runModel } from "../ml/onnx/onnx-session.js";
-import { fail, ok, type Result } from "./registry-error.js";
+import { ok, type Result, registryError } from "./registry-error.js";
 
 export const ARTIFACT_FILES = ["model.onnx", "manifest.json", "model-card.md"] as const;
 
@@ -27,7 +27,7 @@ function readFiles(dir: string): Result<CheckedArtifact["files"]> {
       files[name] = readFileSync(join(dir, name));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      return fail(
+      return registryError(
         code === "ENOENT" ? "not-found" : "corrupt",
         `${join(dir, name)}: ${code === "ENOENT" ? "missing" : (error as Error).message}`,
       );
@@ -38,7 +38,7 @@ function readFiles(dir: string): Result<CheckedArtifact["files"]> {
 
 export function parseManifest(path: string, bytes: Buffer): Result<Manifest> {
   const parsed = parseJsonText(path, bytes.toString("utf8"), ManifestSchema);
-  return parsed.ok ? parsed : fail("corrupt", parsed.error.message);
+  return parsed.ok ? parsed : registryError("corrupt", parsed.error.message);
 }
 
 /** The float32 tensor code of a raw golden value, as a client's request is encoded. */
@@ -52,7 +52,7 @@ async function checkGolden(path: string, model: Buffer, manifest: Manifest): Pro
   try {
     session = await createSession(model);
   } catch (error) {
-    return fail("invalid-onnx", `${path}: onnxruntime cannot load it: ${(error as Error).message}`);
+    return registryError("invalid-onnx", `${path}: onnxruntime cannot load it: ${(error as Error).message}`);
   }
   try {
     const expectedOutputs = Object.values(manifest.onnx.outputs).sort();
@@ -60,7 +60,7 @@ async function checkGolden(path: string, model: Buffer, manifest: Manifest): Pro
       session.inputNames.join() !== manifest.onnx.input.name ||
       session.outputNames.slice().sort().join() !== expectedOutputs.join()
     )
-      return fail(
+      return registryError(
         "corrupt",
         `${path}: the graph's input/outputs (${session.inputNames} → ${session.outputNames}) are not the manifest's (${manifest.onnx.input.name} → ${expectedOutputs})`,
       );
@@ -82,7 +82,7 @@ async function checkGolden(path: string, model: Buffer, manifest: Manifest): Pro
       };
     });
     if (!compared.ok)
-      return fail(
+      return registryError(
         "golden-mismatch",
         `${path}: ${compared.error.message}; the model file does not match its manifest`,
       );
@@ -101,7 +101,7 @@ export async function checkArtifact(dir: string): Promise<Result<CheckedArtifact
   const model = files.value["model.onnx"];
   const sha = createHash("sha256").update(model).digest("hex");
   if (sha !== manifest.value.onnx.sha256)
-    return fail(
+    return registryError(
       "corrupt",
       `${modelPath}: its sha256 (${sha}, ${model.length} bytes) is not the manifest's (${manifest.value.onnx.sha256}): the file is truncated or was modified`,
     );

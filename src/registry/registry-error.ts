@@ -15,4 +15,5 @@ export type RegistryError =
 
 export type Result<T> = BaseResult<T, RegistryError>;
 export { ok };
-export const fail = (kind: RegistryError["kind"], message: string): Result<never> => err({ kind, message });
+export const registryError = (kind: RegistryError["kind"], message: string): Result<never> =>
+  err({ kind, message });

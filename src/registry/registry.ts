@@ -10,7 +10,7 @@ import { createDirectoryAtomic } from "../fs/atomic-write.js";
 import { tryLock } from "../fs/file-lock.js";
 import { promotionStack, readAliases, writeAliases } from "./aliases-store.js";
 import { type CheckedArtifact, checkArtifact } from "./artifact-check.js";
-import { fail, ok, type Result } from "./registry-error.js";
+import { ok, type Result, registryError } from "./registry-error.js";
 
 export interface Registry {
   /** The registry's root directory, e.g. "models". */
@@ -84,7 +84,7 @@ export function listVersions(registry: Registry, name: string): Result<VersionEn
 export function readVersionManifest(registry: Registry, name: string, version: string): Result<Manifest> {
   const read = readJsonFile(join(versionDir(registry, name, version), MANIFEST_FILE), ManifestSchema);
   if (read.ok) return ok(read.value);
-  return fail(read.error.kind === "missing" ? "not-found" : "corrupt", read.error.message);
+  return registryError(read.error.kind === "missing" ? "not-found" : "corrupt", read.error.message);
 }
 
 /** The manifest of the version `production` points at; undefined when nothing was promoted yet. */
@@ -102,11 +102,11 @@ export function resolveVersion(registry: Registry, name: string, version: string
   const matches = version.length >= 4 ? names.filter((candidate) => candidate.startsWith(version)) : [];
   if (matches.length === 1) return ok(matches[0] as string);
   if (matches.length > 1)
-    return fail(
+    return registryError(
       "ambiguous",
       `version "${version}" of ${name} matches ${matches.join(", ")}: give more characters`,
     );
-  return fail(
+  return registryError(
     "not-found",
     `${name} has no version "${version}" in ${modelDir(registry, name)}${names.length > 0 ? ` (versions: ${names.sort().join(", ")})` : ""}`,
   );
@@ -156,7 +156,7 @@ export async function publish(registry: Registry, packageDir: string): Promise<R
     // its own lineage), unless it was damaged since.
     const existing = await checkArtifact(target);
     if (!existing.ok)
-      return fail(
+      return registryError(
         "conflict",
         `${target} already exists but is damaged (${existing.error.message}); registry versions are immutable: remove it by hand, then register again`,
       );
@@ -167,7 +167,7 @@ export async function publish(registry: Registry, packageDir: string): Promise<R
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EEXIST" || code === "ENOTEMPTY")
-      return fail("conflict", `${target} was created by another process meanwhile`);
+      return registryError("conflict", `${target} was created by another process meanwhile`);
     throw error;
   }
   return ok({ name, version, created: true, checked: checked.value });
@@ -178,7 +178,7 @@ function withLock<T>(registry: Registry, name: string, action: () => Result<T>):
   const path = join(modelDir(registry, name), ".lock");
   const lock = tryLock(path, `models ${name}`);
   if (!lock.acquired)
-    return fail(
+    return registryError(
       "locked",
       `${path}: process ${lock.holder.pid} is changing ${name}'s aliases (${lock.holder.command}); try again when it is done`,
     );
@@ -235,7 +235,7 @@ export async function promote(registry: Registry, request: PromoteRequest): Prom
   const { manifest } = shown.value.checked;
   const refused = manifest.gate?.promote === false;
   if (refused && !request.force)
-    return fail(
+    return registryError(
       "gate-refused",
       `${request.name} ${manifest.version} was not promoted: the evaluate stage said "${manifest.gate?.reason}". Use --force to promote it anyway.`,
     );
@@ -246,7 +246,7 @@ export async function promote(registry: Registry, request: PromoteRequest): Prom
       ? diffContract(production.value, manifest)
       : undefined;
   if (contract?.breaking && !request.force)
-    return fail(
+    return registryError(
       "breaking-change",
       `${request.name} ${manifest.version} was not promoted: it breaks the API contract of production ${production.value?.version}.\n${formatContractDiff(contract)}Update those clients first, or use --force to promote it anyway.`,
     );
@@ -293,15 +293,16 @@ export function rollback(registry: Registry, name: string): Result<RolledBack> {
   const now = (registry.now ?? (() => new Date()))().toISOString();
   const result = setAlias(registry, name, (aliases, current) => {
     const stack = promotionStack(aliases);
-    if (current === undefined) return fail("nothing-to-roll-back", `${name} has no production version yet`);
+    if (current === undefined)
+      return registryError("nothing-to-roll-back", `${name} has no production version yet`);
     if (stack.length < 2)
-      return fail(
+      return registryError(
         "nothing-to-roll-back",
         `${name}: ${current} is the first production version; there is nothing before it`,
       );
     const target = stack[stack.length - 2] as string;
     if (!isDirectory(versionDir(registry, name, target)))
-      return fail(
+      return registryError(
         "not-found",
         `${name}: the previous production version ${target} is missing from ${modelDir(registry, name)}`,
       );

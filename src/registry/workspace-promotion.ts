@@ -17,7 +17,7 @@ import {
   readVersionManifest,
   resolveVersion,
 } from "./registry.js";
-import { fail, ok, type Result } from "./registry-error.js";
+import { ok, type Result, registryError } from "./registry-error.js";
 
 /** The package stage's manifest in `packageDir`, or undefined when there is none to read. */
 function packageManifest(packageDir: string): Manifest | undefined {
@@ -33,11 +33,11 @@ export function defaultModelName(registry: Registry, packageDir: string, name?: 
   const models = listModels(registry);
   if (models.length === 1) return ok(models[0] as string);
   return models.length === 0
-    ? fail(
+    ? registryError(
         "not-found",
         `no model in ${registry.root} and no readable ${packageDir}/manifest.json: run the pipeline (npm run repro) first, or pass --name`,
       )
-    : fail("ambiguous", `${registry.root} holds several models (${models.join(", ")}): pass --name`);
+    : registryError("ambiguous", `${registry.root} holds several models (${models.join(", ")}): pass --name`);
 }
 
 export interface WorkspacePromotion {
@@ -68,7 +68,7 @@ export async function promoteFromWorkspace(
     const published = await publish(registry, packageDir);
     if (!published.ok) return published;
     if (published.value.name !== name)
-      return fail("conflict", `${packageDir} holds model "${published.value.name}", not "${name}"`);
+      return registryError("conflict", `${packageDir} holds model "${published.value.name}", not "${name}"`);
     registered = published.value;
     target = published.value.version;
   }
@@ -89,7 +89,7 @@ export function manifestOf(registry: Registry, name: string, ref: string, cwd: s
   const dir = resolve(cwd, ref);
   if (existsSync(join(dir, MANIFEST_FILE))) {
     const read = readJsonFile(join(dir, MANIFEST_FILE), ManifestSchema);
-    return read.ok ? ok(read.value) : fail("corrupt", read.error.message);
+    return read.ok ? ok(read.value) : registryError("corrupt", read.error.message);
   }
   const version = resolveVersion(registry, name, ref);
   if (!version.ok) return version;

@@ -1,3 +1,4 @@
+import { unreachable } from "../result.js";
 import type { Graph } from "./graph.js";
 
 export type DagFormat = "ascii" | "mermaid" | "dot";
@@ -11,6 +12,8 @@ export function renderDag(graph: Graph, format: DagFormat): string {
       return renderDot(graph);
     case "ascii":
       return renderAscii(graph);
+    default:
+      return unreachable(format);
   }
 }
 

@@ -1,4 +1,4 @@
-import { type Result as BaseResult, err, ok } from "../result.js";
+import { type Result as BaseResult, err, ok, unreachable } from "../result.js";
 
 /** A position in a file the user wrote (1-based line and column), so every message can point at it. */
 export interface Location {
@@ -53,10 +53,6 @@ export class ReproFailure extends Error {
     super(formatError(error));
     this.name = "ReproFailure";
   }
-}
-
-export function fail(error: ReproError): never {
-  throw new ReproFailure(error);
 }
 
 export function formatLocation(at: Location): string {
@@ -129,6 +125,8 @@ export function formatError(error: ReproError): string {
       return error.message;
     case "io":
       return `${error.path}: ${error.message}`;
+    default:
+      return unreachable(error);
   }
 }
 

@@ -1,3 +1,4 @@
+import { unreachable } from "../result.js";
 import { canonicalJson } from "./canonical-json.js";
 import type { LockedStage } from "./lock.js";
 import { flatten } from "./review/flatten.js";
@@ -157,5 +158,7 @@ export function describeReason(reason: StaleReason): string {
       return `${reason.outputKind} ${reason.path} is missing`;
     case "output-changed":
       return `${reason.outputKind} ${reason.path} was modified: ${short(reason.old)} → ${short(reason.new)}`;
+    default:
+      return unreachable(reason);
   }
 }

@@ -15,11 +15,14 @@ const rendered = new Map(noKubectl ? [] : OVERLAYS.map((dir) => [dir, kustomize(
 const render = (dir: string) => rendered.get(dir) as KubeObject[];
 const deployment = (objects: KubeObject[], name = "tabula-server") =>
   ofKind(objects, "Deployment").find((object) => object.metadata.name === name) as KubeObject;
+const KSERVE_POLICY = { externalSecrets: ["tabula-api-keys", "tabula-model-storage"], requireDigest: true };
 const POLICY = {
   "k8s/base": { externalSecrets: ["tabula-api-keys"] },
   "k8s/overlays/minikube": {},
   "k8s/overlays/production": { externalSecrets: ["tabula-api-keys"], requireDigest: true },
   "k8s/overlays/canary": { externalSecrets: ["tabula-api-keys"], requireDigest: true },
+  "k8s/overlays/kserve": KSERVE_POLICY,
+  "k8s/overlays/kserve-canary": KSERVE_POLICY,
   "k8s/jobs/tune": { requireDigest: true },
 } as const;
 

@@ -22,6 +22,7 @@ const REQUIRED_ALERTS = [
   "TabulaHighLatencyP99",
   "TabulaModelNotReady",
   "TabulaFeatureDrift",
+  "TabulaDatasetDrift",
   "TabulaPredictionLogDropping",
 ];
 

@@ -1,13 +1,13 @@
 // `npm run serve` ends on SIGINT/SIGTERM sent to npm's own PID, the way a terminal, a process manager or
 // `kill <pid>` stops it: npm forwards the signal to its script's shell, so the script must `exec` the server rather
 // than leave a shell in between that passes nothing on (the server then outlived npm).
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { buildRegressionPackage } from "../serve/support/fixtures.js";
 import { tempDir } from "../serve/support/harness.js";
+import { startChild } from "../support/child-process.js";
 import { freePort, waitForReady } from "./support/server.js";
 
 const temp = tempDir("npm-signals");
@@ -17,8 +17,10 @@ test.after(() => temp.remove());
 async function serveThenSignal(signal: NodeJS.Signals): Promise<void> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const npm = spawn("npm", ["run", "--silent", "serve"], {
-    env: {
+  const npm = startChild(
+    "npm",
+    ["run", "--silent", "serve"],
+    {
       ...process.env,
       SERVE_MODEL: pkg.dir,
       SERVE_HOST: "127.0.0.1",
@@ -28,27 +30,15 @@ async function serveThenSignal(signal: NodeJS.Signals): Promise<void> {
       SERVE_ALIAS_POLL_MS: "0",
       LOG_LEVEL: "warn",
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  npm.stdout.on("data", (chunk) => {
-    output += chunk;
-  });
-  npm.stderr.on("data", (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => npm.on("exit", (code) => resolve(code)));
+    20_000,
+  );
   await waitForReady(url, 90_000);
-  process.kill(npm.pid as number, signal);
-  const code = await Promise.race([
-    exited,
-    new Promise<"alive">((r) => setTimeout(() => r("alive"), 20_000)),
-  ]);
-  if (code === "alive") npm.kill("SIGKILL");
+  // Sent to npm's own PID, as `kill <pid>` would.
+  const stopped = await npm.stop(signal);
   assert.is(
-    code,
+    stopped.code,
     0,
-    `npm run serve after ${signal}: ${code === "alive" ? "still running 20 s later" : `exit ${code}`}\n${output}`,
+    `npm run serve after ${signal}: ${stopped.killed ? "still running 20 s later" : `exit ${stopped.code}`}\n${npm.output()}`,
   );
   // The server itself is gone too, not orphaned behind a killed npm.
   const answer = await fetch(`${url}/readyz`).then(

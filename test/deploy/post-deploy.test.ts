@@ -10,7 +10,7 @@ import { parseSmokeArgs, runSmoke } from "../../scripts/smoke.js";
 import type { Manifest } from "../../src/artifact/manifest.js";
 import { buildRegressionPackage } from "../serve/support/fixtures.js";
 import { tempDir } from "../serve/support/harness.js";
-import { runToExit } from "./support/child.js";
+import { runToExit } from "../support/child-process.js";
 import { type RunningServer, startServer } from "./support/server.js";
 
 const temp = tempDir("post-deploy");

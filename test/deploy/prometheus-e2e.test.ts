@@ -1,6 +1,7 @@
 // End to end: a real Prometheus on 127.0.0.1 scrapes a real server every second while traffic flows (valid rows,
 // bad requests, out-of-range values, feedback); then its HTTP API answers the request rate, a latency quantile and
 // the drift gauge, the alert rules load and evaluate, and every query of the Grafana dashboard runs without error.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -157,7 +158,10 @@ withPrometheus(
       data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
     };
     const rules = body.data.groups.flatMap((group) => group.rules);
-    assert.is(rules.length, 5);
+    const declared = [
+      ...readFileSync("monitoring/prometheus/tabula.rules.yml", "utf8").matchAll(/- alert: (\w+)/g),
+    ];
+    assert.equal(rules.map((rule) => rule.name).sort(), declared.map((match) => match[1]).sort());
     for (const rule of rules) assert.is(rule.health, "ok", `${rule.name}: ${rule.lastError}`);
     // The traffic is uniform over each feature's training range, unlike the training data: exactly the features whose
     // live PSI is above 0.2 get a pending drift alert (`for: 15m` has not passed). The traffic has stopped; give the
@@ -165,6 +169,7 @@ withPrometheus(
     let drift: Record<string, string>[] = [];
     let others: Record<string, string>[] = [];
     let drifted: string[] = [];
+    let datasetDrifted = false;
     for (const deadline = Date.now() + 8000; Date.now() < deadline; ) {
       const alerts = await prometheus.query("ALERTS");
       const psi = await prometheus.query(`max by (feature) (model_feature_drift_psi{${JOB}}) > 0.2`);
@@ -172,7 +177,16 @@ withPrometheus(
       drift = raised.filter((m) => m.alertname === "TabulaFeatureDrift");
       others = raised.filter((m) => m.alertname !== "TabulaFeatureDrift");
       drifted = psi.status === "success" ? psi.data.result.map((s) => s.metric.feature as string).sort() : [];
-      if (JSON.stringify(drift.map((m) => m.feature).sort()) === JSON.stringify(drifted)) break;
+      const share = await prometheus.query(`max(model_drifted_features_share{${JOB}}) >= 0.5`);
+      datasetDrifted = share.status === "success" && share.data.result.length > 0;
+      const datasetAlert = others.some(
+        (m) => m.alertname === "TabulaDatasetDrift" && m.alertstate === "pending",
+      );
+      if (
+        JSON.stringify(drift.map((m) => m.feature).sort()) === JSON.stringify(drifted) &&
+        datasetAlert === datasetDrifted
+      )
+        break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     assert.ok(drifted.length > 0, "uniform traffic drifts from the training bins");
@@ -181,9 +195,15 @@ withPrometheus(
       JSON.stringify(drift),
     );
     assert.equal(drift.map((m) => m.feature).sort(), drifted);
+    // The dataset-level alert is pending exactly when half the features or more drift by their statistical tests.
+    assert.is(
+      others.some((m) => m.alertname === "TabulaDatasetDrift" && m.alertstate === "pending"),
+      datasetDrifted,
+      JSON.stringify(others),
+    );
     // No errors, the model is ready, the log keeps up; only latency may be high on a busy test machine.
     assert.ok(
-      others.every((m) => m.alertname === "TabulaHighLatencyP99"),
+      others.every((m) => m.alertname === "TabulaHighLatencyP99" || m.alertname === "TabulaDatasetDrift"),
       JSON.stringify(others),
     );
   },

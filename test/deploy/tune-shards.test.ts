@@ -11,7 +11,7 @@ import { mergeTrials, openStudy, parseShard } from "../../src/ml/tune/shard.js";
 import { bestTrial } from "../../src/ml/tune/study.js";
 import { type TunedTrial, tune } from "../../src/ml/tune/tune.js";
 import { parseMode } from "../../stages/tune-shard.js";
-import { runToExit } from "./support/child.js";
+import { runToExit } from "../support/child-process.js";
 import { smallStudy } from "./support/tune-study.js";
 
 const root = mkdtempSync(join(tmpdir(), "tabula-tune-shards-"));

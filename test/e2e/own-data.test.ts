@@ -2,7 +2,6 @@
 // text categorical is switched in by editing params.yaml only (`tabula data infer --write`, plus smaller search
 // settings so the test stays short), then `tabula repro package`, then a real server: ready, and one prediction
 // with the date as a string, exactly as the CSV has it.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -16,22 +15,13 @@ import { ProfileSchema } from "../../src/ml/data/profile.js";
 import { setParams } from "../../src/repro/index.js";
 import { datedCsv } from "../fixtures/dated.js";
 import { errorOf, request, startInProcess } from "../serve/support/harness.js";
+import { runTabula } from "../support/tabula-cli.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const tsx = import.meta.resolve("tsx");
 const parent = mkdtempSync(join(tmpdir(), "tabula-own-data-"));
 const copy = copyWorkspace(root, join(parent, "project"));
 const dir = copy.dir;
 let server: RunningServer | undefined;
-
-function tabula(args: string[]) {
-  const run = spawnSync(process.execPath, ["--import", tsx, join(root, "src/cli/main.ts"), ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: run.status, output: `${run.stdout}${run.stderr}` };
-}
 
 test.after(async () => {
   await server?.shutdown("test over");
@@ -43,7 +33,7 @@ test("CSV → params.yaml → repro → package → a served prediction from a d
   // pipeline.yaml reads the CSV as ${dataset.path}: it stays as it is.
   const pipeline = readFileSync(join(dir, "pipeline.yaml"), "utf8");
 
-  const inferred = tabula(["data", "infer", "data/raw/sales.csv", "--target", "price", "--write"]);
+  const inferred = runTabula(dir, ["data", "infer", "data/raw/sales.csv", "--target", "price", "--write"]);
   assert.is(inferred.code, 0, inferred.output);
   assert.match(
     inferred.output,
@@ -58,7 +48,7 @@ test("CSV → params.yaml → repro → package → a served prediction from a d
   });
   assert.ok(faster.ok);
 
-  const repro = tabula(["repro", "package"]);
+  const repro = runTabula(dir, ["repro", "package"]);
   assert.is(repro.code, 0, repro.output);
   assert.match(repro.output, /dropped for a missing target/);
   const profile = ProfileSchema.parse(

@@ -2,6 +2,7 @@
 // run one after another; without the run cache, so every one of them really runs.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { formatExpError } from "../../src/exp/exp-error.js";
 import { enqueue, runQueue } from "../../src/exp/queue.js";
 import { runExperiment } from "../../src/exp/run-experiment.js";
 import { ExperimentStore } from "../../src/exp/store.js";
@@ -43,7 +44,7 @@ test("four queued experiments, two at a time, match the same four run one by one
       { name: null, overrides: { "train.lr": lr }, stages: [] },
       { runCache: false, handleSignals: false },
     );
-    if (!result.ok) return assert.unreachable(result.message);
+    if (!result.ok) return assert.unreachable(formatExpError(result.error));
     assert.equal(result.experiment.stages.ran, ["prepare", "train"], "ran, not restored");
     assert.equal(result.experiment.metrics, inParallel[lr], `lr ${lr}`);
   }

@@ -7,19 +7,15 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { run as reproCommand } from "../../src/cli/commands/repro.js";
 import { ExperimentStore } from "../../src/exp/store.js";
+import { runCommand } from "../support/command-io.js";
 import { toyPipeline } from "./toy-pipeline.js";
 
 const toy = toyPipeline();
 const store = new ExperimentStore(toy.dir);
 
 async function repro(): Promise<void> {
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    assert.is(await reproCommand(["--cwd", toy.dir]), 0);
-  } finally {
-    process.stdout.write = write;
-  }
+  const run = await runCommand(reproCommand, ["--cwd", toy.dir]);
+  assert.is(run.code, 0, run.stderr);
 }
 
 function setLearningRate(lr: number): void {

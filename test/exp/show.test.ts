@@ -9,6 +9,7 @@ import { UsageError } from "../../src/cli/command.js";
 import { run } from "../../src/cli/commands/exp.js";
 import { EXPERIMENT_FORMAT, type Experiment } from "../../src/exp/experiment.js";
 import { ExperimentStore } from "../../src/exp/store.js";
+import { runCommand } from "../support/command-io.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tabula-exp-show-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,18 +47,9 @@ store.save(experiment("aaaaaaaa", "2026-11-23T10:00:00.000Z", 0.1, 3.5));
 store.save(experiment("cccccccc", "2026-11-23T10:10:00.000Z", 0.2, 2.25));
 
 async function show(...args: string[]): Promise<string> {
-  const write = process.stdout.write;
-  let out = "";
-  process.stdout.write = ((chunk: string) => {
-    out += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    assert.is(await run(["show", "--cwd", dir, ...args]), 0);
-  } finally {
-    process.stdout.write = write;
-  }
-  return out;
+  const shown = await runCommand(run, ["show", ...args], dir);
+  assert.is(shown.code, 0, shown.stderr);
+  return shown.stdout;
 }
 
 test("a text table of the params and metrics that differ, oldest first", async () => {

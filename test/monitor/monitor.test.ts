@@ -6,14 +6,14 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { PredictionLog } from "../../serve/prediction-log.js";
-import type { Manifest } from "../../src/artifact/manifest.js";
 import type { CommandIo } from "../../src/cli/command.js";
 import { run as logCommand } from "../../src/cli/commands/log.js";
 import { run as monitorCommand } from "../../src/cli/commands/monitor.js";
-import { createRandom, type Random } from "../../src/ml/random.js";
+import { readLoggedRows } from "../../src/monitor/logged-rows.js";
 import type { MonitorReport } from "../../src/monitor/monitor-report.js";
 import { buildRegressionPackage } from "../serve/support/fixtures.js";
 import { tempDir } from "../serve/support/harness.js";
+import { tensorRow, writeSyntheticLog } from "../support/synthetic-log.js";
 
 const temp = tempDir("monitor");
 test.after(() => temp.remove());
@@ -25,75 +25,11 @@ function captureIo(cwd: string) {
   return { io, out, err };
 }
 
-/** A value drawn from the reference histogram itself: a bin by its proportion, then a point inside it. */
-function sampleFeature(manifest: Manifest, name: string, random: Random): number | string {
-  const drift = manifest.drift.features[name];
-  if (drift === undefined) throw new Error(`no drift reference for ${name}`);
-  let u = random.next();
-  let bin = 0;
-  while (bin < drift.proportions.length - 1 && u >= (drift.proportions[bin] as number))
-    u -= drift.proportions[bin++] as number;
-  if (drift.categories !== undefined)
-    return drift.categories[Math.min(bin, drift.categories.length - 1)] as number | string;
-  const edges = drift.edges ?? [];
-  const low = bin === 0 ? (edges[0] ?? 0) - 1 : (edges[bin - 1] as number);
-  const high = bin === edges.length ? (edges[edges.length - 1] ?? 0) + 1 : (edges[bin] as number);
-  return low + (high - low) * (0.01 + 0.98 * random.next());
-}
-
-async function writeLog(
-  dir: string,
-  manifest: Manifest,
-  options: { requests: number; rowsPerRequest: number; shift?: string; seed: number },
-) {
-  const log = new PredictionLog(
-    { dataDir: dir, maxQueuedRows: 100_000, flushMs: 10, retentionDays: 0, maxRequests: 0 },
-    { onDropped: () => {}, onWritten: () => {}, onError: (message) => assert.unreachable(message) },
-  );
-  assert.equal(await log.start(), { ok: true });
-  const random = createRandom(options.seed);
-  const time = Date.parse("2026-11-30T12:00:00Z");
-  const sent: { features: Record<string, number | string>; prediction: number }[] = [];
-  for (let r = 0; r < options.requests; r++) {
-    const instances = Array.from({ length: options.rowsPerRequest }, () => {
-      const features: Record<string, number | string> = {};
-      for (const feature of manifest.features)
-        features[feature.name] = sampleFeature(manifest, feature.name, random);
-      if (options.shift !== undefined) features[options.shift] = 1e6;
-      return features;
-    });
-    const predictions = instances.map(() => Math.round(random.next() * 1000) / 10);
-    instances.forEach((features, i) => {
-      sent.push({ features, prediction: predictions[i] as number });
-    });
-    log.record({
-      requestId: `req-${r}`,
-      time: time + r * 1000,
-      version: manifest.version,
-      rows: instances.length,
-      request: new TextEncoder().encode(JSON.stringify({ instances })),
-      predictions: JSON.stringify(predictions),
-      latencyMs: 1,
-    });
-  }
-  // Ground truth for the even requests: prediction + 2, so MAE = RMSE = 2.
-  for (let r = 0; r < options.requests; r += 2) {
-    const actual = Array.from(
-      { length: options.rowsPerRequest },
-      (_, i) => (sent[r * options.rowsPerRequest + i]?.prediction ?? 0) + 2,
-    );
-    const result = await log.feedback(`req-${r}`, undefined, actual);
-    assert.ok(result.ok && result.matches.length === options.rowsPerRequest);
-  }
-  await log.close();
-  return sent;
-}
-
 test("traffic like the training data: no drift; live MAE and RMSE from the feedback; labelled rows counted", async () => {
   const packageDir = join(temp.dir, "steady", "package");
   const { manifest } = await buildRegressionPackage(packageDir);
   const logDir = join(temp.dir, "steady", ".serve-data");
-  await writeLog(logDir, manifest, { requests: 100, rowsPerRequest: 5, seed: 3 });
+  await writeSyntheticLog(logDir, manifest, { requests: 100, rowsPerRequest: 5, seed: 3 });
   const { io, out, err } = captureIo(join(temp.dir, "steady"));
   assert.is(await monitorCommand([], io), 0, err.join(""));
   const report = JSON.parse(
@@ -126,7 +62,7 @@ test("a feature far outside its training range is found drifted, with its test a
     (feature) => feature.kind === "numeric" && feature.date === undefined,
   );
   assert.ok(numeric, "the fixture has a numeric feature");
-  await writeLog(join(root, ".serve-data"), manifest, {
+  await writeSyntheticLog(join(root, ".serve-data"), manifest, {
     requests: 60,
     rowsPerRequest: 5,
     shift: numeric.name,
@@ -147,7 +83,7 @@ test("a feature far outside its training range is found drifted, with its test a
 test("log export --labelled: the training columns, the features as sent, the ground truth as the target", async () => {
   const root = join(temp.dir, "export");
   const { manifest } = await buildRegressionPackage(join(root, "package"));
-  const sent = await writeLog(join(root, ".serve-data"), manifest, {
+  const sent = await writeSyntheticLog(join(root, ".serve-data"), manifest, {
     requests: 10,
     rowsPerRequest: 2,
     seed: 5,
@@ -169,6 +105,61 @@ test("log export --labelled: the training columns, the features as sent, the gro
     manifest.features.map((feature) => String(expected.features[feature.name])),
   );
   assert.is(Number(first.at(-1)), expected.prediction + 2);
+});
+
+test("log export --processed: the model's input as it ran (the features table), by manifest feature", async () => {
+  const root = join(temp.dir, "processed");
+  const { manifest } = await buildRegressionPackage(join(root, "package"));
+  const sent = await writeSyntheticLog(join(root, ".serve-data"), manifest, {
+    requests: 4,
+    rowsPerRequest: 3,
+    seed: 6,
+  });
+  const { io, out } = captureIo(root);
+  assert.is(await logCommand(["export", "--processed", "--out", "processed.csv"], io), 0);
+  assert.match(out.join(""), /^12 rows exported to processed.csv/);
+  const lines = readFileSync(join(root, "processed.csv"), "utf8").trimEnd().split("\n");
+  assert.equal(lines[0]?.split(","), [
+    ...manifest.features.map((feature) => feature.name),
+    manifest.target.name,
+  ]);
+  for (const [i, line] of lines.slice(1).entries()) {
+    const expected = sent[i] as (typeof sent)[number];
+    const tensor = tensorRow(manifest, expected.features).map((value) => String(Math.fround(value)));
+    const cells = line.split(",");
+    assert.equal(cells.slice(0, -1), tensor, `row ${i}`);
+    const request = Math.floor(i / 3);
+    assert.is(
+      cells.at(-1),
+      request % 2 === 0 ? String(expected.prediction + 2) : "",
+      "the label where it arrived",
+    );
+  }
+});
+
+test("a row labelled twice reads back with its latest label", async () => {
+  const root = join(temp.dir, "relabelled");
+  const { manifest } = await buildRegressionPackage(join(root, "package"));
+  const logDir = join(root, ".serve-data");
+  const sent = await writeSyntheticLog(logDir, manifest, { requests: 2, rowsPerRequest: 2, seed: 8 });
+  const log = new PredictionLog(
+    { dataDir: logDir, maxQueuedRows: 10, flushMs: 10, retentionDays: 0, maxRequests: 0, maxFeatureRows: 0 },
+    { onDropped: () => {}, onWritten: () => {}, onError: (message) => assert.unreachable(message) },
+  );
+  assert.equal(await log.start(), { ok: true });
+  assert.ok((await log.feedback("req-0", 1, 123.5)).ok);
+  await log.close();
+  const read = readLoggedRows(join(logDir, "predictions.sqlite"), {});
+  if (!read.ok) return assert.unreachable(read.error.message);
+  assert.equal(
+    read.value.map((row) => [row.requestId, row.row, row.actual]),
+    [
+      ["req-0", 0, (sent[0]?.prediction ?? 0) + 2],
+      ["req-0", 1, 123.5],
+      ["req-1", 0, undefined],
+      ["req-1", 1, undefined],
+    ],
+  );
 });
 
 test("bad input: a missing log names the file and the option; a bad --since is a usage error", async () => {

@@ -26,14 +26,14 @@ test("the values are assigned in a cell right after the parameters cell, tagged 
   const injected = injectParameters(notebook(PARAMETERS), { path: "other.csv", rows: 5 }, "n.ipynb");
   assert.ok(injected.ok);
   if (!injected.ok) return;
-  const cell = injected.notebook.cells[2];
+  const cell = injected.value.cells[2];
   assert.equal(cell?.metadata?.tags, ["injected-parameters"]);
   assert.is(
     ([cell?.source ?? []].flat() as string[]).join(""),
     '// Parameters of this run\npath = "other.csv";\nrows = 5;',
   );
-  assert.is(injected.notebook.cells.length, 4);
-  assert.is(injected.notebook.cells[3]?.source, "console.log(path, rows);");
+  assert.is(injected.value.cells.length, 4);
+  assert.is(injected.value.cells[3]?.source, "console.log(path, rows);");
 });
 
 test("declared parameters are read from the parameters cell", () => {

@@ -9,6 +9,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { chartForPlotFile } from "../../src/charts/plot-file.js";
 import { run } from "../../src/cli/commands/plots.js";
+import { type CommandRun, runCommand } from "../support/command-io.js";
 import { gated, INSTALL_HINT, missingTool } from "../support/skip.js";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -113,18 +114,8 @@ function chartsIn(image: PNG, x0: number, x1: number, gap = 60): number[] {
   return runs;
 }
 
-async function tabulaPlots(...args: string[]): Promise<{ code: number; stdout: string }> {
-  const original = process.stdout.write.bind(process.stdout);
-  let stdout = "";
-  process.stdout.write = ((chunk: string) => {
-    stdout += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return { code: await run([...args, "--cwd", dir]), stdout };
-  } finally {
-    process.stdout.write = original;
-  }
+function tabulaPlots(...args: string[]): Promise<CommandRun> {
+  return runCommand(run, args, dir);
 }
 
 withChromium("plots show: one page with every declared plot, drawn in Chromium", async () => {
@@ -163,18 +154,9 @@ withChromium("plots diff: workspace and revision side by side, new plots on one 
 });
 
 test("an unknown revision or plot is an error that says so", async () => {
-  const errors: string[] = [];
-  const original = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => {
-    errors.push(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    assert.is(await run(["diff", "no-such-rev", "--cwd", dir, "-o", join(dir, "x.html")]), 1);
-  } finally {
-    process.stderr.write = original;
-  }
-  assert.match(errors.join(""), /no-such-rev/);
+  const unknown = await tabulaPlots("diff", "no-such-rev", "-o", join(dir, "x.html"));
+  assert.is(unknown.code, 1);
+  assert.match(unknown.stderr, /no-such-rev/);
   try {
     await run(["show", "plots/nope.json", "--cwd", dir]);
     assert.unreachable("a usage error");
@@ -189,7 +171,7 @@ test("an unknown revision or plot is an error that says so", async () => {
 test("plot files get the template their fields call for", () => {
   const template = (content: unknown) => {
     const chart = chartForPlotFile(content);
-    return chart.ok ? chart.template : chart.reason;
+    return chart.ok ? chart.value.template : chart.error.reason;
   };
   assert.is(template([{ actual: "a", predicted: "b", count: 3 }]), "confusion");
   assert.is(template([{ class: "x", fpr: 0, tpr: 0 }]), "roc");

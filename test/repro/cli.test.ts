@@ -1,5 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import type { CommandModule } from "../../src/cli/command.js";
+import { type CommandRun, runCommand } from "../support/command-io.js";
 import { cli, project, removeProjects, runRepro, writeFiles } from "./helpers.js";
 
 const PIPELINE = `stages:
@@ -22,32 +24,10 @@ function toy(): string {
   return project({ "pipeline.yaml": PIPELINE, "params.yaml": "train:\n  lr: 0.1\n", "raw.txt": "x\n" });
 }
 
-/** Runs a command module in this process, capturing what it writes. */
-async function command(
-  name: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const module = (await import(`../../src/cli/commands/${name}.js`)) as {
-    run(args: string[]): Promise<number>;
-  };
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => {
-    stdout += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => {
-    stderr += chunk;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { code: await module.run(args), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
+/** Runs a command module in this process, reading what it writes through its io. */
+async function command(name: string, args: string[]): Promise<CommandRun> {
+  const module = (await import(`../../src/cli/commands/${name}.js`)) as CommandModule;
+  return runCommand(module.run, args);
 }
 
 test.after(removeProjects);

@@ -1,6 +1,7 @@
 // serve/ never imports training code: the service image carries the model artifact and its schema, not the
 // pipeline. Its only project imports outside serve/ are the artifact schemas it parses (src/artifact/) and the drift
-// statistics (src/drift/: pure functions over histograms, shared with `tabula monitor`).
+// statistics (src/drift/: pure functions over histograms, shared with `tabula monitor`), and src/result.ts (the one
+// Result type and `unreachable`, dependency-free).
 
 import type { Metafile } from "esbuild";
 import { test } from "uvu";
@@ -8,7 +9,7 @@ import * as assert from "uvu/assert";
 import { bundleMetafile } from "../support/bundle-metafile.js";
 
 const ENTRIES = ["serve/main.ts", "serve/model/inference-worker.ts", "serve/prediction-log-worker.ts"];
-const ALLOWED_PROJECT_DIRS = ["serve/", "src/artifact/", "src/drift/"];
+const ALLOWED_PROJECT_DIRS = ["serve/", "src/artifact/", "src/drift/", "src/result.ts"];
 const TRAINING_PACKAGES = ["nodejs-polars", "ml-cart", "ml-random-forest", "tslab", "yaml"];
 
 /** The npm packages (and node: modules) the bundle imports. */

@@ -68,11 +68,11 @@ function requestRows(table: Table): Record<string, unknown>[] {
 test.before(async () => {
   const found = getModelType("gbt");
   if (!found.ok) throw new Error(found.error.message);
-  const params = parseModelParams(found.modelType, { n_estimators: 40, max_depth: 3 });
+  const params = parseModelParams(found.value, { n_estimators: 40, max_depth: 3 });
   if (!params.ok) throw new Error(params.error.message);
   const data = trainingSet(train, featurizer, profile, "regression", "train");
   if (!data.ok) throw new Error("training set");
-  const ensemble = await found.modelType.fit(data.value, params.params, { seed: 1, threads: 1 });
+  const ensemble = await found.value.fit(data.value, params.value, { seed: 1, threads: 1 });
   const packaged = await packageModel({
     name: "dated",
     featurizer,

@@ -1,5 +1,6 @@
 // The prediction log on its own (a real SQLite file, its real writer thread): batches written in order, losses
-// counted (queue full, unusable disk), retention by age and by count.
+// counted (queue full, unusable disk), retention by age and by count, the model's input rows kept per row and
+// indexed by time and request id.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -13,6 +14,7 @@ const temp = tempDir("prediction-log");
 test.after(() => temp.remove());
 
 const DAY = 86_400_000;
+const FEATURES = [{ name: "x" }, { name: "y" }];
 
 function entry(requestId: string, time = Date.now(), rows = 1): LogEntry {
   const body = JSON.stringify({ instances: Array.from({ length: rows }, (_, i) => ({ x: i })) });
@@ -24,6 +26,7 @@ function entry(requestId: string, time = Date.now(), rows = 1): LogEntry {
     request: new TextEncoder().encode(body),
     predictions: JSON.stringify(Array.from({ length: rows }, (_, i) => i + 0.5)),
     latencyMs: 1.25,
+    features: Float32Array.from({ length: rows * 2 }, (_, i) => (i % 2 === 0 ? i / 2 : 0.1 * i)),
   };
 }
 
@@ -31,7 +34,15 @@ function open(dir: string, overrides: Partial<PredictionLogOptions> = {}) {
   const dropped: [number, string][] = [];
   const errors: string[] = [];
   const log = new PredictionLog(
-    { dataDir: dir, maxQueuedRows: 1000, flushMs: 10, retentionDays: 0, maxRequests: 0, ...overrides },
+    {
+      dataDir: dir,
+      maxQueuedRows: 1000,
+      flushMs: 10,
+      retentionDays: 0,
+      maxRequests: 0,
+      maxFeatureRows: 0,
+      ...overrides,
+    },
     {
       onDropped: (rows, reason) => dropped.push([rows, reason]),
       onWritten: () => {},
@@ -54,7 +65,7 @@ test("entries are written in order, one line per row in prediction_rows; close f
   const dir = join(temp.dir, "ordered");
   const { log, dropped } = open(dir, { flushMs: 60_000 });
   assert.equal(await log.start(), { ok: true });
-  for (let i = 0; i < 20; i++) log.record(entry(`r${i}`, Date.now(), 3));
+  for (let i = 0; i < 20; i++) log.record(entry(`r${i}`, Date.now(), 3), FEATURES);
   assert.is(log.pendingRows, 60);
   await log.close();
   assert.equal(
@@ -79,7 +90,7 @@ test("a full queue drops and counts, it never blocks", async () => {
   const dir = join(temp.dir, "full");
   const { log, dropped } = open(dir, { maxQueuedRows: 10, flushMs: 60_000 });
   await log.start();
-  for (let i = 0; i < 5; i++) log.record(entry(`f${i}`, Date.now(), 4));
+  for (let i = 0; i < 5; i++) log.record(entry(`f${i}`, Date.now(), 4), FEATURES);
   assert.equal(dropped, [
     [4, "queue_full"],
     [4, "queue_full"],
@@ -96,7 +107,7 @@ test("an unusable data directory: the log reports it and counts every row as dro
   const started = await log.start();
   assert.is(started.ok, false);
   assert.match(errors[0] ?? "", /not-a-directory/);
-  log.record(entry("lost", Date.now(), 2));
+  log.record(entry("lost", Date.now(), 2), FEATURES);
   assert.equal(dropped, [[2, "unavailable"]]);
   await log.close();
 });
@@ -105,14 +116,76 @@ test("retention: rows older than the limit and beyond the count are pruned", asy
   const dir = join(temp.dir, "retention");
   const first = open(dir);
   await first.log.start();
-  for (let i = 0; i < 4; i++) first.log.record(entry(`old${i}`, Date.now() - 10 * DAY));
-  for (let i = 0; i < 6; i++) first.log.record(entry(`new${i}`));
+  for (let i = 0; i < 4; i++) first.log.record(entry(`old${i}`, Date.now() - 10 * DAY), FEATURES);
+  for (let i = 0; i < 6; i++) first.log.record(entry(`new${i}`), FEATURES);
   await first.log.close();
   assert.is(requestIds(dir).length, 10);
   const second = open(dir, { retentionDays: 7, maxRequests: 4 });
   await second.log.start(); // prunes on start, then every minute
   await second.log.close();
   assert.equal(requestIds(dir), ["new2", "new3", "new4", "new5"]);
+});
+
+function query<T>(dir: string, sql: string, ...params: (string | number)[]): T[] {
+  const db = new DatabaseSync(join(dir, "predictions.sqlite"), { readOnly: true });
+  const rows = db
+    .prepare(sql)
+    .all(...params)
+    .map((row) => ({ ...row }));
+  db.close();
+  return rows as T[];
+}
+
+test("the model's input rows: one float32 vector per predicted row, named by the version's feature names", async () => {
+  const dir = join(temp.dir, "features");
+  const { log } = open(dir);
+  await log.start();
+  const sent = entry("with-features", Date.now(), 3);
+  log.record(sent, FEATURES);
+  log.record({ ...entry("next-version", Date.now(), 1), version: "v2" }, [{ name: "a" }, { name: "b" }]);
+  await log.close();
+  const rows = query<{ row: number; model_version: string; vector: Uint8Array }>(
+    dir,
+    "SELECT row, model_version, vector FROM features WHERE request_id = ? ORDER BY row",
+    "with-features",
+  );
+  assert.equal(
+    rows.map(({ row, vector }) => [row, Array.from(new Float32Array(vector.slice().buffer))]),
+    [0, 1, 2].map((row) => [row, Array.from(sent.features.subarray(row * 2, row * 2 + 2))]),
+  );
+  assert.equal(query(dir, "SELECT model_version, names FROM feature_names ORDER BY model_version"), [
+    { model_version: "v1", names: '["x","y"]' },
+    { model_version: "v2", names: '["a","b"]' },
+  ]);
+  // Both look-ups the readers make use an index, not a scan of the table.
+  const plan = (sql: string) =>
+    query<{ detail: string }>(dir, `EXPLAIN QUERY PLAN ${sql}`, "x", 0)
+      .map((step) => step.detail)
+      .join("; ");
+  assert.match(
+    plan("SELECT * FROM features WHERE request_id = ? AND row = ?"),
+    /USING INDEX features_request_id/,
+  );
+  assert.match(plan("SELECT * FROM features WHERE time >= ? AND time < ?"), /USING INDEX features_time/);
+});
+
+test("feature rows are pruned by age and by count while the server runs, on the maintenance interval", async () => {
+  const dir = join(temp.dir, "feature-retention");
+  const { log } = open(dir, { retentionDays: 7, maxFeatureRows: 5, maintenanceMs: 50 });
+  await log.start();
+  log.record(entry("old", Date.now() - 10 * DAY, 2), FEATURES);
+  for (let i = 0; i < 4; i++) log.record(entry(`new${i}`, Date.now(), 2), FEATURES);
+  const featureRows = () =>
+    query<{ request_id: string; row: number }>(dir, "SELECT request_id, row FROM features ORDER BY id").map(
+      ({ request_id, row }) => `${request_id}/${row}`,
+    );
+  let kept = featureRows();
+  for (let i = 0; i < 100 && kept.length !== 5; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    kept = featureRows();
+  }
+  assert.equal(kept, ["new1/1", "new2/0", "new2/1", "new3/0", "new3/1"]);
+  await log.close();
 });
 
 test.run();

@@ -1,6 +1,7 @@
 // The packaged ONNX graph compiled to one JavaScript function that computes every output for a batch of rows, one row
 // at a time, fully unrolled: each tensor of a row is a list of local variables (the graph's tensors are [N, width]
-// with a small, fixed width), each op a few lines, and the tree ensemble a call per tree (tree-ensemble-code.ts).
+// with a small, fixed width), each op a few lines, and the tree ensemble one call that walks its tables
+// (tree-ensemble-code.ts).
 // Float32 ops round as onnxruntime's do (Math.fround after each exact operation). The op set is what model packages
 // hold (the featurizer's arithmetic, casts, gathers and selects; the ensemble; the classification head); any other op
 // or shape is refused with the reason, and onnxruntime serves that model alone.

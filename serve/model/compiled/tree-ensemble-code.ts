@@ -1,5 +1,5 @@
-// An ai.onnx.ml TreeEnsembleRegressor as JavaScript, with onnxruntime's semantics: one function per tree of nested
-// ifs (V8 compiles each to straight-line machine code), node modes BRANCH_LEQ/LT/GTE/GT/EQ/NEQ, missing values (NaN)
+// An ai.onnx.ml TreeEnsembleRegressor as JavaScript, with onnxruntime's semantics: the trees as flat typed-array
+// tables walked by one small loop, node modes BRANCH_LEQ/LT/GTE/GT/EQ/NEQ, missing values (NaN)
 // going the true way where nodes_missing_value_tracks_true says so and otherwise wherever the comparison sends them,
 // thresholds, weights and sums in the kernel's own type (float64 for a float64 input, float32 otherwise: Math.fround
 // and a Float32Array accumulator reproduce float32 arithmetic), SUM or AVERAGE plus the base values, and the
@@ -8,7 +8,7 @@
 import type { AttributeValue, ConstTensor, ElementType, GraphNode } from "./onnx-graph.js";
 
 export interface EnsembleCode {
-  /** Module-level declarations: the tree functions and the scratch arrays. */
+  /** Module-level declarations: the tree tables, the function that walks them and the scratch arrays. */
   declarations: string;
   /** Statements for one row: reads the feature expressions, leaves the outputs in the returned variables. */
   statements: string;
@@ -24,13 +24,15 @@ const MODES = new Set([
   "BRANCH_NEQ",
   "LEAF",
 ]);
-const COMPARE: Record<string, string> = {
-  BRANCH_LEQ: "<=",
-  BRANCH_LT: "<",
-  BRANCH_GTE: ">=",
-  BRANCH_GT: ">",
-  BRANCH_EQ: "===",
-  BRANCH_NEQ: "!==",
+/** The node modes as the tree loop's codes (see ensembleCode). */
+const MODE_CODE: Record<string, number> = {
+  BRANCH_LEQ: 0,
+  BRANCH_LT: 1,
+  BRANCH_GTE: 2,
+  BRANCH_GT: 3,
+  BRANCH_EQ: 4,
+  BRANCH_NEQ: 5,
+  LEAF: 6,
 };
 
 /** A JavaScript literal that reads back as exactly `value`. */
@@ -148,8 +150,19 @@ export function ensembleCode(
 
   const scores = `${prefix}S`;
   const x = `${prefix}X`;
-  const functions: string[] = [];
-  const calls: string[] = [];
+  // The trees as flat tables (node i: its mode, feature, threshold, children, missing-value track, leaf weights),
+  // walked by one small loop. One function of nested ifs per tree ran faster alone, but V8 compiles each of
+  // hundreds of functions on its own (seconds of optimising under load) and its mid-tier compiler kept ≈ 70 MB
+  // for them (serve/README.md).
+  const table = { mode: [] as number[], feature: [] as number[], threshold: [] as number[] };
+  const trueNext: number[] = [];
+  const falseNext: number[] = [];
+  const missingTrue: number[] = [];
+  const leafStart: number[] = [];
+  const leafEnd: number[] = [];
+  const weightTarget: number[] = [];
+  const weightValue: number[] = [];
+  const roots: number[] = [];
   for (const [treeId, tree] of [...trees].sort((a, b) => a[0] - b[0])) {
     const children = new Set<number>();
     for (const node of tree.values())
@@ -157,30 +170,61 @@ export function ensembleCode(
         children.add(node.trueId);
         children.add(node.falseId);
       }
-    const roots = [...tree.keys()].filter((id) => !children.has(id));
-    if (roots.length !== 1) throw new Error(`${where}: tree ${treeId} has ${roots.length} roots`);
-    const body = (id: number, depth: number, seen: Set<number>): string => {
+    const treeRoots = [...tree.keys()].filter((id) => !children.has(id));
+    if (treeRoots.length !== 1) throw new Error(`${where}: tree ${treeId} has ${treeRoots.length} roots`);
+    const place = (id: number, depth: number, seen: Set<number>): number => {
       const node = tree.get(id);
       if (!node) throw new Error(`${where}: tree ${treeId} refers to missing node ${id}`);
       if (seen.has(id) || depth > 1000) throw new Error(`${where}: tree ${treeId} is not a tree`);
       const path = new Set(seen).add(id);
-      if (node.mode === "LEAF")
-        return node.weights.map(({ target, weight }) => `s[${target}]+=${literal(weight)};`).join("");
-      const value = `x[${node.feature}]`;
-      let test = `${value}${COMPARE[node.mode]}${literal(node.threshold)}`;
-      if (node.missingTrue) test = `${test}||${value}!==${value}`;
-      return `if(${test}){${body(node.trueId, depth + 1, path)}}else{${body(node.falseId, depth + 1, path)}}`;
+      const at = table.mode.length;
+      table.mode.push(MODE_CODE[node.mode] as number);
+      table.feature.push(node.mode === "LEAF" ? 0 : node.feature);
+      table.threshold.push(node.mode === "LEAF" ? 0 : node.threshold);
+      missingTrue.push(node.missingTrue ? 1 : 0);
+      trueNext.push(-1);
+      falseNext.push(-1);
+      leafStart.push(weightTarget.length);
+      for (const { target, weight } of node.mode === "LEAF" ? node.weights : []) {
+        weightTarget.push(target);
+        weightValue.push(weight);
+      }
+      leafEnd.push(weightTarget.length);
+      if (node.mode !== "LEAF") {
+        trueNext[at] = place(node.trueId, depth + 1, path);
+        falseNext[at] = place(node.falseId, depth + 1, path);
+      }
+      return at;
     };
-    const name = `${prefix}t${treeId}`;
-    functions.push(`function ${name}(x,s){${body(roots[0] as number, 0, new Set())}}`);
-    calls.push(`${name}(${x},${scores});`);
+    roots.push(place(treeRoots[0] as number, 0, new Set()));
   }
+  const real = wide ? "Float64Array" : "Float32Array";
+  const array = (type: string, values: number[]) => `new ${type}([${values.map(literal).join(",")}])`;
+  const name = (part: string) => `${prefix}${part}`;
   const accumulator = wide ? "Float64Array" : "Float32Array";
   const declarations = [
-    ...functions,
+    `const ${name("mode")}=${array("Uint8Array", table.mode)};`,
+    `const ${name("feature")}=${array("Int32Array", table.feature)};`,
+    `const ${name("threshold")}=${array(real, table.threshold)};`,
+    `const ${name("true")}=${array("Int32Array", trueNext)};`,
+    `const ${name("false")}=${array("Int32Array", falseNext)};`,
+    `const ${name("missing")}=${array("Uint8Array", missingTrue)};`,
+    `const ${name("leafStart")}=${array("Int32Array", leafStart)};`,
+    `const ${name("leafEnd")}=${array("Int32Array", leafEnd)};`,
+    `const ${name("weightTarget")}=${array("Int32Array", weightTarget)};`,
+    `const ${name("weightValue")}=${array(real, weightValue)};`,
+    `const ${name("roots")}=${array("Int32Array", roots)};`,
+    // Modes as MODE_CODE numbers them; NaN compares false, and then the missing-value track decides.
+    `function ${name("trees")}(x,s){`,
+    `for(let t=0;t<${roots.length};t++){let n=${name("roots")}[t];let m=${name("mode")}[n];`,
+    `while(m!==6){const v=x[${name("feature")}[n]];const h=${name("threshold")}[n];`,
+    "const go=m===0?v<=h:m===1?v<h:m===2?v>=h:m===3?v>h:m===4?v===h:v!==h;",
+    `n=go||(${name("missing")}[n]===1&&v!==v)?${name("true")}[n]:${name("false")}[n];m=${name("mode")}[n];}`,
+    `for(let k=${name("leafStart")}[n];k<${name("leafEnd")}[n];k++)s[${name("weightTarget")}[k]]+=${name("weightValue")}[k];}}`,
     `const ${x}=new Float64Array(${features.length});`,
     `const ${scores}=new ${accumulator}(${targets});`,
   ].join("\n");
+  const calls = [`${name("trees")}(${x},${scores});`];
 
   const f = (expression: string) => (wide ? expression : `f(${expression})`);
   const lines: string[] = [];

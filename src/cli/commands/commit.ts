@@ -1,5 +1,6 @@
+import { resolve } from "node:path";
 import { commit } from "../../repro/index.js";
-import { parseCommandArgs } from "../command.js";
+import { type CommandIo, parseCommandArgs, processIo } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";
 
@@ -12,15 +13,14 @@ options:
   -C, --cwd DIR   the directory holding pipeline.yaml (default: .)
 `;
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseCommandArgs("commit", args, {});
-  const result = await commit({ cwd: values.cwd, stages: positionals });
+  const result = await commit({ cwd: resolve(io.cwd, values.cwd ?? "."), stages: positionals });
   if (!result.ok) {
-    printError(result.error);
+    printError(io, result.error);
     return exitCodeFor(result.error);
   }
-  for (const stage of result.value.committed) process.stdout.write(`${stage}: committed\n`);
-  if (result.value.committed.length === 0)
-    process.stdout.write("nothing to commit: the lock is up to date\n");
+  for (const stage of result.value.committed) io.stdout(`${stage}: committed\n`);
+  if (result.value.committed.length === 0) io.stdout("nothing to commit: the lock is up to date\n");
   return 0;
 }

@@ -1,5 +1,6 @@
+import { resolve } from "node:path";
 import { loadPipeline, renderDag } from "../../repro/index.js";
-import { parseCommandArgs, UsageError } from "../command.js";
+import { type CommandIo, parseCommandArgs, processIo, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";
 
@@ -13,20 +14,18 @@ options:
   -C, --cwd DIR   the directory holding pipeline.yaml (default: .)
 `;
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseCommandArgs("dag", args, {
     mermaid: { type: "boolean" },
     dot: { type: "boolean" },
   });
   if (values.mermaid && values.dot) throw new UsageError("choose one of --mermaid and --dot");
   if (positionals.length > 0) throw new UsageError("dag takes no stage names");
-  const loaded = await loadPipeline(values.cwd ?? process.cwd());
+  const loaded = await loadPipeline(resolve(io.cwd, values.cwd ?? "."));
   if (!loaded.ok) {
-    printError(loaded.error);
+    printError(io, loaded.error);
     return exitCodeFor(loaded.error);
   }
-  process.stdout.write(
-    renderDag(loaded.value.graph, values.mermaid ? "mermaid" : values.dot ? "dot" : "ascii"),
-  );
+  io.stdout(renderDag(loaded.value.graph, values.mermaid ? "mermaid" : values.dot ? "dot" : "ascii"));
   return 0;
 }

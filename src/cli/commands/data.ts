@@ -9,7 +9,7 @@ import { describeResult } from "../../ml/data/expectations/checks-report.js";
 import { draftSuite } from "../../ml/data/expectations/draft-suite.js";
 import type { Suite } from "../../ml/data/expectations/suite-schema.js";
 import { type InferredDataset, inferDataset } from "../../ml/data/infer-schema.js";
-import { loadDataset } from "../../ml/data/load.js";
+import { loadDatasetRows } from "../../ml/data/load.js";
 import { formatError } from "../../ml/errors.js";
 import { suggestSteps } from "../../ml/features/suggest-steps.js";
 import { metricTask } from "../../ml/metrics.js";
@@ -17,8 +17,7 @@ import type { ColumnCheck, Dataset, FeatureStepParams } from "../../ml/params.js
 import { MlParams } from "../../ml/params.js";
 import { ParamsFile } from "../../ml/params-file.js";
 import { formatError as formatReproError, setParams } from "../../repro/index.js";
-import { parseCommandArgs, UsageError } from "../command.js";
-import { colors } from "../output.js";
+import { type CommandIo, parseCommandArgs, processIo, refuse, UsageError } from "../command.js";
 
 export const help = `usage: tabula data infer CSV --target COLUMN [--write]
 
@@ -37,12 +36,14 @@ options:
   -C, --cwd DIR         the project directory (default: .)
 `;
 
+const WHO = "tabula data";
+
 const DEFAULT_METRICS = {
   regression: { tune: "mse", evaluate: "mse", direction: "minimize" },
   classification: { tune: "log_loss", evaluate: "accuracy", direction: "maximize" },
 } as const;
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseCommandArgs("data", args, {
     target: { type: "string", short: "t" },
     write: { type: "boolean", short: "w" },
@@ -52,39 +53,34 @@ export async function run(args: string[]): Promise<number> {
     throw new UsageError(`expects "infer", got ${action === undefined ? "nothing" : `"${action}"`}`);
   if (csv === undefined || rest.length > 0) throw new UsageError("data infer takes one CSV file");
   if (values.target === undefined) throw new UsageError("data infer needs --target COLUMN");
-  const root = resolve(values.cwd ?? ".");
+  const root = resolve(io.cwd, values.cwd ?? ".");
   const file = resolve(root, csv);
   const path = relative(root, file);
 
   const text = readCsvText(file);
-  if (!text.ok) return fail(formatError(text.error));
+  if (!text.ok) return refuse(io, formatError(text.error), WHO);
   const inferred = inferDataset(text.value, path, values.target);
-  if (!inferred.ok) return fail(formatError(inferred.error));
+  if (!inferred.ok) return refuse(io, formatError(inferred.error), WHO);
   const steps = suggestSteps(inferred.value);
   const suite = draftSuite(inferred.value, text.value.rows);
   const draft = draftYaml(inferred.value, steps, suite, text.value.rows);
 
   // The draft must pass the checks prepare and featurize make, on this very file.
   const checked = checkDraft(draft, root);
-  if (checked) return fail(`the draft does not validate (please report this): ${checked}`);
+  if (checked) return refuse(io, `the draft does not validate (please report this): ${checked}`, WHO);
 
   if (!values.write) {
-    process.stdout.write(draft);
+    io.stdout(draft);
     return 0;
   }
   const written = await setParams(root, overrides(inferred.value.dataset, steps, suite, root));
-  if (!written.ok) return fail(formatReproError(written.error));
+  if (!written.ok) return refuse(io, formatReproError(written.error), WHO);
   const { dataset } = inferred.value;
-  process.stdout.write(
+  io.stdout(
     `${written.value.length > 0 ? "wrote" : "unchanged:"} params.yaml: dataset (${path}, target ${dataset.target}, ${dataset.task}; ${Object.keys(dataset.columns).length} columns checked${dataset.drop.length > 0 ? `, drop ${dataset.drop.join(", ")}` : ""}), features.steps (${steps.length} steps), expectations (${suite.length}), registry.name ${registryName(path)}\n` +
       `next: npm run repro\n`,
   );
   return 0;
-}
-
-function fail(message: string): number {
-  process.stderr.write(`${colors.red("tabula data:")} ${message}\n`);
-  return 1;
 }
 
 /** The keys --write sets; the metrics too when the task changes (a regression metric cannot score classes). */
@@ -198,8 +194,10 @@ function checkDraft(draft: string, root: string): string | undefined {
   if (!features.ok) return formatError(features.error);
   const suite = params.expectations();
   if (!suite.ok) return formatError(suite.error);
-  const loaded = loadDataset({ ...dataset.value, path: resolve(root, dataset.value.path) });
+  const loaded = loadDatasetRows({ ...dataset.value, path: resolve(root, dataset.value.path) });
   if (!loaded.ok) return formatError(loaded.error);
-  const failed = checkSuite(suite.value, loaded.value).results.find((result) => result.status === "fail");
+  const failed = checkSuite(suite.value, loaded.value.checked).results.find(
+    (result) => result.status === "fail",
+  );
   return failed === undefined ? undefined : `expectation ${describeResult(failed)}`;
 }

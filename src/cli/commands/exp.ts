@@ -1,11 +1,19 @@
 import { resolve } from "node:path";
 import { applyExperiment } from "../../exp/apply.js";
+import { formatExpError } from "../../exp/exp-error.js";
 import { enqueue, runQueue } from "../../exp/queue.js";
 import { runExperiment } from "../../exp/run-experiment.js";
 import { experimentsTable, tableCells, toCsv, toJson } from "../../exp/show-table.js";
 import { ExperimentStore } from "../../exp/store.js";
 import { renderMarkdown, renderText, type StageReport } from "../../repro/index.js";
-import { integerOption, parseCommandArgs, UsageError } from "../command.js";
+import {
+  type CommandIo,
+  integerOption,
+  parseCommandArgs,
+  processIo,
+  refuse,
+  UsageError,
+} from "../command.js";
 import { colors } from "../output.js";
 import { createStageReporter, outcomeLine } from "../stage-reporter.js";
 
@@ -35,7 +43,7 @@ options:
   -C, --cwd DIR              the directory holding pipeline.yaml (default: .)
 `;
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseCommandArgs("exp", args, {
     "set-param": { type: "string", short: "S", multiple: true },
     name: { type: "string", short: "n" },
@@ -49,7 +57,7 @@ export async function run(args: string[]): Promise<number> {
     "sort-order": { type: "string" },
     all: { type: "boolean", short: "a" },
   });
-  const root = resolve(values.cwd ?? process.cwd());
+  const root = resolve(io.cwd, values.cwd ?? ".");
   const [action, ...rest] = positionals;
   switch (action) {
     case "run": {
@@ -57,7 +65,7 @@ export async function run(args: string[]): Promise<number> {
       const request = { name: values.name ?? null, overrides, stages: rest };
       if (values.queue) {
         const entry = enqueue(root, request);
-        process.stdout.write(
+        io.stdout(
           `queued ${entry.id}${entry.name ? ` (${entry.name})` : ""}: \`tabula exp queue start\` runs it\n`,
         );
         return 0;
@@ -65,11 +73,11 @@ export async function run(args: string[]): Promise<number> {
       const result = await runExperiment(root, request, {
         jobs: values.jobs === undefined ? undefined : integerOption("jobs", values.jobs, 1, 1),
         runCache: !values["no-run-cache"],
-        onEvent: createStageReporter(),
+        onEvent: createStageReporter(io),
       });
-      if (!result.ok) return fail(result.message, result.stages);
+      if (!result.ok) return refuseWithStages(io, formatExpError(result.error), result.stages);
       const { experiment } = result;
-      process.stdout.write(
+      io.stdout(
         `experiment ${colors.bold(experiment.id)}${experiment.name ? ` (${experiment.name})` : ""} recorded: ${summary(experiment.stages)}; \`tabula exp show\` compares it\n`,
       );
       return 0;
@@ -83,27 +91,27 @@ export async function run(args: string[]): Promise<number> {
         throw new UsageError(`--sort-order must be asc or desc, got "${order}"`);
       const experiments = new ExperimentStore(root).list();
       const table = experimentsTable(experiments, { all: values.all, sortBy: values["sort-by"], order });
-      if (!table.ok) throw new UsageError(table.message);
-      if (values.json) process.stdout.write(toJson(table.value));
-      else if (values.csv) process.stdout.write(toCsv(table.value));
+      if (!table.ok) throw new UsageError(formatExpError(table.error));
+      if (values.json) io.stdout(toJson(table.value));
+      else if (values.csv) io.stdout(toCsv(table.value));
       else if (experiments.length === 0)
-        process.stdout.write("no experiments yet: `tabula repro` and `tabula exp run` record them\n");
-      else process.stdout.write((values.md ? renderMarkdown : renderText)(tableCells(table.value)));
+        io.stdout("no experiments yet: `tabula repro` and `tabula exp run` record them\n");
+      else io.stdout((values.md ? renderMarkdown : renderText)(tableCells(table.value)));
       return 0;
     }
     case "apply": {
       if (rest.length !== 1) throw new UsageError("exp apply takes one experiment id (or name)");
-      const applied = await applyExperiment(root, rest[0] as string, { onEvent: createStageReporter() });
-      if (!applied.ok) return fail(applied.message, []);
+      const applied = await applyExperiment(root, rest[0] as string, { onEvent: createStageReporter(io) });
+      if (!applied.ok) return refuseWithStages(io, formatExpError(applied.error), []);
       const { experiment, changed, differingMetrics } = applied.value;
       const params = Object.entries(changed).map(
         ([key, [from, to]]) => `${key}: ${JSON.stringify(from)} → ${JSON.stringify(to)}`,
       );
-      process.stdout.write(
+      io.stdout(
         `applied ${experiment.id}${experiment.name ? ` (${experiment.name})` : ""}: ${params.length > 0 ? params.join(", ") : "params already equal"}\n`,
       );
       if (differingMetrics.length > 0)
-        process.stderr.write(
+        io.stderr(
           colors.yellow(
             `note: ${differingMetrics.join(", ")} differ from the experiment's (has the code changed since?)\n`,
           ),
@@ -111,7 +119,7 @@ export async function run(args: string[]): Promise<number> {
       return 0;
     }
     case "queue":
-      return queueCommand(root, rest, values.jobs, !values["no-run-cache"]);
+      return queueCommand(io, root, rest, values.jobs, !values["no-run-cache"]);
     default:
       throw new UsageError(
         `expects run, show, apply or queue, got ${action === undefined ? "nothing" : `"${action}"`}`,
@@ -120,6 +128,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function queueCommand(
+  io: CommandIo,
   root: string,
   args: string[],
   jobs: string | undefined,
@@ -129,44 +138,38 @@ async function queueCommand(
   const [sub = "list", ...rest] = args;
   if (sub === "list") {
     const queued = store.queued();
-    if (queued.length === 0) process.stdout.write("the queue is empty\n");
+    if (queued.length === 0) io.stdout("the queue is empty\n");
     for (const entry of queued) {
       const overrides = Object.entries(entry.overrides).map(
         ([key, value]) => `${key}=${JSON.stringify(value)}`,
       );
       const state = entry.failed ? colors.red(`failed: ${entry.failed.split("\n")[0]}`) : "queued";
-      process.stdout.write(
-        `${entry.id}  ${entry.name ?? ""}  ${overrides.join(" ") || "(no overrides)"}  ${state}\n`,
-      );
+      io.stdout(`${entry.id}  ${entry.name ?? ""}  ${overrides.join(" ") || "(no overrides)"}  ${state}\n`);
     }
     return 0;
   }
   if (sub === "remove") {
     if (rest.length !== 1) throw new UsageError("exp queue remove takes one id");
     const found = store.findQueued(rest[0] as string);
-    if (!found.ok) return fail(found.message, []);
+    if (!found.ok) return refuseWithStages(io, formatExpError(found.error), []);
     store.dequeue(found.value.id);
-    process.stdout.write(`removed ${found.value.id} from the queue\n`);
+    io.stdout(`removed ${found.value.id} from the queue\n`);
     return 0;
   }
   if (sub !== "start") throw new UsageError(`exp queue expects list, start or remove, got "${sub}"`);
   const count = store.queued().length;
   const parallel = integerOption("jobs", jobs, 1, 1);
-  process.stdout.write(
-    `running ${count} queued experiment${count === 1 ? "" : "s"}, ${parallel} at a time\n`,
-  );
+  io.stdout(`running ${count} queued experiment${count === 1 ? "" : "s"}, ${parallel} at a time\n`);
   const report = await runQueue(root, {
     jobs: parallel,
     runCache,
     onFinished: (entry, result) => {
       if (result.ok)
-        process.stdout.write(
-          `${colors.green("done")}    ${entry.id}  ${summary(result.experiment.stages)}\n`,
-        );
-      else process.stdout.write(`${colors.red("failed")}  ${entry.id}  ${result.message}\n`);
+        io.stdout(`${colors.green("done")}    ${entry.id}  ${summary(result.experiment.stages)}\n`);
+      else io.stdout(`${colors.red("failed")}  ${entry.id}  ${formatExpError(result.error)}\n`);
     },
   });
-  process.stdout.write(`${report.succeeded.length} recorded, ${report.failed.length} failed\n`);
+  io.stdout(`${report.succeeded.length} recorded, ${report.failed.length} failed\n`);
   return report.failed.length > 0 ? 1 : 0;
 }
 
@@ -192,12 +195,13 @@ function summary(stages: { ran: string[]; restored: string[] }): string {
   return parts.join("; ") || "nothing to run";
 }
 
-function fail(message: string, stages: StageReport[]): number {
-  process.stderr.write(`${colors.red("tabula:")} ${message}\n`);
+/** A refused experiment, with the output tail of each stage that failed. */
+function refuseWithStages(io: CommandIo, message: string, stages: StageReport[]): number {
+  refuse(io, message);
   for (const { stage, outcome } of stages)
     if (outcome.kind === "failed") {
-      process.stderr.write(`${stage}: ${outcomeLine(outcome)}\n`);
-      for (const line of outcome.outputTail) process.stderr.write(`  ${line}\n`);
+      io.stderr(`${stage}: ${outcomeLine(outcome)}\n`);
+      for (const line of outcome.outputTail) io.stderr(`  ${line}\n`);
     }
   return 1;
 }

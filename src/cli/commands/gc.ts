@@ -1,5 +1,6 @@
+import { resolve } from "node:path";
 import { DEFAULT_KEEP_RUNS, gc, gcRemote } from "../../repro/index.js";
-import { integerOption, parseCommandArgs, UsageError } from "../command.js";
+import { type CommandIo, integerOption, parseCommandArgs, processIo, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";
 import { takeRemoteFlag } from "../remote-flag.js";
@@ -22,7 +23,7 @@ options:
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
   const { rest, remote } = takeRemoteFlag(args);
   const { values, positionals } = parseCommandArgs("gc", rest, {
     "keep-runs": { type: "string" },
@@ -33,7 +34,7 @@ export async function run(args: string[]): Promise<number> {
   });
   if (positionals.length > 0) throw new UsageError("gc takes no arguments");
   const common = {
-    cwd: values.cwd,
+    cwd: resolve(io.cwd, values.cwd ?? "."),
     keepRuns: integerOption("keep-runs", values["keep-runs"], DEFAULT_KEEP_RUNS),
     dry: values.dry,
     allBranches: values["all-branches"],
@@ -47,13 +48,13 @@ export async function run(args: string[]): Promise<number> {
       })
     : await gc(common);
   if (!result.ok) {
-    printError(result.error);
+    printError(io, result.error);
     return exitCodeFor(result.error);
   }
   const report = result.value;
   const verb = values.dry ? "would remove" : "removed";
   const where = "remote" in report ? ` from ${report.remote}` : "";
-  process.stdout.write(
+  io.stdout(
     `${verb} ${report.removedObjects} objects (${megabytes(report.removedBytes)}) and ${report.removedRuns} run entries${where}; kept ${report.keptObjects} objects and ${report.keptRuns} run entries\n`,
   );
   return 0;

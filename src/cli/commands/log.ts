@@ -15,7 +15,7 @@ import {
   withUsage,
 } from "../command.js";
 
-export const help = `usage: tabula log export [--labelled] [--since WHEN] [--until WHEN] [--version V|all] [--out FILE]
+export const help = `usage: tabula log export [--labelled] [--processed] [--since WHEN] [--until WHEN] [--version V|all] [--out FILE]
 
 Writes the rows the server logged as CSV with the training data's header (params.yaml's dataset.path), the
 features as the clients sent them and the ground truth /feedback joined to each row in the target column.
@@ -23,6 +23,8 @@ Columns the log does not hold are left empty.
 
 options:
       --labelled       only rows whose ground truth has arrived (what retraining takes)
+      --processed      the model's input after preprocessing (the log's features table: one column per
+                       manifest feature, category codes as the model saw them) instead of the raw features
       --since WHEN     from this time: ISO 8601 (2026-11-30, 2026-11-30T12:00Z) or a duration back (12h, 7d)
       --until WHEN     up to this time (same forms)
       --version V      only rows this model version predicted; \`all\` for every version (default: all)
@@ -55,6 +57,7 @@ export function run(args: string[], io: CommandIo = processIo): Promise<number> 
 async function logCommand(args: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseCommandArgs("log", args, {
     labelled: { type: "boolean" },
+    processed: { type: "boolean" },
     ...predictionLogOptions,
   });
   if (values.help) {
@@ -71,11 +74,13 @@ async function logCommand(args: string[], io: CommandIo): Promise<number> {
     return 1;
   }
   const header = trainingHeader(cwd);
-  const exported = exportRows(inputs.manifest, inputs.rows, {
+  const exported = exportRows(inputs.value.manifest, inputs.value.rows, {
     labelledOnly: values.labelled ?? false,
+    processed: values.processed ?? false,
     ...(header === undefined ? {} : { columns: header }),
   });
-  const why = values.labelled ? "without a label or named features" : "without named features";
+  const what = values.processed ? "logged model input" : "named features";
+  const why = values.labelled ? `without a label or ${what}` : `without ${what}`;
   const summary = `${exported.rows} rows exported${exported.skipped > 0 ? `, ${exported.skipped} ${why} left out` : ""}`;
   if (values.out === undefined) {
     io.stdout(exported.csv);

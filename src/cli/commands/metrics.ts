@@ -1,8 +1,9 @@
+import { resolve } from "node:path";
 import { metricsDiff, metricsDiffTable, metricsShow, metricsShowTable } from "../../repro/index.js";
-import { integerOption, parseCommandArgs, UsageError } from "../command.js";
+import { type CommandIo, integerOption, parseCommandArgs, processIo, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";
-import { printReview, reviewFormat } from "../review-output.js";
+import { printDiffReview, printReview, reviewFormat } from "../review-output.js";
 
 export const help = `usage: tabula metrics show [--md | --json] [--precision N]
        tabula metrics diff [REV] [--md | --json] [--precision N] [--all]
@@ -19,7 +20,7 @@ options:
   -C, --cwd DIR       the directory holding pipeline.yaml (default: .)
 `;
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseCommandArgs("metrics", args, {
     md: { type: "boolean" },
     json: { type: "boolean" },
@@ -31,9 +32,9 @@ export async function run(args: string[]): Promise<number> {
   const precision = integerOption("precision", values.precision, 5, 1);
   if (action === "show") {
     if (rest.length > 0) throw new UsageError("metrics show takes no arguments");
-    const result = await metricsShow({ cwd: values.cwd });
+    const result = await metricsShow({ cwd: resolve(io.cwd, values.cwd ?? ".") });
     if (!result.ok) {
-      printError(result.error);
+      printError(io, result.error);
       return exitCodeFor(result.error);
     }
     const json = Object.fromEntries(
@@ -43,6 +44,7 @@ export async function run(args: string[]): Promise<number> {
       ]),
     );
     printReview(
+      io,
       format,
       metricsShowTable(result.value, precision),
       [],
@@ -53,19 +55,12 @@ export async function run(args: string[]): Promise<number> {
   }
   if (action === "diff") {
     if (rest.length > 1) throw new UsageError("metrics diff takes at most one revision");
-    const result = await metricsDiff({ cwd: values.cwd, revision: rest[0], all: values.all });
-    if (!result.ok) {
-      printError(result.error);
-      return exitCodeFor(result.error);
-    }
-    printReview(
-      format,
-      metricsDiffTable(result.value, precision),
-      result.value.notes,
-      result.value,
-      `no metric changed since ${result.value.revision}`,
-    );
-    return 0;
+    const result = await metricsDiff({
+      cwd: resolve(io.cwd, values.cwd ?? "."),
+      revision: rest[0],
+      all: values.all,
+    });
+    return printDiffReview(io, format, result, (diff) => metricsDiffTable(diff, precision), "metric");
   }
   throw new UsageError(`expects "show" or "diff", got ${action === undefined ? "nothing" : `"${action}"`}`);
 }

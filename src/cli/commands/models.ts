@@ -7,7 +7,7 @@ import { summarizeOnnxModel } from "../../ml/onnx/graph-summary.js";
 import { listModels, listVersions, type Registry, rollback, showVersion } from "../../registry/registry.js";
 import type { Result } from "../../registry/registry-error.js";
 import { defaultModelName, manifestOf, promoteFromWorkspace } from "../../registry/workspace-promotion.js";
-import { type CommandIo, parseCommandArgs, processIo, UsageError } from "../command.js";
+import { type CommandIo, parseCommandArgs, processIo, UsageError, withUsage } from "../command.js";
 
 export const help = `usage: tabula models <command> [options]
 
@@ -46,7 +46,7 @@ function modelName(registry: Registry, packageDir: string, name: string | undefi
   return defaultModelName(registry, packageDir, name);
 }
 
-function report<T>(io: CommandIo, result: Result<T>): result is { ok: true; value: T } {
+function report<T>(io: CommandIo, result: Result<T>): result is Extract<Result<T>, { ok: true }> {
   if (!result.ok) io.stderr(`tabula models: ${result.error.kind}: ${result.error.message}\n`);
   return result.ok;
 }
@@ -154,16 +154,8 @@ function diff(io: CommandIo, registry: Registry, name: string, refs: string[], c
   return 0;
 }
 
-export async function run(argv: string[], io: CommandIo = processIo): Promise<number> {
-  try {
-    return await dispatch(argv, io);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`tabula models: ${error.message}\n\n${help}`);
-      return 2;
-    }
-    throw error;
-  }
+export function run(argv: string[], io: CommandIo = processIo): Promise<number> {
+  return withUsage("models", help, io, () => dispatch(argv, io));
 }
 
 async function dispatch(argv: string[], io: CommandIo): Promise<number> {

@@ -53,7 +53,7 @@ async function monitor(args: string[], io: CommandIo): Promise<number> {
     io.stderr(`tabula monitor: ${inputs.error.message}\n`);
     return 1;
   }
-  const report = monitorReport(inputs.manifest, inputs.rows);
+  const report = monitorReport(inputs.value.manifest, inputs.value.rows);
   const out = resolve(cwd, values.out ?? "reports/monitor");
   mkdirSync(out, { recursive: true });
   writeFileAtomic(join(out, "monitor.json"), `${JSON.stringify(report, null, 2)}\n`);

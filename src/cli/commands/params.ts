@@ -1,8 +1,7 @@
+import { resolve } from "node:path";
 import { paramsDiff, paramsDiffTable } from "../../repro/index.js";
-import { integerOption, parseCommandArgs, UsageError } from "../command.js";
-import { exitCodeFor } from "../exit-code.js";
-import { printError } from "../output.js";
-import { printReview, reviewFormat } from "../review-output.js";
+import { type CommandIo, integerOption, parseCommandArgs, processIo, UsageError } from "../command.js";
+import { printDiffReview, reviewFormat } from "../review-output.js";
 
 export const help = `usage: tabula params diff [REV] [--md | --json] [--all]
 
@@ -17,7 +16,7 @@ options:
   -C, --cwd DIR       the directory holding pipeline.yaml (default: .)
 `;
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseCommandArgs("params", args, {
     md: { type: "boolean" },
     json: { type: "boolean" },
@@ -30,17 +29,10 @@ export async function run(args: string[]): Promise<number> {
   if (rest.length > 1) throw new UsageError("params diff takes at most one revision");
   const format = reviewFormat(values);
   const precision = integerOption("precision", values.precision, 5, 1);
-  const result = await paramsDiff({ cwd: values.cwd, revision: rest[0], all: values.all });
-  if (!result.ok) {
-    printError(result.error);
-    return exitCodeFor(result.error);
-  }
-  printReview(
-    format,
-    paramsDiffTable(result.value, precision),
-    result.value.notes,
-    result.value,
-    `no param changed since ${result.value.revision}`,
-  );
-  return 0;
+  const result = await paramsDiff({
+    cwd: resolve(io.cwd, values.cwd ?? "."),
+    revision: rest[0],
+    all: values.all,
+  });
+  return printDiffReview(io, format, result, (diff) => paramsDiffTable(diff, precision), "param");
 }

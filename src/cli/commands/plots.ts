@@ -7,8 +7,8 @@ import {
   workspacePlots,
 } from "../../plots/declared-plots.js";
 import { diffPage, showPage } from "../../plots/plots-page.js";
-import { parseCommandArgs, UsageError } from "../command.js";
-import { colors } from "../output.js";
+import { formatError } from "../../repro/index.js";
+import { type CommandIo, parseCommandArgs, processIo, refuse, UsageError } from "../command.js";
 
 export const help = `usage: tabula plots show [PLOT...] [-o FILE]
        tabula plots diff [REV] [-o FILE]
@@ -27,20 +27,21 @@ options:
   -C, --cwd DIR    the directory holding pipeline.yaml (default: .)
 `;
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseCommandArgs("plots", args, { out: { type: "string", short: "o" } });
   const [action, ...rest] = positionals;
-  const root = resolve(values.cwd ?? process.cwd());
+  const root = resolve(io.cwd, values.cwd ?? ".");
   if (action !== "show" && action !== "diff")
     throw new UsageError(`expects "show" or "diff", got ${action === undefined ? "nothing" : `"${action}"`}`);
   const declared = await declaredPlotPaths(root);
-  if (!declared.ok) return fail(declared.message);
+  if (!declared.ok) return refuse(io, formatError(declared.error));
   const workspace = workspacePlots(root, declared.value);
 
   if (action === "show") {
     const selected = selectPlots(workspace, rest);
     const page = await showPage(selected, root);
     return write(
+      io,
       values.out ?? join(root, ".repro", "plots", "show.html"),
       page,
       `${selected.length} plot files`,
@@ -49,10 +50,10 @@ export async function run(args: string[]): Promise<number> {
   if (rest.length > 1) throw new UsageError("plots diff takes at most one revision");
   const revision = rest[0] ?? "HEAD";
   const then = revisionPlots(root, revision, declared.value);
-  if (!then.ok) return fail(then.message);
+  if (!then.ok) return refuse(io, formatError(then.error));
   const label = `${revision} (${then.value.commit.slice(0, 7)})`;
   const page = await diffPage(workspace, then.value.files, label, root);
-  return write(values.out ?? join(root, ".repro", "plots", "diff.html"), page, `workspace vs ${label}`);
+  return write(io, values.out ?? join(root, ".repro", "plots", "diff.html"), page, `workspace vs ${label}`);
 }
 
 function selectPlots(files: PlotFile[], targets: string[]): PlotFile[] {
@@ -68,17 +69,12 @@ function selectPlots(files: PlotFile[], targets: string[]): PlotFile[] {
   );
 }
 
-function write(path: string, html: string, what: string): number {
+function write(io: CommandIo, path: string, html: string, what: string): number {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
   writeFileSync(temp, html);
   renameSync(temp, path);
-  const shown = relative(process.cwd(), path);
-  process.stdout.write(`wrote ${shown.startsWith("..") ? path : shown} (${what})\n`);
+  const shown = relative(io.cwd, path);
+  io.stdout(`wrote ${shown.startsWith("..") ? path : shown} (${what})\n`);
   return 0;
-}
-
-function fail(message: string): number {
-  process.stderr.write(`${colors.red("tabula:")} ${message}\n`);
-  return 1;
 }

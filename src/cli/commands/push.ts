@@ -1,5 +1,6 @@
 import { push } from "../../repro/index.js";
-import { runTransfer } from "../transfer-command.js";
+import { type CommandIo, processIo } from "../command.js";
+import { runTransfer, TRANSFER_OPTIONS } from "../transfer-command.js";
 import { describeBytes } from "../transfer-progress.js";
 
 export const help = `usage: tabula push [--remote NAME|URL] [--jobs N] [--no-run-cache]
@@ -8,16 +9,10 @@ Uploads the cached outputs pipeline.lock refers to, and the run cache, to a remo
 directory (a mounted volume, a CI cache directory) or file:// URL. Only what the remote lacks is sent (one
 listing, no request per object); an interrupted push leaves the remote usable and the next one completes it.
 
-options:
-  -r, --remote NAME    a remote from \`tabula remote list\`, or a URL/path (default: $TABULA_REMOTE, then the
-                       default remote, then \`remote:\` in pipeline.yaml)
-  -j, --jobs N         transfers at once (default: 16 for S3, 4 for a directory, or the remote's \`jobs\`)
-      --no-run-cache   only what the lock refers to
-  -C, --cwd DIR        the directory holding pipeline.yaml (default: .)
-`;
+${TRANSFER_OPTIONS}`;
 
-export function run(args: string[]): Promise<number> {
-  return runTransfer("push", args, push, (report, took) => ({
+export function run(args: string[], io: CommandIo = processIo): Promise<number> {
+  return runTransfer("push", args, io, push, (report, took) => ({
     summary: `pushed ${report.uploadedObjects} objects (${describeBytes(report.uploadedBytes)}) and ${report.uploadedRuns} run entries to ${report.remote} in ${took}`,
     notes: [
       ...(report.missingLocally > 0

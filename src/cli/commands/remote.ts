@@ -7,7 +7,7 @@ import {
   removeRemote,
   setDefaultRemote,
 } from "../../repro/remote/remote-admin.js";
-import { parseCommandArgs, UsageError } from "../command.js";
+import { type CommandIo, parseCommandArgs, processIo, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { colors, printError } from "../output.js";
 
@@ -39,23 +39,23 @@ options:
   -C, --cwd DIR   the directory holding pipeline.yaml (default: .)
 `;
 
-function report(result: Result<unknown, ReproError>, line: () => string): number {
+function report(io: CommandIo, result: Result<unknown, ReproError>, line: () => string): number {
   if (!result.ok) {
-    printError(result.error);
+    printError(io, result.error);
     return exitCodeFor(result.error);
   }
-  process.stdout.write(`${line()}\n`);
+  io.stdout(`${line()}\n`);
   return 0;
 }
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseCommandArgs("remote", args, {
     default: { type: "boolean" },
     local: { type: "boolean" },
     force: { type: "boolean" },
     unset: { type: "boolean" },
   });
-  const root = resolve(values.cwd ?? ".");
+  const root = resolve(io.cwd, values.cwd ?? ".");
   const level = values.local ? "local" : "project";
   const [action, ...rest] = positionals;
   const expect = (count: number, shape: string) => {
@@ -67,6 +67,7 @@ export async function run(args: string[]): Promise<number> {
       const [name = "", url = ""] = expect(2, "NAME URL [--default] [--local]");
       const result = addRemote(root, name, url, { makeDefault: values.default, level, force: values.force });
       return report(
+        io,
         result,
         () =>
           `added remote ${name} (${url}) to ${result.ok ? result.value : ""}${values.default ? " as the default" : ""}`,
@@ -76,33 +77,37 @@ export async function run(args: string[]): Promise<number> {
       if (values.unset) {
         const [name = "", key = ""] = expect(2, "--unset NAME KEY");
         const result = modifyRemote(root, name, key, undefined, level);
-        return report(result, () => `unset ${name}.${key} in ${result.ok ? result.value : ""}`);
+        return report(io, result, () => `unset ${name}.${key} in ${result.ok ? result.value : ""}`);
       }
       const [name = "", key = "", value = ""] = expect(3, "NAME KEY VALUE");
       const result = modifyRemote(root, name, key, value, level);
-      return report(result, () => `set ${name}.${key} = ${value} in ${result.ok ? result.value : ""}`);
+      return report(io, result, () => `set ${name}.${key} = ${value} in ${result.ok ? result.value : ""}`);
     }
     case "default": {
       const [name = ""] = expect(1, "NAME");
       const result = setDefaultRemote(root, name, level);
-      return report(result, () => `default remote: ${name} (${result.ok ? result.value : ""})`);
+      return report(io, result, () => `default remote: ${name} (${result.ok ? result.value : ""})`);
     }
     case "remove": {
       const [name = ""] = expect(1, "NAME");
       const result = removeRemote(root, name);
-      return report(result, () => `removed remote ${name} from ${result.ok ? result.value.join(", ") : ""}`);
+      return report(
+        io,
+        result,
+        () => `removed remote ${name} from ${result.ok ? result.value.join(", ") : ""}`,
+      );
     }
     case "list": {
       expect(0, "");
       const result = listRemotes(root);
       if (!result.ok) {
-        printError(result.error);
+        printError(io, result.error);
         return exitCodeFor(result.error);
       }
       for (const remote of result.value) {
         const { url, ...settings } = remote.settings;
         const extra = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
-        process.stdout.write(
+        io.stdout(
           `${colors.bold(remote.name)}\t${url ?? "(no url)"}${extra.length > 0 ? `\t${extra.join(" ")}` : ""}${remote.isDefault ? colors.green("\t(default)") : ""}\n`,
         );
       }

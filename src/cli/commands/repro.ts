@@ -1,5 +1,6 @@
+import { resolve } from "node:path";
 import { repro, type StageReport } from "../../repro/index.js";
-import { integerOption, parseCommandArgs, UsageError } from "../command.js";
+import { type CommandIo, integerOption, parseCommandArgs, processIo, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { printError } from "../output.js";
 import { createStageReporter } from "../stage-reporter.js";
@@ -32,7 +33,7 @@ function parseValue(text: string): unknown {
   }
 }
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseCommandArgs("repro", args, {
     force: { type: "boolean", short: "f" },
     single: { type: "boolean", short: "s" },
@@ -51,7 +52,7 @@ export async function run(args: string[]): Promise<number> {
     setParams[assignment.slice(0, equals)] = parseValue(assignment.slice(equals + 1));
   }
   if (values.remote !== undefined && !values.pull) throw new UsageError("--remote goes with --pull");
-  const cwd = values.cwd ?? process.cwd();
+  const cwd = resolve(io.cwd, values.cwd ?? ".");
   const started = performance.now();
   const result = await repro({
     cwd,
@@ -64,24 +65,30 @@ export async function run(args: string[]): Promise<number> {
     runCache: !values["no-run-cache"],
     pull: values.pull ? (values.remote ?? true) : undefined,
     setParams,
-    onEvent: createStageReporter(),
+    onEvent: createStageReporter(io),
   });
   if (!result.ok) {
-    printError(result.error);
+    printError(io, result.error);
     return exitCodeFor(result.error);
   }
-  if (result.stages.length === 0) process.stdout.write("no stages in pipeline.yaml\n");
+  if (result.stages.length === 0) io.stdout("no stages in pipeline.yaml\n");
   if (!values.dry)
-    await recordExperiment(cwd, positionals, result.stages, (performance.now() - started) / 1000);
+    await recordExperiment(io, cwd, positionals, result.stages, (performance.now() - started) / 1000);
   return 0;
 }
 
 /** Experiments (src/exp): a run that produced new metrics is recorded; loaded only when a stage ran or restored. */
-async function recordExperiment(cwd: string, targets: string[], stages: StageReport[], seconds: number) {
+async function recordExperiment(
+  io: CommandIo,
+  cwd: string,
+  targets: string[],
+  stages: StageReport[],
+  seconds: number,
+) {
   if (!stages.some(({ outcome }) => outcome.kind === "ran" || outcome.kind === "restored")) return;
   const { recordAfterRepro } = await import("../../exp/record.js");
+  const { formatExpError } = await import("../../exp/exp-error.js");
   const recorded = await recordAfterRepro(cwd, targets, stages, seconds);
-  if (!recorded.ok) process.stderr.write(`tabula: experiment not recorded: ${recorded.message}\n`);
-  else if (recorded.value)
-    process.stdout.write(`recorded experiment ${recorded.value.id} (\`tabula exp show\`)\n`);
+  if (!recorded.ok) io.stderr(`tabula: experiment not recorded: ${formatExpError(recorded.error)}\n`);
+  else if (recorded.value) io.stdout(`recorded experiment ${recorded.value.id} (\`tabula exp show\`)\n`);
 }

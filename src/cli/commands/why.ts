@@ -1,5 +1,6 @@
+import { resolve } from "node:path";
 import { why } from "../../repro/index.js";
-import { parseCommandArgs, UsageError } from "../command.js";
+import { type CommandIo, parseCommandArgs, processIo, UsageError } from "../command.js";
 import { exitCodeFor } from "../exit-code.js";
 import { colors, printError } from "../output.js";
 
@@ -21,18 +22,18 @@ function fileLines(label: string, files: string[]): string[] {
   return shown;
 }
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: CommandIo = processIo): Promise<number> {
   const { values, positionals } = parseCommandArgs("why", args, { json: { type: "boolean" } });
   const [stage, ...extra] = positionals;
   if (!stage || extra.length > 0) throw new UsageError("expects exactly one stage name");
-  const result = await why({ cwd: values.cwd, stage });
+  const result = await why({ cwd: resolve(io.cwd, values.cwd ?? "."), stage });
   if (!result.ok) {
-    printError(result.error);
+    printError(io, result.error);
     return exitCodeFor(result.error);
   }
   const report = result.value;
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
   const lines: string[] = [];
@@ -58,6 +59,6 @@ export async function run(args: string[]): Promise<number> {
     }
     if (report.upstream.length > 0) lines.push(`  (upstream ${report.upstream.join(", ")} is stale too)`);
   }
-  process.stdout.write(`${lines.join("\n")}\n`);
+  io.stdout(`${lines.join("\n")}\n`);
   return 0;
 }

@@ -54,3 +54,32 @@ export function paramAxes(trials: TrialRecord[], space: SearchSpace = {}): Param
     return { field, log: log && !nominal, nominal };
   });
 }
+
+/** Trial budgets at which searches are compared: 10, 20, 40, … below the trial count, then the trial count. */
+export function budgetCheckpoints(trialCount: number): number[] {
+  return [10, 20, 40, 80, 160].filter((n) => n < trialCount).concat(trialCount);
+}
+
+/**
+ * The best score after the first N trials, per N of `checkpoints` (scores in trial order; non-finite ones, failed
+ * trials, never count): a search's convergence at equal budgets.
+ */
+export function bestAfter(
+  scoresInTrialOrder: number[],
+  direction: "minimize" | "maximize",
+  checkpoints = budgetCheckpoints(scoresInTrialOrder.length),
+): { trials: number; best: number }[] {
+  const pick = direction === "minimize" ? Math.min : Math.max;
+  return checkpoints.flatMap((count) => {
+    const finite = scoresInTrialOrder.slice(0, count).filter(Number.isFinite);
+    return finite.length === 0 ? [] : [{ trials: count, best: pick(...finite) }];
+  });
+}
+
+/** {@link bestAfter} of the trial list the tune stage writes. */
+export function trialsBestAfter(trials: TrialRecord[], direction: "minimize" | "maximize") {
+  return bestAfter(
+    [...trials].sort((a, b) => a.trial - b.trial).map((trial) => trial.cvMean),
+    direction,
+  );
+}

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import pl from "nodejs-polars";
 import { writeFileAtomic } from "../../fs/atomic-write.js";
-import { fail, ok, type Result } from "../errors.js";
+import { err, ok, type Result } from "../errors.js";
 import type { Table } from "./table.js";
 
 export interface TextTable {
@@ -21,13 +21,13 @@ export function readCsvText(file: string): Result<TextTable> {
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    return fail({ kind: "data", file, message: "cannot read the file (check dataset.path)" });
+    return err({ kind: "data", file, message: "cannot read the file (check dataset.path)" });
   }
   let frame: pl.DataFrame;
   try {
     frame = pl.readCSV(text, { inferSchemaLength: 0, hasHeader: true });
   } catch (error) {
-    return fail({
+    return err({
       kind: "data",
       file,
       message: `not a readable CSV: ${firstLine((error as Error).message)}`,
@@ -36,7 +36,7 @@ export function readCsvText(file: string): Result<TextTable> {
   const header = frame.columns;
   const duplicate = header.find((name, i) => header.indexOf(name) !== i);
   if (duplicate)
-    return fail({ kind: "data", file, column: duplicate, message: "appears twice in the header" });
+    return err({ kind: "data", file, column: duplicate, message: "appears twice in the header" });
   const cells = header.map((name) => frame.getColumn(name).toArray() as (string | null)[]);
   const lines = recordLines(text).slice(1);
   return ok({ file, header, cells, rows: frame.height, lines });

@@ -3,7 +3,7 @@
 // `nullable` where values are missing; the missing-value tokens seen; date columns; id-like and constant columns
 // proposed for `drop`. A draft for a person to review, not a verdict: the rules are simple and stated here.
 import { parseDate } from "../../artifact/date-features.js";
-import { fail, ok, type Result } from "../errors.js";
+import { err, ok, type Result } from "../errors.js";
 import type { ColumnCheck, Dataset } from "../params.js";
 import type { TextTable } from "./csv.js";
 import { closeMatch, listColumns } from "./validate.js";
@@ -48,6 +48,11 @@ export interface InferredColumn {
   check?: ColumnCheck;
   /** Why the column is proposed for drop. */
   dropReason?: string;
+  /**
+   * An id-like column: `integer` a distinct integer per row that counts up or is named as an id; `text` free text
+   * or string ids with more distinct values than a categorical column has.
+   */
+  idType?: "integer" | "text";
 }
 
 export interface InferredDataset {
@@ -59,13 +64,13 @@ export interface InferredDataset {
 
 export function inferDataset(text: TextTable, path: string, target: string): Result<InferredDataset> {
   if (!text.header.includes(target))
-    return fail({
+    return err({
       kind: "data",
       file: text.file,
       column: target,
       message: `--target "${target}" is not a column${closeMatch(target, text.header)}; its columns: ${listColumns(text.header)}`,
     });
-  if (text.rows === 0) return fail({ kind: "data", file: text.file, message: "has no data rows" });
+  if (text.rows === 0) return err({ kind: "data", file: text.file, message: "has no data rows" });
   const tokensSeen = new Set<string>();
   const columns = text.header.map((name, j) =>
     inferColumn(name, text.cells[j] ?? [], name === target, tokensSeen),
@@ -149,7 +154,7 @@ function inferColumn(
     const values = present.map(Number);
     const integer = present.every((cell) => INTEGER.test(cell));
     if (!isTarget && integer && idLike(name, values))
-      return { ...base, kind: "id", dropReason: "id-like: a distinct integer per row" };
+      return { ...base, kind: "id", idType: "integer", dropReason: "id-like: a distinct integer per row" };
     return { ...base, kind: integer ? "integer" : "float", check: rangeCheck(values, integer, nullable) };
   }
   const format = dateFormatOf(present);
@@ -162,7 +167,12 @@ function inferColumn(
     const allowed = [...new Set(present)].sort();
     return { ...base, kind: "categorical", check: { type: "string", allowed, nullable } };
   }
-  return { ...base, kind: "id", dropReason: `free text or an id: ${distinct} distinct values` };
+  return {
+    ...base,
+    kind: "id",
+    idType: "text",
+    dropReason: `free text or an id: ${distinct} distinct values`,
+  };
 }
 
 function allNumbers(cells: readonly string[]): boolean {
@@ -181,7 +191,12 @@ function idLike(name: string, values: number[]): boolean {
   if (new Set(values).size !== values.length || values.length < 10) return false;
   const sorted = [...values].sort((a, b) => a - b);
   const consecutive = (sorted.at(-1) as number) - (sorted[0] as number) === values.length - 1;
-  return consecutive || /(^|[_\s-])id$|^id[_\s-]|^index$|^row/i.test(name);
+  return consecutive || looksLikeIdName(name);
+}
+
+/** A column name that says it is an id, an index or a row number. */
+export function looksLikeIdName(name: string): boolean {
+  return /(^|[_\s-])id$|^id[_\s-]|^id$|^index$|^row/i.test(name);
 }
 
 function rangeCheck(values: number[], integer: boolean, nullable: boolean): ColumnCheck {

@@ -1,15 +1,20 @@
 // Loading a dataset: the raw CSV named in params (validated against the declared schema), or a prepared split
 // (typed by the profile that prepare wrote next to it).
-import { fail, ok, type Result } from "../errors.js";
+import { err, ok, type Result } from "../errors.js";
 import type { Dataset } from "../params.js";
 import type { ParamsFile } from "../params-file.js";
 import { readCsvText } from "./csv.js";
 import type { Profile } from "./profile.js";
-import type { Table } from "./table.js";
+import type { Column, Table } from "./table.js";
 import { type ColumnSpec, columnSpecs, datasetColumns, rowsWithValue, validateTable } from "./validate.js";
 
 export interface LoadedDataset {
   table: Table;
+  /**
+   * The same rows with the dropped columns too, as their raw text (missing tokens as null): what the expectations
+   * suite checks, so an id column the model never reads can still be held unique.
+   */
+  checked: Table;
   /** Rows left out because their target was missing (dataset.missing_target: drop). */
   droppedMissingTarget: number;
 }
@@ -27,7 +32,7 @@ export function loadDataset(dataset: Dataset, params?: ParamsFile): Result<Table
 export function loadDatasetRows(dataset: Dataset, params?: ParamsFile): Result<LoadedDataset> {
   const read = readCsvText(dataset.path);
   if (!read.ok) return read;
-  if (read.value.rows === 0) return fail({ kind: "data", file: dataset.path, message: "has no data rows" });
+  if (read.value.rows === 0) return err({ kind: "data", file: dataset.path, message: "has no data rows" });
   const names = datasetColumns(read.value, dataset, params);
   if (!names.ok) return names;
   const { text, dropped } =
@@ -35,14 +40,25 @@ export function loadDatasetRows(dataset: Dataset, params?: ParamsFile): Result<L
       ? rowsWithValue(read.value, dataset.target, dataset.missing)
       : { text: read.value, dropped: 0 };
   if (text.rows === 0)
-    return fail({
+    return err({
       kind: "data",
       file: dataset.path,
       column: dataset.target,
       message: "every target value is missing",
     });
   const table = validateTable(text, columnSpecs(dataset, names.value), dataset.missing);
-  return table.ok ? ok({ table: table.value, droppedMissingTarget: dropped }) : table;
+  if (!table.ok) return table;
+  const droppedColumns = dataset.drop.flatMap((name): Column[] => {
+    const cells = text.cells[text.header.indexOf(name)];
+    if (cells === undefined) return [];
+    const values = cells.map((cell) => (cell === null || dataset.missing.includes(cell) ? null : cell));
+    return [{ name, dtype: "string", values }];
+  });
+  return ok({
+    table: table.value,
+    checked: { rows: table.value.rows, columns: [...table.value.columns, ...droppedColumns] },
+    droppedMissingTarget: dropped,
+  });
 }
 
 /** Reads a split written by prepare; its columns must be the profile's features and target. */
@@ -52,7 +68,7 @@ export function loadPrepared(path: string, profile: Profile): Result<Table> {
   const specs = new Map<string, ColumnSpec>();
   for (const col of [...profile.features, profile.target]) {
     if (!text.value.header.includes(col.name))
-      return fail({
+      return err({
         kind: "data",
         file: path,
         column: col.name,

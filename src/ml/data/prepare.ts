@@ -10,8 +10,10 @@ import { splitRows } from "./split.js";
 import { column, type Table, takeRows } from "./table.js";
 
 export interface Prepared {
-  /** Every loaded row, before the split (what the expectations suite checks). */
+  /** Every loaded row, before the split. */
   all: Table;
+  /** Every loaded row with the dropped columns as raw text: what the expectations suite checks. */
+  checked: Table;
   train: Table;
   test: Table;
   profile: Profile;
@@ -23,7 +25,7 @@ export interface Prepared {
 export function prepareDataset(dataset: Dataset, split: SplitParams, params?: ParamsFile): Result<Prepared> {
   const loaded = loadDatasetRows(dataset, params);
   if (!loaded.ok) return loaded;
-  const { table, droppedMissingTarget } = loaded.value;
+  const { table, checked, droppedMissingTarget } = loaded.value;
   const stratify = split.stratify && dataset.task === "classification";
   const { train, test } = splitRows(
     table.rows,
@@ -35,6 +37,7 @@ export function prepareDataset(dataset: Dataset, split: SplitParams, params?: Pa
   const profile = buildProfile(trainTable, dataset);
   return ok({
     all: table,
+    checked,
     train: trainTable,
     test: takeRows(table, test),
     profile: dataset.missing_target === "drop" ? { ...profile, droppedMissingTarget } : profile,

@@ -2,7 +2,7 @@
 // types (declared or inferred), missing values, min/max and allowed values. The first violation is returned as an
 // error naming the column, the 1-based data row and the file line.
 import { dateProblem, parseDate } from "../../artifact/date-features.js";
-import { fail, type MlError, ok, type Result } from "../errors.js";
+import { err, type MlError, ok, type Result } from "../errors.js";
 import type { ColumnCheck, Dataset } from "../params.js";
 import { type KeyPath, keyName, type ParamsFile, suggestion } from "../params-file.js";
 import type { TextTable } from "./csv.js";
@@ -34,8 +34,8 @@ export function datasetColumns(text: TextTable, dataset: Dataset, params?: Param
   for (const [name, path] of named) {
     if (text.header.includes(name)) continue;
     const message = `"${name}" is not a column of ${text.file}${closeMatch(name, text.header)}; its columns: ${listColumns(text.header)}`;
-    if (params) return fail(params.error(path, message));
-    return fail({
+    if (params) return err(params.error(path, message));
+    return err({
       kind: "data",
       file: text.file,
       column: name,
@@ -129,7 +129,7 @@ function parseColumn(
   cells: (string | null)[],
   spec: ColumnSpec,
 ): Result<Column> {
-  const at = (row: number, message: string): Result<never> => fail(dataError(text, name, row, message));
+  const at = (row: number, message: string): Result<never> => err(dataError(text, name, row, message));
 
   if (!spec.check.nullable) {
     const row = cells.indexOf(null);

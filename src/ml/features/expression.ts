@@ -5,7 +5,8 @@
 //   unary   := "-" unary | primary
 //   primary := number | column | function "(" expr ")" | "(" expr ")"
 // A column is a name ([A-Za-z_][A-Za-z0-9_.]*) or any text in backticks. Errors carry the 0-based position.
-import { fail, ok, type Result } from "../errors.js";
+import { unreachable } from "../../result.js";
+import { err, ok, type Result } from "../errors.js";
 import type { Expr } from "./featurizer-spec.js";
 
 export const FUNCTIONS = ["log1p", "log", "sqrt", "abs"] as const;
@@ -49,8 +50,8 @@ function tokenize(source: string): Result<Token[], ExpressionError> {
     }
     if (char === "`") {
       const end = source.indexOf("`", i + 1);
-      if (end < 0) return fail({ message: "unclosed backtick", position: i });
-      if (end === i + 1) return fail({ message: "empty column name in backticks", position: i });
+      if (end < 0) return err({ message: "unclosed backtick", position: i });
+      if (end === i + 1) return err({ message: "empty column name in backticks", position: i });
       tokens.push({
         type: "name",
         value: source.slice(i + 1, end),
@@ -65,7 +66,7 @@ function tokenize(source: string): Result<Token[], ExpressionError> {
       i++;
       continue;
     }
-    return fail({ message: `unexpected character "${char}"`, position: i });
+    return err({ message: `unexpected character "${char}"`, position: i });
   }
   tokens.push({ type: "end", position: source.length, text: "end of expression" });
   return ok(tokens);
@@ -144,6 +145,8 @@ class Parser {
         );
       case "end":
         throw expressionError("the expression ends too early", token.position);
+      default:
+        return unreachable(token);
     }
   }
 
@@ -178,13 +181,13 @@ function expressionError(message: string, position: number): ExpressionSyntaxErr
 }
 
 export function parseExpression(source: string): Result<Expr, ExpressionError> {
-  if (source.trim() === "") return fail({ message: "the expression is empty", position: 0 });
+  if (source.trim() === "") return err({ message: "the expression is empty", position: 0 });
   const tokens = tokenize(source);
   if (!tokens.ok) return tokens;
   try {
     return ok(new Parser(tokens.value).parse());
   } catch (error) {
-    if (error instanceof ExpressionSyntaxError) return fail(error.detail);
+    if (error instanceof ExpressionSyntaxError) return err(error.detail);
     throw error;
   }
 }

@@ -10,8 +10,10 @@
 // replaces columns. `outputs` names the columns fed to the model, in order.
 // Arithmetic follows float32 semantics (every intermediate is rounded to float32), which is what the ONNX graph
 // computes, so the JS featurizer and the exported graph agree bit for bit on +, -, *, /.
+
 import { z } from "zod";
 import { DateSourceSchema } from "../../artifact/date-features.js";
+import { unreachable } from "../../result.js";
 
 export const FEATURIZER_FORMAT = "tabula.featurizer/v1";
 
@@ -95,6 +97,8 @@ function evaluate(expr: Expr, columns: Map<string, Float32Array>, row: number): 
         return f32(a * b);
       case "div":
         return f32(a / b);
+      default:
+        return unreachable(expr.op);
     }
   }
   const x = evaluate(expr.arg, columns, row);
@@ -109,6 +113,8 @@ function evaluate(expr: Expr, columns: Map<string, Float32Array>, row: number): 
       return Math.abs(x);
     case "neg":
       return -x;
+    default:
+      return unreachable(expr.fn);
   }
 }
 
@@ -173,6 +179,8 @@ export function applyFeaturizer(featurizer: Featurizer, raw: Float32Array): Floa
         columns.set(step.output, column);
         break;
       }
+      default:
+        return unreachable(step);
     }
   }
 

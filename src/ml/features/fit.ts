@@ -4,10 +4,11 @@
 
 import { encodeCategory } from "../../artifact/category-code.js";
 import { datePartName } from "../../artifact/date-features.js";
+import { unreachable } from "../../result.js";
 import type { Profile } from "../data/profile.js";
 import { quantileSorted, sortCategories } from "../data/profiling.js";
 import type { Table } from "../data/table.js";
-import { fail, ok, type Result } from "../errors.js";
+import { err, ok, type Result } from "../errors.js";
 import type { FeatureStepParams, FeaturesParams } from "../params.js";
 import type { KeyPath } from "../params-file.js";
 import { suggestion } from "../params-file.js";
@@ -47,7 +48,7 @@ export function rawFeatures(
     if (step.op !== "date") continue;
     for (const [k, name] of step.columns.entries()) {
       const at = (message: string): Result<never, FeatureError> =>
-        fail({ path: ["steps", index, "columns", k], message: `"${name}": ${message}` });
+        err({ path: ["steps", index, "columns", k], message: `"${name}": ${message}` });
       const feature = profile.features.find((candidate) => candidate.name === name);
       if (!feature)
         return at(
@@ -67,7 +68,7 @@ export function rawFeatures(
     if (feature.kind === "date") {
       const found = dateSteps.get(feature.name);
       if (!found)
-        return fail({
+        return err({
           path: ["steps"],
           message: `date column "${feature.name}" needs a date step, e.g. {op: date, columns: [${feature.name}], parts: [year, month, day_of_week]} (or list it in dataset.drop)`,
         });
@@ -92,7 +93,7 @@ export function rawFeatures(
   }
   const clash = inputs.find((input, i) => inputs.findIndex((other) => other.name === input.name) !== i);
   if (clash)
-    return fail({ path: ["steps"], message: `the date part "${clash.name}" is also a column of the data` });
+    return err({ path: ["steps"], message: `the date part "${clash.name}" is also a column of the data` });
   return ok(inputs);
 }
 
@@ -120,7 +121,7 @@ export function fitFeaturizer(
     const fitted = fitStep(stepParams, columns);
     if (!fitted.ok) {
       const { path, message } = fitted.error;
-      return fail({ path: ["steps", index, ...path], message });
+      return err({ path: ["steps", index, ...path], message });
     }
     for (const step of fitted.value) {
       applyStep(step, columns, train.rows);
@@ -131,16 +132,16 @@ export function fitFeaturizer(
 
   for (const [index, name] of params.exclude.entries()) {
     if (!order.includes(name))
-      return fail({ path: ["exclude", index], message: `no column "${name}"${suggestion(name, order)}` });
+      return err({ path: ["exclude", index], message: `no column "${name}"${suggestion(name, order)}` });
   }
   const outputs = order.filter((name) => !params.exclude.includes(name));
-  if (outputs.length === 0) return fail({ path: ["exclude"], message: "leaves the model no input columns" });
+  if (outputs.length === 0) return err({ path: ["exclude"], message: "leaves the model no input columns" });
   for (const name of outputs) {
     const values = (columns.get(name) as WorkingColumn).values;
     const row = values.findIndex((value) => !Number.isFinite(value));
     if (row >= 0) {
       const what = Number.isNaN(values[row]) ? "a missing value" : "an infinite value";
-      return fail({
+      return err({
         path: ["steps"],
         message: `model input "${name}" has ${what} in training row ${row + 1}; add an impute (or clip) step for it`,
       });
@@ -158,7 +159,7 @@ function fitStep(
   for (const [index, name] of step.columns.entries()) {
     const col = columns.get(name);
     const at = (message: string): Result<never, FeatureError> =>
-      fail({ path: ["columns", index], message: `"${name}": ${message}` });
+      err({ path: ["columns", index], message: `"${name}": ${message}` });
     if (!col) return at(`no such column${suggestion(name, [...columns.keys()])}`);
     const present = presentSorted(col.values);
     switch (step.op) {
@@ -201,6 +202,8 @@ function fitStep(
         fitted.push({ op: "onehot", column: name, codes, outputs });
         break;
       }
+      default:
+        return unreachable(step);
     }
   }
   return ok(fitted);
@@ -211,13 +214,13 @@ function fitDerive(
   columns: Map<string, WorkingColumn>,
 ): Result<FeaturizerStep[], FeatureError> {
   if (columns.has(step.name))
-    return fail({ path: ["name"], message: `a column named "${step.name}" already exists` });
+    return err({ path: ["name"], message: `a column named "${step.name}" already exists` });
   const parsed = parseExpression(step.expr);
-  if (!parsed.ok) return fail({ path: ["expr"], message: describeExpressionError(step.expr, parsed.error) });
+  if (!parsed.ok) return err({ path: ["expr"], message: describeExpressionError(step.expr, parsed.error) });
   for (const name of expressionColumns(parsed.value)) {
     const col = columns.get(name);
     if (!col)
-      return fail({
+      return err({
         path: ["expr"],
         message: `no column "${name}"${suggestion(name, [...columns.keys()])} in "${step.expr}"`,
       });
@@ -225,7 +228,7 @@ function fitDerive(
       col.input?.kind === "categorical" &&
       col.input.categories?.some((category) => typeof category === "string")
     )
-      return fail({
+      return err({
         path: ["expr"],
         message: `"${name}" holds text categories; it cannot be used in arithmetic`,
       });
@@ -239,19 +242,19 @@ function imputeValue(
   present: Float32Array,
 ): Result<number, string> {
   if (col.categorical && (step.strategy === "mean" || step.strategy === "median"))
-    return fail(
+    return err(
       `strategy "${step.strategy}" does not apply to a categorical column; use most_frequent or constant`,
     );
   if (step.strategy === "constant") {
     const value = step.value as string | number;
     if (typeof value === "number") return ok(value);
     if (col.input?.kind !== "categorical")
-      return fail(`the constant "${value}" is text; this column is numeric`);
+      return err(`the constant "${value}" is text; this column is numeric`);
     const code = encodeCategory(col.input, value);
-    if (code < 0) return fail(`"${value}" is not a category seen in training`);
+    if (code < 0) return err(`"${value}" is not a category seen in training`);
     return ok(code);
   }
-  if (present.length === 0) return fail("has no training values to impute from");
+  if (present.length === 0) return err("has no training values to impute from");
   switch (step.strategy) {
     case "mean":
       return ok(meanStd(present).mean);
@@ -259,12 +262,15 @@ function imputeValue(
       return ok(quantileSorted(present, 0.5));
     case "most_frequent":
       return ok(mostFrequent(present));
+    default:
+      return unreachable(step.strategy);
   }
 }
 
 /** Runs one fitted step over the working columns with the contract's applyFeaturizer. */
 function applyStep(step: FeaturizerStep, columns: Map<string, WorkingColumn>, rows: number): void {
-  const names = [...columns.keys()];
+  // Only the columns the step reads: one step per column would otherwise copy every column each time.
+  const names = step.op === "expression" ? [...columns.keys()] : [step.column];
   const width = names.length;
   const raw = new Float32Array(rows * width);
   names.forEach((name, j) => {

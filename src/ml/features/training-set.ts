@@ -5,7 +5,7 @@ import { encodeCategory } from "../../artifact/category-code.js";
 import { datePartReader } from "../../artifact/date-features.js";
 import type { Profile } from "../data/profile.js";
 import { type Column, column, type Table } from "../data/table.js";
-import { fail, ok, type Result } from "../errors.js";
+import { err, ok, type Result } from "../errors.js";
 import type { Task, TrainingSet } from "../models/model-type.js";
 import { applyFeaturizer, type Featurizer, type RawFeature } from "./featurizer-spec.js";
 
@@ -58,7 +58,7 @@ export function targetVector(
     }
     const index = classes.indexOf(value as string | number);
     if (index < 0)
-      return fail({
+      return err({
         kind: "data",
         file,
         column: target,

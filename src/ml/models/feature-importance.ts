@@ -28,7 +28,7 @@ export function averageOfNormalised(gainsPerTree: readonly ArrayLike<number>[], 
  * which is exactly the decrease in the sum of squared errors when values are means (regression), and in
  * weighted Gini impurity when values are class probabilities. Trees without `samples` count rows as equal.
  */
-export function featureImportance(ensemble: TreeEnsemble): number[] {
+export function impurityImportance(ensemble: TreeEnsemble): number[] {
   if (ensemble.featureImportance !== undefined) return ensemble.featureImportance;
   const features = ensemble.featureNames.length;
   return averageOfNormalised(

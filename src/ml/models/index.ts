@@ -1,12 +1,13 @@
 // The model types the pipeline can train, by the name params.yaml uses (`model.type`).
+import { err, ok, type Result } from "../../result.js";
 import { forest } from "./forest.js";
 import { gbt } from "./gbt.js";
 import { mlRandomForest } from "./ml-random-forest.js";
 import type { ModelType } from "./model-type.js";
 
 export { compileEnsemble } from "./batch-predictor.js";
-export { featureImportance } from "./feature-importance.js";
-export { type InvalidParams, type ParamsResult, parseModelParams } from "./model-params.js";
+export { impurityImportance } from "./feature-importance.js";
+export { type InvalidParams, parseModelParams } from "./model-params.js";
 
 const MODEL_TYPES = {
   forest,
@@ -29,16 +30,11 @@ export function isModelTypeName(name: string): name is ModelTypeName {
 }
 
 /** The model type called `name`, or an error value listing the known names. */
-export function getModelType(
-  name: string,
-): { ok: true; modelType: ModelType<unknown> } | { ok: false; error: UnknownModelType } {
-  if (isModelTypeName(name)) return { ok: true, modelType: MODEL_TYPES[name] };
-  return {
-    ok: false,
-    error: {
-      kind: "unknown-model-type",
-      name,
-      message: `unknown model type "${name}"; known types: ${MODEL_TYPE_NAMES.join(", ")}`,
-    },
-  };
+export function getModelType(name: string): Result<ModelType<unknown>, UnknownModelType> {
+  if (isModelTypeName(name)) return ok(MODEL_TYPES[name]);
+  return err({
+    kind: "unknown-model-type",
+    name,
+    message: `unknown model type "${name}"; known types: ${MODEL_TYPE_NAMES.join(", ")}`,
+  });
 }

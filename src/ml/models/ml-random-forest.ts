@@ -11,7 +11,7 @@
 // does not expose).
 import { RandomForestClassifier, RandomForestRegression } from "ml-random-forest";
 import { z } from "zod";
-import { featureImportance } from "./feature-importance.js";
+import { impurityImportance } from "./feature-importance.js";
 import { strictBoundToThreshold } from "./float32.js";
 import { ParamsError } from "./model-params.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
@@ -74,7 +74,11 @@ export function fitMlRandomForest(
   const shape = checkTrainingSet(data);
   const features = shape.features;
   if (params.max_features > 1 && params.max_features > features)
-    throw new ParamsError(`max_features is ${params.max_features} but the data has ${features} features`);
+    throw new ParamsError(
+      "ml-random-forest",
+      "max_features",
+      `${params.max_features} asks for more features than the data has (${features})`,
+    );
   const classification = data.task === "classification";
   const forestOptions = {
     nEstimators: params.n_estimators,
@@ -114,7 +118,7 @@ export function convertMlForest(model: MlForest, data: TrainingSet): TreeEnsembl
     postTransform: "none",
     trees,
   });
-  return { ...ensemble, featureImportance: featureImportance(ensemble) };
+  return { ...ensemble, featureImportance: impurityImportance(ensemble) };
 }
 
 function convertTree(root: CartNode, columns: number[], outputs: number, classification: boolean): Tree {

@@ -1,6 +1,8 @@
 // Model params arrive from params.yaml or from the tuner: parsed once with the model type's zod schema, and
 // any problem reported as a value naming the key.
 import { z } from "zod";
+import { err, ok, type Result } from "../../result.js";
+import { MlFailure } from "../errors.js";
 import type { ModelType, Task } from "./model-type.js";
 
 export interface InvalidParams {
@@ -11,11 +13,12 @@ export interface InvalidParams {
   message: string;
 }
 
-export type ParamsResult<Params> = { ok: true; params: Params } | { ok: false; error: InvalidParams };
-
-export function parseModelParams<Params>(modelType: ModelType<Params>, raw: unknown): ParamsResult<Params> {
+export function parseModelParams<Params>(
+  modelType: ModelType<Params>,
+  raw: unknown,
+): Result<Params, InvalidParams> {
   const parsed = modelType.params.safeParse(raw ?? {});
-  if (parsed.success) return { ok: true, params: parsed.data };
+  if (parsed.success) return ok(parsed.data);
   const keys: string[] = [];
   const problems = parsed.error.issues.map((issue) => {
     if (issue.code === "unrecognized_keys") {
@@ -26,15 +29,12 @@ export function parseModelParams<Params>(modelType: ModelType<Params>, raw: unkn
     keys.push(key);
     return `${key === "" ? "(params)" : key}: ${issue.message}`;
   });
-  return {
-    ok: false,
-    error: {
-      kind: "invalid-params",
-      modelType: modelType.name,
-      keys,
-      message: `invalid params for model type "${modelType.name}": ${problems.join("; ")}`,
-    },
-  };
+  return err({
+    kind: "invalid-params",
+    modelType: modelType.name,
+    keys,
+    message: `invalid params for model type "${modelType.name}": ${problems.join("; ")}`,
+  });
 }
 
 /** scikit-learn's max_features: "sqrt", "log2", a fraction in (0, 1], or a whole number of features > 1. */
@@ -59,6 +59,9 @@ export function resolveMaxFeatures(spec: MaxFeatures | null, features: number, t
 }
 
 /** Params that parse but do not fit the data (e.g. more features asked for than there are). */
-export class ParamsError extends Error {
-  readonly kind = "invalid-params";
+export class ParamsError extends MlFailure {
+  constructor(modelType: string, key: string, message: string) {
+    super({ kind: "model-params", modelType, key, message });
+    this.name = "ParamsError";
+  }
 }

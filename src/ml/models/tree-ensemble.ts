@@ -12,7 +12,9 @@
 //                    probabilities = softmax(score)                     ("softmax": outputs = number of classes)
 // Inputs are float32 and thresholds are float32-representable, so float32 inference (onnxruntime) takes exactly
 // the branches that training did.
+
 import { z } from "zod";
+import { unreachable } from "../../result.js";
 
 export const TREE_FORMAT = "tabula.trees/v1";
 
@@ -128,5 +130,7 @@ export function applyPostTransform(
       }
       return probabilities;
     }
+    default:
+      return unreachable(ensemble.postTransform);
   }
 }

@@ -1,13 +1,7 @@
 // What the featurizer does with each raw input, read from its steps: which raw inputs each model column depends on
 // (to map split thresholds back to raw values) and which raw inputs may be missing (the manifest's `nullable`).
-import type { Expr, Featurizer } from "../features/featurizer-spec.js";
-
-function exprColumns(expr: Expr, into: string[] = []): string[] {
-  if ("column" in expr) into.push(expr.column);
-  else if ("op" in expr) for (const arg of expr.args) exprColumns(arg, into);
-  else if ("fn" in expr) exprColumns(expr.arg, into);
-  return into;
-}
+import { expressionColumns } from "../features/expression.js";
+import type { Featurizer } from "../features/featurizer-spec.js";
 
 export interface ColumnOrigin {
   /** The raw inputs the column is computed from. */
@@ -27,7 +21,7 @@ export function columnOrigins(featurizer: Featurizer): Map<string, ColumnOrigin>
       for (const output of step.outputs)
         origins.set(output, { inputs: new Set(of(step.column).inputs), indicator: true });
     } else if (step.op === "expression") {
-      const parts = exprColumns(step.expr).map(of);
+      const parts = expressionColumns(step.expr).map(of);
       origins.set(step.output, {
         inputs: new Set(parts.flatMap((part) => [...part.inputs])),
         indicator: parts.some((part) => part.indicator),
@@ -47,7 +41,7 @@ export function nullableInputs(featurizer: Featurizer): Set<string> {
     let guarded = false;
     let unsafe = false;
     for (const step of featurizer.steps) {
-      const reads = step.op === "expression" ? exprColumns(step.expr) : [step.column];
+      const reads = step.op === "expression" ? expressionColumns(step.expr) : [step.column];
       if (!reads.includes(input.name)) continue;
       if (step.op === "impute") {
         guarded = true;

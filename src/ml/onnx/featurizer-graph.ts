@@ -9,6 +9,7 @@
 // whole block, with constants that leave the other columns bit-identical (fill NaN with NaN, subtract 0 and divide
 // by 1, clip to ±Infinity, select the input back): a few ops per run instead of a few per column, which is most of a
 // single-row prediction's time. One-hot and expressions add new blocks; the model input is assembled at the end.
+import { unreachable } from "../../result.js";
 import type { Expr, Featurizer, FeaturizerStep } from "../features/featurizer-spec.js";
 import { DataType, type GraphBuilder } from "./graph-builder.js";
 
@@ -104,6 +105,8 @@ class FeaturizerGraph {
         return this.op("Abs", [x]);
       case "neg":
         return this.op("Neg", [x]);
+      default:
+        return unreachable(expr.fn);
     }
   }
 
@@ -180,6 +183,8 @@ class FeaturizerGraph {
         }
         break;
       }
+      default:
+        unreachable(first);
     }
     // Every column of the block now lives in the result (untouched ones are bit-identical).
     const updated: Block = { tensor: result, width: block.width };

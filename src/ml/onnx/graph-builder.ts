@@ -1,6 +1,8 @@
 // A small typed layer over onnx-proto for building one graph: nodes with named attributes, constant initializers,
 // and names that stay unique and stable (the same inputs give the same graph, byte for byte).
+
 import onnxProto from "onnx-proto";
+import { unreachable } from "../../result.js";
 
 export const { onnx } = onnxProto;
 
@@ -72,6 +74,8 @@ export function tensor(
         dataType: DataType.STRING,
         stringData: values.map((value) => encoder.encode(String(value))),
       };
+    default:
+      return unreachable(type);
   }
 }
 

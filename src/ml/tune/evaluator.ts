@@ -2,8 +2,9 @@
 // trial never changes its result: the model is seeded and fitted single-threaded in both cases.
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
+import { MlFailure } from "../errors.js";
 import type { ParamSet } from "./space.js";
-import { runTrial, type TrialOutcome, type TrialSetup } from "./trial-setup.js";
+import { runTrial, type TrialOutcome, type TrialSetup, type WorkerTrialOutcome } from "./trial-setup.js";
 
 export interface Evaluator {
   evaluate(params: ParamSet): Promise<TrialOutcome>;
@@ -24,7 +25,11 @@ export function createEvaluator(setup: TrialSetup, jobs: number): Evaluator {
     execArgv: workerExecArgv(),
   });
   return {
-    evaluate: (params) => pool.run(params) as Promise<TrialOutcome>,
+    evaluate: async (params) => {
+      const answer = (await pool.run(params)) as WorkerTrialOutcome;
+      if ("failure" in answer) throw new MlFailure(answer.failure);
+      return answer.outcome;
+    },
     close: () => pool.destroy(),
   };
 }

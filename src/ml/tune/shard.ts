@@ -17,7 +17,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { fail, type MlError, MlFailure, ok, type Result } from "../errors.js";
+import { err, type MlError, MlFailure, ok, type Result } from "../errors.js";
 import type { ParamSet } from "./space.js";
 import type { TrialOutcome } from "./trial-setup.js";
 import type { TrialRunner, TunedTrial, TuneRequest } from "./tune.js";
@@ -65,7 +65,7 @@ export function parseShard(text: string): Result<Shard> {
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (!match || count < 1 || index >= count) {
-    return fail({ kind: "config", message: `--shard ${text}: expected i/K with 0 ≤ i < K, e.g. 0/4` });
+    return err({ kind: "config", message: `--shard ${text}: expected i/K with 0 ≤ i < K, e.g. 0/4` });
   }
   return ok({ index, count });
 }
@@ -111,9 +111,9 @@ export function openStudy(dir: string, request: TuneRequest): Result<string> {
     rmSync(temp, { force: true });
   }
   const parsed = StudySchema.safeParse(JSON.parse(readFileSync(marker, "utf8")));
-  if (!parsed.success) return fail(artifact(marker, "not a tabula study marker"));
+  if (!parsed.success) return err(artifact(marker, "not a tabula study marker"));
   if (parsed.data.fingerprint !== fingerprint) {
-    return fail(
+    return err(
       artifact(
         marker,
         "this directory holds another study (different params, search space or data): use an empty directory",
@@ -129,12 +129,12 @@ function readTrial(dir: string, number: number, fingerprint: string): Result<Tri
   try {
     raw = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    return fail(artifact(path, `unreadable: ${(error as Error).message}`));
+    return err(artifact(path, `unreadable: ${(error as Error).message}`));
   }
   const parsed = TrialFileSchema.safeParse(raw);
-  if (!parsed.success) return fail(artifact(path, `not a trial record: ${parsed.error.issues[0]?.message}`));
-  if (parsed.data.fingerprint !== fingerprint) return fail(artifact(path, "belongs to another study"));
-  if (parsed.data.number !== number) return fail(artifact(path, `holds trial ${parsed.data.number}`));
+  if (!parsed.success) return err(artifact(path, `not a trial record: ${parsed.error.issues[0]?.message}`));
+  if (parsed.data.fingerprint !== fingerprint) return err(artifact(path, "belongs to another study"));
+  if (parsed.data.number !== number) return err(artifact(path, `holds trial ${parsed.data.number}`));
   return ok(parsed.data);
 }
 
@@ -221,7 +221,7 @@ export function mergeTrials(dir: string, request: TuneRequest): Result<TunedTria
       .slice(0, 10)
       .map((n) => n + 1)
       .join(", ");
-    return fail({
+    return err({
       kind: "config",
       message: `${dir}: ${missing.length} of ${request.trials} trials missing (${listed}${missing.length > 10 ? ", ..." : ""}): not every shard has finished`,
     });

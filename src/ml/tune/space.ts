@@ -1,6 +1,7 @@
 // Search-space distributions (from params.yaml's tune.space) and how the TPE sees them: floats, log floats and
 // ints live on a continuous internal axis (log for log-scaled ones; ints widened by half a step each side and
 // rounded back), categoricals are indices into their choices.
+import { unreachable } from "../../result.js";
 import type { SearchParam, SearchSpace } from "../params.js";
 import type { Random } from "../random.js";
 
@@ -67,6 +68,8 @@ export function axisOf(param: SearchParam): Axis {
     }
     case "categorical":
       return { kind: "categorical", choices: param.choices };
+    default:
+      return unreachable(param);
   }
 }
 

@@ -1,4 +1,6 @@
-// metrics/tune.json: the tune stage's result, read by train (the params to fit with) and notebooks.
+// metrics/tune.json: the tune stage's result, read by train (the params to fit with) and notebooks. Each fact once,
+// so `metrics diff` shows each change once: the best trial's own params and the search's convergence are in
+// metrics/tune-trials.json (its row `best.trial`), not repeated here.
 import { z } from "zod";
 
 export const TuneSummarySchema = z
@@ -21,8 +23,6 @@ export const TuneSummarySchema = z
         trial: z.number().int(),
         cvMean: z.number(),
         cvStd: z.number(),
-        /** The tuned params only. */
-        params: z.record(z.string(), z.unknown()),
         /** With early stopping: the boosting rounds CV chose (lowest mean held-out loss); `params.n_estimators`. */
         rounds: z.number().int().optional(),
       })
@@ -31,8 +31,6 @@ export const TuneSummarySchema = z
     params: z.record(z.string(), z.unknown()),
     /** Boosting stopped in each fold after this many rounds without improvement of its held-out loss. */
     earlyStoppingRounds: z.number().int().optional(),
-    /** Best CV value after the first N trials (for comparing searches at equal budgets). */
-    bestAfter: z.record(z.string(), z.number()),
   })
   .strict();
 export type TuneSummary = z.infer<typeof TuneSummarySchema>;

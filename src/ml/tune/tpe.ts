@@ -56,21 +56,18 @@ export function suggest(
     return params;
   }
   const { below, above } = splitBelowAbove(usable);
-  const priorWeight = options.priorWeight ?? 1;
+  const draw: CandidateDraw = {
+    random,
+    candidates: options.candidates,
+    priorWeight: options.priorWeight ?? 1,
+  };
   for (const [name, axis] of axes) {
     const valuesBelow = below.map((observation) => observation.params[name] as ParamValue);
     const valuesAbove = above.map((observation) => observation.params[name] as ParamValue);
     params[name] =
       axis.kind === "numeric"
-        ? suggestNumeric(
-            axis,
-            valuesBelow as number[],
-            valuesAbove as number[],
-            random,
-            options.candidates,
-            priorWeight,
-          )
-        : suggestCategorical(axis, valuesBelow, valuesAbove, random, options.candidates, priorWeight);
+        ? suggestNumeric(axis, valuesBelow as number[], valuesAbove as number[], draw)
+        : suggestCategorical(axis, valuesBelow, valuesAbove, draw);
   }
   return params;
 }
@@ -176,25 +173,45 @@ export function numericLogPdf(parzen: NumericParzen, x: number): number {
   return logSumExp(terms);
 }
 
+/** How an axis's next value is drawn: `candidates` draws from l, with `priorWeight` on the prior component. */
+interface CandidateDraw {
+  random: Random;
+  candidates: number;
+  priorWeight: number;
+}
+
 function suggestNumeric(
   axis: NumericAxis,
   below: number[],
   above: number[],
-  random: Random,
-  candidates: number,
-  priorWeight: number,
+  { random, candidates, priorWeight }: CandidateDraw,
 ): number {
   const l = numericParzen(axis, below, priorWeight);
   const g = numericParzen(axis, above, priorWeight);
-  let best = Number.NaN;
+  return bestCandidate(
+    candidates,
+    Number.NaN,
+    // Quantized axes score the grid point the candidate rounds to.
+    () => axis.fromInternal(sampleNumericParzen(l, random)),
+    (value) => {
+      const x = axis.toInternal(value);
+      return numericLogPdf(l, x) - numericLogPdf(g, x);
+    },
+  );
+}
+
+/**
+ * Of `candidates` values drawn one after another from l, the one with the highest score log l(x) − log g(x) (the
+ * first on a tie); `none` when no score beats −∞.
+ */
+function bestCandidate<T>(candidates: number, none: T, draw: () => T, score: (value: T) => number): T {
+  let best = none;
   let bestScore = Number.NEGATIVE_INFINITY;
   for (let c = 0; c < candidates; c++) {
-    // Quantized axes score the grid point the candidate rounds to.
-    const value = axis.fromInternal(sampleNumericParzen(l, random));
-    const x = axis.toInternal(value);
-    const score = numericLogPdf(l, x) - numericLogPdf(g, x);
-    if (score > bestScore) {
-      bestScore = score;
+    const value = draw();
+    const valueScore = score(value);
+    if (valueScore > bestScore) {
+      bestScore = valueScore;
       best = value;
     }
   }
@@ -225,9 +242,7 @@ function suggestCategorical(
   axis: CategoricalAxis,
   below: ParamValue[],
   above: ParamValue[],
-  random: Random,
-  candidates: number,
-  priorWeight: number,
+  { random, candidates, priorWeight }: CandidateDraw,
 ): ParamValue {
   const lRows = categoricalParzen(axis, below, priorWeight);
   const gRows = categoricalParzen(axis, above, priorWeight);
@@ -236,21 +251,20 @@ function suggestCategorical(
   const density = (rows: number[][], weights: number[], index: number) =>
     rows.reduce((sum, row, i) => sum + (weights[i] as number) * (row[index] as number), 0);
   const lLogWeights = lWeights.map(Math.log);
-  let best = 0;
-  let bestScore = Number.NEGATIVE_INFINITY;
-  for (let c = 0; c < candidates; c++) {
-    const row = lRows[chooseComponent(lLogWeights, random)] as number[];
-    let u = random.next();
-    let index = 0;
-    while (index < row.length - 1 && u >= (row[index] as number)) {
-      u -= row[index] as number;
-      index++;
-    }
-    const score = Math.log(density(lRows, lWeights, index)) - Math.log(density(gRows, gWeights, index));
-    if (score > bestScore) {
-      bestScore = score;
-      best = index;
-    }
-  }
+  const best = bestCandidate(
+    candidates,
+    0,
+    () => {
+      const row = lRows[chooseComponent(lLogWeights, random)] as number[];
+      let u = random.next();
+      let index = 0;
+      while (index < row.length - 1 && u >= (row[index] as number)) {
+        u -= row[index] as number;
+        index++;
+      }
+      return index;
+    },
+    (index) => Math.log(density(lRows, lWeights, index)) - Math.log(density(gRows, gWeights, index)),
+  );
   return axis.choices[best] as ParamValue;
 }

@@ -1,5 +1,6 @@
 // What every trial evaluation needs, shared by the in-process evaluator and the worker threads (it crosses the
 // thread boundary as workerData, so it holds only structured-cloneable values).
+import type { MlError } from "../errors.js";
 import type { MetricName } from "../metrics.js";
 import { getModelType } from "../models/index.js";
 import type { ModelType, TrainingSet } from "../models/model-type.js";
@@ -32,10 +33,13 @@ export interface TrialOutcome {
   rounds?: number;
 }
 
+/** What a worker thread answers for one trial (a wire format between threads). */
+export type WorkerTrialOutcome = { outcome: TrialOutcome } | { failure: MlError };
+
 export function resolveModelType(name: string): ModelType<unknown> {
   const found = getModelType(name);
   if (!found.ok) throw new Error(found.error.message);
-  return found.modelType;
+  return found.value;
 }
 
 export async function runTrial(setup: TrialSetup, params: ParamSet): Promise<TrialOutcome> {

@@ -151,11 +151,6 @@ export function summarize(request: TuneRequest, trials: TunedTrial[]): TuneSumma
   const modelType = resolveModelType(chosen.branch);
   const fixedParams = request.branches?.[chosen.branch]?.fixedParams ?? request.fixedParams;
   const rounds = best.rounds;
-  const bestAfter: Record<string, number> = {};
-  for (const count of [10, 20, 40, 80, 160].filter((n) => n < trials.length).concat(trials.length)) {
-    const upTo = bestTrial(trials.slice(0, count), direction);
-    if (upTo) bestAfter[String(count)] = upTo.value;
-  }
   return {
     modelType: chosen.branch,
     ...(request.branches ? { searched: Object.keys(request.branches) } : {}),
@@ -170,7 +165,6 @@ export function summarize(request: TuneRequest, trials: TunedTrial[]): TuneSumma
       trial: best.number + 1,
       cvMean: best.value,
       cvStd: best.std ?? 0,
-      params: best.params,
       ...(rounds === undefined ? {} : { rounds }),
     },
     params: modelType.params.parse({
@@ -179,7 +173,6 @@ export function summarize(request: TuneRequest, trials: TunedTrial[]): TuneSumma
       ...(rounds === undefined ? {} : { n_estimators: rounds }),
     }) as Record<string, unknown>,
     ...(request.earlyStoppingRounds ? { earlyStoppingRounds: request.earlyStoppingRounds } : {}),
-    bestAfter,
   };
 }
 

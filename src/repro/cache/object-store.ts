@@ -4,7 +4,6 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -15,6 +14,7 @@ import { writeFileAtomic } from "../../fs/atomic-write.js";
 import { directoryHash, type FileEntry, type PathState } from "../hash/path-hash.js";
 import { hashFile } from "../hash/xxh3.js";
 import type { ReproDir } from "../repro-dir.js";
+import { twoLevelEntries } from "./two-level-entries.js";
 
 /** An output (or dep) as the lock names it: a directory has `nfiles`. */
 export interface StoredRef {
@@ -173,21 +173,12 @@ export class ObjectStore {
 
   /** Every object in the store with its size (for gc and push). */
   list(): { name: string; size: number }[] {
-    const found: { name: string; size: number }[] = [];
-    let prefixes: string[];
-    try {
-      prefixes = readdirSync(this.paths.objects);
-    } catch {
-      return found;
-    }
-    for (const prefix of prefixes) {
-      for (const rest of readdirSync(join(this.paths.objects, prefix))) {
-        if (rest.includes(".repro-tmp-")) continue;
-        const name = prefix + rest;
-        found.push({ name, size: statSync(this.objectPath(name)).size });
-      }
-    }
-    return found;
+    return twoLevelEntries(this.paths.objects)
+      .filter((entry) => !entry.name.includes(".repro-tmp-"))
+      .map(({ folder, name }) => {
+        const object = folder + name;
+        return { name: object, size: statSync(this.objectPath(object)).size };
+      });
   }
 
   remove(name: string): void {

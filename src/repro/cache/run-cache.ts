@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
+import { readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../fs/atomic-write.js";
 import type { LockedPath } from "../lock.js";
 import type { ReproDir } from "../repro-dir.js";
 import type { OutputKind } from "../spec/stage.js";
+import { twoLevelEntries } from "./two-level-entries.js";
 
 /** A successful run: the inputs it saw (by key) and the outputs it produced (in the object store). */
 export interface RunEntry {
@@ -55,21 +56,13 @@ export class RunCache {
   }
 
   list(): RunRecord[] {
-    const records: RunRecord[] = [];
-    let stages: string[];
-    try {
-      stages = readdirSync(this.paths.runs);
-    } catch {
-      return records;
-    }
-    for (const stage of stages) {
-      for (const file of readdirSync(join(this.paths.runs, stage))) {
-        if (!file.endsWith(".json")) continue;
-        const key = file.slice(0, -".json".length);
-        records.push({ stage, key, usedMs: statSync(join(this.paths.runs, stage, file)).mtimeMs });
-      }
-    }
-    return records;
+    return twoLevelEntries(this.paths.runs)
+      .filter((entry) => entry.name.endsWith(".json"))
+      .map(({ folder, name, path }) => ({
+        stage: folder,
+        key: name.slice(0, -".json".length),
+        usedMs: statSync(path).mtimeMs,
+      }));
   }
 
   remove(stage: string, key: string): void {

@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { err, ok, type Result } from "../errors.js";
 
 function git(root: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -37,4 +39,44 @@ export function showAtRevision(root: string, commit: string, path: string): Resu
     command: `git show ${commit.slice(0, 12)}:./${path}`,
     detail: shown.stderr.trim(),
   });
+}
+
+/** What a review diff compares: the workspace and a git revision, resolved to its commit. */
+export interface DiffBase {
+  root: string;
+  revision: string;
+  commit: string;
+}
+
+/** What a review diff is asked for: `all` keeps unchanged values too. */
+export interface DiffOptions {
+  cwd?: string;
+  revision?: string;
+  all?: boolean;
+}
+
+/** The workspace (`cwd`, default the current folder) and the revision (default HEAD) a diff compares it with. */
+export function diffBase(options: DiffOptions): Result<DiffBase> {
+  const root = resolve(options.cwd ?? process.cwd());
+  const revision = options.revision ?? "HEAD";
+  const commit = resolveRevision(root, revision);
+  return commit.ok ? ok({ root, revision, commit: commit.value }) : commit;
+}
+
+/** A workspace file's text at the base commit and in the workspace now; null where it does not exist. */
+export function bothSides(
+  base: DiffBase,
+  path: string,
+): Result<{ before: string | null; after: string | null }> {
+  const shown = showAtRevision(base.root, base.commit, path);
+  if (!shown.ok) return shown;
+  return ok({ before: shown.value, after: readOrNull(join(base.root, path)) });
+}
+
+export function readOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
 }

@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ok, type Result } from "../errors.js";
 import { loadPipeline } from "../workspace.js";
 import { flatten, formatLeaf, formatNumber, type Leaf } from "./flatten.js";
-import { resolveRevision, showAtRevision } from "./git-revision.js";
+import { bothSides, type DiffOptions, diffBase, readOrNull } from "./git-revision.js";
 import type { Table } from "./table.js";
 
 /** One metrics file: its flattened values, or why there are none. */
@@ -20,14 +19,6 @@ export function parseMetrics(path: string, text: string | null): MetricsFile {
     return { path, values: flatten(JSON.parse(text), "skip") };
   } catch (error) {
     return { path, values: new Map(), problem: `invalid JSON: ${(error as Error).message}` };
-  }
-}
-
-function readOrNull(path: string): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return null;
   }
 }
 
@@ -89,21 +80,18 @@ export function compareValues(
 }
 
 /** Metrics in the workspace against a git revision (default HEAD). `all` keeps unchanged values too. */
-export async function metricsDiff(
-  options: { cwd?: string; revision?: string; all?: boolean } = {},
-): Promise<Result<MetricsDiff>> {
-  const root = resolve(options.cwd ?? process.cwd());
-  const revision = options.revision ?? "HEAD";
-  const commit = resolveRevision(root, revision);
-  if (!commit.ok) return commit;
+export async function metricsDiff(options: DiffOptions = {}): Promise<Result<MetricsDiff>> {
+  const base = diffBase(options);
+  if (!base.ok) return base;
+  const { root, revision, commit } = base.value;
   const paths = await metricsPaths(root);
   if (!paths.ok) return paths;
-  const diff: MetricsDiff = { revision, commit: commit.value, changes: [], notes: [] };
+  const diff: MetricsDiff = { revision, commit, changes: [], notes: [] };
   for (const path of paths.value) {
-    const shown = showAtRevision(root, commit.value, path);
-    if (!shown.ok) return shown;
-    const before = parseMetrics(path, shown.value);
-    const after = parseMetrics(path, readOrNull(join(root, path)));
+    const texts = bothSides(base.value, path);
+    if (!texts.ok) return texts;
+    const before = parseMetrics(path, texts.value.before);
+    const after = parseMetrics(path, texts.value.after);
     if (before.problem) diff.notes.push(`${path}: ${before.problem} at ${revision}`);
     if (after.problem) diff.notes.push(`${path}: ${after.problem} in the workspace`);
     diff.changes.push(...compareValues(path, before.values, after.values, options.all ?? false));

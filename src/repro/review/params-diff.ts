@@ -1,10 +1,8 @@
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { formatError, ok, type Result } from "../errors.js";
 import { PARAMS_FILE } from "../spec/stage.js";
 import { loadPipeline } from "../workspace.js";
 import { flatten, formatLeaf, type Leaf } from "./flatten.js";
-import { resolveRevision, showAtRevision } from "./git-revision.js";
+import { bothSides, type DiffOptions, diffBase } from "./git-revision.js";
 import { compareValues, type MetricChange } from "./metrics.js";
 import type { Table } from "./table.js";
 
@@ -27,28 +25,21 @@ async function flattenParams(text: string | null): Promise<Map<string, Leaf> | s
 }
 
 /** Params files in the workspace against a git revision (default HEAD); `all` keeps unchanged keys too. */
-export async function paramsDiff(
-  options: { cwd?: string; revision?: string; all?: boolean } = {},
-): Promise<Result<ParamsDiff>> {
-  const root = resolve(options.cwd ?? process.cwd());
-  const revision = options.revision ?? "HEAD";
-  const commit = resolveRevision(root, revision);
-  if (!commit.ok) return commit;
+export async function paramsDiff(options: DiffOptions = {}): Promise<Result<ParamsDiff>> {
+  const base = diffBase(options);
+  if (!base.ok) return base;
+  const { root, revision, commit } = base.value;
   const loaded = await loadPipeline(root);
   if (!loaded.ok) return loaded;
   const { stages } = loaded.value.pipeline;
   const files = [...new Set([PARAMS_FILE, ...stages.flatMap((stage) => stage.params.map((p) => p.file))])];
-  const diff: ParamsDiff = { revision, commit: commit.value, changes: [], notes: [] };
+  const diff: ParamsDiff = { revision, commit, changes: [], notes: [] };
   for (const file of files) {
-    const shown = showAtRevision(root, commit.value, file);
-    if (!shown.ok) return shown;
-    let current: string | null = null;
-    try {
-      current = readFileSync(join(root, file), "utf8");
-    } catch {}
-    if (shown.value === null && current === null) continue;
-    const before = await flattenParams(shown.value);
-    const after = await flattenParams(current);
+    const texts = bothSides(base.value, file);
+    if (!texts.ok) return texts;
+    if (texts.value.before === null && texts.value.after === null) continue;
+    const before = await flattenParams(texts.value.before);
+    const after = await flattenParams(texts.value.after);
     if (before === undefined) diff.notes.push(`${file}: missing at ${revision}`);
     if (typeof before === "string") diff.notes.push(`${file}: ${before} at ${revision}`);
     if (after === undefined) diff.notes.push(`${file}: missing in the workspace`);

@@ -44,7 +44,7 @@ export async function executeStage(
 
   const journal = StageJournal.begin(paths, root, stage.name, outputPaths);
   hasher.invalidate(outputPaths);
-  const fail = (error: ReproError): StageOutcome => {
+  const failed = (error: ReproError): StageOutcome => {
     journal.rollback();
     hasher.invalidate(outputPaths);
     return { kind: "failed", error, seconds: seconds(), outputTail: tail };
@@ -60,7 +60,7 @@ export async function executeStage(
     );
     for (const command of stage.commands) {
       const interrupted = context.interruptedBy();
-      if (interrupted) return fail({ kind: "interrupted", signal: interrupted });
+      if (interrupted) return failed({ kind: "interrupted", signal: interrupted });
       const running = new RunningCommand(command, { cwd: root, env, onLine });
       context.running.add(running);
       if (running.pid !== undefined) journal.setChild(running.pid);
@@ -68,8 +68,8 @@ export async function executeStage(
       context.running.delete(running);
       if (result.exitCode !== 0) {
         const interruptedBy = context.interruptedBy();
-        if (interruptedBy) return fail({ kind: "interrupted", signal: interruptedBy });
-        return fail({
+        if (interruptedBy) return failed({ kind: "interrupted", signal: interruptedBy });
+        return failed({
           kind: "stage-failed",
           stage: stage.name,
           exitCode: result.exitCode,
@@ -81,7 +81,8 @@ export async function executeStage(
     hasher.invalidate(outputPaths);
     const outputs = outputsSnapshot(stage, hasher);
     const missing = outputs.find((output) => output.state === null);
-    if (missing) return fail({ kind: "output-missing", stage: stage.name, path: missing.path, when: "run" });
+    if (missing)
+      return failed({ kind: "output-missing", stage: stage.name, path: missing.path, when: "run" });
 
     const block = storeRun(workspace, stage, { ...inputs, outputs });
     journal.commit();
@@ -89,6 +90,6 @@ export async function executeStage(
     journal.finish();
     return { kind: "ran", reasons: [], seconds: seconds() };
   } catch (thrown) {
-    return fail(toReproError(thrown));
+    return failed(toReproError(thrown));
   }
 }

@@ -11,7 +11,7 @@
 // (its index when the item is not a scalar). A matrix names each stage by its values joined with `-` (`name` +
 // index for a value that is not a scalar) and gives `${item.<name>}`.
 import { err, ok, type Result } from "../errors.js";
-import { resolveWhole, type Scope, type UsedVar } from "./interpolate.js";
+import { resolveWhole, type Scope, type UsedVar, unresolvedAt } from "./interpolate.js";
 import type { RawStage } from "./pipeline-schema.js";
 import type { YamlSource } from "./yaml-source.js";
 
@@ -55,16 +55,9 @@ export function expandStage(
   if (template.form === "foreach") {
     const path = ["stages", name, "foreach"];
     const resolved = resolveWhole(template.foreach, vars);
-    if (!resolved.ok) {
-      return err({
-        kind: "invalid-pipeline",
-        at: source.locateIn(path, resolved.reference),
-        stage: name,
-        message: resolved.message,
-      });
-    }
-    used.push(...resolved.used);
-    const items = resolved.value;
+    if (!resolved.ok) return err(unresolvedAt(source, path, name, resolved.error));
+    used.push(...resolved.value.used);
+    const items = resolved.value.value;
     if (Array.isArray(items)) {
       for (const [index, item] of items.entries())
         members.push({ key: isScalar(item) ? String(item) : String(index), local: { item } });
@@ -83,16 +76,9 @@ export function expandStage(
     for (const [axis, raw] of Object.entries(template.matrix)) {
       const path = ["stages", name, "matrix", axis];
       const resolved = resolveWhole(raw, vars);
-      if (!resolved.ok) {
-        return err({
-          kind: "invalid-pipeline",
-          at: source.locateIn(path, resolved.reference),
-          stage: name,
-          message: resolved.message,
-        });
-      }
-      used.push(...resolved.used);
-      const values = resolved.value;
+      if (!resolved.ok) return err(unresolvedAt(source, path, name, resolved.error));
+      used.push(...resolved.value.used);
+      const values = resolved.value.value;
       if (!Array.isArray(values) || values.length === 0) {
         return err({
           kind: "invalid-pipeline",

@@ -2,7 +2,7 @@ import type { $ZodIssue } from "zod/v4/core";
 import { err, ok, type Result } from "../errors.js";
 import { normalizeDeclaredPath } from "../paths.js";
 import { expandStage, type StageDefinition, type StageTemplate } from "./expand-stages.js";
-import { hasReference, interpolate, type UsedVar } from "./interpolate.js";
+import { hasReference, interpolate, type UsedVar, unresolvedAt } from "./interpolate.js";
 import {
   ForeachSchema,
   MatrixSchema,
@@ -159,16 +159,9 @@ function buildStage(definition: StageDefinition, source: YamlSource): Result<Sta
   const resolve = (value: string, path: (string | number)[]): Result<string> => {
     if (!hasReference(value)) return ok(value);
     const done = interpolate(value, scope);
-    if (!done.ok) {
-      return err({
-        kind: "invalid-pipeline",
-        at: source.locateIn(path, done.reference),
-        stage: name,
-        message: done.message,
-      });
-    }
-    used.push(...done.used);
-    return ok(done.value);
+    if (!done.ok) return err(unresolvedAt(source, path, name, done.error));
+    used.push(...done.value.used);
+    return ok(done.value.value);
   };
 
   const cmdPath = [...bodyPath, "cmd"];

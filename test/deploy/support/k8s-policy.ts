@@ -1,5 +1,6 @@
 // Policy checks on rendered manifests: what a reviewer would otherwise check by eye. Returns every violation as a
 // sentence naming the object, so one run shows all of them.
+import { predictorPod } from "./kserve-pod.js";
 import { id, type KubeObject, ofKind } from "./kustomize.js";
 
 export type PolicyOptions = {
@@ -14,12 +15,23 @@ type Pod = any;
 
 const REQUIRED_LABELS = { "app.kubernetes.io/name": "tabula", "app.kubernetes.io/part-of": "tabula" };
 
-function podTemplate(object: KubeObject): { labels: Record<string, string>; spec: Pod } | undefined {
+function podTemplate(
+  object: KubeObject,
+  objects: KubeObject[] = [],
+): { labels: Record<string, string>; spec: Pod } | undefined {
   if (object.kind === "Deployment" || object.kind === "Job") {
     return { labels: object.spec?.template?.metadata?.labels ?? {}, spec: object.spec?.template?.spec ?? {} };
   }
+  if (object.kind === "InferenceService") return predictorPod(object, objects);
   return undefined;
 }
+
+/** The probes a server container needs. Under KServe (Knative) the queue-proxy runs the readiness probe from the
+ * pod's start, so no startupProbe is needed there. */
+const PROBES: Record<string, string[]> = {
+  Deployment: ["livenessProbe", "readinessProbe", "startupProbe"],
+  InferenceService: ["livenessProbe", "readinessProbe"],
+};
 
 function matches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
   if (!selector || Object.keys(selector).length === 0) return false;
@@ -30,7 +42,7 @@ function containerViolations(
   owner: string,
   container: Pod,
   pod: Pod,
-  probes: boolean,
+  probes: readonly string[],
   options: PolicyOptions,
 ) {
   const where = `${owner} container ${container.name}`;
@@ -43,10 +55,8 @@ function containerViolations(
   ] as const) {
     if (resources[kind]?.[key] === undefined) found.push(`${where}: no resources.${kind}.${key}`);
   }
-  if (probes) {
-    for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
-      if (!container[probe]) found.push(`${where}: no ${probe}`);
-    }
+  for (const probe of probes) {
+    if (!container[probe]) found.push(`${where}: no ${probe}`);
   }
   const image: string = container.image ?? "";
   const [, tag] = image.split("@")[0]?.match(/:([^/:]+)$/) ?? [];
@@ -102,20 +112,25 @@ export function policyViolations(objects: KubeObject[], options: PolicyOptions =
   }
 
   for (const object of objects) {
-    const pod = podTemplate(object);
+    const pod = podTemplate(object, objects);
+    if (object.kind === "InferenceService" && !pod) {
+      found.push(
+        `${id(object)}: its ServingRuntime (${object.spec?.predictor?.model?.runtime}) is not rendered`,
+      );
+    }
     if (!pod) continue;
     const owner = id(object);
-    const probes = object.kind === "Deployment";
+    const probes = PROBES[object.kind] ?? [];
     const containers: Pod[] = [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])];
     for (const container of containers) {
       const isInit = (pod.spec.initContainers ?? []).includes(container);
-      found.push(...containerViolations(owner, container, pod.spec, probes && !isInit, options));
+      found.push(...containerViolations(owner, container, pod.spec, isInit ? [] : probes, options));
       for (const source of container.envFrom ?? []) {
         const name = source.configMapRef?.name ?? source.secretRef?.name;
         const known = source.configMapRef ? names("ConfigMap").has(name) : secrets.has(name);
         if (!known) found.push(`${owner}: envFrom refers to missing ${name}`);
       }
-      if (probes) {
+      if (object.kind === "Deployment") {
         const needed = shutdownSeconds(container, configMaps);
         const granted = pod.spec.terminationGracePeriodSeconds ?? 30;
         if (needed === undefined) found.push(`${owner}: SERVE_GRACE_MS is not set`);

@@ -1,5 +1,6 @@
 // apiVersion/kind → the kubernetes-models class whose JSON schema validates it (CRDs from the prometheus-operator
-// models). A kind missing here fails the test rather than passing unchecked.
+// models; KServe's from the CRDs vendored in k8s/schemas/kserve). A kind missing here fails the test rather than
+// passing unchecked.
 import {
   PrometheusRule,
   ServiceMonitor,
@@ -17,6 +18,7 @@ import {
   Service,
   ServiceAccount,
 } from "kubernetes-models/v1";
+import { isKServe, kserveSchemaError } from "./kserve-schemas.js";
 import type { KubeObject } from "./kustomize.js";
 
 type Validating = new (data: never) => { validate(): void };
@@ -50,6 +52,7 @@ function forValidation(object: KubeObject): KubeObject {
 
 /** Undefined when valid, else what is wrong. */
 export function schemaError(object: KubeObject): string | undefined {
+  if (isKServe(object)) return kserveSchemaError(object);
   const Model = MODELS[`${object.apiVersion}/${object.kind}`];
   if (!Model) return `no schema known for ${object.apiVersion} ${object.kind}`;
   try {

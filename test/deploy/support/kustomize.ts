@@ -5,7 +5,12 @@ import { parseAllDocuments } from "yaml";
 export type KubeObject = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are checked by schema, then read field by field
   spec?: any;
   data?: Record<string, string>;
@@ -16,6 +21,8 @@ export const OVERLAYS = [
   "k8s/overlays/minikube",
   "k8s/overlays/production",
   "k8s/overlays/canary",
+  "k8s/overlays/kserve",
+  "k8s/overlays/kserve-canary",
   "k8s/jobs/tune",
 ];
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
-import { startChild } from "./child.js";
+import { startChild } from "../../support/child-process.js";
 import { freePort } from "./server.js";
 
 const LOCAL_CONFIG = "monitoring/prometheus/local.yml";

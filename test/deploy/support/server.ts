@@ -2,14 +2,14 @@
 // /readyz rather than read from the logs (pino buffers them when stdout is a pipe).
 import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { startChild } from "./child.js";
+import { type Child, startChild } from "../../support/child-process.js";
 
 export type RunningServer = {
   url: string;
   port: number;
   child: ChildProcess;
   output: () => string;
-  stop: () => Promise<void>;
+  stop: Child["stop"];
 };
 
 /** A port that was free a moment ago (the OS picks it). */

@@ -1,7 +1,6 @@
 // `tabula data infer`: the drafted dataset section and feature steps, and --write through the comment-keeping
 // params writer, on a CSV with what real files bring (a date column, missing tokens, a text categorical, an id, a
 // constant, unlabeled rows).
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -9,14 +8,17 @@ import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readCsvText } from "../../../src/ml/data/csv.js";
+import { checkSuite } from "../../../src/ml/data/expectations/check-suite.js";
+import { draftSuite } from "../../../src/ml/data/expectations/draft-suite.js";
 import { inferDataset } from "../../../src/ml/data/infer-schema.js";
+import { loadDatasetRows } from "../../../src/ml/data/load.js";
 import { formatError } from "../../../src/ml/errors.js";
 import { suggestSteps } from "../../../src/ml/features/suggest-steps.js";
 import { MlParams } from "../../../src/ml/params.js";
+import { runTabula } from "../../support/tabula-cli.js";
 import { tempFile } from "./temp.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const tsx = import.meta.resolve("tsx");
 
 function csv(): string {
   const lines = ["Row ID,day,size,color,flag,note,label"];
@@ -86,21 +88,36 @@ test("a text target or a few integer classes is classification; an unknown targe
     );
 });
 
-function cli(dir: string, args: string[]) {
-  const run = spawnSync(process.execPath, ["--import", tsx, join(root, "src/cli/main.ts"), ...args], {
-    cwd: dir,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+test("unique is drafted only for id-like columns whose every value is present and distinct", () => {
+  const lines = ["order_id,customer_id,sku,amount"];
+  for (let i = 0; i < 40; i++)
+    // order_id: string ids, one per row; customer_id: integer ids that repeat; sku: string codes, one missing.
+    lines.push([`ord-${i * 7}`, 500 + (i % 30), i === 3 ? "" : `sku-${i}`, 10 + (i % 9)].join(","));
+  const file = tempFile("ids.csv", `${lines.join("\n")}\n`);
+  const text = readCsvText(file);
+  if (!text.ok) throw new Error(formatError(text.error));
+  const inferred = inferDataset(text.value, file, "amount");
+  if (!inferred.ok) throw new Error(formatError(inferred.error));
+  const unique = draftSuite(inferred.value, text.value.rows).filter((expectation) => "unique" in expectation);
+  assert.equal(unique, [{ unique: "order_id", severity: "error" }]);
+  // order_id is dropped from the model's columns, yet prepare's checks still see it: a re-used id fails.
+  const { dataset } = inferred.value;
+  assert.ok(dataset.drop.includes("order_id"));
+  const doubled = tempFile("doubled.csv", `${[...lines, lines[5]].join("\n")}\n`);
+  const loaded = loadDatasetRows({ ...dataset, path: doubled });
+  if (!loaded.ok) throw new Error(formatError(loaded.error));
+  const result = checkSuite(unique, loaded.value.checked).results[0];
+  assert.is(result?.status, "fail");
+  assert.is(result?.observed, 1);
+  assert.match(result?.detail ?? "", /data row 41 repeats an earlier order_id/);
+});
 
 test("the command prints YAML that validates; --write changes only dataset, features and expectations, comments kept", () => {
   const dir = mkdtempSync(join(tmpdir(), "tabula-infer-"));
   const params = readFileSync(join(root, "params.yaml"), "utf8");
   writeFileSync(join(dir, "params.yaml"), params);
   writeFileSync(join(dir, "x.csv"), csv());
-  const printed = cli(dir, ["data", "infer", "x.csv", "--target", "label"]);
+  const printed = runTabula(dir, ["data", "infer", "x.csv", "--target", "label"]);
   assert.is(printed.code, 0, printed.stderr);
   assert.match(printed.stdout, /^# Drafted by `tabula data infer` from x\.csv \(60 rows, 7 columns\)/);
   assert.match(printed.stdout, /\n {4}day: \{type: date, format: DD\/MM\/YYYY\}\n/);
@@ -110,11 +127,11 @@ test("the command prints YAML that validates; --write changes only dataset, feat
   assert.match(printed.stdout, /\n {2}- \{drift: \{max_drifted_share: 0\.2\}, severity: warn\}\n/);
   assert.is(readFileSync(join(dir, "params.yaml"), "utf8"), params, "printing writes nothing");
 
-  const written = cli(dir, ["data", "infer", "x.csv", "-t", "label", "--write"]);
+  const written = runTabula(dir, ["data", "infer", "x.csv", "-t", "label", "--write"]);
   assert.is(written.code, 0, written.stderr);
   assert.match(
     written.stdout,
-    /^wrote params\.yaml: dataset \(x\.csv, target label, regression; 4 columns checked, drop Row ID, flag, note\), features\.steps \(3 steps\), expectations \(6\), registry\.name x\nnext: npm run repro\n$/,
+    /^wrote params\.yaml: dataset \(x\.csv, target label, regression; 4 columns checked, drop Row ID, flag, note\), features\.steps \(3 steps\), expectations \(8\), registry\.name x\nnext: npm run repro\n$/,
   );
   const after = readFileSync(join(dir, "params.yaml"), "utf8");
   const read = MlParams.read(join(dir, "params.yaml"));
@@ -131,6 +148,16 @@ test("the command prints YAML that validates; --write changes only dataset, feat
       { column: "label", fraction: 0 },
     ],
   );
+  assert.equal(
+    suite.value.flatMap((expectation) =>
+      "unique" in expectation ? [[expectation.unique, expectation.severity]] : [],
+    ),
+    [
+      ["Row ID", "error"],
+      ["note", "warn"],
+    ],
+    "id-like columns with a distinct value per row: the integer id must stay unique, distinct free text warns",
+  );
   assert.is(read.value.file.get(["dataset", "target"]), "label");
   const between = (text: string) => text.slice(text.indexOf("\nmodel:"), text.indexOf("\nregistry:"));
   assert.is(between(after), between(params), "model, tune and evaluate are byte-identical");
@@ -138,7 +165,7 @@ test("the command prints YAML that validates; --write changes only dataset, feat
   assert.match(after, /\n {2}task: regression {10}# regression \| classification\n/);
   assert.match(after, /\n {2}columns: {18}# checks: type.*\n {4}day: \{type: date, format: DD\/MM\/YYYY\}\n/);
 
-  const missing = cli(dir, ["data", "infer", "x.csv"]);
+  const missing = runTabula(dir, ["data", "infer", "x.csv"]);
   assert.is(missing.code, 2);
   assert.match(missing.stderr, /data infer needs --target COLUMN/);
 });

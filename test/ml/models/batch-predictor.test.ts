@@ -12,8 +12,8 @@ test("the compiled predictor equals the reference exactly, for every model type 
     const found = getModelType(name);
     if (!found.ok) throw new Error(name);
     for (const data of datasets) {
-      const params = found.modelType.params.parse({ n_estimators: 5 });
-      const model = await found.modelType.fit(data, params, { seed: 1 });
+      const params = found.value.params.parse({ n_estimators: 5 });
+      const model = await found.value.fit(data, params, { seed: 1 });
       const probe = friedman(60, 9, { extra: data.features.length - 5 }).x.map((v, i) =>
         i % 7 === 0 ? v * 3 : v,
       );

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { forest } from "../../../src/ml/models/forest.js";
-import { featureImportance } from "../../../src/ml/models/index.js";
+import { impurityImportance } from "../../../src/ml/models/index.js";
 import { friedman, sectors } from "./synthetic.js";
 
 test("derived from the trees, it equals the forest's own impurity-decrease importance", async () => {
@@ -9,7 +9,7 @@ test("derived from the trees, it equals the forest's own impurity-decrease impor
     const model = await forest.fit(data, forest.params.parse({ n_estimators: 6 }), { seed: 1 });
     const own = model.featureImportance ?? [];
     const { featureImportance: _, ...bare } = model;
-    const derived = featureImportance(bare);
+    const derived = impurityImportance(bare);
     assert.is(derived.length, data.features.length);
     derived.forEach((value, f) => {
       assert.ok(
@@ -17,7 +17,7 @@ test("derived from the trees, it equals the forest's own impurity-decrease impor
         `${data.task} feature ${f}: ${value} vs ${own[f]}`,
       );
     });
-    assert.is(featureImportance(model), own, "the learner's own importance is used when present");
+    assert.is(impurityImportance(model), own, "the learner's own importance is used when present");
   }
 });
 
@@ -40,8 +40,8 @@ test("trees without splits give zero importance; trees without samples count lea
     base: [0],
     postTransform: "none" as const,
   };
-  assert.equal(featureImportance({ ...ensemble, trees: [stump] }), [0, 0]);
-  assert.equal(featureImportance({ ...ensemble, trees: [stump, split] }), [0, 1]);
+  assert.equal(impurityImportance({ ...ensemble, trees: [stump] }), [0, 0]);
+  assert.equal(impurityImportance({ ...ensemble, trees: [stump, split] }), [0, 1]);
 });
 
 test.run();

@@ -7,7 +7,7 @@ test("every model type is registered under its own name", () => {
   for (const name of MODEL_TYPE_NAMES) {
     const found = getModelType(name);
     assert.ok(found.ok);
-    if (found.ok) assert.is(found.modelType.name, name);
+    if (found.ok) assert.is(found.value.name, name);
   }
 });
 
@@ -25,13 +25,13 @@ test("missing params take the defaults", () => {
   for (const name of MODEL_TYPE_NAMES) {
     const found = getModelType(name);
     if (!found.ok) throw new Error(name);
-    assert.ok(parseModelParams(found.modelType, undefined).ok, name);
-    assert.ok(parseModelParams(found.modelType, {}).ok, name);
+    assert.ok(parseModelParams(found.value, undefined).ok, name);
+    assert.ok(parseModelParams(found.value, {}).ok, name);
   }
   const forest = getModelType("forest");
   if (forest.ok) {
-    const parsed = parseModelParams(forest.modelType, { n_estimators: 10 });
-    assert.equal(parsed.ok && parsed.params, {
+    const parsed = parseModelParams(forest.value, { n_estimators: 10 });
+    assert.equal(parsed.ok && parsed.value, {
       n_estimators: 10,
       max_depth: null,
       min_samples_split: 2,
@@ -60,7 +60,7 @@ test("bad params are errors naming the key", () => {
   for (const [name, raw, keys] of cases) {
     const found = getModelType(name);
     if (!found.ok) throw new Error(name);
-    const parsed = parseModelParams(found.modelType, raw);
+    const parsed = parseModelParams(found.value, raw);
     assert.not.ok(parsed.ok, `${name} ${JSON.stringify(raw)}`);
     if (parsed.ok) continue;
     assert.is(parsed.error.kind, "invalid-params");

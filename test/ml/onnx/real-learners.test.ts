@@ -48,6 +48,7 @@ const boston: Case = {
     ["forest", { n_estimators: 30, max_features: 0.5, tree_method: "hist", max_bins: 32 }],
     ["gbt", { n_estimators: 30, max_depth: 4, learning_rate: 0.2 }],
     ["gbt", { n_estimators: 30, max_depth: 4, learning_rate: 0.2, tree_method: "hist", max_bins: 64 }],
+    ["gbt", { n_estimators: 30, learning_rate: 0.2, grow_policy: "lossguide", max_leaves: 10 }],
     ["ml-random-forest", { n_estimators: 10 }],
   ],
 };
@@ -82,11 +83,11 @@ for (const c of [boston, churn]) {
     test(`${c.name}, ${type} ${JSON.stringify(rawParams)}: packaged, parity on test + 3,000 sampled + edge rows`, async () => {
       const found = getModelType(type);
       if (!found.ok) throw new Error(found.error.message);
-      const params = parseModelParams(found.modelType, rawParams);
+      const params = parseModelParams(found.value, rawParams);
       if (!params.ok) throw new Error(params.error.message);
       const data = trainingSet(train, featurizer, profile, dataset.task, "train");
       if (!data.ok) throw new Error("training set");
-      const ensemble = await found.modelType.fit(data.value, params.params, { seed: 1, threads: 1 });
+      const ensemble = await found.value.fit(data.value, params.value, { seed: 1, threads: 1 });
       const result = await packageModel({
         name: c.name,
         featurizer,

@@ -6,7 +6,7 @@ import { checkSearchSpace } from "../../../src/ml/tune/tune.js";
 
 const found = getModelType("forest");
 if (!found.ok) throw new Error(found.error.message);
-const forest = found.modelType;
+const forest = found.value;
 
 test("a valid space and fixed params pass", () => {
   const space: SearchSpace = {

@@ -1,6 +1,6 @@
 // Starts real servers for the tests, on an ephemeral 127.0.0.1 port: in this process (startServer, fast) or as a
 // child process running serve/main.ts (for signals and exit codes). Plus a small JSON HTTP client.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { parseConfig } from "../../../serve/config.js";
 import { type RunningServer, startServer } from "../../../serve/server.js";
+import { runToExit, startChild as startChildProcess } from "../../support/child-process.js";
 
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `tabula-${prefix}-`));
@@ -34,6 +35,24 @@ export async function startInProcess(env: Record<string, string>): Promise<Runni
   return started.running;
 }
 
+/** Serves `model` in this process, its data in a temporary folder, for the length of `use`. */
+export async function withServedModel<T>(
+  model: string,
+  use: (server: RunningServer) => Promise<T>,
+): Promise<T> {
+  const temp = tempDir("served");
+  try {
+    const server = await startInProcess({ SERVE_MODEL: model, SERVE_DATA_DIR: join(temp.dir, "data") });
+    try {
+      return await use(server);
+    } finally {
+      await server.shutdown("test over");
+    }
+  } finally {
+    temp.remove();
+  }
+}
+
 export interface ChildServer {
   child: ChildProcess;
   url: string;
@@ -41,36 +60,30 @@ export interface ChildServer {
   exited: Promise<number | null>;
 }
 
+const SERVE_MAIN = ["--import", "tsx", "serve/main.ts"];
+const childEnv = (env: Record<string, string>) => ({
+  ...process.env,
+  ...testEnv({ LOG_LEVEL: "info", ...env }),
+});
+
 /** Runs serve/main.ts in a child process; resolves once it logs "listening" (or rejects with its output). */
 export function startChild(env: Record<string, string>): Promise<ChildServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", "serve/main.ts"], {
-    env: { ...process.env, ...testEnv({ LOG_LEVEL: "info", ...env }) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  // However the test ends, its server does not outlive it.
-  const reap = () => child.kill("SIGKILL");
-  process.once("exit", reap);
-  void exited.then(() => process.off("exit", reap));
+  const server = startChildProcess(process.execPath, SERVE_MAIN, childEnv(env));
+  const { process: child, output, exitCode: exited } = server;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`server did not start within 30 s:\n${output}`));
+      reject(new Error(`server did not start within 30 s:\n${output()}`));
     }, 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
+    // Registered after the child's own output collector, so output() already holds the chunk.
+    child.stdout?.on("data", () => {
+      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output());
       if (match) {
         clearTimeout(timer);
-        resolve({ child, url: match[1] as string, output: () => output, exited });
+        resolve({ child, url: match[1] as string, output, exited });
       }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk) => {
-      output += chunk;
     });
-    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
+    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output()}`)));
   });
 }
 
@@ -78,20 +91,7 @@ export function startChild(env: Record<string, string>): Promise<ChildServer> {
 export async function runChildToExit(
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "serve/main.ts"], {
-    env: { ...process.env, ...testEnv({ LOG_LEVEL: "info", ...env }) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    output += chunk;
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  clearTimeout(timer);
+  const { code, output } = await runToExit(process.execPath, SERVE_MAIN, 20_000, childEnv(env));
   return { code, output };
 }
 

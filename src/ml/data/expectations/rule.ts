@@ -4,8 +4,9 @@
 //   conjunction := negation ("and" negation)*
 //   negation   := "not" negation | "(" condition ")" | expr OP expr        OP: < <= > >= == !=
 // A comparison with a missing value is false (as in SQL, where it is unknown and the row fails the rule).
-import { fail, ok, type Result } from "../../errors.js";
-import { parseExpression } from "../../features/expression.js";
+import { unreachable } from "../../../result.js";
+import { err, ok, type Result } from "../../errors.js";
+import { expressionColumns, parseExpression } from "../../features/expression.js";
 import type { Expr } from "../../features/featurizer-spec.js";
 
 type Comparison = "<" | "<=" | ">" | ">=" | "==" | "!=";
@@ -18,24 +19,29 @@ export type Condition =
 
 const COMPARISONS: Comparison[] = ["<=", ">=", "==", "!=", "<", ">"];
 
-/** Splits `text` at top-level (outside parentheses and backticks) occurrences of the word `word`. */
-function splitTopLevel(text: string, word: string): string[] {
-  const parts: string[] = [];
+/** The positions in `text` outside backticks and parentheses (the parentheses themselves excluded), in order. */
+function* topLevelPositions(text: string): Generator<number> {
   let depth = 0;
   let quoted = false;
-  let start = 0;
-  const pattern = new RegExp(`^\\s${word}\\s`, "i");
   for (let i = 0; i < text.length; i++) {
     const char = text[i];
     if (char === "`") quoted = !quoted;
     if (quoted) continue;
     if (char === "(") depth++;
     else if (char === ")") depth--;
-    else if (depth === 0 && pattern.test(text.slice(i))) {
-      parts.push(text.slice(start, i));
-      start = i + word.length + 2;
-      i = start - 1;
-    }
+    else if (depth === 0) yield i;
+  }
+}
+
+/** Splits `text` at top-level (outside parentheses and backticks) occurrences of the word `word`. */
+function splitTopLevel(text: string, word: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  const pattern = new RegExp(`^\\s${word}\\s`, "i");
+  for (const i of topLevelPositions(text)) {
+    if (i < start || !pattern.test(text.slice(i))) continue;
+    parts.push(text.slice(start, i));
+    start = i + word.length + 2;
   }
   parts.push(text.slice(start));
   return parts.map((part) => part.trim());
@@ -53,25 +59,16 @@ function wrappedInParentheses(text: string): boolean {
 }
 
 function findComparison(text: string): { at: number; op: Comparison } | undefined {
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === "`") quoted = !quoted;
-    if (quoted) continue;
-    if (char === "(") depth++;
-    else if (char === ")") depth--;
-    else if (depth === 0) {
-      const op = COMPARISONS.find((candidate) => text.startsWith(candidate, i));
-      if (op) return { at: i, op };
-    }
+  for (const i of topLevelPositions(text)) {
+    const op = COMPARISONS.find((candidate) => text.startsWith(candidate, i));
+    if (op) return { at: i, op };
   }
   return undefined;
 }
 
 export function parseCondition(source: string): Result<Condition, { message: string }> {
   const text = source.trim();
-  if (text === "") return fail({ message: "the rule is empty" });
+  if (text === "") return err({ message: "the rule is empty" });
   const disjuncts = splitTopLevel(text, "or");
   if (disjuncts.length > 1) {
     const parts = disjuncts.map(parseCondition);
@@ -92,27 +89,21 @@ export function parseCondition(source: string): Result<Condition, { message: str
     return parseCondition(text.slice(1, -1));
   const comparison = findComparison(text);
   if (comparison === undefined)
-    return fail({ message: `"${text}" is not a comparison (use <, <=, >, >=, == or !=)` });
+    return err({ message: `"${text}" is not a comparison (use <, <=, >, >=, == or !=)` });
   const left = parseExpression(text.slice(0, comparison.at));
-  if (!left.ok) return fail({ message: `left of ${comparison.op} in "${text}": ${left.error.message}` });
+  if (!left.ok) return err({ message: `left of ${comparison.op} in "${text}": ${left.error.message}` });
   const right = parseExpression(text.slice(comparison.at + comparison.op.length));
-  if (!right.ok) return fail({ message: `right of ${comparison.op} in "${text}": ${right.error.message}` });
+  if (!right.ok) return err({ message: `right of ${comparison.op} in "${text}": ${right.error.message}` });
   return ok({ compare: comparison.op, left: left.value, right: right.value });
 }
 
 export function conditionColumns(condition: Condition, into: Set<string> = new Set()): Set<string> {
-  const visitExpr = (expr: Expr): void => {
-    if ("column" in expr) into.add(expr.column);
-    else if ("op" in expr) expr.args.forEach(visitExpr);
-    else if ("fn" in expr) visitExpr(expr.arg);
-  };
   if ("and" in condition) for (const part of condition.and) conditionColumns(part, into);
   else if ("or" in condition) for (const part of condition.or) conditionColumns(part, into);
   else if ("not" in condition) conditionColumns(condition.not, into);
-  else {
-    visitExpr(condition.left);
-    visitExpr(condition.right);
-  }
+  else
+    for (const column of [...expressionColumns(condition.left), ...expressionColumns(condition.right)])
+      into.add(column);
   return into;
 }
 
@@ -131,6 +122,8 @@ function evaluateExpr(expr: Expr, value: (column: string) => number): number {
         return a * b;
       case "div":
         return a / b;
+      default:
+        return unreachable(expr.op);
     }
   }
   const x = evaluateExpr(expr.arg, value);
@@ -145,6 +138,8 @@ function evaluateExpr(expr: Expr, value: (column: string) => number): number {
       return Math.abs(x);
     case "neg":
       return -x;
+    default:
+      return unreachable(expr.fn);
   }
 }
 
@@ -163,6 +158,8 @@ function compare(op: Comparison, a: number, b: number): boolean {
       return a === b;
     case "!=":
       return a !== b;
+    default:
+      return unreachable(op);
   }
 }
 

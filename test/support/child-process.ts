@@ -1,12 +1,17 @@
-// A long-running child process for the deploy tests (a server, Prometheus): its output collected for messages, and
-// a stop that sends SIGTERM, then SIGKILL if it lingers, and resolves once it has exited.
+// A child process for the tests (a server, Prometheus, npm, a script): its output collected for messages, and either
+// a stop that sends a signal, then SIGKILL if it lingers, or a run to its end. However the test ends, a started
+// child does not outlive it.
 import { type ChildProcess, spawn } from "node:child_process";
 
 export type Child = {
   process: ChildProcess;
+  /** stdout and stderr so far, interleaved as they came. */
   output: () => string;
   exited: () => boolean;
-  stop: () => Promise<void>;
+  /** Its exit code (null when a signal ended it), once it has exited. */
+  exitCode: Promise<number | null>;
+  /** Sends `signal`, then SIGKILL after `killAfterMs`; resolves once it has exited. */
+  stop: (signal?: NodeJS.Signals) => Promise<{ code: number | null; killed: boolean }>;
 };
 
 export function startChild(
@@ -23,19 +28,27 @@ export function startChild(
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
   let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.on("exit", () => {
+  const exitCode = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => {
       exited = true;
-      resolve();
+      resolve(code);
     }),
   );
-  const stop = async () => {
-    if (!exited) child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-    await exit;
+  const reap = () => child.kill("SIGKILL");
+  process.once("exit", reap);
+  void exitCode.then(() => process.off("exit", reap));
+  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
+    if (!exited) child.kill(signal);
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill("SIGKILL");
+    }, killAfterMs);
+    const code = await exitCode;
     clearTimeout(timer);
+    return { code, killed };
   };
-  return { process: child, output: () => output, exited: () => exited, stop };
+  return { process: child, output: () => output, exited: () => exited, exitCode, stop };
 }
 
 /** Runs a command to its end (killed after `timeoutMs`); its exit code and what it printed. */
@@ -43,8 +56,9 @@ export async function runToExit(
   command: string,
   args: string[],
   timeoutMs = 60_000,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ code: number | null; stdout: string; stderr: string; output: string }> {
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   let output = "";
