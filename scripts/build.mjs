@@ -23,7 +23,7 @@ await Promise.all([
   build({
     ...common,
     // forest-worker: the random forest's worker thread, loaded next to the bundle (src/ml/models/forest-threads.ts).
-    // histogram-worker: the histogram learners' worker thread (src/ml/models/hist/threaded-builder.ts).
+    // histogram-worker: the histogram learners' worker thread (src/ml/models/hist/threaded-executor.ts).
     entryPoints: {
       tabula: "src/cli/main.ts",
       "forest-worker": "src/ml/models/forest-worker.ts",

@@ -28,8 +28,8 @@ export function splitRows(rows: number, testSize: number, seed: number, strata?:
   ordered.forEach((members, g) => {
     const shuffled = shuffle([...members], createRandom(seed, g));
     const quota = quotas[g] as number;
-    test.push(...shuffled.slice(0, quota));
-    train.push(...shuffled.slice(quota));
+    // A loop, not push(...rows): spreading a million arguments overflows the stack.
+    for (let k = 0; k < shuffled.length; k++) (k < quota ? test : train).push(shuffled[k] as number);
   });
   return { train: train.sort((a, b) => a - b), test: test.sort((a, b) => a - b) };
 }

@@ -269,7 +269,8 @@ function imputeValue(
 
 /** Runs one fitted step over the working columns with the contract's applyFeaturizer. */
 function applyStep(step: FeaturizerStep, columns: Map<string, WorkingColumn>, rows: number): void {
-  const names = [...columns.keys()];
+  // Only the columns the step reads: one step per column would otherwise copy every column each time.
+  const names = step.op === "expression" ? [...columns.keys()] : [step.column];
   const width = names.length;
   const raw = new Float32Array(rows * width);
   names.forEach((name, j) => {

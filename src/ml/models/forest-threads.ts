@@ -3,10 +3,11 @@
 //
 // The threads live for the whole process (starting one costs tens of milliseconds, and several hundred under
 // tsx), and are unreferenced while idle so they never keep the process alive.
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { ForestJob } from "./forest-trees.js";
 import type { ForestTask } from "./forest-worker.js";
 import type { GrownTree } from "./grow-tree.js";
+import { startWorker } from "./worker-thread.js";
 
 type Reply = { id: number; trees: GrownTree[] } | { id: number; error: string };
 
@@ -53,7 +54,7 @@ function runTask(thread: PoolThread, job: ForestJob, treeIndices: number[]): Pro
 function poolThread(index: number): PoolThread {
   const existing = threads[index];
   if (existing !== undefined) return existing;
-  const thread: PoolThread = { worker: startWorker(), pending: new Map() };
+  const thread: PoolThread = { worker: startWorker(import.meta.url, "forest-worker"), pending: new Map() };
   thread.worker.unref();
   thread.worker.on("message", (reply: Reply) => {
     const waiting = thread.pending.get(reply.id);
@@ -73,15 +74,4 @@ function poolThread(index: number): PoolThread {
   );
   threads[index] = thread;
   return thread;
-}
-
-// The worker module sits next to this one: .ts when running under tsx (tests, notebooks, benchmarks), .js
-// when bundled. Module hooks are not inherited by worker threads, so under tsx the worker registers tsx first.
-function startWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new Worker(new URL("./forest-worker.js", here)); // see scripts/build.mjs
-  const entry = new URL("./forest-worker.ts", here).href;
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const source = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(source, { eval: true });
 }

@@ -12,7 +12,7 @@ import {
 } from "./grow-tree.js";
 import type { BinnedMatrix } from "./hist/bin-mapper.js";
 import { channelsFor, growHistTree, HistWorkspace } from "./hist/grow-tree.js";
-import { serialBuilder } from "./hist/serial-builder.js";
+import { serialExecutor } from "./hist/level-executor.js";
 import type { SortedColumns } from "./sorted-columns.js";
 
 /** Everything a thread needs to grow any tree of the forest (structured-cloneable). */
@@ -36,9 +36,19 @@ export async function growForestTrees(job: ForestJob, treeIndices: readonly numb
   const grow =
     "bins" in columns
       ? (() => {
-          const space = new HistWorkspace(columns, channelsFor(outputs, job.growth), serialBuilder);
-          return (active: Int32Array, targets: GrowthTargets, random: Random) =>
-            growHistTree(space, active, targets, job.growth, random, true);
+          const space = new HistWorkspace(columns, channelsFor(outputs, job.growth), serialExecutor);
+          return async (active: Int32Array, targets: GrowthTargets, random: Random): Promise<GrownTree> => {
+            // Only what the forest exports: the bins and row segments would be copied back from worker threads.
+            const { feature, threshold, left, right, value, samples, gain, missingLeft } = await growHistTree(
+              space,
+              active,
+              targets,
+              job.growth,
+              random,
+              true,
+            );
+            return { feature, threshold, left, right, value, samples, gain, missingLeft };
+          };
         })()
       : (() => {
           const workspace = new GrowthWorkspace(rows, columns.features);

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { averageOfNormalised } from "./feature-importance.js";
 import { type ForestJob, growForestTrees } from "./forest-trees.js";
+import type { GrownTree } from "./grow-tree.js";
 import { binColumns, MAX_BINS } from "./hist/bin-mapper.js";
 import { MaxBinsSchema, resolveTreeMethod, TreeMethodSchema } from "./hist/tree-method.js";
 import { MaxFeaturesSchema, resolveMaxFeatures } from "./model-params.js";
@@ -34,6 +35,16 @@ export const forest: ModelType<ForestParams> = {
   tasks: ["regression", "classification"],
   params: ForestParamsSchema,
   fit: fitForest,
+};
+
+const EMPTY_TREE: GrownTree = {
+  feature: new Int32Array(0),
+  threshold: new Float64Array(0),
+  left: new Int32Array(0),
+  right: new Int32Array(0),
+  value: new Float64Array(0),
+  samples: new Float64Array(0),
+  gain: new Float64Array(0),
 };
 
 async function fitForest(
@@ -84,16 +95,21 @@ async function fitForest(
           job,
           Array.from({ length: treeCount }, (_, t) => t),
         );
+  const featureImportance = averageOfNormalised(
+    grown.map((tree) => tree.gain),
+    shape.features,
+  );
   return ensembleFor(data, {
     modelType: "forest",
     outputs,
     aggregate: "average",
     base: new Array<number>(outputs).fill(0),
     postTransform: "none",
-    trees: grown.map((tree) => toTree(tree, outputs)),
-    featureImportance: averageOfNormalised(
-      grown.map((tree) => tree.gain),
-      shape.features,
-    ),
+    // Each grown tree is dropped as soon as it is converted: deep trees on many rows are large.
+    trees: grown.map((tree, t) => {
+      grown[t] = EMPTY_TREE;
+      return toTree(tree, outputs);
+    }),
+    featureImportance,
   });
 }

@@ -12,9 +12,9 @@ import {
   GrowthWorkspace,
   growTree,
 } from "./grow-tree.js";
-import { binColumns, MAX_BINS } from "./hist/bin-mapper.js";
+import { MAX_BINS } from "./hist/bin-mapper.js";
 import { addHistTreeScores, growHistTree, type HistTree, HistWorkspace } from "./hist/grow-tree.js";
-import { serialBuilder } from "./hist/serial-builder.js";
+import { serialExecutor } from "./hist/level-executor.js";
 import { MaxBinsSchema, resolveTreeMethod, TreeMethodSchema } from "./hist/tree-method.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
 import { sortColumns } from "./sorted-columns.js";
@@ -40,6 +40,10 @@ export const GbtParamsSchema = z.strictObject({
   /** exact: every distinct value a candidate threshold; hist: ≤ max_bins quantile bins; auto: by row count. */
   tree_method: TreeMethodSchema.default("auto"),
   max_bins: MaxBinsSchema.default(MAX_BINS),
+  /** depthwise: level by level; lossguide: the leaf that gains most first (histogram trees: implies hist). */
+  grow_policy: z.enum(["depthwise", "lossguide"]).default("depthwise"),
+  /** lossguide's limit on leaves per tree; 0: none (max_depth still applies). */
+  max_leaves: z.number().int().min(0).default(0),
 });
 export type GbtParams = z.infer<typeof GbtParamsSchema>;
 
@@ -61,19 +65,22 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
   const outputs = objective.outputs;
   const random = createRandom(options.seed);
   const learner =
-    resolveTreeMethod(params.tree_method, rows) === "hist"
+    resolveTreeMethod(params.tree_method, rows) === "hist" || params.grow_policy === "lossguide"
       ? await histLearner(data, features, params.max_bins, options)
       : exactLearner(data, features);
 
   const base = objective.base(data.y, params.base_score);
-  const scores = new Float64Array(rows * outputs);
+  const perRow = (length: number) => learner.float64?.(length) ?? new Float64Array(length);
+  const scores = perRow(rows * outputs);
   for (let i = 0; i < rows; i++)
     for (let k = 0; k < outputs; k++) scores[i * outputs + k] = base[k] as number;
-  const gradient = new Float64Array(rows * outputs);
-  const hessian = new Float64Array(rows * outputs);
-  const weight = new Float64Array(rows);
-  const weightedA = new Float64Array(rows);
-  const weightedB = new Float64Array(rows);
+  const gradient = perRow(rows * outputs);
+  const hessian = perRow(rows * outputs);
+  const weight = perRow(rows);
+  // Every weight 1 and one output: w·g is g and w·h is h, so the trees read the derivatives themselves.
+  const unweighted = params.subsample >= 1 && outputs === 1;
+  const weightedA = unweighted ? gradient : perRow(rows);
+  const weightedB = unweighted ? hessian : perRow(rows);
   const treeFeatures = Math.max(1, Math.floor(params.colsample_bytree * features));
   const allFeatures = Int32Array.from({ length: features }, (_, f) => f);
 
@@ -84,7 +91,7 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
       objective.derivatives(scores, data.y, gradient, hessian);
       sampleRows(weight, params.subsample, random);
       for (let k = 0; k < outputs; k++) {
-        for (let i = 0; i < rows; i++) {
+        for (let i = 0; i < rows && !unweighted; i++) {
           weightedA[i] = (weight[i] as number) * (gradient[i * outputs + k] as number);
           weightedB[i] = (weight[i] as number) * (hessian[i * outputs + k] as number);
         }
@@ -104,10 +111,12 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
             maxFeatures: Math.max(1, Math.floor(params.colsample_bynode * active.length)),
             leafScale: -params.learning_rate,
             stopWhenPure: false,
+            leafWise: params.grow_policy === "lossguide",
+            maxLeaves: params.max_leaves > 0 ? params.max_leaves : Number.POSITIVE_INFINITY,
           },
           random,
         );
-        learner.addScores(grown, scores, outputs, k);
+        await learner.addScores(grown, scores, outputs, k);
         for (let f = 0; f < features; f++) gains[f] = (gains[f] as number) + (grown.gain[f] as number);
         trees.push(toTree(grown, 1, { width: outputs, index: k }));
       }
@@ -136,7 +145,9 @@ interface TreeLearner<Tree extends GrownTree = GrownTree> {
     random: Random,
   ): Tree | Promise<Tree>;
   /** Adds the tree's leaf value to column k of every training row's raw scores. */
-  addScores(tree: Tree, scores: Float64Array, outputs: number, k: number): void;
+  addScores(tree: Tree, scores: Float64Array, outputs: number, k: number): void | Promise<void>;
+  /** Per-row arrays the learner reads or writes: shared memory when it has worker threads. */
+  float64?(length: number): Float64Array;
   /** Releases what the learner holds outside this thread (worker threads' shared memory). */
   close?(): void;
 }
@@ -157,25 +168,22 @@ async function histLearner(
   options: FitOptions,
 ): Promise<TreeLearner<HistTree>> {
   const threads = options.threads ?? 1;
-  if (threads <= 1) {
-    const binned = binColumns(data.x, data.rows, features, { maxBins, seed: options.seed });
-    const space = new HistWorkspace(binned, 2, serialBuilder);
-    return {
-      grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, true),
-      addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
-    };
-  }
   // Loaded only when used: the worker threads need import.meta, which notebook kernels may lack.
-  const shared = await import("./hist/threaded-builder.js");
-  const into = shared.sharedUint8(features * data.rows);
-  const binned = binColumns(data.x, data.rows, features, { maxBins, seed: options.seed, into });
-  const builder = shared.threadedBuilder(threads);
-  const space = new HistWorkspace(binned, 2, builder, shared.sharedUint32(data.rows));
-  builder.attach(space);
+  const executor =
+    threads > 1 ? (await import("./hist/threaded-executor.js")).threadedExecutor(threads) : serialExecutor;
+  const space = await HistWorkspace.fromRows(
+    data.x,
+    data.rows,
+    features,
+    { maxBins, seed: options.seed },
+    2,
+    executor,
+  );
   return {
     grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, true),
     addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
-    close: () => builder.detach(),
+    float64: (length) => executor.float64(length),
+    close: () => executor.close(),
   };
 }
 

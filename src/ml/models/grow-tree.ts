@@ -15,6 +15,7 @@
 import type { Random } from "../random.js";
 import { splitThreshold } from "./float32.js";
 import type { SortedColumns } from "./sorted-columns.js";
+import { leafValue, nodeSquares, splitGain, splitProxy } from "./split-gain.js";
 
 export interface GrowthParams {
   /** Infinity for no limit. */
@@ -33,6 +34,10 @@ export interface GrowthParams {
   leafScale: number;
   /** Stop at nodes whose rows all share one `pureKey` (e.g. one class, one target value). */
   stopWhenPure: boolean;
+  /** Histogram trees only: grow leaf-wise (best leaf first) instead of level by level. */
+  leafWise?: boolean;
+  /** With leafWise: at most this many leaves. */
+  maxLeaves?: number;
 }
 
 export interface GrowthTargets {
@@ -243,7 +248,7 @@ export function growTree(
   };
 
   /** Splits `node` as `best` says, partitioning every slot's rows, and adds the two children. */
-  const split = (node: number, splitGain: number): void => {
+  const split = (node: number, nodeGain: number): void => {
     const from = start[node] as number;
     const to = end[node] as number;
     const middle = from + best.leftCount;
@@ -251,7 +256,7 @@ export function growTree(
     feature[node] = f;
     const values = distinct[f] as Float32Array;
     threshold[node] = splitThreshold(values[best.lowRank] as number, values[best.highRank] as number);
-    gain[node] = splitGain;
+    gain[node] = nodeGain;
 
     const splitBase = best.slot * rows;
     leftA.fill(0);
@@ -307,11 +312,9 @@ export function growTree(
     )
       continue;
     if (!findBestSplit(node)) continue;
-    let parentSquares = 0;
-    for (let d = 0; d < outputs; d++) parentSquares += (sumA[node * outputs + d] as number) ** 2;
-    const splitGain = best.proxy - parentSquares / ((sumB[node] as number) + lambda);
-    if (!(splitGain > params.minGain)) continue;
-    split(node, splitGain);
+    const gainHere = splitGain(best.proxy, nodeSquares(sumA, node, outputs), sumB[node] as number, lambda);
+    if (!(gainHere > params.minGain)) continue;
+    split(node, gainHere);
     stack.push(right[node] as number, left[node] as number);
   }
 
@@ -358,7 +361,7 @@ export function growTree(
     tree.samples[i] = b;
     for (let d = 0; d < outputs; d++) {
       const a = sumA[node * outputs + d] as number;
-      tree.value[i * outputs + d] = b + lambda > 0 ? (params.leafScale * a) / (b + lambda) : 0;
+      tree.value[i * outputs + d] = leafValue(a, b, lambda, params.leafScale);
     }
     if (!isLeaf) {
       const f = feature[node] as number;
@@ -407,7 +410,7 @@ function scanScalar(
     const rightB = totalB - leftB;
     if (leftB < minChildWeight || rightB < minChildWeight) continue;
     const rightA = totalA - leftA;
-    const proxy = (leftA * leftA) / (leftB + lambda) + (rightA * rightA) / (rightB + lambda);
+    const proxy = splitProxy(leftA * leftA, leftB, rightA * rightA, rightB, lambda);
     if (proxy > bestProxy) {
       bestProxy = proxy;
       best.proxy = proxy;
@@ -468,7 +471,7 @@ function scanVector(
       leftSquares += la * la;
       rightSquares += ra * ra;
     }
-    const proxy = leftSquares / (leftB + lambda) + rightSquares / (rightB + lambda);
+    const proxy = splitProxy(leftSquares, leftB, rightSquares, rightB, lambda);
     if (proxy > bestProxy) {
       bestProxy = proxy;
       best.proxy = proxy;

@@ -3,8 +3,13 @@ import * as assert from "uvu/assert";
 import { forest } from "../../../src/ml/models/forest.js";
 import { type GbtParams, gbt } from "../../../src/ml/models/gbt.js";
 import { binColumns, binOf, MISSING_BIN } from "../../../src/ml/models/hist/bin-mapper.js";
-import { addHistTreeScores, growHistTree, HistWorkspace } from "../../../src/ml/models/hist/grow-tree.js";
-import { serialBuilder } from "../../../src/ml/models/hist/serial-builder.js";
+import {
+  addHistTreeScores,
+  growHistTree,
+  HistWorkspace,
+  MIN_HISTOGRAM_BUDGET,
+} from "../../../src/ml/models/hist/grow-tree.js";
+import { serialExecutor } from "../../../src/ml/models/hist/level-executor.js";
 import { resolveTreeMethod } from "../../../src/ml/models/hist/tree-method.js";
 import type { TrainingSet } from "../../../src/ml/models/model-type.js";
 import { leafIndex, predictOutputs, TreeEnsembleSchema } from "../../../src/ml/models/tree-ensemble.js";
@@ -103,7 +108,7 @@ test("hist trees: the exported float32 thresholds send every row where the bins 
   const data = friedman(3000, 5, { noise: 1 });
   for (let i = 0; i < data.rows; i += 7) data.x[i * 6 + 3] = Number.NaN;
   const binned = binColumns(data.x, data.rows, 6, { maxBins: 20 });
-  const space = new HistWorkspace(binned, 2, serialBuilder);
+  const space = new HistWorkspace(binned, 2, serialExecutor);
   const growth = {
     maxDepth: 6,
     minSamplesSplit: 2,
@@ -137,11 +142,79 @@ test("hist trees: the exported float32 thresholds send every row where the bins 
     assert.is(grown.allRows, keep === 1);
     assert.ok(grown.feature.filter((f) => f === 3).length > 0, "splits on the feature with NaNs");
     const scores = new Float64Array(data.rows);
-    addHistTreeScores(grown, space, scores, 1, 0);
+    await addHistTreeScores(grown, space, scores, 1, 0);
     const exported = toTree(grown, 1);
     for (let i = 0; i < data.rows; i++)
       assert.is(scores[i], exported.value[leafIndex(exported, data.x, i * 6)]?.[0], `row ${i}`);
   }
+});
+
+test("hist trees within a histogram budget: a deep tree holds at most that many histograms, and still fits", async () => {
+  const data = friedman(40_000, 23, { noise: 1 });
+  const binned = binColumns(data.x, data.rows, 6, { maxBins: 64 });
+  const growth = {
+    maxDepth: Number.POSITIVE_INFINITY,
+    minSamplesSplit: 2,
+    minSamplesLeaf: 1,
+    minChildWeight: 0,
+    lambda: 0,
+    minGain: Number.NEGATIVE_INFINITY,
+    gamma: 0,
+    maxFeatures: 6,
+    leafScale: 1,
+    stopWhenPure: true,
+  };
+  const weight = new Float64Array(data.rows).fill(1);
+  const targets = { outputs: 1, weight, weightedA: data.y, weightedB: weight, pureKey: data.y };
+  const grow = async (budgetBytes?: number) => {
+    const space = new HistWorkspace(binned, 2, serialExecutor, budgetBytes);
+    const tree = await growHistTree(
+      space,
+      Int32Array.from([0, 1, 2, 3, 4, 5]),
+      targets,
+      growth,
+      createRandom(1),
+      true,
+    );
+    return { tree, histograms: space.memory.histograms.length, budget: space.budget };
+  };
+  const unbounded = await grow();
+  const bounded = await grow(0);
+  assert.is(bounded.budget, MIN_HISTOGRAM_BUDGET);
+  assert.ok(unbounded.histograms > 2 * MIN_HISTOGRAM_BUDGET, `${unbounded.histograms} histograms unbounded`);
+  assert.ok(bounded.histograms <= MIN_HISTOGRAM_BUDGET + 1, `${bounded.histograms} histograms`);
+  // Grown to pure leaves either way: every training row predicted as its own target.
+  for (const { tree } of [unbounded, bounded]) {
+    const exported = toTree(tree, 1);
+    for (let i = 0; i < data.rows; i += 101)
+      assert.ok(
+        Math.abs(
+          (exported.value[leafIndex(exported, data.x, i * 6)]?.[0] as number) - (data.y[i] as number),
+        ) < 1e-9,
+      );
+  }
+});
+
+test("lossguide: at most max_leaves leaves per tree; with 2^depth leaves it grows the depthwise trees", async () => {
+  const train = friedman(4000, 41, { noise: 1 });
+  const test = friedman(1000, 42);
+  const base = { n_estimators: 30, max_depth: 4, tree_method: "hist" as const };
+  const depthwise = await fit(train, base);
+  const lossguide = await fit(train, { ...base, grow_policy: "lossguide", max_leaves: 16 });
+  const small = await fit(train, { ...base, grow_policy: "lossguide", max_leaves: 5 });
+  const leaves = (tree: { feature: number[] }) => tree.feature.filter((f) => f < 0).length;
+  for (const tree of small.trees) assert.ok(leaves(tree) <= 5, `${leaves(tree)} leaves`);
+  assert.ok(
+    small.trees.some((tree) => leaves(tree) === 5),
+    "the limit is reached",
+  );
+  // Depth 4 holds at most 16 leaves: best-first finds the same splits (same histograms, same choices).
+  assert.is(JSON.stringify(lossguide), JSON.stringify(depthwise));
+  const mse = (model: typeof depthwise) => meanSquaredError(predictOutputs(model, test.x), test.y);
+  assert.ok(mse(small) > mse(lossguide), "fewer leaves fit less");
+  const fewer = { ...base, grow_policy: "lossguide", max_leaves: 5 };
+  const threaded = await gbt.fit(train, gbt.params.parse(fewer), { seed: 1, threads: 2 });
+  assert.is(JSON.stringify(threaded), JSON.stringify(small), "same model on 2 threads");
 });
 
 test("hist gbt on 2 and 3 threads (histograms by feature blocks) grows the same model as on 1", async () => {

@@ -48,6 +48,7 @@ const boston: Case = {
     ["forest", { n_estimators: 30, max_features: 0.5, tree_method: "hist", max_bins: 32 }],
     ["gbt", { n_estimators: 30, max_depth: 4, learning_rate: 0.2 }],
     ["gbt", { n_estimators: 30, max_depth: 4, learning_rate: 0.2, tree_method: "hist", max_bins: 64 }],
+    ["gbt", { n_estimators: 30, learning_rate: 0.2, grow_policy: "lossguide", max_leaves: 10 }],
     ["ml-random-forest", { n_estimators: 10 }],
   ],
 };

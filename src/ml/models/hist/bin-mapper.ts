@@ -1,5 +1,6 @@
 // The training matrix as the histogram learners read it: every feature quantised once per fit to at most 255
-// bins, one byte per value, column-major. Bin b of feature f holds the values x with
+// bins, one byte per value, row-major (a row's bins share a cache line: a histogram pass reads each row once).
+// Bin b of feature f holds the values x with
 //     thresholds[f][b − 1] < x <= thresholds[f][b]
 // so "bin <= b" is exactly the exported split "x <= thresholds[f][b]" (float32 against float32: onnxruntime takes
 // the branch training did). Missing values (NaN) get a bin of their own, MISSING_BIN, above every value bin.
@@ -20,7 +21,7 @@ export const SKETCH_SAMPLE_ROWS = 200_000;
 export interface BinnedMatrix {
   rows: number;
   features: number;
-  /** features × rows, column-major (feature f's bins at [f·rows, (f+1)·rows)). */
+  /** rows × features, row-major (row i's bins at [i·features, (i+1)·features)). */
   bins: Uint8Array;
   /** Per feature, its ascending float32 cut points; the feature has thresholds.length + 1 value bins. */
   thresholds: Float32Array[];
@@ -36,6 +37,16 @@ export interface BinningOptions {
   into?: Uint8Array;
 }
 
+/** The rows the cut points come from. */
+export function sketchSample(rows: number, options: BinningOptions): Uint32Array {
+  return sampleIndices(rows, options.sampleRows ?? SKETCH_SAMPLE_ROWS, options.seed ?? 0);
+}
+
+/** The value bins of `maxBins` as given (2 … 255, default 255). */
+export function valueBins(options: BinningOptions): number {
+  return Math.max(2, Math.min(MAX_BINS, options.maxBins ?? MAX_BINS));
+}
+
 /** `x` is row-major float32, rows × features. */
 export function binColumns(
   x: Float32Array,
@@ -43,25 +54,46 @@ export function binColumns(
   features: number,
   options: BinningOptions = {},
 ): BinnedMatrix {
-  const maxBins = Math.max(2, Math.min(MAX_BINS, options.maxBins ?? MAX_BINS));
-  const sampleRows = options.sampleRows ?? SKETCH_SAMPLE_ROWS;
-  const sample = sampleIndices(rows, sampleRows, options.seed ?? 0);
+  const maxBins = valueBins(options);
+  const sample = sketchSample(rows, options);
   const bins = options.into ?? new Uint8Array(features * rows);
   if (bins.length !== features * rows) throw new RangeError("bins: expected features × rows bytes");
-  const thresholds: Float32Array[] = [];
   const values = new Float32Array(sample.length);
-  for (let f = 0; f < features; f++) {
-    let present = 0;
-    for (let s = 0; s < sample.length; s++) {
-      const value = x[(sample[s] as number) * features + f] as number;
-      if (!Number.isNaN(value)) values[present++] = value;
-    }
-    const cuts = cutPoints(values.subarray(0, present).sort(), maxBins);
-    thresholds.push(cuts);
-    const column = bins.subarray(f * rows, (f + 1) * rows);
-    for (let i = 0; i < rows; i++) column[i] = binOf(cuts, x[i * features + f] as number);
-  }
+  const thresholds = Array.from({ length: features }, (_, f) =>
+    featureCuts(x, features, f, sample, maxBins, values),
+  );
+  binRows(x, features, thresholds, bins, 0, rows);
   return { rows, features, bins, thresholds };
+}
+
+/** The cut points of feature f, from the `sample` rows of x (`values`: scratch of sample.length). */
+export function featureCuts(
+  x: Float32Array,
+  features: number,
+  f: number,
+  sample: Uint32Array,
+  maxBins: number,
+  values: Float32Array,
+): Float32Array {
+  let present = 0;
+  for (let s = 0; s < sample.length; s++) {
+    const value = x[(sample[s] as number) * features + f] as number;
+    if (!Number.isNaN(value)) values[present++] = value;
+  }
+  return cutPoints(values.subarray(0, present).sort(), maxBins);
+}
+
+/** Bins the rows [from, to) of x into `bins` (same layout). */
+export function binRows(
+  x: Float32Array,
+  features: number,
+  thresholds: Float32Array[],
+  bins: Uint8Array,
+  from: number,
+  to: number,
+): void {
+  for (let at = from * features, end = to * features; at < end; )
+    for (let f = 0; f < features; f++, at++) bins[at] = binOf(thresholds[f] as Float32Array, x[at] as number);
 }
 
 /** The bin of `value` given a feature's cut points: the first b with value <= cuts[b]. */

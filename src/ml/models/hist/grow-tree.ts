@@ -1,15 +1,44 @@
 // Histogram-based tree growth (the design of XGBoost's `hist`, LightGBM and scikit-learn's
 // HistGradientBoosting), with the criterion, parameters and output of the exact learner (../grow-tree.ts):
-//   - rows are kept as one index array; a node owns a contiguous range of it, partitioned stably (rows stay in
-//     ascending order, so the column reads of a histogram pass move forward through memory);
+//   - rows are kept as one index array, one range per thread; a node owns a contiguous segment of each range,
+//     partitioned stably (rows stay in ascending order, so the column reads of a histogram pass move forward
+//     through memory);
 //   - a node's split comes from its histogram (per feature and bin: Σ w·a, Σ w·b), a scan over ≤ 256 bins;
 //   - depth-wise: the nodes of one level are split together; of two children only the smaller one's histogram
 //     is built from rows, the larger one's is the parent's minus it (in the parent's buffer).
-// Histogram passes go through a HistogramBuilder, which may spread feature blocks over worker threads.
+// The row-heavy part of each level (partitions, histogram passes) goes through a LevelExecutor, which may spread
+// it over worker threads (level-work.ts); split finding runs on the calling thread.
 import type { Random } from "../../random.js";
 import type { GrownTree, GrowthParams, GrowthTargets } from "../grow-tree.js";
-import { type BinnedMatrix, MISSING_BIN } from "./bin-mapper.js";
+import { leafValue, nodeSquares, splitGain } from "../split-gain.js";
+import {
+  type BinnedMatrix,
+  type BinningOptions,
+  binColumns,
+  MAX_BINS,
+  MISSING_BIN,
+  sketchSample,
+  valueBins,
+} from "./bin-mapper.js";
 import { HISTOGRAM_BINS, histogramLength } from "./histogram.js";
+import type { LevelExecutor } from "./level-executor.js";
+import {
+  type BinningMemory,
+  cutsOf,
+  type LevelMemory,
+  type LevelOp,
+  OP_BIN,
+  OP_CUTS,
+  OP_HISTOGRAMS,
+  OP_PARTITION,
+  OP_SAMPLE,
+  OP_SCORES,
+  partitionEntry,
+  requestEntry,
+  rowFrom,
+  runLevelWork,
+  scoresSegments,
+} from "./level-work.js";
 import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./split-finder.js";
 
 /**
@@ -18,44 +47,111 @@ import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./
  */
 export const SMALL_NODE_ROWS = 256;
 
-/** One histogram to fill from the rows index[from … to) (channel values at values[row·channels …]). */
-export interface HistogramRequest {
-  from: number;
-  to: number;
-  histogram: Float64Array;
-}
+/** The memory a workspace's live histograms may take (64 MiB: ~800 histograms of 20 features). */
+export const HISTOGRAM_BUDGET_BYTES = 64 * 1024 * 1024;
+/** Live histograms allowed whatever the budget in bytes. */
+export const MIN_HISTOGRAM_BUDGET = 16;
 
-/** Fills histograms for the active slots; one call per tree level. */
-export interface HistogramBuilder {
-  /** Where histograms and the per-row channel values live (e.g. shared memory). */
-  allocate(length: number): Float64Array;
-  build(space: HistWorkspace, slotFeatures: Int32Array, requests: HistogramRequest[]): void | Promise<void>;
-}
-
-/** Buffers reused across the trees of one fit. */
+/** Buffers reused across the trees of one fit, in the memory the executor's threads share. */
 export class HistWorkspace {
-  readonly index: Uint32Array;
-  readonly scratch: Uint32Array;
-  /** rows × channels: each row's channel values (A…, B[, 1]) for the tree being grown. */
-  readonly values: Float64Array;
-  private readonly free: Float64Array[] = [];
+  readonly memory: LevelMemory;
+  private readonly free: number[] = [];
+  private readonly histogramSize: number;
+  /** Histograms taken and not released. */
+  live = 0;
+  /** Live histograms a tree may hold (a forest's deep levels would otherwise hold one per large node). */
+  readonly budget: number;
   constructor(
     readonly binned: BinnedMatrix,
-    readonly channels: number,
-    readonly builder: HistogramBuilder,
-    index?: Uint32Array,
+    channels: number,
+    readonly executor: LevelExecutor,
+    budgetBytes = HISTOGRAM_BUDGET_BYTES,
   ) {
-    this.index = index ?? new Uint32Array(binned.rows);
-    this.scratch = new Uint32Array(binned.rows);
-    this.values = builder.allocate(binned.rows * channels);
+    const { rows } = binned;
+    this.histogramSize = histogramLength(binned.features, channels);
+    this.budget = Math.max(MIN_HISTOGRAM_BUDGET, Math.floor(budgetBytes / (8 * this.histogramSize)));
+    this.memory = {
+      bins: binned.bins,
+      rows,
+      features: binned.features,
+      index: executor.uint32(rows),
+      scratch: executor.uint32(rows),
+      values: executor.float64(rows * channels),
+      channels,
+      threads: executor.threads,
+      plan: executor.int32(256),
+      histograms: [],
+      version: 0,
+    };
   }
-  take(length: number): Float64Array {
-    for (let i = this.free.length - 1; i >= 0; i--)
-      if ((this.free[i] as Float64Array).length === length) return this.free.splice(i, 1)[0] as Float64Array;
-    return this.builder.allocate(length);
+
+  /**
+   * Bins `x` (rows × features, row-major) and the workspace over it. With worker threads, each thread finds the
+   * cut points of a block of features, then bins a block of rows: the same bins as binColumns.
+   */
+  static async fromRows(
+    x: Float32Array,
+    rows: number,
+    features: number,
+    options: BinningOptions,
+    channels: number,
+    executor: LevelExecutor,
+  ): Promise<HistWorkspace> {
+    if (executor.threads === 1)
+      return new HistWorkspace(binColumns(x, rows, features, options), channels, executor);
+    const binned: BinnedMatrix = { rows, features, bins: executor.uint8(rows * features), thresholds: [] };
+    const space = new HistWorkspace(binned, channels, executor);
+    const sample = sketchSample(rows, options);
+    const binning: BinningMemory = {
+      x: executor.float32(x.length),
+      sample: executor.uint32(sample.length),
+      maxBins: valueBins(options),
+      cuts: executor.float32(features * MAX_BINS),
+      cutCounts: executor.int32(features),
+    };
+    binning.x.set(x);
+    binning.sample.set(sample);
+    space.memory.binning = binning;
+    space.memory.version++;
+    await executor.run(space.memory, OP_CUTS);
+    await executor.run(space.memory, OP_BIN);
+    for (let f = 0; f < features; f++) binned.thresholds.push(cutsOf(binning, f).slice());
+    // Lets the threads drop the copy of x at the next run.
+    space.memory.binning = undefined;
+    space.memory.version++;
+    return space;
   }
-  release(histogram: Float64Array | undefined): void {
-    if (histogram !== undefined) this.free.push(histogram);
+  /** A free histogram's id (memory.histograms[id]). */
+  take(): number {
+    this.live++;
+    const id = this.free.pop();
+    if (id !== undefined) return id;
+    this.memory.histograms = [...this.memory.histograms, this.executor.float64(this.histogramSize)];
+    this.memory.version++;
+    return this.memory.histograms.length - 1;
+  }
+  release(id: number): void {
+    if (id < 0) return;
+    this.free.push(id);
+    this.live--;
+  }
+  /**
+   * Runs a per-row op on every thread when the row arrays it reads or writes are shared memory; else (arrays the
+   * worker threads cannot see) every thread's share on the calling thread.
+   */
+  runOnRows(op: LevelOp, arrays: Float64Array[]): void | Promise<void> {
+    if (arrays.every((array) => array.buffer instanceof SharedArrayBuffer) || this.executor.threads === 1)
+      return this.executor.run(this.memory, op);
+    for (let t = 0; t < this.memory.threads; t++) runLevelWork(this.memory, op, t);
+  }
+
+  /** The plan, with room for `length` ints. */
+  plan(length: number): Int32Array {
+    if (this.memory.plan.length < length) {
+      this.memory.plan = this.executor.int32(2 * length);
+      this.memory.version++;
+    }
+    return this.memory.plan;
   }
 }
 
@@ -63,9 +159,8 @@ export class HistWorkspace {
 export interface HistTree extends GrownTree {
   splitBin: Int32Array;
   missingLeft: Uint8Array;
-  /** Per node, its rows: index[from … to) of the workspace, until the next tree is grown in it. */
-  from: Int32Array;
-  to: Int32Array;
+  /** Per node, its rows: threads × (from, to) ranges of the workspace's index, until the next tree is grown. */
+  segments: Int32Array;
   /** Whether every row of the matrix was in the tree's sample (then the leaves' ranges cover all rows). */
   allRows: boolean;
 }
@@ -83,12 +178,13 @@ export async function growHistTree(
   random: Random,
   allowMissingLeft: boolean,
 ): Promise<HistTree> {
-  const { binned, channels, index, scratch, values } = space;
+  const { binned, memory, executor } = space;
+  const { index, values, channels, threads } = memory;
   const { rows, bins, thresholds } = binned;
   const { outputs, weight, weightedA, weightedB, pureKey } = targets;
   const counted = channels === outputs + 2;
   const slots = activeFeatures.length;
-  const histLength = histogramLength(slots, channels);
+  const width = 2 * threads;
   const limits: SplitLimits = {
     outputs,
     channels,
@@ -99,19 +195,25 @@ export async function growHistTree(
     allowMissingLeft,
   };
 
+  // Each thread's sampled rows, ascending, in its own range of the index.
+  const { targets: known } = memory;
+  if (known?.weight !== weight || known.weightedA !== weightedA || known.weightedB !== weightedB) {
+    memory.targets = { outputs, weight, weightedA, weightedB };
+    memory.version++;
+  }
+  space.plan(threads);
+  await space.runOnRows(OP_SAMPLE, [weight, weightedA, weightedB]);
+  const rootSegments = new Int32Array(width);
   let sampled = 0;
-  for (let row = 0; row < rows; row++) {
-    if (!((weight[row] as number) > 0)) continue;
-    index[sampled++] = row;
-    const at = row * channels;
-    for (let d = 0; d < outputs; d++) values[at + d] = weightedA[row * outputs + d] as number;
-    values[at + outputs] = weightedB[row] as number;
-    if (counted) values[at + outputs + 1] = 1;
+  for (let t = 0; t < threads; t++) {
+    rootSegments[2 * t] = rowFrom(rows, threads, t);
+    rootSegments[2 * t + 1] = memory.plan[t] as number;
+    sampled += (rootSegments[2 * t + 1] as number) - (rootSegments[2 * t] as number);
   }
 
   // Nodes in creation order; serialised in pre-order at the end.
-  const start: number[] = [];
-  const end: number[] = [];
+  const segments: number[] = []; // per node: threads × (from, to)
+  const count: number[] = [];
   const depth: number[] = [];
   const sumA: number[] = [];
   const sumB: number[] = [];
@@ -121,11 +223,13 @@ export async function growHistTree(
   const left: number[] = [];
   const right: number[] = [];
   const gain: number[] = [];
-  const histograms: (Float64Array | undefined)[] = [];
-  const addNode = (from: number, to: number, nodeDepth: number, a: ArrayLike<number>, b: number) => {
-    const id = start.length;
-    start.push(from);
-    end.push(to);
+  const histogramOf: number[] = []; // histogram id, −1: none
+  const chosenLeftA: number[] = []; // the chosen split's left child sums, until the split is applied
+  const chosenLeftB: number[] = [];
+  const addNode = (nodeDepth: number, a: ArrayLike<number>, b: number) => {
+    const id = depth.length;
+    for (let i = 0; i < width; i++) segments.push(0);
+    count.push(0);
     depth.push(nodeDepth);
     for (let d = 0; d < outputs; d++) sumA.push(a[d] as number);
     sumB.push(b);
@@ -135,43 +239,78 @@ export async function growHistTree(
     left.push(-1);
     right.push(-1);
     gain.push(0);
-    histograms.push(undefined);
+    histogramOf.push(-1);
+    for (let d = 0; d < outputs; d++) chosenLeftA.push(0);
+    chosenLeftB.push(0);
     return id;
+  };
+  const setRows = (node: number, t: number, from: number, to: number) => {
+    segments[node * width + 2 * t] = from;
+    segments[node * width + 2 * t + 1] = to;
+    count[node] = (count[node] as number) + to - from;
   };
 
   const rootA = new Float64Array(outputs);
   let rootB = 0;
-  for (let p = 0; p < sampled; p++) {
-    const row = index[p] as number;
-    for (let d = 0; d < outputs; d++)
-      rootA[d] = (rootA[d] as number) + (weightedA[row * outputs + d] as number);
-    rootB += weightedB[row] as number;
-  }
-  addNode(0, sampled, 0, rootA, rootB);
+  for (let t = 0; t < threads; t++)
+    for (let p = rootSegments[2 * t] as number, end = rootSegments[2 * t + 1] as number; p < end; p++) {
+      const row = index[p] as number;
+      for (let d = 0; d < outputs; d++)
+        rootA[d] = (rootA[d] as number) + (weightedA[row * outputs + d] as number);
+      rootB += weightedB[row] as number;
+    }
+  addNode(0, rootA, rootB);
+  for (let t = 0; t < threads; t++)
+    setRows(0, t, rootSegments[2 * t] as number, rootSegments[2 * t + 1] as number);
 
+  const isPure = (node: number) => {
+    if (pureKey === undefined) return false;
+    let key: number | undefined;
+    for (let t = 0; t < threads; t++)
+      for (
+        let p = segments[node * width + 2 * t] as number, end = segments[node * width + 2 * t + 1] as number;
+        p < end;
+        p++
+      ) {
+        const k = pureKey[index[p] as number] as number;
+        if (key === undefined) key = k;
+        else if (k !== key) return false;
+      }
+    return true;
+  };
   const mayGrow = (node: number) => {
-    const count = (end[node] as number) - (start[node] as number);
-    if (
-      count < params.minSamplesSplit ||
-      count < 2 * params.minSamplesLeaf ||
+    const rowCount = count[node] as number;
+    return !(
+      rowCount < params.minSamplesSplit ||
+      rowCount < 2 * params.minSamplesLeaf ||
       (depth[node] as number) >= params.maxDepth ||
-      (sumB[node] as number) < 2 * params.minChildWeight
-    )
-      return false;
-    if (!params.stopWhenPure || pureKey === undefined) return true;
-    const key = pureKey[index[start[node] as number] as number];
-    for (let p = (start[node] as number) + 1; p < (end[node] as number); p++)
-      if (pureKey[index[p] as number] !== key) return true;
-    return false;
+      (sumB[node] as number) < 2 * params.minChildWeight ||
+      (params.stopWhenPure && isPure(node))
+    );
+  };
+
+  /** Histograms of `requests` (node ids, histogram ids), then parent −= smaller for `pairs`, on every thread. */
+  const buildHistograms = (requests: number[], pairs: number[]) => {
+    const entry = requestEntry(threads);
+    const plan = space.plan(3 + slots + entry * (requests.length / 2) + pairs.length);
+    let at = 0;
+    plan[at++] = slots;
+    plan.set(activeFeatures, at);
+    at += slots;
+    plan[at++] = requests.length / 2;
+    for (let r = 0; r < requests.length; r += 2) {
+      plan[at++] = requests[r + 1] as number;
+      const node = requests[r] as number;
+      for (let i = 0; i < width; i++) plan[at++] = segments[node * width + i] as number;
+    }
+    plan[at++] = pairs.length / 2;
+    for (const id of pairs) plan[at++] = id;
+    return executor.run(memory, OP_HISTOGRAMS);
   };
 
   const rootGrows = mayGrow(0);
-  if (rootGrows && sampled >= SMALL_NODE_ROWS) {
-    const histogram = space.take(histLength);
-    histograms[0] = histogram;
-    await space.builder.build(space, activeFeatures, [{ from: 0, to: sampled, histogram }]);
-  }
-  const keys = new Uint32Array(Math.min(sampled, SMALL_NODE_ROWS));
+  const gathered = new Uint32Array(SMALL_NODE_ROWS);
+  const keys = new Uint32Array(SMALL_NODE_ROWS);
   const missingA = new Float64Array(outputs);
 
   const totalA = new Float64Array(outputs);
@@ -192,10 +331,23 @@ export async function growHistTree(
   const slotOrder = new Int32Array(slots);
   const rightA = new Float64Array(outputs);
 
-  const findBestSplit = (node: number, histogram: Float64Array | undefined): boolean => {
+  const findBestSplit = (node: number, histogramId: number): boolean => {
     for (let d = 0; d < outputs; d++) totalA[d] = sumA[node * outputs + d] as number;
     const totalB = sumB[node] as number;
-    const totalCount = (end[node] as number) - (start[node] as number);
+    const totalCount = count[node] as number;
+    const histogram = histogramId >= 0 ? (memory.histograms[histogramId] as Float64Array) : undefined;
+    if (histogram === undefined) {
+      // A small node: its rows, ascending, for scanRows.
+      let n = 0;
+      for (let t = 0; t < threads; t++)
+        for (
+          let p = segments[node * width + 2 * t] as number,
+            end = segments[node * width + 2 * t + 1] as number;
+          p < end;
+          p++
+        )
+          gathered[n++] = index[p] as number;
+    }
     candidate.proxy = Number.NEGATIVE_INFINITY;
     best.slot = -1;
     const sampleFeatures = params.maxFeatures < slots;
@@ -219,10 +371,11 @@ export async function growHistTree(
         histogram === undefined
           ? scanRows(
               bins,
-              f * rows,
-              index,
-              start[node] as number,
-              end[node] as number,
+              binned.features,
+              f,
+              gathered,
+              0,
+              totalCount,
               values,
               totalA,
               totalB,
@@ -247,103 +400,183 @@ export async function growHistTree(
     return best.slot >= 0;
   };
 
-  /** Stable partition of the node's rows by `best`; answers the first right position. */
-  const partition = (node: number, f: number): number => {
-    const from = start[node] as number;
-    const to = end[node] as number;
-    const column = f * rows;
-    const bin = best.bin;
-    const missingGoesLeft = best.missingLeft;
-    const missingSide = missingGoesLeft ? 1 : 0;
-    let write = from;
-    let spilled = 0;
-    // Branch-free (the side is unpredictable); write never passes p.
-    for (let p = from; p < to; p++) {
-      const row = index[p] as number;
-      const b = bins[column + row] as number;
-      const side = b === MISSING_BIN ? missingSide : b <= bin ? 1 : 0;
-      index[write] = row;
-      scratch[spilled] = row;
-      write += side;
-      spilled += 1 - side;
-    }
-    index.set(scratch.subarray(0, spilled), write);
-    return write;
-  };
-
-  let level = rootGrows ? [0] : [];
+  if (params.leafWise) await growLeafWise(rootGrows ? [0] : []);
+  let level = rootGrows && !params.leafWise ? [0] : [];
   while (level.length > 0) {
-    const requests: HistogramRequest[] = [];
-    const pairs: { parent: Float64Array | undefined; small: number; large: number; keepSmall: boolean }[] =
-      [];
     const next: number[] = [];
-    for (const node of level) {
-      const histogram = histograms[node];
-      histograms[node] = undefined;
-      if (!findBestSplit(node, histogram)) {
-        space.release(histogram);
-        continue;
+    for (let first = 0; first < level.length; ) {
+      // As many of the level's nodes as the histogram budget allows; a node that has no histogram (the root, or
+      // a node that could not keep one within the budget) gets one from its rows here.
+      const chunk: number[] = [];
+      const missing: number[] = [];
+      for (; first < level.length; first++) {
+        const node = level[first] as number;
+        const needs = (histogramOf[node] as number) < 0 && (count[node] as number) >= SMALL_NODE_ROWS;
+        if (needs && chunk.length > 0 && space.live >= space.budget) break;
+        if (needs) {
+          histogramOf[node] = space.take();
+          missing.push(node, histogramOf[node] as number);
+        }
+        chunk.push(node);
       }
-      let parentSquares = 0;
-      for (let d = 0; d < outputs; d++) parentSquares += (sumA[node * outputs + d] as number) ** 2;
-      const splitGain = best.proxy - parentSquares / ((sumB[node] as number) + params.lambda);
-      if (!(splitGain > params.minGain)) {
-        space.release(histogram);
-        continue;
+      if (missing.length > 0) await buildHistograms(missing, []);
+      await splitChunk(chunk, next);
+    }
+    level = next;
+  }
+
+  /**
+   * Leaf-wise growth (LightGBM's, XGBoost's lossguide): always split the leaf whose chosen split gains most,
+   * until the tree has maxLeaves leaves or no leaf can split. A node's histogram is kept until its split is
+   * applied (for the sibling subtraction) while within the budget.
+   */
+  async function growLeafWise(roots: number[]): Promise<void> {
+    const frontier: number[] = [];
+    const enter = async (nodes: number[]) => {
+      const missing: number[] = [];
+      for (const node of nodes)
+        if ((histogramOf[node] as number) < 0 && (count[node] as number) >= SMALL_NODE_ROWS) {
+          histogramOf[node] = space.take();
+          missing.push(node, histogramOf[node] as number);
+        }
+      if (missing.length > 0) await buildHistograms(missing, []);
+      for (const node of nodes) {
+        if (!chooseSplit(node)) continue;
+        frontier.push(node);
+        if (space.live > space.budget) {
+          space.release(histogramOf[node] as number);
+          histogramOf[node] = -1;
+        }
       }
-      const f = activeFeatures[best.slot] as number;
-      feature[node] = f;
-      splitBin[node] = best.bin;
-      missingLeft[node] = best.missingLeft ? 1 : 0;
-      gain[node] = splitGain;
-      const middle = partition(node, f);
+    };
+    await enter(roots);
+    const maxLeaves = params.maxLeaves ?? Number.POSITIVE_INFINITY;
+    for (let leaves = roots.length; frontier.length > 0 && leaves < maxLeaves; leaves++) {
+      let pick = 0;
+      for (let i = 1; i < frontier.length; i++)
+        if ((gain[frontier[i] as number] as number) > (gain[frontier[pick] as number] as number)) pick = i;
+      const node = frontier.splice(pick, 1)[0] as number;
+      const children: number[] = [];
+      await applySplits([node], children);
+      await enter(children);
+    }
+    // Leaves that keep a chosen split they never got.
+    for (const node of frontier) {
+      space.release(histogramOf[node] as number);
+      histogramOf[node] = -1;
+      feature[node] = -1;
+      gain[node] = 0;
+    }
+  }
+
+  /** Splits the nodes of `chunk` and appends the children that may grow to `next`. */
+  async function splitChunk(chunk: number[], next: number[]): Promise<void> {
+    // Splits, in level order (the features drawn at each split come from `random`).
+    await applySplits(chunk.filter(chooseSplit), next);
+  }
+
+  /** Finds the node's best split and records it (not yet applied); false when it has none worth making. */
+  function chooseSplit(node: number): boolean {
+    const histogram = histogramOf[node] as number;
+    const gainHere = findBestSplit(node, histogram)
+      ? splitGain(best.proxy, nodeSquares(sumA, node, outputs), sumB[node] as number, params.lambda)
+      : Number.NaN;
+    if (!(gainHere > params.minGain)) {
+      space.release(histogram);
+      histogramOf[node] = -1;
+      return false;
+    }
+    feature[node] = activeFeatures[best.slot] as number;
+    splitBin[node] = best.bin;
+    missingLeft[node] = best.missingLeft ? 1 : 0;
+    gain[node] = gainHere;
+    for (let d = 0; d < outputs; d++) chosenLeftA[node * outputs + d] = best.leftA[d] as number;
+    chosenLeftB[node] = best.leftB;
+    return true;
+  }
+
+  /** Applies the chosen splits of `splitting` and appends the children that may grow to `next`. */
+  async function applySplits(splitting: number[], next: number[]): Promise<void> {
+    if (splitting.length === 0) return;
+    for (const node of splitting) {
+      const leftA = chosenLeftA.slice(node * outputs, (node + 1) * outputs);
       for (let d = 0; d < outputs; d++)
-        rightA[d] = (sumA[node * outputs + d] as number) - (best.leftA[d] as number);
+        rightA[d] = (sumA[node * outputs + d] as number) - (leftA[d] as number);
       const childDepth = (depth[node] as number) + 1;
-      const l = addNode(start[node] as number, middle, childDepth, best.leftA, best.leftB);
-      const r = addNode(middle, end[node] as number, childDepth, rightA, (sumB[node] as number) - best.leftB);
-      left[node] = l;
-      right[node] = r;
+      const leftB = chosenLeftB[node] as number;
+      left[node] = addNode(childDepth, leftA, leftB);
+      right[node] = addNode(childDepth, rightA, (sumB[node] as number) - leftB);
+    }
+
+    // Every thread partitions its rows of the split nodes.
+    const entry = partitionEntry(threads);
+    const plan = space.plan(1 + entry * splitting.length);
+    plan[0] = splitting.length;
+    splitting.forEach((node, s) => {
+      const at = 1 + s * entry;
+      plan[at] = feature[node] as number;
+      plan[at + 1] = splitBin[node] as number;
+      plan[at + 2] = missingLeft[node] as number;
+      for (let i = 0; i < width; i++) plan[at + 3 + i] = segments[node * width + i] as number;
+    });
+    await executor.run(memory, OP_PARTITION);
+    splitting.forEach((node, s) => {
+      const at = 1 + s * entry;
+      for (let t = 0; t < threads; t++) {
+        const from = plan[at + 3 + 2 * t] as number;
+        const to = plan[at + 4 + 2 * t] as number;
+        const middle = plan[at + 3 + width + t] as number;
+        setRows(left[node] as number, t, from, middle);
+        setRows(right[node] as number, t, middle, to);
+      }
+    });
+
+    // Of two children, only the smaller one's histogram comes from rows; the larger one's is parent − smaller.
+    const requests: number[] = [];
+    const pairs: number[] = [];
+    const kept: number[] = [];
+    for (const node of splitting) {
+      const l = left[node] as number;
+      const r = right[node] as number;
       const growLeft = mayGrow(l);
       const growRight = mayGrow(r);
       if (growLeft) next.push(l);
       if (growRight) next.push(r);
-      if (histogram === undefined) continue;
-      const leftSmaller = middle - (start[node] as number) <= (end[node] as number) - middle;
+      const histogram = histogramOf[node] as number;
+      histogramOf[node] = -1;
+      if (histogram < 0) continue;
+      const leftSmaller = (count[l] as number) <= (count[r] as number);
       const small = leftSmaller ? l : r;
       const large = leftSmaller ? r : l;
+      // Within the budget only; a child left without a histogram gets one from its rows at its level.
+      const room = space.live < space.budget;
       const keeps = (child: number, grows: boolean) =>
-        grows && (end[child] as number) - (start[child] as number) >= SMALL_NODE_ROWS;
+        room && grows && (count[child] as number) >= SMALL_NODE_ROWS;
       const keepSmall = keeps(small, leftSmaller ? growLeft : growRight);
       const keepLarge = keeps(large, leftSmaller ? growRight : growLeft);
       if (!keepSmall && !keepLarge) {
         space.release(histogram);
         continue;
       }
-      const smaller = space.take(histLength);
-      requests.push({ from: start[small] as number, to: end[small] as number, histogram: smaller });
-      histograms[small] = smaller;
-      if (!keepLarge) space.release(histogram);
-      pairs.push({ parent: keepLarge ? histogram : undefined, small, large, keepSmall });
+      const smaller = space.take();
+      requests.push(small, smaller);
+      histogramOf[small] = smaller;
+      if (keepLarge) {
+        pairs.push(histogram, smaller);
+        histogramOf[large] = histogram;
+      } else space.release(histogram);
+      if (!keepSmall) kept.push(small);
     }
-    if (requests.length > 0) await space.builder.build(space, activeFeatures, requests);
-    for (const { parent, small, large, keepSmall } of pairs) {
-      const smaller = histograms[small] as Float64Array;
-      if (parent !== undefined) {
-        for (let i = 0; i < histLength; i++) parent[i] = (parent[i] as number) - (smaller[i] as number);
-        histograms[large] = parent;
-      }
-      if (!keepSmall) {
-        space.release(smaller);
-        histograms[small] = undefined;
-      }
+    if (requests.length > 0) await buildHistograms(requests, pairs);
+    for (const small of kept) {
+      space.release(histogramOf[small] as number);
+      histogramOf[small] = -1;
     }
-    level = next;
   }
 
   // Undo weak splits bottom-up (children always have larger ids than their parent).
   if (params.gamma > 0) {
-    for (let node = start.length - 1; node >= 0; node--) {
+    for (let node = depth.length - 1; node >= 0; node--) {
       const l = left[node] as number;
       const r = right[node] as number;
       if (l >= 0 && left[l] === -1 && left[r] === -1 && (gain[node] as number) < params.gamma) {
@@ -361,7 +594,7 @@ export async function growHistTree(
     if ((left[node] as number) >= 0) pending.push(right[node] as number, left[node] as number);
   }
   const size = preorder.length;
-  const newId = new Int32Array(start.length).fill(-1);
+  const newId = new Int32Array(depth.length).fill(-1);
   for (let i = 0; i < size; i++) newId[preorder[i] as number] = i;
   const tree: HistTree = {
     feature: new Int32Array(size),
@@ -373,8 +606,7 @@ export async function growHistTree(
     gain: new Float64Array(binned.features),
     splitBin: new Int32Array(size),
     missingLeft: new Uint8Array(size),
-    from: new Int32Array(size),
-    to: new Int32Array(size),
+    segments: new Int32Array(size * width),
     allRows: sampled === rows,
   };
   for (let i = 0; i < size; i++) {
@@ -387,13 +619,12 @@ export async function growHistTree(
     tree.right[i] = isLeaf ? -1 : (newId[right[node] as number] as number);
     tree.splitBin[i] = isLeaf ? 0 : (splitBin[node] as number);
     tree.missingLeft[i] = isLeaf ? 0 : (missingLeft[node] as number);
-    tree.from[i] = start[node] as number;
-    tree.to[i] = end[node] as number;
+    for (let k = 0; k < width; k++) tree.segments[i * width + k] = segments[node * width + k] as number;
     const b = sumB[node] as number;
     tree.samples[i] = b;
     for (let d = 0; d < outputs; d++) {
       const a = sumA[node * outputs + d] as number;
-      tree.value[i * outputs + d] = b + params.lambda > 0 ? (params.leafScale * a) / (b + params.lambda) : 0;
+      tree.value[i * outputs + d] = leafValue(a, b, params.lambda, params.leafScale);
     }
     if (!isLeaf) tree.gain[f] = (tree.gain[f] as number) + (gain[node] as number);
   }
@@ -401,31 +632,42 @@ export async function growHistTree(
 }
 
 /** Adds the tree's leaf value to column k of every row's scores, walking the bins (same branches as x). */
-export function addHistTreeScores(
+export async function addHistTreeScores(
   tree: HistTree,
   space: HistWorkspace,
   scores: Float64Array,
   outputs: number,
   k: number,
-): void {
-  const { rows, bins } = space.binned;
+): Promise<void> {
+  const { rows, bins, features } = space.binned;
   if (tree.allRows) {
-    // Every row sits in exactly one leaf's range of the index.
-    const { index } = space;
-    for (let node = 0; node < tree.feature.length; node++) {
+    // Every row sits in exactly one leaf's segments of the index.
+    const { memory } = space;
+    const width = 2 * memory.threads;
+    let leaves = 0;
+    for (let node = 0; node < tree.feature.length; node++) if ((tree.feature[node] as number) < 0) leaves++;
+    const plan = space.plan(scoresSegments(leaves) + leaves * width);
+    plan[0] = leaves;
+    plan[1] = outputs;
+    plan[2] = k;
+    const leafValues = new Float64Array(plan.buffer, plan.byteOffset + 16, leaves);
+    for (let node = 0, leaf = 0, at = scoresSegments(leaves); node < tree.feature.length; node++) {
       if ((tree.feature[node] as number) >= 0) continue;
-      const value = tree.value[node] as number;
-      for (let p = tree.from[node] as number, end = tree.to[node] as number; p < end; p++) {
-        const at = (index[p] as number) * outputs + k;
-        scores[at] = (scores[at] as number) + value;
-      }
+      leafValues[leaf++] = tree.value[node] as number;
+      plan.set(tree.segments.subarray(node * width, (node + 1) * width), at);
+      at += width;
     }
+    if (memory.scores !== scores) {
+      memory.scores = scores;
+      memory.version++;
+    }
+    await space.runOnRows(OP_SCORES, [scores]);
     return;
   }
   for (let i = 0; i < rows; i++) {
     let node = 0;
     for (let f = tree.feature[0] as number; f >= 0; f = tree.feature[node] as number) {
-      const b = bins[f * rows + i] as number;
+      const b = bins[i * features + f] as number;
       const goesLeft =
         b === MISSING_BIN ? tree.missingLeft[node] === 1 : b <= (tree.splitBin[node] as number);
       node = goesLeft ? (tree.left[node] as number) : (tree.right[node] as number);

@@ -1,64 +1,26 @@
-// Worker-thread entry of the threaded histogram builder (threaded-builder.ts): keeps each fit's shared
-// matrices (bins, row index, row values: SharedArrayBuffers, never copied) and fills the slot block of the
-// histograms it is asked for.
+// Worker-thread entry of the threaded executor (threaded-executor.ts): takes a fit's shared memory, then runs
+// the level work it is commanded through the shared control array until it is released.
 import { parentPort } from "node:worker_threads";
-import { buildHistogram } from "./histogram.js";
+import { type LevelOp, runLevelWork } from "./level-work.js";
+import { type AttachMessage, DONE, FAILED, GENERATION, OP, RELEASE } from "./threaded-executor.js";
 
-interface FitMemory {
-  bins: Uint8Array;
-  rows: number;
-  index: Uint32Array;
-  values: Float64Array;
-  channels: number;
-}
-
-export type HistogramMessage =
-  | ({ kind: "attach"; fit: number } & FitMemory)
-  | { kind: "detach"; fit: number }
-  | {
-      kind: "build";
-      id: number;
-      fit: number;
-      slotFeatures: Int32Array;
-      slotFrom: number;
-      slotTo: number;
-      requests: { from: number; to: number; histogram: Float64Array }[];
-    };
-
-const fits = new Map<number, FitMemory>();
-
-parentPort?.on("message", (message: HistogramMessage) => {
-  if (message.kind === "attach") {
-    const { kind: _, fit, ...memory } = message;
-    fits.set(fit, memory);
-    return;
-  }
-  if (message.kind === "detach") {
-    fits.delete(message.fit);
-    return;
-  }
-  try {
-    const memory = fits.get(message.fit);
-    if (memory === undefined) throw new Error(`fit ${message.fit} was never attached`);
-    for (const { from, to, histogram } of message.requests)
-      buildHistogram(
-        memory.bins,
-        memory.rows,
-        message.slotFeatures,
-        message.slotFrom,
-        message.slotTo,
-        memory.index,
-        from,
-        to,
-        memory.values,
-        memory.channels,
-        histogram,
-      );
-    parentPort?.postMessage({ id: message.id });
-  } catch (error) {
-    parentPort?.postMessage({
-      id: message.id,
-      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
+parentPort?.on("message", ({ control, thread, memory }: AttachMessage) => {
+  let seen = Atomics.load(control, GENERATION);
+  parentPort?.postMessage("attached");
+  for (;;) {
+    Atomics.wait(control, GENERATION, seen);
+    seen = Atomics.load(control, GENERATION);
+    const op = Atomics.load(control, OP);
+    if (op !== RELEASE) {
+      try {
+        runLevelWork(memory, op as LevelOp, thread);
+      } catch (error) {
+        console.error(error);
+        Atomics.store(control, FAILED, 1);
+      }
+    }
+    Atomics.add(control, DONE, 1);
+    Atomics.notify(control, DONE);
+    if (op === RELEASE) return;
   }
 });

@@ -1,6 +1,7 @@
 // The best split of one feature from its histogram: a scan over the value bins with running sums, the missing
 // values' bin tried on either side when `missingLeft` is allowed. Same gain as the exact learner (grow-tree.ts):
 //     proxy = Σ_d A_Ld² / (B_L + λ) + Σ_d A_Rd² / (B_R + λ)
+import { splitProxy } from "../split-gain.js";
 import { MISSING_BIN } from "./bin-mapper.js";
 
 export interface SplitLimits {
@@ -89,7 +90,7 @@ export function scanFeature(
         leftSquares += la * la;
         rightSquares += ra * ra;
       }
-      const proxy = leftSquares / (leftB + lambda) + rightSquares / (rightB + lambda);
+      const proxy = splitProxy(leftSquares, leftB, rightSquares, rightB, lambda);
       if (proxy > best.proxy) {
         best.proxy = proxy;
         best.bin = bin;
@@ -112,7 +113,8 @@ export function scanFeature(
  */
 export function scanRows(
   bins: Uint8Array,
-  column: number,
+  features: number,
+  feature: number,
   index: Uint32Array,
   from: number,
   to: number,
@@ -128,7 +130,8 @@ export function scanRows(
   const { outputs, channels, counted, minSamplesLeaf, minChildWeight, lambda } = limits;
   const n = to - from;
   const totalCount = n;
-  for (let k = 0; k < n; k++) keys[k] = (bins[column + (index[from + k] as number)] as number) * 65536 + k;
+  for (let k = 0; k < n; k++)
+    keys[k] = (bins[(index[from + k] as number) * features + feature] as number) * 65536 + k;
   const sorted = keys.subarray(0, n).sort();
   // Missing rows sort last.
   let present = n;
@@ -174,7 +177,7 @@ export function scanRows(
         leftSquares += la * la;
         rightSquares += ra * ra;
       }
-      const proxy = leftSquares / (leftB + lambda) + rightSquares / (rightB + lambda);
+      const proxy = splitProxy(leftSquares, leftB, rightSquares, rightB, lambda);
       if (proxy > best.proxy) {
         best.proxy = proxy;
         best.bin = (bin + nextBin - 1) >>> 1;

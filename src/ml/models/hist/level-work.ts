@@ -1,0 +1,267 @@
+// The row-heavy work of one tree level, done by every thread at once on its own share (any thread, the calling
+// one included, runs these functions; histogram-worker.ts on worker threads):
+//   - partition: thread t owns the rows of index[rowFrom(t) … rowFrom(t+1)), so a node's rows are one segment
+//     per thread, and each thread partitions its own segments of the nodes being split;
+//   - histograms: thread t fills a block of features of every requested histogram, reading every thread's
+//     segment of the node in order, i.e. the node's rows in ascending order whatever the thread count, so every
+//     sum is the same float for 1, 2 or 3 threads; then it subtracts the sibling histograms in that block.
+// The calling thread writes what to do into `plan` (layouts below) and every thread reads it.
+import { binRows, featureCuts, MAX_BINS, MISSING_BIN } from "./bin-mapper.js";
+import { HISTOGRAM_BINS } from "./histogram.js";
+
+/** Memory every thread of a fit reads (shared memory when there are worker threads). */
+export interface LevelMemory {
+  /** rows × features, row-major. */
+  bins: Uint8Array;
+  rows: number;
+  features: number;
+  /** Row ids; thread t's rows live in index[rowFrom(t) … rowFrom(t+1)). */
+  index: Uint32Array;
+  /** Same length as index: partition scratch, used by each thread in its own range. */
+  scratch: Uint32Array;
+  /** rows × channels: each row's channel values for the tree being grown. */
+  values: Float64Array;
+  channels: number;
+  threads: number;
+  plan: Int32Array;
+  /** Histogram buffers by id. */
+  histograms: Float64Array[];
+  /** While binning: the rows to bin and where the cut points go. */
+  binning?: BinningMemory;
+  /** The tree's per-row inputs (GrowthTargets), for OP_SAMPLE. */
+  targets?: { outputs: number; weight: Float64Array; weightedA: Float64Array; weightedB: Float64Array };
+  /** The learner's raw scores (rows × plan's outputs), for OP_SCORES. */
+  scores?: Float64Array;
+  /** Bumped whenever a buffer above is replaced (worker threads must be handed the new one). */
+  version: number;
+}
+
+export interface BinningMemory {
+  /** rows × features, row-major (a copy of the training rows in shared memory). */
+  x: Float32Array;
+  /** The rows the cut points come from. */
+  sample: Uint32Array;
+  maxBins: number;
+  /** features × MAX_BINS: feature f's cut points at [f·MAX_BINS, f·MAX_BINS + cutCounts[f]). */
+  cuts: Float32Array;
+  cutCounts: Int32Array;
+}
+
+export const OP_PARTITION = 1;
+export const OP_HISTOGRAMS = 2;
+/** Cut points of a block of features per thread, then the bins of each thread's rows. */
+export const OP_CUTS = 3;
+export const OP_BIN = 4;
+/** Each thread's rows of positive weight into its range of the index, and their channel values. */
+export const OP_SAMPLE = 5;
+/** Adds the leaves' values to the scores of their rows. */
+export const OP_SCORES = 6;
+export type LevelOp =
+  | typeof OP_PARTITION
+  | typeof OP_HISTOGRAMS
+  | typeof OP_CUTS
+  | typeof OP_BIN
+  | typeof OP_SAMPLE
+  | typeof OP_SCORES;
+
+/** First index position of thread t's rows. */
+export function rowFrom(rows: number, threads: number, t: number): number {
+  return Math.floor((t * rows) / threads);
+}
+
+// OP_PARTITION plan: [count, then per split: feature, bin, missingLeft, threads × (from, to), threads × middle].
+/** Ints per split in an OP_PARTITION plan. */
+export const partitionEntry = (threads: number) => 3 + 3 * threads;
+// OP_HISTOGRAMS plan: [slots, slotFeatures…, requests, per request: histogram id, threads × (from, to),
+//                      pairs, per pair: parent id, smaller id] (the parent becomes parent − smaller).
+/** Ints per request in an OP_HISTOGRAMS plan. */
+export const requestEntry = (threads: number) => 1 + 2 * threads;
+
+export function runLevelWork(memory: LevelMemory, op: LevelOp, thread: number): void {
+  if (op === OP_PARTITION) partitionSegments(memory, thread);
+  else if (op === OP_HISTOGRAMS) buildHistograms(memory, thread);
+  else if (op === OP_CUTS) findCuts(memory, thread);
+  else if (op === OP_BIN) binThreadRows(memory, thread);
+  else if (op === OP_SAMPLE) sampleRows(memory, thread);
+  else addLeafScores(memory, thread);
+}
+
+// OP_SAMPLE plan: [threads × end of the thread's sampled rows] (written by each thread).
+function sampleRows(memory: LevelMemory, thread: number): void {
+  const { rows, threads, index, values, channels, plan } = memory;
+  const { outputs, weight, weightedA, weightedB } = memory.targets as NonNullable<LevelMemory["targets"]>;
+  const counted = channels === outputs + 2;
+  let write = rowFrom(rows, threads, thread);
+  for (let row = write, last = rowFrom(rows, threads, thread + 1); row < last; row++) {
+    if (!((weight[row] as number) > 0)) continue;
+    index[write++] = row;
+    const at = row * channels;
+    for (let d = 0; d < outputs; d++) values[at + d] = weightedA[row * outputs + d] as number;
+    values[at + outputs] = weightedB[row] as number;
+    if (counted) values[at + outputs + 1] = 1;
+  }
+  plan[thread] = write;
+}
+
+// OP_SCORES plan: [leaves, outputs, k, 0, leaves × value (float64), leaves × threads × (from, to)].
+/** Where OP_SCORES's segments start in the plan. */
+export const scoresSegments = (leaves: number) => 4 + 2 * leaves;
+
+function addLeafScores(memory: LevelMemory, thread: number): void {
+  const { index, plan, threads } = memory;
+  const scores = memory.scores as Float64Array;
+  const leaves = plan[0] as number;
+  const outputs = plan[1] as number;
+  const k = plan[2] as number;
+  const leafValues = new Float64Array(plan.buffer, plan.byteOffset + 16, leaves);
+  for (let leaf = 0, at = scoresSegments(leaves) + 2 * thread; leaf < leaves; leaf++, at += 2 * threads) {
+    const value = leafValues[leaf] as number;
+    for (let p = plan[at] as number, end = plan[at + 1] as number; p < end; p++) {
+      const row = (index[p] as number) * outputs + k;
+      scores[row] = (scores[row] as number) + value;
+    }
+  }
+}
+
+function findCuts(memory: LevelMemory, thread: number): void {
+  const { features, threads } = memory;
+  const { x, sample, maxBins, cuts, cutCounts } = memory.binning as BinningMemory;
+  const values = new Float32Array(sample.length);
+  for (let f = rowFrom(features, threads, thread); f < rowFrom(features, threads, thread + 1); f++) {
+    const found = featureCuts(x, features, f, sample, maxBins, values);
+    cuts.set(found, f * MAX_BINS);
+    cutCounts[f] = found.length;
+  }
+}
+
+/** Feature f's cut points, as OP_CUTS left them. */
+export function cutsOf(binning: BinningMemory, f: number): Float32Array {
+  return binning.cuts.subarray(f * MAX_BINS, f * MAX_BINS + (binning.cutCounts[f] as number));
+}
+
+function binThreadRows(memory: LevelMemory, thread: number): void {
+  const { rows, features, threads, bins } = memory;
+  const binning = memory.binning as BinningMemory;
+  const thresholds = Array.from({ length: features }, (_, f) => cutsOf(binning, f));
+  binRows(
+    binning.x,
+    features,
+    thresholds,
+    bins,
+    rowFrom(rows, threads, thread),
+    rowFrom(rows, threads, thread + 1),
+  );
+}
+
+/** Stable partitions of this thread's segment of every split node: rows with bin <= split bin go left. */
+function partitionSegments(memory: LevelMemory, thread: number): void {
+  const { bins, features, index, scratch, plan, threads } = memory;
+  const count = plan[0] as number;
+  const size = partitionEntry(threads);
+  for (let s = 0, at = 1; s < count; s++, at += size) {
+    const feature = plan[at] as number;
+    const bin = plan[at + 1] as number;
+    const missingSide = plan[at + 2] as number;
+    const from = plan[at + 3 + 2 * thread] as number;
+    const to = plan[at + 4 + 2 * thread] as number;
+    let write = from;
+    let spill = from;
+    // Branch-free (the side is unpredictable); write never passes p. Right rows wait in scratch[from …].
+    for (let p = from; p < to; p++) {
+      const row = index[p] as number;
+      const b = bins[row * features + feature] as number;
+      const side = b === MISSING_BIN ? missingSide : b <= bin ? 1 : 0;
+      index[write] = row;
+      scratch[spill] = row;
+      write += side;
+      spill += 1 - side;
+    }
+    index.set(scratch.subarray(from, spill), write);
+    plan[at + 3 + 2 * threads + thread] = write;
+  }
+}
+
+function buildHistograms(memory: LevelMemory, thread: number): void {
+  const { plan, threads, channels, histograms } = memory;
+  const slots = plan[0] as number;
+  const blocks = Math.min(threads, slots);
+  if (thread >= blocks) return;
+  const slotFrom = Math.round((thread * slots) / blocks);
+  const slotTo = Math.round(((thread + 1) * slots) / blocks);
+  const slotFeatures = plan.subarray(1, 1 + slots);
+  let at = 1 + slots;
+  const requests = plan[at++] as number;
+  const size = requestEntry(threads);
+  for (let r = 0; r < requests; r++, at += size)
+    fillHistogram(
+      memory,
+      slotFeatures,
+      slotFrom,
+      slotTo,
+      plan.subarray(at + 1, at + size),
+      histograms[plan[at] as number] as Float64Array,
+    );
+  const pairs = plan[at++] as number;
+  const stride = HISTOGRAM_BINS * channels;
+  for (let q = 0; q < pairs; q++, at += 2) {
+    const parent = histograms[plan[at] as number] as Float64Array;
+    const smaller = histograms[plan[at + 1] as number] as Float64Array;
+    for (let i = slotFrom * stride, end = slotTo * stride; i < end; i++)
+      parent[i] = (parent[i] as number) - (smaller[i] as number);
+  }
+}
+
+/**
+ * The histogram of one node's rows (segments: threads × (from, to) of index) for the slots [slotFrom, slotTo):
+ * per slot and bin, the sums of the rows' channel values. Slots outside the range are left untouched. Row by
+ * row: one read of a row's values and of its bins (one cache line) serves every slot.
+ */
+export function fillHistogram(
+  memory: LevelMemory,
+  slotFeatures: Int32Array,
+  slotFrom: number,
+  slotTo: number,
+  segments: Int32Array,
+  out: Float64Array,
+): void {
+  const { bins, features, index, values, channels } = memory;
+  const stride = HISTOGRAM_BINS * channels;
+  out.fill(0, slotFrom * stride, slotTo * stride);
+  const first = slotFeatures[slotFrom] as number;
+  const count = slotTo - slotFrom;
+  let contiguous = true;
+  for (let slot = slotFrom; slot < slotTo; slot++)
+    if (slotFeatures[slot] !== first + slot - slotFrom) contiguous = false;
+  for (let s = 0; s < segments.length; s += 2) {
+    const from = segments[s] as number;
+    const to = segments[s + 1] as number;
+    if (channels === 2 && contiguous) {
+      // Boosting's case (gradient and hessian) on every feature or a run of them: the hot loop.
+      for (let p = from; p < to; p++) {
+        const row = index[p] as number;
+        const g = values[row << 1] as number;
+        const h = values[(row << 1) + 1] as number;
+        for (
+          let b = row * features + first, end = b + count, at0 = slotFrom * stride;
+          b < end;
+          b++, at0 += stride
+        ) {
+          const at = at0 + ((bins[b] as number) << 1);
+          out[at] = (out[at] as number) + g;
+          out[at + 1] = (out[at + 1] as number) + h;
+        }
+      }
+    } else {
+      for (let p = from; p < to; p++) {
+        const row = index[p] as number;
+        const k = row * channels;
+        const rowBins = row * features;
+        for (let slot = slotFrom; slot < slotTo; slot++) {
+          const at = slot * stride + (bins[rowBins + (slotFeatures[slot] as number)] as number) * channels;
+          for (let c = 0; c < channels; c++)
+            out[at + c] = (out[at + c] as number) + (values[k + c] as number);
+        }
+      }
+    }
+  }
+}
