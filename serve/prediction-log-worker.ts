@@ -14,7 +14,7 @@ import { unreachable } from "../src/result.js";
 import type { Label, Prediction } from "./model/predictions.js";
 import type {
   FeedbackMatch,
-  LogEntry,
+  LogBatch,
   LogReply,
   LogRequest,
   LogWorkerData,
@@ -115,29 +115,39 @@ function inTransaction<A extends unknown[], R>(body: (...args: A) => R): (...arg
   };
 }
 
-const writeEntries = inTransaction((entries: LogEntry[]) => {
+const writeBatch = inTransaction((batch: LogBatch) => {
   let written = 0;
-  for (const entry of entries) {
+  let bodyStart = 0;
+  let featureStart = 0;
+  const { buffer, byteOffset } = batch.features;
+  for (let i = 0; i < batch.requestIds.length; i++) {
+    const requestId = batch.requestIds[i] as string;
+    const time = batch.times[i] as number;
+    const version = batch.versions[i] as string;
+    const rows = batch.rows[i] as number;
+    const bodyEnd = batch.bodyEnds[i] as number;
     insertPrediction.run(
-      entry.requestId,
-      entry.time,
-      entry.version,
-      entry.rows,
-      decoder.decode(entry.request),
-      entry.predictions,
-      entry.latencyMs,
+      requestId,
+      time,
+      version,
+      rows,
+      decoder.decode(batch.bodies.subarray(bodyStart, bodyEnd)),
+      batch.predictions[i] as string,
+      batch.latenciesMs[i] as number,
     );
-    const width = entry.features.length / entry.rows;
-    const { buffer, byteOffset } = entry.features;
-    for (let row = 0; row < entry.rows; row++)
+    bodyStart = bodyEnd;
+    const featureEnd = batch.featureEnds[i] as number;
+    const width = (featureEnd - featureStart) / rows;
+    for (let row = 0; row < rows; row++)
       insertFeatures.run(
-        entry.requestId,
+        requestId,
         row,
-        entry.time,
-        entry.version,
-        new Uint8Array(buffer, byteOffset + row * width * 4, width * 4),
+        time,
+        version,
+        new Uint8Array(buffer, byteOffset + (featureStart + row * width) * 4, width * 4),
       );
-    written += entry.rows;
+    featureStart = featureEnd;
+    written += rows;
   }
   return written;
 });
@@ -260,9 +270,9 @@ port.on("message", (message: LogRequest) => {
       return;
     case "write": {
       let rows = 0;
-      for (const entry of message.entries) rows += entry.rows;
+      for (const count of message.batch.rows) rows += count;
       try {
-        const written = writeEntries(message.entries);
+        const written = writeBatch(message.batch);
         reply({ kind: "written", id: message.id, written, failed: rows - written });
       } catch (error) {
         reply({ kind: "written", id: message.id, written: 0, failed: rows, error: (error as Error).message });

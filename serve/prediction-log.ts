@@ -10,6 +10,7 @@ import { unreachable } from "../src/result.js";
 import type { Label } from "./model/predictions.js";
 import type {
   FeedbackMatch,
+  LogBatch,
   LogEntry,
   LogReply,
   LogRequest,
@@ -39,6 +40,44 @@ export interface PredictionLogEvents {
 }
 
 export type FeedbackResult = { ok: true; matches: FeedbackMatch[] } | { ok: false; message: string };
+
+function batchOf(entries: readonly LogEntry[]): LogBatch {
+  let bodyBytes = 0;
+  let featureValues = 0;
+  for (const entry of entries) {
+    bodyBytes += entry.request.length;
+    featureValues += entry.features.length;
+  }
+  const batch: LogBatch = {
+    requestIds: [],
+    times: [],
+    versions: [],
+    rows: [],
+    bodies: new Uint8Array(bodyBytes),
+    bodyEnds: [],
+    predictions: [],
+    latenciesMs: [],
+    features: new Float32Array(featureValues),
+    featureEnds: [],
+  };
+  let bodyEnd = 0;
+  let featureEnd = 0;
+  for (const entry of entries) {
+    batch.requestIds.push(entry.requestId);
+    batch.times.push(entry.time);
+    batch.versions.push(entry.version);
+    batch.rows.push(entry.rows);
+    batch.bodies.set(entry.request, bodyEnd);
+    bodyEnd += entry.request.length;
+    batch.bodyEnds.push(bodyEnd);
+    batch.predictions.push(entry.predictions);
+    batch.latenciesMs.push(entry.latencyMs);
+    batch.features.set(entry.features, featureEnd);
+    featureEnd += entry.features.length;
+    batch.featureEnds.push(featureEnd);
+  }
+  return batch;
+}
 
 export class PredictionLog {
   readonly file: string;
@@ -163,7 +202,11 @@ export class PredictionLog {
     this.shippedRows += this.queuedRows;
     this.queuedRows = 0;
     const written = new Promise<LogReply>((resolveWrite) => this.waiting.set(id, resolveWrite));
-    this.post({ kind: "write", id, entries });
+    const batch = batchOf(entries);
+    this.worker?.postMessage({ kind: "write", id, batch } satisfies LogRequest, [
+      batch.bodies.buffer as ArrayBuffer,
+      batch.features.buffer as ArrayBuffer,
+    ]);
     return written;
   }
 
