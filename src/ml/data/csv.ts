@@ -103,20 +103,26 @@ export function writeCsv(path: string, table: Table): void {
   const series = table.columns.map((col) =>
     col.dtype === "string"
       ? pl.Series(col.name, col.values, pl.Utf8)
-      : col.dtype === "integer"
-        ? pl.Series(
-            col.name,
-            Array.from(col.values, (value) => (Number.isNaN(value) ? null : value)),
-            pl.Int64,
-          )
-        : pl.Series(
-            col.name,
-            Array.from(col.values, (value) => (Number.isNaN(value) ? null : value)),
-            pl.Float64,
-          ),
+      : numericSeries(col.name, col.values, col.dtype === "integer" ? pl.Int64 : pl.Float64),
   );
-  const csv = pl.DataFrame(series).writeCSV().toString();
-  writeFileAtomic(path, csv);
+  writeFileAtomic(path, pl.DataFrame(series).writeCSV());
+}
+
+/** `values` as a polars column of `dtype`, NaN as null: handed over as a typed array, not number by number. */
+function numericSeries(name: string, values: Float64Array, dtype: pl.DataType): pl.Series {
+  try {
+    return pl
+      .DataFrame([pl.Series(name, values)])
+      .select(pl.col(name).fillNan(pl.lit(null)).cast(dtype, true).alias(name))
+      .getColumn(name);
+  } catch {
+    // An integer beyond Int64's range: whatever polars makes of the numbers themselves, as before.
+    return pl.Series(
+      name,
+      Array.from(values, (value) => (Number.isNaN(value) ? null : value)),
+      dtype,
+    );
+  }
 }
 
 function firstLine(message: string): string {
