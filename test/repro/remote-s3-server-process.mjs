@@ -22,3 +22,8 @@ process.stdout.write(`${JSON.stringify({ port })}\n`);
 process.once("SIGTERM", () => {
   server.close().then(() => process.exit(0));
 });
+// A test or benchmark that dies (a timeout's SIGKILL) cannot stop its server: it goes when its parent does.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(0);
+}, 1000).unref();
