@@ -1,5 +1,7 @@
-// CSV in and out through nodejs-polars. Cells are read as text so that validation (validate.ts) can say exactly
-// which value in which row is wrong; writing uses polars' shortest round-trip float formatting.
+// CSV in and out through nodejs-polars. Cells are read as text (polars Utf8 columns) so that validation
+// (validate.ts) can say exactly which value in which row is wrong; JavaScript strings are only made for the columns
+// that need them (numeric columns are checked and parsed inside polars). Writing uses polars' shortest round-trip
+// float formatting.
 import { readFileSync } from "node:fs";
 import pl from "nodejs-polars";
 import { writeFileAtomic } from "../../fs/atomic-write.js";
@@ -9,37 +11,67 @@ import type { Table } from "./table.js";
 export interface TextTable {
   file: string;
   header: string[];
-  /** Column-major cell texts; null for an empty cell. */
-  cells: (string | null)[][];
   rows: number;
-  /** The 1-based file line each data row starts on (quoted cells may span lines). */
-  lines: number[];
+  /** Every column as polars Utf8, null for an empty cell. */
+  frame: pl.DataFrame;
+  /** The cells of column `name` as JavaScript strings, null for an empty cell. */
+  cells(name: string): (string | null)[];
+  /** The 1-based file line data row `row` starts on (quoted cells may span lines); read from the file on first use. */
+  line(row: number): number | undefined;
 }
 
 export function readCsvText(file: string): Result<TextTable> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch {
     return err({ kind: "data", file, message: "cannot read the file (check dataset.path)" });
   }
   let frame: pl.DataFrame;
   try {
-    frame = pl.readCSV(text, { inferSchemaLength: 0, hasHeader: true });
-  } catch (error) {
-    return err({
-      kind: "data",
-      file,
-      message: `not a readable CSV: ${firstLine((error as Error).message)}`,
-    });
+    frame = readUtf8Csv(bytes);
+  } catch {
+    // Not valid UTF-8: read it as Node decodes it (invalid sequences become U+FFFD), or say why polars cannot.
+    try {
+      frame = readUtf8Csv(Buffer.from(bytes.toString("utf8"), "utf8"));
+    } catch (error) {
+      return err({
+        kind: "data",
+        file,
+        message: `not a readable CSV: ${firstLine((error as Error).message)}`,
+      });
+    }
   }
   const header = frame.columns;
   const duplicate = header.find((name, i) => header.indexOf(name) !== i);
   if (duplicate)
     return err({ kind: "data", file, column: duplicate, message: "appears twice in the header" });
-  const cells = header.map((name) => frame.getColumn(name).toArray() as (string | null)[]);
-  const lines = recordLines(text).slice(1);
-  return ok({ file, header, cells, rows: frame.height, lines });
+  let lines: number[] | undefined;
+  const fileLines = () => {
+    lines ??= recordLines(readFileSync(file, "utf8")).slice(1);
+    return lines;
+  };
+  return ok(textTable(file, frame, (row) => fileLines()[row]));
+}
+
+/** A TextTable over `frame`, whose row r starts on file line `line(r)`. */
+export function textTable(
+  file: string,
+  frame: pl.DataFrame,
+  line: (row: number) => number | undefined,
+): TextTable {
+  return {
+    file,
+    header: frame.columns,
+    rows: frame.height,
+    frame,
+    cells: (name) => frame.getColumn(name).toArray() as (string | null)[],
+    line,
+  };
+}
+
+function readUtf8Csv(bytes: Buffer): pl.DataFrame {
+  return pl.readCSV(bytes, { inferSchemaLength: 0, hasHeader: true });
 }
 
 /** The line each CSV record starts on, header first. */
@@ -71,20 +103,26 @@ export function writeCsv(path: string, table: Table): void {
   const series = table.columns.map((col) =>
     col.dtype === "string"
       ? pl.Series(col.name, col.values, pl.Utf8)
-      : col.dtype === "integer"
-        ? pl.Series(
-            col.name,
-            Array.from(col.values, (value) => (Number.isNaN(value) ? null : value)),
-            pl.Int64,
-          )
-        : pl.Series(
-            col.name,
-            Array.from(col.values, (value) => (Number.isNaN(value) ? null : value)),
-            pl.Float64,
-          ),
+      : numericSeries(col.name, col.values, col.dtype === "integer" ? pl.Int64 : pl.Float64),
   );
-  const csv = pl.DataFrame(series).writeCSV().toString();
-  writeFileAtomic(path, csv);
+  writeFileAtomic(path, pl.DataFrame(series).writeCSV());
+}
+
+/** `values` as a polars column of `dtype`, NaN as null: handed over as a typed array, not number by number. */
+function numericSeries(name: string, values: Float64Array, dtype: pl.DataType): pl.Series {
+  try {
+    return pl
+      .DataFrame([pl.Series(name, values)])
+      .select(pl.col(name).fillNan(pl.lit(null)).cast(dtype, true).alias(name))
+      .getColumn(name);
+  } catch {
+    // An integer beyond Int64's range: whatever polars makes of the numbers themselves, as before.
+    return pl.Series(
+      name,
+      Array.from(values, (value) => (Number.isNaN(value) ? null : value)),
+      dtype,
+    );
+  }
 }
 
 function firstLine(message: string): string {

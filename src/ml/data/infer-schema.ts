@@ -72,9 +72,7 @@ export function inferDataset(text: TextTable, path: string, target: string): Res
     });
   if (text.rows === 0) return err({ kind: "data", file: text.file, message: "has no data rows" });
   const tokensSeen = new Set<string>();
-  const columns = text.header.map((name, j) =>
-    inferColumn(name, text.cells[j] ?? [], name === target, tokensSeen),
-  );
+  const columns = text.header.map((name) => inferColumn(name, text.cells(name), name === target, tokensSeen));
   const targetColumn = columns.find((col) => col.name === target) as InferredColumn;
   const task =
     targetColumn.kind === "categorical" ||

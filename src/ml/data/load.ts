@@ -49,8 +49,8 @@ export function loadDatasetRows(dataset: Dataset, params?: ParamsFile): Result<L
   const table = validateTable(text, columnSpecs(dataset, names.value), dataset.missing);
   if (!table.ok) return table;
   const droppedColumns = dataset.drop.flatMap((name): Column[] => {
-    const cells = text.cells[text.header.indexOf(name)];
-    if (cells === undefined) return [];
+    if (!text.header.includes(name)) return [];
+    const cells = text.cells(name);
     const values = cells.map((cell) => (cell === null || dataset.missing.includes(cell) ? null : cell));
     return [{ name, dtype: "string", values }];
   });

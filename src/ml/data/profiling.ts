@@ -2,6 +2,7 @@
 // quantile-based histogram bins (the drift reference) and category counts. Bin edges and counts are computed on
 // float32 values, which is what the model and the server see.
 import type { Dataset } from "../params.js";
+import { sortFloat64 } from "../sort-floats.js";
 import { type ColumnProfile, PROFILE_FORMAT, type Profile } from "./profile.js";
 import type { Column, Table } from "./table.js";
 
@@ -56,7 +57,7 @@ export function profileColumn(col: Column, categorical: boolean): ColumnProfile 
       categories: { values, counts: values.map((value) => counts.get(value) as number) },
     };
   }
-  const present = Float64Array.from(presentValues(col) as number[]).sort();
+  const present = sortFloat64(presentNumbers(col.values));
   const count = present.length;
   const profile: ColumnProfile = { ...base, kind: "numeric", count, missing: col.values.length - count };
   if (count === 0) return profile;
@@ -113,6 +114,16 @@ function presentValues(col: Column): (string | number)[] {
     for (const value of col.values) if (!Number.isNaN(value)) present.push(value);
   }
   return present;
+}
+
+function presentNumbers(values: Float64Array): Float64Array {
+  const present = new Float64Array(values.length);
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (!Number.isNaN(value)) present[count++] = value;
+  }
+  return present.subarray(0, count);
 }
 
 /** Numbers ascending, strings in code-unit order: the order of a featurizer's categories. */

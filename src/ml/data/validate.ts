@@ -1,11 +1,13 @@
 // Turns CSV text into a typed Table, checking the schema declared in params.yaml: every declared column exists,
 // types (declared or inferred), missing values, min/max and allowed values. The first violation is returned as an
 // error naming the column, the 1-based data row and the file line.
+
+import pl from "nodejs-polars";
 import { dateProblem, parseDate } from "../../artifact/date-features.js";
 import { err, type MlError, ok, type Result } from "../errors.js";
 import type { ColumnCheck, Dataset } from "../params.js";
 import { type KeyPath, keyName, type ParamsFile, suggestion } from "../params-file.js";
-import type { TextTable } from "./csv.js";
+import { type TextTable, textTable } from "./csv.js";
 import type { Column, Dtype, Table } from "./table.js";
 
 /** What validation needs to know about each column. */
@@ -17,8 +19,11 @@ export interface ColumnSpec {
   missingHint?: string;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Decimal number text: what a numeric cell may hold. */
+export const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
+// INTEGER for polars (Rust's \d is any Unicode digit, JavaScript's is 0-9).
+const INTEGER_PATTERN = "^[+-]?[0-9]+$";
 
 /**
  * The columns the dataset keeps (target included), in file order, after checking the params name real columns.
@@ -84,25 +89,45 @@ export function rowsWithValue(
   column: string,
   missingTexts: string[],
 ): { text: TextTable; dropped: number } {
-  const cells = text.cells[text.header.indexOf(column)] ?? [];
-  const keep: number[] = [];
-  for (let row = 0; row < text.rows; row++)
-    if (!isMissingText(cells[row] ?? null, missingTexts)) keep.push(row);
-  if (keep.length === text.rows) return { text, dropped: 0 };
+  const present = text.frame
+    .select(presentCell(column, missingTexts).isNotNull().alias("present"))
+    .getColumn("present");
+  const kept = Number(present.cast(pl.UInt32).sum());
+  if (kept === text.rows) return { text, dropped: 0 };
+  let keep: number[] | undefined;
+  const keptRows = () => {
+    keep ??= (present.toArray() as boolean[]).flatMap((isPresent, row) => (isPresent ? [row] : []));
+    return keep;
+  };
   return {
-    text: {
-      ...text,
-      cells: text.cells.map((values) => keep.map((row) => values[row] ?? null)),
-      rows: keep.length,
-      lines: keep.map((row) => text.lines[row] as number),
-    },
-    dropped: text.rows - keep.length,
+    text: textTable(text.file, text.frame.filter(present), (row) => {
+      const original = keptRows()[row];
+      return original === undefined ? undefined : text.line(original);
+    }),
+    dropped: text.rows - kept,
   };
 }
 
-function isMissingText(value: string | null, missingTexts: string[]): boolean {
-  return value === null || value.trim() === "" || missingTexts.includes(value.trim());
+/**
+ * Column `name` with its cells trimmed as String.prototype.trim does and the missing ones (empty, or a missing
+ * token) null.
+ */
+function presentCell(name: string, missingTexts: string[]): pl.Expr {
+  return missingCellsNull(pl.col(name).str.stripChars(JS_WHITESPACE), missingTexts).alias(name);
 }
+
+/** `cell` with the empty cells and the missing tokens null. */
+function missingCellsNull(cell: pl.Expr, missingTexts: string[]): pl.Expr {
+  const missing = cell
+    .isNull()
+    .or(cell.eq(pl.lit("")))
+    .or(missingTexts.length === 0 ? pl.lit(false) : cell.isIn(missingTexts));
+  return pl.when(missing).then(pl.lit(null).cast(pl.Utf8)).otherwise(cell);
+}
+
+/** What String.prototype.trim removes: ECMAScript's WhiteSpace and LineTerminator characters. */
+const JS_WHITESPACE =
+  "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
 
 /** Parses and checks the kept columns of `text`. */
 export function validateTable(
@@ -112,10 +137,15 @@ export function validateTable(
 ): Result<Table> {
   const columns: Column[] = [];
   for (const [name, spec] of specs) {
-    const index = text.header.indexOf(name);
-    const cells = (text.cells[index] ?? []).map((value) =>
-      value === null || isMissingText(value, missingTexts) ? null : value.trim(),
-    );
+    const checked = numericColumn(text, name, spec, missingTexts);
+    if (checked) {
+      columns.push(checked);
+      continue;
+    }
+    // Text columns, and numeric columns with a problem: checked cell by cell, which names the first bad one.
+    const cells = text.header.includes(name)
+      ? (text.frame.select(presentCell(name, missingTexts)).getColumn(name).toArray() as (string | null)[])
+      : [];
     const parsed = parseColumn(text, name, cells, spec);
     if (!parsed.ok) return parsed;
     columns.push(parsed.value);
@@ -153,7 +183,7 @@ function parseColumn(
   const dtype = spec.dtype ?? inferDtype(cells);
   if (dtype === "string") {
     if (!spec.categorical) {
-      const row = cells.findIndex((value) => value !== null && !NUMBER.test(value));
+      const row = cells.findIndex((value) => value !== null && !NUMBER_TEXT.test(value));
       return at(
         row,
         `"${cells[row]}" is text in a numeric column; list the column in dataset.categorical or dataset.drop`,
@@ -174,7 +204,7 @@ function parseColumn(
       values[row] = Number.NaN;
       continue;
     }
-    if (!NUMBER.test(value)) return at(row, `"${value}" is not a number`);
+    if (!NUMBER_TEXT.test(value)) return at(row, `"${value}" is not a number`);
     const number = Number(value);
     if (!Number.isFinite(number)) return at(row, `"${value}" is not a finite number`);
     if (dtype === "integer" && !Number.isInteger(number)) return at(row, `"${value}" is not an integer`);
@@ -188,16 +218,86 @@ function parseColumn(
   return ok({ name, dtype, values });
 }
 
+/**
+ * A numeric column checked and parsed inside polars, or undefined when it is not numeric or breaks a rule (then
+ * parseColumn goes through it cell by cell and names the first problem). It accepts exactly the cells parseColumn
+ * accepts, with the same values: polars' text → float cast takes the finite numbers NUMBER_TEXT matches, correctly
+ * rounded as Number is, plus inf/nan forms (rejected here as not finite); test/ml/data/validate.test.ts holds it to
+ * that. Raw cells first (the common case: nothing to trim), then cells trimmed as String.prototype.trim does.
+ */
+function numericColumn(
+  text: TextTable,
+  name: string,
+  spec: ColumnSpec,
+  missingTexts: string[],
+): Column | undefined {
+  if (spec.check.type === "date" || spec.dtype === "string" || !text.header.includes(name)) return undefined;
+  // A raw cell that parses has no whitespace, so trimming would not change it; a trim-stable missing token matches
+  // its raw cell exactly when it matches the trimmed one.
+  const raw = missingTexts.every((token) => token === token.trim())
+    ? parsedNumbers(text, name, missingCellsNull(pl.col(name), missingTexts), spec)
+    : undefined;
+  return raw ?? parsedNumbers(text, name, presentCell(name, missingTexts), spec);
+}
+
+function parsedNumbers(
+  text: TextTable,
+  name: string,
+  cellExpr: pl.Expr,
+  spec: ColumnSpec,
+): Column | undefined {
+  const cells = text.frame.select(cellExpr.alias("cell"));
+  const parsed = cells.withColumns(pl.col("cell").cast(pl.Float64, false).alias("value"));
+  const cell = pl.col("cell");
+  const value = pl.col("value");
+  const present = cell.isNotNull();
+  const { min, max, allowed } = spec.check;
+  const count = (bad: pl.Expr, as: string) => bad.cast(pl.UInt32).sum().alias(as);
+  const found = parsed
+    .select(
+      count(cell.isNull(), "missing"),
+      count(present.and(value.isNull().or(value.isFinite().not())), "unparsed"),
+      count(
+        spec.dtype === undefined ? present.and(cell.str.contains(INTEGER_PATTERN).not()) : pl.lit(false),
+        "decimal",
+      ),
+      count(value.floor().neq(value), "fraction"),
+      count(min === undefined ? pl.lit(false) : value.lt(min), "below"),
+      count(max === undefined ? pl.lit(false) : value.gt(max), "above"),
+      count(
+        allowed === undefined ? pl.lit(false) : present.and(value.isIn(allowed.map(Number)).not()),
+        "disallowed",
+      ),
+    )
+    .toRecords()[0] as Record<string, number>;
+  const dtype =
+    spec.dtype === "float" || spec.dtype === "integer"
+      ? spec.dtype
+      : found.decimal === 0
+        ? "integer"
+        : "float";
+  const fails =
+    (found.missing !== 0 && !spec.check.nullable) ||
+    found.unparsed !== 0 ||
+    (dtype === "integer" && found.fraction !== 0) ||
+    found.below !== 0 ||
+    found.above !== 0 ||
+    found.disallowed !== 0;
+  if (fails) return undefined;
+  const values = parsed.select(value.fillNull(Number.NaN)).getColumn("value");
+  return { name, dtype, values: Float64Array.from(values.toTypedArray() as Float64Array) };
+}
+
 function inferDtype(cells: (string | null)[]): Dtype {
   let integer = true;
   for (const value of cells) {
     if (value === null) continue;
-    if (!NUMBER.test(value)) return "string";
+    if (!NUMBER_TEXT.test(value)) return "string";
     if (!INTEGER.test(value)) integer = false;
   }
   return integer ? "integer" : "float";
 }
 
 function dataError(text: TextTable, column: string, row: number, message: string): MlError {
-  return { kind: "data", file: text.file, column, row: row + 1, line: text.lines[row], message };
+  return { kind: "data", file: text.file, column, row: row + 1, line: text.line(row), message };
 }

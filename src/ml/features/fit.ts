@@ -12,6 +12,7 @@ import { err, ok, type Result } from "../errors.js";
 import type { FeatureStepParams, FeaturesParams } from "../params.js";
 import type { KeyPath } from "../params-file.js";
 import { suggestion } from "../params-file.js";
+import { sortFloat32 } from "../sort-floats.js";
 import { describeExpressionError, expressionColumns, parseExpression } from "./expression.js";
 import {
   applyFeaturizer,
@@ -309,7 +310,13 @@ function nextOrder(order: string[], step: FeaturizerStep): string[] {
 }
 
 function presentSorted(values: Float32Array): Float32Array {
-  return values.filter((value) => !Number.isNaN(value)).sort();
+  const present = new Float32Array(values.length);
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (!Number.isNaN(value)) present[count++] = value;
+  }
+  return sortFloat32(present.subarray(0, count));
 }
 
 function meanStd(values: Float32Array): { mean: number; std: number } {

@@ -1,7 +1,9 @@
+import pl from "nodejs-polars";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { loadDataset, loadDatasetRows } from "../../../src/ml/data/load.js";
 import { column } from "../../../src/ml/data/table.js";
+import { NUMBER_TEXT } from "../../../src/ml/data/validate.js";
 import { formatError, type MlError } from "../../../src/ml/errors.js";
 import { DatasetSchema } from "../../../src/ml/params.js";
 import { ParamsFile } from "../../../src/ml/params-file.js";
@@ -157,6 +159,100 @@ test("an unreadable path and an empty file are clear errors", () => {
   const missing = loadDataset(dataset("/nonexistent/data.csv"));
   assert.ok(!missing.ok && /cannot read the file/.test(formatError(missing.error)));
   assert.match(formatError(loadError("a,y\n")), /has no data rows/);
+});
+
+test("numeric cells parse to exactly Number(cell.trim()): JavaScript's whitespace, decimal text, extremes", () => {
+  const texts = [
+    "\u00a01.5\u2003",
+    "\ufeff+.5",
+    "1.",
+    "-7e-3",
+    "0.30000000000000004",
+    "2.2250738585072011e-308",
+    "4.9e-324",
+    "1.7976931348623157e308",
+    "123456789012345678901",
+  ];
+  let seed = 7;
+  for (let i = 0; i < 200; i++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    texts.push(`${seed % 1000}.${String(seed).padStart(12, "0")}e${(seed % 41) - 20}`);
+  }
+  const csv = `a,y\n${texts.map((text, i) => `${text},${i}`).join("\n")}\n`;
+  const result = loadDataset(dataset(tempFile("d.csv", csv)));
+  assert.ok(result.ok);
+  if (!result.ok) return;
+  assert.is(column(result.value, "a").dtype, "float");
+  assert.equal(
+    [...column(result.value, "a").values],
+    texts.map((text) => Number(text.trim())),
+  );
+});
+
+test("what String.prototype.trim keeps is not trimmed: a cell ending in U+0085 is text", () => {
+  const error = loadError("a,y\n1,2\n1\u0085,3\n", { columns: { a: { type: "float" } } });
+  assert.equal(error.kind === "data" && [error.column, error.row, error.line], ["a", 2, 3]);
+  assert.match(formatError(error), /is not a number/);
+});
+
+test("an overflowing number, a fraction in an integer column and an out-of-range value each name their row", () => {
+  const overflow = loadError("a,y\n1,2\n1e400,3\n");
+  assert.equal(overflow.kind === "data" && [overflow.row, overflow.line], [2, 3]);
+  assert.match(formatError(overflow), /"1e400" is not a finite number/);
+  const fraction = loadError("a,y\n1,2\n2.5,3\n", { columns: { a: { type: "integer" } } });
+  assert.match(formatError(fraction), /"2.5" is not an integer/);
+  const low = loadError("a,y\n1,2\n-1,3\n", { columns: { a: { type: "float", min: 0 } } });
+  assert.match(formatError(low), /-1 is below the minimum 0/);
+  const other = loadError("a,y\n1,2\n3,3\n", { columns: { a: { type: "integer", allowed: [1, 2] } } });
+  assert.match(formatError(other), /3 is not one of the allowed values 1, 2/);
+});
+
+test("a column of whole numbers written with a decimal point is inferred float, without one integer", () => {
+  const path = tempFile("d.csv", "a,b,y\n1.0,1,2\n2.0,,3\n");
+  const result = loadDataset(dataset(path, { columns: { b: { nullable: true } } }));
+  assert.ok(result.ok);
+  if (!result.ok) return;
+  assert.equal(
+    result.value.columns.map((col) => col.dtype),
+    ["float", "integer", "integer"],
+  );
+});
+test("polars' text → float cast takes exactly the finite decimal text NUMBER_TEXT matches, with Number's value", () => {
+  // validate.ts checks numeric columns inside polars on this equivalence (a polars upgrade could break it).
+  const alphabet = "0123456789+-.eE \tinfaINFxX_,d\u0660";
+  let seed = 11;
+  const texts = [
+    "inf",
+    "-Infinity",
+    "nan",
+    "1e",
+    "1.e5",
+    ".e5",
+    "e5",
+    "1_0",
+    "0x1",
+    "1d",
+    "-0",
+    "+.5",
+    "00.10",
+  ];
+  for (let i = 0; i < 20_000; i++) {
+    let text = "";
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    for (let length = 1 + (seed % 6); length > 0; length--) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      text += alphabet[seed % alphabet.length];
+    }
+    texts.push(text);
+  }
+  const cast = pl.Series("a", texts, pl.Utf8).cast(pl.Float64, false).toArray() as (number | null)[];
+  const differ = texts.filter((text, i) => {
+    const value = cast[i] ?? null;
+    const taken = value !== null && Number.isFinite(value);
+    const number = Number(text);
+    return NUMBER_TEXT.test(text) && Number.isFinite(number) ? !(taken && Object.is(value, number)) : taken;
+  });
+  assert.equal(differ, []);
 });
 
 test.run();

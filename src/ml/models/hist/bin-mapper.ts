@@ -9,6 +9,7 @@
 // LightGBM do the same): with at most 255 distinct sampled values every value has its own bin, else the cuts sit
 // at evenly spaced quantiles, between two adjacent distinct values (scikit-learn's midpoint rule).
 import { createRandom } from "../../random.js";
+import { sortFloat32 } from "../../sort-floats.js";
 import { splitThreshold } from "../float32.js";
 
 /** The bin of missing values, whatever the feature's number of value bins. */
@@ -80,7 +81,7 @@ export function featureCuts(
     const value = x[(sample[s] as number) * features + f] as number;
     if (!Number.isNaN(value)) values[present++] = value;
   }
-  return cutPoints(values.subarray(0, present).sort(), maxBins);
+  return cutPoints(sortFloat32(values.subarray(0, present)), maxBins);
 }
 
 /** Bins the rows [from, to) of x into `bins` (same layout). */

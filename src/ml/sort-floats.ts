@@ -1,0 +1,100 @@
+// Ascending sorts of NaN-free float arrays in place, in exactly TypedArray.prototype.sort's order (−0 before +0),
+// by radix on the IEEE-754 bits: two (float32) or four (float64) counting passes of 16 bits instead of a
+// comparison sort; 5–10× faster on the hundreds of thousands of values a profile or a fit sorts per column.
+
+/** Below this many values the built-in sort is as fast. */
+const RADIX_FROM = 4096;
+const DIGIT = 16;
+const DIGITS = 1 << DIGIT;
+const SIGN = 0x80000000;
+
+/** Sorts `values` (no NaN) ascending in place and returns it. */
+export function sortFloat32(values: Float32Array): Float32Array {
+  const n = values.length;
+  if (n < RADIX_FROM) return values.sort();
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  let keys = new Uint32Array(n);
+  // Unsigned order of the keys = numeric order of the floats: negatives flipped whole, positives' sign set.
+  for (let i = 0; i < n; i++) {
+    const b = bits[i] as number;
+    keys[i] = b & SIGN ? ~b >>> 0 : (b | SIGN) >>> 0;
+  }
+  let spare = new Uint32Array(n);
+  const counts = new Uint32Array(DIGITS);
+  for (let shift = 0; shift < 32; shift += DIGIT) {
+    if (!countDigits(counts, keys, shift)) continue;
+    for (let i = 0; i < n; i++) {
+      const key = keys[i] as number;
+      const digit = (key >>> shift) & (DIGITS - 1);
+      spare[counts[digit] as number] = key;
+      counts[digit] = (counts[digit] as number) + 1;
+    }
+    [keys, spare] = [spare, keys];
+  }
+  for (let i = 0; i < n; i++) {
+    const key = keys[i] as number;
+    bits[i] = key & SIGN ? (key ^ SIGN) >>> 0 : ~key >>> 0;
+  }
+  return values;
+}
+
+/** Sorts `values` (no NaN) ascending in place and returns it. */
+export function sortFloat64(values: Float64Array): Float64Array {
+  const n = values.length;
+  if (n < RADIX_FROM) return values.sort();
+  // Little-endian words: the low word of value i at 2i, the high word (sign, exponent) at 2i + 1.
+  const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  let low = new Uint32Array(n);
+  let high = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const lo = words[2 * i] as number;
+    const hi = words[2 * i + 1] as number;
+    const negative = (hi & SIGN) !== 0;
+    low[i] = negative ? ~lo >>> 0 : lo;
+    high[i] = negative ? ~hi >>> 0 : (hi | SIGN) >>> 0;
+  }
+  let spareLow = new Uint32Array(n);
+  let spareHigh = new Uint32Array(n);
+  const counts = new Uint32Array(DIGITS);
+  for (let pass = 0; pass < 4; pass++) {
+    const shift = (pass % 2) * DIGIT;
+    const digits = pass < 2 ? low : high;
+    if (!countDigits(counts, digits, shift)) continue;
+    for (let i = 0; i < n; i++) {
+      const digit = ((digits[i] as number) >>> shift) & (DIGITS - 1);
+      const to = counts[digit] as number;
+      counts[digit] = to + 1;
+      spareLow[to] = low[i] as number;
+      spareHigh[to] = high[i] as number;
+    }
+    [low, spareLow] = [spareLow, low];
+    [high, spareHigh] = [spareHigh, high];
+  }
+  for (let i = 0; i < n; i++) {
+    const hi = high[i] as number;
+    const negative = (hi & SIGN) === 0;
+    words[2 * i] = negative ? ~(low[i] as number) >>> 0 : (low[i] as number);
+    words[2 * i + 1] = negative ? ~hi >>> 0 : (hi ^ SIGN) >>> 0;
+  }
+  return values;
+}
+
+/**
+ * Fills `counts` with where each 16-bit digit at `shift` starts in the sorted order; false when every key has
+ * the same digit there (the pass would not move anything).
+ */
+function countDigits(counts: Uint32Array, keys: Uint32Array, shift: number): boolean {
+  counts.fill(0);
+  for (let i = 0; i < keys.length; i++) {
+    const digit = ((keys[i] as number) >>> shift) & (DIGITS - 1);
+    counts[digit] = (counts[digit] as number) + 1;
+  }
+  let start = 0;
+  for (let d = 0; d < DIGITS; d++) {
+    const count = counts[d] as number;
+    if (count === keys.length) return false;
+    counts[d] = start;
+    start += count;
+  }
+  return true;
+}
