@@ -6,11 +6,7 @@ import { DatabaseSync } from "node:sqlite";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { RunningServer } from "../../serve/server.js";
-import {
-  buildClassificationPackage,
-  buildRegressionPackage,
-  type FixturePackage,
-} from "./support/fixtures.js";
+import { buildBothPackages, type FixturePackage } from "./support/fixtures.js";
 import { errorOf, request, startInProcess, tempDir } from "./support/harness.js";
 
 const temp = tempDir("api");
@@ -20,10 +16,7 @@ let houses: RunningServer;
 let churn: RunningServer;
 
 test.before(async () => {
-  [regression, classification] = await Promise.all([
-    buildRegressionPackage(join(temp.dir, "regression")),
-    buildClassificationPackage(join(temp.dir, "classification")),
-  ]);
+  [regression, classification] = await buildBothPackages(temp.dir);
   [houses, churn] = await Promise.all([
     startInProcess({
       SERVE_MODEL: regression.dir,

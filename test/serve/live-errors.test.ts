@@ -5,11 +5,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { RunningServer } from "../../serve/server.js";
-import {
-  buildClassificationPackage,
-  buildRegressionPackage,
-  type FixturePackage,
-} from "./support/fixtures.js";
+import { buildBothPackages, type FixturePackage } from "./support/fixtures.js";
 import { request, startInProcess, tempDir } from "./support/harness.js";
 
 const temp = tempDir("live-errors");
@@ -19,10 +15,7 @@ let houses: RunningServer;
 let churn: RunningServer;
 
 test.before(async () => {
-  [regression, classification] = await Promise.all([
-    buildRegressionPackage(join(temp.dir, "regression")),
-    buildClassificationPackage(join(temp.dir, "classification")),
-  ]);
+  [regression, classification] = await buildBothPackages(temp.dir);
   const common = { SERVE_LOG_FLUSH_MS: "5", SERVE_LOG_MAINTENANCE_S: "0.05", SERVE_FEEDBACK_WINDOW: "3" };
   [houses, churn] = await Promise.all([
     startInProcess({ ...common, SERVE_MODEL: regression.dir, SERVE_DATA_DIR: join(temp.dir, "houses") }),

@@ -4,11 +4,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { RunningServer } from "../../serve/server.js";
-import {
-  buildClassificationPackage,
-  buildRegressionPackage,
-  type FixturePackage,
-} from "./support/fixtures.js";
+import { buildBothPackages, type FixturePackage } from "./support/fixtures.js";
 import { request, startInProcess, tempDir } from "./support/harness.js";
 
 const temp = tempDir("oip");
@@ -18,10 +14,7 @@ let houses: RunningServer;
 let kinds: RunningServer;
 
 test.before(async () => {
-  [regression, classification] = await Promise.all([
-    buildRegressionPackage(join(temp.dir, "regression")),
-    buildClassificationPackage(join(temp.dir, "classification")),
-  ]);
+  [regression, classification] = await buildBothPackages(temp.dir);
   [houses, kinds] = await Promise.all([
     startInProcess({
       SERVE_MODEL: regression.dir,

@@ -2,6 +2,7 @@
 // parity check included) from hand-built featurizers and tree ensembles: a regression model (nullable and integer
 // features, an integer categorical) and a binary classifier with a string categorical, written into a directory
 // exactly as `npm run repro` writes package/.
+import { join } from "node:path";
 import type { Manifest } from "../../../src/artifact/manifest.js";
 import { writePackage } from "../../../src/package/write-package.js";
 import { packagedHandBuilt } from "../../package/packaged.js";
@@ -23,4 +24,12 @@ export async function buildClassificationPackage(dir: string, seed = 11): Promis
   const packaged = await packagedHandBuilt("binary", { seed });
   writePackage(dir, packaged);
   return { dir, manifest: packaged.manifest };
+}
+
+/** Both models, under `dir`/regression and `dir`/classification. */
+export function buildBothPackages(dir: string): Promise<[FixturePackage, FixturePackage]> {
+  return Promise.all([
+    buildRegressionPackage(join(dir, "regression")),
+    buildClassificationPackage(join(dir, "classification")),
+  ]);
 }
