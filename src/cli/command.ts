@@ -1,20 +1,8 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { type CommandIo, processIo } from "./command-io.js";
 import { colors } from "./output.js";
 
-/** Where a command writes and the directory it runs in: the process's, or a test's. */
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  cwd: string;
-}
-
-export const processIo: CommandIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  get cwd() {
-    return process.cwd();
-  },
-};
+export { type CommandIo, processIo };
 
 /** What each file in src/cli/commands/ exports. `run` returns the process exit code. */
 export interface CommandModule {

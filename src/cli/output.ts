@@ -1,6 +1,6 @@
 import pc from "picocolors";
 import { formatError, type ReproError } from "../repro/index.js";
-import type { CommandIo } from "./command.js";
+import type { CommandIo } from "./command-io.js";
 
 /** picocolors already honours NO_COLOR / FORCE_COLOR; beyond that, colour only when stdout is a terminal. */
 export const colors = pc.createColors(pc.isColorSupported && Boolean(process.stdout.isTTY));
