@@ -1,6 +1,6 @@
 // Why a model could not be loaded. Loading never throws: each step returns a LoadError value, and the caller (start
 // up, hot reload) decides what to do with it: exit, or keep serving the old model.
-import type { Result } from "../../src/result.js";
+import { err, ok, type Result } from "../../src/result.js";
 
 export type LoadErrorKind =
   | "source-missing"
@@ -22,10 +22,10 @@ export interface LoadError {
 
 export type Loaded<T> = Result<T, LoadError>;
 
-export function loadError(kind: LoadErrorKind, message: string): { ok: false; error: LoadError } {
-  return { ok: false, error: { kind, message } };
+export function loadError(kind: LoadErrorKind, message: string): Result<never, LoadError> {
+  return err({ kind, message });
 }
 
-export function loaded<T>(value: T): { ok: true; value: T } {
-  return { ok: true, value };
+export function loaded<T>(value: T): Result<T, never> {
+  return ok(value);
 }
