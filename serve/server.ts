@@ -51,14 +51,14 @@ export async function startServer(
     "SERVE_API_KEYS_FILE",
     config.SERVE_API_KEYS_FILE,
   );
-  if (!keys.ok) return { ok: false, error: { kind: "config", message: keys.message } };
+  if (!keys.ok) return { ok: false, error: { kind: "config", message: keys.error.message } };
   const adminKeys = Keyring.load(
     "SERVE_ADMIN_KEYS",
     config.SERVE_ADMIN_KEYS,
     "SERVE_ADMIN_KEYS_FILE",
     config.SERVE_ADMIN_KEYS_FILE,
   );
-  if (!adminKeys.ok) return { ok: false, error: { kind: "config", message: adminKeys.message } };
+  if (!adminKeys.ok) return { ok: false, error: { kind: "config", message: adminKeys.error.message } };
   const tokens = jwtVerifier(config);
   if (!tokens.ok) return { ok: false, error: { kind: "config", message: tokens.message } };
 
@@ -173,8 +173,8 @@ export async function startServer(
     metrics,
     logger,
     log,
-    keys: keys.keyring,
-    adminKeys: adminKeys.keyring,
+    keys: keys.value,
+    adminKeys: adminKeys.value,
     tokens: tokens.verifier,
     serverVersion: serverVersion(),
     ready: () => !closing && holder.current !== undefined,

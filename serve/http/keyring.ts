@@ -3,13 +3,17 @@
 // in constant time, so neither timing nor early exit tells which key, or how much of one, matched.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { err, ok, type Result } from "../../src/result.js";
 
 export interface KeyEntry {
   name: string;
   digest: Buffer;
 }
 
-export type KeyringResult = { ok: true; keyring: Keyring } | { ok: false; message: string };
+export type KeyringError =
+  | { kind: "key-too-short"; message: string }
+  | { kind: "key-file-unreadable"; message: string }
+  | { kind: "key-file-line-invalid"; message: string };
 
 function digestOf(key: string): Buffer {
   return createHash("sha256").update(key, "utf8").digest();
@@ -40,7 +44,7 @@ export class Keyring {
     plain: string | undefined,
     fileVariable: string,
     file: string | undefined,
-  ): KeyringResult {
+  ): Result<Keyring, KeyringError> {
     const entries: KeyEntry[] = [];
     const keys = (plain ?? "")
       .split(",")
@@ -48,7 +52,10 @@ export class Keyring {
       .filter(Boolean);
     for (const [i, key] of keys.entries()) {
       if (key.length < 16)
-        return { ok: false, message: `${plainVariable}: key #${i + 1} is shorter than 16 characters` };
+        return err({
+          kind: "key-too-short",
+          message: `${plainVariable}: key #${i + 1} is shorter than 16 characters`,
+        });
       entries.push({ name: `${plainVariable.toLowerCase()}#${i + 1}`, digest: digestOf(key) });
     }
     if (file) {
@@ -56,21 +63,27 @@ export class Keyring {
       try {
         text = readFileSync(file, "utf8");
       } catch (error) {
-        return { ok: false, message: `${fileVariable}=${file}: ${(error as Error).message}` };
+        return err({
+          kind: "key-file-unreadable",
+          message: `${fileVariable}=${file}: ${(error as Error).message}`,
+        });
       }
       for (const [i, raw] of text.split(/\r?\n/).entries()) {
         const line = raw.trim();
         if (line === "" || line.startsWith("#")) continue;
         const match = /^(?:sha256:)?([0-9a-fA-F]{64})(?:\s+(\S+))?$/.exec(line);
         if (!match)
-          return { ok: false, message: `${file}:${i + 1}: expected "sha256:<64 hex digits> [name]"` };
+          return err({
+            kind: "key-file-line-invalid",
+            message: `${file}:${i + 1}: expected "sha256:<64 hex digits> [name]"`,
+          });
         entries.push({
           name: match[2] ?? `${file}:${i + 1}`,
           digest: Buffer.from(match[1] as string, "hex"),
         });
       }
     }
-    return { ok: true, keyring: new Keyring(entries) };
+    return ok(new Keyring(entries));
   }
 }
 
