@@ -243,7 +243,7 @@ function jwtVerifier(
   if (missing.length > 0)
     return { ok: false, message: `SERVE_JWT_JWKS is set, so ${missing.join(" and ")} must be too` };
   const keys = loadJwks(config.SERVE_JWT_JWKS);
-  if (!keys.ok) return keys;
+  if (!keys.ok) return { ok: false, message: keys.error.message };
   const settings = {
     issuer: config.SERVE_JWT_ISSUER as string,
     audience: config.SERVE_JWT_AUDIENCE as string,
@@ -251,5 +251,5 @@ function jwtVerifier(
     clockSkewSeconds: config.SERVE_JWT_CLOCK_SKEW_S,
     algorithms: config.SERVE_JWT_ALGORITHMS.split(","),
   };
-  return { ok: true, verifier: new JwtVerifier(settings, keys.keys) };
+  return { ok: true, verifier: new JwtVerifier(settings, keys.value) };
 }

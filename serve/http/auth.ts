@@ -57,16 +57,16 @@ export function authenticate(
       const verified = await tokens.verify(key);
       if (!verified.ok)
         throw new ApiFailure(
-          { code: "unauthorized", message: `the bearer token is not valid: ${verified.rejection.reason}` },
-          tokenChallenge("invalid_token", verified.rejection.reason),
+          { code: "unauthorized", message: `the bearer token is not valid: ${verified.error.reason}` },
+          tokenChallenge("invalid_token", verified.error.reason),
         );
       const needed = routeScope(ctx.path);
-      if (needed !== undefined && !verified.token.scopes.has(needed))
+      if (needed !== undefined && !verified.value.scopes.has(needed))
         throw new ApiFailure(
           { code: "forbidden", message: `the token lacks scope "${needed}" for ${ctx.path}` },
           tokenChallenge("insufficient_scope", `scope "${needed}" required`),
         );
-      ctx.state.identity = `jwt:${verified.token.subject}`;
+      ctx.state.identity = `jwt:${verified.value.subject}`;
       await next();
       return;
     }

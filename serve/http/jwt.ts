@@ -13,6 +13,7 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from "jose";
+import { err, ok, type Result } from "../../src/result.js";
 
 export interface JwtSettings {
   issuer: string;
@@ -28,66 +29,70 @@ export interface VerifiedToken {
   scopes: Set<string>;
 }
 
-export type TokenRejection = { reason: string };
+export type TokenRejection = { kind: "token-invalid"; reason: string };
 
-export type JwksResult = { ok: true; keys: JWTVerifyGetKey } | { ok: false; message: string };
+export type JwksError =
+  | { kind: "jwks-url-invalid"; message: string }
+  | { kind: "jwks-unreadable"; message: string }
+  | { kind: "jwks-empty"; message: string }
+  | { kind: "jwks-invalid"; message: string };
+
+type LocalJwks = ReturnType<typeof createLocalJWKSet>;
 
 /** A JWT looks like three base64url segments; anything else presented as Bearer is an API key. */
 export function looksLikeJwt(token: string): boolean {
   return /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
 }
 
-export function loadJwks(source: string): JwksResult {
+export function loadJwks(source: string): Result<JWTVerifyGetKey, JwksError> {
   if (/^https?:\/\//.test(source)) {
     try {
-      return { ok: true, keys: createRemoteJWKSet(new URL(source), { cooldownDuration: 30_000 }) };
+      return ok(createRemoteJWKSet(new URL(source), { cooldownDuration: 30_000 }));
     } catch (error) {
-      return { ok: false, message: `SERVE_JWT_JWKS=${source}: ${(error as Error).message}` };
+      return err({
+        kind: "jwks-url-invalid",
+        message: `SERVE_JWT_JWKS=${source}: ${(error as Error).message}`,
+      });
     }
   }
   const read = readJwksFile(source);
   if (!read.ok) return read;
-  let current = read;
+  let current = read.value;
   let mtime = statSync(source).mtimeMs;
   // On a kid the file does not hold, re-read it if it changed since: the new key of a rotation.
   const keys: JWTVerifyGetKey = async (header, token) => {
     try {
-      return await current.local(header, token);
+      return await current(header, token);
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
       const now = statSync(source, { throwIfNoEntry: false })?.mtimeMs;
       if (now === undefined || now === mtime) throw error;
       const again = readJwksFile(source);
       if (!again.ok) throw error;
-      current = again;
+      current = again.value;
       mtime = now;
-      return current.local(header, token);
+      return current(header, token);
     }
   };
-  return { ok: true, keys };
+  return ok(keys);
 }
 
-function readJwksFile(
-  path: string,
-):
-  | { ok: true; local: ReturnType<typeof createLocalJWKSet>; keys: JWTVerifyGetKey }
-  | { ok: false; message: string } {
+function readJwksFile(path: string): Result<LocalJwks, JwksError> {
   let parsed: JSONWebKeySet;
   try {
     parsed = JSON.parse(readFileSync(path, "utf8")) as JSONWebKeySet;
   } catch (error) {
-    return { ok: false, message: `SERVE_JWT_JWKS=${path}: ${(error as Error).message}` };
+    return err({ kind: "jwks-unreadable", message: `SERVE_JWT_JWKS=${path}: ${(error as Error).message}` });
   }
   if (!Array.isArray(parsed?.keys) || parsed.keys.length === 0)
-    return {
-      ok: false,
+    return err({
+      kind: "jwks-empty",
       message: `SERVE_JWT_JWKS=${path}: expected a JWKS, {"keys": [...]} with at least one key`,
-    };
+    });
   try {
-    const local = createLocalJWKSet(parsed);
-    return { ok: true, local, keys: local };
+    return ok(createLocalJWKSet(parsed));
   } catch (error) {
-    return { ok: false, message: `SERVE_JWT_JWKS=${path}: ${(error as Error).message}` };
+    return err({ kind: "jwks-invalid", message: `SERVE_JWT_JWKS=${path}: ${(error as Error).message}` });
   }
 }
 
@@ -97,9 +102,7 @@ export class JwtVerifier {
     private readonly keys: JWTVerifyGetKey,
   ) {}
 
-  async verify(
-    token: string,
-  ): Promise<{ ok: true; token: VerifiedToken } | { ok: false; rejection: TokenRejection }> {
+  async verify(token: string): Promise<Result<VerifiedToken, TokenRejection>> {
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.settings.issuer,
@@ -108,9 +111,9 @@ export class JwtVerifier {
         algorithms: this.settings.algorithms,
         requiredClaims: ["exp", "sub"],
       });
-      return { ok: true, token: { subject: payload.sub as string, scopes: scopesOf(payload) } };
+      return ok({ subject: payload.sub as string, scopes: scopesOf(payload) });
     } catch (error) {
-      return { ok: false, rejection: { reason: rejectionReason(error) } };
+      return err({ kind: "token-invalid", reason: rejectionReason(error) });
     }
   }
 }
