@@ -183,14 +183,14 @@ async function compiledPath(
   const verdict = await verifyCompiled(manifest, goldenTensor, compiled, reference);
   if (!verdict.ok)
     return {
-      status: { used: false, reason: `differs from onnxruntime: ${verdict.reason}` },
+      status: { used: false, reason: `differs from onnxruntime: ${verdict.error.message}` },
       serving: reference,
     };
   const golden = await checkGolden(manifest, lenient, compiled, decoder);
   if (!golden.ok)
     return { status: { used: false, reason: `golden rows: ${golden.error.message}` }, serving: reference };
   return {
-    status: { used: true, maxRows: settings.compiledMaxRows, compileMs, check: verdict.check },
+    status: { used: true, maxRows: settings.compiledMaxRows, compileMs, check: verdict.value },
     serving: new CompiledFirst(
       new DynamicBatcher(compiled, manifest.features.length, settings.maxBatchRows, observer),
       reference,

@@ -3,6 +3,7 @@
 // integer output equal. The first difference is the reason the compiled path is refused.
 import { goldenTolerance } from "../../../src/artifact/golden.js";
 import type { Manifest } from "../../../src/artifact/manifest.js";
+import { err, ok, type Result } from "../../../src/result.js";
 import type { Executor, ModelOutputs } from "../executor.js";
 import type { CompiledExecutor } from "./compiled-executor.js";
 import { parityRows } from "./parity-rows.js";
@@ -12,7 +13,13 @@ export interface CompiledCheck {
   maxAbsDiff: number;
 }
 
-export type CompiledVerdict = { ok: true; check: CompiledCheck } | { ok: false; reason: string };
+/** The first difference between the compiled trees and onnxruntime. */
+export type CompiledMismatch =
+  | { kind: "output-missing"; message: string }
+  | { kind: "output-length-differs"; message: string }
+  | { kind: "value-differs"; message: string };
+
+export type CompiledVerdict = Result<CompiledCheck, CompiledMismatch>;
 
 const PARITY_ROWS = 1024;
 
@@ -25,12 +32,12 @@ function compareOutputs(
   let maxAbsDiff = 0;
   for (const [name, expected] of Object.entries(reference)) {
     const got = compiled[name];
-    if (!got) return { ok: false, reason: `output ${name} is not computed` };
+    if (!got) return err({ kind: "output-missing", message: `output ${name} is not computed` });
     if (expected.data.length !== got.data.length)
-      return {
-        ok: false,
-        reason: `output ${name} has ${got.data.length} values, onnxruntime ${expected.data.length}`,
-      };
+      return err({
+        kind: "output-length-differs",
+        message: `output ${name} has ${got.data.length} values, onnxruntime ${expected.data.length}`,
+      });
     const width = expected.data.length / rows;
     for (let i = 0; i < expected.data.length; i++) {
       const a = expected.data[i];
@@ -40,13 +47,16 @@ function compareOutputs(
         if (Number.isNaN(a) && Number.isNaN(b)) continue;
         const diff = Math.abs(a - b);
         if (!(diff <= goldenTolerance(a)))
-          return { ok: false, reason: `${where}: compiled ${b}, onnxruntime ${a}` };
+          return err({ kind: "value-differs", message: `${where}: compiled ${b}, onnxruntime ${a}` });
         maxAbsDiff = Math.max(maxAbsDiff, diff);
       } else if (a !== b)
-        return { ok: false, reason: `${where}: compiled ${String(b)}, onnxruntime ${String(a)}` };
+        return err({
+          kind: "value-differs",
+          message: `${where}: compiled ${String(b)}, onnxruntime ${String(a)}`,
+        });
     }
   }
-  return { ok: true, check: { rows, maxAbsDiff } };
+  return ok({ rows, maxAbsDiff });
 }
 
 export async function verifyCompiled(
@@ -79,7 +89,7 @@ export async function verifyCompiled(
       if (!verdict.ok) return verdict;
     }
     rows += count;
-    maxAbsDiff = Math.max(maxAbsDiff, whole.check.maxAbsDiff);
+    maxAbsDiff = Math.max(maxAbsDiff, whole.value.maxAbsDiff);
   }
-  return { ok: true, check: { rows, maxAbsDiff } };
+  return ok({ rows, maxAbsDiff });
 }
