@@ -6,7 +6,7 @@
 
 import { join, resolve } from "node:path";
 import type { Worker } from "node:worker_threads";
-import { unreachable } from "../src/result.js";
+import { err, ok, type Result, unreachable } from "../src/result.js";
 import type { Label } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -39,7 +39,17 @@ export interface PredictionLogEvents {
   onError(message: string): void;
 }
 
-export type FeedbackResult = { ok: true; matches: FeedbackMatch[] } | { ok: false; message: string };
+/** Why the log could not open: the database in the writer thread, or the thread itself. */
+export type LogStartError =
+  | { kind: "open-failed"; message: string }
+  | { kind: "thread-failed"; message: string };
+
+export type FeedbackError =
+  | { kind: "log-unavailable"; message: string }
+  | { kind: "log-stopped"; message: string }
+  | { kind: "join-failed"; message: string };
+
+export type FeedbackResult = Result<FeedbackMatch[], FeedbackError>;
 
 function batchOf(entries: readonly LogEntry[]): LogBatch {
   let bodyBytes = 0;
@@ -103,7 +113,7 @@ export class PredictionLog {
   }
 
   /** Opens the database in the writer thread. A failure is reported, not thrown: the server serves without a log. */
-  start(): Promise<{ ok: true } | { ok: false; message: string }> {
+  start(): Promise<Result<void, LogStartError>> {
     const data: LogWorkerData = {
       file: this.file,
       retentionDays: this.options.retentionDays,
@@ -123,11 +133,11 @@ export class PredictionLog {
             this.available = true;
             this.timer = setInterval(() => this.flush(), this.options.flushMs);
             this.timer.unref();
-            resolveStart({ ok: true });
+            resolveStart(ok(undefined));
             return;
           case "open_failed":
             this.events.onError(reply.message);
-            resolveStart({ ok: false, message: reply.message });
+            resolveStart(err({ kind: "open-failed", message: reply.message }));
             return;
           case "written":
             this.shippedRows -= reply.written + reply.failed;
@@ -158,7 +168,7 @@ export class PredictionLog {
       worker.on("error", (error) => {
         this.available = false;
         this.events.onError(`prediction log thread failed: ${error.message}`);
-        resolveStart({ ok: false, message: error.message });
+        resolveStart(err({ kind: "thread-failed", message: error.message }));
       });
       worker.on("exit", () => {
         this.available = false;
@@ -216,15 +226,16 @@ export class PredictionLog {
     row: number | undefined,
     actual: Label | Label[],
   ): Promise<FeedbackResult> {
-    if (!this.available) return { ok: false, message: "the prediction log is not available" };
+    if (!this.available)
+      return err({ kind: "log-unavailable", message: "the prediction log is not available" });
     this.flush(); // the prediction may still be queued; messages are handled in order
     const id = this.nextId++;
     const answer = new Promise<LogReply>((resolveAnswer) => this.waiting.set(id, resolveAnswer));
     this.post({ kind: "feedback", id, requestId, row, actual, time: Date.now() });
     const reply = await answer;
-    if (reply.kind !== "feedback") return { ok: false, message: "the prediction log stopped" };
-    if (reply.error) return { ok: false, message: reply.error };
-    return { ok: true, matches: reply.matches };
+    if (reply.kind !== "feedback") return err({ kind: "log-stopped", message: "the prediction log stopped" });
+    if (reply.error) return err({ kind: "join-failed", message: reply.error });
+    return ok(reply.matches);
   }
 
   /** Writes everything queued, then closes the database. */

@@ -163,7 +163,10 @@ export async function startServer(
     const opened = await log.start();
     if (opened.ok) logger.info({ file: log.file }, "prediction log open");
     else
-      logger.error({ file: log.file }, `prediction log unavailable, serving without it: ${opened.message}`);
+      logger.error(
+        { file: log.file },
+        `prediction log unavailable, serving without it: ${opened.error.message}`,
+      );
   }
 
   const app = createApp({

@@ -72,8 +72,9 @@ export function feedbackRoutes(
         "feedback needs the prediction log, which is off (SERVE_PREDICTION_LOG=false)",
       );
     const result = await log.feedback(requestId, row, actual);
-    if (!result.ok) fail("unknown_request_id", `the prediction log cannot take feedback: ${result.message}`);
-    if (result.matches.length === 0) {
+    if (!result.ok)
+      fail("unknown_request_id", `the prediction log cannot take feedback: ${result.error.message}`);
+    if (result.value.length === 0) {
       metrics.feedbackRequests.inc({ result: "unknown_request_id" });
       fail(
         "unknown_request_id",
@@ -84,12 +85,12 @@ export function feedbackRoutes(
       );
     }
     metrics.feedbackRequests.inc({ result: "matched" });
-    for (const match of result.matches) metrics.feedbackAbsError.observe(match.absError);
-    live.observe(result.matches);
+    for (const match of result.value) metrics.feedbackAbsError.observe(match.absError);
+    live.observe(result.value);
     ctx.body = {
       request_id: requestId,
-      matched: result.matches.length,
-      errors: result.matches.map(({ row: matchedRow, absError }) => ({
+      matched: result.value.length,
+      errors: result.value.map(({ row: matchedRow, absError }) => ({
         row: matchedRow,
         abs_error: absError,
       })),

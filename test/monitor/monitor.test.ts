@@ -146,7 +146,7 @@ test("a row labelled twice reads back with its latest label", async () => {
     { dataDir: logDir, maxQueuedRows: 10, flushMs: 10, retentionDays: 0, maxRequests: 0, maxFeatureRows: 0 },
     { onDropped: () => {}, onWritten: () => {}, onError: (message) => assert.unreachable(message) },
   );
-  assert.equal(await log.start(), { ok: true });
+  assert.equal(await log.start(), { ok: true, value: undefined });
   assert.ok((await log.feedback("req-0", 1, 123.5)).ok);
   await log.close();
   const read = readLoggedRows(join(logDir, "predictions.sqlite"), {});

@@ -64,7 +64,7 @@ function requestIds(dir: string): string[] {
 test("entries are written in order, one line per row in prediction_rows; close flushes what is queued", async () => {
   const dir = join(temp.dir, "ordered");
   const { log, dropped } = open(dir, { flushMs: 60_000 });
-  assert.equal(await log.start(), { ok: true });
+  assert.equal(await log.start(), { ok: true, value: undefined });
   for (let i = 0; i < 20; i++) log.record(entry(`r${i}`, Date.now(), 3), FEATURES);
   assert.is(log.pendingRows, 60);
   await log.close();

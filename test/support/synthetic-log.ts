@@ -55,7 +55,7 @@ export async function writeSyntheticLog(
     },
   );
   const started = await log.start();
-  if (!started.ok) throw new Error(started.message);
+  if (!started.ok) throw new Error(started.error.message);
   const random = createRandom(options.seed);
   const time = Date.parse("2026-11-30T12:00:00Z");
   const sent: { features: Record<string, number | string>; prediction: number }[] = [];
@@ -92,7 +92,7 @@ export async function writeSyntheticLog(
       (_, i) => (sent[r * options.rowsPerRequest + i]?.prediction ?? 0) + 2,
     );
     const result = await log.feedback(`req-${r}`, undefined, actual);
-    if (!result.ok || result.matches.length !== options.rowsPerRequest)
+    if (!result.ok || result.value.length !== options.rowsPerRequest)
       throw new Error(`feedback for req-${r} did not join: ${JSON.stringify(result)}`);
   }
   await log.close();
