@@ -3,6 +3,7 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { DEFAULT_POLICY } from "../src/artifact/contract-diff.js";
+import { err, ok, type Result } from "../src/result.js";
 
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => {
   const error = `expected an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}`;
@@ -102,21 +103,24 @@ const EnvSchema = z.object({
 
 export type ServeConfig = z.infer<typeof EnvSchema>;
 
-export type ConfigResult = { ok: true; config: ServeConfig } | { ok: false; errors: string[] };
+/** Every variable that is not valid, each line naming it, the value given and what was expected. */
+export type ConfigError = { kind: "invalid-environment"; problems: string[] };
+
+export type ConfigResult = Result<ServeConfig, ConfigError>;
 
 /** Parses the environment; each error names the variable, the value given and what was expected. */
 export function parseConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const relevant = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
   const parsed = EnvSchema.safeParse(relevant);
-  if (parsed.success) return { ok: true, config: parsed.data };
-  return {
-    ok: false,
-    errors: parsed.error.issues.map((issue) => {
+  if (parsed.success) return ok(parsed.data);
+  return err({
+    kind: "invalid-environment",
+    problems: parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "environment");
       const given = env[name];
       return `${name}=${given === undefined ? "(unset)" : JSON.stringify(given)}: ${issue.message}`;
     }),
-  };
+  });
 }
 
 /** The variables this server reads, for documentation and `--help`. */

@@ -6,11 +6,11 @@ import { createLogger } from "./observability/logger.js";
 const parsed = parseConfig(process.env);
 if (!parsed.ok) {
   process.stderr.write(
-    `tabula serve: invalid configuration:\n${parsed.errors.map((e) => `  ${e}\n`).join("")}`,
+    `tabula serve: invalid configuration:\n${parsed.error.problems.map((e) => `  ${e}\n`).join("")}`,
   );
   process.exit(2);
 }
-const config = parsed.config;
+const config = parsed.value;
 const logger = createLogger(config.LOG_LEVEL);
 
 process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));

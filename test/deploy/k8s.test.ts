@@ -164,7 +164,7 @@ withKubectl(
         const unknown = Object.keys(env).filter((name) => !CONFIG_VARIABLES.includes(name));
         assert.equal(unknown, [], `${dir} ${server.metadata.name} sets variables the server does not read`);
         const parsed = parseConfig(env);
-        assert.ok(parsed.ok, `${dir}: ${parsed.ok ? "" : parsed.errors.join("; ")}`);
+        assert.ok(parsed.ok, `${dir}: ${parsed.ok ? "" : parsed.error.problems.join("; ")}`);
       }
     }
   },

@@ -68,13 +68,13 @@ withKubectl(
 
     assert.is(container.name, "kserve-container", "KServe finds the model server by this name");
     const parsed = parseConfig(env);
-    assert.ok(parsed.ok, parsed.ok ? "" : parsed.errors.join("; "));
+    assert.ok(parsed.ok, parsed.ok ? "" : parsed.error.problems.join("; "));
     assert.equal(
       Object.keys(env).filter((name) => !CONFIG_VARIABLES.includes(name)),
       [],
       "every variable is one the server reads",
     );
-    const port = parsed.ok ? parsed.config.SERVE_PORT : -1;
+    const port = parsed.ok ? parsed.value.SERVE_PORT : -1;
     assert.equal(container.ports, [{ name: "http1", containerPort: port, protocol: "TCP" }]);
     assert.is(env.SERVE_HOST, "0.0.0.0");
     assert.is(env.SERVE_MODEL, KSERVE_MODEL_DIR, "the server reads the model where KServe mounts it");

@@ -29,8 +29,8 @@ export function testEnv(overrides: Record<string, string>): Record<string, strin
 
 export async function startInProcess(env: Record<string, string>): Promise<RunningServer> {
   const parsed = parseConfig(testEnv(env));
-  if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
-  const started = await startServer(parsed.config, pino({ level: parsed.config.LOG_LEVEL }));
+  if (!parsed.ok) throw new Error(parsed.error.problems.join("\n"));
+  const started = await startServer(parsed.value, pino({ level: parsed.value.LOG_LEVEL }));
   if (!started.ok) throw new Error(JSON.stringify(started.error));
   return started.running;
 }
