@@ -30,7 +30,7 @@ if (!started.ok) {
   process.exit(error.kind === "config" ? 2 : 1);
 }
 
-const { running } = started;
+const running = started.value;
 process.on("SIGHUP", () => {
   void running.models.reload("signal");
 });

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, Server as NetServer } from "node:net";
-import { unreachable } from "../src/result.js";
+import { err, ok, type Result, unreachable } from "../src/result.js";
 import { createApp } from "./app.js";
 import type { ServeConfig } from "./config.js";
 import { Connections } from "./http/connections.js";
@@ -39,28 +39,31 @@ export interface RunningServer {
   shutdown(reason: string): Promise<void>;
 }
 
-export type StartError = { kind: "config"; message: string } | { kind: "model"; error: LoadError };
+/** A setting the environment gives that cannot be used (keys, JWT): the message names the variable. */
+type SettingError = { kind: "config"; message: string };
+
+export type StartError = SettingError | { kind: "model"; error: LoadError };
 
 export async function startServer(
   config: ServeConfig,
   logger: Logger,
-): Promise<{ ok: true; running: RunningServer } | { ok: false; error: StartError }> {
+): Promise<Result<RunningServer, StartError>> {
   const keys = Keyring.load(
     "SERVE_API_KEYS",
     config.SERVE_API_KEYS,
     "SERVE_API_KEYS_FILE",
     config.SERVE_API_KEYS_FILE,
   );
-  if (!keys.ok) return { ok: false, error: { kind: "config", message: keys.error.message } };
+  if (!keys.ok) return err({ kind: "config", message: keys.error.message });
   const adminKeys = Keyring.load(
     "SERVE_ADMIN_KEYS",
     config.SERVE_ADMIN_KEYS,
     "SERVE_ADMIN_KEYS_FILE",
     config.SERVE_ADMIN_KEYS_FILE,
   );
-  if (!adminKeys.ok) return { ok: false, error: { kind: "config", message: adminKeys.error.message } };
+  if (!adminKeys.ok) return err({ kind: "config", message: adminKeys.error.message });
   const tokens = jwtVerifier(config);
-  if (!tokens.ok) return { ok: false, error: { kind: "config", message: tokens.message } };
+  if (!tokens.ok) return tokens;
 
   let closing = false;
   let models: ModelHolder | undefined;
@@ -140,7 +143,7 @@ export async function startServer(
   );
   models = holder;
   const first = await holder.reload("startup");
-  if (first.result === "failure") return { ok: false, error: { kind: "model", error: first.error } };
+  if (first.result === "failure") return err({ kind: "model", error: first.error });
 
   // Opened once the model is known to be good, so that a server that cannot start writes nothing.
   if (config.SERVE_PREDICTION_LOG) {
@@ -178,7 +181,7 @@ export async function startServer(
     log,
     keys: keys.value,
     adminKeys: adminKeys.value,
-    tokens: tokens.verifier,
+    tokens: tokens.value,
     serverVersion: serverVersion(),
     ready: () => !closing && holder.current !== undefined,
     closing: () => closing,
@@ -234,19 +237,17 @@ export async function startServer(
     { url, model: holder.current?.manifest.version, workers: config.SERVE_INFERENCE_WORKERS },
     "listening",
   );
-  return { ok: true, running: { server, url, models: holder, shutdown } };
+  return ok({ server, url, models: holder, shutdown });
 }
 
 /** The JWT verifier SERVE_JWT_* configure, or undefined when SERVE_JWT_JWKS is unset. */
-function jwtVerifier(
-  config: ServeConfig,
-): { ok: true; verifier: JwtVerifier | undefined } | { ok: false; message: string } {
-  if (config.SERVE_JWT_JWKS === undefined) return { ok: true, verifier: undefined };
+function jwtVerifier(config: ServeConfig): Result<JwtVerifier | undefined, SettingError> {
+  if (config.SERVE_JWT_JWKS === undefined) return ok(undefined);
   const missing = (["SERVE_JWT_ISSUER", "SERVE_JWT_AUDIENCE"] as const).filter((name) => !config[name]);
   if (missing.length > 0)
-    return { ok: false, message: `SERVE_JWT_JWKS is set, so ${missing.join(" and ")} must be too` };
+    return err({ kind: "config", message: `SERVE_JWT_JWKS is set, so ${missing.join(" and ")} must be too` });
   const keys = loadJwks(config.SERVE_JWT_JWKS);
-  if (!keys.ok) return { ok: false, message: keys.error.message };
+  if (!keys.ok) return err({ kind: "config", message: keys.error.message });
   const settings = {
     issuer: config.SERVE_JWT_ISSUER as string,
     audience: config.SERVE_JWT_AUDIENCE as string,
@@ -254,5 +255,5 @@ function jwtVerifier(
     clockSkewSeconds: config.SERVE_JWT_CLOCK_SKEW_S,
     algorithms: config.SERVE_JWT_ALGORITHMS.split(","),
   };
-  return { ok: true, verifier: new JwtVerifier(settings, keys.value) };
+  return ok(new JwtVerifier(settings, keys.value));
 }

@@ -32,7 +32,7 @@ export async function startInProcess(env: Record<string, string>): Promise<Runni
   if (!parsed.ok) throw new Error(parsed.error.problems.join("\n"));
   const started = await startServer(parsed.value, pino({ level: parsed.value.LOG_LEVEL }));
   if (!started.ok) throw new Error(JSON.stringify(started.error));
-  return started.running;
+  return started.value;
 }
 
 /** Serves `model` in this process, its data in a temporary folder, for the length of `use`. */
