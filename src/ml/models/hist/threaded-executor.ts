@@ -39,6 +39,8 @@ interface PoolThread {
   waiting?: { resolve: () => void; reject: (error: Error) => void };
   /** Why the worker is gone (set from its 'exit' or 'error' event). */
   gone?: string;
+  /** The control array of the fit it last joined: woken when the worker is gone. */
+  control?: Int32Array;
 }
 
 const pool: (PoolThread | undefined)[] = [];
@@ -126,6 +128,7 @@ function ask(thread: PoolThread, message: AttachMessage): Promise<void> {
   return new Promise((resolve, reject) => {
     if (thread.gone !== undefined) return reject(new Error(thread.gone));
     thread.waiting = { resolve, reject };
+    thread.control = message.control;
     thread.worker.ref();
     thread.worker.postMessage(message);
   });
@@ -145,6 +148,7 @@ function poolThread(index: number): PoolThread {
   const stopThread = (error: Error) => {
     if (pool[index] === thread) pool[index] = undefined;
     thread.gone ??= error.message;
+    if (thread.control !== undefined) Atomics.notify(thread.control, DONE);
     thread.waiting?.reject(error);
     thread.waiting = undefined;
   };
