@@ -23,7 +23,9 @@ export type MlError =
   /** The data a learner is given cannot be fitted (e.g. one class only, a non-finite target). */
   | { kind: "training-set"; message: string }
   /** Packaging refused the model (its inputs, or the ONNX export disagreeing with the JS model). */
-  | { kind: "package"; reason: "incompatible" | "invalid-input" | "parity-failed"; message: string };
+  | { kind: "package"; reason: "incompatible" | "invalid-input" | "parity-failed"; message: string }
+  /** A worker thread of a fit died, failed or stopped answering (`thread`: its 1-based number). */
+  | { kind: "worker-thread"; thread: number; message: string };
 
 export type Result<T, E = MlError> = BaseResult<T, E>;
 export { err, ok };
@@ -63,6 +65,8 @@ export function formatError(error: MlError): string {
       return `training set: ${error.message}`;
     case "package":
       return `${error.reason}: ${error.message}`;
+    case "worker-thread":
+      return error.message;
     default:
       return unreachable(error);
   }

@@ -4,6 +4,10 @@ import { parentPort } from "node:worker_threads";
 import { type LevelOp, runLevelWork } from "./level-work.js";
 import { type AttachMessage, DONE, FAILED, GENERATION, OP, RELEASE } from "./threaded-executor.js";
 
+// Test hook: "thread:command" makes that worker exit with code 70 at its command-th command (counted from its start).
+const [exitThread, exitCommand] = (process.env.TABULA_TEST_HIST_WORKER_EXIT ?? "0:0").split(":").map(Number);
+let commands = 0;
+
 parentPort?.on("message", ({ control, thread, memory }: AttachMessage) => {
   let seen = Atomics.load(control, GENERATION);
   parentPort?.postMessage("attached");
@@ -11,12 +15,13 @@ parentPort?.on("message", ({ control, thread, memory }: AttachMessage) => {
     Atomics.wait(control, GENERATION, seen);
     seen = Atomics.load(control, GENERATION);
     const op = Atomics.load(control, OP);
+    if (thread === exitThread && ++commands === exitCommand) process.exit(70);
     if (op !== RELEASE) {
       try {
         runLevelWork(memory, op as LevelOp, thread);
       } catch (error) {
         console.error(error);
-        Atomics.store(control, FAILED, 1);
+        Atomics.store(control, FAILED, thread);
       }
     }
     Atomics.add(control, DONE, 1);

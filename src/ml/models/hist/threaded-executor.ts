@@ -6,6 +6,7 @@
 // they wait for messages on their event loop, unreferenced so they never keep the process alive; during a fit
 // they sit in the command loop (histogram-worker.ts) until close() releases them.
 import type { Worker } from "node:worker_threads";
+import { MlFailure } from "../../errors.js";
 import { startWorker } from "../worker-thread.js";
 import type { LevelExecutor } from "./level-executor.js";
 import { type LevelMemory, type LevelOp, runLevelWork } from "./level-work.js";
@@ -26,10 +27,20 @@ export interface AttachMessage {
 
 /** A worker that stops answering for this long is taken for dead. */
 const ANSWER_TIMEOUT_MS = 120_000;
+/**
+ * How long the calling thread blocks in Atomics.wait before it waits asynchronously instead. A worker's 'exit'
+ * event can only be delivered on the event loop, so a dead worker is noticed about this long after it died.
+ */
+const BLOCKING_WAIT_MS = 200;
+const WAIT_SLICE_MS = 100;
 
 interface PoolThread {
   worker: Worker;
   waiting?: { resolve: () => void; reject: (error: Error) => void };
+  /** Why the worker is gone (set from its 'exit' or 'error' event). */
+  gone?: string;
+  /** The control array of the fit it last joined: woken when the worker is gone. */
+  control?: Int32Array;
 }
 
 const pool: (PoolThread | undefined)[] = [];
@@ -38,34 +49,61 @@ export function threadedExecutor(threads: number): LevelExecutor {
   const workers = Array.from({ length: threads - 1 }, (_, w) => poolThread(w));
   const control = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
   let attached: { memory: LevelMemory; version: number } | undefined;
+  let commands = 0;
 
   const command = (op: number) => {
+    commands++;
     Atomics.store(control, DONE, 0);
     Atomics.store(control, OP, op);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
   };
-  const awaitWorkers = () => {
-    const deadline = performance.now() + ANSWER_TIMEOUT_MS;
+  const awaitWorkers = async () => {
+    const start = performance.now();
     for (let done = Atomics.load(control, DONE); done < threads - 1; done = Atomics.load(control, DONE)) {
-      if (Atomics.load(control, FAILED) !== 0)
-        throw new Error("a histogram worker thread failed (see stderr)");
-      if (performance.now() > deadline) throw new Error("a histogram worker thread stopped answering");
-      Atomics.wait(control, DONE, done, 100);
+      const failed = Atomics.load(control, FAILED);
+      if (failed !== 0) throw failure(failed, "failed (see stderr)");
+      const gone = workers.findIndex((thread) => thread.gone !== undefined);
+      if (gone >= 0) throw failure(gone + 1, workers[gone]?.gone ?? "");
+      const waited = performance.now() - start;
+      if (waited > ANSWER_TIMEOUT_MS) throw failure(0, `stopped answering (${ANSWER_TIMEOUT_MS} ms)`);
+      if (waited < BLOCKING_WAIT_MS) Atomics.wait(control, DONE, done, WAIT_SLICE_MS);
+      else {
+        // A pending waitAsync alone keeps no process alive (and a dead worker no longer does); the timer outlasts
+        // the wait, whose timeout is not a timer of the event loop.
+        const alive = setTimeout(() => {}, 10 * WAIT_SLICE_MS);
+        await Atomics.waitAsync(control, DONE, done, WAIT_SLICE_MS).value;
+        clearTimeout(alive);
+      }
     }
   };
+  // Does not wait for the workers to leave their command loop: a worker takes its next attach message only
+  // after it has, and this control array is not commanded again.
   const release = () => {
     if (attached === undefined) return;
     attached = undefined;
     command(RELEASE);
-    awaitWorkers();
+  };
+  /** `thread` 0: not known which. */
+  const failure = (thread: number, what: string) => {
+    const during = commands;
+    // The fit is over: the surviving workers go back to their event loop.
+    release();
+    return new MlFailure({
+      kind: "worker-thread",
+      thread,
+      message: `${thread > 0 ? `histogram worker ${thread}` : "a histogram worker"} ${what} during level command ${during}`,
+    });
   };
   const attach = async (memory: LevelMemory) => {
     release();
-    await Promise.all(
+    const asked = await Promise.allSettled(
       workers.map((thread, w) => ask(thread, { control, thread: w + 1, memory } satisfies AttachMessage)),
     );
     attached = { memory, version: memory.version };
+    const refused = asked.findIndex((answer) => answer.status === "rejected");
+    if (refused >= 0)
+      throw failure(refused + 1, String((asked[refused] as PromiseRejectedResult).reason?.message));
   };
 
   return {
@@ -79,7 +117,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
       if (attached?.memory !== memory || attached.version !== memory.version) await attach(memory);
       command(op);
       runLevelWork(memory, op, 0);
-      awaitWorkers();
+      await awaitWorkers();
     },
     close: release,
   };
@@ -88,7 +126,9 @@ export function threadedExecutor(threads: number): LevelExecutor {
 /** Sends `message`; resolves when the worker has taken it (and is about to enter its command loop). */
 function ask(thread: PoolThread, message: AttachMessage): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (thread.gone !== undefined) return reject(new Error(thread.gone));
     thread.waiting = { resolve, reject };
+    thread.control = message.control;
     thread.worker.ref();
     thread.worker.postMessage(message);
   });
@@ -107,13 +147,13 @@ function poolThread(index: number): PoolThread {
   });
   const stopThread = (error: Error) => {
     if (pool[index] === thread) pool[index] = undefined;
+    thread.gone ??= error.message;
+    if (thread.control !== undefined) Atomics.notify(thread.control, DONE);
     thread.waiting?.reject(error);
     thread.waiting = undefined;
   };
-  thread.worker.on("error", stopThread);
-  thread.worker.on("exit", (code) =>
-    stopThread(new Error(`a histogram worker thread exited with code ${code}`)),
-  );
+  thread.worker.on("error", (error) => stopThread(new Error(`threw ${error.message}`)));
+  thread.worker.on("exit", (code) => stopThread(new Error(`exited with code ${code}`)));
   pool[index] = thread;
   return thread;
 }
