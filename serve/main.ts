@@ -1,7 +1,9 @@
 // `npm run serve`: start the prediction service with the configuration from the environment (see config.ts).
 // Exit codes: 0 after a graceful shutdown, 1 when the model cannot be loaded, 2 for bad configuration.
+import { unreachable } from "../src/result.js";
 import { parseConfig } from "./config.js";
 import { createLogger } from "./observability/logger.js";
+import type { StartError } from "./server.js";
 
 const parsed = parseConfig(process.env);
 if (!parsed.ok) {
@@ -19,15 +21,11 @@ process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unha
 const { startServer } = await import("./server.js");
 const started = await startServer(config, logger);
 if (!started.ok) {
-  const { error } = started;
-  const message =
-    error.kind === "config"
-      ? error.message
-      : `cannot serve the model (${error.error.kind}): ${error.error.message}`;
+  const { message, exitCode } = describeStartError(started.error);
   logger.fatal(message);
   logger.flush();
   process.stderr.write(`tabula serve: ${message}\n`);
-  process.exit(error.kind === "config" ? 2 : 1);
+  process.exit(exitCode);
 }
 
 const running = started.value;
@@ -38,4 +36,15 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     void running.shutdown(signal).then(() => process.exit(0));
   });
+}
+
+function describeStartError(error: StartError): { message: string; exitCode: number } {
+  switch (error.kind) {
+    case "config":
+      return { message: error.message, exitCode: 2 };
+    case "model":
+      return { message: `cannot serve the model (${error.error.kind}): ${error.error.message}`, exitCode: 1 };
+    default:
+      return unreachable(error);
+  }
 }
