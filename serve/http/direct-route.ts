@@ -4,19 +4,15 @@
 // including the variants the router also accepts ("/predict/", another letter case), goes on to the router, which
 // keeps the route too (405 with Allow for other methods).
 import type { RouterContext, RouterMiddleware } from "@koa/router";
-import type { Middleware, Next } from "koa";
-
-type Run<State> = (ctx: RouterContext<State>, next: Next) => Promise<unknown>;
+import type { Middleware } from "koa";
+import compose from "koa-compose";
 
 export function directRoute<State>(
   method: string,
   path: string,
   ...layers: RouterMiddleware<State>[]
 ): Middleware<State> {
-  const chain = layers.reduceRight<Run<State>>(
-    (inner, layer) => async (ctx, next) => layer(ctx, () => inner(ctx, next) as Promise<void>),
-    (_ctx, next) => next(),
-  );
+  const chain = compose(layers);
   return (ctx, next) => {
     if (ctx.method !== method || ctx.path !== path) return next();
     const routed = ctx as unknown as RouterContext<State> & { _matchedRoute: string };
