@@ -213,7 +213,7 @@ export class PredictionLog {
     this.queuedRows = 0;
     const written = new Promise<LogReply>((resolveWrite) => this.waiting.set(id, resolveWrite));
     const batch = batchOf(entries);
-    this.worker?.postMessage({ kind: "write", id, batch } satisfies LogRequest, [
+    this.post({ kind: "write", id, batch }, [
       batch.bodies.buffer as ArrayBuffer,
       batch.features.buffer as ArrayBuffer,
     ]);
@@ -258,7 +258,7 @@ export class PredictionLog {
     await worker.terminate();
   }
 
-  private post(message: LogRequest): void {
-    this.worker?.postMessage(message);
+  private post(message: LogRequest, transfer: ArrayBuffer[] = []): void {
+    this.worker?.postMessage(message, transfer);
   }
 }
