@@ -24,6 +24,11 @@ export interface BinnedMatrix {
   features: number;
   /** rows × features, row-major (row i's bins at [i·features, (i+1)·features)). */
   bins: Uint8Array;
+  /**
+   * The same bins column-major (feature f's at [f·rows, (f+1)·rows)): a partition reads one feature of rows
+   * spread over the whole matrix, and a column is 1/features of the memory to keep in cache.
+   */
+  columns: Uint8Array;
   /** Per feature, its ascending float32 cut points; the feature has thresholds.length + 1 value bins. */
   thresholds: Float32Array[];
 }
@@ -34,7 +39,10 @@ export interface BinningOptions {
   /** Seeds the sample the cut points come from (only drawn when rows exceed the sample size). */
   seed?: number;
   sampleRows?: number;
-  /** Where to put the bins, e.g. a SharedArrayBuffer-backed array for worker threads; features × rows bytes. */
+  /**
+   * Where to put the bins, e.g. a SharedArrayBuffer-backed array for worker threads; features × rows bytes.
+   * The column-major copy then goes to the same kind of memory.
+   */
   into?: Uint8Array;
 }
 
@@ -59,12 +67,17 @@ export function binColumns(
   const sample = sketchSample(rows, options);
   const bins = options.into ?? new Uint8Array(features * rows);
   if (bins.length !== features * rows) throw new RangeError("bins: expected features × rows bytes");
+  const columns = new Uint8Array(
+    bins.buffer instanceof SharedArrayBuffer
+      ? new SharedArrayBuffer(bins.length)
+      : new ArrayBuffer(bins.length),
+  );
   const values = new Float32Array(sample.length);
   const thresholds = Array.from({ length: features }, (_, f) =>
     featureCuts(x, features, f, sample, maxBins, values),
   );
-  binRows(x, features, thresholds, bins, 0, rows);
-  return { rows, features, bins, thresholds };
+  binRows(x, features, thresholds, bins, columns, 0, rows);
+  return { rows, features, bins, columns, thresholds };
 }
 
 /** The cut points of feature f, from the `sample` rows of x (`values`: scratch of sample.length). */
@@ -84,25 +97,29 @@ export function featureCuts(
   return cutPoints(sortFloat32(values.subarray(0, present)), maxBins);
 }
 
-/** Bins the rows [from, to) of x into `bins` (same layout). */
+/** Bins the rows [from, to) of x into `bins` (same layout) and `columns` (column-major). */
 export function binRows(
   x: Float32Array,
   features: number,
   thresholds: Float32Array[],
   bins: Uint8Array,
+  columns: Uint8Array,
   from: number,
   to: number,
 ): void {
+  const rows = columns.length / features;
   const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
   const lookup = new PrefixLookup();
   for (let f = 0; f < features; f++) {
     const cuts = thresholds[f] as Float32Array;
     lookup.prepare(cuts);
     const { low, high } = lookup;
-    for (let at = from * features + f, end = to * features; at < end; at += features) {
+    const column = f * rows;
+    for (let row = from, at = from * features + f; row < to; row++, at += features) {
       const word = words[at] as number;
       if ((word & 0x7fffffff) > FLOAT32_INFINITY) {
         bins[at] = MISSING_BIN;
+        columns[column + row] = MISSING_BIN;
         continue;
       }
       const prefix = orderedKey(word) >>> 16;
@@ -117,6 +134,7 @@ export function binRows(
         }
       }
       bins[at] = lower;
+      columns[column + row] = lower;
     }
   }
 }

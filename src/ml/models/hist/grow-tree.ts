@@ -72,6 +72,7 @@ export class HistWorkspace {
     this.budget = Math.max(MIN_HISTOGRAM_BUDGET, Math.floor(budgetBytes / (8 * this.histogramSize)));
     this.memory = {
       bins: binned.bins,
+      columns: binned.columns,
       rows,
       features: binned.features,
       index: executor.uint32(rows),
@@ -99,7 +100,13 @@ export class HistWorkspace {
   ): Promise<HistWorkspace> {
     if (executor.threads === 1)
       return new HistWorkspace(binColumns(x, rows, features, options), channels, executor);
-    const binned: BinnedMatrix = { rows, features, bins: executor.uint8(rows * features), thresholds: [] };
+    const binned: BinnedMatrix = {
+      rows,
+      features,
+      bins: executor.uint8(rows * features),
+      columns: executor.uint8(rows * features),
+      thresholds: [],
+    };
     const space = new HistWorkspace(binned, channels, executor);
     const sample = sketchSample(rows, options);
     const binning: BinningMemory = {

@@ -13,6 +13,8 @@ import { HISTOGRAM_BINS } from "./histogram.js";
 export interface LevelMemory {
   /** rows × features, row-major. */
   bins: Uint8Array;
+  /** The same bins, column-major (BinnedMatrix.columns). */
+  columns: Uint8Array;
   rows: number;
   features: number;
   /** Row ids; thread t's rows live in index[rowFrom(t) … rowFrom(t+1)). */
@@ -152,7 +154,7 @@ export function cutsOf(binning: BinningMemory, f: number): Float32Array {
 }
 
 function binThreadRows(memory: LevelMemory, thread: number): void {
-  const { rows, features, threads, bins } = memory;
+  const { rows, features, threads, bins, columns } = memory;
   const binning = memory.binning as BinningMemory;
   const thresholds = Array.from({ length: features }, (_, f) => cutsOf(binning, f));
   binRows(
@@ -160,6 +162,7 @@ function binThreadRows(memory: LevelMemory, thread: number): void {
     features,
     thresholds,
     bins,
+    columns,
     rowFrom(rows, threads, thread),
     rowFrom(rows, threads, thread + 1),
   );
@@ -167,12 +170,12 @@ function binThreadRows(memory: LevelMemory, thread: number): void {
 
 /** Stable partitions of this thread's segment of every split node: rows with bin <= split bin go left. */
 function partitionSegments(memory: LevelMemory, thread: number): void {
-  const { bins, features, index, scratch, plan, threads } = memory;
+  const { columns, rows, index, scratch, plan, threads } = memory;
   const count = plan[0] as number;
   const size = partitionEntry(threads);
   const goesLeft = new Uint8Array(MISSING_BIN + 1);
   for (let s = 0, at = 1; s < count; s++, at += size) {
-    const feature = plan[at] as number;
+    const column = (plan[at] as number) * rows;
     const bin = plan[at + 1] as number;
     goesLeft.fill(1, 0, bin + 1);
     goesLeft.fill(0, bin + 1, MISSING_BIN);
@@ -185,7 +188,7 @@ function partitionSegments(memory: LevelMemory, thread: number): void {
     // table lookup); write never passes p. Right rows wait in scratch[from …].
     for (let p = from; p < to; p++) {
       const row = index[p] as number;
-      const side = goesLeft[bins[row * features + feature] as number] as number;
+      const side = goesLeft[columns[column + row] as number] as number;
       index[write] = row;
       scratch[spill] = row;
       write += side;
