@@ -244,7 +244,11 @@ function endOfRun(sorted: Float32Array, at: number): number {
 
 /** Every row when there are at most `size`, else `size` distinct rows drawn with `seed`, ascending. */
 function sampleIndices(rows: number, size: number, seed: number): Uint32Array {
-  if (rows <= size) return Uint32Array.from({ length: rows }, (_, i) => i);
+  if (rows <= size) {
+    const every = new Uint32Array(rows);
+    for (let i = 0; i < rows; i++) every[i] = i;
+    return every;
+  }
   // Selection sampling (Knuth's algorithm S): one pass, ascending, exactly `size` rows.
   const random = createRandom(seed, 0x62696e73);
   const picked = new Uint32Array(size);
