@@ -117,6 +117,41 @@ function sampleRows(memory: LevelMemory, thread: number): void {
   plan[thread] = write;
 }
 
+/**
+ * Σ weightedA (into `sumA`, D per row) and Σ weightedB (returned) over the rows of `segments` (threads ×
+ * (from, to) of index), in that order: the node's rows ascending, whatever the thread count.
+ */
+export function sumRows(
+  index: Uint32Array,
+  segments: Int32Array,
+  weightedA: Float64Array,
+  weightedB: Float64Array,
+  outputs: number,
+  sumA: Float64Array,
+): number {
+  let b = 0;
+  if (outputs === 1) {
+    let a = 0;
+    for (let s = 0; s < segments.length; s += 2)
+      for (let p = segments[s] as number, end = segments[s + 1] as number; p < end; p++) {
+        const row = index[p] as number;
+        a += weightedA[row] as number;
+        b += weightedB[row] as number;
+      }
+    sumA[0] = a;
+    return b;
+  }
+  sumA.fill(0);
+  for (let s = 0; s < segments.length; s += 2)
+    for (let p = segments[s] as number, end = segments[s + 1] as number; p < end; p++) {
+      const row = index[p] as number;
+      for (let d = 0; d < outputs; d++)
+        sumA[d] = (sumA[d] as number) + (weightedA[row * outputs + d] as number);
+      b += weightedB[row] as number;
+    }
+  return b;
+}
+
 // OP_SCORES plan: [leaves, outputs, k, 0, leaves × value (float64), leaves × threads × (from, to)].
 /** Where OP_SCORES's segments start in the plan. */
 export const scoresSegments = (leaves: number) => 4 + 2 * leaves;
