@@ -1,5 +1,5 @@
 // The seeded sample of training rows the tuner searches on when tune.max_rows is set.
-import { splitRows } from "../data/split.js";
+import { sampleIndices } from "../data/split.js";
 import type { TrainingSet } from "../models/model-type.js";
 import { subset } from "./training-set.js";
 
@@ -9,10 +9,9 @@ import { subset } from "./training-set.js";
  */
 export function sampleRows(data: TrainingSet, maxRows: number, seed: number): TrainingSet {
   if (data.rows <= maxRows) return data;
-  // splitRows takes ceil(rows × share) rows: the half row keeps floating-point rounding from adding one.
-  const { test: sampled } = splitRows(
+  const sampled = sampleIndices(
     data.rows,
-    (maxRows - 0.5) / data.rows,
+    maxRows,
     seed,
     data.task === "classification" ? data.y : undefined,
   );
