@@ -7,6 +7,7 @@
 // `tabula repro` (every stage up to date: the engine's fingerprinting of the large files).
 // Per stage: wall, CPU (user + system, the stage process and its threads) and peak RSS (the largest process) by
 // GNU time, and the load average (the machine is shared: compare figures measured in the same run).
+//   --tune-rows N  tune.max_rows (default 200000: the search on a sample; 0 leaves it unset: every training row)
 //   key=value   also set a params.yaml key in the copy (YAML value), e.g. tune.trials=4 model.type=forest
 //   KEEP_BENCH_DIR=1 keeps the copy.
 import { spawnSync } from "node:child_process";
@@ -26,9 +27,12 @@ const { values: options, positionals: overrides } = parseArgs({
   options: {
     rows: { type: "string", default: "1000000" },
     stages: { type: "string" },
+    "tune-rows": { type: "string", default: "200000" },
   },
 });
 const rows = Number(options.rows);
+/** tune.max_rows; 0: not set (the search on every training row, or a tabula without the param). */
+const tuneRows = Number(options["tune-rows"]);
 const pipeline = parse(readFileSync(join(root, "pipeline.yaml"), "utf8")) as {
   stages: Record<string, unknown>;
 };
@@ -112,6 +116,7 @@ editParams(
     document.setIn(["model", "params"], document.createNode({}));
     for (const [key, value] of Object.entries({ trials: 6, folds: 2, repeats: 1, jobs: 2 }))
       document.setIn(["tune", key], value);
+    if (tuneRows > 0) document.setIn(["tune", "max_rows"], tuneRows);
     document.setIn(
       ["tune", "space", "gbt"],
       document.createNode({
@@ -179,7 +184,7 @@ function measure(label: string, stage?: string): Measured {
 
 const megabytes = statSync(join(dir, csvPath)).size / 2 ** 20;
 console.log(
-  `pipeline on ${rows} rows × 11 features + target (${megabytes.toFixed(0)} MB CSV, generated in ${generateSeconds.toFixed(1)} s), node ${process.version}; load average ${load()}${overrides.length ? `; params set: ${overrides.join(" ")}` : ""}`,
+  `pipeline on ${rows} rows × 11 features + target (${megabytes.toFixed(0)} MB CSV, generated in ${generateSeconds.toFixed(1)} s), node ${process.version}; tune.max_rows ${tuneRows || "unset"}; load average ${load()}${overrides.length ? `; params set: ${overrides.join(" ")}` : ""}`,
 );
 const results: Measured[] = [];
 try {
