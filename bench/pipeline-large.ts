@@ -8,6 +8,7 @@
 // Per stage: wall, CPU (user + system, the stage process and its threads) and peak RSS (the largest process) by
 // GNU time, and the load average (the machine is shared: compare figures measured in the same run).
 //   --tune-rows N  tune.max_rows (default 200000: the search on a sample; 0 leaves it unset: every training row)
+//   --timeout S    stop a stage after S seconds (default 1200); the bench then reports it and stops
 //   key=value   also set a params.yaml key in the copy (YAML value), e.g. tune.trials=4 model.type=forest
 //   KEEP_BENCH_DIR=1 keeps the copy.
 import { spawnSync } from "node:child_process";
@@ -28,6 +29,7 @@ const { values: options, positionals: overrides } = parseArgs({
     rows: { type: "string", default: "1000000" },
     stages: { type: "string" },
     "tune-rows": { type: "string", default: "200000" },
+    timeout: { type: "string", default: "1200" },
   },
 });
 const rows = Number(options.rows);
@@ -133,6 +135,15 @@ editParams(
   overrides,
 );
 
+class StageFailure extends Error {
+  constructor(
+    readonly stage: string,
+    why: string,
+  ) {
+    super(`tabula repro ${stage} ${why}`);
+  }
+}
+
 interface Measured {
   stage: string;
   wall: number;
@@ -158,20 +169,39 @@ function measure(label: string, stage?: string): Measured {
       "%e %U %S %M",
       "-o",
       timing,
+      // coreutils timeout sends tabula SIGINT, which stops the stage and rolls its outputs back.
+      "timeout",
+      "-s",
+      "INT",
+      "-k",
+      "60",
+      options.timeout,
       process.execPath,
       join(dir, "bin", "tabula.js"),
       "repro",
       ...(stage ? [stage] : []),
     ],
-    { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 28 },
+    {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+      maxBuffer: 1 << 28,
+    },
   );
   if (run.status !== 0)
-    throw new Error(`tabula repro ${stage ?? ""} failed in ${dir}:\n${run.stdout}${run.stderr}`);
+    throw new StageFailure(
+      label,
+      run.status === 124 ? `stopped after ${options.timeout} s` : `failed:\n${run.stdout}${run.stderr}`,
+    );
   const [wall, user, system, maxKb] =
     readFileSync(timing, "utf8").trim().split("\n").at(-1)?.split(" ").map(Number) ?? [];
   const output = `${run.stdout}${run.stderr}`.split("\n").filter((line) => line.trim() !== "");
-  const summary =
-    output.find((line) => stage !== undefined && line.includes(`${stage}:`)) ?? output.at(-1) ?? "";
+  // The engine prefixes a stage's own lines with `<stage> │ `.
+  const summary = (
+    output.find((line) => stage !== undefined && line.includes(`${stage}:`)) ??
+    output.at(-1) ??
+    ""
+  ).replace(/^\S+\s+│\s*/, "");
   return {
     stage: label,
     wall: wall ?? Number.NaN,
@@ -188,12 +218,21 @@ console.log(
 );
 const results: Measured[] = [];
 try {
+  let failed: StageFailure | undefined;
   for (const stage of stages) {
-    const measured = measure(stage, stage);
-    results.push(measured);
-    console.log(`  ${stage}: ${measured.wall.toFixed(1)} s — ${measured.summary}`);
+    try {
+      const measured = measure(stage, stage);
+      results.push(measured);
+      console.log(`  ${stage}: ${measured.wall.toFixed(1)} s — ${measured.summary}`);
+    } catch (error) {
+      if (!(error instanceof StageFailure)) throw error;
+      failed = error;
+      console.log(`  ${error.message}`);
+      break;
+    }
   }
-  results.push(measure("no-op repro (all up to date)"));
+  // With every stage run, a last `repro` finds them all up to date.
+  if (!failed && !options.stages) results.push(measure("no-op repro (all up to date)"));
   console.log("\n| stage | wall | CPU | peak RSS | load average (before → after) |");
   console.log("| --- | ---: | ---: | ---: | --- |");
   for (const r of results)
