@@ -1,6 +1,6 @@
 // Reads a JSON request body: only `application/json` (415 otherwise), at most `limit` bytes (413, checked against
 // Content-Length before reading and again while reading), parsed once into ctx.state.body (400 with the parser's
-// message when it is not JSON). An oversized body is answered at once and the connection closes after the answer,
+// message when it is not JSON). readJsonBody serves both the Koa routes (jsonBody) and the lean /predict listener. An oversized body is answered at once and the connection closes after the answer,
 // lingering (lingering-close.ts) so that the client, still sending, reads the 413 rather than a reset.
 import type { IncomingMessage } from "node:http";
 import type { Middleware } from "koa";
@@ -31,11 +31,10 @@ function tooLarge(req: IncomingMessage, limit: number): ApiFailure {
   );
 }
 
-function readBody(ctx: { req: IncomingMessage }, limit: number): Promise<Buffer> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const req = ctx.req;
     const cleanup = () => {
       req.removeListener("data", onData);
       req.removeListener("end", onEnd);
@@ -69,28 +68,39 @@ function readBody(ctx: { req: IncomingMessage }, limit: number): Promise<Buffer>
   });
 }
 
+export interface JsonBody {
+  /** The body's bytes as received. */
+  raw: Buffer;
+  parsed: unknown;
+}
+
+/** Reads and parses `req`'s JSON body, or throws the ApiFailure that answers it (415, 413, 400). */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<JsonBody> {
+  const contentType = req.headers["content-type"] ?? "";
+  if (!isJson(contentType))
+    throw new ApiFailure({
+      code: "unsupported_media_type",
+      message: `send the body as JSON with "Content-Type: application/json"; got ${contentType ? JSON.stringify(contentType.slice(0, 100)) : "no Content-Type"}`,
+    });
+  if (Number(req.headers["content-length"]) > limit) throw tooLarge(req, limit);
+  const raw = await readBody(req, limit);
+  if (raw.length === 0)
+    throw new ApiFailure({ code: "invalid_json", message: "the body is empty; send a JSON object" });
+  try {
+    return { raw, parsed: JSON.parse(raw.toString("utf8")) };
+  } catch (error) {
+    throw new ApiFailure({
+      code: "invalid_json",
+      message: `the body is not valid JSON: ${(error as Error).message}`,
+    });
+  }
+}
+
 export function jsonBody(limit: number): Middleware<ServeState> {
   return async (ctx, next) => {
-    const contentType = ctx.get("content-type");
-    if (!isJson(contentType))
-      throw new ApiFailure({
-        code: "unsupported_media_type",
-        message: `send the body as JSON with "Content-Type: application/json"; got ${contentType ? JSON.stringify(contentType.slice(0, 100)) : "no Content-Type"}`,
-      });
-    const declared = Number(ctx.get("content-length"));
-    if (declared > limit) throw tooLarge(ctx.req, limit);
-    const raw = await readBody(ctx, limit);
-    if (raw.length === 0)
-      throw new ApiFailure({ code: "invalid_json", message: "the body is empty; send a JSON object" });
+    const { raw, parsed } = await readJsonBody(ctx.req, limit);
     ctx.state.rawBody = raw;
-    try {
-      ctx.state.body = JSON.parse(raw.toString("utf8"));
-    } catch (error) {
-      throw new ApiFailure({
-        code: "invalid_json",
-        message: `the body is not valid JSON: ${(error as Error).message}`,
-      });
-    }
+    ctx.state.body = parsed;
     await next();
   };
 }
