@@ -7,7 +7,8 @@
 //
 // usage: npm run bench:serve -- [--duration S] [--warmup S] [--designs 1,2,...] [--skip-anchor] [--skip-pipeline]
 //                               [--repeat N] [--model DIR]
-//                               [--env NAME=VALUE ...]
+//                               [--env NAME=VALUE ...] [--baseline DIR]
+//   --baseline: also run the default design from another build (DIR/dist/serve.js, e.g. main's), in the same run
 //   --model: a package directory (default: package/ if `npm run repro` built it, else a generated 100-tree model)
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -38,6 +39,8 @@ const { values: args } = parseArgs({
     model: { type: "string" },
     /** Extra server settings for every design, e.g. --env SERVE_ACCESS_LOG=false (repeatable). */
     env: { type: "string", multiple: true, default: [] },
+    /** A directory holding another build's dist/ (with package.json and node_modules beside it). */
+    baseline: { type: "string" },
   },
 });
 const duration = Number(args.duration);
@@ -53,6 +56,8 @@ interface Design {
   name: string;
   env: Record<string, string>;
   cluster?: number;
+  /** The server bundle to start (default: this checkout's dist/serve.js). */
+  entry?: string;
 }
 
 const ORT_ONLY = { SERVE_COMPILED_MAX_ROWS: "0" };
@@ -399,7 +404,8 @@ async function runDesign(
   texts: { single: string; batch: string },
 ): Promise<Row> {
   const port = await freePort();
-  const entry = design.cluster ? join(root, "bench/serve-cluster.mjs") : join(root, "dist/serve.js");
+  const entry =
+    design.entry ?? (design.cluster ? join(root, "bench/serve-cluster.mjs") : join(root, "dist/serve.js"));
   const child = spawn(process.execPath, [entry], {
     env: {
       ...process.env,
@@ -618,6 +624,14 @@ async function main(): Promise<void> {
     const designs = DESIGNS.filter(
       (design, i) => !chosen || chosen.includes(String(i + 1)) || chosen.includes(design.name),
     );
+    if (args.baseline) {
+      const defaults = DESIGNS[0] as Design;
+      designs.unshift({
+        ...defaults,
+        name: `${defaults.name}, baseline build ${args.baseline}`,
+        entry: join(resolve(args.baseline), "dist/serve.js"),
+      });
+    }
     console.log(
       `bench:serve — ${CONNECTIONS} connections, ${duration} s per load (+${warmup} s warm-up), 127.0.0.1`,
     );

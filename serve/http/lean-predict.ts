@@ -19,6 +19,7 @@ import { SECURITY_HEADERS } from "./security-headers.js";
 import { withDeadline } from "./timeout.js";
 
 const PATH = "/predict";
+const UNMATCHED = "unmatched";
 const JSON_TYPE = "application/json; charset=utf-8";
 /** The headers of every answer after the request id, as writeHead takes them (name, value, name, value, …). */
 const FIXED_HEADERS = [...Object.entries(SECURITY_HEADERS).flat(), "content-type", JSON_TYPE];
@@ -52,6 +53,9 @@ async function serve(parts: LeanPredictParts, req: IncomingMessage, res: ServerR
   const startedAt = process.hrtime.bigint();
   const requestId = requestIdFrom(req.headers["x-request-id"]);
   let status = 200;
+  // As in the Koa app, where the router runs after authentication and the rate limit: a request refused by them
+  // has matched no route yet.
+  let route = UNMATCHED;
   try {
     const { headers } = req;
     const identified = parts.authenticator.identify(
@@ -62,6 +66,7 @@ async function serve(parts: LeanPredictParts, req: IncomingMessage, res: ServerR
     );
     const identity = typeof identified === "string" ? identified : await identified;
     parts.limiter?.check(PATH, identity);
+    route = PATH;
     const json = await withDeadline(predictFrom(parts, req, requestId, startedAt), parts.deadlineMs);
     answer(res, 200, requestId, json, undefined, parts.closing());
   } catch (thrown) {
@@ -70,7 +75,7 @@ async function serve(parts: LeanPredictParts, req: IncomingMessage, res: ServerR
     status = answered.status;
     answer(res, status, requestId, JSON.stringify(answered.body), failure.headers, parts.closing());
   }
-  parts.recorder.record("POST", PATH, PATH, status, requestId, startedAt);
+  parts.recorder.record("POST", route, PATH, status, requestId, startedAt);
 }
 
 async function predictFrom(
