@@ -3,7 +3,7 @@
 // access log line (every request, or one in SERVE_ACCESS_LOG_SAMPLE's inverse plus every error). The metric series
 // of each method/route/status are looked up once and kept: prom-client hashes the labels on every inc/observe
 // otherwise.
-import type { Logger } from "../observability/logger.js";
+import { type AccessEntry, accessLogWriter, type Logger } from "../observability/logger.js";
 import type { ServeMetrics } from "../observability/metrics.js";
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -22,13 +22,15 @@ export interface AccessLogOptions {
 export class RequestRecorder {
   private readonly series = new Map<string, Series>();
   private readonly every: number;
+  private readonly writeAccessLine: (entry: AccessEntry) => void;
   private sinceLogged = 0;
 
   constructor(
     private readonly metrics: ServeMetrics,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly options: AccessLogOptions,
   ) {
+    this.writeAccessLine = accessLogWriter(logger);
     // Sampling by count, not at random: deterministic, and exactly the rate asked for.
     this.every = Math.max(1, Math.round(1 / Math.max(options.accessLogSample ?? 1, 1e-9)));
   }
@@ -47,7 +49,7 @@ export class RequestRecorder {
     duration.observe(seconds);
     if (this.options.accessLog && (++this.sinceLogged >= this.every || status >= 400)) {
       this.sinceLogged = 0;
-      this.logger.info({ req_id: requestId, method, path, route, status, ms: seconds * 1000 }, "request");
+      this.writeAccessLine({ reqId: requestId, method, path, route, status, ms: seconds * 1000 });
     }
   }
 
