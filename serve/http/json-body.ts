@@ -31,40 +31,32 @@ function tooLarge(req: IncomingMessage, limit: number): ApiFailure {
   );
 }
 
+const EMPTY = Buffer.alloc(0);
+
+// Per request, so kept lean: a one-chunk body (nearly all) is used as it arrived, and the listeners stay on the
+// finished request (a settled promise ignores later calls) except when an oversized body stops being collected.
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
     let size = 0;
-    const cleanup = () => {
-      req.removeListener("data", onData);
-      req.removeListener("end", onEnd);
-      req.removeListener("error", onError);
-      req.removeListener("aborted", onAborted);
-    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        cleanup();
+        req.removeListener("data", onData);
         reject(tooLarge(req, limit));
-        return;
-      }
-      chunks.push(chunk);
+      } else if (first === undefined) first = chunk;
+      else if (more === undefined) more = [first, chunk];
+      else more.push(chunk);
     };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      cleanup();
+    const onError = (error: Error) =>
       reject(
         new ApiFailure({ code: "invalid_body", message: `the body could not be read: ${error.message}` }),
       );
-    };
-    const onAborted = () => onError(new Error("the client aborted the request"));
     req.on("data", onData);
-    req.on("end", onEnd);
+    req.on("end", () => resolve(more ? Buffer.concat(more, size) : (first ?? EMPTY)));
     req.on("error", onError);
-    req.on("aborted", onAborted);
+    req.on("aborted", () => onError(new Error("the client aborted the request")));
   });
 }
 
