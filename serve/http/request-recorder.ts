@@ -20,7 +20,8 @@ export interface AccessLogOptions {
 }
 
 export class RequestRecorder {
-  private readonly series = new Map<string, Series>();
+  /** route → method → status → series: looked up without building a key per request. */
+  private readonly series = new Map<string, Map<string, Map<number, Series>>>();
   private readonly every: number;
   private readonly writeAccessLine: (entry: AccessEntry) => void;
   private sinceLogged = 0;
@@ -54,14 +55,23 @@ export class RequestRecorder {
   }
 
   private seriesOf(method: string, route: string, status: number): Series {
-    const key = `${method} ${status} ${route}`;
-    let found = this.series.get(key);
+    let byMethod = this.series.get(route);
+    if (!byMethod) {
+      byMethod = new Map();
+      this.series.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (!byStatus) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let found = byStatus.get(status);
     if (!found) {
       found = {
         requests: this.metrics.httpRequests.labels({ method, route, status }),
         duration: this.metrics.httpDuration.labels({ method, route }),
       };
-      this.series.set(key, found);
+      byStatus.set(status, found);
     }
     return found;
   }
