@@ -11,6 +11,7 @@ import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
 import { unreachable } from "../src/result.js";
+import { ChunkedInsert } from "./chunked-insert.js";
 import type { Label, Prediction } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -83,15 +84,25 @@ try {
   process.exit(0);
 }
 
-const insertPrediction = db.prepare(
-  "INSERT INTO predictions (request_id, time, model_version, rows, request, predictions, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-);
+const insertPredictions = new ChunkedInsert(db, "predictions", [
+  "request_id",
+  "time",
+  "model_version",
+  "rows",
+  "request",
+  "predictions",
+  "latency_ms",
+]);
 const selectPredictions = db.prepare(
   "SELECT predictions, model_version FROM predictions WHERE request_id = ?",
 );
-const insertFeatures = db.prepare(
-  "INSERT INTO features (request_id, row, time, model_version, vector) VALUES (?, ?, ?, ?, ?)",
-);
+const insertFeatures = new ChunkedInsert(db, "features", [
+  "request_id",
+  "row",
+  "time",
+  "model_version",
+  "vector",
+]);
 const upsertFeatureNames = db.prepare(
   "INSERT INTO feature_names (model_version, names) VALUES (?, ?) ON CONFLICT (model_version) DO UPDATE SET names = excluded.names",
 );
@@ -115,7 +126,7 @@ function inTransaction<A extends unknown[], R>(body: (...args: A) => R): (...arg
   };
 }
 
-const writeBatch = inTransaction((batch: LogBatch) => {
+const writeBatchRows = inTransaction((batch: LogBatch) => {
   let written = 0;
   let bodyStart = 0;
   let featureStart = 0;
@@ -126,7 +137,7 @@ const writeBatch = inTransaction((batch: LogBatch) => {
     const version = batch.versions[i] as string;
     const rows = batch.rows[i] as number;
     const bodyEnd = batch.bodyEnds[i] as number;
-    insertPrediction.run(
+    insertPredictions.add(
       requestId,
       time,
       version,
@@ -139,7 +150,7 @@ const writeBatch = inTransaction((batch: LogBatch) => {
     const featureEnd = batch.featureEnds[i] as number;
     const width = (featureEnd - featureStart) / rows;
     for (let row = 0; row < rows; row++)
-      insertFeatures.run(
+      insertFeatures.add(
         requestId,
         row,
         time,
@@ -149,8 +160,20 @@ const writeBatch = inTransaction((batch: LogBatch) => {
     featureStart = featureEnd;
     written += rows;
   }
+  insertPredictions.flush();
+  insertFeatures.flush();
   return written;
 });
+
+function writeBatch(batch: LogBatch): number {
+  try {
+    return writeBatchRows(batch);
+  } catch (error) {
+    insertPredictions.discard();
+    insertFeatures.discard();
+    throw error;
+  }
+}
 
 function errorOf(prediction: Prediction, actual: Label): number {
   if (typeof prediction === "number") return Math.abs(Number(actual) - prediction);
