@@ -25,6 +25,7 @@ import type { LevelExecutor } from "./level-executor.js";
 import {
   type BinningMemory,
   cutsOf,
+  histogramTotals,
   type LevelMemory,
   type LevelOp,
   OP_BIN,
@@ -259,8 +260,7 @@ export async function growHistTree(
   };
 
   const rootA = new Float64Array(outputs);
-  const rootB = sumRows(index, rootSegments, weightedA, weightedB, outputs, rootA);
-  addNode(0, rootA, rootB);
+  addNode(0, rootA, 0);
   for (let t = 0; t < threads; t++)
     setRows(0, t, rootSegments[2 * t] as number, rootSegments[2 * t + 1] as number);
 
@@ -309,7 +309,19 @@ export async function growHistTree(
     return executor.run(memory, OP_HISTOGRAMS);
   };
 
+  // The root's sums: from its histogram when it has one (a sum over one feature's bins instead of a pass over
+  // every row), else from its rows.
+  if ((count[0] as number) >= SMALL_NODE_ROWS) {
+    histogramOf[0] = space.take();
+    await buildHistograms([0, histogramOf[0] as number], []);
+    sumB[0] = histogramTotals(memory.histograms[histogramOf[0] as number] as Float64Array, channels, rootA);
+  } else sumB[0] = sumRows(index, rootSegments, weightedA, weightedB, outputs, rootA);
+  for (let d = 0; d < outputs; d++) sumA[d] = rootA[d] as number;
   const rootGrows = mayGrow(0);
+  if (!rootGrows) {
+    space.release(histogramOf[0] as number);
+    histogramOf[0] = -1;
+  }
   const gathered = new Uint32Array(SMALL_NODE_ROWS);
   const keys = new Uint32Array(SMALL_NODE_ROWS);
   const missingA = new Float64Array(outputs);
