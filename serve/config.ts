@@ -29,6 +29,8 @@ const EnvSchema = z.object({
 
   /** Inference threads (each a worker with its own onnxruntime session); 0 runs inference on the event loop. */
   SERVE_INFERENCE_WORKERS: integer(0, 64).default(Math.max(1, Math.min(2, availableParallelism() - 1))),
+  /** With one inference thread: it also writes the prediction log (one V8 isolate and malloc arena fewer). */
+  SERVE_SHARED_THREAD: boolean.default(true),
   SERVE_INTRA_OP_THREADS: integer(1, 64).default(1),
   SERVE_INTER_OP_THREADS: integer(1, 64).default(1),
   /** Dynamic batching: concurrent requests are coalesced into one run of at most this many rows. 0 turns it off. */
