@@ -36,10 +36,11 @@ const EnvSchema = z.object({
   /** Dynamic batching: concurrent requests are coalesced into one run of at most this many rows. 0 turns it off. */
   SERVE_MAX_BATCH_ROWS: integer(0, 1_000_000).default(4096),
   /**
-   * Requests of at most this many rows run on the model compiled to JavaScript, on the event loop; 0: never (the
-   * default for now: under 32 connections the batched onnxruntime thread measured cheaper per request; README).
+   * Requests of at most this many rows run on the model compiled to JavaScript, on the event loop; 0: never. 16 by
+   * default: with /predict off Koa it measured less CPU per request and a lower p99 than the onnxruntime thread
+   * (serve/README.md, "What a request costs").
    */
-  SERVE_COMPILED_MAX_ROWS: integer(0, 1_000_000).default(0),
+  SERVE_COMPILED_MAX_ROWS: integer(0, 1_000_000).default(16),
 
   SERVE_MAX_ROWS: integer(1, 1_000_000).default(1000),
   SERVE_BODY_LIMIT_BYTES: integer(64).default(1024 * 1024),

@@ -188,7 +188,7 @@ export async function startServer(
     ready: () => !closing && holder.current !== undefined,
     closing: () => closing,
   });
-  const server = createServer(app.callback());
+  const server = createServer(app.listener);
   const connections = new Connections(server);
   server.requestTimeout = config.SERVE_REQUEST_TIMEOUT_MS + 5_000;
   server.headersTimeout = Math.min(60_000, server.requestTimeout);

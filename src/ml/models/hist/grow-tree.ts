@@ -38,6 +38,7 @@ import {
   rowFrom,
   runLevelWork,
   scoresSegments,
+  sumRows,
 } from "./level-work.js";
 import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./split-finder.js";
 
@@ -72,6 +73,7 @@ export class HistWorkspace {
     this.budget = Math.max(MIN_HISTOGRAM_BUDGET, Math.floor(budgetBytes / (8 * this.histogramSize)));
     this.memory = {
       bins: binned.bins,
+      columns: binned.columns,
       rows,
       features: binned.features,
       index: executor.uint32(rows),
@@ -99,7 +101,13 @@ export class HistWorkspace {
   ): Promise<HistWorkspace> {
     if (executor.threads === 1)
       return new HistWorkspace(binColumns(x, rows, features, options), channels, executor);
-    const binned: BinnedMatrix = { rows, features, bins: executor.uint8(rows * features), thresholds: [] };
+    const binned: BinnedMatrix = {
+      rows,
+      features,
+      bins: executor.uint8(rows * features),
+      columns: executor.uint8(rows * features),
+      thresholds: [],
+    };
     const space = new HistWorkspace(binned, channels, executor);
     const sample = sketchSample(rows, options);
     const binning: BinningMemory = {
@@ -251,14 +259,7 @@ export async function growHistTree(
   };
 
   const rootA = new Float64Array(outputs);
-  let rootB = 0;
-  for (let t = 0; t < threads; t++)
-    for (let p = rootSegments[2 * t] as number, end = rootSegments[2 * t + 1] as number; p < end; p++) {
-      const row = index[p] as number;
-      for (let d = 0; d < outputs; d++)
-        rootA[d] = (rootA[d] as number) + (weightedA[row * outputs + d] as number);
-      rootB += weightedB[row] as number;
-    }
+  const rootB = sumRows(index, rootSegments, weightedA, weightedB, outputs, rootA);
   addNode(0, rootA, rootB);
   for (let t = 0; t < threads; t++)
     setRows(0, t, rootSegments[2 * t] as number, rootSegments[2 * t + 1] as number);
