@@ -225,6 +225,7 @@ function cpuMs(pid: number): { total: number; eventLoop: number } {
 function threadGroup(comm: string): string {
   if (comm === "MainThread" || comm === "node") return "event loop";
   if (comm === "inference" || comm === "prediction-log") return comm;
+  if (comm === "inference+log") return "inference + prediction-log (one thread, SERVE_SHARED_THREAD)";
   if (comm.startsWith("V8") || comm === "DelayedTaskSche") return "V8 (GC, compiler)";
   if (comm.startsWith("libuv")) return "libuv pool";
   return "other";
