@@ -3,6 +3,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Manifest } from "../../src/artifact/manifest.js";
 import type { DriftWindow } from "./drift-window.js";
+import { SeriesCounter, SeriesHistogram } from "./series-metrics.js";
 
 /** 0.25 ms … 2.5 s */
 const HTTP_BUCKETS = [0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -13,8 +14,9 @@ const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 16384]
 
 export class ServeMetrics {
   readonly registry = new Registry();
-  readonly httpRequests: Counter<"method" | "route" | "status">;
-  readonly httpDuration: Histogram<"method" | "route">;
+  /** Updated on every request: series kept as handles (series-metrics.ts). */
+  readonly httpRequests: SeriesCounter<"method" | "route" | "status">;
+  readonly httpDuration: SeriesHistogram<"method" | "route">;
   readonly inferenceDuration: Histogram;
   readonly batchRows: Histogram;
   readonly predictionRows: Counter;
@@ -35,19 +37,19 @@ export class ServeMetrics {
   constructor(drift: () => DriftWindow | undefined, logPending: () => number) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.httpRequests = new Counter({
-      name: "http_requests_total",
-      help: "HTTP requests by method, route template and status.",
-      labelNames: ["method", "route", "status"],
-      registers,
-    });
-    this.httpDuration = new Histogram({
-      name: "http_request_duration_seconds",
-      help: "Time from the request's arrival to its response, by method and route template.",
-      labelNames: ["method", "route"],
-      buckets: HTTP_BUCKETS,
-      registers,
-    });
+    this.httpRequests = new SeriesCounter(
+      "http_requests_total",
+      "HTTP requests by method, route template and status.",
+      ["method", "route", "status"],
+      this.registry,
+    );
+    this.httpDuration = new SeriesHistogram(
+      "http_request_duration_seconds",
+      "Time from the request's arrival to its response, by method and route template.",
+      ["method", "route"],
+      HTTP_BUCKETS,
+      this.registry,
+    );
     this.inferenceDuration = new Histogram({
       name: "model_inference_duration_seconds",
       help: "Duration of one model run (one batch), including the hop to the inference thread.",
