@@ -225,6 +225,15 @@ test("hist gbt on 2 and 3 threads (histograms by feature blocks) grows the same 
   assert.is(JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 3 })), one);
 });
 
+test("hist gbt classifiers (binary, multiclass) on 2 threads grow the same model as on 1", async () => {
+  for (const classes of [2, 3]) {
+    const train = sectors(1500, classes, 33, { flip: 0.05 });
+    const params = gbt.params.parse({ n_estimators: 8, max_depth: 4, tree_method: "hist", subsample: 0.9 });
+    const one = JSON.stringify(await gbt.fit(train, params, { seed: 4, threads: 1 }));
+    assert.is(JSON.stringify(await gbt.fit(train, params, { seed: 4, threads: 2 })), one, `${classes} classes`);
+  }
+});
+
 test("hist forest: close to the exact forest, same forest on 2 threads, classification too", async () => {
   const train = friedman(3000, 17, { noise: 1 });
   const test = friedman(1000, 18);

@@ -48,7 +48,9 @@ import {
   runLevelWork,
   scoresSegments,
 } from "./level-work.js";
+import { OP_SAMPLE_SUMS, rootSums, sampleSumsPlanLength } from "./round-rows.js";
 import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./split-finder.js";
+import { runWork, type WorkOp } from "./thread-work.js";
 
 /**
  * Nodes with fewer rows keep no histogram: their splits come from their rows sorted by bin (scanRows). Deep
@@ -157,10 +159,10 @@ export class HistWorkspace {
    * Runs a per-row op on every thread when the row arrays it reads or writes are shared memory; else (arrays the
    * worker threads cannot see) every thread's share on the calling thread.
    */
-  runOnRows(op: LevelOp, arrays: Float64Array[]): void | Promise<void> {
+  runOnRows(op: WorkOp, arrays: Float64Array[]): void | Promise<void> {
     if (arrays.every((array) => array.buffer instanceof SharedArrayBuffer) || this.executor.threads === 1)
       return this.executor.run(this.memory, op);
-    for (let t = 0; t < this.memory.threads; t++) runLevelWork(this.memory, op, t);
+    runWork(this.memory, op, 0, 1);
   }
 
   /** The plan, with room for `length` ints. */
@@ -219,8 +221,10 @@ export async function growHistTree(
     memory.targets = { outputs, weight, weightedA, weightedB };
     memory.version++;
   }
-  space.plan(threads);
-  await space.runOnRows(OP_SAMPLE, [weight, weightedA, weightedB]);
+  space.plan(sampleSumsPlanLength(threads, outputs));
+  await space.runOnRows(OP_SAMPLE_SUMS, [weight, weightedA, weightedB]);
+  const rootA = new Float64Array(outputs);
+  const rootB = rootSums(memory.plan, threads, rootA);
   const rootSegments = new Int32Array(width);
   let sampled = 0;
   for (let t = 0; t < threads; t++) {
@@ -268,15 +272,6 @@ export async function growHistTree(
     count[node] = (count[node] as number) + to - from;
   };
 
-  const rootA = new Float64Array(outputs);
-  let rootB = 0;
-  for (let t = 0; t < threads; t++)
-    for (let p = rootSegments[2 * t] as number, end = rootSegments[2 * t + 1] as number; p < end; p++) {
-      const row = index[p] as number;
-      for (let d = 0; d < outputs; d++)
-        rootA[d] = (rootA[d] as number) + (weightedA[row * outputs + d] as number);
-      rootB += weightedB[row] as number;
-    }
   addNode(0, rootA, rootB);
   for (let t = 0; t < threads; t++)
     setRows(0, t, rootSegments[2 * t] as number, rootSegments[2 * t + 1] as number);
