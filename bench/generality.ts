@@ -9,37 +9,16 @@
 //   dataset      run only these (cars, penguins, iris, population; boston, the project's own data, only when named)
 //   key=value    also set a params.yaml key in every copy (YAML value), e.g. tune.trials=20 model.type=gbt
 import { spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse, parseDocument } from "yaml";
+import { parse } from "yaml";
 import { GENERALITY_DATASETS, type GeneralityDataset } from "./generality-datasets.js";
+import { copyProject, editParams } from "./project-copy.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PYTHON = "/usr/bin/python3";
-/** What the pipeline needs from the project: its definition, params, stage code, registry and notebooks. */
-const COPIED = [
-  "pipeline.yaml",
-  "params.yaml",
-  "package.json",
-  "stages",
-  "src",
-  "bin",
-  "dist",
-  "models",
-  "data",
-  "notebooks",
-];
 
 const args = process.argv.slice(2);
 const overrides = args.filter((arg) => arg.includes("="));
@@ -79,32 +58,22 @@ const scratch = mkdtempSync(join(tmpdir(), "tabula-bench-generality-"));
 
 function workspaceFor(dataset: GeneralityDataset): string {
   const dir = join(scratch, dataset.name);
-  mkdirSync(dir);
-  for (const entry of COPIED) {
-    if (!existsSync(join(root, entry))) continue;
-    // The project's own pipeline outputs stay behind: the copy produces its own.
-    cpSync(join(root, entry), join(dir, entry), {
-      recursive: true,
-      filter: (source) => !/\/data\/(prepared|features|model)(\/|$)/.test(source),
-    });
-  }
-  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
-  const document = parseDocument(readFileSync(join(dir, "params.yaml"), "utf8"));
-  if (dataset.csv) {
-    const csvPath = `data/raw/${dataset.name}.csv`;
-    writeFileSync(join(dir, csvPath), dataset.csv());
-    // The one file a user edits.
-    document.setIn(["dataset"], document.createNode({ path: csvPath, ...dataset.params.dataset }));
-    document.setIn(["features"], document.createNode(dataset.params.features));
-    document.setIn(["tune", "metric"], dataset.params.tuneMetric);
-    document.setIn(["evaluate"], document.createNode({ metric: dataset.params.metric }));
-    document.setIn(["registry", "name"], dataset.name);
-  }
-  for (const override of overrides) {
-    const [key, ...value] = override.split("=");
-    document.setIn((key as string).split("."), document.createNode(parse(value.join("="))));
-  }
-  writeFileSync(join(dir, "params.yaml"), document.toString());
+  copyProject(root, dir);
+  editParams(
+    dir,
+    (document) => {
+      if (!dataset.csv) return;
+      const csvPath = `data/raw/${dataset.name}.csv`;
+      writeFileSync(join(dir, csvPath), dataset.csv());
+      // The one file a user edits.
+      document.setIn(["dataset"], document.createNode({ path: csvPath, ...dataset.params.dataset }));
+      document.setIn(["features"], document.createNode(dataset.params.features));
+      document.setIn(["tune", "metric"], dataset.params.tuneMetric);
+      document.setIn(["evaluate"], document.createNode({ metric: dataset.params.metric }));
+      document.setIn(["registry", "name"], dataset.name);
+    },
+    overrides,
+  );
   return dir;
 }
 

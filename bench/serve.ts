@@ -7,7 +7,8 @@
 //
 // usage: npm run bench:serve -- [--duration S] [--warmup S] [--designs 1,2,...] [--skip-anchor] [--skip-pipeline]
 //                               [--repeat N] [--model DIR]
-//                               [--env NAME=VALUE ...]
+//                               [--env NAME=VALUE ...] [--baseline DIR]
+//   --baseline: also run the default design from another build (DIR/dist/serve.js, e.g. main's), in the same run
 //   --model: a package directory (default: package/ if `npm run repro` built it, else a generated 100-tree model)
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -38,6 +39,8 @@ const { values: args } = parseArgs({
     model: { type: "string" },
     /** Extra server settings for every design, e.g. --env SERVE_ACCESS_LOG=false (repeatable). */
     env: { type: "string", multiple: true, default: [] },
+    /** A directory holding another build's dist/ (with package.json and node_modules beside it). */
+    baseline: { type: "string" },
   },
 });
 const duration = Number(args.duration);
@@ -53,6 +56,8 @@ interface Design {
   name: string;
   env: Record<string, string>;
   cluster?: number;
+  /** The server bundle to start (default: this checkout's dist/serve.js). */
+  entry?: string;
 }
 
 const ORT_ONLY = { SERVE_COMPILED_MAX_ROWS: "0" };
@@ -60,12 +65,12 @@ const ORT_ONLY = { SERVE_COMPILED_MAX_ROWS: "0" };
 /** The first is the server's default (SERVE_INFERENCE_WORKERS = cores − 1 on this 2-core machine). */
 const DESIGNS: Design[] = [
   {
-    name: "onnxruntime: threads=1 + dynamic batching (default)",
-    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", ...ORT_ONLY },
+    name: "compiled ≤16 rows on the loop, batched per loop turn; onnxruntime threads=1 + batching (default)",
+    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", SERVE_COMPILED_MAX_ROWS: "16" },
   },
   {
-    name: "compiled ≤16 rows on the loop, batched per loop turn; onnxruntime threads=1 + batching",
-    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", SERVE_COMPILED_MAX_ROWS: "16" },
+    name: "onnxruntime: threads=1 + dynamic batching",
+    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", ...ORT_ONLY },
   },
   {
     name: "compiled for every request (≤1000 rows) on the loop, batched per loop turn",
@@ -399,7 +404,8 @@ async function runDesign(
   texts: { single: string; batch: string },
 ): Promise<Row> {
   const port = await freePort();
-  const entry = design.cluster ? join(root, "bench/serve-cluster.mjs") : join(root, "dist/serve.js");
+  const entry =
+    design.entry ?? (design.cluster ? join(root, "bench/serve-cluster.mjs") : join(root, "dist/serve.js"));
   const child = spawn(process.execPath, [entry], {
     env: {
       ...process.env,
@@ -583,11 +589,13 @@ function bestOf(a: Row, b: Row): Row {
   const pick = (x: Load | undefined, y: Load | undefined) => (!x || (y && y.reqPerSec > x.reqPerSec) ? y : x);
   const single = pick(a.single, b.single);
   const batch = pick(a.batch, b.batch);
+  const wrk = !a.wrk || (b.wrk && b.wrk.reqPerSec > a.wrk.reqPerSec) ? b.wrk : a.wrk;
   return {
     ...a,
     rssMb: Math.max(a.rssMb, b.rssMb),
     ...(single ? { single } : {}),
     ...(batch ? { batch } : {}),
+    ...(wrk ? { wrk } : {}),
   };
 }
 
@@ -618,6 +626,14 @@ async function main(): Promise<void> {
     const designs = DESIGNS.filter(
       (design, i) => !chosen || chosen.includes(String(i + 1)) || chosen.includes(design.name),
     );
+    if (args.baseline) {
+      const defaults = DESIGNS[0] as Design;
+      designs.unshift({
+        ...defaults,
+        name: `${defaults.name}, baseline build ${args.baseline}`,
+        entry: join(resolve(args.baseline), "dist/serve.js"),
+      });
+    }
     console.log(
       `bench:serve — ${CONNECTIONS} connections, ${duration} s per load (+${warmup} s warm-up), 127.0.0.1`,
     );

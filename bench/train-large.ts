@@ -1,7 +1,9 @@
 // `npm run bench:train -- --rows N [--features 10] [--forest-trees 20] [--no-exact] [--no-python]`: the
 // histogram learners at scale, on Friedman #1 rows generated from a fixed seed (bench/train-synthetic.ts, noise
-// 1.0, 50,000 test rows), next to XGBoost `hist` (n_jobs 1 and 2) and scikit-learn's HistGradientBoosting fitted
-// in the same invocation on the same rows (bench/baselines/train_hist_baselines.py, Debian's /usr/bin/python3).
+// 1.0, 50,000 test rows), next to XGBoost `hist` (n_jobs 1 and 2), scikit-learn's HistGradientBoosting and, with
+// --forest-trees > 0, our forest (1 and 2 threads) next to scikit-learn's RandomForest (n_jobs 1 and 2) with as
+// many trees, fitted in the same invocation on the same rows (bench/baselines/train_hist_baselines.py, Debian's
+// /usr/bin/python3).
 // Every fit of ours runs in a process of its own so its peak RSS is its own. The machine's load average is
 // printed beside the figures: other processes share its cores.
 import { spawnSync } from "node:child_process";
@@ -47,7 +49,13 @@ function ours(options: LargeOptions, model: string, params: object, threads: num
   return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as Fit;
 }
 
-function baselines(options: LargeOptions): Record<string, Fit | string | Record<string, string>> {
+type Baselines = Record<string, Fit | string | Record<string, string>>;
+
+/**
+ * The Python baselines on the same rows: the boosting learners in one process, then each scikit-learn forest
+ * (n_jobs 1 and 2) in a process of its own, so that its peak RSS is its own.
+ */
+function baselines(options: LargeOptions): Baselines {
   if (!options.python) return { skipped: "--no-python" };
   if (!existsSync(PYTHON)) return { skipped: `${PYTHON} not found` };
   const dir = mkdtempSync(join(tmpdir(), "tabula-bench-"));
@@ -59,11 +67,28 @@ function baselines(options: LargeOptions): Record<string, Fit | string | Record<
     writeFileSync(join(dir, "test-x.f32"), test.x);
     writeFileSync(join(dir, "test-y.f64"), test.y);
     const script = "bench/baselines/train_hist_baselines.py";
-    const run = spawnSync(PYTHON, [script, "--dir", dir, "--features", String(options.features)], {
-      encoding: "utf8",
-    });
-    if (run.status !== 0) return { skipped: `${script} failed: ${run.stderr.trim().split("\n").pop()}` };
-    return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}");
+    const python = (args: string[]): Baselines => {
+      const run = spawnSync(PYTHON, [script, "--dir", dir, "--features", String(options.features), ...args], {
+        encoding: "utf8",
+      });
+      if (run.status !== 0) return { skipped: `${script} failed: ${run.stderr.trim().split("\n").pop()}` };
+      return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as Baselines;
+    };
+    const results = python(["--learners", "boosting"]);
+    if (typeof results.skipped === "string" || options.forestTrees === 0) return results;
+    for (const jobs of [1, 2]) {
+      const forest = python([
+        "--learners",
+        "rf",
+        "--forest-trees",
+        String(options.forestTrees),
+        "--jobs",
+        String(jobs),
+      ]);
+      const key = `sklearn_rf_jobs${jobs}`;
+      results[key] = (forest[key] as Fit | undefined) ?? String(forest.skipped ?? forest.sklearn_skipped);
+    }
+    return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -100,11 +125,25 @@ export function runLarge(options: LargeOptions): void {
   for (const key of ["xgb_skipped", "sklearn_skipped"])
     if (typeof python[key] === "string") console.log(`| ${python[key]} | | | | | | |`);
   if (options.exact) print("ours: gbt exact, 1 thread", ours(options, "gbt", { tree_method: "exact" }, 1));
-  if (options.forestTrees > 0)
-    print(
-      `ours: forest hist, ${options.forestTrees} trees, 2 threads`,
-      ours(options, "forest", { n_estimators: options.forestTrees, tree_method: "hist" }, 2),
+  if (options.forestTrees > 0) {
+    // Both forests with their defaults but the tree count: max_features all, bootstrap, full depth,
+    // min_samples_leaf 1. Ours splits at ≤ 255 quantile bins per feature (tree_method hist), scikit-learn's at
+    // every distinct value.
+    const forest = { n_estimators: options.forestTrees, tree_method: "hist" };
+    for (const threads of [1, 2])
+      print(
+        `ours: forest hist (255 bins), ${options.forestTrees} trees, ${threads} thread${threads > 1 ? "s" : ""}`,
+        ours(options, "forest", forest, threads),
+      );
+    for (const jobs of [1, 2])
+      print(
+        `sklearn RandomForest (exact splits), ${options.forestTrees} trees, n_jobs=${jobs}`,
+        python[`sklearn_rf_jobs${jobs}`] as Fit | string | undefined,
+      );
+    console.log(
+      "\nforests: both with their defaults but n_estimators (all features per split, bootstrap, full depth, min_samples_leaf 1); ours quantises each feature to ≤ 255 bins, scikit-learn tries every distinct value",
     );
+  }
   if (python.env !== undefined)
     console.log(
       `\nbaselines: ${Object.entries(python.env)

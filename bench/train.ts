@@ -138,7 +138,8 @@ async function timedFits(
   const seconds: number[] = [];
   const cpu: number[] = [];
   let model: TreeEnsemble | undefined;
-  for (let i = 0; i < count; i++) {
+  // At least one fit: the row needs a model for its MSE (--repeats 0 would otherwise leave none).
+  for (let i = 0; i < Math.max(1, count); i++) {
     const fit = await fitOnce(name, data, params, 42, threads);
     seconds.push(fit.seconds);
     cpu.push(fit.cpu);
@@ -212,7 +213,11 @@ console.log(row("ours: gbt defaults (100 rounds, depth 6, η 0.3, λ 1, base = m
 console.log(row("XGBoost defaults (base_score 0.5 in 1.x), all cores", fromBaseline(baselines.xgb, false)));
 console.log(row("XGBoost defaults, n_jobs=1", fromBaseline(baselines.xgb_jobs1, true)));
 console.log(row("XGBoost, base_score = mean, n_jobs=1", fromBaseline(baselines.xgb_mean_base, true)));
-console.log(row(`ml-random-forest, 100 trees (median of ${mlRfRepeats})`, mlRf));
+console.log(
+  mlRf === undefined
+    ? "| ml-random-forest, 100 trees | skipped (--ml-rf-repeats 0) | | | |"
+    : row(`ml-random-forest, 100 trees (median of ${mlRfRepeats})`, mlRf),
+);
 console.log(`\nforest, 2 threads, first fit of the process (starting the threads): ${seconds(cold.seconds)}`);
 
 if (scale > 1) {

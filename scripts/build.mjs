@@ -41,8 +41,7 @@ await Promise.all([
     ...common,
     entryPoints: {
       serve: "serve/main.ts",
-      "serve-inference-worker": "serve/model/inference-worker.ts",
-      "serve-prediction-log-worker": "serve/prediction-log-worker.ts",
+      "serve-thread-host": "serve/thread-host.ts",
     },
     outdir: "dist",
     packages: "bundle",

@@ -1,17 +1,21 @@
-// The Koa application: a small stack of middleware, outermost first, then the routes.
-//   request context (id, metrics, access log) → errors to JSON (the only place) → security headers → API keys/JWT →
-//   rate limit → deadline → POST /predict directly → routes (each POST route parses its JSON body with the size limit)
+// The HTTP application: POST /predict on a lean node:http listener (http/lean-predict.ts), everything else on a Koa
+// app, a small stack of middleware, outermost first, then the routes:
+//   request context (id, metrics, access log) → errors to JSON → security headers → API keys/JWT → rate limit →
+//   deadline → routes (each POST route parses its JSON body with the size limit)
+// Both paths call the same functions for each of these steps, so they answer alike.
+import type { RequestListener } from "node:http";
 import { Router } from "@koa/router";
 import Koa from "koa";
 import type { ServeConfig } from "./config.js";
-import { authenticate } from "./http/auth.js";
-import { directRoute } from "./http/direct-route.js";
+import { Authenticator, authenticate } from "./http/auth.js";
 import { errorHandler } from "./http/error-handler.js";
 import { jsonBody } from "./http/json-body.js";
 import type { JwtVerifier } from "./http/jwt.js";
 import type { Keyring } from "./http/keyring.js";
-import { rateLimit } from "./http/rate-limit.js";
+import { leanPredict } from "./http/lean-predict.js";
+import { RateLimiter, rateLimit } from "./http/rate-limit.js";
 import { requestContext } from "./http/request-context.js";
+import { RequestRecorder } from "./http/request-recorder.js";
 import { securityHeaders } from "./http/security-headers.js";
 import type { ServeState } from "./http/state.js";
 import { timeout } from "./http/timeout.js";
@@ -26,7 +30,7 @@ import { healthRoutes } from "./routes/health.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { modelRoutes } from "./routes/model.js";
 import { oipRoutes } from "./routes/oip.js";
-import { predictHandler, predictRoutes } from "./routes/predict.js";
+import { predictHandler, predictor, predictRoutes } from "./routes/predict.js";
 
 export interface AppParts {
   config: ServeConfig;
@@ -45,29 +49,40 @@ export interface AppParts {
   closing: () => boolean;
 }
 
-export function createApp(parts: AppParts): Koa<ServeState> {
+export interface App {
+  /** The server's request listener: the lean /predict path, then the Koa app. */
+  listener: RequestListener;
+  koa: Koa<ServeState>;
+}
+
+export function createApp(parts: AppParts): App {
   const { config, models, inference, metrics, logger } = parts;
   const app = new Koa<ServeState>({ proxy: false });
   app.silent = true; // every error is answered and logged by errorHandler; Koa must not print its own
   app.on("error", (error: Error) => logger.debug({ err: error }, "connection error"));
 
-  app.use(
-    requestContext(metrics, logger, {
-      accessLog: config.SERVE_ACCESS_LOG,
-      accessLogSample: config.SERVE_ACCESS_LOG_SAMPLE,
-      closing: parts.closing,
-    }),
+  const recorder = new RequestRecorder(metrics, logger, {
+    accessLog: config.SERVE_ACCESS_LOG,
+    accessLogSample: config.SERVE_ACCESS_LOG_SAMPLE,
+  });
+  const authenticator = new Authenticator(
+    parts.keys,
+    parts.adminKeys,
+    config.SERVE_PROTECT_OPS,
+    parts.tokens,
   );
+  const limiter =
+    config.SERVE_RATE_LIMIT_RPS > 0
+      ? new RateLimiter(
+          config.SERVE_RATE_LIMIT_RPS,
+          config.SERVE_RATE_LIMIT_BURST ?? Math.ceil(config.SERVE_RATE_LIMIT_RPS * 2),
+        )
+      : undefined;
+  app.use(requestContext(recorder, { closing: parts.closing }));
   app.use(errorHandler(metrics, logger));
   app.use(securityHeaders());
-  app.use(authenticate(parts.keys, parts.adminKeys, config.SERVE_PROTECT_OPS, parts.tokens));
-  if (config.SERVE_RATE_LIMIT_RPS > 0)
-    app.use(
-      rateLimit(
-        config.SERVE_RATE_LIMIT_RPS,
-        config.SERVE_RATE_LIMIT_BURST ?? Math.ceil(config.SERVE_RATE_LIMIT_RPS * 2),
-      ),
-    );
+  app.use(authenticate(authenticator));
+  if (limiter) app.use(rateLimit(limiter));
   app.use(timeout(config.SERVE_REQUEST_TIMEOUT_MS));
 
   const router = new Router<ServeState>();
@@ -76,8 +91,8 @@ export function createApp(parts: AppParts): Koa<ServeState> {
   healthRoutes(router, models, { ready: parts.ready });
   metricsRoutes(router, metrics);
   modelRoutes(router, models);
-  const predict = predictHandler(models, inference, { maxRows });
-  predictRoutes(router, body, predict);
+  const predict = predictor(models, inference, { maxRows });
+  predictRoutes(router, body, predictHandler(predict));
   oipRoutes(
     router,
     models,
@@ -87,9 +102,21 @@ export function createApp(parts: AppParts): Koa<ServeState> {
   );
   feedbackRoutes(router, parts.log, metrics, body, config.SERVE_FEEDBACK_WINDOW);
   adminRoutes(router, models);
-  // Nearly every request is a POST /predict: it skips the router's per-request matching (same middleware, same labels).
-  app.use(directRoute<ServeState>("POST", "/predict", body, predict));
   app.use(router.routes());
   app.use(router.allowedMethods());
-  return app;
+  const listener = leanPredict(
+    {
+      predict,
+      authenticator,
+      limiter,
+      bodyLimit: config.SERVE_BODY_LIMIT_BYTES,
+      deadlineMs: config.SERVE_REQUEST_TIMEOUT_MS,
+      recorder,
+      metrics,
+      logger,
+      closing: parts.closing,
+    },
+    app.callback(),
+  );
+  return { listener, koa: app };
 }

@@ -29,15 +29,18 @@ const EnvSchema = z.object({
 
   /** Inference threads (each a worker with its own onnxruntime session); 0 runs inference on the event loop. */
   SERVE_INFERENCE_WORKERS: integer(0, 64).default(Math.max(1, Math.min(2, availableParallelism() - 1))),
+  /** With one inference thread: it also writes the prediction log (one V8 isolate and malloc arena fewer). */
+  SERVE_SHARED_THREAD: boolean.default(true),
   SERVE_INTRA_OP_THREADS: integer(1, 64).default(1),
   SERVE_INTER_OP_THREADS: integer(1, 64).default(1),
   /** Dynamic batching: concurrent requests are coalesced into one run of at most this many rows. 0 turns it off. */
   SERVE_MAX_BATCH_ROWS: integer(0, 1_000_000).default(4096),
   /**
-   * Requests of at most this many rows run on the model compiled to JavaScript, on the event loop; 0: never (the
-   * default for now: under 32 connections the batched onnxruntime thread measured cheaper per request; README).
+   * Requests of at most this many rows run on the model compiled to JavaScript, on the event loop; 0: never. 16 by
+   * default: with /predict off Koa it measured less CPU per request and a lower p99 than the onnxruntime thread
+   * (serve/README.md, "What a request costs").
    */
-  SERVE_COMPILED_MAX_ROWS: integer(0, 1_000_000).default(0),
+  SERVE_COMPILED_MAX_ROWS: integer(0, 1_000_000).default(16),
 
   SERVE_MAX_ROWS: integer(1, 1_000_000).default(1000),
   SERVE_BODY_LIMIT_BYTES: integer(64).default(1024 * 1024),

@@ -1,4 +1,4 @@
-// The prediction log's writer thread: owns the SQLite database (node:sqlite, WAL), writes each batch the main
+// The prediction log's writer (in serve/thread-host.ts, on a thread of its own or beside inference): owns the SQLite database (node:sqlite, WAL), writes each batch the main
 // thread sends in one transaction, answers feedback look-ups, prunes by age and row count, and counts the rows
 // still waiting for a true value. Its synchronous disk work never touches the event loop that serves requests.
 //
@@ -9,8 +9,9 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { parentPort, workerData } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
 import { unreachable } from "../src/result.js";
+import { ChunkedInsert } from "./chunked-insert.js";
 import type { Label, Prediction } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -19,286 +20,323 @@ import type {
   LogRequest,
   LogWorkerData,
 } from "./prediction-log-protocol.js";
+import type { Attached } from "./thread-host-protocol.js";
 
-const port = parentPort;
-if (!port) throw new Error("prediction-log-worker.ts runs as a worker thread");
-const settings = workerData as LogWorkerData;
-const reply = (message: LogReply) => port.postMessage(message);
+export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code: number) => void): Attached {
+  const reply = (message: LogReply) => port.postMessage(message);
 
-let db: DatabaseSync;
-try {
-  mkdirSync(dirname(settings.file), { recursive: true });
-  db = new DatabaseSync(settings.file, { timeout: 5000 });
-  // The log only appends and looks up by request id: a small page cache is enough.
-  db.exec(`
-    PRAGMA journal_mode = WAL;
-    PRAGMA synchronous = NORMAL;
-    PRAGMA cache_size = -2048;
-    CREATE TABLE IF NOT EXISTS predictions (
-      id INTEGER PRIMARY KEY,
-      request_id TEXT NOT NULL,
-      time INTEGER NOT NULL,
-      model_version TEXT NOT NULL,
-      rows INTEGER NOT NULL,
-      request TEXT NOT NULL,
-      predictions TEXT NOT NULL,
-      latency_ms REAL NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS predictions_request_id ON predictions (request_id);
-    CREATE INDEX IF NOT EXISTS predictions_time ON predictions (time);
-    CREATE TABLE IF NOT EXISTS feedback (
-      id INTEGER PRIMARY KEY,
-      request_id TEXT NOT NULL,
-      row INTEGER NOT NULL,
-      time INTEGER NOT NULL,
-      actual TEXT NOT NULL,
-      prediction TEXT NOT NULL,
-      abs_error REAL NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS feedback_request_id ON feedback (request_id);
-    -- The tensor row the model ran on: float32, little-endian, columns as feature_names lists them.
-    CREATE TABLE IF NOT EXISTS features (
-      id INTEGER PRIMARY KEY,
-      request_id TEXT NOT NULL,
-      row INTEGER NOT NULL,
-      time INTEGER NOT NULL,
-      model_version TEXT NOT NULL,
-      vector BLOB NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS features_request_id ON features (request_id, row);
-    CREATE INDEX IF NOT EXISTS features_time ON features (time);
-    CREATE TABLE IF NOT EXISTS feature_names (
-      model_version TEXT PRIMARY KEY,
-      names TEXT NOT NULL
-    );
-    -- One line per predicted row, with its features when the request carried them by name (POST /predict).
-    CREATE VIEW IF NOT EXISTS prediction_rows AS
-      SELECT p.request_id, p.time, p.model_version, CAST(r.key AS INTEGER) AS row,
-        COALESCE(json_extract(p.request, '$.instances[' || r.key || ']'), json_extract(p.request, '$.features')) AS features,
-        r.value AS prediction, p.latency_ms
-      FROM predictions p, json_each(p.predictions) r;
-  `);
-} catch (error) {
-  reply({ kind: "open_failed", message: `${settings.file}: ${(error as Error).message}` });
-  process.exit(0);
-}
+  let db: DatabaseSync;
+  try {
+    mkdirSync(dirname(settings.file), { recursive: true });
+    db = new DatabaseSync(settings.file, { timeout: 5000 });
+    // The log only appends and looks up by request id: a small page cache is enough.
+    db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = NORMAL;
+      PRAGMA cache_size = -2048;
+      CREATE TABLE IF NOT EXISTS predictions (
+        id INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        model_version TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        request TEXT NOT NULL,
+        predictions TEXT NOT NULL,
+        latency_ms REAL NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS predictions_request_id ON predictions (request_id);
+      CREATE INDEX IF NOT EXISTS predictions_time ON predictions (time);
+      CREATE TABLE IF NOT EXISTS feedback (
+        id INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        row INTEGER NOT NULL,
+        time INTEGER NOT NULL,
+        actual TEXT NOT NULL,
+        prediction TEXT NOT NULL,
+        abs_error REAL NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS feedback_request_id ON feedback (request_id);
+      -- The tensor row the model ran on: float32, little-endian, columns as feature_names lists them.
+      CREATE TABLE IF NOT EXISTS features (
+        id INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        row INTEGER NOT NULL,
+        time INTEGER NOT NULL,
+        model_version TEXT NOT NULL,
+        vector BLOB NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS features_request_id ON features (request_id, row);
+      CREATE INDEX IF NOT EXISTS features_time ON features (time);
+      CREATE TABLE IF NOT EXISTS feature_names (
+        model_version TEXT PRIMARY KEY,
+        names TEXT NOT NULL
+      );
+      -- One line per predicted row, with its features when the request carried them by name (POST /predict).
+      CREATE VIEW IF NOT EXISTS prediction_rows AS
+        SELECT p.request_id, p.time, p.model_version, CAST(r.key AS INTEGER) AS row,
+          COALESCE(json_extract(p.request, '$.instances[' || r.key || ']'), json_extract(p.request, '$.features')) AS features,
+          r.value AS prediction, p.latency_ms
+        FROM predictions p, json_each(p.predictions) r;
+    `);
+  } catch (error) {
+    reply({ kind: "open_failed", message: `${settings.file}: ${(error as Error).message}` });
+    exit(0);
+    return { dispose: () => {} };
+  }
 
-const insertPrediction = db.prepare(
-  "INSERT INTO predictions (request_id, time, model_version, rows, request, predictions, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-);
-const selectPredictions = db.prepare(
-  "SELECT predictions, model_version FROM predictions WHERE request_id = ?",
-);
-const insertFeatures = db.prepare(
-  "INSERT INTO features (request_id, row, time, model_version, vector) VALUES (?, ?, ?, ?, ?)",
-);
-const upsertFeatureNames = db.prepare(
-  "INSERT INTO feature_names (model_version, names) VALUES (?, ?) ON CONFLICT (model_version) DO UPDATE SET names = excluded.names",
-);
-const insertFeedback = db.prepare(
-  "INSERT INTO feedback (request_id, row, time, actual, prediction, abs_error) VALUES (?, ?, ?, ?, ?, ?)",
-);
-const decoder = new TextDecoder();
+  const insertPredictions = new ChunkedInsert(db, "predictions", [
+    "request_id",
+    "time",
+    "model_version",
+    "rows",
+    "request",
+    "predictions",
+    "latency_ms",
+  ]);
+  const selectPredictions = db.prepare(
+    "SELECT predictions, model_version FROM predictions WHERE request_id = ?",
+  );
+  const insertFeatures = new ChunkedInsert(db, "features", [
+    "request_id",
+    "row",
+    "time",
+    "model_version",
+    "vector",
+  ]);
+  const upsertFeatureNames = db.prepare(
+    "INSERT INTO feature_names (model_version, names) VALUES (?, ?) ON CONFLICT (model_version) DO UPDATE SET names = excluded.names",
+  );
+  const insertFeedback = db.prepare(
+    "INSERT INTO feedback (request_id, row, time, actual, prediction, abs_error) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  const decoder = new TextDecoder();
 
-/** Runs `body` in one transaction: committed if it returns, rolled back if it throws. */
-function inTransaction<A extends unknown[], R>(body: (...args: A) => R): (...args: A) => R {
-  return (...args) => {
-    db.exec("BEGIN");
-    try {
-      const result = body(...args);
-      db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      db.exec("ROLLBACK");
-      throw error;
-    }
-  };
-}
+  /** Runs `body` in one transaction: committed if it returns, rolled back if it throws. */
+  function inTransaction<A extends unknown[], R>(body: (...args: A) => R): (...args: A) => R {
+    return (...args) => {
+      db.exec("BEGIN");
+      try {
+        const result = body(...args);
+        db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        db.exec("ROLLBACK");
+        throw error;
+      }
+    };
+  }
 
-const writeBatch = inTransaction((batch: LogBatch) => {
-  let written = 0;
-  let bodyStart = 0;
-  let featureStart = 0;
-  const { buffer, byteOffset } = batch.features;
-  for (let i = 0; i < batch.requestIds.length; i++) {
-    const requestId = batch.requestIds[i] as string;
-    const time = batch.times[i] as number;
-    const version = batch.versions[i] as string;
-    const rows = batch.rows[i] as number;
-    const bodyEnd = batch.bodyEnds[i] as number;
-    insertPrediction.run(
-      requestId,
-      time,
-      version,
-      rows,
-      decoder.decode(batch.bodies.subarray(bodyStart, bodyEnd)),
-      batch.predictions[i] as string,
-      batch.latenciesMs[i] as number,
-    );
-    bodyStart = bodyEnd;
-    const featureEnd = batch.featureEnds[i] as number;
-    const width = (featureEnd - featureStart) / rows;
-    for (let row = 0; row < rows; row++)
-      insertFeatures.run(
+  const writeBatchRows = inTransaction((batch: LogBatch) => {
+    let written = 0;
+    let bodyStart = 0;
+    let featureStart = 0;
+    const { buffer, byteOffset } = batch.features;
+    for (let i = 0; i < batch.requestIds.length; i++) {
+      const requestId = batch.requestIds[i] as string;
+      const time = batch.times[i] as number;
+      const version = batch.versions[i] as string;
+      const rows = batch.rows[i] as number;
+      const bodyEnd = batch.bodyEnds[i] as number;
+      insertPredictions.add(
         requestId,
-        row,
         time,
         version,
-        new Uint8Array(buffer, byteOffset + (featureStart + row * width) * 4, width * 4),
+        rows,
+        decoder.decode(batch.bodies.subarray(bodyStart, bodyEnd)),
+        batch.predictions[i] as string,
+        batch.latenciesMs[i] as number,
       );
-    featureStart = featureEnd;
-    written += rows;
-  }
-  return written;
-});
-
-function errorOf(prediction: Prediction, actual: Label): number {
-  if (typeof prediction === "number") return Math.abs(Number(actual) - prediction);
-  return String(prediction.label) === String(actual) ? 0 : 1;
-}
-
-const recordFeedback = inTransaction(
-  (requestId: string, row: number | undefined, actual: Label | Label[], time: number): FeedbackMatch[] => {
-    const matches: FeedbackMatch[] = [];
-    const logged = selectPredictions.all(requestId) as unknown as {
-      predictions: string;
-      model_version: string;
-    }[];
-    for (const { predictions, model_version: version } of logged) {
-      const rows = JSON.parse(predictions) as Prediction[];
-      for (const [index, prediction] of rows.entries()) {
-        if (row !== undefined && index !== row) continue;
-        const value = Array.isArray(actual) ? actual[index] : actual;
-        if (value === undefined) continue;
-        const absError = errorOf(prediction, value);
-        insertFeedback.run(
+      bodyStart = bodyEnd;
+      const featureEnd = batch.featureEnds[i] as number;
+      const width = (featureEnd - featureStart) / rows;
+      for (let row = 0; row < rows; row++)
+        insertFeatures.add(
           requestId,
-          index,
+          row,
           time,
-          JSON.stringify(value),
-          JSON.stringify(prediction),
-          absError,
-        );
-        matches.push({
-          row: index,
           version,
-          prediction,
-          actual: value,
-          absError,
-          ...(typeof prediction === "number"
-            ? {}
-            : { probability: prediction.probabilities[String(value)] ?? 0 }),
-        });
-      }
+          new Uint8Array(buffer, byteOffset + (featureStart + row * width) * 4, width * 4),
+        );
+      featureStart = featureEnd;
+      written += rows;
     }
-    return matches;
-  },
-);
+    insertPredictions.flush();
+    insertFeatures.flush();
+    return written;
+  });
 
-function prune(): void {
-  try {
-    let rows = 0;
-    if (settings.retentionDays > 0) {
-      const cutoff = Date.now() - settings.retentionDays * 86_400_000;
-      rows += Number(db.prepare("DELETE FROM predictions WHERE time < ?").run(cutoff).changes);
-      rows += Number(db.prepare("DELETE FROM feedback WHERE time < ?").run(cutoff).changes);
+  function writeBatch(batch: LogBatch): number {
+    try {
+      return writeBatchRows(batch);
+    } catch (error) {
+      insertPredictions.discard();
+      insertFeatures.discard();
+      throw error;
     }
-    if (settings.maxRequests > 0) {
-      rows += Number(
-        db
-          .prepare("DELETE FROM predictions WHERE id <= (SELECT MAX(id) FROM predictions) - ?")
-          .run(settings.maxRequests).changes,
-      );
-    }
-    if (settings.retentionDays > 0)
-      rows += Number(
-        db
-          .prepare("DELETE FROM features WHERE time < ?")
-          .run(Date.now() - settings.retentionDays * 86_400_000).changes,
-      );
-    if (settings.maxFeatureRows > 0)
-      rows += Number(
-        db
-          .prepare("DELETE FROM features WHERE id <= (SELECT MAX(id) FROM features) - ?")
-          .run(settings.maxFeatureRows).changes,
-      );
-    if (rows > 0) reply({ kind: "pruned", rows });
-  } catch {
-    // Pruning is retried on the next tick; a failure here must not stop the writes.
   }
-}
 
-/** How many of the versions most recently logged get an awaiting-label count (a bounded label set). */
-const AWAITING_VERSIONS = 10;
-const countAwaiting = db.prepare(`
-  SELECT p.model_version AS version, SUM(p.rows) - COALESCE(SUM(f.labelled), 0) AS awaiting
-  FROM predictions p
-  LEFT JOIN (SELECT request_id, COUNT(DISTINCT row) AS labelled FROM feedback GROUP BY request_id) f
-    ON f.request_id = p.request_id
-  GROUP BY p.model_version ORDER BY MAX(p.time) DESC LIMIT ${AWAITING_VERSIONS}
-`);
-
-function reportAwaiting(): void {
-  try {
-    const counts = countAwaiting.all() as unknown as { version: string; awaiting: number }[];
-    reply({
-      kind: "awaiting",
-      byVersion: Object.fromEntries(counts.map(({ version, awaiting }) => [version, Math.max(0, awaiting)])),
-    });
-  } catch {
-    // Counted again on the next tick.
+  function errorOf(prediction: Prediction, actual: Label): number {
+    if (typeof prediction === "number") return Math.abs(Number(actual) - prediction);
+    return String(prediction.label) === String(actual) ? 0 : 1;
   }
-}
 
-function maintain(): void {
-  prune();
-  reportAwaiting();
-}
-
-maintain();
-const pruneTimer = setInterval(maintain, settings.maintenanceMs);
-pruneTimer.unref();
-
-port.on("message", (message: LogRequest) => {
-  switch (message.kind) {
-    case "schema":
-      try {
-        upsertFeatureNames.run(message.version, JSON.stringify(message.names));
-      } catch {
-        // The features are still written; only their column names for this version are missing.
+  const recordFeedback = inTransaction(
+    (requestId: string, row: number | undefined, actual: Label | Label[], time: number): FeedbackMatch[] => {
+      const matches: FeedbackMatch[] = [];
+      const logged = selectPredictions.all(requestId) as unknown as {
+        predictions: string;
+        model_version: string;
+      }[];
+      for (const { predictions, model_version: version } of logged) {
+        const rows = JSON.parse(predictions) as Prediction[];
+        for (const [index, prediction] of rows.entries()) {
+          if (row !== undefined && index !== row) continue;
+          const value = Array.isArray(actual) ? actual[index] : actual;
+          if (value === undefined) continue;
+          const absError = errorOf(prediction, value);
+          insertFeedback.run(
+            requestId,
+            index,
+            time,
+            JSON.stringify(value),
+            JSON.stringify(prediction),
+            absError,
+          );
+          matches.push({
+            row: index,
+            version,
+            prediction,
+            actual: value,
+            absError,
+            ...(typeof prediction === "number"
+              ? {}
+              : { probability: prediction.probabilities[String(value)] ?? 0 }),
+          });
+        }
       }
-      return;
-    case "write": {
+      return matches;
+    },
+  );
+
+  function prune(): void {
+    try {
       let rows = 0;
-      for (const count of message.batch.rows) rows += count;
-      try {
-        const written = writeBatch(message.batch);
-        reply({ kind: "written", id: message.id, written, failed: rows - written });
-      } catch (error) {
-        reply({ kind: "written", id: message.id, written: 0, failed: rows, error: (error as Error).message });
+      if (settings.retentionDays > 0) {
+        const cutoff = Date.now() - settings.retentionDays * 86_400_000;
+        rows += Number(db.prepare("DELETE FROM predictions WHERE time < ?").run(cutoff).changes);
+        rows += Number(db.prepare("DELETE FROM feedback WHERE time < ?").run(cutoff).changes);
       }
-      return;
+      if (settings.maxRequests > 0) {
+        rows += Number(
+          db
+            .prepare("DELETE FROM predictions WHERE id <= (SELECT MAX(id) FROM predictions) - ?")
+            .run(settings.maxRequests).changes,
+        );
+      }
+      if (settings.retentionDays > 0)
+        rows += Number(
+          db
+            .prepare("DELETE FROM features WHERE time < ?")
+            .run(Date.now() - settings.retentionDays * 86_400_000).changes,
+        );
+      if (settings.maxFeatureRows > 0)
+        rows += Number(
+          db
+            .prepare("DELETE FROM features WHERE id <= (SELECT MAX(id) FROM features) - ?")
+            .run(settings.maxFeatureRows).changes,
+        );
+      if (rows > 0) reply({ kind: "pruned", rows });
+    } catch {
+      // Pruning is retried on the next tick; a failure here must not stop the writes.
     }
-    case "feedback":
-      try {
-        const matches = recordFeedback(message.requestId, message.row, message.actual, message.time);
-        reply({ kind: "feedback", id: message.id, matches });
-      } catch (error) {
-        reply({ kind: "feedback", id: message.id, matches: [], error: (error as Error).message });
-      }
-      return;
-    case "close":
-      clearInterval(pruneTimer);
-      try {
-        db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-        db.close();
-      } finally {
-        reply({ kind: "closed" });
-      }
-      return;
-    default:
-      return unreachable(message);
   }
-});
 
-reply({ kind: "opened", file: settings.file });
+  /** How many of the versions most recently logged get an awaiting-label count (a bounded label set). */
+  const AWAITING_VERSIONS = 10;
+  const countAwaiting = db.prepare(`
+    SELECT p.model_version AS version, SUM(p.rows) - COALESCE(SUM(f.labelled), 0) AS awaiting
+    FROM predictions p
+    LEFT JOIN (SELECT request_id, COUNT(DISTINCT row) AS labelled FROM feedback GROUP BY request_id) f
+      ON f.request_id = p.request_id
+    GROUP BY p.model_version ORDER BY MAX(p.time) DESC LIMIT ${AWAITING_VERSIONS}
+  `);
+
+  function reportAwaiting(): void {
+    try {
+      const counts = countAwaiting.all() as unknown as { version: string; awaiting: number }[];
+      reply({
+        kind: "awaiting",
+        byVersion: Object.fromEntries(
+          counts.map(({ version, awaiting }) => [version, Math.max(0, awaiting)]),
+        ),
+      });
+    } catch {
+      // Counted again on the next tick.
+    }
+  }
+
+  function maintain(): void {
+    prune();
+    reportAwaiting();
+  }
+
+  maintain();
+  const pruneTimer = setInterval(maintain, settings.maintenanceMs);
+  pruneTimer.unref();
+
+  port.on("message", (message: LogRequest) => {
+    switch (message.kind) {
+      case "schema":
+        try {
+          upsertFeatureNames.run(message.version, JSON.stringify(message.names));
+        } catch {
+          // The features are still written; only their column names for this version are missing.
+        }
+        return;
+      case "write": {
+        let rows = 0;
+        for (const count of message.batch.rows) rows += count;
+        try {
+          const written = writeBatch(message.batch);
+          reply({ kind: "written", id: message.id, written, failed: rows - written });
+        } catch (error) {
+          reply({
+            kind: "written",
+            id: message.id,
+            written: 0,
+            failed: rows,
+            error: (error as Error).message,
+          });
+        }
+        return;
+      }
+      case "feedback":
+        try {
+          const matches = recordFeedback(message.requestId, message.row, message.actual, message.time);
+          reply({ kind: "feedback", id: message.id, matches });
+        } catch (error) {
+          reply({ kind: "feedback", id: message.id, matches: [], error: (error as Error).message });
+        }
+        return;
+      case "close":
+        clearInterval(pruneTimer);
+        try {
+          db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+          db.close();
+        } finally {
+          reply({ kind: "closed" });
+        }
+        return;
+      default:
+        return unreachable(message);
+    }
+  });
+
+  reply({ kind: "opened", file: settings.file });
+  return {
+    dispose: () => {
+      clearInterval(pruneTimer);
+      if (db.isOpen) db.close();
+    },
+  };
+}

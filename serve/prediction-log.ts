@@ -5,7 +5,6 @@
 // per-request cost here is one queue push and, for a model version not seen before, one message with its names.
 
 import { join, resolve } from "node:path";
-import type { Worker } from "node:worker_threads";
 import { err, ok, type Result, unreachable } from "../src/result.js";
 import type { Label } from "./model/predictions.js";
 import type {
@@ -16,7 +15,7 @@ import type {
   LogRequest,
   LogWorkerData,
 } from "./prediction-log-protocol.js";
-import { startWorker, WORKER_HEAP_LIMITS } from "./worker-thread.js";
+import { startWorker, type WorkerThread } from "./worker-thread.js";
 
 export interface PredictionLogOptions {
   dataDir: string;
@@ -28,6 +27,8 @@ export interface PredictionLogOptions {
   maxFeatureRows: number;
   /** How often retention is enforced and the awaiting-label counts refreshed (default: every minute). */
   maintenanceMs?: number;
+  /** Write on the thread shared with inference (serve/worker-thread.ts) rather than on one of its own. */
+  sharedThread?: boolean;
 }
 
 /** The manifest's feature list (tensor order): only the names are read, once per model version. */
@@ -91,7 +92,7 @@ function batchOf(entries: readonly LogEntry[]): LogBatch {
 
 export class PredictionLog {
   readonly file: string;
-  private worker: Worker | undefined;
+  private worker: WorkerThread<LogReply> | undefined;
   private queue: LogEntry[] = [];
   private queuedRows = 0;
   private shippedRows = 0;
@@ -121,10 +122,10 @@ export class PredictionLog {
       maxFeatureRows: this.options.maxFeatureRows,
       maintenanceMs: this.options.maintenanceMs ?? 60_000,
     };
-    const worker = startWorker(import.meta.url, "prediction-log-worker", {
-      workerData: data,
-      resourceLimits: WORKER_HEAP_LIMITS,
-    });
+    const worker = startWorker<LogReply>(
+      { role: "prediction-log", data },
+      { shared: this.options.sharedThread ?? false },
+    );
     this.worker = worker;
     return new Promise((resolveStart) => {
       worker.on("message", (reply: LogReply) => {

@@ -117,6 +117,7 @@ export async function startServer(
     config.SERVE_MODEL_ALIAS,
     {
       workers: config.SERVE_INFERENCE_WORKERS,
+      sharedThread: config.SERVE_SHARED_THREAD,
       intraOpThreads: config.SERVE_INTRA_OP_THREADS,
       interOpThreads: config.SERVE_INTER_OP_THREADS,
       maxBatchRows: config.SERVE_MAX_BATCH_ROWS,
@@ -156,6 +157,7 @@ export async function startServer(
         maxRequests: config.SERVE_LOG_MAX_REQUESTS,
         maxFeatureRows: config.SERVE_LOG_MAX_FEATURE_ROWS,
         maintenanceMs: config.SERVE_LOG_MAINTENANCE_S * 1000,
+        sharedThread: config.SERVE_SHARED_THREAD,
       },
       {
         onDropped: (rows, reason) => metrics.logDropped.inc({ reason }, rows),
@@ -186,7 +188,7 @@ export async function startServer(
     ready: () => !closing && holder.current !== undefined,
     closing: () => closing,
   });
-  const server = createServer(app.callback());
+  const server = createServer(app.listener);
   const connections = new Connections(server);
   server.requestTimeout = config.SERVE_REQUEST_TIMEOUT_MS + 5_000;
   server.headersTimeout = Math.min(60_000, server.requestTimeout);

@@ -1,7 +1,7 @@
 // package: featurizer + trees → package/{model.onnx, manifest.json, model-card.md}, after the parity check
 // (onnxruntime against the JS model) passes; its figures → metrics/package.json.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { z } from "zod";
 import { loadPrepared } from "../src/ml/data/load.js";
 import { ProfileSchema } from "../src/ml/data/profile.js";
@@ -42,7 +42,26 @@ const PackageParamsSchema = z
   .strict()
   .prefault({});
 
-const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+const digests = new Map<string, string>();
+
+/** A file's sha256, read in 2 MiB chunks (a large dataset is never one Buffer), once per path. */
+function sha256(path: string): string {
+  let digest = digests.get(path);
+  if (digest === undefined) {
+    const hash = createHash("sha256");
+    const buffer = Buffer.allocUnsafe(2 << 20);
+    const fd = openSync(path, "r");
+    try {
+      for (let read = readSync(fd, buffer); read > 0; read = readSync(fd, buffer))
+        hash.update(buffer.subarray(0, read));
+    } finally {
+      closeSync(fd);
+    }
+    digest = hash.digest("hex");
+    digests.set(path, digest);
+  }
+  return digest;
+}
 
 export async function packageStage(): Promise<string> {
   const params = unwrap(MlParams.read());

@@ -3,7 +3,6 @@ import { MlFailure, unwrap } from "../src/ml/errors.js";
 import { readJson, writeJsonAtomic } from "../src/ml/io.js";
 import { trainedModelType } from "../src/ml/model-choice.js";
 import { parseModelParams } from "../src/ml/models/model-params.js";
-import { TreeEnsembleSchema } from "../src/ml/models/tree-ensemble.js";
 import { MlParams } from "../src/ml/params.js";
 import { PATHS } from "../src/ml/paths.js";
 import { runStageIfMain } from "../src/ml/stage.js";
@@ -20,9 +19,8 @@ export async function trainStage(): Promise<string> {
   const fitParams = parseModelParams(modelType, tuned.params);
   if (!fitParams.ok)
     throw new MlFailure({ kind: "artifact", file: PATHS.tune, message: fitParams.error.message });
-  const ensemble = TreeEnsembleSchema.parse(
-    await modelType.fit(data, fitParams.value, { seed: model.seed, threads: model.threads }),
-  );
+  const ensemble = await modelType.fit(data, fitParams.value, { seed: model.seed, threads: model.threads });
+  // Written in the JSON shape (Tree.toJSON), which the later stages read back with TreeEnsembleSchema.
   writeJsonAtomic(PATHS.model, ensemble);
   const nodes = ensemble.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
   return `${modelType.name} on ${data.rows} rows × ${data.features.length} features: ${ensemble.trees.length} trees, ${nodes} nodes`;

@@ -2,6 +2,7 @@
 // (repeated) k-fold CV on the featurized training split
 // → metrics/tune.json (best params, what train uses) and metrics/tune-trials.json (every trial).
 import { MlFailure, unwrap } from "../src/ml/errors.js";
+import { sampleRows } from "../src/ml/features/sample-rows.js";
 import { writeJsonAtomic } from "../src/ml/io.js";
 import { AUTO, modelCandidates } from "../src/ml/model-choice.js";
 import { MlParams, type SearchSpace } from "../src/ml/params.js";
@@ -19,8 +20,14 @@ import {
   tune,
 } from "../src/ml/tune/tune.js";
 
+/** A study on the training split, or on a sample of it (tune.max_rows). */
+export interface TuneStageRequest extends TuneRequest {
+  /** Rows of the whole training split; more than `data.rows` when the search runs on a sample. */
+  trainingRows: number;
+}
+
 /** The study params.yaml describes, on the featurized training split (also what each shard of tune-shard runs). */
-export function readTuneRequest(): TuneRequest {
+export function readTuneRequest(): TuneStageRequest {
   const params = unwrap(MlParams.read());
   const task = unwrap(params.task());
   const model = unwrap(params.model());
@@ -39,16 +46,18 @@ export function readTuneRequest(): TuneRequest {
     if (spaceProblem) throw new MlFailure(params.file.error(spaceProblem.path, spaceProblem.message));
     branches[modelType.name] = { fixedParams, space };
   }
-  const { data } = unwrap(loadFeaturizedSplit("train", task));
+  const { data: train } = unwrap(loadFeaturizedSplit("train", task));
+  const data = settings.max_rows === null ? train : sampleRows(train, settings.max_rows, settings.seed);
   if (settings.folds > data.rows)
     throw new MlFailure(
       params.file.error(
         ["tune", "folds"],
-        `${settings.folds} folds need at least as many training rows (${data.rows})`,
+        `${settings.folds} folds need at least as many training rows (${data.rows}${data === train ? "" : ", tune.max_rows"})`,
       ),
     );
   return {
     data,
+    trainingRows: train.rows,
     modelType: model.type,
     fixedParams: auto ? {} : model.params,
     space: auto ? {} : (settings.spaces[model.type] as SearchSpace),
@@ -68,13 +77,17 @@ export function readTuneRequest(): TuneRequest {
 }
 
 /** Writes metrics/tune.json and metrics/tune-trials.json; returns the stage's summary line. */
-export function writeTuneResults(request: TuneRequest, trials: TunedTrial[], seconds: number): string {
+export function writeTuneResults(request: TuneStageRequest, trials: TunedTrial[], seconds: number): string {
   const summary = summarize(request, trials);
   writeJsonAtomic(PATHS.tune, summary);
   writeJsonAtomic(PATHS.tuneTrials, trialRecords(trials));
   const { best } = summary;
   const searched = summary.searched ? `${AUTO} (${summary.searched.join(", ")})` : request.modelType;
-  const cv = `${request.folds}-fold CV${summary.repeats ? ` × ${summary.repeats}` : ""}`;
+  const sampled =
+    request.data.rows < request.trainingRows
+      ? ` on ${request.data.rows} of ${request.trainingRows} rows (tune.max_rows)`
+      : "";
+  const cv = `${request.folds}-fold CV${summary.repeats ? ` × ${summary.repeats}` : ""}${sampled}`;
   const chosen = summary.searched ? `, ${summary.modelType}` : "";
   const rounds = summary.best.rounds ? `, ${summary.params.n_estimators} rounds (early stopping)` : "";
   return `${trials.length} trials of ${searched} (${cv}, ${request.jobs} jobs) in ${seconds.toFixed(1)} s; best ${request.metric} ${best.cvMean.toPrecision(5)} ± ${best.cvStd.toPrecision(3)} (trial ${best.trial}${chosen}${rounds})`;

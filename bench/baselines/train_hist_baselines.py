@@ -1,10 +1,13 @@
 #!/usr/bin/python3
-"""Baselines for `npm run bench:train -- --rows N`: XGBoost tree_method=hist (n_jobs 1 and 2) and scikit-learn's
-HistGradientBoostingRegressor, fitted on the rows bench/train-large.ts wrote (raw float32 x, float64 y).
+"""Baselines for `npm run bench:train -- --rows N`: XGBoost tree_method=hist (n_jobs 1 and 2), scikit-learn's
+HistGradientBoostingRegressor and its RandomForestRegressor (scikit-learn's defaults, n_jobs 1 or 2), fitted on the
+rows bench/train-large.ts wrote (raw float32 x, float64 y).
 
-  /usr/bin/python3 bench/baselines/train_hist_baselines.py --dir DIR --features 10
+  /usr/bin/python3 bench/baselines/train_hist_baselines.py --dir DIR --features 10 [--learners boosting]
+  /usr/bin/python3 bench/baselines/train_hist_baselines.py --dir DIR --features 10 --learners rf --forest-trees 20 --jobs 2
 Prints one JSON object on stdout: per learner fit seconds (wall), process CPU seconds, test MSE, and the
-process's peak RSS so far in MB (monotonic: fits run smallest-footprint first is not guaranteed).
+process's peak RSS so far in MB (monotonic: with --learners boosting it covers every fit before it; the forests
+run one per process, so theirs is their own).
 """
 import argparse
 import json
@@ -23,6 +26,9 @@ ap.add_argument("--dir", required=True)
 ap.add_argument("--features", type=int, required=True)
 ap.add_argument("--rounds", type=int, default=100)
 ap.add_argument("--depth", type=int, default=6)
+ap.add_argument("--learners", choices=["boosting", "rf"], default="boosting")
+ap.add_argument("--forest-trees", type=int, default=20)
+ap.add_argument("--jobs", type=int, default=1)
 args = ap.parse_args()
 
 
@@ -46,6 +52,22 @@ def fit(key, make):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out[key] = {"fit_s": seconds, "cpu_s": cpu, "mse": mse, "peak_rss_mb": peak}
 
+
+if args.learners == "rf":
+    try:
+        import sklearn
+        from sklearn.ensemble import RandomForestRegressor
+
+        out["env"]["sklearn"] = sklearn.__version__
+        # scikit-learn's defaults: max_features=1.0, bootstrap, no depth limit, min_samples_leaf=1.
+        fit(
+            f"sklearn_rf_jobs{args.jobs}",
+            lambda: RandomForestRegressor(n_estimators=args.forest_trees, n_jobs=args.jobs, random_state=0),
+        )
+    except ImportError as error:
+        out["sklearn_skipped"] = f"scikit-learn is not importable ({error}); apt-get install python3-sklearn"
+    print(json.dumps(out))
+    sys.exit(0)
 
 try:
     import xgboost as xgb

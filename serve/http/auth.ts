@@ -43,33 +43,30 @@ function tokenChallenge(error: "invalid_token" | "insufficient_scope", descripti
   };
 }
 
-export function authenticate(
-  keys: Keyring,
-  adminKeys: Keyring,
-  protectOps: boolean,
-  tokens?: JwtVerifier,
-): Middleware<ServeState> {
-  return async (ctx, next) => {
-    const group = routeGroup(ctx.path);
-    const key = presentedKey(ctx.get("authorization"), ctx.get("x-api-key"));
-    ctx.state.identity = ctx.ip;
-    if (tokens !== undefined && key !== undefined && looksLikeJwt(key)) {
-      const verified = await tokens.verify(key);
-      if (!verified.ok)
-        throw new ApiFailure(
-          { code: "unauthorized", message: `the bearer token is not valid: ${verified.error.reason}` },
-          tokenChallenge("invalid_token", verified.error.reason),
-        );
-      const needed = routeScope(ctx.path);
-      if (needed !== undefined && !verified.value.scopes.has(needed))
-        throw new ApiFailure(
-          { code: "forbidden", message: `the token lacks scope "${needed}" for ${ctx.path}` },
-          tokenChallenge("insufficient_scope", `scope "${needed}" required`),
-        );
-      ctx.state.identity = `jwt:${verified.value.subject}`;
-      await next();
-      return;
-    }
+/**
+ * Who is calling `path`, or an ApiFailure thrown (401, 403). Synchronous unless a JWT must be verified. Both the Koa
+ * app and the lean /predict listener ask it.
+ */
+export class Authenticator {
+  constructor(
+    private readonly keys: Keyring,
+    private readonly adminKeys: Keyring,
+    private readonly protectOps: boolean,
+    private readonly tokens?: JwtVerifier,
+  ) {}
+
+  /** The caller's identity: the key's name, `jwt:<subject>`, or the client `address` when no key is needed. */
+  identify(
+    path: string,
+    authorization: string | undefined,
+    apiKey: string | undefined,
+    address: string,
+  ): string | Promise<string> {
+    const { keys, adminKeys, tokens } = this;
+    const key = presentedKey(authorization ?? "", apiKey ?? "");
+    if (tokens !== undefined && key !== undefined && looksLikeJwt(key))
+      return this.verifyToken(tokens, path, key);
+    const group = routeGroup(path);
     if (group === "admin") {
       if (!adminKeys.enabled)
         throw new ApiFailure({
@@ -85,8 +82,9 @@ export function authenticate(
           },
           CHALLENGE,
         );
-      ctx.state.identity = name;
-    } else if ((keys.enabled || tokens !== undefined) && (group === "api" || protectOps)) {
+      return name;
+    }
+    if ((keys.enabled || tokens !== undefined) && (group === "api" || this.protectOps)) {
       const name = key === undefined ? undefined : keys.verify(key);
       if (name === undefined)
         throw new ApiFailure(
@@ -99,8 +97,37 @@ export function authenticate(
           },
           CHALLENGE,
         );
-      ctx.state.identity = name;
+      return name;
     }
+    return address;
+  }
+
+  private async verifyToken(tokens: JwtVerifier, path: string, token: string): Promise<string> {
+    const verified = await tokens.verify(token);
+    if (!verified.ok)
+      throw new ApiFailure(
+        { code: "unauthorized", message: `the bearer token is not valid: ${verified.error.reason}` },
+        tokenChallenge("invalid_token", verified.error.reason),
+      );
+    const needed = routeScope(path);
+    if (needed !== undefined && !verified.value.scopes.has(needed))
+      throw new ApiFailure(
+        { code: "forbidden", message: `the token lacks scope "${needed}" for ${path}` },
+        tokenChallenge("insufficient_scope", `scope "${needed}" required`),
+      );
+    return `jwt:${verified.value.subject}`;
+  }
+}
+
+export function authenticate(authenticator: Authenticator): Middleware<ServeState> {
+  return async (ctx, next) => {
+    const { headers } = ctx.req;
+    ctx.state.identity = await authenticator.identify(
+      ctx.path,
+      headers.authorization,
+      headers["x-api-key"] as string | undefined, // Node joins repeated headers other than set-cookie
+      ctx.ip,
+    );
     await next();
   };
 }

@@ -1,6 +1,6 @@
 // Reads a JSON request body: only `application/json` (415 otherwise), at most `limit` bytes (413, checked against
 // Content-Length before reading and again while reading), parsed once into ctx.state.body (400 with the parser's
-// message when it is not JSON). An oversized body is answered at once and the connection closes after the answer,
+// message when it is not JSON). readJsonBody serves both the Koa routes (jsonBody) and the lean /predict listener. An oversized body is answered at once and the connection closes after the answer,
 // lingering (lingering-close.ts) so that the client, still sending, reads the 413 rather than a reset.
 import type { IncomingMessage } from "node:http";
 import type { Middleware } from "koa";
@@ -31,66 +31,68 @@ function tooLarge(req: IncomingMessage, limit: number): ApiFailure {
   );
 }
 
-function readBody(ctx: { req: IncomingMessage }, limit: number): Promise<Buffer> {
+const EMPTY = Buffer.alloc(0);
+
+// Per request, so kept lean: a one-chunk body (nearly all) is used as it arrived, and the listeners stay on the
+// finished request (a settled promise ignores later calls) except when an oversized body stops being collected.
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
     let size = 0;
-    const req = ctx.req;
-    const cleanup = () => {
-      req.removeListener("data", onData);
-      req.removeListener("end", onEnd);
-      req.removeListener("error", onError);
-      req.removeListener("aborted", onAborted);
-    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        cleanup();
+        req.removeListener("data", onData);
         reject(tooLarge(req, limit));
-        return;
-      }
-      chunks.push(chunk);
+      } else if (first === undefined) first = chunk;
+      else if (more === undefined) more = [first, chunk];
+      else more.push(chunk);
     };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      cleanup();
+    const onError = (error: Error) =>
       reject(
         new ApiFailure({ code: "invalid_body", message: `the body could not be read: ${error.message}` }),
       );
-    };
-    const onAborted = () => onError(new Error("the client aborted the request"));
     req.on("data", onData);
-    req.on("end", onEnd);
+    req.on("end", () => resolve(more ? Buffer.concat(more, size) : (first ?? EMPTY)));
     req.on("error", onError);
-    req.on("aborted", onAborted);
+    req.on("aborted", () => onError(new Error("the client aborted the request")));
   });
+}
+
+export interface JsonBody {
+  /** The body's bytes as received. */
+  raw: Buffer;
+  parsed: unknown;
+}
+
+/** Reads and parses `req`'s JSON body, or throws the ApiFailure that answers it (415, 413, 400). */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<JsonBody> {
+  const contentType = req.headers["content-type"] ?? "";
+  if (!isJson(contentType))
+    throw new ApiFailure({
+      code: "unsupported_media_type",
+      message: `send the body as JSON with "Content-Type: application/json"; got ${contentType ? JSON.stringify(contentType.slice(0, 100)) : "no Content-Type"}`,
+    });
+  if (Number(req.headers["content-length"]) > limit) throw tooLarge(req, limit);
+  const raw = await readBody(req, limit);
+  if (raw.length === 0)
+    throw new ApiFailure({ code: "invalid_json", message: "the body is empty; send a JSON object" });
+  try {
+    return { raw, parsed: JSON.parse(raw.toString("utf8")) };
+  } catch (error) {
+    throw new ApiFailure({
+      code: "invalid_json",
+      message: `the body is not valid JSON: ${(error as Error).message}`,
+    });
+  }
 }
 
 export function jsonBody(limit: number): Middleware<ServeState> {
   return async (ctx, next) => {
-    const contentType = ctx.get("content-type");
-    if (!isJson(contentType))
-      throw new ApiFailure({
-        code: "unsupported_media_type",
-        message: `send the body as JSON with "Content-Type: application/json"; got ${contentType ? JSON.stringify(contentType.slice(0, 100)) : "no Content-Type"}`,
-      });
-    const declared = Number(ctx.get("content-length"));
-    if (declared > limit) throw tooLarge(ctx.req, limit);
-    const raw = await readBody(ctx, limit);
-    if (raw.length === 0)
-      throw new ApiFailure({ code: "invalid_json", message: "the body is empty; send a JSON object" });
+    const { raw, parsed } = await readJsonBody(ctx.req, limit);
     ctx.state.rawBody = raw;
-    try {
-      ctx.state.body = JSON.parse(raw.toString("utf8"));
-    } catch (error) {
-      throw new ApiFailure({
-        code: "invalid_json",
-        message: `the body is not valid JSON: ${(error as Error).message}`,
-      });
-    }
+    ctx.state.body = parsed;
     await next();
   };
 }

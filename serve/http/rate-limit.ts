@@ -41,20 +41,34 @@ export class TokenBuckets {
   }
 }
 
-export function rateLimit(rate: number, burst: number): Middleware<ServeState> {
-  const buckets = new TokenBuckets(rate, Math.max(1, burst));
+/** The rate limit of the API and admin routes (operations routes are never limited); throws the 429. */
+export class RateLimiter {
+  private readonly buckets: TokenBuckets;
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
+    this.buckets = new TokenBuckets(rate, Math.max(1, burst));
+  }
+
+  check(path: string, identity: string): void {
+    if (routeGroup(path) === "ops") return;
+    const wait = this.buckets.take(identity, performance.now());
+    if (wait > 0)
+      throw new ApiFailure(
+        {
+          code: "rate_limited",
+          message: `rate limit of ${this.rate} requests/s (burst ${this.burst}) exceeded; retry later`,
+        },
+        { "retry-after": String(Math.max(1, Math.ceil(wait))) },
+      );
+  }
+}
+
+export function rateLimit(limiter: RateLimiter): Middleware<ServeState> {
   return async (ctx, next) => {
-    if (routeGroup(ctx.path) !== "ops") {
-      const wait = buckets.take(ctx.state.identity, performance.now());
-      if (wait > 0)
-        throw new ApiFailure(
-          {
-            code: "rate_limited",
-            message: `rate limit of ${rate} requests/s (burst ${burst}) exceeded; retry later`,
-          },
-          { "retry-after": String(Math.max(1, Math.ceil(wait))) },
-        );
-    }
+    limiter.check(ctx.path, ctx.state.identity);
     await next();
   };
 }

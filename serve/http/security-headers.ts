@@ -1,7 +1,7 @@
 // Security headers for a JSON API that no browser should render, frame or cache.
 import type { Middleware } from "koa";
 
-const HEADERS: Record<string, string> = {
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
@@ -12,7 +12,7 @@ const HEADERS: Record<string, string> = {
 
 export function securityHeaders(): Middleware {
   return async (ctx, next) => {
-    ctx.set(HEADERS);
+    ctx.set(SECURITY_HEADERS);
     await next();
   };
 }

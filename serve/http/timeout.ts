@@ -4,24 +4,30 @@
 import type { Middleware } from "koa";
 import { ApiFailure } from "../errors.js";
 
-export function timeout(ms: number): Middleware {
-  const expired = () =>
-    new ApiFailure(
-      { code: "timeout", message: `no answer within ${ms} ms; the server is overloaded, retry later` },
-      { "retry-after": "1" },
+/** `work`'s outcome, or a rejection with the 503 timeout failure when it takes longer than `ms`. */
+export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(deadlinePassed(ms)), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
     );
-  return (_ctx, next) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(expired()), ms);
-      next().then(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
+  });
+}
+
+function deadlinePassed(ms: number): ApiFailure {
+  return new ApiFailure(
+    { code: "timeout", message: `no answer within ${ms} ms; the server is overloaded, retry later` },
+    { "retry-after": "1" },
+  );
+}
+
+export function timeout(ms: number): Middleware {
+  return (_ctx, next) => withDeadline(next(), ms);
 }

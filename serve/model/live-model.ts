@@ -22,6 +22,8 @@ import { WorkerPool } from "./worker-pool.js";
 export interface ModelSettings {
   /** 0: run on the event loop. */
   workers: number;
+  /** One inference thread shares its thread (and V8 isolate) with the prediction log's writer. */
+  sharedThread?: boolean;
   intraOpThreads: number;
   interOpThreads: number;
   maxBatchRows: number;
@@ -105,6 +107,7 @@ async function startExecutor(
       : await WorkerPool.start({
           ...threads,
           workers: settings.workers,
+          sharedThread: settings.sharedThread ?? false,
           onnx: pkg.onnx,
           inputName: manifest.onnx.input.name,
           width,

@@ -1,9 +1,8 @@
 // A fixed pool of inference threads, each with its own onnxruntime session. A run goes to the least busy thread; a
 // thread that dies fails only its own runs and is replaced.
 
-import type { Worker } from "node:worker_threads";
 import { unreachable } from "../../src/result.js";
-import { startWorker, WORKER_HEAP_LIMITS } from "../worker-thread.js";
+import { startWorker, type WorkerThread } from "../worker-thread.js";
 import type { Executor, ModelOutputs, ThreadSettings } from "./executor.js";
 import type { InferenceWorkerData, RunMessage, WorkerReply } from "./inference-protocol.js";
 import { type Loaded, loadError, loaded } from "./load-error.js";
@@ -14,7 +13,7 @@ interface Pending {
 }
 
 interface Slot {
-  worker: Worker;
+  worker: WorkerThread<WorkerReply>;
   ready: boolean;
   inflight: Map<number, Pending>;
 }
@@ -24,6 +23,8 @@ export interface WorkerPoolOptions extends ThreadSettings {
   onnx: Uint8Array;
   inputName: string;
   width: number;
+  /** Whether a single session runs on the thread shared with the prediction log rather than on one of its own. */
+  sharedThread: boolean;
   /** Told when a thread died and was replaced. */
   onWorkerRestart?: (reason: string) => void;
 }
@@ -60,10 +61,13 @@ export class WorkerPool implements Executor {
       intraOpThreads: this.options.intraOpThreads,
       interOpThreads: this.options.interOpThreads,
     };
-    const worker = startWorker(import.meta.url, "inference-worker", {
-      workerData: data,
-      resourceLimits: WORKER_HEAP_LIMITS,
-    });
+    const worker = startWorker<WorkerReply>(
+      { role: "inference", data },
+      {
+        // Two sessions on one thread would only take turns: the thread is shared when there is one session.
+        shared: this.options.sharedThread && this.options.workers === 1,
+      },
+    );
     const slot: Slot = { worker, ready: false, inflight: new Map() };
     this.slots.push(slot);
     return new Promise((resolve) => {

@@ -32,3 +32,40 @@ export function createLogger(level: string): Logger {
     pino.destination({ dest: 1, sync: false }),
   );
 }
+
+export interface AccessEntry {
+  reqId: string;
+  method: string;
+  path: string;
+  route: string;
+  status: number;
+  ms: number;
+}
+
+interface PinoInternals {
+  [pino.symbols.streamSym]: { write(line: string): unknown };
+  [pino.symbols.timeSym]: () => string;
+  [pino.symbols.chindingsSym]: string;
+  [pino.symbols.messageKeySym]: string;
+  [pino.symbols.formattersSym]: { level(label: string, value: number): object };
+}
+
+/**
+ * Writes the access log line `logger.info({req_id, method, path, route, status, ms}, "request")` would write, to the
+ * same stream, with the logger's own level, time and bindings, but from one template: pino's generic serialisation
+ * of the object took ≈ 4 % of the event loop per request.
+ */
+export function accessLogWriter(logger: Logger): (entry: AccessEntry) => void {
+  const internals = logger as unknown as PinoInternals;
+  const level = JSON.stringify(
+    internals[pino.symbols.formattersSym].level("info", logger.levels.values.info as number),
+  );
+  const head = level.slice(0, -1); // `{"level":"info"`, left open
+  const tail = `,${JSON.stringify(internals[pino.symbols.messageKeySym])}:"request"}\n`;
+  return ({ reqId, method, path, route, status, ms }) => {
+    if (!logger.isLevelEnabled("info")) return;
+    internals[pino.symbols.streamSym].write(
+      `${head}${internals[pino.symbols.timeSym]()}${internals[pino.symbols.chindingsSym]},"req_id":${JSON.stringify(reqId)},"method":${JSON.stringify(method)},"path":${JSON.stringify(path)},"route":${JSON.stringify(route)},"status":${status},"ms":${ms}${tail}`,
+    );
+  };
+}

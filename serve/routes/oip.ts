@@ -112,7 +112,7 @@ export function oipRoutes(
   router.get("/v2/models/:name/ready", ready);
   router.get("/v2/models/:name/versions/:version/ready", ready);
 
-  const infer = async (ctx: ServeContext) => {
+  const infer: RouterMiddleware<ServeState> = async (ctx) => {
     named(ctx);
     const model = models.acquire();
     try {

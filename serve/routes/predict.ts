@@ -47,26 +47,44 @@ function rowsOf(body: unknown, maxRows: number): readonly unknown[] {
   return instances;
 }
 
-/** The handler of POST /predict, after its JSON body is read (the router's route and the direct one share it). */
-export function predictHandler(
-  models: ModelHolder,
-  inference: Inference,
-  options: { maxRows: number },
-): RouterMiddleware<ServeState> {
-  return async (ctx) => {
-    const rows = rowsOf(ctx.state.body, options.maxRows);
+export interface PredictRequest {
+  /** The parsed JSON body. */
+  body: unknown;
+  /** The body's bytes as received, for the prediction log. */
+  rawBody: Uint8Array;
+  requestId: string;
+  startedAt: bigint;
+}
+
+export type Predict = (request: PredictRequest) => Promise<string>;
+
+/**
+ * POST /predict after its JSON body is read: the answer's JSON text, or an ApiFailure thrown. The Koa route and the
+ * lean listener (http/lean-predict.ts) both call it.
+ */
+export function predictor(models: ModelHolder, inference: Inference, options: { maxRows: number }): Predict {
+  return async ({ body, rawBody, requestId, startedAt }) => {
+    const rows = rowsOf(body, options.maxRows);
     const model = models.acquire();
     try {
       const encoded = model.validator.encodeRows(rows);
-      const { requestId, startedAt, rawBody } = ctx.state;
       const { predictionsJson } = await inference.run(model, encoded, { requestId, startedAt, rawBody });
       // The predictions were serialised once for the log; the response reuses that text.
       const warnings = encoded.warnings ? `,"warnings":${JSON.stringify(encoded.warnings)}` : "";
-      ctx.type = "application/json";
-      ctx.body = `{"predictions":${predictionsJson},"model":${model.identityJson},"request_id":${JSON.stringify(requestId)}${warnings}}`;
+      return `{"predictions":${predictionsJson},"model":${model.identityJson},"request_id":${JSON.stringify(requestId)}${warnings}}`;
     } finally {
       model.leave();
     }
+  };
+}
+
+/** The Koa handler of POST /predict, after its JSON body is read. */
+export function predictHandler(predict: Predict): RouterMiddleware<ServeState> {
+  return async (ctx) => {
+    const { requestId, startedAt, rawBody, body } = ctx.state;
+    const json = await predict({ body, rawBody, requestId, startedAt });
+    ctx.type = "application/json";
+    ctx.body = json;
   };
 }
 

@@ -32,15 +32,23 @@ function writeWhole(path: string, data: Uint8Array | string, durable: boolean): 
 }
 
 export function writeFileAtomic(path: string, data: Uint8Array | string, options: WriteOptions = {}): void {
+  writeAtomicWith(path, (temporary) => writeWhole(temporary, data, options.durable ?? false));
+}
+
+/**
+ * writeFileAtomic for a writer that takes a path (a native library writing the file itself, with no copy of the
+ * whole content in memory): `write` fills the temporary file, which is then renamed into place.
+ */
+export function writeAtomicWith(path: string, write: (temporary: string) => void): void {
   const temporary = temporaryName(path);
   try {
     try {
-      writeWhole(temporary, data, options.durable ?? false);
+      write(temporary);
     } catch (error) {
       // Creating the parent only when it is missing keeps the common case at one open().
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       mkdirSync(dirname(path), { recursive: true });
-      writeWhole(temporary, data, options.durable ?? false);
+      write(temporary);
     }
     renameSync(temporary, path);
   } catch (error) {

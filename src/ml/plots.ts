@@ -1,8 +1,16 @@
 // Plot data for metrics/plots/, DVC-plots style: one JSON array of flat records per plot.
 // Regression: predicted vs actual, residuals. Classification: ROC (per class when multiclass), confusion counts.
-// Both: feature importance.
+// Both: feature importance. Plots stay readable and small on a big test split: the per-row plots hold a seeded
+// sample of at most PLOT_ROWS rows, an ROC curve at most about ROC_STEPS points.
+import { sampleIndices } from "./data/split.js";
 import { confusionMatrix, type Predictions, predictedClasses } from "./metrics.js";
 import type { TreeEnsemble } from "./models/tree-ensemble.js";
+
+/** Rows of a per-row plot (predicted vs actual, residuals): a scatter of more is one blot, and megabytes of JSON. */
+export const PLOT_ROWS = 5000;
+const PLOT_SEED = 0x706c6f74;
+/** An ROC curve keeps a point once it has moved this share of the axis since the last one kept. */
+const ROC_STEPS = 1000;
 
 export type PlotRecord = Record<string, number | string>;
 export type Plots = Record<string, PlotRecord[]>;
@@ -15,13 +23,14 @@ export function evaluationPlots(
   const plots: Plots = {};
   if (predictions.task === "regression") {
     const { actual, predicted } = predictions;
-    plots["predicted-vs-actual"] = Array.from(actual, (value, i) => ({
-      actual: value,
+    const rows = sampleIndices(actual.length, PLOT_ROWS, PLOT_SEED);
+    plots["predicted-vs-actual"] = rows.map((i) => ({
+      actual: actual[i] as number,
       predicted: predicted[i] as number,
     }));
-    plots.residuals = Array.from(actual, (value, i) => ({
+    plots.residuals = rows.map((i) => ({
       predicted: predicted[i] as number,
-      residual: value - (predicted[i] as number),
+      residual: (actual[i] as number) - (predicted[i] as number),
     }));
   } else {
     const { actual, probabilities, classes: k } = predictions;
@@ -45,7 +54,10 @@ export function evaluationPlots(
   return plots;
 }
 
-/** ROC points from the highest threshold down: one point per distinct score, plus the origin. */
+/**
+ * ROC points from the highest threshold down: one point per distinct score, plus the origin; on a big test split,
+ * a point only once the curve has moved 1/ROC_STEPS of an axis since the last point (and always the last one).
+ */
 export function rocCurve(
   scores: number[],
   positive: boolean[],
@@ -64,11 +76,14 @@ export function rocCurve(
     else fp++;
     const next = order[i + 1];
     if (next !== undefined && scores[next] === scores[row]) continue;
-    points.push({
+    const point = {
       fpr: totalNegative === 0 ? 0 : fp / totalNegative,
       tpr: totalPositive === 0 ? 0 : tp / totalPositive,
       threshold: scores[row] as number,
-    });
+    };
+    const last = points[points.length - 1] as { fpr: number; tpr: number };
+    const moved = Math.max(point.fpr - last.fpr, point.tpr - last.tpr);
+    if (next === undefined || moved >= 1 / ROC_STEPS) points.push(point);
   }
   return points;
 }

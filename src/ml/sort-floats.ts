@@ -1,5 +1,5 @@
 // Ascending sorts of NaN-free float arrays in place, in exactly TypedArray.prototype.sort's order (−0 before +0),
-// by radix on the IEEE-754 bits: two (float32) or four (float64) counting passes of 16 bits instead of a
+// by radix on the IEEE-754 bits: three counting passes of 11 bits (float32) or four of 16 bits (float64) instead of a
 // comparison sort; 5–10× faster on the hundreds of thousands of values a profile or a fit sorts per column.
 
 /** Below this many values the built-in sort is as fast. */
@@ -15,17 +15,26 @@ export function sortFloat32(values: Float32Array): Float32Array {
   const bits = new Uint32Array(values.buffer, values.byteOffset, n);
   let keys = new Uint32Array(n);
   // Unsigned order of the keys = numeric order of the floats: negatives flipped whole, positives' sign set.
+  // Three passes of 11 bits: their 2,048 counters stay in cache, where 16-bit digits' 65,536 do not.
+  const counts = new Uint32Array(3 * DIGITS_11);
   for (let i = 0; i < n; i++) {
     const b = bits[i] as number;
-    keys[i] = b & SIGN ? ~b >>> 0 : (b | SIGN) >>> 0;
+    const key = (b ^ ((b >> 31) | SIGN)) >>> 0;
+    keys[i] = key;
+    counts[key & MASK_11] = (counts[key & MASK_11] as number) + 1;
+    const middle = DIGITS_11 + ((key >>> 11) & MASK_11);
+    counts[middle] = (counts[middle] as number) + 1;
+    const top = 2 * DIGITS_11 + (key >>> 22);
+    counts[top] = (counts[top] as number) + 1;
   }
   let spare = new Uint32Array(n);
-  const counts = new Uint32Array(DIGITS);
-  for (let shift = 0; shift < 32; shift += DIGIT) {
-    if (!countDigits(counts, keys, shift)) continue;
+  for (let pass = 0; pass < 3; pass++) {
+    const shift = 11 * pass;
+    const base = pass * DIGITS_11;
+    if (!startsOf(counts, base, n)) continue;
     for (let i = 0; i < n; i++) {
       const key = keys[i] as number;
-      const digit = (key >>> shift) & (DIGITS - 1);
+      const digit = base + ((key >>> shift) & MASK_11);
       spare[counts[digit] as number] = key;
       counts[digit] = (counts[digit] as number) + 1;
     }
@@ -36,6 +45,24 @@ export function sortFloat32(values: Float32Array): Float32Array {
     bits[i] = key & SIGN ? (key ^ SIGN) >>> 0 : ~key >>> 0;
   }
   return values;
+}
+
+const DIGITS_11 = 1 << 11;
+const MASK_11 = DIGITS_11 - 1;
+
+/**
+ * Turns the counts of one pass's digits (at counts[base …]) into where each digit starts in the sorted order;
+ * false when every key has the same digit there (the pass would not move anything).
+ */
+function startsOf(counts: Uint32Array, base: number, n: number): boolean {
+  let start = 0;
+  for (let d = base; d < base + DIGITS_11; d++) {
+    const count = counts[d] as number;
+    if (count === n) return false;
+    counts[d] = start;
+    start += count;
+  }
+  return true;
 }
 
 /** Sorts `values` (no NaN) ascending in place and returns it. */

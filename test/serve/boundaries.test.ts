@@ -8,7 +8,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { bundleMetafile } from "../support/bundle-metafile.js";
 
-const ENTRIES = ["serve/main.ts", "serve/model/inference-worker.ts", "serve/prediction-log-worker.ts"];
+const ENTRIES = ["serve/main.ts", "serve/thread-host.ts"];
 const ALLOWED_PROJECT_DIRS = ["serve/", "src/artifact/", "src/drift/", "src/result.ts"];
 const TRAINING_PACKAGES = ["nodejs-polars", "ml-cart", "ml-random-forest", "tslab", "yaml"];
 

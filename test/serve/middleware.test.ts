@@ -10,6 +10,7 @@ import * as assert from "uvu/assert";
 import { errorHandler } from "../../serve/http/error-handler.js";
 import { jsonBody } from "../../serve/http/json-body.js";
 import { requestContext } from "../../serve/http/request-context.js";
+import { RequestRecorder } from "../../serve/http/request-recorder.js";
 import { securityHeaders } from "../../serve/http/security-headers.js";
 import type { ServeState } from "../../serve/http/state.js";
 import { timeout } from "../../serve/http/timeout.js";
@@ -34,7 +35,9 @@ test.before(async () => {
   );
   const app = new Koa<ServeState>();
   app.silent = true;
-  app.use(requestContext(metrics, logger, { accessLog: true, closing: () => false }));
+  app.use(
+    requestContext(new RequestRecorder(metrics, logger, { accessLog: true }), { closing: () => false }),
+  );
   app.use(errorHandler(metrics, logger));
   app.use(securityHeaders());
   app.use(timeout(100));
@@ -123,16 +126,15 @@ test("a sampled access log records one request in 1/sample, and every error", as
   const app = new Koa<ServeState>();
   app.use(
     requestContext(
-      new ServeMetrics(
-        () => undefined,
-        () => 0,
+      new RequestRecorder(
+        new ServeMetrics(
+          () => undefined,
+          () => 0,
+        ),
+        pino({ level: "info" }, sink),
+        { accessLog: true, accessLogSample: 0.25 },
       ),
-      pino({ level: "info" }, sink),
-      {
-        accessLog: true,
-        accessLogSample: 0.25,
-        closing: () => false,
-      },
+      { closing: () => false },
     ),
   );
   app.use(async (ctx) => {

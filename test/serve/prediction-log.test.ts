@@ -169,6 +169,40 @@ test("the model's input rows: one float32 vector per predicted row, named by the
   assert.match(plan("SELECT * FROM features WHERE time >= ? AND time < ?"), /USING INDEX features_time/);
 });
 
+test("a flush of many requests of many rows (written many rows per statement) keeps every row, in order", async () => {
+  const dir = join(temp.dir, "chunked");
+  const { log, dropped } = open(dir, { flushMs: 60_000 });
+  await log.start();
+  const sizes = [130, ...Array.from({ length: 149 }, (_, i) => 1 + (i % 5)), 64, 63];
+  const sent = sizes.map((rows, i) => entry(`c${i}`, 1_000 + i, rows));
+  for (const one of sent) log.record(one, FEATURES);
+  await log.close();
+  assert.equal(
+    requestIds(dir),
+    sent.map((one) => one.requestId),
+  );
+  const rows = query<{ request_id: string; row: number; time: number; vector: Uint8Array }>(
+    dir,
+    "SELECT request_id, row, time, vector FROM features ORDER BY id",
+  );
+  const expected = sent.flatMap((one) =>
+    Array.from({ length: one.rows }, (_, row) => ({
+      request_id: one.requestId,
+      row,
+      time: one.time,
+      vector: Array.from(one.features.subarray(row * 2, row * 2 + 2)),
+    })),
+  );
+  assert.equal(
+    rows.map(({ vector, ...rest }) => ({
+      ...rest,
+      vector: Array.from(new Float32Array(vector.slice().buffer)),
+    })),
+    expected,
+  );
+  assert.equal(dropped, []);
+});
+
 test("feature rows are pruned by age and by count while the server runs, on the maintenance interval", async () => {
   const dir = join(temp.dir, "feature-retention");
   const { log } = open(dir, { retentionDays: 7, maxFeatureRows: 5, maintenanceMs: 50 });

@@ -2,9 +2,10 @@
 // (validate.ts) can say exactly which value in which row is wrong; JavaScript strings are only made for the columns
 // that need them (numeric columns are checked and parsed inside polars). Writing uses polars' shortest round-trip
 // float formatting.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import pl from "nodejs-polars";
-import { writeFileAtomic } from "../../fs/atomic-write.js";
+import { writeAtomicWith } from "../../fs/atomic-write.js";
 import { err, ok, type Result } from "../errors.js";
 import type { Table } from "./table.js";
 
@@ -105,7 +106,10 @@ export function writeCsv(path: string, table: Table): void {
       ? pl.Series(col.name, col.values, pl.Utf8)
       : numericSeries(col.name, col.values, col.dtype === "integer" ? pl.Int64 : pl.Float64),
   );
-  writeFileAtomic(path, pl.DataFrame(series).writeCSV());
+  const frame = pl.DataFrame(series);
+  // polars writes the file itself: a 200 MB CSV is never one Buffer (nor the chunks it would be joined from).
+  mkdirSync(dirname(path), { recursive: true });
+  writeAtomicWith(path, (temporary) => frame.writeCSV(temporary));
 }
 
 /** `values` as a polars column of `dtype`, NaN as null: handed over as a typed array, not number by number. */

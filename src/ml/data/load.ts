@@ -6,6 +6,7 @@ import type { ParamsFile } from "../params-file.js";
 import { readCsvText } from "./csv.js";
 import type { Profile } from "./profile.js";
 import type { Column, Table } from "./table.js";
+import { readTypedCsv } from "./typed-csv.js";
 import { type ColumnSpec, columnSpecs, datasetColumns, rowsWithValue, validateTable } from "./validate.js";
 
 export interface LoadedDataset {
@@ -63,17 +64,8 @@ export function loadDatasetRows(dataset: Dataset, params?: ParamsFile): Result<L
 
 /** Reads a split written by prepare; its columns must be the profile's features and target. */
 export function loadPrepared(path: string, profile: Profile): Result<Table> {
-  const text = readCsvText(path);
-  if (!text.ok) return text;
   const specs = new Map<string, ColumnSpec>();
   for (const col of [...profile.features, profile.target]) {
-    if (!text.value.header.includes(col.name))
-      return err({
-        kind: "data",
-        file: path,
-        column: col.name,
-        message: "is in the profile but not in the file",
-      });
     const date = col.kind === "date" ? { type: "date" as const, format: col.format } : {};
     specs.set(col.name, {
       dtype: col.dtype,
@@ -81,6 +73,19 @@ export function loadPrepared(path: string, profile: Profile): Result<Table> {
       check: { nullable: col !== profile.target, ...date },
     });
   }
+  const typed = readTypedCsv(path, specs);
+  if (typed) return ok(typed);
+  // Not as prepare writes it: read cell by cell, which names the first problem.
+  const text = readCsvText(path);
+  if (!text.ok) return text;
+  const absent = [...specs.keys()].find((name) => !text.value.header.includes(name));
+  if (absent !== undefined)
+    return err({
+      kind: "data",
+      file: path,
+      column: absent,
+      message: "is in the profile but not in the file",
+    });
   const table = validateTable(text.value, specs, []);
   return table.ok ? ok(table.value) : table;
 }

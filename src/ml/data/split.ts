@@ -37,6 +37,21 @@ export function splitRows(rows: number, testSize: number, seed: number, strata?:
   return { train, test };
 }
 
+/**
+ * `count` of the `rows` row indices (all of them when there are no more), drawn with `seed` (each stratum keeping its
+ * share when `strata` is given), ascending.
+ */
+export function sampleIndices(
+  rows: number,
+  count: number,
+  seed: number,
+  strata?: ArrayLike<unknown>,
+): number[] {
+  if (rows <= count) return Array.from({ length: rows }, (_, i) => i);
+  // splitRows puts ceil(rows × share) rows in test: the half row keeps floating-point rounding from adding one.
+  return splitRows(rows, (count - 0.5) / rows, seed, strata).test;
+}
+
 /** Splits `total` across groups in proportion to their sizes (largest remainder; ties go to the earlier group). */
 function allocate(sizes: number[], total: number): number[] {
   const rows = sizes.reduce((sum, size) => sum + size, 0);

@@ -32,8 +32,7 @@ export function compileEnsemble(ensemble: TreeEnsemble): BatchPredictor {
       left[at] = offset + (tree.left[node] as number);
       right[at] = offset + (tree.right[node] as number);
       missingLeft[at] = tree.missingLeft?.[node] ?? 0;
-      const values = tree.value[node] as number[];
-      for (let j = 0; j < k; j++) value[at * k + j] = values[j] ?? 0;
+      for (let j = 0; j < k; j++) value[at * k + j] = tree.value[node * k + j] as number;
     }
     offset += tree.feature.length;
   });

@@ -40,6 +40,7 @@ export function impurityImportance(ensemble: TreeEnsemble): number[] {
 function splitGains(tree: Tree, features: number): Float64Array {
   const gains = new Float64Array(features);
   const samples = tree.samples ?? subtreeLeafCounts(tree);
+  const outputs = tree.outputs;
   for (let node = 0; node < tree.feature.length; node++) {
     const f = tree.feature[node] as number;
     if (f < 0) continue;
@@ -48,17 +49,16 @@ function splitGains(tree: Tree, features: number): Float64Array {
     const nl = samples[l] as number;
     const nr = samples[r] as number;
     if (nl + nr <= 0) continue;
-    const vl = tree.value[l] as number[];
-    const vr = tree.value[r] as number[];
     let squares = 0;
-    for (let k = 0; k < vl.length; k++) squares += ((vl[k] as number) - (vr[k] as number)) ** 2;
+    for (let k = 0; k < outputs; k++)
+      squares += ((tree.value[l * outputs + k] as number) - (tree.value[r * outputs + k] as number)) ** 2;
     gains[f] = (gains[f] as number) + ((nl * nr) / (nl + nr)) * squares;
   }
   return gains;
 }
 
-function subtreeLeafCounts(tree: Tree): number[] {
-  const counts = new Array<number>(tree.feature.length).fill(0);
+function subtreeLeafCounts(tree: Tree): Float64Array {
+  const counts = new Float64Array(tree.feature.length);
   const visit = (node: number): number => {
     const f = tree.feature[node] as number;
     counts[node] = f < 0 ? 1 : visit(tree.left[node] as number) + visit(tree.right[node] as number);

@@ -4,16 +4,15 @@
 // The threads live for the whole process (starting one costs tens of milliseconds, and several hundred under
 // tsx), and are unreferenced while idle so they never keep the process alive.
 import type { Worker } from "node:worker_threads";
-import type { ForestJob } from "./forest-trees.js";
+import type { ForestJob, ForestTree } from "./forest-trees.js";
 import type { ForestTask } from "./forest-worker.js";
-import type { GrownTree } from "./grow-tree.js";
 import { startWorker } from "./worker-thread.js";
 
-type Reply = { id: number; trees: GrownTree[] } | { id: number; error: string };
+type Reply = { id: number; trees: ForestTree[] } | { id: number; error: string };
 
 interface PoolThread {
   worker: Worker;
-  pending: Map<number, { resolve: (trees: GrownTree[]) => void; reject: (error: Error) => void }>;
+  pending: Map<number, { resolve: (trees: ForestTree[]) => void; reject: (error: Error) => void }>;
 }
 
 const threads: (PoolThread | undefined)[] = [];
@@ -23,7 +22,7 @@ export async function growForestOnThreads(
   job: ForestJob,
   treeCount: number,
   threadCount: number,
-): Promise<GrownTree[]> {
+): Promise<ForestTree[]> {
   const used = Math.max(1, Math.min(threadCount, treeCount));
   const assignments = Array.from({ length: used }, (_, w) => {
     const treeIndices: number[] = [];
@@ -33,16 +32,16 @@ export async function growForestOnThreads(
   const results = await Promise.all(
     assignments.map((treeIndices, w) => runTask(poolThread(w), job, treeIndices)),
   );
-  const trees = new Array<GrownTree>(treeCount);
+  const trees = new Array<ForestTree>(treeCount);
   assignments.forEach((treeIndices, w) => {
     treeIndices.forEach((t, i) => {
-      trees[t] = (results[w] as GrownTree[])[i] as GrownTree;
+      trees[t] = (results[w] as ForestTree[])[i] as ForestTree;
     });
   });
   return trees;
 }
 
-function runTask(thread: PoolThread, job: ForestJob, treeIndices: number[]): Promise<GrownTree[]> {
+function runTask(thread: PoolThread, job: ForestJob, treeIndices: number[]): Promise<ForestTree[]> {
   const id = nextTaskId++;
   return new Promise((resolve, reject) => {
     thread.pending.set(id, { resolve, reject });

@@ -14,6 +14,15 @@ import type { BinnedMatrix } from "./hist/bin-mapper.js";
 import { channelsFor, growHistTree, HistWorkspace } from "./hist/grow-tree.js";
 import { serialExecutor } from "./hist/level-executor.js";
 import type { SortedColumns } from "./sorted-columns.js";
+import type { TreeColumns } from "./tree-ensemble.js";
+import { treeColumns } from "./tree-json.js";
+
+/** A grown tree as the forest keeps it (structured-cloneable: the Tree is made on the calling thread). */
+export interface ForestTree {
+  columns: TreeColumns;
+  /** Per feature: the summed gain of the tree's splits on it. */
+  gain: Float64Array;
+}
 
 /** Everything a thread needs to grow any tree of the forest (structured-cloneable). */
 export interface ForestJob {
@@ -30,7 +39,7 @@ export interface ForestJob {
   seed: number;
 }
 
-export async function growForestTrees(job: ForestJob, treeIndices: readonly number[]): Promise<GrownTree[]> {
+export async function growForestTrees(job: ForestJob, treeIndices: readonly number[]): Promise<ForestTree[]> {
   const { columns, y, outputs, classification } = job;
   const rows = columns.rows;
   const grow =
@@ -58,7 +67,7 @@ export async function growForestTrees(job: ForestJob, treeIndices: readonly numb
   const allFeatures = Int32Array.from({ length: columns.features }, (_, f) => f);
   const weight = new Float64Array(rows);
   const weightedA = new Float64Array(rows * outputs);
-  const trees: GrownTree[] = [];
+  const trees: ForestTree[] = [];
   for (const treeIndex of treeIndices) {
     const random = createRandom(job.seed, treeIndex);
     if (job.bootstrapDraws > 0) {
@@ -77,7 +86,11 @@ export async function growForestTrees(job: ForestJob, treeIndices: readonly numb
       for (let i = 0; i < rows; i++) weightedA[i] = (weight[i] as number) * (y[i] as number);
     }
     const targets = { outputs, weight, weightedA, weightedB: weight, pureKey: y };
-    trees.push(await grow(allFeatures, targets, random));
+    const grown = await grow(allFeatures, targets, random);
+    trees.push({
+      columns: { ...treeColumns(grown, outputs), threshold: Float32Array.from(grown.threshold) },
+      gain: grown.gain,
+    });
   }
   return trees;
 }

@@ -11,10 +11,8 @@ export interface ForestTask {
 parentPort?.on("message", async ({ id, job, treeIndices }: ForestTask) => {
   try {
     const trees = await growForestTrees(job, treeIndices);
-    const buffers = trees.flatMap((tree) =>
-      [tree.feature, tree.threshold, tree.left, tree.right, tree.value, tree.samples, tree.gain].map(
-        (array) => array.buffer as ArrayBuffer,
-      ),
+    const buffers = trees.flatMap(({ columns, gain }) =>
+      [...Object.values(columns), gain].map((array: ArrayBufferView) => array.buffer as ArrayBuffer),
     );
     parentPort?.postMessage({ id, trees }, buffers);
   } catch (error) {

@@ -3,15 +3,14 @@
 import { z } from "zod";
 import { averageOfNormalised } from "./feature-importance.js";
 import { type ForestJob, growForestTrees } from "./forest-trees.js";
-import type { GrownTree } from "./grow-tree.js";
 import { binColumns, MAX_BINS } from "./hist/bin-mapper.js";
 import { MaxBinsSchema, resolveTreeMethod, TreeMethodSchema } from "./hist/tree-method.js";
 import { MaxFeaturesSchema, resolveMaxFeatures } from "./model-params.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
 import { sortColumns } from "./sorted-columns.js";
 import { checkTrainingSet } from "./training-set.js";
-import type { TreeEnsemble } from "./tree-ensemble.js";
-import { ensembleFor, toTree } from "./tree-json.js";
+import { Tree, type TreeEnsemble } from "./tree-ensemble.js";
+import { ensembleFor } from "./tree-json.js";
 
 export const ForestParamsSchema = z.strictObject({
   n_estimators: z.number().int().min(1).default(100),
@@ -35,16 +34,6 @@ export const forest: ModelType<ForestParams> = {
   tasks: ["regression", "classification"],
   params: ForestParamsSchema,
   fit: fitForest,
-};
-
-const EMPTY_TREE: GrownTree = {
-  feature: new Int32Array(0),
-  threshold: new Float64Array(0),
-  left: new Int32Array(0),
-  right: new Int32Array(0),
-  value: new Float64Array(0),
-  samples: new Float64Array(0),
-  gain: new Float64Array(0),
 };
 
 async function fitForest(
@@ -105,11 +94,7 @@ async function fitForest(
     aggregate: "average",
     base: new Array<number>(outputs).fill(0),
     postTransform: "none",
-    // Each grown tree is dropped as soon as it is converted: deep trees on many rows are large.
-    trees: grown.map((tree, t) => {
-      grown[t] = EMPTY_TREE;
-      return toTree(tree, outputs);
-    }),
+    trees: grown.map((tree) => new Tree(tree.columns)),
     featureImportance,
   });
 }

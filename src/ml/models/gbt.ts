@@ -100,7 +100,8 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
     for (let round = 0; round < params.n_estimators; round++) {
       if (learner.derivatives !== undefined) await learner.derivatives(derivativeRows);
       else objective.derivatives(scores, data.y, gradient, hessian);
-      sampleRows(weight, params.subsample, random);
+      // Without subsampling every weight is 1 every round: set once.
+      if (round === 0 || params.subsample < 1) sampleRows(weight, params.subsample, random);
       for (let k = 0; k < outputs; k++) {
         for (let i = 0; i < rows && !unweighted; i++) {
           weightedA[i] = (weight[i] as number) * (gradient[i * outputs + k] as number);

@@ -16,7 +16,7 @@ import { strictBoundToThreshold } from "./float32.js";
 import { ParamsError } from "./model-params.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
 import { checkTrainingSet } from "./training-set.js";
-import type { Tree, TreeEnsemble } from "./tree-ensemble.js";
+import { Tree, type TreeEnsemble, type TreeJson } from "./tree-ensemble.js";
 import { ensembleFor } from "./tree-json.js";
 
 export const MlRandomForestParamsSchema = z.strictObject({
@@ -108,7 +108,7 @@ export function convertMlForest(model: MlForest, data: TrainingSet): TreeEnsembl
   const trees = model.estimators.map((estimator, i) => {
     const tree = convertTree(estimator.root, model.indexes[i] ?? [], outputs, classification);
     countRows(tree, data);
-    return tree;
+    return Tree.fromJson(tree, outputs);
   });
   const ensemble = ensembleFor(data, {
     modelType: "ml-random-forest",
@@ -121,8 +121,8 @@ export function convertMlForest(model: MlForest, data: TrainingSet): TreeEnsembl
   return { ...ensemble, featureImportance: impurityImportance(ensemble) };
 }
 
-function convertTree(root: CartNode, columns: number[], outputs: number, classification: boolean): Tree {
-  const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [] };
+function convertTree(root: CartNode, columns: number[], outputs: number, classification: boolean): TreeJson {
+  const tree: TreeJson = { feature: [], threshold: [], left: [], right: [], value: [] };
   const visit = (node: CartNode): number => {
     const id = tree.feature.length;
     tree.feature.push(-1);
@@ -154,7 +154,7 @@ function leafValue(node: CartNode, outputs: number, classification: boolean): nu
 }
 
 /** Fills `samples` (training rows per node) and inner nodes' `value` (the rows' average of leaf values). */
-function countRows(tree: Tree, data: TrainingSet): void {
+function countRows(tree: TreeJson, data: TrainingSet): void {
   const width = data.features.length;
   const samples = new Array<number>(tree.feature.length).fill(0);
   for (let i = 0; i < data.rows; i++) {

@@ -1,6 +1,6 @@
 // The one tree format every model type exports (our forest and boosted trees, the ml-random-forest adapter),
 // and the only thing the package stage turns into an ONNX TreeEnsemble. Written as JSON by training, parsed
-// with this schema wherever it is read.
+// with TreeEnsembleSchema wherever it is read; in memory its trees are typed arrays (Tree).
 //
 // Semantics, for one input row x (float32 values, in `featureNames` order):
 //   score[k] = base[k] + AGG over trees of value[leaf(tree, x)][k]      (AGG = sum or average)
@@ -18,10 +18,13 @@ import { unreachable } from "../../result.js";
 
 export const TREE_FORMAT = "tabula.trees/v1";
 
-export const TreeSchema = z
+/** One tree as written in JSON. */
+export const TreeJsonSchema = z
   .object({
     feature: z.array(z.number().int().min(-1)),
-    threshold: z.array(z.number()),
+    threshold: z.array(
+      z.number().refine((t) => Math.fround(t) === t, "thresholds must be float32-representable"),
+    ),
     left: z.array(z.number().int().min(-1)),
     right: z.array(z.number().int().min(-1)),
     /** Per node, `outputs` values. Read at leaves; kept at inner nodes for explanations. */
@@ -32,8 +35,90 @@ export const TreeSchema = z
     missingLeft: z.array(z.union([z.literal(0), z.literal(1)])).optional(),
   })
   .strict();
+export type TreeJson = z.infer<typeof TreeJsonSchema>;
 
-export const TreeEnsembleSchema = z
+/** A tree's node columns in memory: typed arrays, `value` flat (nodes × the ensemble's outputs). */
+export interface TreeColumns {
+  feature: Int32Array;
+  /** float32 values (the format's contract), so float32 storage holds them exactly. */
+  threshold: Float32Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float64Array;
+  samples?: Float64Array;
+  missingLeft?: Uint8Array;
+}
+
+/**
+ * A tree in memory. A forest grown to pure leaves on a million rows has about a million nodes per tree, so the
+ * nodes live in typed arrays (~32 bytes a node) rather than in the JSON shape (~100 bytes: one array per node's
+ * value). JSON.stringify writes the JSON shape (toJSON); TreeEnsembleSchema reads it back into this one.
+ */
+export class Tree implements TreeColumns {
+  readonly feature: Int32Array;
+  readonly threshold: Float32Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  /** nodes × outputs: node n's values are value[n · outputs + k]. */
+  readonly value: Float64Array;
+  readonly samples?: Float64Array;
+  readonly missingLeft?: Uint8Array;
+  constructor(columns: TreeColumns) {
+    this.feature = columns.feature;
+    this.threshold = columns.threshold;
+    this.left = columns.left;
+    this.right = columns.right;
+    this.value = columns.value;
+    if (columns.samples !== undefined) this.samples = columns.samples;
+    if (columns.missingLeft !== undefined) this.missingLeft = columns.missingLeft;
+  }
+
+  get nodes(): number {
+    return this.feature.length;
+  }
+
+  /** Values per node: the ensemble's outputs. */
+  get outputs(): number {
+    return this.nodes === 0 ? 0 : this.value.length / this.nodes;
+  }
+
+  /** The tree from its JSON shape; node values shorter than `outputs` are padded with zeros. */
+  static fromJson(json: TreeJson, outputs: number): Tree {
+    const value = new Float64Array(json.feature.length * outputs);
+    json.value.forEach((values, node) => {
+      for (let k = 0; k < outputs && k < values.length; k++) value[node * outputs + k] = values[k] as number;
+    });
+    return new Tree({
+      feature: Int32Array.from(json.feature),
+      threshold: Float32Array.from(json.threshold),
+      left: Int32Array.from(json.left),
+      right: Int32Array.from(json.right),
+      value,
+      ...(json.samples === undefined ? {} : { samples: Float64Array.from(json.samples) }),
+      ...(json.missingLeft === undefined ? {} : { missingLeft: Uint8Array.from(json.missingLeft) }),
+    });
+  }
+
+  toJSON(): TreeJson {
+    const k = this.outputs;
+    return {
+      feature: Array.from(this.feature),
+      threshold: Array.from(this.threshold),
+      left: Array.from(this.left),
+      right: Array.from(this.right),
+      value: Array.from({ length: this.nodes }, (_, node) =>
+        Array.from(this.value.subarray(node * k, (node + 1) * k)),
+      ),
+      ...(this.samples === undefined ? {} : { samples: Array.from(this.samples) }),
+      // Written only when some missing value goes left, so every other tree's JSON stays as it was.
+      ...(this.missingLeft?.includes(1)
+        ? { missingLeft: Array.from(this.missingLeft, (m) => (m === 1 ? 1 : 0)) }
+        : {}),
+    };
+  }
+}
+
+const TreeEnsembleJsonSchema = z
   .object({
     format: z.literal(TREE_FORMAT),
     task: z.enum(["regression", "classification"]),
@@ -47,14 +132,21 @@ export const TreeEnsembleSchema = z
     aggregate: z.enum(["sum", "average"]),
     base: z.array(z.number()),
     postTransform: z.enum(["none", "logistic", "softmax"]),
-    trees: z.array(TreeSchema).min(1),
+    trees: z.array(TreeJsonSchema).min(1),
     /** Normalised impurity-decrease importance per feature (sums to 1), if the learner computed it. */
     featureImportance: z.array(z.number()).optional(),
   })
   .strict();
 
-export type Tree = z.infer<typeof TreeSchema>;
-export type TreeEnsemble = z.infer<typeof TreeEnsembleSchema>;
+/** Reads an ensemble's JSON (as JSON.stringify wrote it) into memory. */
+export const TreeEnsembleSchema = TreeEnsembleJsonSchema.transform(
+  ({ trees, ...ensemble }): TreeEnsemble => ({
+    ...ensemble,
+    trees: trees.map((tree) => Tree.fromJson(tree, ensemble.outputs)),
+  }),
+);
+
+export type TreeEnsemble = Omit<z.infer<typeof TreeEnsembleJsonSchema>, "trees"> & { trees: Tree[] };
 
 /** Index of the leaf that `row` (starting at `offset`) reaches in `tree`. */
 export function leafIndex(tree: Tree, row: ArrayLike<number>, offset = 0): number {
@@ -81,8 +173,9 @@ export function predictScores(ensemble: TreeEnsemble, rows: Float32Array): Float
   for (let i = 0; i < n; i++) {
     const out = i * k;
     for (const tree of ensemble.trees) {
-      const leaf = tree.value[leafIndex(tree, rows, i * width)] as number[];
-      for (let j = 0; j < k; j++) scores[out + j] = (scores[out + j] as number) + (leaf[j] as number);
+      const leaf = leafIndex(tree, rows, i * width) * k;
+      for (let j = 0; j < k; j++)
+        scores[out + j] = (scores[out + j] as number) + (tree.value[leaf + j] as number);
     }
     for (let j = 0; j < k; j++)
       scores[out + j] = (scores[out + j] as number) * scale + (ensemble.base[j] ?? 0);

@@ -57,7 +57,10 @@ export function incompatibilities(featurizer: Featurizer, ensemble: TreeEnsemble
   }
   ensemble.trees.forEach((tree, t) => {
     const n = tree.feature.length;
-    if ([tree.threshold, tree.left, tree.right, tree.value].some((column) => column.length !== n))
+    if (
+      [tree.threshold, tree.left, tree.right].some((column) => column.length !== n) ||
+      tree.value.length !== n * ensemble.outputs
+    )
       problems.push(`tree ${t}: its node arrays have different lengths`);
     tree.feature.forEach((feature, i) => {
       if (feature >= ensemble.featureNames.length)

@@ -54,12 +54,11 @@ function ensembleAttributes(ensemble: TreeEnsemble, postTransform: "NONE" | "SOF
       nodeFalse.push(leaf ? 0 : (tree.right[n] as number));
       nodeMissingTrue.push(leaf ? 0 : (tree.missingLeft?.[n] ?? 0));
       if (!leaf) return;
-      const value = tree.value[n] ?? [];
       for (let k = 0; k < ensemble.outputs; k++) {
         targetTree.push(t);
         targetNode.push(n);
         targetId.push(k);
-        targetWeight.push(value[k] ?? 0);
+        targetWeight.push(tree.value[n * ensemble.outputs + k] as number);
       }
     });
   });

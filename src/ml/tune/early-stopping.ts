@@ -82,9 +82,9 @@ function addTrees(
   const rows = scores.length / outputs;
   for (const tree of trees) {
     for (let i = 0; i < rows; i++) {
-      const leaf = tree.value[leafIndex(tree, x, i * width)] as number[];
+      const leaf = leafIndex(tree, x, i * width) * outputs;
       for (let k = 0; k < outputs; k++)
-        scores[i * outputs + k] = (scores[i * outputs + k] as number) + (leaf[k] as number);
+        scores[i * outputs + k] = (scores[i * outputs + k] as number) + (tree.value[leaf + k] as number);
     }
   }
 }

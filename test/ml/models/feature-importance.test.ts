@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { forest } from "../../../src/ml/models/forest.js";
 import { impurityImportance } from "../../../src/ml/models/index.js";
+import { Tree } from "../../../src/ml/models/tree-ensemble.js";
 import { friedman, sectors } from "./synthetic.js";
 
 test("derived from the trees, it equals the forest's own impurity-decrease importance", async () => {
@@ -22,14 +23,17 @@ test("derived from the trees, it equals the forest's own impurity-decrease impor
 });
 
 test("trees without splits give zero importance; trees without samples count leaves", () => {
-  const stump = { feature: [-1], threshold: [0], left: [-1], right: [-1], value: [[1]] };
-  const split = {
-    feature: [1, -1, -1],
-    threshold: [0.5, 0, 0],
-    left: [1, -1, -1],
-    right: [2, -1, -1],
-    value: [[1], [0], [2]],
-  };
+  const stump = Tree.fromJson({ feature: [-1], threshold: [0], left: [-1], right: [-1], value: [[1]] }, 1);
+  const split = Tree.fromJson(
+    {
+      feature: [1, -1, -1],
+      threshold: [0.5, 0, 0],
+      left: [1, -1, -1],
+      right: [2, -1, -1],
+      value: [[1], [0], [2]],
+    },
+    1,
+  );
   const ensemble = {
     format: "tabula.trees/v1" as const,
     task: "regression" as const,

@@ -90,7 +90,7 @@ test("one unbagged tree reproduces its training targets: thresholds split float3
       counts[node] = (counts[node] as number) + 1;
     }
   }
-  assert.equal(counts, tree.samples);
+  assert.equal(counts, Array.from(tree.samples ?? []));
 });
 
 test("missing values (NaN) sort last in training and go right at prediction, as NaN <= t is false", async () => {
@@ -117,13 +117,13 @@ test("constant features leave a single leaf holding the mean", async () => {
     y: Float64Array.from({ length: 10 }, (_, i) => i),
   };
   const model = await fit(data, { n_estimators: 2, bootstrap: false });
-  for (const tree of model.trees) assert.equal(tree.value, [[4.5]]);
+  for (const tree of model.trees) assert.equal(Array.from(tree.value), [4.5]);
   assert.equal(model.featureImportance, [0, 0]);
 });
 
 test("max_depth, min_samples_leaf and min_samples_split bound the trees", async () => {
   const data = friedman(200, 6);
-  const depthOf = (tree: { left: number[]; right: number[] }, node = 0): number =>
+  const depthOf = (tree: { left: Int32Array; right: Int32Array }, node = 0): number =>
     (tree.left[node] as number) < 0
       ? 0
       : 1 + Math.max(depthOf(tree, tree.left[node] as number), depthOf(tree, tree.right[node] as number));
@@ -150,7 +150,10 @@ test("classification: class probabilities in the leaves, summing to 1, that sepa
     assert.is(model.postTransform, "none");
     assert.equal(model.classes, train.classes);
     for (const tree of model.trees)
-      for (const value of tree.value) assert.ok(Math.abs(value.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+      for (let node = 0; node < tree.nodes; node++) {
+        const value = tree.value.subarray(node * classes, (node + 1) * classes);
+        assert.ok(Math.abs(value.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+      }
     const probabilities = predictOutputs(model, test.x);
     for (let i = 0; i < test.rows; i++) {
       const row = probabilities.subarray(i * classes, (i + 1) * classes);

@@ -8,7 +8,7 @@ import { argmaxRows, friedman, meanSquaredError, sectors, variance } from "./syn
 const fit = (data: TrainingSet, params: Partial<GbtParams> = {}, seed = 1) =>
   gbt.fit(data, gbt.params.parse(params), { seed });
 
-const nodeCount = (model: { trees: { feature: number[] }[] }) =>
+const nodeCount = (model: { trees: { feature: ArrayLike<number> }[] }) =>
   model.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
 
 test("same seed → byte-identical JSON, with row and column sampling; another seed → another model", async () => {
@@ -32,9 +32,13 @@ test("a stump's leaves are −η·G/(H+λ) around the mean base score", async ()
   assert.is(tree.feature[0], 0);
   assert.ok((tree.threshold[0] as number) >= 0.45 && (tree.threshold[0] as number) < 0.5);
   // Left: 10 rows with gradient (5 − 0) = 5 each → G = 50, H = 10 → −0.5 · 50 / 12.
-  assert.ok(Math.abs((tree.value[tree.left[0] as number]?.[0] as number) - (-0.5 * 50) / 12) < 1e-12);
-  assert.ok(Math.abs((tree.value[tree.right[0] as number]?.[0] as number) - (0.5 * 50) / 12) < 1e-12);
-  assert.equal(tree.samples, [20, 10, 10], "samples are hessian sums (rows, for squared error)");
+  assert.ok(Math.abs((tree.value[tree.left[0] as number] as number) - (-0.5 * 50) / 12) < 1e-12);
+  assert.ok(Math.abs((tree.value[tree.right[0] as number] as number) - (0.5 * 50) / 12) < 1e-12);
+  assert.equal(
+    Array.from(tree.samples ?? []),
+    [20, 10, 10],
+    "samples are hessian sums (rows, for squared error)",
+  );
 });
 
 test("learns Friedman #1 far better than the mean, and better with more rounds", async () => {
@@ -63,7 +67,7 @@ test("gamma prunes weak splits, lambda and min_child_weight shrink the trees", a
       if (f < 0) assert.ok((tree.samples?.[node] as number) >= 30);
     });
   const leafMagnitude = (model: typeof plain) =>
-    Math.max(...(model.trees[0]?.value.map((v) => Math.abs(v[0] as number)) ?? []));
+    Math.max(...Array.from(model.trees[0]?.value ?? [], (v) => Math.abs(v)));
   assert.ok(leafMagnitude(await fit(data, { n_estimators: 1, lambda: 100 })) < leafMagnitude(plain));
 });
 
@@ -96,10 +100,9 @@ test("multiclass: one softmax output per class, one tree per class per round", a
   assert.is(model.postTransform, "softmax");
   assert.is(model.trees.length, 15 * classes);
   model.trees.forEach((tree, t) => {
-    for (const value of tree.value)
-      value.forEach((v, k) => {
-        if (k !== t % classes) assert.is(v, 0, "a class's tree only feeds its own score");
-      });
+    tree.value.forEach((v, at) => {
+      if (at % classes !== t % classes) assert.is(v, 0, "a class's tree only feeds its own score");
+    });
   });
   const probabilities = predictOutputs(model, test.x);
   for (let i = 0; i < test.rows; i++) {

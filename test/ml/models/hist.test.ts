@@ -72,7 +72,7 @@ test("hist gbt on features with few distinct values makes the exact learner's sp
     assert.equal(other.feature, tree.feature, `tree ${t}: features`);
     assert.equal(other.left, tree.left);
     tree.value.forEach((v, node) => {
-      const difference = Math.abs((v[0] as number) - (other.value[node]?.[0] as number));
+      const difference = Math.abs(v - (other.value[node] as number));
       assert.ok(difference < 1e-9, `tree ${t} node ${node}`);
     });
   });
@@ -145,7 +145,7 @@ test("hist trees: the exported float32 thresholds send every row where the bins 
     await addHistTreeScores(grown, space, scores, 1, 0);
     const exported = toTree(grown, 1);
     for (let i = 0; i < data.rows; i++)
-      assert.is(scores[i], exported.value[leafIndex(exported, data.x, i * 6)]?.[0], `row ${i}`);
+      assert.is(scores[i], exported.value[leafIndex(exported, data.x, i * 6)], `row ${i}`);
   }
 });
 
@@ -188,9 +188,8 @@ test("hist trees within a histogram budget: a deep tree holds at most that many 
     const exported = toTree(tree, 1);
     for (let i = 0; i < data.rows; i += 101)
       assert.ok(
-        Math.abs(
-          (exported.value[leafIndex(exported, data.x, i * 6)]?.[0] as number) - (data.y[i] as number),
-        ) < 1e-9,
+        Math.abs((exported.value[leafIndex(exported, data.x, i * 6)] as number) - (data.y[i] as number)) <
+          1e-9,
       );
   }
 });
@@ -202,7 +201,7 @@ test("lossguide: at most max_leaves leaves per tree; with 2^depth leaves it grow
   const depthwise = await fit(train, base);
   const lossguide = await fit(train, { ...base, grow_policy: "lossguide", max_leaves: 16 });
   const small = await fit(train, { ...base, grow_policy: "lossguide", max_leaves: 5 });
-  const leaves = (tree: { feature: number[] }) => tree.feature.filter((f) => f < 0).length;
+  const leaves = (tree: { feature: Int32Array }) => tree.feature.filter((f) => f < 0).length;
   for (const tree of small.trees) assert.ok(leaves(tree) <= 5, `${leaves(tree)} leaves`);
   assert.ok(
     small.trees.some((tree) => leaves(tree) === 5),

@@ -7,7 +7,7 @@ import {
   FEATURIZER_FORMAT,
   type Featurizer,
 } from "../../../src/ml/features/featurizer-spec.js";
-import { TREE_FORMAT, type Tree, type TreeEnsemble } from "../../../src/ml/models/tree-ensemble.js";
+import { TREE_FORMAT, Tree, type TreeEnsemble, type TreeJson } from "../../../src/ml/models/tree-ensemble.js";
 import { createRandom, type Random } from "../../../src/ml/random.js";
 
 export const regressionFeaturizer: Featurizer = {
@@ -199,7 +199,7 @@ export function randomEnsemble(
   };
   const trees: Tree[] = [];
   for (let t = 0; t < shape.trees; t++) {
-    const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [] };
+    const tree: TreeJson = { feature: [], threshold: [], left: [], right: [], value: [] };
     const grow = (depth: number): number => {
       const node = tree.feature.length;
       tree.feature.push(-1);
@@ -222,7 +222,7 @@ export function randomEnsemble(
       return node;
     };
     grow(0);
-    trees.push(tree);
+    trees.push(Tree.fromJson(tree, shape.outputs));
   }
   return {
     format: TREE_FORMAT,

@@ -91,6 +91,22 @@ test("evaluate reports classification metrics, promotes the first model and writ
   assert.equal([roc.at(-1)?.fpr, roc.at(-1)?.tpr], [1, 1]);
 });
 
+test("tune.max_rows searches on a seeded sample of the training rows; train still fits every row", async () => {
+  const sampled = new Workspace().write(
+    "params.yaml",
+    CLASSIFICATION_PARAMS.replace("  trials: 4\n", "  trials: 4\n  max_rows: 90\n"),
+  );
+  for (const path of [
+    "data/prepared/train.csv",
+    "data/prepared/profile.json",
+    "data/features/featurizer.json",
+  ])
+    sampled.write(path, first.read(path));
+  const summary = await sampled.call("tune");
+  assert.match(summary, /^4 trials of forest \(3-fold CV on 90 of 180 rows \(tune\.max_rows\), 2 jobs\)/);
+  assert.match(await sampled.call("train"), / on 180 rows /);
+});
+
 test("the same params give byte-identical outputs from every stage (trial timings aside)", async () => {
   const second = churnWorkspace();
   await second.callAll();

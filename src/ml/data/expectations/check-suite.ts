@@ -218,11 +218,13 @@ function measure(expectation: Expectation, table: Table, previous: Profile | und
     }
     let holding = 0;
     let firstFailing: number | undefined;
-    for (let row = 0; row < table.rows; row++) {
-      const value = (name: string): number => {
-        const raw = (columns.get(name) as Column).values[row];
-        return raw === null || raw === undefined ? Number.NaN : Number(raw);
-      };
+    // One reader for every row (a closure made per row costs more than the rule on a million rows).
+    let row = 0;
+    const value = (name: string): number => {
+      const raw = (columns.get(name) as Column).values[row];
+      return raw === null || raw === undefined ? Number.NaN : Number(raw);
+    };
+    for (row = 0; row < table.rows; row++) {
       if (holds(parsed.value, value)) holding++;
       else firstFailing ??= row;
     }

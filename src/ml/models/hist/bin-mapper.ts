@@ -24,6 +24,11 @@ export interface BinnedMatrix {
   features: number;
   /** rows × features, row-major (row i's bins at [i·features, (i+1)·features)). */
   bins: Uint8Array;
+  /**
+   * The same bins column-major (feature f's at [f·rows, (f+1)·rows)): a partition reads one feature of rows
+   * spread over the whole matrix, and a column is 1/features of the memory to keep in cache.
+   */
+  columns: Uint8Array;
   /** Per feature, its ascending float32 cut points; the feature has thresholds.length + 1 value bins. */
   thresholds: Float32Array[];
 }
@@ -34,7 +39,10 @@ export interface BinningOptions {
   /** Seeds the sample the cut points come from (only drawn when rows exceed the sample size). */
   seed?: number;
   sampleRows?: number;
-  /** Where to put the bins, e.g. a SharedArrayBuffer-backed array for worker threads; features × rows bytes. */
+  /**
+   * Where to put the bins, e.g. a SharedArrayBuffer-backed array for worker threads; features × rows bytes.
+   * The column-major copy then goes to the same kind of memory.
+   */
   into?: Uint8Array;
 }
 
@@ -59,12 +67,17 @@ export function binColumns(
   const sample = sketchSample(rows, options);
   const bins = options.into ?? new Uint8Array(features * rows);
   if (bins.length !== features * rows) throw new RangeError("bins: expected features × rows bytes");
+  const columns = new Uint8Array(
+    bins.buffer instanceof SharedArrayBuffer
+      ? new SharedArrayBuffer(bins.length)
+      : new ArrayBuffer(bins.length),
+  );
   const values = new Float32Array(sample.length);
   const thresholds = Array.from({ length: features }, (_, f) =>
     featureCuts(x, features, f, sample, maxBins, values),
   );
-  binRows(x, features, thresholds, bins, 0, rows);
-  return { rows, features, bins, thresholds };
+  binRows(x, features, thresholds, bins, columns, 0, rows);
+  return { rows, features, bins, columns, thresholds };
 }
 
 /** The cut points of feature f, from the `sample` rows of x (`values`: scratch of sample.length). */
@@ -84,17 +97,91 @@ export function featureCuts(
   return cutPoints(sortFloat32(values.subarray(0, present)), maxBins);
 }
 
-/** Bins the rows [from, to) of x into `bins` (same layout). */
+/** Bins the rows [from, to) of x into `bins` (same layout) and `columns` (column-major). */
 export function binRows(
   x: Float32Array,
   features: number,
   thresholds: Float32Array[],
   bins: Uint8Array,
+  columns: Uint8Array,
   from: number,
   to: number,
 ): void {
-  for (let at = from * features, end = to * features; at < end; )
-    for (let f = 0; f < features; f++, at++) bins[at] = binOf(thresholds[f] as Float32Array, x[at] as number);
+  const rows = columns.length / features;
+  const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
+  const lookup = new PrefixLookup();
+  for (let f = 0; f < features; f++) {
+    const cuts = thresholds[f] as Float32Array;
+    lookup.prepare(cuts);
+    const { low, high } = lookup;
+    const column = f * rows;
+    for (let row = from, at = from * features + f; row < to; row++, at += features) {
+      const word = words[at] as number;
+      if ((word & 0x7fffffff) > FLOAT32_INFINITY) {
+        bins[at] = MISSING_BIN;
+        columns[column + row] = MISSING_BIN;
+        continue;
+      }
+      const prefix = orderedKey(word) >>> 16;
+      let lower = low[prefix] as number;
+      let upper = high[prefix] as number;
+      if (lower < upper) {
+        const value = x[at] as number;
+        while (lower < upper) {
+          const middle = (lower + upper) >>> 1;
+          if (value <= (cuts[middle] as number)) upper = middle;
+          else lower = middle + 1;
+        }
+      }
+      bins[at] = lower;
+      columns[column + row] = lower;
+    }
+  }
+}
+
+const SIGN = 0x80000000;
+/** The bits of float32 +∞: a float32 whose bits without the sign exceed these is NaN. */
+const FLOAT32_INFINITY = 0x7f800000;
+/** Float32 bits as an unsigned key whose order is the floats' numeric order (as in sort-floats.ts). */
+const orderedKey = (word: number) => (word ^ ((word >> 31) | SIGN)) >>> 0;
+
+/**
+ * For every 16-bit prefix of the ordered key, the bins of the smallest and largest float32 with that prefix:
+ * a value's bin lies between them, nearly always the same bin (255 cuts spread over 65,536 prefixes), so
+ * binning costs a table read instead of a binary search of eight unpredictable branches.
+ */
+class PrefixLookup {
+  readonly low = new Uint8Array(65536);
+  readonly high = new Uint8Array(65536);
+  private readonly word = new Uint32Array(1);
+  private readonly float = new Float32Array(this.word.buffer);
+
+  prepare(cuts: Float32Array): void {
+    const n = cuts.length;
+    let lower = 0;
+    let upper = 0;
+    for (let prefix = 0; prefix < 65536; prefix++) {
+      const smallest = this.valueOf(prefix * 65536);
+      const largest = this.valueOf(prefix * 65536 + 65535);
+      // NaN keys sit below −∞ and above +∞; no value looked up has them, any range will do.
+      if (Number.isNaN(smallest)) this.low[prefix] = 0;
+      else {
+        while (lower < n && !(smallest <= (cuts[lower] as number))) lower++;
+        this.low[prefix] = lower;
+      }
+      if (Number.isNaN(largest)) this.high[prefix] = n;
+      else {
+        while (upper < n && !(largest <= (cuts[upper] as number))) upper++;
+        this.high[prefix] = upper;
+      }
+    }
+  }
+
+  /** The float32 whose ordered key is `key`. */
+  private valueOf(key: number): number {
+    this.word[0] = key & SIGN ? key ^ SIGN : ~key;
+    return this.float[0] as number;
+  }
 }
 
 /** The bin of `value` given a feature's cut points: the first b with value <= cuts[b]. */
@@ -114,38 +201,54 @@ export function binOf(cuts: Float32Array, value: number): number {
 function cutPoints(sorted: Float32Array, maxBins: number): Float32Array {
   const n = sorted.length;
   if (n === 0) return new Float32Array(0);
-  // Distinct values first: few of them (categorical codes, flags) get one bin each.
-  const distinct: number[] = [];
-  const endOf: number[] = []; // position after the last copy of each distinct value
-  for (let i = 0; i < n; i++) {
-    const value = sorted[i] as number;
-    if (distinct.length === 0 || value !== distinct[distinct.length - 1]) {
-      if (distinct.length > 0) endOf.push(i);
-      distinct.push(value);
-    }
-  }
-  endOf.push(n);
+  // Few distinct values (categorical codes, flags) get one bin each.
+  let distinct = 1;
+  for (let i = 1; i < n && distinct <= maxBins; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
   const cuts: number[] = [];
-  if (distinct.length <= maxBins) {
-    for (let d = 0; d + 1 < distinct.length; d++)
-      cuts.push(splitThreshold(distinct[d] as number, distinct[d + 1] as number));
+  if (distinct <= maxBins) {
+    for (let i = 1; i < n; i++)
+      if (sorted[i] !== sorted[i - 1])
+        cuts.push(splitThreshold(sorted[i - 1] as number, sorted[i] as number));
     return Float32Array.from(cuts);
   }
   // Quantiles: cut after the distinct value holding the k/maxBins quantile, never twice at one place.
-  let d = 0;
   for (let k = 1; k < maxBins; k++) {
     const position = Math.floor((k * n) / maxBins);
-    while ((endOf[d] as number) <= position) d++;
-    if (d + 1 >= distinct.length) break;
-    const cut = splitThreshold(distinct[d] as number, distinct[d + 1] as number);
+    const value = sorted[position] as number;
+    const next = endOfRun(sorted, position);
+    if (next >= n) break;
+    const cut = splitThreshold(value, sorted[next] as number);
     if (cuts.length === 0 || cut > (cuts[cuts.length - 1] as number)) cuts.push(cut);
   }
   return Float32Array.from(cuts);
 }
 
+/** The position after the last copy of sorted[at] (galloping, then binary search: runs may be long). */
+function endOfRun(sorted: Float32Array, at: number): number {
+  const n = sorted.length;
+  const value = sorted[at] as number;
+  let lower = at + 1; // sorted[lower − 1] === value
+  let step = 1;
+  while (lower + step - 1 < n && sorted[lower + step - 1] === value) {
+    lower += step;
+    step *= 2;
+  }
+  let upper = Math.min(n, lower + step - 1); // sorted[upper] !== value, or upper === n
+  while (lower < upper) {
+    const middle = (lower + upper) >>> 1;
+    if (sorted[middle] === value) lower = middle + 1;
+    else upper = middle;
+  }
+  return lower;
+}
+
 /** Every row when there are at most `size`, else `size` distinct rows drawn with `seed`, ascending. */
 function sampleIndices(rows: number, size: number, seed: number): Uint32Array {
-  if (rows <= size) return Uint32Array.from({ length: rows }, (_, i) => i);
+  if (rows <= size) {
+    const every = new Uint32Array(rows);
+    for (let i = 0; i < rows; i++) every[i] = i;
+    return every;
+  }
   // Selection sampling (Knuth's algorithm S): one pass, ascending, exactly `size` rows.
   const random = createRandom(seed, 0x62696e73);
   const picked = new Uint32Array(size);

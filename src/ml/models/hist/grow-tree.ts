@@ -85,6 +85,7 @@ export class HistWorkspace {
     this.budget = Math.max(MIN_HISTOGRAM_BUDGET, Math.floor(budgetBytes / (8 * this.histogramSize)));
     this.memory = {
       bins: binned.bins,
+      columns: binned.columns,
       rows,
       features: binned.features,
       index: executor.uint32(rows),
@@ -119,7 +120,13 @@ export class HistWorkspace {
         HISTOGRAM_BUDGET_BYTES,
         units,
       );
-    const binned: BinnedMatrix = { rows, features, bins: executor.uint8(rows * features), thresholds: [] };
+    const binned: BinnedMatrix = {
+      rows,
+      features,
+      bins: executor.uint8(rows * features),
+      columns: executor.uint8(rows * features),
+      thresholds: [],
+    };
     const space = new HistWorkspace(binned, channels, executor, HISTOGRAM_BUDGET_BYTES, units);
     const sample = sketchSample(rows, options);
     const binning: BinningMemory = {

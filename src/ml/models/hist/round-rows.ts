@@ -1,12 +1,12 @@
 // The per-row work of a boosting round, spread over the units (row blocks) like a level's (thread-work.ts):
 //   OP_DERIVATIVES: each unit fills the gradient and hessian of its rows at the current scores;
-//   OP_SAMPLE_SUMS: each unit samples its rows (OP_SAMPLE, level-work.ts) and sums their channel values, the
-//     root's sums; the calling thread adds the units' sums in unit order (the same floats on any thread count).
+//   OP_SAMPLE_SUMS: each unit samples its rows (OP_SAMPLE, level-work.ts) and sums them (sumRows), the root's
+//     sums; the calling thread adds the units' sums in unit order (the same floats on any thread count).
 // Plan of OP_SAMPLE_SUMS: [units × end of the unit's sampled rows, padded to even], then per unit its sums as
 // floats: A (outputs), B.
 import { objectiveFor } from "../gbt-objective.js";
 import type { HistWorkspace } from "./grow-tree.js";
-import { type LevelMemory, OP_SAMPLE, rowFrom, runLevelWork } from "./level-work.js";
+import { type LevelMemory, OP_SAMPLE, rowFrom, runLevelWork, sumRows } from "./level-work.js";
 
 export const OP_SAMPLE_SUMS = 18;
 export const OP_DERIVATIVES = 19;
@@ -38,14 +38,11 @@ function sums(plan: Int32Array, units: number): Float64Array {
 
 export function sampleAndSum(memory: LevelMemory, unit: number): void {
   runLevelWork(memory, OP_SAMPLE, unit);
-  const { index, values, channels, plan, rows, threads: units } = memory;
-  const outputs = memory.targets?.outputs ?? 1;
+  const { index, plan, rows, threads: units } = memory;
+  const { outputs, weightedA, weightedB } = memory.targets as NonNullable<LevelMemory["targets"]>;
   const out = sums(plan, units).subarray(unit * (outputs + 1), (unit + 1) * (outputs + 1));
-  out.fill(0);
-  for (let p = rowFrom(rows, units, unit), end = plan[unit] as number; p < end; p++) {
-    const at = (index[p] as number) * channels;
-    for (let d = 0; d <= outputs; d++) out[d] = (out[d] as number) + (values[at + d] as number);
-  }
+  const own = Int32Array.of(rowFrom(rows, units, unit), plan[unit] as number);
+  out[outputs] = sumRows(index, own, weightedA, weightedB, outputs, out.subarray(0, outputs));
 }
 
 /** The root's sums after OP_SAMPLE_SUMS: A into `a`, B returned; units added in unit order. */
