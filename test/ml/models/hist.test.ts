@@ -216,7 +216,7 @@ test("lossguide: at most max_leaves leaves per tree; with 2^depth leaves it grow
   assert.is(JSON.stringify(threaded), JSON.stringify(small), "same model on 2 threads");
 });
 
-test("hist gbt on 2 and 3 threads (histograms by feature blocks) grows the same model as on 1", async () => {
+test("hist gbt on 2 and 3 threads (histograms by row blocks, added in block order) grows the same model as on 1", async () => {
   const train = friedman(5000, 13, { noise: 1, extra: 4 });
   const params = gbt.params.parse({ n_estimators: 15, tree_method: "hist", subsample: 0.8 });
   const one = JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 1 }));
@@ -229,7 +229,11 @@ test("hist gbt classifiers (binary, multiclass) on 2 threads grow the same model
     const train = sectors(1500, classes, 33, { flip: 0.05 });
     const params = gbt.params.parse({ n_estimators: 8, max_depth: 4, tree_method: "hist", subsample: 0.9 });
     const one = JSON.stringify(await gbt.fit(train, params, { seed: 4, threads: 1 }));
-    assert.is(JSON.stringify(await gbt.fit(train, params, { seed: 4, threads: 2 })), one, `${classes} classes`);
+    assert.is(
+      JSON.stringify(await gbt.fit(train, params, { seed: 4, threads: 2 })),
+      one,
+      `${classes} classes`,
+    );
   }
 });
 

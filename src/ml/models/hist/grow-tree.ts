@@ -35,17 +35,14 @@ import {
   type BinningMemory,
   cutsOf,
   type LevelMemory,
-  type LevelOp,
   OP_BIN,
   OP_CUTS,
   OP_HISTOGRAMS,
   OP_PARTITION,
-  OP_SAMPLE,
   OP_SCORES,
   partitionEntry,
   requestEntry,
   rowFrom,
-  runLevelWork,
   scoresSegments,
 } from "./level-work.js";
 import { OP_SAMPLE_SUMS, rootSums, sampleSumsPlanLength } from "./round-rows.js";
@@ -60,6 +57,8 @@ export const SMALL_NODE_ROWS = 256;
 
 /** The memory a workspace's live histograms may take (64 MiB: ~800 histograms of 20 features). */
 export const HISTOGRAM_BUDGET_BYTES = 64 * 1024 * 1024;
+/** Histogram buffers allocated at once when none is free (with worker threads). */
+const HISTOGRAM_BATCH = 16;
 /** Live histograms allowed whatever the budget in bytes. */
 export const MIN_HISTOGRAM_BUDGET = 16;
 
@@ -153,9 +152,15 @@ export class HistWorkspace {
     this.live++;
     const id = this.free.pop();
     if (id !== undefined) return id;
-    this.memory.histograms = [...this.memory.histograms, this.executor.float64(this.histogramSize)];
+    // With worker threads, a batch at a time (within the budget): each new buffer is new memory the workers must
+    // be handed, a message round trip.
+    const first = this.memory.histograms.length;
+    const batch = this.executor.threads > 1 ? Math.min(HISTOGRAM_BATCH, Math.max(1, this.budget - first)) : 1;
+    const added = Array.from({ length: batch }, () => this.executor.float64(this.histogramSize));
+    this.memory.histograms = [...this.memory.histograms, ...added];
     this.memory.version++;
-    return this.memory.histograms.length - 1;
+    for (let i = batch - 1; i > 0; i--) this.free.push(first + i);
+    return first;
   }
   release(id: number): void {
     if (id < 0) return;
