@@ -106,6 +106,15 @@ const DESIGNS: Design[] = [
     env: { SERVE_INFERENCE_WORKERS: "0", SERVE_MAX_BATCH_ROWS: "4096", ...ORT_ONLY },
     cluster: 2,
   },
+  {
+    name: "the default, with the prediction log on a thread of its own (not beside inference)",
+    env: {
+      SERVE_INFERENCE_WORKERS: "1",
+      SERVE_MAX_BATCH_ROWS: "4096",
+      SERVE_COMPILED_MAX_ROWS: "16",
+      SERVE_SHARED_THREAD: "false",
+    },
+  },
 ];
 
 /** wrk's single-row figures. */
@@ -224,7 +233,7 @@ function cpuMs(pid: number): { total: number; eventLoop: number } {
 /** The thread groups CPU is attributed to, by the thread's name in /proc (serve/worker-thread.ts names ours). */
 function threadGroup(comm: string): string {
   if (comm === "MainThread" || comm === "node") return "event loop";
-  if (comm === "inference" || comm === "prediction-log") return comm;
+  if (comm === "inference" || comm === "prediction-log" || comm === "inference+log") return comm;
   if (comm.startsWith("V8") || comm === "DelayedTaskSche") return "V8 (GC, compiler)";
   if (comm.startsWith("libuv")) return "libuv pool";
   return "other";

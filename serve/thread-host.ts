@@ -6,7 +6,13 @@ import { type MessagePort, parentPort } from "node:worker_threads";
 import { unreachable } from "../src/result.js";
 import { serveInference } from "./model/inference-worker.js";
 import { serveLog } from "./prediction-log-worker.js";
-import type { Attached, HostedWork, HostReply, HostRequest } from "./thread-host-protocol.js";
+import {
+  type Attached,
+  HOST_EXITED,
+  type HostExited,
+  type HostedWork,
+  type HostRequest,
+} from "./thread-host-protocol.js";
 
 const control = parentPort;
 if (!control) throw new Error("thread-host.ts runs as a worker thread");
@@ -18,8 +24,8 @@ function exited(id: number, code: number): void {
   if (!work) return;
   running.delete(id);
   void work.attached.then((attached) => attached.dispose());
+  work.port.postMessage({ kind: HOST_EXITED, code } satisfies HostExited);
   work.port.close();
-  control?.postMessage({ kind: "exited", id, code } satisfies HostReply);
 }
 
 async function start(id: number, port: MessagePort, work: HostedWork): Promise<Attached> {

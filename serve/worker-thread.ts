@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, type MessagePort, type Transferable, Worker } from "node:worker_threads";
-import type { HostedWork, HostReply, HostRequest } from "./thread-host-protocol.js";
+import { HOST_EXITED, type HostExited, type HostedWork, type HostRequest } from "./thread-host-protocol.js";
 
 /**
  * The workers allocate little and briefly (messages, typed arrays): a small young generation keeps each thread's
@@ -88,8 +88,12 @@ class HostedWorker<Reply> implements WorkerThread<Reply> {
     readonly id: number,
     private readonly port: MessagePort,
   ) {
-    port.on("message", (message: Reply) => {
-      for (const listener of this.listeners.message) listener(message);
+    port.on("message", (message: Reply | HostExited) => {
+      if ((message as HostExited).kind === HOST_EXITED) {
+        host.finish(id, (message as HostExited).code);
+        return;
+      }
+      for (const listener of this.listeners.message) listener(message as Reply);
     });
   }
 
@@ -132,7 +136,6 @@ class ThreadHost {
 
   constructor(name: string) {
     this.worker = new Worker(hostScript(), { name, resourceLimits: WORKER_HEAP_LIMITS });
-    this.worker.on("message", (reply: HostReply) => this.finish(reply.id, reply.code));
     this.worker.on("error", (error) => {
       for (const hosted of this.attached.values()) hosted.failed(error);
     });
@@ -157,7 +160,7 @@ class ThreadHost {
     else this.worker.postMessage({ kind: "detach", id } satisfies HostRequest);
   }
 
-  private finish(id: number, code: number): void {
+  finish(id: number, code: number): void {
     const hosted = this.attached.get(id);
     if (!hosted) return;
     this.attached.delete(id);

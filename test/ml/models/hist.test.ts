@@ -35,6 +35,32 @@ test("bins: few distinct values get one bin each, and bin <= b is exactly x <= t
   assert.is(binOf(cuts, 100), 5, "above every cut: the last value bin");
 });
 
+test("bins: the table binning matches a binary search on every value (signs, zeros, infinities, a narrow range), row- and column-major", () => {
+  const rows = 20_000;
+  const features = 4;
+  const random = createRandom(9);
+  const x = new Float32Array(rows * features);
+  const specials = [Number.NaN, -0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 3.4e38, -1e-30];
+  for (let i = 0; i < rows; i++) {
+    x[i * features] = random.next() * 2 - 1;
+    x[i * features + 1] = Math.floor(random.next() * 7) - 3;
+    const pick = random.next();
+    x[i * features + 2] =
+      pick < 0.3
+        ? (specials[Math.floor(random.next() * specials.length)] as number)
+        : (random.next() - 0.5) * 1e30;
+    x[i * features + 3] = 1 + random.next() * 1e-5; // ~80 float32s: one prefix of the table holds them all
+  }
+  const binned = binColumns(x, rows, features, { sampleRows: 5000, seed: 2 });
+  for (let i = 0; i < rows; i++)
+    for (let f = 0; f < features; f++) {
+      const value = x[i * features + f] as number;
+      const expected = Number.isNaN(value) ? MISSING_BIN : binOf(binned.thresholds[f] as Float32Array, value);
+      assert.is(binned.bins[i * features + f], expected, `row ${i}, feature ${f}, x=${value}`);
+      assert.is(binned.columns[f * rows + i], expected, `column-major: row ${i}, feature ${f}`);
+    }
+});
+
 test("bins: many distinct values → at most max_bins quantile bins of similar size, from a seeded sample", () => {
   const rows = 50_000;
   const random = createRandom(3);

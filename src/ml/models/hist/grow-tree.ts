@@ -34,18 +34,20 @@ import type { LevelExecutor } from "./level-executor.js";
 import {
   type BinningMemory,
   cutsOf,
+  histogramTotals,
   type LevelMemory,
   OP_BIN,
   OP_CUTS,
   OP_HISTOGRAMS,
   OP_PARTITION,
+  OP_SAMPLE,
   OP_SCORES,
   partitionEntry,
   requestEntry,
   rowFrom,
   scoresSegments,
+  sumRows,
 } from "./level-work.js";
-import { OP_SAMPLE_SUMS, rootSums, sampleSumsPlanLength } from "./round-rows.js";
 import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./split-finder.js";
 import { runWork, type WorkOp } from "./thread-work.js";
 
@@ -233,10 +235,8 @@ export async function growHistTree(
     memory.targets = { outputs, weight, weightedA, weightedB };
     memory.version++;
   }
-  space.plan(sampleSumsPlanLength(threads, outputs));
-  await space.runOnRows(OP_SAMPLE_SUMS, [weight, weightedA, weightedB]);
-  const rootA = new Float64Array(outputs);
-  const rootB = rootSums(memory.plan, threads, rootA);
+  space.plan(threads);
+  await space.runOnRows(OP_SAMPLE, [weight, weightedA, weightedB]);
   const rootSegments = new Int32Array(width);
   let sampled = 0;
   for (let t = 0; t < threads; t++) {
@@ -245,37 +245,63 @@ export async function growHistTree(
     sampled += (rootSegments[2 * t + 1] as number) - (rootSegments[2 * t] as number);
   }
 
-  // Nodes in creation order; serialised in pre-order at the end.
-  const segments: number[] = []; // per node: threads × (from, to)
-  const count: number[] = [];
-  const depth: number[] = [];
-  const sumA: number[] = [];
-  const sumB: number[] = [];
-  const feature: number[] = [];
-  const splitBin: number[] = [];
-  const missingLeft: number[] = [];
-  const left: number[] = [];
-  const right: number[] = [];
-  const gain: number[] = [];
-  const histogramOf: number[] = []; // histogram id, −1: none
-  const chosenLeftA: number[] = []; // the chosen split's left child sums, until the split is applied
-  const chosenLeftB: number[] = [];
+  // Nodes in creation order; serialised in pre-order at the end. Typed arrays, doubled when full: a forest's
+  // trees grown to pure leaves have about as many nodes as rows, and number[] columns cost more per node and
+  // leave their outgrown copies to the garbage collector.
+  let nodes = 0;
+  let capacity = 64;
+  let segments = new Int32Array(capacity * width); // per node: threads × (from, to)
+  let count = new Int32Array(capacity);
+  let depth = new Int32Array(capacity);
+  let sumA = new Float64Array(capacity * outputs);
+  let sumB = new Float64Array(capacity);
+  let feature = new Int32Array(capacity);
+  let splitBin = new Int32Array(capacity);
+  let missingLeft = new Uint8Array(capacity);
+  let left = new Int32Array(capacity);
+  let right = new Int32Array(capacity);
+  let gain = new Float64Array(capacity);
+  let histogramOf = new Int32Array(capacity); // histogram id, −1: none
+  let chosenLeftA = new Float64Array(capacity * outputs); // the chosen split's left child sums, until applied
+  let chosenLeftB = new Float64Array(capacity);
+  const grown = <T extends Int32Array | Float64Array | Uint8Array>(column: T, perNode = 1): T => {
+    const larger = new (column.constructor as new (length: number) => T)(2 * capacity * perNode);
+    larger.set(column);
+    return larger;
+  };
   const addNode = (nodeDepth: number, a: ArrayLike<number>, b: number) => {
-    const id = depth.length;
-    for (let i = 0; i < width; i++) segments.push(0);
-    count.push(0);
-    depth.push(nodeDepth);
-    for (let d = 0; d < outputs; d++) sumA.push(a[d] as number);
-    sumB.push(b);
-    feature.push(-1);
-    splitBin.push(0);
-    missingLeft.push(0);
-    left.push(-1);
-    right.push(-1);
-    gain.push(0);
-    histogramOf.push(-1);
-    for (let d = 0; d < outputs; d++) chosenLeftA.push(0);
-    chosenLeftB.push(0);
+    if (nodes === capacity) {
+      segments = grown(segments, width);
+      count = grown(count);
+      depth = grown(depth);
+      sumA = grown(sumA, outputs);
+      sumB = grown(sumB);
+      feature = grown(feature);
+      splitBin = grown(splitBin);
+      missingLeft = grown(missingLeft);
+      left = grown(left);
+      right = grown(right);
+      gain = grown(gain);
+      histogramOf = grown(histogramOf);
+      chosenLeftA = grown(chosenLeftA, outputs);
+      chosenLeftB = grown(chosenLeftB);
+      capacity *= 2;
+    }
+    const id = nodes++;
+    segments.fill(0, id * width, (id + 1) * width);
+    count[id] = 0;
+    depth[id] = nodeDepth;
+    for (let d = 0; d < outputs; d++) sumA[id * outputs + d] = a[d] as number;
+    sumB[id] = b;
+    feature[id] = -1;
+    splitBin[id] = 0;
+    missingLeft[id] = 0;
+    left[id] = -1;
+    right[id] = -1;
+    gain[id] = 0;
+    histogramOf[id] = -1;
+    chosenLeftA.fill(0, id * outputs, (id + 1) * outputs);
+    chosenLeftB[id] = 0;
     return id;
   };
   const setRows = (node: number, t: number, from: number, to: number) => {
@@ -284,7 +310,8 @@ export async function growHistTree(
     count[node] = (count[node] as number) + to - from;
   };
 
-  addNode(0, rootA, rootB);
+  const rootA = new Float64Array(outputs);
+  addNode(0, rootA, 0);
   for (let t = 0; t < threads; t++)
     setRows(0, t, rootSegments[2 * t] as number, rootSegments[2 * t + 1] as number);
 
@@ -394,7 +421,19 @@ export async function growHistTree(
         )
       : [];
 
+  // The root's sums: from its histogram when it has one (a sum over one feature's bins instead of a pass over
+  // every row), else from its rows.
+  if ((count[0] as number) >= SMALL_NODE_ROWS) {
+    histogramOf[0] = space.take();
+    await buildHistograms([0, histogramOf[0] as number], []);
+    sumB[0] = histogramTotals(memory.histograms[histogramOf[0] as number] as Float64Array, channels, rootA);
+  } else sumB[0] = sumRows(index, rootSegments, weightedA, weightedB, outputs, rootA);
+  for (let d = 0; d < outputs; d++) sumA[d] = rootA[d] as number;
   const rootGrows = mayGrow(0);
+  if (!rootGrows) {
+    space.release(histogramOf[0] as number);
+    histogramOf[0] = -1;
+  }
   const gathered = new Uint32Array(SMALL_NODE_ROWS);
   const keys = new Uint32Array(SMALL_NODE_ROWS);
   const missingA = new Float64Array(outputs);
@@ -602,8 +641,11 @@ export async function growHistTree(
         rightA[d] = (sumA[node * outputs + d] as number) - (leftA[d] as number);
       const childDepth = (depth[node] as number) + 1;
       const leftB = chosenLeftB[node] as number;
-      left[node] = addNode(childDepth, leftA, leftB);
-      right[node] = addNode(childDepth, rightA, (sumB[node] as number) - leftB);
+      // Not `left[node] = addNode(…)`: addNode may replace `left` after the target was read.
+      const l = addNode(childDepth, leftA, leftB);
+      const r = addNode(childDepth, rightA, (sumB[node] as number) - leftB);
+      left[node] = l;
+      right[node] = r;
     }
 
     // Every thread partitions its rows of the split nodes.
@@ -679,7 +721,7 @@ export async function growHistTree(
 
   // Undo weak splits bottom-up (children always have larger ids than their parent).
   if (params.gamma > 0) {
-    for (let node = depth.length - 1; node >= 0; node--) {
+    for (let node = nodes - 1; node >= 0; node--) {
       const l = left[node] as number;
       const r = right[node] as number;
       if (l >= 0 && left[l] === -1 && left[r] === -1 && (gain[node] as number) < params.gamma) {
@@ -690,14 +732,14 @@ export async function growHistTree(
     }
   }
 
-  const preorder: number[] = [];
+  const preorder = new Int32Array(nodes);
+  let size = 0;
   const pending = [0];
   for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
-    preorder.push(node);
+    preorder[size++] = node;
     if ((left[node] as number) >= 0) pending.push(right[node] as number, left[node] as number);
   }
-  const size = preorder.length;
-  const newId = new Int32Array(depth.length).fill(-1);
+  const newId = new Int32Array(nodes).fill(-1);
   for (let i = 0; i < size; i++) newId[preorder[i] as number] = i;
   const tree: HistTree = {
     feature: new Int32Array(size),

@@ -152,6 +152,21 @@ export function sumRows(
   return b;
 }
 
+/**
+ * The node's Σ A (into `sumA`, D of them) and Σ B (returned) from its histogram: the sums over the first slot's
+ * bins, missing included (every slot holds every row of the node once).
+ */
+export function histogramTotals(histogram: Float64Array, channels: number, sumA: Float64Array): number {
+  const outputs = sumA.length;
+  sumA.fill(0);
+  let b = 0;
+  for (let at = 0, end = HISTOGRAM_BINS * channels; at < end; at += channels) {
+    for (let d = 0; d < outputs; d++) sumA[d] = (sumA[d] as number) + (histogram[at + d] as number);
+    b += histogram[at + outputs] as number;
+  }
+  return b;
+}
+
 // OP_SCORES plan: [leaves, outputs, k, 0, leaves × value (float64), leaves × threads × (from, to)].
 /** Where OP_SCORES's segments start in the plan. */
 export const scoresSegments = (leaves: number) => 4 + 2 * leaves;

@@ -9,20 +9,14 @@ import {
   rowBlockHistograms,
 } from "./block-histograms.js";
 import { type LevelMemory, type LevelOp, runLevelWork } from "./level-work.js";
-import { OP_DERIVATIVES, OP_SAMPLE_SUMS, sampleAndSum, unitDerivatives } from "./round-rows.js";
+import { OP_DERIVATIVES, unitDerivatives } from "./round-rows.js";
 
-export type WorkOp =
-  | LevelOp
-  | typeof OP_BLOCK_HISTOGRAMS
-  | typeof OP_REDUCE_SPLITS
-  | typeof OP_SAMPLE_SUMS
-  | typeof OP_DERIVATIVES;
+export type WorkOp = LevelOp | typeof OP_BLOCK_HISTOGRAMS | typeof OP_REDUCE_SPLITS | typeof OP_DERIVATIVES;
 
 export function runWork(memory: LevelMemory, op: WorkOp, thread: number, threads: number): void {
   for (let unit = thread; unit < memory.threads; unit += threads) {
     if (op === OP_BLOCK_HISTOGRAMS) rowBlockHistograms(memory, unit);
     else if (op === OP_REDUCE_SPLITS) reduceAndSplit(memory, unit);
-    else if (op === OP_SAMPLE_SUMS) sampleAndSum(memory, unit);
     else if (op === OP_DERIVATIVES) unitDerivatives(memory, unit);
     else runLevelWork(memory, op, unit);
   }
