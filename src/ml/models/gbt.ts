@@ -15,6 +15,7 @@ import {
 import { MAX_BINS } from "./hist/bin-mapper.js";
 import { addHistTreeScores, growHistTree, type HistTree, HistWorkspace } from "./hist/grow-tree.js";
 import { serialExecutor } from "./hist/level-executor.js";
+import { type RoundRows, roundDerivatives } from "./hist/round-rows.js";
 import { MaxBinsSchema, resolveTreeMethod, TreeMethodSchema } from "./hist/tree-method.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
 import { sortColumns } from "./sorted-columns.js";
@@ -76,6 +77,15 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
     for (let k = 0; k < outputs; k++) scores[i * outputs + k] = base[k] as number;
   const gradient = perRow(rows * outputs);
   const hessian = perRow(rows * outputs);
+  const derivativeRows: RoundRows = {
+    task: data.task,
+    classCount: shape.classCount,
+    y: learner.float64 === undefined ? data.y : perRow(rows),
+    scores,
+    gradient,
+    hessian,
+  };
+  if (derivativeRows.y !== data.y) derivativeRows.y.set(data.y);
   const weight = perRow(rows);
   // Every weight 1 and one output: w·g is g and w·h is h, so the trees read the derivatives themselves.
   const unweighted = params.subsample >= 1 && outputs === 1;
@@ -88,7 +98,8 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
   const gains = new Float64Array(features);
   try {
     for (let round = 0; round < params.n_estimators; round++) {
-      objective.derivatives(scores, data.y, gradient, hessian);
+      if (learner.derivatives !== undefined) await learner.derivatives(derivativeRows);
+      else objective.derivatives(scores, data.y, gradient, hessian);
       // Without subsampling every weight is 1 every round: set once.
       if (round === 0 || params.subsample < 1) sampleRows(weight, params.subsample, random);
       for (let k = 0; k < outputs; k++) {
@@ -145,6 +156,8 @@ interface TreeLearner<Tree extends GrownTree = GrownTree> {
     growth: GrowthParams,
     random: Random,
   ): Tree | Promise<Tree>;
+  /** The round's gradient and hessian at its scores (else the objective fills them on the calling thread). */
+  derivatives?(round: RoundRows): void | Promise<void>;
   /** Adds the tree's leaf value to column k of every training row's raw scores. */
   addScores(tree: Tree, scores: Float64Array, outputs: number, k: number): void | Promise<void>;
   /** Per-row arrays the learner reads or writes: shared memory when it has worker threads. */
@@ -161,6 +174,12 @@ function exactLearner(data: TrainingSet, features: number): TreeLearner {
     addScores: (tree, scores, outputs, k) => addTreeScores(tree, data.x, features, scores, outputs, k),
   };
 }
+
+/**
+ * Row blocks of the histogram learner's index, whatever the thread count: each block's histogram sums are taken
+ * apart and added in block order, so 1, 2 or 3 threads grow the same trees. Two: this machine's cores.
+ */
+const ROW_BLOCKS = 2;
 
 async function histLearner(
   data: TrainingSet,
@@ -179,9 +198,11 @@ async function histLearner(
     { maxBins, seed: options.seed },
     2,
     executor,
+    ROW_BLOCKS,
   );
   return {
     grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, true),
+    derivatives: (round) => roundDerivatives(space, round),
     addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
     float64: (length) => executor.float64(length),
     close: () => executor.close(),

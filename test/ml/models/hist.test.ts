@@ -242,12 +242,25 @@ test("lossguide: at most max_leaves leaves per tree; with 2^depth leaves it grow
   assert.is(JSON.stringify(threaded), JSON.stringify(small), "same model on 2 threads");
 });
 
-test("hist gbt on 2 and 3 threads (histograms by feature blocks) grows the same model as on 1", async () => {
+test("hist gbt on 2 and 3 threads (histograms by row blocks, added in block order) grows the same model as on 1", async () => {
   const train = friedman(5000, 13, { noise: 1, extra: 4 });
   const params = gbt.params.parse({ n_estimators: 15, tree_method: "hist", subsample: 0.8 });
   const one = JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 1 }));
   assert.is(JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 2 })), one);
   assert.is(JSON.stringify(await gbt.fit(train, params, { seed: 3, threads: 3 })), one);
+});
+
+test("hist gbt classifiers (binary, multiclass) on 2 threads grow the same model as on 1", async () => {
+  for (const classes of [2, 3]) {
+    const train = sectors(1500, classes, 33, { flip: 0.05 });
+    const params = gbt.params.parse({ n_estimators: 8, max_depth: 4, tree_method: "hist", subsample: 0.9 });
+    const one = JSON.stringify(await gbt.fit(train, params, { seed: 4, threads: 1 }));
+    assert.is(
+      JSON.stringify(await gbt.fit(train, params, { seed: 4, threads: 2 })),
+      one,
+      `${classes} classes`,
+    );
+  }
 });
 
 test("hist forest: close to the exact forest, same forest on 2 threads, classification too", async () => {

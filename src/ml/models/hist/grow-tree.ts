@@ -7,7 +7,8 @@
 //   - depth-wise: the nodes of one level are split together; of two children only the smaller one's histogram
 //     is built from rows, the larger one's is the parent's minus it (in the parent's buffer).
 // The row-heavy part of each level (partitions, histogram passes) goes through a LevelExecutor, which may spread
-// it over worker threads (level-work.ts); split finding runs on the calling thread.
+// it over worker threads (level-work.ts). With worker threads, split finding rides on the histogram command
+// (level-splits.ts) unless features are drawn per split; otherwise it runs on the calling thread.
 import type { Random } from "../../random.js";
 import type { GrownTree, GrowthParams, GrowthTargets } from "../grow-tree.js";
 import { leafValue, nodeSquares, splitGain } from "../split-gain.js";
@@ -20,6 +21,14 @@ import {
   sketchSample,
   valueBins,
 } from "./bin-mapper.js";
+import {
+  blockPlanLength,
+  mergeBlockSplits,
+  OP_BLOCK_HISTOGRAMS,
+  OP_REDUCE_SPLITS,
+  planBlocks,
+  type SplitRequest,
+} from "./block-histograms.js";
 import { HISTOGRAM_BINS, histogramLength } from "./histogram.js";
 import type { LevelExecutor } from "./level-executor.js";
 import {
@@ -27,7 +36,6 @@ import {
   cutsOf,
   histogramTotals,
   type LevelMemory,
-  type LevelOp,
   OP_BIN,
   OP_CUTS,
   OP_HISTOGRAMS,
@@ -37,11 +45,11 @@ import {
   partitionEntry,
   requestEntry,
   rowFrom,
-  runLevelWork,
   scoresSegments,
   sumRows,
 } from "./level-work.js";
 import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./split-finder.js";
+import { runWork, type WorkOp } from "./thread-work.js";
 
 /**
  * Nodes with fewer rows keep no histogram: their splits come from their rows sorted by bin (scanRows). Deep
@@ -51,6 +59,8 @@ export const SMALL_NODE_ROWS = 256;
 
 /** The memory a workspace's live histograms may take (64 MiB: ~800 histograms of 20 features). */
 export const HISTOGRAM_BUDGET_BYTES = 64 * 1024 * 1024;
+/** Histogram buffers allocated at once when none is free (with worker threads). */
+const HISTOGRAM_BATCH = 16;
 /** Live histograms allowed whatever the budget in bytes. */
 export const MIN_HISTOGRAM_BUDGET = 16;
 
@@ -68,6 +78,8 @@ export class HistWorkspace {
     channels: number,
     readonly executor: LevelExecutor,
     budgetBytes = HISTOGRAM_BUDGET_BYTES,
+    /** Row blocks of the index (LevelMemory.threads): the same model whatever the executor's thread count. */
+    units = executor.threads,
   ) {
     const { rows } = binned;
     this.histogramSize = histogramLength(binned.features, channels);
@@ -81,7 +93,7 @@ export class HistWorkspace {
       scratch: executor.uint32(rows),
       values: executor.float64(rows * channels),
       channels,
-      threads: executor.threads,
+      threads: units,
       plan: executor.int32(256),
       histograms: [],
       version: 0,
@@ -99,9 +111,16 @@ export class HistWorkspace {
     options: BinningOptions,
     channels: number,
     executor: LevelExecutor,
+    units = executor.threads,
   ): Promise<HistWorkspace> {
     if (executor.threads === 1)
-      return new HistWorkspace(binColumns(x, rows, features, options), channels, executor);
+      return new HistWorkspace(
+        binColumns(x, rows, features, options),
+        channels,
+        executor,
+        HISTOGRAM_BUDGET_BYTES,
+        units,
+      );
     const binned: BinnedMatrix = {
       rows,
       features,
@@ -109,7 +128,7 @@ export class HistWorkspace {
       columns: executor.uint8(rows * features),
       thresholds: [],
     };
-    const space = new HistWorkspace(binned, channels, executor);
+    const space = new HistWorkspace(binned, channels, executor, HISTOGRAM_BUDGET_BYTES, units);
     const sample = sketchSample(rows, options);
     const binning: BinningMemory = {
       x: executor.float32(x.length),
@@ -135,9 +154,15 @@ export class HistWorkspace {
     this.live++;
     const id = this.free.pop();
     if (id !== undefined) return id;
-    this.memory.histograms = [...this.memory.histograms, this.executor.float64(this.histogramSize)];
+    // With worker threads, a batch at a time (within the budget): each new buffer is new memory the workers must
+    // be handed, a message round trip.
+    const first = this.memory.histograms.length;
+    const batch = this.executor.threads > 1 ? Math.min(HISTOGRAM_BATCH, Math.max(1, this.budget - first)) : 1;
+    const added = Array.from({ length: batch }, () => this.executor.float64(this.histogramSize));
+    this.memory.histograms = [...this.memory.histograms, ...added];
     this.memory.version++;
-    return this.memory.histograms.length - 1;
+    for (let i = batch - 1; i > 0; i--) this.free.push(first + i);
+    return first;
   }
   release(id: number): void {
     if (id < 0) return;
@@ -148,10 +173,10 @@ export class HistWorkspace {
    * Runs a per-row op on every thread when the row arrays it reads or writes are shared memory; else (arrays the
    * worker threads cannot see) every thread's share on the calling thread.
    */
-  runOnRows(op: LevelOp, arrays: Float64Array[]): void | Promise<void> {
+  runOnRows(op: WorkOp, arrays: Float64Array[]): void | Promise<void> {
     if (arrays.every((array) => array.buffer instanceof SharedArrayBuffer) || this.executor.threads === 1)
       return this.executor.run(this.memory, op);
-    for (let t = 0; t < this.memory.threads; t++) runLevelWork(this.memory, op, t);
+    runWork(this.memory, op, 0, 1);
   }
 
   /** The plan, with room for `length` ints. */
@@ -316,10 +341,32 @@ export async function growHistTree(
     );
   };
 
-  /** Histograms of `requests` (node ids, histogram ids), then parent −= smaller for `pairs`, on every thread. */
-  const buildHistograms = (requests: number[], pairs: number[]) => {
+  // Splits found by every thread with the histograms (level-splits.ts), until chooseSplit takes them.
+  const parallelSplits = threads > 1 && params.maxFeatures >= slots;
+  const found = new Map<number, SplitCandidate & { slot: number }>();
+  const valueBins = Int32Array.from(activeFeatures, (f) => (thresholds[f] as Float32Array).length + 1);
+
+  /**
+   * Histograms of `requests` (node ids, histogram ids), then parent −= smaller for `pairs`, on every thread;
+   * with parallel splits, then the splits of `splitNodes` (`histogramAt`: the histogram each will be chosen
+   * from, −1: from its rows).
+   */
+  const buildHistograms = async (
+    requests: number[],
+    pairs: number[],
+    splitNodes: number[] = [],
+    histogramAt: (node: number) => number = (node) => histogramOf[node] as number,
+  ) => {
+    const byBlocks = threads > 1;
+    // Per request, a partial histogram for each row block after the first.
+    const scratch: number[] = [];
+    if (byBlocks) for (let i = 0; i < (requests.length / 2) * (threads - 1); i++) scratch.push(space.take());
     const entry = requestEntry(threads);
-    const plan = space.plan(3 + slots + entry * (requests.length / 2) + pairs.length);
+    const plan = space.plan(
+      byBlocks
+        ? blockPlanLength(slots, requests.length / 2, pairs.length / 2, splitNodes.length, outputs, threads)
+        : 3 + slots + entry * (requests.length / 2) + pairs.length,
+    );
     let at = 0;
     plan[at++] = slots;
     plan.set(activeFeatures, at);
@@ -332,8 +379,47 @@ export async function growHistTree(
     }
     plan[at++] = pairs.length / 2;
     for (const id of pairs) plan[at++] = id;
-    return executor.run(memory, OP_HISTOGRAMS);
+    if (!byBlocks) return executor.run(memory, OP_HISTOGRAMS);
+    planBlocks(
+      plan,
+      threads,
+      scratch,
+      limits,
+      valueBins,
+      splitNodes.map(
+        (node): SplitRequest => ({
+          histogram: histogramAt(node),
+          segments: segments.slice(node * width, (node + 1) * width),
+          totalA: sumA.slice(node * outputs, (node + 1) * outputs),
+          totalB: sumB[node] as number,
+          totalCount: count[node] as number,
+        }),
+      ),
+    );
+    if (requests.length > 0) await executor.run(memory, OP_BLOCK_HISTOGRAMS);
+    await executor.run(memory, OP_REDUCE_SPLITS);
+    for (const id of scratch) space.release(id);
+    splitNodes.forEach((node, n) => {
+      const split = {
+        proxy: 0,
+        bin: 0,
+        missingLeft: false,
+        leftA: new Float64Array(outputs),
+        leftB: 0,
+        leftCount: 0,
+        slot: -1,
+      };
+      mergeBlockSplits(memory.plan, threads, outputs, n, split);
+      found.set(node, split);
+    });
   };
+  /** Of `nodes`, those whose split the next histogram command can find (a histogram, or few rows). */
+  const findable = (nodes: number[], histogramAt = (node: number) => histogramOf[node] as number) =>
+    parallelSplits
+      ? nodes.filter(
+          (node) => !found.has(node) && (histogramAt(node) >= 0 || (count[node] as number) < SMALL_NODE_ROWS),
+        )
+      : [];
 
   // The root's sums: from its histogram when it has one (a sum over one feature's bins instead of a pass over
   // every row), else from its rows.
@@ -458,7 +544,8 @@ export async function growHistTree(
         }
         chunk.push(node);
       }
-      if (missing.length > 0) await buildHistograms(missing, []);
+      const toFind = findable(chunk);
+      if (missing.length > 0 || toFind.length > 0) await buildHistograms(missing, [], toFind);
       await splitChunk(chunk, next);
     }
     level = next;
@@ -478,7 +565,8 @@ export async function growHistTree(
           histogramOf[node] = space.take();
           missing.push(node, histogramOf[node] as number);
         }
-      if (missing.length > 0) await buildHistograms(missing, []);
+      const toFind = findable(nodes);
+      if (missing.length > 0 || toFind.length > 0) await buildHistograms(missing, [], toFind);
       for (const node of nodes) {
         if (!chooseSplit(node)) continue;
         frontier.push(node);
@@ -517,7 +605,17 @@ export async function growHistTree(
   /** Finds the node's best split and records it (not yet applied); false when it has none worth making. */
   function chooseSplit(node: number): boolean {
     const histogram = histogramOf[node] as number;
-    const gainHere = findBestSplit(node, histogram)
+    const split = found.get(node);
+    if (split !== undefined) {
+      found.delete(node);
+      best.proxy = split.proxy;
+      best.bin = split.bin;
+      best.missingLeft = split.missingLeft;
+      best.leftA.set(split.leftA);
+      best.leftB = split.leftB;
+      best.slot = split.slot;
+    }
+    const gainHere = (split === undefined ? findBestSplit(node, histogram) : split.slot >= 0)
       ? splitGain(best.proxy, nodeSquares(sumA, node, outputs), sumB[node] as number, params.lambda)
       : Number.NaN;
     if (!(gainHere > params.minGain)) {
@@ -577,13 +675,14 @@ export async function growHistTree(
     const requests: number[] = [];
     const pairs: number[] = [];
     const kept: number[] = [];
+    const growing: number[] = [];
     for (const node of splitting) {
       const l = left[node] as number;
       const r = right[node] as number;
       const growLeft = mayGrow(l);
       const growRight = mayGrow(r);
-      if (growLeft) next.push(l);
-      if (growRight) next.push(r);
+      if (growLeft) growing.push(l);
+      if (growRight) growing.push(r);
       const histogram = histogramOf[node] as number;
       histogramOf[node] = -1;
       if (histogram < 0) continue;
@@ -609,7 +708,11 @@ export async function growHistTree(
       } else space.release(histogram);
       if (!keepSmall) kept.push(small);
     }
-    if (requests.length > 0) await buildHistograms(requests, pairs);
+    next.push(...growing);
+    // A small child's histogram serves only the subtraction: its split comes from its rows.
+    const histogramAt = (node: number) => (kept.includes(node) ? -1 : (histogramOf[node] as number));
+    const toFind = findable(growing, histogramAt);
+    if (requests.length > 0 || toFind.length > 0) await buildHistograms(requests, pairs, toFind, histogramAt);
     for (const small of kept) {
       space.release(histogramOf[small] as number);
       histogramOf[small] = -1;

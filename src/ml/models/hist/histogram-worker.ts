@@ -1,14 +1,14 @@
 // Worker-thread entry of the threaded executor (threaded-executor.ts): takes a fit's shared memory, then runs
-// the level work it is commanded through the shared control array until it is released.
+// its units of the work it is commanded (thread-work.ts) through the shared control array until it is released.
 import { parentPort } from "node:worker_threads";
-import { type LevelOp, runLevelWork } from "./level-work.js";
+import { runWork, type WorkOp } from "./thread-work.js";
 import { type AttachMessage, DONE, FAILED, GENERATION, OP, RELEASE } from "./threaded-executor.js";
 
 // Test hook: "thread:command" makes that worker exit with code 70 at its command-th command (counted from its start).
 const [exitThread, exitCommand] = (process.env.TABULA_TEST_HIST_WORKER_EXIT ?? "0:0").split(":").map(Number);
 let commands = 0;
 
-parentPort?.on("message", ({ control, thread, memory }: AttachMessage) => {
+parentPort?.on("message", ({ control, thread, threads, memory }: AttachMessage) => {
   let seen = Atomics.load(control, GENERATION);
   parentPort?.postMessage("attached");
   for (;;) {
@@ -18,7 +18,7 @@ parentPort?.on("message", ({ control, thread, memory }: AttachMessage) => {
     if (thread === exitThread && ++commands === exitCommand) process.exit(70);
     if (op !== RELEASE) {
       try {
-        runLevelWork(memory, op as LevelOp, thread);
+        runWork(memory, op as WorkOp, thread, threads);
       } catch (error) {
         console.error(error);
         Atomics.store(control, FAILED, thread);

@@ -1,6 +1,7 @@
-// Who runs a level's row work (level-work.ts): the calling thread alone, or it and worker threads
+// Who runs a level's row work (thread-work.ts): the calling thread alone, or it and worker threads
 // (threaded-executor.ts). The executor also allocates the memory the threads share.
-import { type LevelMemory, type LevelOp, runLevelWork } from "./level-work.js";
+import type { LevelMemory } from "./level-work.js";
+import { runWork, type WorkOp } from "./thread-work.js";
 
 export interface LevelExecutor {
   readonly threads: number;
@@ -10,7 +11,7 @@ export interface LevelExecutor {
   uint32(length: number): Uint32Array;
   int32(length: number): Int32Array;
   /** Runs `op` on every thread; resolves when all are done. The memory may be new (see LevelMemory.version). */
-  run(memory: LevelMemory, op: LevelOp): void | Promise<void>;
+  run(memory: LevelMemory, op: WorkOp): void | Promise<void>;
   /** Lets worker threads drop this fit's memory. */
   close(): void;
 }
@@ -22,6 +23,6 @@ export const serialExecutor: LevelExecutor = {
   uint8: (length) => new Uint8Array(length),
   uint32: (length) => new Uint32Array(length),
   int32: (length) => new Int32Array(length),
-  run: (memory, op) => runLevelWork(memory, op, 0),
+  run: (memory, op) => runWork(memory, op, 0, 1),
   close() {},
 };

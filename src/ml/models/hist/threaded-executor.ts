@@ -9,7 +9,8 @@ import type { Worker } from "node:worker_threads";
 import { MlFailure } from "../../errors.js";
 import { startWorker } from "../worker-thread.js";
 import type { LevelExecutor } from "./level-executor.js";
-import { type LevelMemory, type LevelOp, runLevelWork } from "./level-work.js";
+import type { LevelMemory } from "./level-work.js";
+import { runWork, type WorkOp } from "./thread-work.js";
 
 /** Slots of the control array. */
 export const GENERATION = 0;
@@ -22,6 +23,7 @@ export const RELEASE = -1;
 export interface AttachMessage {
   control: Int32Array;
   thread: number;
+  threads: number;
   memory: LevelMemory;
 }
 
@@ -98,7 +100,9 @@ export function threadedExecutor(threads: number): LevelExecutor {
   const attach = async (memory: LevelMemory) => {
     release();
     const asked = await Promise.allSettled(
-      workers.map((thread, w) => ask(thread, { control, thread: w + 1, memory } satisfies AttachMessage)),
+      workers.map((thread, w) =>
+        ask(thread, { control, thread: w + 1, threads, memory } satisfies AttachMessage),
+      ),
     );
     attached = { memory, version: memory.version };
     const refused = asked.findIndex((answer) => answer.status === "rejected");
@@ -113,10 +117,10 @@ export function threadedExecutor(threads: number): LevelExecutor {
     uint8: (length) => new Uint8Array(new SharedArrayBuffer(length)),
     uint32: (length) => new Uint32Array(new SharedArrayBuffer(length * 4)),
     int32: (length) => new Int32Array(new SharedArrayBuffer(length * 4)),
-    async run(memory: LevelMemory, op: LevelOp) {
+    async run(memory: LevelMemory, op: WorkOp) {
       if (attached?.memory !== memory || attached.version !== memory.version) await attach(memory);
       command(op);
-      runLevelWork(memory, op, 0);
+      runWork(memory, op, 0, threads);
       await awaitWorkers();
     },
     close: release,

@@ -1,0 +1,291 @@
+// Histograms by row blocks, and the splits found from them: the two commands of a level after its partition.
+//   OP_BLOCK_HISTOGRAMS: unit u (a row block of the index, level-work.ts) sums its own rows of every requested
+//     node over every slot: into the node's histogram for u = 0, into a scratch histogram of its own otherwise.
+//     Each unit reads only its rows (a row's bins and values once), where blocks of features would make every
+//     thread read every row.
+//   OP_REDUCE_SPLITS: unit u takes a block of slots of every requested histogram and adds the other units'
+//     partial sums to it in unit order, then subtracts the sibling histograms in that block, then scans the same
+//     block of every listed node — the bins it has just written, or, for a node too small to keep a histogram,
+//     the node's rows sorted by bin (scanRows) — and leaves the block's best split in the plan.
+// The number of units is fixed by the learner, not by the thread count, so every sum is the same float on 1, 2
+// or 3 threads. The calling thread takes the best split over the blocks in block order, a later block only when
+// strictly better (mergeBlockSplits); a block's best is the first maximum within the block, so the merged split
+// is the first maximum over all slots: the split the serial scan (grow-tree.ts) finds.
+//
+// Plan: the OP_HISTOGRAMS plan (level-work.ts), then per request: (units − 1) scratch histogram ids; then at an
+// even int offset:
+//   ints:   [nodes, flags, slots × value bins (padded to even),
+//            per node: histogram id (−1: from its rows), units × (from, to), padded to even]
+//   floats: [minSamplesLeaf, minChildWeight, lambda,
+//            per node: total B, total count, total A (outputs),
+//            per node per unit: proxy, bin, missing left, slot (−1: none), left B, left A (outputs)]
+import { HISTOGRAM_BINS } from "./histogram.js";
+import { fillHistogram, type LevelMemory, requestEntry } from "./level-work.js";
+import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./split-finder.js";
+
+export const OP_BLOCK_HISTOGRAMS = 16;
+export const OP_REDUCE_SPLITS = 17;
+
+const COUNTED = 1;
+const MISSING_LEFT = 2;
+const LIMITS = 3;
+
+const even = (n: number) => n + (n % 2);
+const nodeInts = (units: number) => even(1 + 2 * units);
+const nodeFloats = (outputs: number) => 2 + outputs;
+const blockResult = (outputs: number) => 5 + outputs;
+
+/** Where the scratch ids start: after the OP_HISTOGRAMS part. */
+function scratchAt(plan: Int32Array, units: number): number {
+  const slots = plan[0] as number;
+  let at = 1 + slots;
+  at += 1 + (plan[at] as number) * requestEntry(units);
+  return at + 1 + 2 * (plan[at] as number);
+}
+
+/** Where the split part starts. */
+function splitsAt(plan: Int32Array, units: number): number {
+  const requests = plan[1 + (plan[0] as number)] as number;
+  return even(scratchAt(plan, units) + requests * (units - 1));
+}
+
+function intsLength(slots: number, nodes: number, units: number): number {
+  return 2 + even(slots) + nodes * nodeInts(units);
+}
+
+/** Ints of a plan for `requests` histograms, `pairs` subtractions and the splits of `nodes`. */
+export function blockPlanLength(
+  slots: number,
+  requests: number,
+  pairs: number,
+  nodes: number,
+  outputs: number,
+  units: number,
+): number {
+  const histogramPart = even(3 + slots + requests * (requestEntry(units) + units - 1) + 2 * pairs);
+  const floats = LIMITS + nodes * (nodeFloats(outputs) + units * blockResult(outputs));
+  return histogramPart + intsLength(slots, nodes, units) + 2 * floats;
+}
+
+function floatsOf(plan: Int32Array, from: number, slots: number, nodes: number, units: number): Float64Array {
+  const at = from + intsLength(slots, nodes, units);
+  return new Float64Array(plan.buffer, plan.byteOffset + 4 * at, (plan.length - at) >> 1);
+}
+
+export interface SplitRequest {
+  /** −1: the node's split comes from its rows (it keeps no histogram). */
+  histogram: number;
+  /** units × (from, to) of the workspace's index. */
+  segments: ArrayLike<number>;
+  totalA: ArrayLike<number>;
+  totalB: number;
+  totalCount: number;
+}
+
+/**
+ * Completes a plan whose OP_HISTOGRAMS part is written: the scratch histogram ids (per request, units − 1),
+ * then the split part for `nodes`.
+ */
+export function planBlocks(
+  plan: Int32Array,
+  units: number,
+  scratch: ArrayLike<number>,
+  limits: SplitLimits,
+  valueBins: ArrayLike<number>,
+  nodes: SplitRequest[],
+): void {
+  const slots = valueBins.length;
+  const at = scratchAt(plan, units);
+  for (let i = 0; i < scratch.length; i++) plan[at + i] = scratch[i] as number;
+  const from = splitsAt(plan, units);
+  plan[from] = nodes.length;
+  plan[from + 1] = (limits.counted ? COUNTED : 0) | (limits.allowMissingLeft ? MISSING_LEFT : 0);
+  for (let s = 0; s < slots; s++) plan[from + 2 + s] = valueBins[s] as number;
+  const f = floatsOf(plan, from, slots, nodes.length, units);
+  f[0] = limits.minSamplesLeaf;
+  f[1] = limits.minChildWeight;
+  f[2] = limits.lambda;
+  const { outputs } = limits;
+  nodes.forEach((node, n) => {
+    const nodeAt = from + 2 + even(slots) + n * nodeInts(units);
+    plan[nodeAt] = node.histogram;
+    for (let i = 0; i < 2 * units; i++) plan[nodeAt + 1 + i] = node.segments[i] as number;
+    const fa = LIMITS + n * nodeFloats(outputs);
+    f[fa] = node.totalB;
+    f[fa + 1] = node.totalCount;
+    for (let d = 0; d < outputs; d++) f[fa + 2 + d] = node.totalA[d] as number;
+  });
+}
+
+/** Unit `unit`'s share of OP_BLOCK_HISTOGRAMS. */
+export function rowBlockHistograms(memory: LevelMemory, unit: number): void {
+  const { plan, threads: units, histograms } = memory;
+  const slots = plan[0] as number;
+  const slotFeatures = plan.subarray(1, 1 + slots);
+  let at = 1 + slots;
+  const requests = plan[at++] as number;
+  const size = requestEntry(units);
+  const scratch = scratchAt(plan, units);
+  for (let r = 0; r < requests; r++, at += size) {
+    const id = unit === 0 ? (plan[at] as number) : (plan[scratch + r * (units - 1) + unit - 1] as number);
+    const own = plan.subarray(at + 1 + 2 * unit, at + 3 + 2 * unit);
+    fillHistogram(memory, slotFeatures, 0, slots, own, histograms[id] as Float64Array);
+  }
+}
+
+/** Per thread (each has its own module instance): scratch of the row scan. */
+let gathered = new Uint32Array(0);
+let keys = new Uint32Array(0);
+
+/** Unit `unit`'s share of OP_REDUCE_SPLITS. */
+export function reduceAndSplit(memory: LevelMemory, unit: number): void {
+  const { plan, threads: units, channels, histograms, index, bins, features, values } = memory;
+  const slots = plan[0] as number;
+  const blocks = Math.min(units, slots);
+  if (unit >= blocks) return;
+  const slotFrom = Math.round((unit * slots) / blocks);
+  const slotTo = Math.round(((unit + 1) * slots) / blocks);
+  const stride = HISTOGRAM_BINS * channels;
+  const blockFrom = slotFrom * stride;
+  const blockTo = slotTo * stride;
+  let at = 1 + slots;
+  const requests = plan[at++] as number;
+  const scratch = scratchAt(plan, units);
+  for (let r = 0; r < requests; r++, at += requestEntry(units)) {
+    const sum = histograms[plan[at] as number] as Float64Array;
+    for (let u = 1; u < units; u++) {
+      const partial = histograms[plan[scratch + r * (units - 1) + u - 1] as number] as Float64Array;
+      for (let i = blockFrom; i < blockTo; i++) sum[i] = (sum[i] as number) + (partial[i] as number);
+    }
+  }
+  const pairs = plan[at++] as number;
+  for (let q = 0; q < pairs; q++, at += 2) {
+    const parent = histograms[plan[at] as number] as Float64Array;
+    const smaller = histograms[plan[at + 1] as number] as Float64Array;
+    for (let i = blockFrom; i < blockTo; i++) parent[i] = (parent[i] as number) - (smaller[i] as number);
+  }
+  const slotFeatures = plan.subarray(1, 1 + slots);
+  const from = splitsAt(plan, units);
+  const nodes = plan[from] as number;
+  const flags = plan[from + 1] as number;
+  const counted = (flags & COUNTED) !== 0;
+  const outputs = channels - 1 - (counted ? 1 : 0);
+  const f = floatsOf(plan, from, slots, nodes, units);
+  const limits: SplitLimits = {
+    outputs,
+    channels,
+    counted,
+    minSamplesLeaf: f[0] as number,
+    minChildWeight: f[1] as number,
+    lambda: f[2] as number,
+    allowMissingLeft: (flags & MISSING_LEFT) !== 0,
+  };
+  const running = new Float64Array(outputs);
+  const missingA = new Float64Array(outputs);
+  const candidate: SplitCandidate = {
+    proxy: 0,
+    bin: 0,
+    missingLeft: false,
+    leftA: new Float64Array(outputs),
+    leftB: 0,
+    leftCount: 0,
+  };
+  const resultsAt = LIMITS + nodes * nodeFloats(outputs);
+  for (let n = 0; n < nodes; n++) {
+    const nodeAt = from + 2 + even(slots) + n * nodeInts(units);
+    const histogramId = plan[nodeAt] as number;
+    const fa = LIMITS + n * nodeFloats(outputs);
+    const totalB = f[fa] as number;
+    const totalCount = f[fa + 1] as number;
+    const totalA = f.subarray(fa + 2, fa + 2 + outputs);
+    if (histogramId < 0) {
+      // Every unit's segment of the node, in unit order: the node's rows ascending.
+      if (gathered.length < totalCount) {
+        gathered = new Uint32Array(totalCount);
+        keys = new Uint32Array(totalCount);
+      }
+      let k = 0;
+      for (let u = 0; u < units; u++)
+        for (
+          let p = plan[nodeAt + 1 + 2 * u] as number, end = plan[nodeAt + 2 + 2 * u] as number;
+          p < end;
+          p++
+        )
+          gathered[k++] = index[p] as number;
+    }
+    const histogram = histogramId >= 0 ? (histograms[histogramId] as Float64Array) : undefined;
+    candidate.proxy = Number.NEGATIVE_INFINITY;
+    let best = -1;
+    const out = resultsAt + (n * units + unit) * blockResult(outputs);
+    for (let s = slotFrom; s < slotTo; s++) {
+      const improved =
+        histogram === undefined
+          ? scanRows(
+              bins,
+              features,
+              slotFeatures[s] as number,
+              gathered,
+              0,
+              totalCount,
+              values,
+              totalA,
+              totalB,
+              limits,
+              keys,
+              missingA,
+              running,
+              candidate,
+            )
+          : scanFeature(
+              histogram,
+              s * HISTOGRAM_BINS * channels,
+              plan[from + 2 + s] as number,
+              totalA,
+              totalB,
+              totalCount,
+              limits,
+              running,
+              candidate,
+            );
+      if (improved) best = s;
+    }
+    f[out + 3] = best;
+    if (best < 0) continue;
+    f[out] = candidate.proxy;
+    f[out + 1] = candidate.bin;
+    f[out + 2] = candidate.missingLeft ? 1 : 0;
+    f[out + 4] = candidate.leftB;
+    f.set(candidate.leftA, out + 5);
+  }
+}
+
+/**
+ * Node n's split after OP_REDUCE_SPLITS, into `best` (slot −1 when no block found one): blocks in order, a
+ * later block's split taken only when strictly better.
+ */
+export function mergeBlockSplits(
+  plan: Int32Array,
+  units: number,
+  outputs: number,
+  n: number,
+  best: SplitCandidate & { slot: number },
+): void {
+  const from = splitsAt(plan, units);
+  const nodes = plan[from] as number;
+  const slots = plan[0] as number;
+  const f = floatsOf(plan, from, slots, nodes, units);
+  best.slot = -1;
+  best.proxy = Number.NEGATIVE_INFINITY;
+  const resultsAt = LIMITS + nodes * nodeFloats(outputs);
+  // Units past the number of blocks (fewer slots than units) scanned nothing.
+  for (let u = 0, blocks = Math.min(units, slots); u < blocks; u++) {
+    const out = resultsAt + (n * units + u) * blockResult(outputs);
+    if ((f[out + 3] as number) < 0 || !((f[out] as number) > best.proxy)) continue;
+    best.proxy = f[out] as number;
+    best.bin = f[out + 1] as number;
+    best.missingLeft = f[out + 2] === 1;
+    best.slot = f[out + 3] as number;
+    best.leftB = f[out + 4] as number;
+    best.leftA.set(f.subarray(out + 5, out + 5 + outputs));
+  }
+}

@@ -1,0 +1,44 @@
+// The per-row work of a boosting round outside its trees, spread over the units (row blocks) like a level's
+// (thread-work.ts): OP_DERIVATIVES, each unit fills the gradient and hessian of its rows at the current scores.
+import { objectiveFor } from "../gbt-objective.js";
+import type { HistWorkspace } from "./grow-tree.js";
+import { type LevelMemory, rowFrom } from "./level-work.js";
+
+export const OP_DERIVATIVES = 18;
+
+/** What OP_DERIVATIVES reads and writes (rows × outputs, y: rows), in the memory every thread shares. */
+export interface RoundRows {
+  task: "regression" | "classification";
+  classCount: number;
+  y: Float64Array;
+  scores: Float64Array;
+  gradient: Float64Array;
+  hessian: Float64Array;
+}
+
+/** LevelMemory with the round's rows. */
+export type RoundMemory = LevelMemory & { round?: RoundRows };
+
+/** OP_DERIVATIVES over the workspace's units (on its threads when the round's rows are shared memory). */
+export function roundDerivatives(space: HistWorkspace, round: RoundRows): void | Promise<void> {
+  const memory: RoundMemory = space.memory;
+  if (memory.round !== round) {
+    memory.round = round;
+    memory.version++;
+  }
+  return space.runOnRows(OP_DERIVATIVES, [round.y, round.scores, round.gradient, round.hessian]);
+}
+
+export function unitDerivatives(memory: RoundMemory, unit: number): void {
+  const { task, classCount, y, scores, gradient, hessian } = memory.round as RoundRows;
+  const objective = objectiveFor(task, classCount);
+  const { outputs } = objective;
+  const from = rowFrom(y.length, memory.threads, unit);
+  const to = rowFrom(y.length, memory.threads, unit + 1);
+  objective.derivatives(
+    scores.subarray(from * outputs, to * outputs),
+    y.subarray(from, to),
+    gradient.subarray(from * outputs, to * outputs),
+    hessian.subarray(from * outputs, to * outputs),
+  );
+}

@@ -1,0 +1,23 @@
+// Every command a fit's threads run together: a level's row work (level-work.ts), the histograms by row blocks
+// with the splits found from them (block-histograms.ts) and a boosting round's row work (round-rows.ts). The work comes in units (LevelMemory.threads:
+// row blocks of the index, or blocks of features), a number fixed by the learner and not by the thread count,
+// so that every sum is taken in the same order on 1, 2 or 3 threads; thread t of T runs units t, t + T, ….
+import {
+  OP_BLOCK_HISTOGRAMS,
+  OP_REDUCE_SPLITS,
+  reduceAndSplit,
+  rowBlockHistograms,
+} from "./block-histograms.js";
+import { type LevelMemory, type LevelOp, runLevelWork } from "./level-work.js";
+import { OP_DERIVATIVES, unitDerivatives } from "./round-rows.js";
+
+export type WorkOp = LevelOp | typeof OP_BLOCK_HISTOGRAMS | typeof OP_REDUCE_SPLITS | typeof OP_DERIVATIVES;
+
+export function runWork(memory: LevelMemory, op: WorkOp, thread: number, threads: number): void {
+  for (let unit = thread; unit < memory.threads; unit += threads) {
+    if (op === OP_BLOCK_HISTOGRAMS) rowBlockHistograms(memory, unit);
+    else if (op === OP_REDUCE_SPLITS) reduceAndSplit(memory, unit);
+    else if (op === OP_DERIVATIVES) unitDerivatives(memory, unit);
+    else runLevelWork(memory, op, unit);
+  }
+}
