@@ -88,7 +88,12 @@ export async function growForestTrees(job: ForestJob, treeIndices: readonly numb
     const targets = { outputs, weight, weightedA, weightedB: weight, pureKey: y };
     const grown = await grow(allFeatures, targets, random);
     trees.push({
-      columns: { ...treeColumns(grown, outputs), threshold: Float32Array.from(grown.threshold) },
+      columns: {
+        ...treeColumns(grown, outputs),
+        threshold: Float32Array.from(grown.threshold),
+        // Row counts: whole numbers, exact in float32 while the root's stays within 2^24.
+        samples: (grown.samples[0] ?? 0) <= 2 ** 24 ? Float32Array.from(grown.samples) : grown.samples,
+      },
       gain: grown.gain,
     });
   }

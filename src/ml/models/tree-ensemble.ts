@@ -45,7 +45,8 @@ export interface TreeColumns {
   left: Int32Array;
   right: Int32Array;
   value: Float64Array;
-  samples?: Float64Array;
+  /** Float32Array where the counts are whole numbers (a forest's bootstrap counts, exact below 2^24). */
+  samples?: Float32Array | Float64Array;
   missingLeft?: Uint8Array;
 }
 
@@ -61,7 +62,7 @@ export class Tree implements TreeColumns {
   readonly right: Int32Array;
   /** nodes × outputs: node n's values are value[n · outputs + k]. */
   readonly value: Float64Array;
-  readonly samples?: Float64Array;
+  readonly samples?: Float32Array | Float64Array;
   readonly missingLeft?: Uint8Array;
   constructor(columns: TreeColumns) {
     this.feature = columns.feature;
