@@ -73,6 +73,8 @@ export class HistWorkspace {
   live = 0;
   /** Live histograms a tree may hold (a forest's deep levels would otherwise hold one per large node). */
   readonly budget: number;
+  /** The last tree's node columns, reused by the next (same thread count and outputs). */
+  nodeColumns: NodeColumns | undefined;
   constructor(
     readonly binned: BinnedMatrix,
     channels: number,
@@ -189,7 +191,10 @@ export class HistWorkspace {
   }
 }
 
-/** A grown tree plus, per node, the bin it splits at (rows with bin <= splitBin go left, missing as said). */
+/**
+ * A grown tree plus, per node, the bin it splits at (rows with bin <= splitBin go left, missing as said).
+ * Its threshold, splitBin and segments are the workspace's, until the next tree is grown: copy what you keep.
+ */
 export interface HistTree extends GrownTree {
   splitBin: Int32Array;
   missingLeft: Uint8Array;
@@ -197,6 +202,71 @@ export interface HistTree extends GrownTree {
   segments: Int32Array;
   /** Whether every row of the matrix was in the tree's sample (then the leaves' ranges cover all rows). */
   allRows: boolean;
+}
+
+/** A tree's nodes while it grows, in creation order (sums per node: `outputs` of A, one of B). */
+export interface NodeColumns {
+  capacity: number;
+  /** Per node, `width` entries of segments (2 × threads) and `outputs` of sumA and chosenLeftA. */
+  width: number;
+  outputs: number;
+  segments: Int32Array;
+  count: Int32Array;
+  depth: Int32Array;
+  sumA: Float64Array;
+  sumB: Float64Array;
+  feature: Int32Array;
+  splitBin: Int32Array;
+  missingLeft: Uint8Array;
+  left: Int32Array;
+  right: Int32Array;
+  gain: Float64Array;
+  histogramOf: Int32Array;
+  chosenLeftA: Float64Array;
+  chosenLeftB: Float64Array;
+  /** The grown tree's pre-order: the order of its nodes, and each node's place in it. */
+  preorder: Int32Array;
+  newId: Int32Array;
+  /** HistTree's columns that live only until the next tree: its segments, split bins and thresholds. */
+  treeSegments: Int32Array;
+  treeSplitBin: Int32Array;
+  treeThreshold: Float64Array;
+}
+
+function nodeColumns(capacity: number, width: number, outputs: number): NodeColumns {
+  return {
+    capacity,
+    width,
+    outputs,
+    segments: new Int32Array(capacity * width),
+    count: new Int32Array(capacity),
+    depth: new Int32Array(capacity),
+    sumA: new Float64Array(capacity * outputs),
+    sumB: new Float64Array(capacity),
+    feature: new Int32Array(capacity),
+    splitBin: new Int32Array(capacity),
+    missingLeft: new Uint8Array(capacity),
+    left: new Int32Array(capacity),
+    right: new Int32Array(capacity),
+    gain: new Float64Array(capacity),
+    histogramOf: new Int32Array(capacity),
+    chosenLeftA: new Float64Array(capacity * outputs),
+    chosenLeftB: new Float64Array(capacity),
+    preorder: new Int32Array(capacity),
+    newId: new Int32Array(capacity),
+    treeSegments: new Int32Array(capacity * width),
+    treeSplitBin: new Int32Array(capacity),
+    treeThreshold: new Float64Array(capacity),
+  };
+}
+
+/** The most nodes a tree on `sampled` rows can have under `params`' depth and leaf limits (at least 1). */
+function nodeBound(sampled: number, params: GrowthParams): number {
+  let leaves = Math.max(1, sampled);
+  if (params.maxDepth < 30) leaves = Math.min(leaves, 2 ** params.maxDepth);
+  if (params.leafWise && params.maxLeaves !== undefined)
+    leaves = Math.min(leaves, Math.max(1, params.maxLeaves));
+  return 2 * leaves - 1;
 }
 
 /** The channels a learner's histograms need: A (D of them), B, and the row count when min_samples_leaf > 1. */
@@ -245,48 +315,51 @@ export async function growHistTree(
     sampled += (rootSegments[2 * t + 1] as number) - (rootSegments[2 * t] as number);
   }
 
-  // Nodes in creation order; serialised in pre-order at the end. Typed arrays, doubled when full: a forest's
-  // trees grown to pure leaves have about as many nodes as rows, and number[] columns cost more per node and
-  // leave their outgrown copies to the garbage collector.
+  // Nodes in creation order; serialised in pre-order at the end. Typed arrays sized for the most nodes the tree
+  // can have (every leaf holds a sampled row, and a depth limit caps them), so they are never outgrown: a
+  // forest's trees grown to pure leaves have about twice as many nodes as sampled rows, and outgrown copies
+  // would wait for the garbage collector. Pages of the bound that the tree never reaches are never touched, so
+  // they cost no memory. Doubled when full all the same, should a split leave a child without rows.
   let nodes = 0;
-  let capacity = 64;
-  let segments = new Int32Array(capacity * width); // per node: threads × (from, to)
-  let count = new Int32Array(capacity);
-  let depth = new Int32Array(capacity);
-  let sumA = new Float64Array(capacity * outputs);
-  let sumB = new Float64Array(capacity);
-  let feature = new Int32Array(capacity);
-  let splitBin = new Int32Array(capacity);
-  let missingLeft = new Uint8Array(capacity);
-  let left = new Int32Array(capacity);
-  let right = new Int32Array(capacity);
-  let gain = new Float64Array(capacity);
-  let histogramOf = new Int32Array(capacity); // histogram id, −1: none
-  let chosenLeftA = new Float64Array(capacity * outputs); // the chosen split's left child sums, until applied
-  let chosenLeftB = new Float64Array(capacity);
+  // The workspace's columns when large enough: reused across trees, they leave no garbage behind each tree.
+  const bound = nodeBound(sampled, params);
+  const reusable = space.nodeColumns;
+  const fits = reusable?.width === width && reusable.outputs === outputs && reusable.capacity >= bound;
+  let kept = fits ? reusable : nodeColumns(bound, width, outputs);
+  space.nodeColumns = kept;
+  const first = kept;
+  let { capacity, segments, count, depth, sumA, sumB, feature, splitBin } = first; // segments: threads × (from, to)
+  let { missingLeft, left, right, gain, histogramOf, chosenLeftA, chosenLeftB } = first;
+  const use = (columns: NodeColumns) => {
+    ({ capacity, segments, count, depth, sumA, sumB, feature, splitBin } = columns);
+    ({ missingLeft, left, right, gain, histogramOf, chosenLeftA, chosenLeftB } = columns);
+    space.nodeColumns = columns;
+    kept = columns;
+  };
   const grown = <T extends Int32Array | Float64Array | Uint8Array>(column: T, perNode = 1): T => {
     const larger = new (column.constructor as new (length: number) => T)(2 * capacity * perNode);
     larger.set(column);
     return larger;
   };
   const addNode = (nodeDepth: number, a: ArrayLike<number>, b: number) => {
-    if (nodes === capacity) {
-      segments = grown(segments, width);
-      count = grown(count);
-      depth = grown(depth);
-      sumA = grown(sumA, outputs);
-      sumB = grown(sumB);
-      feature = grown(feature);
-      splitBin = grown(splitBin);
-      missingLeft = grown(missingLeft);
-      left = grown(left);
-      right = grown(right);
-      gain = grown(gain);
-      histogramOf = grown(histogramOf);
-      chosenLeftA = grown(chosenLeftA, outputs);
-      chosenLeftB = grown(chosenLeftB);
-      capacity *= 2;
-    }
+    if (nodes === capacity)
+      use({
+        ...nodeColumns(2 * capacity, width, outputs),
+        segments: grown(segments, width),
+        count: grown(count),
+        depth: grown(depth),
+        sumA: grown(sumA, outputs),
+        sumB: grown(sumB),
+        feature: grown(feature),
+        splitBin: grown(splitBin),
+        missingLeft: grown(missingLeft),
+        left: grown(left),
+        right: grown(right),
+        gain: grown(gain),
+        histogramOf: grown(histogramOf),
+        chosenLeftA: grown(chosenLeftA, outputs),
+        chosenLeftB: grown(chosenLeftB),
+      });
     const id = nodes++;
     segments.fill(0, id * width, (id + 1) * width);
     count[id] = 0;
@@ -732,26 +805,26 @@ export async function growHistTree(
     }
   }
 
-  const preorder = new Int32Array(nodes);
+  const { preorder, newId } = kept;
   let size = 0;
   const pending = [0];
   for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
     preorder[size++] = node;
     if ((left[node] as number) >= 0) pending.push(right[node] as number, left[node] as number);
   }
-  const newId = new Int32Array(nodes).fill(-1);
+  newId.fill(-1, 0, nodes);
   for (let i = 0; i < size; i++) newId[preorder[i] as number] = i;
   const tree: HistTree = {
     feature: new Int32Array(size),
-    threshold: new Float64Array(size),
+    threshold: kept.treeThreshold.subarray(0, size),
     left: new Int32Array(size),
     right: new Int32Array(size),
     value: new Float64Array(size * outputs),
     samples: new Float64Array(size),
     gain: new Float64Array(binned.features),
-    splitBin: new Int32Array(size),
+    splitBin: kept.treeSplitBin.subarray(0, size),
     missingLeft: new Uint8Array(size),
-    segments: new Int32Array(size * width),
+    segments: kept.treeSegments.subarray(0, size * width),
     allRows: sampled === rows,
   };
   for (let i = 0; i < size; i++) {
