@@ -1,8 +1,10 @@
 // Reading and writing the files between stages: JSON parsed once with its schema, and atomic writes
 // (temp file + rename) so a crashed stage never leaves a half-written output behind.
+
+import { closeSync, openSync, writeSync } from "node:fs";
 import type { z } from "zod";
 import { readJsonFile } from "../artifact/read-json.js";
-import { writeFileAtomic } from "../fs/atomic-write.js";
+import { writeAtomicWith } from "../fs/atomic-write.js";
 import { err, type MlError, ok, type Result } from "./errors.js";
 
 /**
@@ -38,8 +40,65 @@ function format(value: unknown, indent: string): string {
   return `{\n${lines.join(",\n")}\n${indent}}`;
 }
 
+/**
+ * Writes toJson(value), atomically, a part at a time: each item of a top-level entry that is an array of records
+ * (a model's trees) is formatted and written on its own, so a model larger than V8's longest string still writes.
+ */
 export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, toJson(value));
+  writeAtomicWith(path, (temporary) => {
+    const fd = openSync(temporary, "w");
+    try {
+      writeJsonParts(value, (part) => {
+        const bytes = Buffer.from(part);
+        for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+      });
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+/** toJson(value) as a sequence of parts (see writeJsonAtomic). */
+export function writeJsonParts(value: unknown, write: (part: string) => void): void {
+  const splittable =
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== "function";
+  const entries = splittable ? Object.entries(value).filter(([, item]) => isJsonValue(item)) : [];
+  const split = entries.some(([, item]) => Array.isArray(item) && item.length > 0 && !isPlainArray(item));
+  if (!split) {
+    write(toJson(value));
+    return;
+  }
+  write("{\n");
+  entries.forEach(([key, item], at) => {
+    write(`${at === 0 ? "" : ",\n"}  ${JSON.stringify(key)}: `);
+    if (!Array.isArray(item)) {
+      write(format(normalised(item), "  "));
+      return;
+    }
+    const items = item.map((element) => (isJsonValue(element) ? element : null));
+    if (items.every((element) => isPlain(normalised(element)) || isPlainArray(normalised(element)))) {
+      write(format(normalised(items), "  "));
+      return;
+    }
+    write("[\n");
+    for (const [i, element] of items.entries())
+      write(`${i === 0 ? "" : ",\n"}    ${format(normalised(element), "    ")}`);
+    write("\n  ]");
+  });
+  write("\n}\n");
+}
+
+/** What JSON.stringify writes for `value`, read back (toJSON applied). */
+function normalised(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
+
+/** Whether JSON.stringify keeps `value` as an object's entry (it drops undefined, functions and symbols). */
+function isJsonValue(value: unknown): boolean {
+  return value !== undefined && typeof value !== "function" && typeof value !== "symbol";
 }
 
 /** Reads a JSON artifact and parses it with its schema; a missing file or a mismatch is an "artifact" error. */
