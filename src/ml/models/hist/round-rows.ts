@@ -1,7 +1,6 @@
 // The per-row work of a boosting round outside its trees, spread over the units (row blocks) like a level's
 // (thread-work.ts): OP_DERIVATIVES, each unit fills the gradient and hessian of its rows at the current scores.
 import { objectiveFor } from "../gbt-objective.js";
-import type { HistWorkspace } from "./grow-tree.js";
 import { type LevelMemory, rowFrom } from "./level-work.js";
 
 export const OP_DERIVATIVES = 18;
@@ -19,8 +18,14 @@ export interface RoundRows {
 /** LevelMemory with the round's rows. */
 export type RoundMemory = LevelMemory & { round?: RoundRows };
 
+/** The workspace (HistWorkspace) as this file uses it: by shape, so that grow-tree.ts and this file do not import each other. */
+export interface RowWork {
+  readonly memory: LevelMemory;
+  runOnRows(op: typeof OP_DERIVATIVES, arrays: Float64Array[]): void | Promise<void>;
+}
+
 /** OP_DERIVATIVES over the workspace's units (on its threads when the round's rows are shared memory). */
-export function roundDerivatives(space: HistWorkspace, round: RoundRows): void | Promise<void> {
+export function roundDerivatives(space: RowWork, round: RoundRows): void | Promise<void> {
   const memory: RoundMemory = space.memory;
   if (memory.round !== round) {
     memory.round = round;
