@@ -7,7 +7,8 @@
 //
 // usage: npm run bench:serve -- [--duration S] [--warmup S] [--designs 1,2,...] [--skip-anchor] [--skip-pipeline]
 //                               [--repeat N] [--model DIR]
-//                               [--env NAME=VALUE ...] [--baseline DIR]
+//                               [--env NAME=VALUE ...] [--baseline DIR] [--pin]
+//   --pin: the server on core 1, wrk and autocannon on core 0 (taskset), so that neither preempts the other
 //   --baseline: also run the default design from another build (DIR/dist/serve.js, e.g. main's), in the same run
 //   --model: a package directory (default: package/ if `npm run repro` built it, else a generated 100-tree model)
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -41,6 +42,11 @@ const { values: args } = parseArgs({
     env: { type: "string", multiple: true, default: [] },
     /** A directory holding another build's dist/ (with package.json and node_modules beside it). */
     baseline: { type: "string" },
+    /**
+     * Pin the server to one core and the load generators (wrk, and this process's autocannon) to the other, with
+     * taskset: on 2 cores, wrk's two threads and the server's otherwise preempt each other, which sets the tail.
+     */
+    pin: { type: "boolean", default: false },
   },
 });
 const duration = Number(args.duration);
@@ -51,6 +57,14 @@ const extraEnv = Object.fromEntries(
   }),
 );
 const warmup = Number(args.warmup);
+/** Cores (taskset lists) for the server and for the load generators with --pin. */
+const SERVER_CPUS = "1";
+const LOAD_CPUS = "0";
+
+/** The command that runs `command args` on `cpus` with --pin, else the command itself. */
+function pinned(cpus: string, command: string, commandArgs: string[]): [string, string[]] {
+  return args.pin ? ["taskset", ["-c", cpus, command, ...commandArgs]] : [command, commandArgs];
+}
 
 interface Design {
   name: string;
@@ -349,9 +363,10 @@ function wrkLoad(url: string, body: string, pid: number, scratch: string): WrkLo
   );
   const before = cpuMs(pid);
   const threadsBefore = cpuMsByThread(pid);
-  const output = execFileSync("wrk", ["-t2", `-c${CONNECTIONS}`, "-d10s", "--latency", "-s", script, url], {
-    encoding: "utf8",
-  });
+  const output = execFileSync(
+    ...pinned(LOAD_CPUS, "wrk", ["-t2", `-c${CONNECTIONS}`, "-d10s", "--latency", "-s", script, url]),
+    { encoding: "utf8" },
+  );
   const after = cpuMs(pid);
   const threadsAfter = cpuMsByThread(pid);
   const unit = (value: string, suffix: string) =>
@@ -415,7 +430,7 @@ async function runDesign(
   const port = await freePort();
   const entry =
     design.entry ?? (design.cluster ? join(root, "bench/serve-cluster.mjs") : join(root, "dist/serve.js"));
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(...pinned(SERVER_CPUS, process.execPath, [entry]), {
     env: {
       ...process.env,
       SERVE_HOST: HOST,
@@ -445,7 +460,7 @@ async function runDesign(
 
 async function runBare(scratch: string, texts: { single: string; batch: string }): Promise<Row> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(root, "bench/serve-bare-node.mjs")], {
+  const child = spawn(...pinned(SERVER_CPUS, process.execPath, [join(root, "bench/serve-bare-node.mjs")]), {
     env: { ...process.env, SERVE_HOST: HOST, SERVE_PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -624,6 +639,9 @@ async function main(): Promise<void> {
       pipelineModel = join(registry, aliases.aliases.production);
     }
     wrkAvailable();
+    const cores = availableParallelism(); // before --pin narrows this process to one core
+    // autocannon runs in this process: with --pin it shares the load generators' core.
+    if (args.pin) execFileSync("taskset", ["-pc", LOAD_CPUS, String(process.pid)], { stdio: "ignore" });
     const read = (dir: string) =>
       ManifestSchema.parse(JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")));
     // The design comparison runs on the anchor's own model (a 100-tree forest, built our way), unless --model.
@@ -654,7 +672,9 @@ async function main(): Promise<void> {
       loadavg()
         .map((value) => value.toFixed(1))
         .join(", ");
-    console.log(`  load average before: ${loadAverage()} (${availableParallelism()} cores)`);
+    console.log(
+      `  load average before: ${loadAverage()} (${cores} cores)${args.pin ? `; server on core ${SERVER_CPUS}, load generators on core ${LOAD_CPUS}` : ""}`,
+    );
     const rows: Row[] = [];
     process.stdout.write(`  ${BARE} …\n`);
     rows.push(await runBare(scratch, texts));

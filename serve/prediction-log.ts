@@ -1,15 +1,15 @@
-// The prediction log, main-thread side: `record` only appends to a bounded in-memory queue; a timer ships the queue
-// in batches to the SQLite writer thread. When the queue is full, or the disk fails, the request still succeeds and
+// The prediction log, main-thread side: `record` only appends to a bounded in-memory queue (built as the batch it
+// is shipped as, ./log-batch-builder.ts); a timer ships the queue in batches to the SQLite writer thread. When the queue is full, or the disk fails, the request still succeeds and
 // `prediction_log_dropped_total` counts the rows lost. `close` ships what is left and waits for it to be written.
 // Beside the request and its predictions the writer keeps the tensor the model ran on (the features table), so the
 // per-request cost here is one queue push and, for a model version not seen before, one message with its names.
 
 import { join, resolve } from "node:path";
 import { err, ok, type Result, unreachable } from "../src/result.js";
+import { LogBatchBuilder } from "./log-batch-builder.js";
 import type { Label } from "./model/predictions.js";
 import type {
   FeedbackMatch,
-  LogBatch,
   LogEntry,
   LogReply,
   LogRequest,
@@ -52,48 +52,10 @@ export type FeedbackError =
 
 export type FeedbackResult = Result<FeedbackMatch[], FeedbackError>;
 
-function batchOf(entries: readonly LogEntry[]): LogBatch {
-  let bodyBytes = 0;
-  let featureValues = 0;
-  for (const entry of entries) {
-    bodyBytes += entry.request.length;
-    featureValues += entry.features.length;
-  }
-  const batch: LogBatch = {
-    requestIds: [],
-    times: [],
-    versions: [],
-    rows: [],
-    bodies: new Uint8Array(bodyBytes),
-    bodyEnds: [],
-    predictions: [],
-    latenciesMs: [],
-    features: new Float32Array(featureValues),
-    featureEnds: [],
-  };
-  let bodyEnd = 0;
-  let featureEnd = 0;
-  for (const entry of entries) {
-    batch.requestIds.push(entry.requestId);
-    batch.times.push(entry.time);
-    batch.versions.push(entry.version);
-    batch.rows.push(entry.rows);
-    batch.bodies.set(entry.request, bodyEnd);
-    bodyEnd += entry.request.length;
-    batch.bodyEnds.push(bodyEnd);
-    batch.predictions.push(entry.predictions);
-    batch.latenciesMs.push(entry.latencyMs);
-    batch.features.set(entry.features, featureEnd);
-    featureEnd += entry.features.length;
-    batch.featureEnds.push(featureEnd);
-  }
-  return batch;
-}
-
 export class PredictionLog {
   readonly file: string;
   private worker: WorkerThread<LogReply> | undefined;
-  private queue: LogEntry[] = [];
+  private readonly queue = new LogBatchBuilder();
   private queuedRows = 0;
   private shippedRows = 0;
   private nextId = 1;
@@ -196,7 +158,7 @@ export class PredictionLog {
       this.announced.set(entry.version, features);
       this.post({ kind: "schema", version: entry.version, names: features.map((feature) => feature.name) });
     }
-    this.queue.push(entry);
+    this.queue.add(entry);
     this.queuedRows += entry.rows;
   }
 
@@ -207,13 +169,11 @@ export class PredictionLog {
 
   private flush(): Promise<LogReply> | undefined {
     if (this.queue.length === 0 || !this.available) return undefined;
-    const entries = this.queue;
     const id = this.nextId++;
-    this.queue = [];
+    const batch = this.queue.take();
     this.shippedRows += this.queuedRows;
     this.queuedRows = 0;
     const written = new Promise<LogReply>((resolveWrite) => this.waiting.set(id, resolveWrite));
-    const batch = batchOf(entries);
     this.post({ kind: "write", id, batch }, [
       batch.bodies.buffer as ArrayBuffer,
       batch.features.buffer as ArrayBuffer,
