@@ -21,7 +21,13 @@
 //            per node per unit: proxy, bin, missing left, slot (−1: none), left B, left A (outputs)]
 import { HISTOGRAM_BINS } from "./histogram.js";
 import { fillHistogram, type LevelMemory, requestEntry } from "./level-work.js";
-import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./split-finder.js";
+import {
+  emptyCandidate,
+  type SplitCandidate,
+  type SplitLimits,
+  scanFeature,
+  scanRows,
+} from "./split-finder.js";
 
 export const OP_BLOCK_HISTOGRAMS = 16;
 export const OP_REDUCE_SPLITS = 17;
@@ -182,14 +188,7 @@ export function reduceAndSplit(memory: LevelMemory, unit: number): void {
   };
   const running = new Float64Array(outputs);
   const missingA = new Float64Array(outputs);
-  const candidate: SplitCandidate = {
-    proxy: 0,
-    bin: 0,
-    missingLeft: false,
-    leftA: new Float64Array(outputs),
-    leftB: 0,
-    leftCount: 0,
-  };
+  const candidate: SplitCandidate = emptyCandidate(outputs);
   const resultsAt = LIMITS + nodes * nodeFloats(outputs);
   for (let n = 0; n < nodes; n++) {
     const nodeAt = from + 2 + even(slots) + n * nodeInts(units);

@@ -48,7 +48,13 @@ import {
   scoresSegments,
   sumRows,
 } from "./level-work.js";
-import { type SplitCandidate, type SplitLimits, scanFeature, scanRows } from "./split-finder.js";
+import {
+  emptyCandidate,
+  type SplitCandidate,
+  type SplitLimits,
+  scanFeature,
+  scanRows,
+} from "./split-finder.js";
 import { runWork, type WorkOp } from "./thread-work.js";
 
 /**
@@ -473,15 +479,7 @@ export async function growHistTree(
     await executor.run(memory, OP_REDUCE_SPLITS);
     for (const id of scratch) space.release(id);
     splitNodes.forEach((node, n) => {
-      const split = {
-        proxy: 0,
-        bin: 0,
-        missingLeft: false,
-        leftA: new Float64Array(outputs),
-        leftB: 0,
-        leftCount: 0,
-        slot: -1,
-      };
+      const split = { ...emptyCandidate(outputs), slot: -1 };
       mergeBlockSplits(memory.plan, threads, outputs, n, split);
       found.set(node, split);
     });
@@ -513,19 +511,8 @@ export async function growHistTree(
 
   const totalA = new Float64Array(outputs);
   const running = new Float64Array(outputs);
-  const candidate: SplitCandidate = {
-    proxy: 0,
-    bin: 0,
-    missingLeft: false,
-    leftA: new Float64Array(outputs),
-    leftB: 0,
-    leftCount: 0,
-  };
-  const best: SplitCandidate & { slot: number } = {
-    ...candidate,
-    leftA: new Float64Array(outputs),
-    slot: -1,
-  };
+  const candidate: SplitCandidate = emptyCandidate(outputs);
+  const best: SplitCandidate & { slot: number } = { ...emptyCandidate(outputs), slot: -1 };
   const slotOrder = new Int32Array(slots);
   const rightA = new Float64Array(outputs);
 

@@ -27,6 +27,11 @@ export interface SplitCandidate {
   leftCount: number;
 }
 
+/** A candidate that any split beats, with its own left sums. */
+export function emptyCandidate(outputs: number): SplitCandidate {
+  return { proxy: 0, bin: 0, missingLeft: false, leftA: new Float64Array(outputs), leftB: 0, leftCount: 0 };
+}
+
 /**
  * Looks for a split of one feature better than `best` (proxy above best.proxy); overwrites `best` and answers
  * true when it finds one. `histogram[offset + bin·channels + c]`; the node's totals are `totalA`, `totalB`,
