@@ -23,10 +23,10 @@ import { HISTOGRAM_BINS } from "./histogram.js";
 import { fillHistogram, type LevelMemory, requestEntry } from "./level-work.js";
 import {
   emptyCandidate,
+  type NodeRows,
   type SplitCandidate,
   type SplitLimits,
-  scanFeature,
-  scanRows,
+  scanNodeFeature,
 } from "./split-finder.js";
 
 export const OP_BLOCK_HISTOGRAMS = 16;
@@ -213,40 +213,26 @@ export function reduceAndSplit(memory: LevelMemory, unit: number): void {
           gathered[k++] = index[p] as number;
     }
     const histogram = histogramId >= 0 ? (histograms[histogramId] as Float64Array) : undefined;
+    const rows: NodeRows = { bins, features, index: gathered, count: totalCount, values, keys, missingA };
     candidate.proxy = Number.NEGATIVE_INFINITY;
     let best = -1;
     const out = resultsAt + (n * units + unit) * blockResult(outputs);
     for (let s = slotFrom; s < slotTo; s++) {
-      const improved =
-        histogram === undefined
-          ? scanRows(
-              bins,
-              features,
-              slotFeatures[s] as number,
-              gathered,
-              0,
-              totalCount,
-              values,
-              totalA,
-              totalB,
-              limits,
-              keys,
-              missingA,
-              running,
-              candidate,
-            )
-          : scanFeature(
-              histogram,
-              s * HISTOGRAM_BINS * channels,
-              plan[from + 2 + s] as number,
-              totalA,
-              totalB,
-              totalCount,
-              limits,
-              running,
-              candidate,
-            );
-      if (improved) best = s;
+      if (
+        scanNodeFeature(
+          histogram,
+          s * HISTOGRAM_BINS * channels,
+          plan[from + 2 + s] as number,
+          slotFeatures[s] as number,
+          rows,
+          totalA,
+          totalB,
+          limits,
+          running,
+          candidate,
+        )
+      )
+        best = s;
     }
     f[out + 3] = best;
     if (best < 0) continue;

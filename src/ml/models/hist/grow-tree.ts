@@ -49,11 +49,12 @@ import {
   sumRows,
 } from "./level-work.js";
 import {
+  copyCandidate,
   emptyCandidate,
+  type NodeRows,
   type SplitCandidate,
   type SplitLimits,
-  scanFeature,
-  scanRows,
+  scanNodeFeature,
 } from "./split-finder.js";
 import { runWork, type WorkOp } from "./thread-work.js";
 
@@ -508,6 +509,15 @@ export async function growHistTree(
   const gathered = new Uint32Array(SMALL_NODE_ROWS);
   const keys = new Uint32Array(SMALL_NODE_ROWS);
   const missingA = new Float64Array(outputs);
+  const nodeRows: NodeRows = {
+    bins,
+    features: binned.features,
+    index: gathered,
+    count: 0,
+    values,
+    keys,
+    missingA,
+  };
 
   const totalA = new Float64Array(outputs);
   const running = new Float64Array(outputs);
@@ -519,7 +529,7 @@ export async function growHistTree(
   const findBestSplit = (node: number, histogramId: number): boolean => {
     for (let d = 0; d < outputs; d++) totalA[d] = sumA[node * outputs + d] as number;
     const totalB = sumB[node] as number;
-    const totalCount = count[node] as number;
+    nodeRows.count = count[node] as number;
     const histogram = histogramId >= 0 ? (memory.histograms[histogramId] as Float64Array) : undefined;
     if (histogram === undefined) {
       // A small node: its rows, ascending, for scanRows.
@@ -552,32 +562,10 @@ export async function growHistTree(
       const f = activeFeatures[slot] as number;
       const offset = slot * HISTOGRAM_BINS * channels;
       const valueBins = (thresholds[f] as Float32Array).length + 1;
-      const improved =
-        histogram === undefined
-          ? scanRows(
-              bins,
-              binned.features,
-              f,
-              gathered,
-              0,
-              totalCount,
-              values,
-              totalA,
-              totalB,
-              limits,
-              keys,
-              missingA,
-              running,
-              candidate,
-            )
-          : scanFeature(histogram, offset, valueBins, totalA, totalB, totalCount, limits, running, candidate);
-      if (improved) {
-        best.proxy = candidate.proxy;
-        best.bin = candidate.bin;
-        best.missingLeft = candidate.missingLeft;
-        best.leftA.set(candidate.leftA);
-        best.leftB = candidate.leftB;
-        best.leftCount = candidate.leftCount;
+      if (
+        scanNodeFeature(histogram, offset, valueBins, f, nodeRows, totalA, totalB, limits, running, candidate)
+      ) {
+        copyCandidate(candidate, best);
         best.slot = slot;
       }
       if (candidate.proxy > Number.NEGATIVE_INFINITY) informative++;
@@ -668,11 +656,7 @@ export async function growHistTree(
     const split = found.get(node);
     if (split !== undefined) {
       found.delete(node);
-      best.proxy = split.proxy;
-      best.bin = split.bin;
-      best.missingLeft = split.missingLeft;
-      best.leftA.set(split.leftA);
-      best.leftB = split.leftB;
+      copyCandidate(split, best);
       best.slot = split.slot;
     }
     const gainHere = (split === undefined ? findBestSplit(node, histogram) : split.slot >= 0)

@@ -27,6 +27,61 @@ export interface SplitCandidate {
   leftCount: number;
 }
 
+/** Copies a candidate's split and left sums into `to`. */
+export function copyCandidate(from: SplitCandidate, to: SplitCandidate): void {
+  to.proxy = from.proxy;
+  to.bin = from.bin;
+  to.missingLeft = from.missingLeft;
+  to.leftA.set(from.leftA);
+  to.leftB = from.leftB;
+  to.leftCount = from.leftCount;
+}
+
+/** A node's rows when it keeps no histogram: what scanRows reads, and its scratch. */
+export interface NodeRows {
+  bins: Uint8Array;
+  features: number;
+  /** The node's rows, ascending, in [0, count). */
+  index: Uint32Array;
+  count: number;
+  values: Float64Array;
+  keys: Uint32Array;
+  missingA: Float64Array;
+}
+
+/** One feature's best split of a node: from the node's histogram when it has one, else from its rows. */
+export function scanNodeFeature(
+  histogram: Float64Array | undefined,
+  offset: number,
+  valueBins: number,
+  feature: number,
+  rows: NodeRows,
+  totalA: Float64Array,
+  totalB: number,
+  limits: SplitLimits,
+  running: Float64Array,
+  best: SplitCandidate,
+): boolean {
+  return histogram === undefined
+    ? scanRows(
+        rows.bins,
+        rows.features,
+        feature,
+        rows.index,
+        0,
+        rows.count,
+        rows.values,
+        totalA,
+        totalB,
+        limits,
+        rows.keys,
+        rows.missingA,
+        running,
+        best,
+      )
+    : scanFeature(histogram, offset, valueBins, totalA, totalB, rows.count, limits, running, best);
+}
+
 /** A candidate that any split beats, with its own left sums. */
 export function emptyCandidate(outputs: number): SplitCandidate {
   return { proxy: 0, bin: 0, missingLeft: false, leftA: new Float64Array(outputs), leftB: 0, leftCount: 0 };
