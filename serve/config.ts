@@ -84,7 +84,10 @@ const EnvSchema = z.object({
   SERVE_LOG_RETENTION_DAYS: number(0).default(30),
   /** Logged requests to keep (one table row each, with all its predictions); 0: no limit. */
   SERVE_LOG_MAX_REQUESTS: integer(0).default(1_000_000),
-  /** Processed-feature rows to keep (the model's input, one per predicted row); 0: no limit. */
+  /**
+   * Processed-feature rows to keep (the model's input, one per predicted row), by whole requests: a request is
+   * removed once all its rows are older than the last this-many rows; 0: no limit.
+   */
   SERVE_LOG_MAX_FEATURE_ROWS: integer(0).default(1_000_000),
   /** Seconds between enforcing the log's retention (and counting the predictions awaiting a true value). */
   SERVE_LOG_MAINTENANCE_S: number(0.01).default(60),
