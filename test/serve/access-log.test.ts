@@ -17,6 +17,8 @@ function capture(options: pino.LoggerOptions): { logger: pino.Logger; lines: str
   return { logger: pino(options, sink), lines };
 }
 
+const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 const entry = {
   reqId: "0192-a",
   method: "POST",
@@ -37,19 +39,40 @@ for (const [name, options] of [
     },
   ],
 ] as const) {
-  test(`the same line as logger.info, with ${name}`, () => {
+  test(`the same line as logger.info, with ${name}`, async () => {
     const { logger, lines } = capture({ ...options, timestamp: () => ',"time":1' });
-    const { reqId, ...rest } = entry;
-    logger.info({ req_id: reqId, ...rest }, "request");
-    accessLogWriter(logger)(entry);
+    const { reqId, method, path, route, status, ms } = entry;
+    logger.info({ req_id: reqId, method, path, route, status, ms }, "request");
+    accessLogWriter(logger)(reqId, method, path, route, status, ms);
+    await endOfTurn();
     assert.is(lines.length, 2);
     assert.is(lines[1], lines[0]);
   });
 }
 
-test("nothing below the logger's level", () => {
+test("the lines of one turn in one write, in order, at its end", async () => {
+  const { logger, lines } = capture({ timestamp: () => ',"time":1' });
+  const write = accessLogWriter(logger);
+  const { method, path, route, status, ms } = entry;
+  for (const reqId of ["a", "b", "c"]) write(reqId, method, path, route, status, ms);
+  assert.is(lines.length, 0);
+  await endOfTurn();
+  assert.is(lines.length, 1);
+  assert.equal(
+    (lines[0] as string).split("\n").map((line) => (line ? JSON.parse(line).req_id : "")),
+    ["a", "b", "c", ""],
+  );
+  write("d", method, path, route, status, ms);
+  await endOfTurn();
+  assert.is(lines.length, 2);
+  assert.is(JSON.parse(lines[1] as string).req_id, "d");
+});
+
+test("nothing below the logger's level", async () => {
   const { logger, lines } = capture({ level: "warn" });
-  accessLogWriter(logger)(entry);
+  const { reqId, method, path, route, status, ms } = entry;
+  accessLogWriter(logger)(reqId, method, path, route, status, ms);
+  await endOfTurn();
   assert.is(lines.length, 0);
 });
 
