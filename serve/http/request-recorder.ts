@@ -50,7 +50,8 @@ export class RequestRecorder {
     duration.observe(seconds);
     if (this.options.accessLog && (++this.sinceLogged >= this.every || status >= 400)) {
       this.sinceLogged = 0;
-      this.writeAccessLine(requestId, method, path, route, status, seconds * 1000);
+      // In whole microseconds (the line's "ms" has three decimals at most): see millisText.
+      this.writeAccessLine(requestId, method, path, route, status, Math.round(seconds * 1e6));
     }
   }
 
