@@ -6,7 +6,8 @@
 // predicted row: the model's input after preprocessing, float32 in the order feature_names gives for its model
 // version), feature_names, feedback (one row per labelled row) and the prediction_rows view.
 
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { MessagePort } from "node:worker_threads";
@@ -21,6 +22,21 @@ import type {
   LogWorkerData,
 } from "./prediction-log-protocol.js";
 import type { Attached } from "./thread-host-protocol.js";
+
+/**
+ * Lowers this thread's scheduling priority (Linux: a thread is a task with its own id, which /proc/thread-self
+ * names). Undefined when done, else why not.
+ */
+function lowerThreadPriority(nice: number): string | undefined {
+  try {
+    const taskId = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (!Number.isInteger(taskId) || taskId <= 0) return "no thread id in /proc/thread-self";
+    setPriority(taskId, nice);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code: number) => void): Attached {
   const reply = (message: LogReply) => port.postMessage(message);
@@ -361,7 +377,8 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
     handled = handled.then(() => handle(message));
   });
 
-  reply({ kind: "opened", file: settings.file });
+  const niceFailed = settings.threadNice > 0 ? lowerThreadPriority(settings.threadNice) : undefined;
+  reply({ kind: "opened", file: settings.file, ...(niceFailed ? { niceFailed } : {}) });
   return {
     dispose: () => {
       clearInterval(pruneTimer);
