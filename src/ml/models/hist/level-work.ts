@@ -8,7 +8,7 @@
 // The calling thread writes what to do into `plan` (layouts below) and every thread reads it.
 import { binRows, featureCuts, MAX_BINS, MISSING_BIN } from "./bin-mapper.js";
 import { HISTOGRAM_BINS } from "./histogram.js";
-import { histogramKernel, MAX_UNROLLED_FEATURES } from "./histogram-kernel.js";
+import { boostingHistogram } from "./histogram-kernel.js";
 
 /** Memory every thread of a fit reads (shared memory when there are worker threads). */
 export interface LevelMemory {
@@ -295,33 +295,27 @@ export function fillHistogram(
 ): void {
   const { bins, features, index, values, channels } = memory;
   const stride = HISTOGRAM_BINS * channels;
-  out.fill(0, slotFrom * stride, slotTo * stride);
   const first = slotFeatures[slotFrom] as number;
   const count = slotTo - slotFrom;
   let contiguous = true;
   for (let slot = slotFrom; slot < slotTo; slot++)
     if (slotFeatures[slot] !== first + slot - slotFrom) contiguous = false;
+  // Boosting's case (gradient and hessian) on every feature or a run of them: the hot loop.
+  if (channels === 2 && contiguous) {
+    boostingHistogram(bins, values, features, index, segments, first, count, out, slotFrom * stride);
+    return;
+  }
+  out.fill(0, slotFrom * stride, slotTo * stride);
   for (let s = 0; s < segments.length; s += 2) {
     const from = segments[s] as number;
     const to = segments[s + 1] as number;
-    if (channels === 2 && contiguous) {
-      // Boosting's case (gradient and hessian) on every feature or a run of them: the hot loop, in runs of at
-      // most MAX_UNROLLED_FEATURES features.
-      for (let done = 0; done < count; done += MAX_UNROLLED_FEATURES) {
-        const run = Math.min(MAX_UNROLLED_FEATURES, count - done);
-        const at = (slotFrom + done) * stride;
-        histogramKernel(run)(index, from, to, bins, features, first + done, values, out, at);
-      }
-    } else {
-      for (let p = from; p < to; p++) {
-        const row = index[p] as number;
-        const k = row * channels;
-        const rowBins = row * features;
-        for (let slot = slotFrom; slot < slotTo; slot++) {
-          const at = slot * stride + (bins[rowBins + (slotFeatures[slot] as number)] as number) * channels;
-          for (let c = 0; c < channels; c++)
-            out[at + c] = (out[at + c] as number) + (values[k + c] as number);
-        }
+    for (let p = from; p < to; p++) {
+      const row = index[p] as number;
+      const k = row * channels;
+      const rowBins = row * features;
+      for (let slot = slotFrom; slot < slotTo; slot++) {
+        const at = slot * stride + (bins[rowBins + (slotFeatures[slot] as number)] as number) * channels;
+        for (let c = 0; c < channels; c++) out[at + c] = (out[at + c] as number) + (values[k + c] as number);
       }
     }
   }
