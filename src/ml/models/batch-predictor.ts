@@ -32,7 +32,9 @@ export function compileEnsemble(ensemble: TreeEnsemble): BatchPredictor {
           const x = rows[rowStart + f] as number;
           node =
             x <= (threshold[node] as number) || (missingLeft[node] === 1 && Number.isNaN(x))
-              ? (left[node] as number)
+              ? left === undefined
+                ? node + 1
+                : (left[node] as number)
               : (right[node] as number);
         }
         const outStart = i * k;
