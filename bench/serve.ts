@@ -79,8 +79,8 @@ const ORT_ONLY = { SERVE_COMPILED_MAX_ROWS: "0" };
 /** The first is the server's default (SERVE_INFERENCE_WORKERS = cores − 1 on this 2-core machine). */
 const DESIGNS: Design[] = [
   {
-    name: "compiled ≤16 rows on the loop, batched per loop turn; onnxruntime threads=1 + batching (default)",
-    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", SERVE_COMPILED_MAX_ROWS: "16" },
+    name: "compiled ≤128 rows on the loop, batched per loop turn; onnxruntime threads=1 + batching (default)",
+    env: { SERVE_INFERENCE_WORKERS: "1", SERVE_MAX_BATCH_ROWS: "4096", SERVE_COMPILED_MAX_ROWS: "128" },
   },
   {
     name: "onnxruntime: threads=1 + dynamic batching",
@@ -125,7 +125,7 @@ const DESIGNS: Design[] = [
     env: {
       SERVE_INFERENCE_WORKERS: "1",
       SERVE_MAX_BATCH_ROWS: "4096",
-      SERVE_COMPILED_MAX_ROWS: "16",
+      SERVE_COMPILED_MAX_ROWS: "128",
       SERVE_SHARED_THREAD: "false",
     },
   },

@@ -23,7 +23,7 @@ export interface PredictionLogOptions {
   flushMs: number;
   retentionDays: number;
   maxRequests: number;
-  /** Processed-feature rows to keep (one per predicted row); 0: no limit. */
+  /** Processed-feature rows to keep (one per predicted row; removed by whole requests); 0: no limit. */
   maxFeatureRows: number;
   /** How often retention is enforced and the awaiting-label counts refreshed (default: every minute). */
   maintenanceMs?: number;

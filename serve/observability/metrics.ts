@@ -3,7 +3,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Manifest } from "../../src/artifact/manifest.js";
 import type { DriftWindow } from "./drift-window.js";
-import { SeriesCounter, SeriesHistogram } from "./series-metrics.js";
+import { type HistogramSeries, SeriesCounter, SeriesHistogram } from "./series-metrics.js";
 
 /** 0.25 ms … 2.5 s */
 const HTTP_BUCKETS = [0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -32,7 +32,8 @@ export class ServeMetrics {
   readonly logWritten: Counter;
   readonly modelReady: Gauge;
   private readonly modelInfo: Gauge<"name" | "version" | "git_rev">;
-  private predictionValue: Histogram | undefined;
+  /** Observed once per predicted row: a series handle (series-metrics.ts), not prom-client's per-call validation. */
+  private predictionValue: HistogramSeries | undefined;
 
   constructor(drift: () => DriftWindow | undefined, logPending: () => number) {
     const registers = [this.registry];
@@ -226,18 +227,20 @@ export class ServeMetrics {
     const edges = manifest.task === "regression" ? manifest.drift.prediction.edges : undefined;
     if (this.predictionValue) this.registry.removeSingleMetric("model_prediction_value");
     this.predictionValue = edges?.length
-      ? new Histogram({
-          name: "model_prediction_value",
-          help: "Regression: predicted values (buckets: the training predictions' drift bins).",
-          buckets: [...new Set(edges)].sort((a, b) => a - b),
-          registers: [this.registry],
-        })
+      ? new SeriesHistogram(
+          "model_prediction_value",
+          "Regression: predicted values (buckets: the training predictions' drift bins).",
+          [],
+          [...new Set(edges)].sort((a, b) => a - b),
+          this.registry,
+        ).labels({})
       : undefined;
   }
 
   observeValues(values: Float64Array): void {
     const histogram = this.predictionValue;
-    if (histogram) for (const value of values) histogram.observe(value);
+    // prom-client refused non-finite values (by throwing); they are left out here too.
+    if (histogram) for (const value of values) if (Number.isFinite(value)) histogram.observe(value);
   }
 
   observeClasses(classIndex: Int32Array, classes: readonly (string | number)[]): void {

@@ -1,7 +1,7 @@
 // Reading the server's prediction log (SQLite, written by serve/prediction-log-worker.ts) without the server: one
 // record per predicted row, with the features the client sent, the prediction, and the ground truth /feedback joined
-// to it (the latest one, if a row got several), and the model's input after preprocessing (the features table) when
-// the log has it. Read-only: a running server keeps writing.
+// to it (the latest one, if a row got several), and the model's input after preprocessing when the log has it (one
+// float32 matrix per request in request_features; logs written before it, one vector per row in features). Read-only: a running server keeps writing.
 
 import { existsSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
@@ -36,20 +36,43 @@ export type LogReadError =
   | { kind: "log-missing"; message: string }
   | { kind: "log-unreadable"; message: string };
 
-/** The row query; with the features table (logs written since it exists) joined by request id and row. */
-function selectRows(withFeatures: boolean): string {
+/** Where the log keeps the model's input: per request (request_features), per row (older logs: features), both. */
+interface FeatureTables {
+  perRequest: boolean;
+  perRow: boolean;
+}
+
+/** Row `pr.row` of the request's float32 matrix: its bytes [row·w, (row+1)·w), w = the blob's bytes per row. */
+const REQUEST_VECTOR =
+  "substr(rf.vectors, pr.row * (length(rf.vectors) / rf.rows) + 1, length(rf.vectors) / rf.rows)";
+
+/** The row query; with the model's input joined by request id (and row) where the log has it. */
+function selectRows(tables: FeatureTables): string {
+  const vector =
+    tables.perRequest && tables.perRow
+      ? `COALESCE(fe.vector, ${REQUEST_VECTOR})`
+      : tables.perRequest
+        ? REQUEST_VECTOR
+        : tables.perRow
+          ? "fe.vector"
+          : undefined;
   return `
   SELECT pr.request_id AS requestId, pr.time AS time, pr.model_version AS version, pr.row AS row,
-    pr.features AS features, pr.prediction AS prediction, f.actual AS actual${withFeatures ? ", fe.vector AS vector" : ""}
+    pr.features AS features, pr.prediction AS prediction, f.actual AS actual${vector ? `, ${vector} AS vector` : ""}
   FROM prediction_rows pr
   LEFT JOIN (
     -- SQLite takes a bare column from the row that holds the MAX(): the latest label of each row. Grouped once
     -- (an IN over the same grouping was re-scanned per row: 19 s instead of 0.05 s on 10,000 rows).
     SELECT request_id, row, actual, MAX(id) AS latest FROM feedback GROUP BY request_id, row
   ) f ON f.request_id = pr.request_id AND f.row = pr.row${
-    withFeatures
+    tables.perRow
       ? `
   LEFT JOIN features fe ON fe.request_id = pr.request_id AND fe.row = pr.row AND fe.model_version = pr.model_version`
+      : ""
+  }${
+    tables.perRequest
+      ? `
+  LEFT JOIN request_features rf ON rf.request_id = pr.request_id AND rf.model_version = pr.model_version`
       : ""
   }
   WHERE pr.time >= ? AND pr.time <= ? AND (? IS NULL OR pr.model_version = ?)
@@ -104,16 +127,20 @@ export function readLoggedRows(file: string, query: LogQuery): Result<LoggedRow[
   try {
     db = new DatabaseSync(file, { readOnly: true, timeout: 5000 });
     const version = query.version ?? null;
-    const withFeatures = hasTable(db, "features") && hasTable(db, "feature_names");
+    const named = hasTable(db, "feature_names");
+    const tables: FeatureTables = {
+      perRequest: named && hasTable(db, "request_features"),
+      perRow: named && hasTable(db, "features"),
+    };
     const names = new Map<string, string[]>();
-    if (withFeatures)
+    if (named)
       for (const entry of db.prepare("SELECT model_version, names FROM feature_names").all() as unknown as {
         model_version: string;
         names: string;
       }[])
         names.set(entry.model_version, JSON.parse(entry.names) as string[]);
     const raw = db
-      .prepare(selectRows(withFeatures))
+      .prepare(selectRows(tables))
       .all(query.since ?? 0, query.until ?? Number.MAX_SAFE_INTEGER, version, version) as unknown as SqlRow[];
     const rows = raw.map(
       (row): LoggedRow => ({

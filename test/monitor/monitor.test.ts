@@ -3,6 +3,7 @@
 // feature is found; live error and the labelled export agree with the feedback sent.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { PredictionLog } from "../../serve/prediction-log.js";
@@ -135,6 +136,53 @@ test("log export --processed: the model's input as it ran (the features table), 
       "the label where it arrived",
     );
   }
+});
+
+test("a log written before request_features (one features row per predicted row) still reads its model input", async () => {
+  const root = join(temp.dir, "legacy-features");
+  const { manifest } = await buildRegressionPackage(join(root, "package"));
+  const file = join(root, ".serve-data", "predictions.sqlite");
+  await writeSyntheticLog(join(root, ".serve-data"), manifest, { requests: 4, rowsPerRequest: 3, seed: 6 });
+  const before = readLoggedRows(file, {});
+  if (!before.ok) return assert.unreachable(before.error.message);
+  assert.is(before.value.filter((row) => row.processed !== undefined).length, 12);
+  // The first two requests as the older writer kept them: one features row per predicted row.
+  const db = new DatabaseSync(file);
+  db.exec(`CREATE TABLE features (id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, row INTEGER NOT NULL,
+    time INTEGER NOT NULL, model_version TEXT NOT NULL, vector BLOB NOT NULL)`);
+  const moved = db
+    .prepare(
+      "SELECT request_id, time, model_version, rows, vectors FROM request_features ORDER BY id LIMIT 2",
+    )
+    .all() as unknown as {
+    request_id: string;
+    time: number;
+    model_version: string;
+    rows: number;
+    vectors: Uint8Array;
+  }[];
+  const insert = db.prepare(
+    "INSERT INTO features (request_id, row, time, model_version, vector) VALUES (?, ?, ?, ?, ?)",
+  );
+  for (const request of moved) {
+    const width = request.vectors.length / request.rows;
+    for (let row = 0; row < request.rows; row++)
+      insert.run(
+        request.request_id,
+        row,
+        request.time,
+        request.model_version,
+        request.vectors.subarray(row * width, (row + 1) * width),
+      );
+    db.prepare("DELETE FROM request_features WHERE request_id = ?").run(request.request_id);
+  }
+  db.close();
+  const after = readLoggedRows(file, {});
+  if (!after.ok) return assert.unreachable(after.error.message);
+  assert.equal(
+    after.value.map((row) => row.processed),
+    before.value.map((row) => row.processed),
+  );
 });
 
 test("a row labelled twice reads back with its latest label", async () => {

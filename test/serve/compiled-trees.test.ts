@@ -95,6 +95,10 @@ test("the project's registry model: compiled = onnxruntime on 3000 random rows w
   assert.ok(pkg.ok, "the package reads");
   if (!pkg.ok) return;
   const { features } = pkg.value.manifest;
+  assert.ok(
+    compileOnnx(pkg.value.onnx, features.length).source.includes("cLeaf"),
+    "its trees take the complete-tree walk",
+  );
   const { maxAbsDiff } = await compare(pkg.value.onnx, features.length, randomRows(features, 3000, 7));
   assert.ok(maxAbsDiff < 1e-3, `max |diff| ${maxAbsDiff}`);
 });
@@ -107,11 +111,16 @@ for (const kind of ["regression", "binary", "multiclass", "forest-classifier"] a
   });
 }
 
-/** An ensemble exercising every mode, missing tracks, AVERAGE, base values, SOFTMAX over 2 targets. */
+/**
+ * An ensemble exercising every mode, missing tracks, AVERAGE, base values, SOFTMAX over 2 targets. With `uniform`,
+ * every split uses that one mode and missing track instead (the complete-tree walk, complete-trees.ts); its trees
+ * have leaves at depths 1 and 2, so the walk pads.
+ */
 function everyModeModel(
   postTransform: "SOFTMAX" | "LOGISTIC" | "NONE",
   targets: number,
   inputType: "float" | "double",
+  uniform?: { mode: string; missingTrue: boolean },
 ): { bytes: Uint8Array; thresholds: number[] } {
   const graph = new GraphBuilder();
   const input = inputType === "double" ? graph.op("Cast", ["x"], { to: { int: DataType.DOUBLE } }) : "x";
@@ -154,15 +163,24 @@ function everyModeModel(
       nodes.no.push(no);
       nodes.missing.push(missing);
     };
-    add(0, t % 3, mode, thresholds[t] as number, 1, 2, t % 2);
-    add(1, (t + 1) % 3, "BRANCH_LEQ", thresholds[(t + 1) % 6] as number, 3, 4, (t + 1) % 2);
+    const missing = (track: number) => (uniform ? Number(uniform.missingTrue) : track);
+    add(0, t % 3, uniform?.mode ?? mode, thresholds[t] as number, 1, 2, missing(t % 2));
+    add(
+      1,
+      (t + 1) % 3,
+      uniform?.mode ?? "BRANCH_LEQ",
+      thresholds[(t + 1) % 6] as number,
+      3,
+      4,
+      missing((t + 1) % 2),
+    );
     for (const leaf of [2, 3, 4]) {
       add(leaf, 0, "LEAF", 0, 0, 0, 0);
       for (let k = 0; k < targets; k++) {
         leaves.tree.push(t);
         leaves.node.push(leaf);
         leaves.target.push(k);
-        leaves.weight.push((t + 1) * 0.37 * leaf - k * 0.11);
+        leaves.weight.push((t + 1 + k) * 0.37 * leaf - k * 0.11);
       }
     }
   });
@@ -210,6 +228,22 @@ function everyModeModel(
   return { bytes: onnx.ModelProto.encode(model).finish(), thresholds };
 }
 
+/** Each threshold as float32, one float32 step either side, NaN and a few others, in every combination of columns. */
+function rowsAtThresholds(thresholds: number[]): Float32Array {
+  const values = [Number.NaN, 0, 100, -100];
+  for (const t of thresholds) {
+    const at = Math.fround(t);
+    const bits = new Float32Array([at]);
+    const word = new Int32Array(bits.buffer);
+    const up = new Float32Array(new Int32Array([(word[0] as number) + 1]).buffer)[0] as number;
+    const down = new Float32Array(new Int32Array([(word[0] as number) - 1]).buffer)[0] as number;
+    values.push(at, up, down);
+  }
+  const rows: number[] = [];
+  for (const a of values) for (const b of values) for (const c of values) rows.push(a, b, c);
+  return new Float32Array(rows);
+}
+
 for (const [postTransform, targets, inputType] of [
   ["NONE", 1, "float"],
   ["NONE", 1, "double"],
@@ -219,21 +253,29 @@ for (const [postTransform, targets, inputType] of [
 ] as const) {
   test(`every node mode, missing tracks, AVERAGE, ${postTransform} × ${targets}, ${inputType} input: compiled = onnxruntime at the thresholds`, async () => {
     const { bytes, thresholds } = everyModeModel(postTransform, targets, inputType);
-    // Each threshold as float32, one float32 step either side, NaN and a few others, in every combination of columns.
-    const values = [Number.NaN, 0, 100, -100];
-    for (const t of thresholds) {
-      const at = Math.fround(t);
-      const bits = new Float32Array([at]);
-      const word = new Int32Array(bits.buffer);
-      const up = new Float32Array(new Int32Array([(word[0] as number) + 1]).buffer)[0] as number;
-      const down = new Float32Array(new Int32Array([(word[0] as number) - 1]).buffer)[0] as number;
-      values.push(at, up, down);
-    }
-    const rows: number[] = [];
-    for (const a of values) for (const b of values) for (const c of values) rows.push(a, b, c);
-    await compare(bytes, 3, new Float32Array(rows));
+    assert.ok(!compileOnnx(bytes, 3).source.includes("cLeaf"), "mixed modes keep the flat walk");
+    await compare(bytes, 3, rowsAtThresholds(thresholds));
   });
 }
+
+for (const mode of ["BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT", "BRANCH_EQ", "BRANCH_NEQ"])
+  for (const missingTrue of [false, true])
+    for (const [postTransform, targets, inputType] of [
+      ["NONE", 1, "float"],
+      ["NONE", 1, "double"],
+      ["SOFTMAX", 2, "float"],
+    ] as const)
+      test(`complete-tree walk, all ${mode}, missing ${missingTrue ? "true" : "false"}, ${postTransform} × ${targets}, ${inputType}: compiled = onnxruntime at the thresholds`, async () => {
+        const { bytes, thresholds } = everyModeModel(postTransform, targets, inputType, {
+          mode,
+          missingTrue,
+        });
+        assert.ok(
+          compileOnnx(bytes, 3).source.includes("cLeaf"),
+          "one mode and track: the complete-tree walk",
+        );
+        await compare(bytes, 3, rowsAtThresholds(thresholds));
+      });
 
 test("an op the compiler does not know is refused with its name", () => {
   const graph = new GraphBuilder();

@@ -1,6 +1,6 @@
 // The prediction log on its own (a real SQLite file, its real writer thread): batches written in order, losses
-// counted (queue full, unusable disk), retention by age and by count, the model's input rows kept per row and
-// indexed by time and request id.
+// counted (queue full, unusable disk), retention by age and by count, the model's input kept per request and
+// indexed by time, request id and row count.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -153,7 +153,7 @@ function query<T>(dir: string, sql: string, ...params: (string | number)[]): T[]
   return rows as T[];
 }
 
-test("the model's input rows: one float32 vector per predicted row, named by the version's feature names", async () => {
+test("the model's input: one float32 matrix per request (rows × features), named by the version's feature names", async () => {
   const dir = join(temp.dir, "features");
   const { log } = open(dir);
   await log.start();
@@ -161,29 +161,36 @@ test("the model's input rows: one float32 vector per predicted row, named by the
   log.record(sent, FEATURES);
   log.record({ ...entry("next-version", Date.now(), 1), version: "v2" }, [{ name: "a" }, { name: "b" }]);
   await log.close();
-  const rows = query<{ row: number; model_version: string; vector: Uint8Array }>(
+  const rows = query<{ rows: number; row_end: number; model_version: string; vectors: Uint8Array }>(
     dir,
-    "SELECT row, model_version, vector FROM features WHERE request_id = ? ORDER BY row",
+    "SELECT rows, row_end, model_version, vectors FROM request_features WHERE request_id = ?",
     "with-features",
   );
   assert.equal(
-    rows.map(({ row, vector }) => [row, Array.from(new Float32Array(vector.slice().buffer))]),
-    [0, 1, 2].map((row) => [row, Array.from(sent.features.subarray(row * 2, row * 2 + 2))]),
+    rows.map(({ vectors, ...rest }) => ({
+      ...rest,
+      vectors: Array.from(new Float32Array(vectors.slice().buffer)),
+    })),
+    [{ rows: 3, row_end: 3, model_version: "v1", vectors: Array.from(sent.features) }],
   );
   assert.equal(query(dir, "SELECT model_version, names FROM feature_names ORDER BY model_version"), [
     { model_version: "v1", names: '["x","y"]' },
     { model_version: "v2", names: '["a","b"]' },
   ]);
-  // Both look-ups the readers make use an index, not a scan of the table.
+  // The look-ups the readers and the retention make use an index, not a scan of the table.
   const plan = (sql: string) =>
-    query<{ detail: string }>(dir, `EXPLAIN QUERY PLAN ${sql}`, "x", 0)
+    query<{ detail: string }>(dir, `EXPLAIN QUERY PLAN ${sql}`, "x")
       .map((step) => step.detail)
       .join("; ");
   assert.match(
-    plan("SELECT * FROM features WHERE request_id = ? AND row = ?"),
-    /USING INDEX features_request_id/,
+    plan("SELECT * FROM request_features WHERE request_id = ?"),
+    /USING INDEX request_features_request_id/,
   );
-  assert.match(plan("SELECT * FROM features WHERE time >= ? AND time < ?"), /USING INDEX features_time/);
+  assert.match(plan("SELECT * FROM request_features WHERE time < ?"), /USING INDEX request_features_time/);
+  assert.match(
+    plan("SELECT * FROM request_features WHERE row_end <= ?"),
+    /USING INDEX request_features_row_end/,
+  );
 });
 
 test("a flush of many requests of many rows (written many rows per statement) keeps every row, in order", async () => {
@@ -198,44 +205,51 @@ test("a flush of many requests of many rows (written many rows per statement) ke
     requestIds(dir),
     sent.map((one) => one.requestId),
   );
-  const rows = query<{ request_id: string; row: number; time: number; vector: Uint8Array }>(
-    dir,
-    "SELECT request_id, row, time, vector FROM features ORDER BY id",
-  );
-  const expected = sent.flatMap((one) =>
-    Array.from({ length: one.rows }, (_, row) => ({
+  const rows = query<{
+    request_id: string;
+    rows: number;
+    row_end: number;
+    time: number;
+    vectors: Uint8Array;
+  }>(dir, "SELECT request_id, rows, row_end, time, vectors FROM request_features ORDER BY id");
+  let rowEnd = 0;
+  const expected = sent.map((one) => {
+    rowEnd += one.rows;
+    return {
       request_id: one.requestId,
-      row,
+      rows: one.rows,
+      row_end: rowEnd,
       time: one.time,
-      vector: Array.from(one.features.subarray(row * 2, row * 2 + 2)),
-    })),
-  );
+      vectors: Array.from(one.features),
+    };
+  });
   assert.equal(
-    rows.map(({ vector, ...rest }) => ({
+    rows.map(({ vectors, ...rest }) => ({
       ...rest,
-      vector: Array.from(new Float32Array(vector.slice().buffer)),
+      vectors: Array.from(new Float32Array(vectors.slice().buffer)),
     })),
     expected,
   );
   assert.equal(dropped, []);
 });
 
-test("feature rows are pruned by age and by count while the server runs, on the maintenance interval", async () => {
+test("feature rows are pruned by age and by count (whole requests) while the server runs, on the maintenance interval", async () => {
   const dir = join(temp.dir, "feature-retention");
   const { log } = open(dir, { retentionDays: 7, maxFeatureRows: 5, maintenanceMs: 50 });
   await log.start();
   log.record(entry("old", Date.now() - 10 * DAY, 2), FEATURES);
   for (let i = 0; i < 4; i++) log.record(entry(`new${i}`, Date.now(), 2), FEATURES);
-  const featureRows = () =>
-    query<{ request_id: string; row: number }>(dir, "SELECT request_id, row FROM features ORDER BY id").map(
-      ({ request_id, row }) => `${request_id}/${row}`,
+  const requests = () =>
+    query<{ request_id: string }>(dir, "SELECT request_id FROM request_features ORDER BY id").map(
+      ({ request_id }) => request_id,
     );
-  let kept = featureRows();
-  for (let i = 0; i < 100 && kept.length !== 5; i++) {
+  let kept = requests();
+  for (let i = 0; i < 100 && kept.length !== 3; i++) {
     await new Promise((resolve) => setTimeout(resolve, 20));
-    kept = featureRows();
+    kept = requests();
   }
-  assert.equal(kept, ["new1/1", "new2/0", "new2/1", "new3/0", "new3/1"]);
+  // The last 5 of the 10 rows logged are new1's second row and new2's and new3's: new1 is kept whole.
+  assert.equal(kept, ["new1", "new2", "new3"]);
   await log.close();
 });
 

@@ -40,6 +40,21 @@ test("the same exposition text and JSON as prom-client's Counter and Histogram",
   assert.equal(await json(ours), await json(reference));
 });
 
+test("a histogram without labels (model_prediction_value): the same text and JSON as prom-client's", async () => {
+  const reference = new Registry();
+  const theirs = new Histogram({ name: "v", help: "v.", buckets: BUCKETS, registers: [reference] });
+  const ours = new Registry();
+  const series = new SeriesHistogram("v", "v.", [], BUCKETS, ours).labels({});
+  assert.is(await ours.metrics(), await reference.metrics(), "before any observation");
+  for (const value of VALUES) {
+    theirs.observe(value);
+    series.observe(value);
+  }
+  assert.is(await ours.metrics(), await reference.metrics());
+  const json = async (registry: Registry) => JSON.parse(JSON.stringify(await registry.getMetricsAsJSON()));
+  assert.equal(await json(ours), await json(reference));
+});
+
 test("reset forgets every series", async () => {
   const registry = new Registry();
   const counter = new SeriesCounter("c_total", "c.", ["method"], registry);

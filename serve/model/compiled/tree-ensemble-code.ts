@@ -5,6 +5,7 @@
 // and a Float32Array accumulator reproduce float32 arithmetic), SUM or AVERAGE plus the base values, and the
 // post-transform as onnxruntime applies it (one target: none but PROBIT, which is not compiled; several: LOGISTIC
 // and SOFTMAX in float32). Anything else is refused with the reason; the caller falls back to onnxruntime.
+import { type CompleteTreeInput, completeTreesCode } from "./complete-trees.js";
 import type { AttributeValue, ConstTensor, ElementType, GraphNode } from "./onnx-graph.js";
 
 export interface EnsembleCode {
@@ -163,6 +164,7 @@ export function ensembleCode(
   const weightTarget: number[] = [];
   const weightValue: number[] = [];
   const roots: number[] = [];
+  const sortedTrees: CompleteTreeInput[] = [];
   for (const [treeId, tree] of [...trees].sort((a, b) => a[0] - b[0])) {
     const children = new Set<number>();
     for (const node of tree.values())
@@ -197,12 +199,13 @@ export function ensembleCode(
       return at;
     };
     roots.push(place(treeRoots[0] as number, 0, new Set()));
+    sortedTrees.push({ nodes: tree, root: treeRoots[0] as number });
   }
   const real = wide ? "Float64Array" : "Float32Array";
   const array = (type: string, values: number[]) => `new ${type}([${values.map(literal).join(",")}])`;
   const name = (part: string) => `${prefix}${part}`;
   const accumulator = wide ? "Float64Array" : "Float32Array";
-  const declarations = [
+  const flatWalk = (): string[] => [
     `const ${name("mode")}=${array("Uint8Array", table.mode)};`,
     `const ${name("feature")}=${array("Int32Array", table.feature)};`,
     `const ${name("threshold")}=${array(real, table.threshold)};`,
@@ -221,6 +224,14 @@ export function ensembleCode(
     "const go=m===0?v<=h:m===1?v<h:m===2?v>=h:m===3?v>h:m===4?v===h:v!==h;",
     `n=go||(${name("missing")}[n]===1&&v!==v)?${name("true")}[n]:${name("false")}[n];m=${name("mode")}[n];}`,
     `for(let k=${name("leafStart")}[n];k<${name("leafEnd")}[n];k++)s[${name("weightTarget")}[k]]+=${name("weightValue")}[k];}}`,
+  ];
+  // The complete-tree walk (complete-trees.ts) where the ensemble fits it: the same sums, about 4× faster.
+  const complete = completeTreesCode(sortedTrees, targets, wide, name, literal);
+  const walk = complete
+    ? [...complete.declarations, `function ${name("trees")}(x,s){`, complete.body, "}"]
+    : flatWalk();
+  const declarations = [
+    ...walk,
     `const ${x}=new Float64Array(${features.length});`,
     `const ${scores}=new ${accumulator}(${targets});`,
   ].join("\n");
