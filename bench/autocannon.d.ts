@@ -16,6 +16,7 @@ declare module "autocannon" {
     errors: number;
     timeouts: number;
     non2xx: number;
+    requests: { average: number };
   }
 
   function autocannon(options: Options, done: (error: Error | null, result: Result) => void): EventEmitter;

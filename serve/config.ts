@@ -91,6 +91,11 @@ const EnvSchema = z.object({
   SERVE_LOG_MAX_FEATURE_ROWS: integer(0).default(1_000_000),
   /** Seconds between enforcing the log's retention (and counting the predictions awaiting a true value). */
   SERVE_LOG_MAINTENANCE_S: number(0.01).default(60),
+  /**
+   * Linux: the nice value the prediction log's writer thread runs at (0–19; 0: as the event loop). The thread it
+   * writes on is shared with inference by default (SERVE_SHARED_THREAD), which then runs at that priority too.
+   */
+  SERVE_LOG_THREAD_NICE: integer(0, 19).default(0),
   /** Labelled rows per model version that the live error metrics (model_live_*) are computed over. */
   SERVE_FEEDBACK_WINDOW: integer(1, 1_000_000).default(1000),
 

@@ -65,7 +65,8 @@ export interface FeedbackMatch {
 }
 
 export type LogReply =
-  | { kind: "opened"; file: string }
+  /** `niceFailed`: why the thread's priority could not be lowered as asked (the log works regardless). */
+  | { kind: "opened"; file: string; niceFailed?: string }
   | { kind: "open_failed"; message: string }
   | { kind: "written"; id: number; written: number; failed: number; error?: string }
   | { kind: "feedback"; id: number; matches: FeedbackMatch[]; error?: string }
@@ -83,4 +84,6 @@ export interface LogWorkerData {
   maxFeatureRows: number;
   /** How often retention is enforced and the awaiting-label counts refreshed. */
   maintenanceMs: number;
+  /** The nice value to give the writer's thread (0: leave it). */
+  threadNice: number;
 }

@@ -8,7 +8,8 @@
 // before request_features existed have a features table (one row per predicted row); it is still pruned, and
 // src/monitor/logged-rows.ts reads both.
 
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { MessagePort } from "node:worker_threads";
@@ -23,6 +24,21 @@ import type {
   LogWorkerData,
 } from "./prediction-log-protocol.js";
 import type { Attached } from "./thread-host-protocol.js";
+
+/**
+ * Lowers this thread's scheduling priority (Linux: a thread is a task with its own id, which /proc/thread-self
+ * names). Undefined when done, else why not.
+ */
+function lowerThreadPriority(nice: number): string | undefined {
+  try {
+    const taskId = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (!Number.isInteger(taskId) || taskId <= 0) return "no thread id in /proc/thread-self";
+    setPriority(taskId, nice);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code: number) => void): Attached {
   const reply = (message: LogReply) => port.postMessage(message);
@@ -130,7 +146,7 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
     "INSERT INTO feedback (request_id, row, time, actual, prediction, abs_error) VALUES (?, ?, ?, ?, ?, ?)",
   );
   const decoder = new TextDecoder();
-  /** Rows per write transaction: ≈ 0.3 ms of the thread at 2–3 µs per row (see writeBatch). */
+  /** Rows written between two yields of the thread: ≈ 0.3 ms at 2–3 µs per row (see writeBatch). */
   const SLICE_ROWS = 128;
 
   /** Runs `body` in one transaction: committed if it returns, rolled back if it throws. */
@@ -148,8 +164,11 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
     };
   }
 
-  /** Writes entries `from..to` of `batch` in one transaction; returns the rows written. */
-  const writeEntries = inTransaction((batch: LogBatch, from: number, to: number) => {
+  /**
+   * Inserts entries `from..to` of `batch` (inside the flush's transaction), their rows numbered on from `rowBase`;
+   * returns the rows written.
+   */
+  function writeEntries(batch: LogBatch, from: number, to: number, rowBase: number): number {
     let written = 0;
     let bodyStart = from === 0 ? 0 : (batch.bodyEnds[from - 1] as number);
     let featureStart = from === 0 ? 0 : (batch.featureEnds[from - 1] as number);
@@ -177,7 +196,7 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
         time,
         version,
         rows,
-        rowEnd + written,
+        rowBase + written,
         new Uint8Array(buffer, byteOffset + featureStart * 4, (featureEnd - featureStart) * 4),
       );
       featureStart = featureEnd;
@@ -185,18 +204,6 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
     insertPredictions.flush();
     insertFeatures.flush();
     return written;
-  });
-
-  function writeSlice(batch: LogBatch, from: number, to: number): number {
-    try {
-      const written = writeEntries(batch, from, to);
-      rowEnd += written;
-      return written;
-    } catch (error) {
-      insertPredictions.discard();
-      insertFeatures.discard();
-      throw error;
-    }
   }
 
   function errorOf(prediction: Prediction, actual: Label): number {
@@ -321,27 +328,37 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
   pruneTimer.unref();
 
   /**
-   * Writes a flush in slices of about SLICE_ROWS rows, one transaction each, and lets the thread's other messages
-   * in between (setImmediate): on the thread shared with inference a model run then waits for one slice (≈ 1 ms),
-   * not for the whole flush.
+   * Writes a flush in one transaction, in slices of about SLICE_ROWS rows with the thread's other messages let in
+   * between (setImmediate): on the thread shared with inference a model run then waits for one slice (≈ 0.3 ms), not
+   * for the whole flush. One commit per flush, not per slice: a commit appends a fresh copy of every page the
+   * transaction touched to the WAL, and the rows of a flush all land on the same few right-edge pages (the tables'
+   * and their time and request-id indexes': ids and times grow), so committing per slice of 128 rows wrote those
+   * pages about seven times per flush and the commits were most of the thread's CPU (serve/README.md).
+   * A slice that fails rolls the whole flush back: its rows are counted as dropped, none is half-written.
    */
   async function writeBatch(batch: LogBatch): Promise<{ written: number; error?: string }> {
     let written = 0;
     const count = batch.requestIds.length;
-    for (let from = 0; from < count; ) {
-      let to = from;
-      let rows = 0;
-      while (to < count && (to === from || rows + (batch.rows[to] as number) <= SLICE_ROWS))
-        rows += batch.rows[to++] as number;
-      try {
-        written += writeSlice(batch, from, to);
-      } catch (error) {
-        return { written, error: (error as Error).message };
+    try {
+      db.exec("BEGIN");
+      for (let from = 0; from < count; ) {
+        let to = from;
+        let rows = 0;
+        while (to < count && (to === from || rows + (batch.rows[to] as number) <= SLICE_ROWS))
+          rows += batch.rows[to++] as number;
+        written += writeEntries(batch, from, to, rowEnd + written);
+        from = to;
+        if (from < count) await new Promise((resolveLater) => setImmediate(resolveLater));
       }
-      from = to;
-      if (from < count) await new Promise((resolveLater) => setImmediate(resolveLater));
+      db.exec("COMMIT");
+      rowEnd += written;
+      return { written };
+    } catch (error) {
+      insertPredictions.discard();
+      insertFeatures.discard();
+      if (db.isTransaction) db.exec("ROLLBACK");
+      return { written: 0, error: (error as Error).message };
     }
-    return { written };
   }
 
   async function handle(message: LogRequest): Promise<void> {
@@ -395,7 +412,8 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
     handled = handled.then(() => handle(message));
   });
 
-  reply({ kind: "opened", file: settings.file });
+  const niceFailed = settings.threadNice > 0 ? lowerThreadPriority(settings.threadNice) : undefined;
+  reply({ kind: "opened", file: settings.file, ...(niceFailed ? { niceFailed } : {}) });
   return {
     dispose: () => {
       clearInterval(pruneTimer);

@@ -29,6 +29,8 @@ export interface PredictionLogOptions {
   maintenanceMs?: number;
   /** Write on the thread shared with inference (serve/worker-thread.ts) rather than on one of its own. */
   sharedThread?: boolean;
+  /** The nice value of the writer's thread (Linux; default 0: unchanged). */
+  threadNice?: number;
 }
 
 /** The manifest's feature list (tensor order): only the names are read, once per model version. */
@@ -83,6 +85,7 @@ export class PredictionLog {
       maxRequests: this.options.maxRequests,
       maxFeatureRows: this.options.maxFeatureRows,
       maintenanceMs: this.options.maintenanceMs ?? 60_000,
+      threadNice: this.options.threadNice ?? 0,
     };
     const worker = startWorker<LogReply>(
       { role: "prediction-log", data },
@@ -93,6 +96,8 @@ export class PredictionLog {
       worker.on("message", (reply: LogReply) => {
         switch (reply.kind) {
           case "opened":
+            if (reply.niceFailed)
+              this.events.onError(`prediction log thread priority not lowered: ${reply.niceFailed}`);
             this.available = true;
             this.timer = setInterval(() => this.flush(), this.options.flushMs);
             this.timer.unref();

@@ -14,6 +14,7 @@ import { Keyring } from "./http/keyring.js";
 import { Inference } from "./inference.js";
 import type { LoadError } from "./model/load-error.js";
 import { ModelHolder, type ReloadOutcome, type ReloadTrigger } from "./model/model-holder.js";
+import { DropWarnings } from "./observability/drop-warnings.js";
 import type { Logger } from "./observability/logger.js";
 import { ServeMetrics } from "./observability/metrics.js";
 import { PredictionLog } from "./prediction-log.js";
@@ -148,6 +149,7 @@ export async function startServer(
 
   // Opened once the model is known to be good, so that a server that cannot start writes nothing.
   if (config.SERVE_PREDICTION_LOG) {
+    const dropWarnings = new DropWarnings(logger);
     log = new PredictionLog(
       {
         dataDir: config.SERVE_DATA_DIR,
@@ -158,9 +160,13 @@ export async function startServer(
         maxFeatureRows: config.SERVE_LOG_MAX_FEATURE_ROWS,
         maintenanceMs: config.SERVE_LOG_MAINTENANCE_S * 1000,
         sharedThread: config.SERVE_SHARED_THREAD,
+        threadNice: config.SERVE_LOG_THREAD_NICE,
       },
       {
-        onDropped: (rows, reason) => metrics.logDropped.inc({ reason }, rows),
+        onDropped: (rows, reason) => {
+          metrics.logDropped.inc({ reason }, rows);
+          dropWarnings.dropped(rows, reason);
+        },
         onWritten: (rows) => metrics.logWritten.inc(rows),
         onError: (message) => logger.error({ file: log?.file }, message),
       },

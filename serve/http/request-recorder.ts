@@ -3,7 +3,7 @@
 // access log line (every request, or one in SERVE_ACCESS_LOG_SAMPLE's inverse plus every error). The metric series
 // of each method/route/status are looked up once and kept: prom-client hashes the labels on every inc/observe
 // otherwise.
-import { type AccessEntry, accessLogWriter, type Logger } from "../observability/logger.js";
+import { type AccessLineWriter, accessLogWriter, type Logger } from "../observability/logger.js";
 import type { ServeMetrics } from "../observability/metrics.js";
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -23,7 +23,7 @@ export class RequestRecorder {
   /** route → method → status → series: looked up without building a key per request. */
   private readonly series = new Map<string, Map<string, Map<number, Series>>>();
   private readonly every: number;
-  private readonly writeAccessLine: (entry: AccessEntry) => void;
+  private readonly writeAccessLine: AccessLineWriter;
   private sinceLogged = 0;
 
   constructor(
@@ -50,7 +50,8 @@ export class RequestRecorder {
     duration.observe(seconds);
     if (this.options.accessLog && (++this.sinceLogged >= this.every || status >= 400)) {
       this.sinceLogged = 0;
-      this.writeAccessLine({ reqId: requestId, method, path, route, status, ms: seconds * 1000 });
+      // In whole microseconds (the line's "ms" has three decimals at most): see millisText.
+      this.writeAccessLine(requestId, method, path, route, status, Math.round(seconds * 1e6));
     }
   }
 

@@ -5,6 +5,7 @@ import type { Router, RouterMiddleware } from "@koa/router";
 import { fail } from "../errors.js";
 import type { ServeState } from "../http/state.js";
 import type { Inference } from "../inference.js";
+import { jsonString } from "../json-string.js";
 import type { ModelHolder } from "../model/model-holder.js";
 
 function rowsOf(body: unknown, maxRows: number): readonly unknown[] {
@@ -71,7 +72,7 @@ export function predictor(models: ModelHolder, inference: Inference, options: { 
       const { predictionsJson } = await inference.run(model, encoded, { requestId, startedAt, rawBody });
       // The predictions were serialised once for the log; the response reuses that text.
       const warnings = encoded.warnings ? `,"warnings":${JSON.stringify(encoded.warnings)}` : "";
-      return `{"predictions":${predictionsJson},"model":${model.identityJson},"request_id":${JSON.stringify(requestId)}${warnings}}`;
+      return `{"predictions":${predictionsJson},"model":${model.identityJson},"request_id":${jsonString(requestId)}${warnings}}`;
     } finally {
       model.leave();
     }

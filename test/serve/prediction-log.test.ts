@@ -1,7 +1,7 @@
 // The prediction log on its own (a real SQLite file, its real writer thread): batches written in order, losses
 // counted (queue full, unusable disk), retention by age and by count, the model's input kept per request and
 // indexed by time, request id and row count.
-import { writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { test } from "uvu";
@@ -98,6 +98,23 @@ test("a full queue drops and counts, it never blocks", async () => {
   ]);
   await log.close();
   assert.equal(requestIds(dir), ["f0", "f1"]);
+});
+
+test("SERVE_LOG_THREAD_NICE: the writer's thread runs at the nice value asked (Linux), and writes everything", async () => {
+  if (!existsSync("/proc/thread-self")) return;
+  const dir = join(temp.dir, "nice");
+  const { log, dropped, errors } = open(dir, { threadNice: 7, flushMs: 60_000 });
+  await log.start();
+  const niceOfWriter = readdirSync("/proc/self/task")
+    .map((task) => readFileSync(`/proc/self/task/${task}/stat`, "utf8"))
+    .filter((stat) => stat.includes("(prediction-log)"))
+    .map((stat) => Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]));
+  assert.equal(niceOfWriter, [7]);
+  for (let i = 0; i < 5; i++) log.record(entry(`n${i}`, Date.now(), 2), FEATURES);
+  await log.close();
+  assert.equal(requestIds(dir), ["n0", "n1", "n2", "n3", "n4"]);
+  assert.equal(dropped, []);
+  assert.equal(errors, []);
 });
 
 test("an unusable data directory: the log reports it and counts every row as dropped", async () => {

@@ -1,5 +1,5 @@
 // Impurity-decrease feature importance, normalised to sum to 1.
-import type { Tree, TreeEnsemble } from "./tree-ensemble.js";
+import { leftChild, type Tree, type TreeEnsemble } from "./tree-ensemble.js";
 
 /** Scales `gains` to sum to 1; all zeros (no split anywhere) stay zeros. */
 export function normalise(gains: ArrayLike<number>): number[] {
@@ -44,7 +44,7 @@ function splitGains(tree: Tree, features: number): Float64Array {
   for (let node = 0; node < tree.feature.length; node++) {
     const f = tree.feature[node] as number;
     if (f < 0) continue;
-    const l = tree.left[node] as number;
+    const l = leftChild(tree, node);
     const r = tree.right[node] as number;
     const nl = samples[l] as number;
     const nr = samples[r] as number;
@@ -61,7 +61,7 @@ function subtreeLeafCounts(tree: Tree): Float64Array {
   const counts = new Float64Array(tree.feature.length);
   const visit = (node: number): number => {
     const f = tree.feature[node] as number;
-    counts[node] = f < 0 ? 1 : visit(tree.left[node] as number) + visit(tree.right[node] as number);
+    counts[node] = f < 0 ? 1 : visit(leftChild(tree, node)) + visit(tree.right[node] as number);
     return counts[node] as number;
   };
   visit(0);

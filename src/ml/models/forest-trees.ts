@@ -14,7 +14,7 @@ import type { BinnedMatrix } from "./hist/bin-mapper.js";
 import { channelsFor, growHistTree, HistWorkspace } from "./hist/grow-tree.js";
 import { serialExecutor } from "./hist/level-executor.js";
 import type { SortedColumns } from "./sorted-columns.js";
-import type { TreeColumns } from "./tree-ensemble.js";
+import { compactFeatures, explicitLeft, type TreeColumns } from "./tree-ensemble.js";
 import { treeColumns } from "./tree-json.js";
 
 /** A grown tree as the forest keeps it (structured-cloneable: the Tree is made on the calling thread). */
@@ -87,9 +87,14 @@ export async function growForestTrees(job: ForestJob, treeIndices: readonly numb
     }
     const targets = { outputs, weight, weightedA, weightedB: weight, pureKey: y };
     const grown = await grow(allFeatures, targets, random);
+    // The Tree's compact columns, made here rather than on the calling thread, which receives every tree at once.
+    const { left, ...columns } = treeColumns(grown, outputs);
+    const implicitLeft = explicitLeft(grown.feature, grown.left) === undefined;
     trees.push({
       columns: {
-        ...treeColumns(grown, outputs),
+        ...columns,
+        ...(implicitLeft ? {} : { left }),
+        feature: compactFeatures(grown.feature),
         threshold: Float32Array.from(grown.threshold),
         // Row counts: whole numbers, exact in float32 while the root's stays within 2^24.
         samples: (grown.samples[0] ?? 0) <= 2 ** 24 ? Float32Array.from(grown.samples) : grown.samples,

@@ -37,12 +37,16 @@ export const TreeJsonSchema = z
   .strict();
 export type TreeJson = z.infer<typeof TreeJsonSchema>;
 
+/** Per node, the feature it splits on (-1 at leaves), in the narrowest integer type that holds every feature. */
+export type FeatureColumn = Int8Array | Int16Array | Int32Array;
+
 /** A tree's node columns in memory: typed arrays, `value` flat (nodes × the ensemble's outputs). */
 export interface TreeColumns {
-  feature: Int32Array;
+  feature: FeatureColumn;
   /** float32 values (the format's contract), so float32 storage holds them exactly. */
   threshold: Float32Array;
-  left: Int32Array;
+  /** Absent: the tree is in pre-order, so an inner node's left child is the node right after it. */
+  left?: Int32Array;
   right: Int32Array;
   value: Float64Array;
   /** Float32Array where the counts are whole numbers (a forest's bootstrap counts, exact below 2^24). */
@@ -50,24 +54,54 @@ export interface TreeColumns {
   missingLeft?: Uint8Array;
 }
 
+/** `feature` in the narrowest of Int8/Int16/Int32 that holds its values (itself when already that narrow). */
+export function compactFeatures(feature: FeatureColumn): FeatureColumn {
+  let widest = 0;
+  for (let i = 0; i < feature.length; i++) widest = Math.max(widest, Math.abs(feature[i] as number));
+  if (widest < 2 ** 7) return feature instanceof Int8Array ? feature : Int8Array.from(feature);
+  if (widest < 2 ** 15) return feature instanceof Int16Array ? feature : Int16Array.from(feature);
+  return feature instanceof Int32Array ? feature : Int32Array.from(feature);
+}
+
+/**
+ * `left` unless the tree is in pre-order (every inner node's left child right after it, -1 at leaves): then
+ * undefined, as the node order says it all.
+ */
+export function explicitLeft(feature: FeatureColumn, left: Int32Array): Int32Array | undefined {
+  for (let node = 0; node < left.length; node++)
+    if ((left[node] as number) !== ((feature[node] as number) < 0 ? -1 : node + 1)) return left;
+  return undefined;
+}
+
+/**
+ * The left child of inner node `node`. A free function rather than a method: trees are also passed as plain
+ * objects with the same fields (structuredClone, worker messages).
+ */
+export function leftChild(tree: Pick<TreeColumns, "left">, node: number): number {
+  return tree.left === undefined ? node + 1 : (tree.left[node] as number);
+}
+
 /**
  * A tree in memory. A forest grown to pure leaves on a million rows has about a million nodes per tree, so the
- * nodes live in typed arrays (~32 bytes a node) rather than in the JSON shape (~100 bytes: one array per node's
- * value). JSON.stringify writes the JSON shape (toJSON); TreeEnsembleSchema reads it back into this one.
+ * nodes live in typed arrays (~21 bytes a node: the feature in one byte below 128 features, the left child implied
+ * by pre-order) rather than in the JSON shape (~100 bytes: one array per node's value). JSON.stringify writes the
+ * JSON shape (toJSON); TreeEnsembleSchema reads it back into this one.
  */
 export class Tree implements TreeColumns {
-  readonly feature: Int32Array;
+  readonly feature: FeatureColumn;
   readonly threshold: Float32Array;
-  readonly left: Int32Array;
+  /** Absent in pre-order trees (the usual case): use leftChild. */
+  readonly left?: Int32Array;
   readonly right: Int32Array;
   /** nodes × outputs: node n's values are value[n · outputs + k]. */
   readonly value: Float64Array;
   readonly samples?: Float32Array | Float64Array;
   readonly missingLeft?: Uint8Array;
   constructor(columns: TreeColumns) {
-    this.feature = columns.feature;
+    this.feature = compactFeatures(columns.feature);
     this.threshold = columns.threshold;
-    this.left = columns.left;
+    const left = columns.left === undefined ? undefined : explicitLeft(columns.feature, columns.left);
+    if (left !== undefined) this.left = left;
     this.right = columns.right;
     this.value = columns.value;
     if (columns.samples !== undefined) this.samples = columns.samples;
@@ -105,7 +139,7 @@ export class Tree implements TreeColumns {
     return {
       feature: Array.from(this.feature),
       threshold: Array.from(this.threshold),
-      left: Array.from(this.left),
+      left: Array.from(this.feature, (f, node) => (f < 0 ? -1 : leftChild(this, node))),
       right: Array.from(this.right),
       value: Array.from({ length: this.nodes }, (_, node) =>
         Array.from(this.value.subarray(node * k, (node + 1) * k)),
@@ -156,7 +190,7 @@ export function leafIndex(tree: Tree, row: ArrayLike<number>, offset = 0): numbe
   for (let feature = tree.feature[0] as number; feature >= 0; feature = tree.feature[node] as number) {
     const x = row[offset + feature] as number;
     const goesLeft = x <= (tree.threshold[node] as number) || (missingLeft?.[node] === 1 && Number.isNaN(x));
-    node = goesLeft ? (tree.left[node] as number) : (tree.right[node] as number);
+    node = goesLeft ? leftChild(tree, node) : (tree.right[node] as number);
   }
   return node;
 }

@@ -4,7 +4,7 @@
 //   output "label":         int64, double or string [N]         (classification: the class label itself)
 //   output "probabilities": float32 [N, classes], classes order  (classification)
 import type { Featurizer } from "../features/featurizer-spec.js";
-import type { TreeEnsemble } from "../models/tree-ensemble.js";
+import { leftChild, type TreeEnsemble } from "../models/tree-ensemble.js";
 import { addFeaturizer } from "./featurizer-graph.js";
 import { DataType, GraphBuilder, ML_DOMAIN, onnx, tensorValueInfo } from "./graph-builder.js";
 import { addTreeEnsemble, labelType } from "./tree-ensemble-graph.js";
@@ -58,7 +58,7 @@ export function incompatibilities(featurizer: Featurizer, ensemble: TreeEnsemble
   ensemble.trees.forEach((tree, t) => {
     const n = tree.feature.length;
     if (
-      [tree.threshold, tree.left, tree.right].some((column) => column.length !== n) ||
+      [tree.threshold, tree.left, tree.right].some((column) => column !== undefined && column.length !== n) ||
       tree.value.length !== n * ensemble.outputs
     )
       problems.push(`tree ${t}: its node arrays have different lengths`);
@@ -66,7 +66,7 @@ export function incompatibilities(featurizer: Featurizer, ensemble: TreeEnsemble
       if (feature >= ensemble.featureNames.length)
         problems.push(`tree ${t} node ${i}: feature ${feature} does not exist`);
       const inTree = (child: number) => child >= 0 && child < n && child !== i;
-      if (feature >= 0 && !(inTree(tree.left[i] as number) && inTree(tree.right[i] as number)))
+      if (feature >= 0 && !(inTree(leftChild(tree, i)) && inTree(tree.right[i] as number)))
         problems.push(`tree ${t} node ${i}: its children are not nodes of the same tree`);
     });
   });

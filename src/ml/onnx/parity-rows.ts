@@ -5,7 +5,7 @@
 import { encodeCategory } from "../../artifact/category-code.js";
 import type { ColumnProfile, Profile } from "../data/profile.js";
 import { applyFeaturizer, type Featurizer, type RawFeature } from "../features/featurizer-spec.js";
-import type { TreeEnsemble } from "../models/tree-ensemble.js";
+import { leftChild, type TreeEnsemble } from "../models/tree-ensemble.js";
 import { createRandom, type Random, weightedIndex } from "../random.js";
 import { columnOrigins, nullableInputs } from "./featurizer-analysis.js";
 
@@ -137,9 +137,7 @@ function thresholdTargets(
         if ((reachedBy[node] as number) < 0) reachedBy[node] = row;
         const value = model[row * width + (tree.feature[node] as number)] as number;
         node =
-          value <= (tree.threshold[node] as number)
-            ? (tree.left[node] as number)
-            : (tree.right[node] as number);
+          value <= (tree.threshold[node] as number) ? leftChild(tree, node) : (tree.right[node] as number);
       }
     }
     tree.feature.forEach((output, node) => {

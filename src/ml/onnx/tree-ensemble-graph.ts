@@ -10,7 +10,7 @@
 // class's score from the first and treats base values loosely), which is the classic source of ONNX/training
 // disagreements. The regressor gives the raw per-class scores with the exact post-transform; the probabilities and
 // the label (ArgMax, first maximum on ties, then the class label) are explicit ops.
-import type { TreeEnsemble } from "../models/tree-ensemble.js";
+import { leftChild, type TreeEnsemble } from "../models/tree-ensemble.js";
 import { DataType, type GraphBuilder, ML_DOMAIN, tensor } from "./graph-builder.js";
 
 export interface TreeOutputs {
@@ -50,7 +50,7 @@ function ensembleAttributes(ensemble: TreeEnsemble, postTransform: "NONE" | "SOF
       nodeFeature.push(leaf ? 0 : feature);
       nodeMode.push(leaf ? "LEAF" : "BRANCH_LEQ");
       nodeThreshold.push(leaf ? 0 : (tree.threshold[n] as number));
-      nodeTrue.push(leaf ? 0 : (tree.left[n] as number));
+      nodeTrue.push(leaf ? 0 : leftChild(tree, n));
       nodeFalse.push(leaf ? 0 : (tree.right[n] as number));
       nodeMissingTrue.push(leaf ? 0 : (tree.missingLeft?.[n] ?? 0));
       if (!leaf) return;

@@ -3,7 +3,12 @@ import * as assert from "uvu/assert";
 import { type ForestParams, forest } from "../../../src/ml/models/forest.js";
 import type { FitOptions, TrainingSet } from "../../../src/ml/models/model-type.js";
 import { TrainingSetError } from "../../../src/ml/models/training-set.js";
-import { predictOutputs, TreeEnsembleSchema } from "../../../src/ml/models/tree-ensemble.js";
+import {
+  leftChild,
+  predictOutputs,
+  type Tree,
+  TreeEnsembleSchema,
+} from "../../../src/ml/models/tree-ensemble.js";
 import { argmaxRows, friedman, meanSquaredError, sectors, variance } from "./synthetic.js";
 
 const fit = (data: TrainingSet, params: Partial<ForestParams> = {}, options: FitOptions = { seed: 1 }) =>
@@ -85,7 +90,7 @@ test("one unbagged tree reproduces its training targets: thresholds split float3
       const f = tree.feature[node] as number;
       node =
         (x[i * 2 + f] as number) <= (tree.threshold[node] as number)
-          ? (tree.left[node] as number)
+          ? leftChild(tree, node)
           : (tree.right[node] as number);
       counts[node] = (counts[node] as number) + 1;
     }
@@ -123,10 +128,10 @@ test("constant features leave a single leaf holding the mean", async () => {
 
 test("max_depth, min_samples_leaf and min_samples_split bound the trees", async () => {
   const data = friedman(200, 6);
-  const depthOf = (tree: { left: Int32Array; right: Int32Array }, node = 0): number =>
-    (tree.left[node] as number) < 0
+  const depthOf = (tree: Tree, node = 0): number =>
+    (tree.feature[node] as number) < 0
       ? 0
-      : 1 + Math.max(depthOf(tree, tree.left[node] as number), depthOf(tree, tree.right[node] as number));
+      : 1 + Math.max(depthOf(tree, leftChild(tree, node)), depthOf(tree, tree.right[node] as number));
   const shallow = await fit(data, { n_estimators: 3, max_depth: 3 });
   for (const tree of shallow.trees) assert.ok(depthOf(tree) <= 3);
   const leafy = await fit(data, { n_estimators: 3, min_samples_leaf: 10, bootstrap: false });

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type GbtParams, gbt } from "../../../src/ml/models/gbt.js";
 import type { TrainingSet } from "../../../src/ml/models/model-type.js";
-import { predictOutputs, TreeEnsembleSchema } from "../../../src/ml/models/tree-ensemble.js";
+import { leftChild, predictOutputs, TreeEnsembleSchema } from "../../../src/ml/models/tree-ensemble.js";
 import { argmaxRows, friedman, meanSquaredError, sectors, variance } from "./synthetic.js";
 
 const fit = (data: TrainingSet, params: Partial<GbtParams> = {}, seed = 1) =>
@@ -32,7 +32,7 @@ test("a stump's leaves are −η·G/(H+λ) around the mean base score", async ()
   assert.is(tree.feature[0], 0);
   assert.ok((tree.threshold[0] as number) >= 0.45 && (tree.threshold[0] as number) < 0.5);
   // Left: 10 rows with gradient (5 − 0) = 5 each → G = 50, H = 10 → −0.5 · 50 / 12.
-  assert.ok(Math.abs((tree.value[tree.left[0] as number] as number) - (-0.5 * 50) / 12) < 1e-12);
+  assert.ok(Math.abs((tree.value[leftChild(tree, 0)] as number) - (-0.5 * 50) / 12) < 1e-12);
   assert.ok(Math.abs((tree.value[tree.right[0] as number] as number) - (0.5 * 50) / 12) < 1e-12);
   assert.equal(
     Array.from(tree.samples ?? []),

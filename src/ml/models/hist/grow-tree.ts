@@ -231,13 +231,8 @@ export interface NodeColumns {
   histogramOf: Int32Array;
   chosenLeftA: Float64Array;
   chosenLeftB: Float64Array;
-  /** The grown tree's pre-order: the order of its nodes, and each node's place in it. */
-  preorder: Int32Array;
-  newId: Int32Array;
-  /** HistTree's columns that live only until the next tree: its segments, split bins and thresholds. */
+  /** HistTree's segments, which live only until the next tree. */
   treeSegments: Int32Array;
-  treeSplitBin: Int32Array;
-  treeThreshold: Float64Array;
 }
 
 function nodeColumns(capacity: number, width: number, outputs: number): NodeColumns {
@@ -259,11 +254,7 @@ function nodeColumns(capacity: number, width: number, outputs: number): NodeColu
     histogramOf: new Int32Array(capacity),
     chosenLeftA: new Float64Array(capacity * outputs),
     chosenLeftB: new Float64Array(capacity),
-    preorder: new Int32Array(capacity),
-    newId: new Int32Array(capacity),
     treeSegments: new Int32Array(capacity * width),
-    treeSplitBin: new Int32Array(capacity),
-    treeThreshold: new Float64Array(capacity),
   };
 }
 
@@ -776,7 +767,11 @@ export async function growHistTree(
     }
   }
 
-  const { preorder, newId } = kept;
+  // The pre-order (the order of the nodes, each node's place in it) and HistTree's split bins and thresholds
+  // (theirs until the next tree) in columns that growth no longer reads: a forest's trees have a million nodes
+  // and more, and these would be 20 more bytes a node of the workspace.
+  const preorder = kept.depth;
+  const newId = kept.histogramOf;
   let size = 0;
   const pending = [0];
   for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
@@ -787,13 +782,13 @@ export async function growHistTree(
   for (let i = 0; i < size; i++) newId[preorder[i] as number] = i;
   const tree: HistTree = {
     feature: new Int32Array(size),
-    threshold: kept.treeThreshold.subarray(0, size),
+    threshold: kept.chosenLeftA.subarray(0, size),
     left: new Int32Array(size),
     right: new Int32Array(size),
     value: new Float64Array(size * outputs),
     samples: new Float64Array(size),
     gain: new Float64Array(binned.features),
-    splitBin: kept.treeSplitBin.subarray(0, size),
+    splitBin: kept.count.subarray(0, size),
     missingLeft: new Uint8Array(size),
     segments: kept.treeSegments.subarray(0, size * width),
     allRows: sampled === rows,

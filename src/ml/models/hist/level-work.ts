@@ -8,6 +8,7 @@
 // The calling thread writes what to do into `plan` (layouts below) and every thread reads it.
 import { binRows, featureCuts, MAX_BINS, MISSING_BIN } from "./bin-mapper.js";
 import { HISTOGRAM_BINS } from "./histogram.js";
+import { boostingHistogram } from "./histogram-kernel.js";
 
 /** Memory every thread of a fit reads (shared memory when there are worker threads). */
 export interface LevelMemory {
@@ -294,60 +295,27 @@ export function fillHistogram(
 ): void {
   const { bins, features, index, values, channels } = memory;
   const stride = HISTOGRAM_BINS * channels;
-  out.fill(0, slotFrom * stride, slotTo * stride);
   const first = slotFeatures[slotFrom] as number;
   const count = slotTo - slotFrom;
   let contiguous = true;
   for (let slot = slotFrom; slot < slotTo; slot++)
     if (slotFeatures[slot] !== first + slot - slotFrom) contiguous = false;
+  // Boosting's case (gradient and hessian) on every feature or a run of them: the hot loop.
+  if (channels === 2 && contiguous) {
+    boostingHistogram(bins, values, features, index, segments, first, count, out, slotFrom * stride);
+    return;
+  }
+  out.fill(0, slotFrom * stride, slotTo * stride);
   for (let s = 0; s < segments.length; s += 2) {
     const from = segments[s] as number;
     const to = segments[s + 1] as number;
-    if (channels === 2 && contiguous) {
-      // Boosting's case (gradient and hessian) on every feature or a run of them: the hot loop. Two rows at a
-      // time: their loads (a cache line of bins and the values, each likely a miss below the root) overlap.
-      const at0 = slotFrom * stride;
-      let p = from;
-      for (; p + 1 < to; p += 2) {
-        const row0 = index[p] as number;
-        const row1 = index[p + 1] as number;
-        const g0 = values[row0 << 1] as number;
-        const h0 = values[(row0 << 1) + 1] as number;
-        const g1 = values[row1 << 1] as number;
-        const h1 = values[(row1 << 1) + 1] as number;
-        for (
-          let b0 = row0 * features + first, b1 = row1 * features + first, end = b0 + count, at = at0;
-          b0 < end;
-          b0++, b1++, at += stride
-        ) {
-          const i0 = at + ((bins[b0] as number) << 1);
-          out[i0] = (out[i0] as number) + g0;
-          out[i0 + 1] = (out[i0 + 1] as number) + h0;
-          const i1 = at + ((bins[b1] as number) << 1);
-          out[i1] = (out[i1] as number) + g1;
-          out[i1 + 1] = (out[i1 + 1] as number) + h1;
-        }
-      }
-      if (p < to) {
-        const row = index[p] as number;
-        const g = values[row << 1] as number;
-        const h = values[(row << 1) + 1] as number;
-        for (let b = row * features + first, end = b + count, at = at0; b < end; b++, at += stride) {
-          const i = at + ((bins[b] as number) << 1);
-          out[i] = (out[i] as number) + g;
-          out[i + 1] = (out[i + 1] as number) + h;
-        }
-      }
-    } else {
-      for (let p = from; p < to; p++) {
-        const row = index[p] as number;
-        const k = row * channels;
-        const rowBins = row * features;
-        for (let slot = slotFrom; slot < slotTo; slot++) {
-          const at = slot * stride + (bins[rowBins + (slotFeatures[slot] as number)] as number) * channels;
-          for (let c = 0; c < channels; c++)
-            out[at + c] = (out[at + c] as number) + (values[k + c] as number);
-        }
+    for (let p = from; p < to; p++) {
+      const row = index[p] as number;
+      const k = row * channels;
+      const rowBins = row * features;
+      for (let slot = slotFrom; slot < slotTo; slot++) {
+        const at = slot * stride + (bins[rowBins + (slotFeatures[slot] as number)] as number) * channels;
+        for (let c = 0; c < channels; c++) out[at + c] = (out[at + c] as number) + (values[k + c] as number);
       }
     }
   }
