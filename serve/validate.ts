@@ -99,6 +99,36 @@ function plan(feature: ManifestFeature, policy: InputPolicy): FeaturePlan {
   };
 }
 
+type RecordEncoder = (
+  record: Record<string, unknown>,
+  tensor: Float32Array,
+  offset: number,
+  row: number,
+) => void;
+
+/**
+ * The per-row read of an object row, generated once per model: each field read by its own name (a property load V8
+ * caches per site, where `record[plan.field]` in a loop is one site for every name), and a plain number within the
+ * feature's accepted range (and float32's, an integer where the feature is one) written at once; anything else, and
+ * every categorical or date feature, goes through `slow` (encodeValue: the same checks, warnings and errors in the
+ * same order). Why: under 100-row bodies the generic loop was 4 % of the event loop's samples.
+ */
+function recordReader(
+  plans: readonly FeaturePlan[],
+  slow: (j: number, value: unknown, row: number) => number,
+): RecordEncoder {
+  const lines = plans.map((plan, j) => {
+    const read = `v=record[${JSON.stringify(plan.field)}];`;
+    if (plan.kind !== Kind.Numeric || plan.datePart) return `${read}tensor[offset+${j}]=slow(${j},v,row);`;
+    const low = Math.max(plan.low, -FLOAT32_MAX);
+    const high = Math.min(plan.high, FLOAT32_MAX);
+    const integer = plan.integer ? "&&Number.isInteger(v)" : "";
+    return `${read}tensor[offset+${j}]=typeof v==="number"&&v>=${low}&&v<=${high}${integer}?v:slow(${j},v,row);`;
+  });
+  const source = `"use strict";return function encodeRecord(record,tensor,offset,row){let v;\n${lines.join("\n")}\n};`;
+  return new Function("slow", source)(slow) as RecordEncoder;
+}
+
 export class FeatureValidator {
   readonly width: number;
   readonly names: readonly string[];
@@ -109,6 +139,8 @@ export class FeatureValidator {
   private readonly index: Map<string, number>;
   private readonly policy: InputPolicy;
   private warnings: InputWarning[] | undefined;
+  /** Writes one row given as an object into the tensor (recordReader); throws ApiFailure. */
+  private readonly encodeRecord: RecordEncoder;
 
   constructor(features: readonly ManifestFeature[], policy: InputPolicy) {
     this.policy = policy;
@@ -118,6 +150,13 @@ export class FeatureValidator {
     this.index = new Map(this.names.map((name, j) => [name, j]));
     this.fields = [...new Set(this.plans.map((plan) => plan.field))];
     this.fieldSet = new Set(this.fields);
+    this.encodeRecord = recordReader(this.plans, (j, value, row) => {
+      const plan = this.plans[j] as FeaturePlan;
+      // JSON values are never functions: a function here is an inherited property such as `constructor`.
+      if (value === undefined || typeof value === "function")
+        throw failure("missing_feature", `feature "${plan.field}" is missing`, plan.field, row);
+      return this.encodeValue(j, value, row);
+    });
   }
 
   /** Index of a feature in tensor order, or -1. */
@@ -146,14 +185,7 @@ export class FeatureValidator {
         for (let j = 0; j < width; j++) tensor[offset + j] = this.encodeValue(j, instance[j], row);
       } else if (typeof instance === "object" && instance !== null) {
         const record = instance as Record<string, unknown>;
-        for (let j = 0; j < width; j++) {
-          const plan = this.plans[j] as FeaturePlan;
-          const value = record[plan.field];
-          // JSON values are never functions: a function here is an inherited property such as `constructor`.
-          if (value === undefined || typeof value === "function")
-            throw failure("missing_feature", `feature "${plan.field}" is missing`, plan.field, row);
-          tensor[offset + j] = this.encodeValue(j, value, row);
-        }
+        this.encodeRecord(record, tensor, offset, row);
         let keys = 0;
         for (const _ in record) keys++;
         if (keys !== this.fields.length) this.throwUnknownKey(record, row);

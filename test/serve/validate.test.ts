@@ -97,6 +97,34 @@ test("errors name the field and the row and say what was expected", () => {
   assert.is(failureOf(() => validator.encodeRows(["row"])).code, "invalid_body");
 });
 
+test("object rows at the edges: the band's ends accepted silently, one step beyond warned; float32's limit without a range", () => {
+  const validator = new FeatureValidator(features, accept);
+  // rooms: [1, 9] with tolerance 0.5 → accepted silently within [-3, 13].
+  const beyond = (x: number, up: boolean) => (up ? x + 2 ** -49 : x - 2 ** -49);
+  const rows = [-3, 13, beyond(-3, false), beyond(13, true)].map((rooms) => ({ ...good, rooms }));
+  const encoded = validator.encodeRows(rows);
+  assert.equal(
+    Array.from(encoded.tensor.filter((_, i) => i % 4 === 0)),
+    rows.map((row) => Math.fround(row.rooms)),
+  );
+  assert.equal(encoded.warnings, [
+    { code: "out_of_range", field: "rooms", row: 2 },
+    { code: "out_of_range", field: "rooms", row: 3 },
+  ]);
+  const unbounded = new FeatureValidator(
+    [{ name: "x", kind: "numeric", dtype: "float", nullable: true }],
+    accept,
+  );
+  const limit = 3.4028234663852886e38;
+  assert.equal(Array.from(unbounded.encodeRows([{ x: -limit }, { x: limit }, { x: null }]).tensor), [
+    -limit,
+    limit,
+    Number.NaN,
+  ]);
+  assert.is(failureOf(() => unbounded.encodeRows([{ x: 2 * limit }])).code, "not_finite");
+  assert.is(failureOf(() => unbounded.encodeRows([{ x: "1" }])).code, "wrong_type");
+});
+
 test("tensor codes (OIP tensor input): string categories as their index, -1 unseen", () => {
   const validator = new FeatureValidator(features, accept);
   validator.beginValues();
