@@ -17,6 +17,7 @@ import { ModelHolder, type ReloadOutcome, type ReloadTrigger } from "./model/mod
 import type { Logger } from "./observability/logger.js";
 import { ServeMetrics } from "./observability/metrics.js";
 import { PredictionLog } from "./prediction-log.js";
+import { releaseFreedMemory } from "./release-memory.js";
 
 const netClose = NetServer.prototype.close;
 /** While draining, keep-alive connections quiet for this long are closed (see shutdown). */
@@ -96,6 +97,7 @@ export async function startServer(
             { version: manifest.version, reason: outcome.model.compiled.reason },
             "compiled trees refused; onnxruntime serves every request",
           );
+        releaseFreedMemory();
         return;
       }
       case "unchanged":
