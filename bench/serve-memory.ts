@@ -4,7 +4,7 @@
 // server settings; the variants run alternately (--repeat) so that a shared machine's drift hits them all alike.
 //
 // usage: npm run bench:serve-memory -- [--model DIR] [--repeat N] [--duration S]
-//                                      [--variant 'name:ENV=V;ENV=V;NODE_ARGS=--flag --flag'] ...
+//                                      [--variant 'name:ENV=V;ENV=V;NODE_ARGS=--flag --flag;ENTRY=other/dist/serve.js']
 //   without --variant: the production defaults (the Dockerfile's NODE_OPTIONS).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -169,8 +169,8 @@ interface Result {
 
 async function measure(variant: Variant, scratch: string, texts: { single: string; batch: string }) {
   const port = await freePort();
-  const { NODE_ARGS: nodeArgs, ...env } = variant.env;
-  const argv = [...(nodeArgs ? nodeArgs.split(" ") : []), args.entry ?? join(root, "dist/serve.js")];
+  const { NODE_ARGS: nodeArgs, ENTRY: entry, ...env } = variant.env;
+  const argv = [...(nodeArgs ? nodeArgs.split(" ") : []), entry ?? args.entry ?? join(root, "dist/serve.js")];
   const child = spawn(process.execPath, argv, {
     env: {
       ...process.env,

@@ -1,91 +1,149 @@
-// The prediction log's queue, built as the batch it will be shipped as: each entry's body bytes and feature rows are
-// copied at once into two growing typed arrays (their storage is outside the JavaScript heap) instead of the entry
-// being kept until the next flush. Why: under load the queue holds one flush interval of requests (≈ 50 ms), so a
-// queue of entry objects (the entry, its body Buffer, its Float32Array) survived the young generation's scavenges,
-// was copied by each of them and then promoted; scavenges took longer than a millisecond and set the tail latency of
-// every request in flight (measured in serve/README.md, "What a request costs").
+// The prediction log's queue, built as the batch it will be shipped as: every field of every entry is copied at once
+// into typed arrays (their storage is outside the JavaScript heap): numbers into number columns, the request id, the
+// predictions and the body as UTF-8 into one byte buffer, the feature rows into one float buffer. Nothing of an
+// entry stays on the JavaScript heap, and the batch crosses to the writer thread as transferred buffers (no copy, no
+// objects to rebuild there). Why: under load the queue holds at least one flush interval of requests (50 ms), more
+// while the writer is behind. Kept as objects (entries, then their strings and numbers), they survived the young
+// generation's scavenges, were copied by each and then promoted: slow scavenges (the tail latency of every request in
+// flight) and an old generation that grew by tens of MB between full collections, on the writer's thread as well as
+// here (the peak RSS measured in serve/README.md).
 import type { LogBatch, LogEntry } from "./prediction-log-protocol.js";
 
-const INITIAL_BODY_BYTES = 64 * 1024;
+const INITIAL_ENTRIES = 1024;
+const INITIAL_TEXT_BYTES = 256 * 1024;
 const INITIAL_FEATURE_VALUES = 16 * 1024;
 
-function grown<T extends Uint8Array | Float32Array>(
-  array: T,
-  needed: number,
-  make: (length: number) => T,
-): T {
+type Column = Float64Array | Float32Array | Int32Array | Uint8Array;
+
+/** `array`, or a copy at least `needed` long (doubling) when it is shorter. */
+function grown<T extends Column>(array: T, needed: number): T {
   if (needed <= array.length) return array;
   let length = array.length * 2;
   while (length < needed) length *= 2;
-  const larger = make(length);
-  larger.set(array);
+  const larger = new (array.constructor as new (length: number) => T)(length);
+  larger.set(array as never);
   return larger;
 }
 
+/** A fresh array for the next batch: the size this one needed (a steady load does not grow it again), or `least`. */
+function fresh<T extends Column>(array: T, used: number, least: number): T {
+  let length = least;
+  while (length < used) length *= 2;
+  return new (array.constructor as new (length: number) => T)(length);
+}
+
+const encoder = new TextEncoder();
+
 export class LogBatchBuilder {
-  private requestIds: string[] = [];
-  private times: number[] = [];
+  private count = 0;
+  private times = new Float64Array(INITIAL_ENTRIES);
+  private latenciesMs = new Float64Array(INITIAL_ENTRIES);
+  private rows = new Int32Array(INITIAL_ENTRIES);
+  private versionIndexes = new Int32Array(INITIAL_ENTRIES);
   private versions: string[] = [];
-  private rows: number[] = [];
-  private bodies = new Uint8Array(INITIAL_BODY_BYTES);
-  private bodyEnds: number[] = [];
-  private bodyEnd = 0;
-  private predictions: string[] = [];
-  private latenciesMs: number[] = [];
+  private text = new Uint8Array(INITIAL_TEXT_BYTES);
+  private textEnds = new Int32Array(3 * INITIAL_ENTRIES);
+  private textEnd = 0;
   private features = new Float32Array(INITIAL_FEATURE_VALUES);
-  private featureEnds: number[] = [];
+  private featureEnds = new Int32Array(INITIAL_ENTRIES);
   private featureEnd = 0;
 
   get length(): number {
-    return this.requestIds.length;
+    return this.count;
   }
 
   add(entry: LogEntry): void {
-    this.requestIds.push(entry.requestId);
-    this.times.push(entry.time);
-    this.versions.push(entry.version);
-    this.rows.push(entry.rows);
-    const bodyEnd = this.bodyEnd + entry.request.length;
-    this.bodies = grown(this.bodies, bodyEnd, (length) => new Uint8Array(length));
-    this.bodies.set(entry.request, this.bodyEnd);
-    this.bodyEnd = bodyEnd;
-    this.bodyEnds.push(bodyEnd);
-    this.predictions.push(entry.predictions);
-    this.latenciesMs.push(entry.latencyMs);
+    const i = this.count;
+    if (i === this.times.length) {
+      this.times = grown(this.times, i + 1);
+      this.latenciesMs = grown(this.latenciesMs, i + 1);
+      this.rows = grown(this.rows, i + 1);
+      this.versionIndexes = grown(this.versionIndexes, i + 1);
+      this.featureEnds = grown(this.featureEnds, i + 1);
+      this.textEnds = grown(this.textEnds, 3 * (i + 1));
+    }
+    this.times[i] = entry.time;
+    this.latenciesMs[i] = entry.latencyMs;
+    this.rows[i] = entry.rows;
+    let version = this.versions.indexOf(entry.version);
+    if (version < 0) version = this.versions.push(entry.version) - 1;
+    this.versionIndexes[i] = version;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    this.text = grown(
+      this.text,
+      this.textEnd + 3 * (entry.requestId.length + entry.predictions.length) + entry.request.length,
+    );
+    this.writeText(entry.requestId);
+    this.textEnds[3 * i] = this.textEnd;
+    this.writeText(entry.predictions);
+    this.textEnds[3 * i + 1] = this.textEnd;
+    this.text.set(entry.request, this.textEnd);
+    this.textEnd += entry.request.length;
+    this.textEnds[3 * i + 2] = this.textEnd;
     const featureEnd = this.featureEnd + entry.features.length;
-    this.features = grown(this.features, featureEnd, (length) => new Float32Array(length));
+    this.features = grown(this.features, featureEnd);
     this.features.set(entry.features, this.featureEnd);
     this.featureEnd = featureEnd;
-    this.featureEnds.push(featureEnd);
+    this.featureEnds[i] = featureEnd;
+    this.count = i + 1;
   }
 
-  /** The entries added so far as one batch (its typed arrays are the builder's own, to transfer); starts anew. */
+  /** Appends `value` as UTF-8 (room for it is made by the caller): byte by byte while it is ASCII, as ids are. */
+  private writeText(value: string): void {
+    const text = this.text;
+    const start = this.textEnd;
+    for (let k = 0; k < value.length; k++) {
+      const code = value.charCodeAt(k);
+      if (code > 0x7f) {
+        this.textEnd = start + encoder.encodeInto(value, text.subarray(start)).written;
+        return;
+      }
+      text[start + k] = code;
+    }
+    this.textEnd = start + value.length;
+  }
+
+  /** The entries added so far as one batch (its arrays are the builder's own, to transfer); starts anew. */
   take(): LogBatch {
+    const n = this.count;
     const batch: LogBatch = {
-      requestIds: this.requestIds,
-      times: this.times,
+      count: n,
+      times: this.times.subarray(0, n),
+      latenciesMs: this.latenciesMs.subarray(0, n),
+      rows: this.rows.subarray(0, n),
+      versionIndexes: this.versionIndexes.subarray(0, n),
       versions: this.versions,
-      rows: this.rows,
-      bodies: this.bodies.subarray(0, this.bodyEnd),
-      bodyEnds: this.bodyEnds,
-      predictions: this.predictions,
-      latenciesMs: this.latenciesMs,
+      text: this.text.subarray(0, this.textEnd),
+      textEnds: this.textEnds.subarray(0, 3 * n),
       features: this.features.subarray(0, this.featureEnd),
-      featureEnds: this.featureEnds,
+      featureEnds: this.featureEnds.subarray(0, n),
     };
-    // The next batch starts at the size this one reached, so a steady load does not grow the arrays again.
-    this.bodies = new Uint8Array(Math.max(INITIAL_BODY_BYTES, this.bodies.length));
-    this.features = new Float32Array(Math.max(INITIAL_FEATURE_VALUES, this.features.length));
-    this.requestIds = [];
-    this.times = [];
+    this.times = fresh(this.times, n, INITIAL_ENTRIES);
+    this.latenciesMs = fresh(this.latenciesMs, n, INITIAL_ENTRIES);
+    this.rows = fresh(this.rows, n, INITIAL_ENTRIES);
+    this.versionIndexes = fresh(this.versionIndexes, n, INITIAL_ENTRIES);
+    this.featureEnds = fresh(this.featureEnds, n, INITIAL_ENTRIES);
+    this.textEnds = fresh(this.textEnds, 3 * n, 3 * INITIAL_ENTRIES);
+    this.text = fresh(this.text, this.textEnd, INITIAL_TEXT_BYTES);
+    this.features = fresh(this.features, this.featureEnd, INITIAL_FEATURE_VALUES);
     this.versions = [];
-    this.rows = [];
-    this.bodyEnds = [];
-    this.predictions = [];
-    this.latenciesMs = [];
-    this.featureEnds = [];
-    this.bodyEnd = 0;
+    this.count = 0;
+    this.textEnd = 0;
     this.featureEnd = 0;
     return batch;
   }
+}
+
+/** The buffers a batch is made of, to transfer with it. */
+export function batchBuffers(batch: LogBatch): ArrayBuffer[] {
+  return [
+    batch.times,
+    batch.latenciesMs,
+    batch.rows,
+    batch.versionIndexes,
+    batch.text,
+    batch.textEnds,
+    batch.features,
+    batch.featureEnds,
+  ].map((array) => array.buffer as ArrayBuffer);
 }

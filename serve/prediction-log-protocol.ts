@@ -20,22 +20,27 @@ export interface LogEntry {
 }
 
 /**
- * A flush's entries column by column, the bodies and the feature rows each in one buffer (transferred, not copied):
- * cloning hundreds of small objects with eight named fields each cost both threads more than the columns do.
+ * A flush's entries column by column, every column a typed array whose buffer is transferred, not copied
+ * (./log-batch-builder.ts says why nothing of an entry is kept as a JavaScript object or string).
  */
 export interface LogBatch {
-  requestIds: string[];
-  times: number[];
+  count: number;
+  /** Milliseconds since the epoch, per entry. */
+  times: Float64Array;
+  latenciesMs: Float64Array;
+  rows: Int32Array;
+  /** Entry i's model version is versions[versionIndexes[i]]. */
+  versionIndexes: Int32Array;
   versions: string[];
-  rows: number[];
-  /** The request bodies one after the other; body i ends at bodyEnds[i]. */
-  bodies: Uint8Array;
-  bodyEnds: number[];
-  predictions: string[];
-  latenciesMs: number[];
+  /**
+   * UTF-8: each entry's request id, predictions (JSON) and request body, one after the other; entry i's three end at
+   * textEnds[3i], textEnds[3i + 1] and textEnds[3i + 2].
+   */
+  text: Uint8Array;
+  textEnds: Int32Array;
   /** The feature rows of every entry one after the other; entry i's end at featureEnds[i]. */
   features: Float32Array;
-  featureEnds: number[];
+  featureEnds: Int32Array;
 }
 
 export type LogRequest =

@@ -170,25 +170,28 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
    */
   function writeEntries(batch: LogBatch, from: number, to: number, rowBase: number): number {
     let written = 0;
-    let bodyStart = from === 0 ? 0 : (batch.bodyEnds[from - 1] as number);
+    const { text, textEnds } = batch;
+    let textStart = from === 0 ? 0 : (textEnds[3 * from - 1] as number);
     let featureStart = from === 0 ? 0 : (batch.featureEnds[from - 1] as number);
     const { buffer, byteOffset } = batch.features;
     for (let i = from; i < to; i++) {
-      const requestId = batch.requestIds[i] as string;
+      const idEnd = textEnds[3 * i] as number;
+      const predictionsEnd = textEnds[3 * i + 1] as number;
+      const bodyEnd = textEnds[3 * i + 2] as number;
+      const requestId = decoder.decode(text.subarray(textStart, idEnd));
       const time = batch.times[i] as number;
-      const version = batch.versions[i] as string;
+      const version = batch.versions[batch.versionIndexes[i] as number] as string;
       const rows = batch.rows[i] as number;
-      const bodyEnd = batch.bodyEnds[i] as number;
       insertPredictions.add(
         requestId,
         time,
         version,
         rows,
-        decoder.decode(batch.bodies.subarray(bodyStart, bodyEnd)),
-        batch.predictions[i] as string,
+        decoder.decode(text.subarray(predictionsEnd, bodyEnd)),
+        decoder.decode(text.subarray(idEnd, predictionsEnd)),
         batch.latenciesMs[i] as number,
       );
-      bodyStart = bodyEnd;
+      textStart = bodyEnd;
       const featureEnd = batch.featureEnds[i] as number;
       written += rows;
       insertFeatures.add(
@@ -338,7 +341,7 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
    */
   async function writeBatch(batch: LogBatch): Promise<{ written: number; error?: string }> {
     let written = 0;
-    const count = batch.requestIds.length;
+    const { count } = batch;
     try {
       db.exec("BEGIN");
       for (let from = 0; from < count; ) {

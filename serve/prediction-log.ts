@@ -6,7 +6,7 @@
 
 import { join, resolve } from "node:path";
 import { err, ok, type Result, unreachable } from "../src/result.js";
-import { LogBatchBuilder } from "./log-batch-builder.js";
+import { batchBuffers, LogBatchBuilder } from "./log-batch-builder.js";
 import type { Label } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -61,6 +61,10 @@ export class PredictionLog {
   private queuedRows = 0;
   private shippedRows = 0;
   private nextId = 1;
+  /** Write batches shipped and not yet acknowledged (at most one, unless feedback or close forced another). */
+  private writing = 0;
+  /** A flush found the writer busy: ship as soon as it acknowledges. */
+  private deferred = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly waiting = new Map<number, (reply: LogReply) => void>();
   private closedReply: (() => void) | undefined;
@@ -108,6 +112,7 @@ export class PredictionLog {
             resolveStart(err({ kind: "open-failed", message: reply.message }));
             return;
           case "written":
+            this.writing--;
             this.shippedRows -= reply.written + reply.failed;
             this.waiting.get(reply.id)?.(reply);
             this.waiting.delete(reply.id);
@@ -115,6 +120,10 @@ export class PredictionLog {
             if (reply.failed > 0) {
               this.events.onDropped(reply.failed, "write_failed");
               this.events.onError(`prediction log write failed: ${reply.error ?? "unknown error"}`);
+            }
+            if (this.deferred) {
+              this.deferred = false;
+              this.flush();
             }
             return;
           case "feedback":
@@ -140,6 +149,8 @@ export class PredictionLog {
       });
       worker.on("exit", () => {
         this.available = false;
+        this.writing = 0;
+        this.deferred = false;
         if (this.shippedRows > 0) this.events.onDropped(this.shippedRows, "writer_exited");
         this.shippedRows = 0;
         for (const [id, waiter] of this.waiting) waiter({ kind: "written", id, written: 0, failed: 0 });
@@ -172,17 +183,25 @@ export class PredictionLog {
     return this.queuedRows + this.shippedRows;
   }
 
-  private flush(): Promise<LogReply> | undefined {
+  /**
+   * Ships the queue to the writer, unless a batch is still being written (`force`: feedback and close need what is
+   * queued written first). One batch at a time: when the writer falls behind, the backlog waits here, compact in
+   * the builder's arrays, and goes as one batch once the writer is free, rather than as messages queued to the thread
+   * (a copy each, until read) (serve/README.md, memory).
+   */
+  private flush(force = false): Promise<LogReply> | undefined {
     if (this.queue.length === 0 || !this.available) return undefined;
+    if (this.writing > 0 && !force) {
+      this.deferred = true;
+      return undefined;
+    }
     const id = this.nextId++;
     const batch = this.queue.take();
     this.shippedRows += this.queuedRows;
     this.queuedRows = 0;
+    this.writing++;
     const written = new Promise<LogReply>((resolveWrite) => this.waiting.set(id, resolveWrite));
-    this.post({ kind: "write", id, batch }, [
-      batch.bodies.buffer as ArrayBuffer,
-      batch.features.buffer as ArrayBuffer,
-    ]);
+    this.post({ kind: "write", id, batch }, batchBuffers(batch));
     return written;
   }
 
@@ -194,7 +213,7 @@ export class PredictionLog {
   ): Promise<FeedbackResult> {
     if (!this.available)
       return err({ kind: "log-unavailable", message: "the prediction log is not available" });
-    this.flush(); // the prediction may still be queued; messages are handled in order
+    this.flush(true); // the prediction may still be queued; messages are handled in order
     const id = this.nextId++;
     const answer = new Promise<LogReply>((resolveAnswer) => this.waiting.set(id, resolveAnswer));
     this.post({ kind: "feedback", id, requestId, row, actual, time: Date.now() });
@@ -209,7 +228,7 @@ export class PredictionLog {
     if (this.timer) clearInterval(this.timer);
     const worker = this.worker;
     if (!worker) return;
-    await this.flush();
+    await this.flush(true);
     if (this.available) {
       const closed = new Promise<void>((resolveClose) => {
         this.closedReply = resolveClose;

@@ -18,6 +18,7 @@ import { DropWarnings } from "./observability/drop-warnings.js";
 import type { Logger } from "./observability/logger.js";
 import { ServeMetrics } from "./observability/metrics.js";
 import { PredictionLog } from "./prediction-log.js";
+import { releaseFreedMemory } from "./release-memory.js";
 
 const netClose = NetServer.prototype.close;
 /** While draining, keep-alive connections quiet for this long are closed (see shutdown). */
@@ -97,6 +98,7 @@ export async function startServer(
             { version: manifest.version, reason: outcome.model.compiled.reason },
             "compiled trees refused; onnxruntime serves every request",
           );
+        releaseFreedMemory();
         return;
       }
       case "unchanged":

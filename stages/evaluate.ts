@@ -6,13 +6,13 @@ import { join } from "node:path";
 import { readChampion } from "../src/ml/champion.js";
 import { unwrap } from "../src/ml/errors.js";
 import { evaluateCandidate } from "../src/ml/evaluation.js";
-import { readJson, writeJsonAtomic } from "../src/ml/io.js";
+import { writeJsonAtomic } from "../src/ml/io.js";
 import { metricDirection } from "../src/ml/metrics.js";
-import { TreeEnsembleSchema } from "../src/ml/models/tree-ensemble.js";
 import { MlParams } from "../src/ml/params.js";
 import { PATHS } from "../src/ml/paths.js";
 import { evaluationPlots } from "../src/ml/plots.js";
 import { predictionsFor } from "../src/ml/predictions.js";
+import { readTreeEnsemble } from "../src/ml/read-trees.js";
 import { runStageIfMain } from "../src/ml/stage.js";
 import { loadFeaturizedSplit } from "../src/ml/stage-inputs.js";
 
@@ -20,7 +20,7 @@ export function evaluateStage(): string {
   const params = unwrap(MlParams.read());
   const task = unwrap(params.task());
   const settings = unwrap(params.evaluate(task));
-  const ensemble = unwrap(readJson(PATHS.model, TreeEnsembleSchema));
+  const ensemble = unwrap(readTreeEnsemble(PATHS.model));
   const registry = unwrap(params.registry());
   const champion = unwrap(readChampion(registry.dir, registry.name));
   const { data } = unwrap(loadFeaturizedSplit("test", task));

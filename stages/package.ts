@@ -11,9 +11,9 @@ import { dateTexts, profileWithDateInputs } from "../src/ml/features/date-inputs
 import { FeaturizerSchema } from "../src/ml/features/featurizer-spec.js";
 import { rawMatrix } from "../src/ml/features/training-set.js";
 import { readJson, writeJsonAtomic } from "../src/ml/io.js";
-import { TreeEnsembleSchema } from "../src/ml/models/tree-ensemble.js";
 import { MlParams } from "../src/ml/params.js";
 import { PATHS } from "../src/ml/paths.js";
+import { readTreeEnsemble } from "../src/ml/read-trees.js";
 import { runStageIfMain } from "../src/ml/stage.js";
 import { TuneSummarySchema } from "../src/ml/tune/summary.js";
 import { DEFAULT_PARITY, packageMetrics, packageModel } from "../src/package/package-model.js";
@@ -70,7 +70,7 @@ export async function packageStage(): Promise<string> {
   const settings = unwrap(params.file.section(["package"], PackageParamsSchema));
   const profile = unwrap(readJson(PATHS.profile, ProfileSchema));
   const featurizer = unwrap(readJson(PATHS.featurizer, FeaturizerSchema));
-  const ensemble = unwrap(readJson(PATHS.model, TreeEnsembleSchema));
+  const ensemble = unwrap(readTreeEnsemble(PATHS.model));
   const evaluation = unwrap(readJson(PATHS.evaluate, EvaluationSchema));
   const tuned = unwrap(readJson(PATHS.tune, TuneSummarySchema)).params;
   const train = unwrap(loadPrepared(PATHS.train, profile));

@@ -11,11 +11,12 @@ import { type Evaluation, EvaluationSchema } from "../ml/evaluation.js";
 import { readJson } from "../ml/io.js";
 import type { Predictions } from "../ml/metrics.js";
 import type { TrainingSet } from "../ml/models/model-type.js";
-import { type TreeEnsemble, TreeEnsembleSchema } from "../ml/models/tree-ensemble.js";
+import type { TreeEnsemble } from "../ml/models/tree-ensemble.js";
 import { type Dataset, MlParams, type SearchSpace } from "../ml/params.js";
 import { PATHS } from "../ml/paths.js";
 import { evaluationPlots, type Plots } from "../ml/plots.js";
 import { predictionsFor } from "../ml/predictions.js";
+import { readTreeEnsemble } from "../ml/read-trees.js";
 import { loadFeaturizedSplit } from "../ml/stage-inputs.js";
 import { type TuneSummary, TuneSummarySchema } from "../ml/tune/summary.js";
 import type { Result } from "../result.js";
@@ -57,7 +58,7 @@ export function readPipelineOutputs(paramsPath = "params.yaml", modelVersion = "
   const tuning = read(readJson(PATHS.tune, TuneSummarySchema));
   const trials = read(readJson(PATHS.tuneTrials, TrialRecordsSchema));
   const tune = params.tune(task, tuning.modelType);
-  const model = read(readJson(PATHS.model, TreeEnsembleSchema));
+  const model = read(readTreeEnsemble(PATHS.model));
   const evaluation = read(readJson(PATHS.evaluate, EvaluationSchema));
   const registry = unwrap(params.registry());
   const champion = read(

@@ -1,21 +1,26 @@
-// The prediction log's queue keeps each entry's bytes and feature rows in its own arrays: a batch taken from it
-// holds every entry in order (across growth of those arrays), and the next batch starts empty.
+// The prediction log's queue keeps every field of each entry in its own typed arrays: a batch taken from it holds
+// every entry in order (across growth of those arrays; ids and bodies that are not ASCII included), and the next
+// batch starts empty, in storage of its own.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { LogBatchBuilder } from "../../serve/log-batch-builder.js";
+import { batchBuffers, LogBatchBuilder } from "../../serve/log-batch-builder.js";
 import type { LogEntry } from "../../serve/prediction-log-protocol.js";
 
 function entry(i: number): LogEntry {
   const body = new TextEncoder().encode(
-    JSON.stringify({ features: { x: i }, pad: "p".repeat(i % 7) }).repeat(40),
+    JSON.stringify({
+      features: { x: i },
+      pad: "p".repeat(i % 7),
+      name: i % 5 === 0 ? "Zürich ✓" : "z",
+    }).repeat(40),
   );
   return {
-    requestId: `r-${i}`,
-    time: 1_000 + i,
-    version: "v1",
+    requestId: i % 11 === 0 ? `réquest-${i}-✓` : `r-${i}`,
+    time: 1_700_000_000_000 + i,
+    version: i % 2 === 0 ? "v1" : "v2",
     rows: 1 + (i % 3),
     request: body,
-    predictions: `[${i}]`,
+    predictions: `[${i + 0.5}]`,
     latencyMs: i / 10,
     features: Float32Array.from({ length: 13 * (1 + (i % 3)) }, (_, k) => i + k / 16),
   };
@@ -28,35 +33,39 @@ test("a batch holds every entry in order, beyond the arrays' initial size, and t
   assert.is(builder.length, 3000);
   const batch = builder.take();
   assert.is(builder.length, 0);
-  assert.equal(
-    batch.requestIds,
-    entries.map((e) => e.requestId),
-  );
-  assert.equal(
-    batch.predictions,
-    entries.map((e) => e.predictions),
-  );
-  let bodyStart = 0;
+  assert.is(batch.count, 3000);
+  const decoder = new TextDecoder();
+  let textStart = 0;
   let featureStart = 0;
   for (const [i, e] of entries.entries()) {
+    const [idEnd, predictionsEnd, bodyEnd] = [0, 1, 2].map((k) => batch.textEnds[3 * i + k] as number) as [
+      number,
+      number,
+      number,
+    ];
+    assert.is(decoder.decode(batch.text.subarray(textStart, idEnd)), e.requestId);
+    assert.is(decoder.decode(batch.text.subarray(idEnd, predictionsEnd)), e.predictions);
+    assert.equal([...batch.text.subarray(predictionsEnd, bodyEnd)], [...e.request]);
     assert.is(batch.times[i], e.time);
+    assert.is(batch.latenciesMs[i], e.latencyMs);
     assert.is(batch.rows[i], e.rows);
-    const bodyEnd = batch.bodyEnds[i] as number;
-    assert.equal([...batch.bodies.subarray(bodyStart, bodyEnd)], [...e.request]);
+    assert.is(batch.versions[batch.versionIndexes[i] as number], e.version);
     const featureEnd = batch.featureEnds[i] as number;
     assert.equal([...batch.features.subarray(featureStart, featureEnd)], [...e.features]);
-    bodyStart = bodyEnd;
+    textStart = bodyEnd;
     featureStart = featureEnd;
   }
-  assert.is(batch.bodies.length, bodyStart);
+  assert.is(batch.text.length, textStart);
   assert.is(batch.features.length, featureStart);
 
   builder.add(entries[5] as LogEntry);
   const next = builder.take();
-  assert.equal(next.requestIds, ["r-5"]);
-  assert.equal([...next.bodies], [...(entries[5] as LogEntry).request]);
+  assert.is(next.count, 1);
+  assert.equal(next.versions, ["v2"]);
+  assert.is(decoder.decode(next.text.subarray(0, next.textEnds[0])), "r-5");
+  const before = new Set(batchBuffers(batch));
   assert.ok(
-    next.bodies.buffer !== batch.bodies.buffer,
+    batchBuffers(next).every((buffer) => !before.has(buffer)),
     "a taken batch's storage is never reused (it is transferred)",
   );
 });

@@ -233,6 +233,37 @@ test("a flush of many requests of many rows (written many rows per statement) ke
   assert.equal(dropped, []);
 });
 
+test("while the writer is busy, later flushes wait and follow in order; feedback sees what was just recorded", async () => {
+  const dir = join(temp.dir, "backlog");
+  const { log, dropped } = open(dir, { flushMs: 2, maxQueuedRows: 100_000 });
+  await log.start();
+  const sent: LogEntry[] = [];
+  // A first flush big enough to keep the writer busy for many flush intervals, then small ones while it works.
+  for (let i = 0; i < 300; i++) sent.push(entry(`big${i}`, Date.now(), 100));
+  for (const one of sent) log.record(one, FEATURES);
+  await new Promise((resolveLater) => setTimeout(resolveLater, 5));
+  for (let round = 0; round < 20; round++) {
+    const one = entry(`small${round}`, Date.now(), 2);
+    sent.push(one);
+    log.record(one, FEATURES);
+    await new Promise((resolveLater) => setTimeout(resolveLater, 3));
+  }
+  const feedback = await log.feedback("small19", 1, 7);
+  assert.is(
+    feedback.ok && feedback.value.length,
+    1,
+    "the last request is written before its feedback is joined",
+  );
+  await log.close();
+  assert.equal(
+    requestIds(dir),
+    sent.map((one) => one.requestId),
+  );
+  const [count] = query<{ n: number }>(dir, "SELECT SUM(rows) AS n FROM request_features");
+  assert.is(count?.n, 300 * 100 + 20 * 2);
+  assert.equal(dropped, []);
+});
+
 test("feature rows are pruned by age and by count (whole requests) while the server runs, on the maintenance interval", async () => {
   const dir = join(temp.dir, "feature-retention");
   const { log } = open(dir, { retentionDays: 7, maxFeatureRows: 5, maintenanceMs: 50 });

@@ -173,6 +173,9 @@ const TreeEnsembleJsonSchema = z
   })
   .strict();
 
+/** An ensemble's JSON but its trees (read a tree at a time from large files: src/ml/read-trees.ts). */
+export const TreeEnsembleHeaderSchema = TreeEnsembleJsonSchema.omit({ trees: true });
+
 /** Reads an ensemble's JSON (as JSON.stringify wrote it) into memory. */
 export const TreeEnsembleSchema = TreeEnsembleJsonSchema.transform(
   ({ trees, ...ensemble }): TreeEnsemble => ({

@@ -6,9 +6,10 @@
 //     segment of the node in order, i.e. the node's rows in ascending order whatever the thread count, so every
 //     sum is the same float for 1, 2 or 3 threads; then it subtracts the sibling histograms in that block.
 // The calling thread writes what to do into `plan` (layouts below) and every thread reads it.
-import { binRows, featureCuts, MAX_BINS, MISSING_BIN } from "./bin-mapper.js";
+import { binRows, featureCuts, MAX_BINS } from "./bin-mapper.js";
 import { HISTOGRAM_BINS } from "./histogram.js";
 import { boostingHistogram } from "./histogram-kernel.js";
+import { partitionKernel } from "./partition-kernel.js";
 
 /** Memory every thread of a fit reads (shared memory when there are worker threads). */
 export interface LevelMemory {
@@ -222,31 +223,19 @@ function binThreadRows(memory: LevelMemory, thread: number): void {
 /** Stable partitions of this thread's segment of every split node: rows with bin <= split bin go left. */
 function partitionSegments(memory: LevelMemory, thread: number): void {
   const { columns, rows, index, scratch, plan, threads } = memory;
+  const partition = partitionKernel(index, scratch, columns);
   const count = plan[0] as number;
   const size = partitionEntry(threads);
-  const goesLeft = new Uint8Array(MISSING_BIN + 1);
   for (let s = 0, at = 1; s < count; s++, at += size) {
-    const column = (plan[at] as number) * rows;
-    const bin = plan[at + 1] as number;
-    goesLeft.fill(1, 0, bin + 1);
-    goesLeft.fill(0, bin + 1, MISSING_BIN);
-    goesLeft[MISSING_BIN] = plan[at + 2] as number;
     const from = plan[at + 3 + 2 * thread] as number;
     const to = plan[at + 4 + 2 * thread] as number;
-    let write = from;
-    let spill = from;
-    // Branch-free (the side is unpredictable: a comparison here costs a mispredicted branch per row, 4× the
-    // table lookup); write never passes p. Right rows wait in scratch[from …].
-    for (let p = from; p < to; p++) {
-      const row = index[p] as number;
-      const side = goesLeft[columns[column + row] as number] as number;
-      index[write] = row;
-      scratch[spill] = row;
-      write += side;
-      spill += side ^ 1;
-    }
-    index.set(scratch.subarray(from, spill), write);
-    plan[at + 3 + 2 * threads + thread] = write;
+    plan[at + 3 + 2 * threads + thread] = partition(
+      (plan[at] as number) * rows,
+      plan[at + 1] as number,
+      plan[at + 2] as number,
+      from,
+      to,
+    );
   }
 }
 

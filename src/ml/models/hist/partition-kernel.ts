@@ -1,0 +1,58 @@
+// The stable partition of a node's segment of the index (rows with bin <= the split bin first, missing values
+// on the side the split sends them), as a function made once per index: the index, its scratch and the
+// column-major bins are constants of that function, so the optimised code holds their addresses and lengths
+// instead of reloading them after every store (as histogram-kernel.ts does for histograms).
+import { MISSING_BIN } from "./bin-mapper.js";
+
+/**
+ * Partitions index[from … to) by column `column` (feature × rows) at `splitBin`; missing values go left when
+ * `missingLeft` is 1. Returns where the right rows start.
+ */
+export type Partition = (
+  column: number,
+  splitBin: number,
+  missingLeft: number,
+  from: number,
+  to: number,
+) => number;
+
+const byIndex = new WeakMap<
+  Uint32Array,
+  { scratch: Uint32Array; columns: Uint8Array; partition: Partition }
+>();
+
+export function partitionKernel(index: Uint32Array, scratch: Uint32Array, columns: Uint8Array): Partition {
+  const known = byIndex.get(index);
+  if (known?.scratch === scratch && known.columns === columns) return known.partition;
+  // Branch-free (the side is unpredictable: a comparison here costs a mispredicted branch per row); write
+  // never passes p. Right rows wait in scratch[from …]. A bin b goes left when b − (splitBin + 1) < 0, or
+  // when it is MISSING_BIN (MISSING_BIN − 1 − b < 0) and missing values go left.
+  const source = `
+    const index = indexArray;
+    const scratch = scratchArray;
+    const columns = columnsArray;
+    return function partition(column, splitBin, missingLeft, from, to) {
+      const limit = splitBin + 1;
+      let write = from;
+      let spill = from;
+      for (let p = from; p < to; p++) {
+        const row = index[p];
+        const bin = columns[column + row];
+        const side = ((bin - limit) >>> 31) | (missingLeft & ((${MISSING_BIN - 1} - bin) >>> 31));
+        index[write] = row;
+        scratch[spill] = row;
+        write += side;
+        spill += side ^ 1;
+      }
+      index.set(scratch.subarray(from, spill), write);
+      return write;
+    };`;
+  const make = new Function("indexArray", "scratchArray", "columnsArray", source) as (
+    index: Uint32Array,
+    scratch: Uint32Array,
+    columns: Uint8Array,
+  ) => Partition;
+  const partition = make(index, scratch, columns);
+  byIndex.set(index, { scratch, columns, partition });
+  return partition;
+}
