@@ -179,6 +179,9 @@ async function measure(variant: Variant, scratch: string, texts: { single: strin
       SERVE_MODEL: resolve(args.model as string),
       SERVE_DATA_DIR: mkdtempSync(join(scratch, "data-")),
       NODE_OPTIONS: args["node-options"],
+      // The Dockerfile's malloc settings.
+      MALLOC_MMAP_THRESHOLD_: "65536",
+      MALLOC_TRIM_THRESHOLD_: "131072",
       ...env,
     },
     stdio: ["ignore", "ignore", "inherit"],

@@ -26,6 +26,8 @@ const BARE = "bare node:http JSON echo (yardstick)";
 const CONNECTIONS = 32;
 /** The V8 settings the image runs the server with (the Dockerfile's NODE_OPTIONS). */
 const SERVER_NODE_OPTIONS = "--max-semi-space-size=8";
+/** The malloc settings the image runs the server with (the Dockerfile's MALLOC_*; serve/README.md, memory). */
+const SERVER_MALLOC = { MALLOC_MMAP_THRESHOLD_: "65536", MALLOC_TRIM_THRESHOLD_: "131072" };
 const root = resolve(import.meta.dirname, "..");
 
 const { values: args } = parseArgs({
@@ -439,6 +441,7 @@ async function runDesign(
       SERVE_DATA_DIR: join(scratch, design.name.replace(/\W+/g, "-")),
       BENCH_CLUSTER_PROCESSES: String(design.cluster ?? 1),
       NODE_OPTIONS: SERVER_NODE_OPTIONS,
+      ...SERVER_MALLOC,
       ...design.env,
       ...extraEnv,
     },

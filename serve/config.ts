@@ -79,7 +79,11 @@ const EnvSchema = z.object({
   /** Where the server writes (the prediction log); nothing else is written. */
   SERVE_DATA_DIR: z.string().min(1).default(".serve-data"),
   SERVE_PREDICTION_LOG: boolean.default(true),
-  SERVE_LOG_QUEUE_ROWS: integer(1).default(50_000),
+  /**
+   * Rows waiting for the log's writer (queued and being written); beyond it rows are dropped and counted. 10,000 is
+   * half a second of single-row requests at full speed on 2 cores; the queue's memory grows with it (serve/README.md).
+   */
+  SERVE_LOG_QUEUE_ROWS: integer(1).default(10_000),
   SERVE_LOG_FLUSH_MS: integer(1).default(50),
   SERVE_LOG_RETENTION_DAYS: number(0).default(30),
   /** Logged requests to keep (one table row each, with all its predictions); 0: no limit. */

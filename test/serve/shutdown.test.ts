@@ -19,6 +19,7 @@ test("SIGTERM during load: in-flight requests complete, no log row is lost, exit
     SERVE_DATA_DIR: dataDir,
     SERVE_GRACE_MS: "8000",
     SERVE_LOG_FLUSH_MS: "200", // rows sit in the queue when the signal comes
+    SERVE_LOG_QUEUE_ROWS: "100000", // room for every row of this load: losses here would be the queue's, not shutdown's
     SERVE_ACCESS_LOG: "false",
   });
   const row = pkg.manifest.golden[0]?.features as Record<string, number>;
