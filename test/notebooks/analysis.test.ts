@@ -65,6 +65,26 @@ test("summaries: counts, missing share, distinct values, quartiles, skewness and
   close(skewness([1, 2, 10]), 0.6745555, 1e-6);
 });
 
+test("distinct values: repeats, 0 and -0 as one value, missing values left out, as a Set counts them", () => {
+  // Long enough for the radix sort the count goes through (src/ml/sort-floats.ts).
+  const values = Float64Array.from({ length: 10_000 }, (_, i) =>
+    i % 5 === 0 ? Number.NaN : i % 7 === 0 ? (i % 2 === 0 ? 0 : -0) : (i * 37) % 1001,
+  );
+  const expected = new Set([...values].filter((value) => !Number.isNaN(value))).size;
+  const [numbers, category] = summarizeTable(
+    {
+      rows: values.length,
+      columns: [
+        { name: "v", dtype: "float", values },
+        { name: "k", dtype: "integer", values },
+      ],
+    },
+    ["k"],
+  );
+  assert.is(numbers?.distinct, expected);
+  assert.is(category?.distinct, expected);
+});
+
 test("Tukey's fences flag the values beyond 1.5 IQR, most extreme first", () => {
   const [, , , y] = tukeyOutliers(table());
   // y quartiles (numpy linear): q1 = 4.5, q3 = 9.5, IQR 5 → fences -3 and 17

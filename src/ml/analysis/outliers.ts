@@ -1,6 +1,7 @@
 // Outliers by Tukey's fences: values more than k interquartile ranges (k = 1.5 by default) outside the quartiles.
 import { quantileSorted } from "../data/profiling.js";
 import type { Table } from "../data/table.js";
+import { sortFloat64 } from "../sort-floats.js";
 
 export interface ColumnOutliers {
   name: string;
@@ -20,17 +21,25 @@ export function tukeyOutliers(table: Table, k = 1.5, exclude: string[] = []): Co
   const found: ColumnOutliers[] = [];
   for (const col of table.columns) {
     if (col.dtype === "string" || exclude.includes(col.name)) continue;
-    const present = Float64Array.from(col.values.filter((value) => !Number.isNaN(value))).sort();
-    if (present.length === 0) continue;
-    const q1 = quantileSorted(present, 0.25);
-    const q3 = quantileSorted(present, 0.75);
+    const values = col.values;
+    const present = new Float64Array(values.length);
+    let count = 0;
+    for (let row = 0; row < values.length; row++) {
+      const value = values[row] as number;
+      if (!Number.isNaN(value)) present[count++] = value;
+    }
+    if (count === 0) continue;
+    const sorted = sortFloat64(present.subarray(0, count));
+    const q1 = quantileSorted(sorted, 0.25);
+    const q3 = quantileSorted(sorted, 0.75);
     const spread = q3 - q1;
     const lowerFence = q1 - k * spread;
     const upperFence = q3 + k * spread;
     const outlying: { row: number; distance: number }[] = [];
     let below = 0;
     let above = 0;
-    col.values.forEach((value, row) => {
+    for (let row = 0; row < values.length; row++) {
+      const value = values[row] as number;
       if (value < lowerFence) {
         below++;
         outlying.push({ row, distance: lowerFence - value });
@@ -38,7 +47,7 @@ export function tukeyOutliers(table: Table, k = 1.5, exclude: string[] = []): Co
         above++;
         outlying.push({ row, distance: value - upperFence });
       }
-    });
+    }
     outlying.sort((a, b) => b.distance - a.distance || a.row - b.row);
     found.push({
       name: col.name,
@@ -48,7 +57,7 @@ export function tukeyOutliers(table: Table, k = 1.5, exclude: string[] = []): Co
       upperFence,
       below,
       above,
-      share: (below + above) / present.length,
+      share: (below + above) / count,
       rows: outlying.map((entry) => entry.row),
     });
   }
