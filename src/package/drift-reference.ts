@@ -1,5 +1,6 @@
 // The drift reference the server compares live traffic with: per raw feature, the training histogram from the data
-// profile (as proportions), and the distribution of the model's predictions on the training rows.
+// profile (as proportions), and the distribution of the model's predictions on the training rows (a seeded sample of
+// package-model.ts DRIFT_ROWS of them when there are more).
 import type { DriftReference } from "../artifact/manifest.js";
 import type { Profile } from "../ml/data/profile.js";
 import type { Featurizer } from "../ml/features/featurizer-spec.js";

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ManifestSchema } from "../../src/artifact/manifest.js";
-import { packageMetrics, packageModel } from "../../src/package/package-model.js";
+import { DRIFT_ROWS, packageMetrics, packageModel } from "../../src/package/package-model.js";
 import { packageFiles } from "../../src/package/write-package.js";
 import { handBuiltInputs, packagedHandBuilt } from "./packaged.js";
 
@@ -40,6 +40,30 @@ test("regression: manifest with schema, drift reference and golden rows; parity 
   };
   assert.ok(metrics.parity.passed);
   assert.equal(Object.keys(metrics.parity.sets), ["test", "sampled", "edge"]);
+});
+
+test("prediction drift on every training row up to DRIFT_ROWS, above it on a seeded sample of DRIFT_ROWS", async () => {
+  const small = handBuiltInputs("regression");
+  const width = small.featurizer.inputs.length;
+  const predictionDrift = async (train: Float32Array) => {
+    const packaged = await packagedHandBuilt("regression", { train });
+    return ManifestSchema.parse(JSON.parse(packageFiles(packaged)["manifest.json"] as string)).drift
+      .prediction;
+  };
+  assert.is((await predictionDrift(small.train)).rows, small.train.length / width);
+  // The hand-built rows repeated past DRIFT_ROWS, each copy shifted so that rows differ.
+  const copies = Math.ceil((DRIFT_ROWS + 1) / (small.train.length / width));
+  const large = new Float32Array(copies * small.train.length);
+  for (let c = 0; c < copies; c++)
+    large.set(
+      small.train.map((value, i) =>
+        i % width === 0 && !Number.isNaN(value) ? value + (c % 7) * 0.1 : value,
+      ),
+      c * small.train.length,
+    );
+  const first = await predictionDrift(large);
+  assert.is(first.rows, DRIFT_ROWS);
+  assert.equal(await predictionDrift(large), first, "the same seeded sample each time");
 });
 
 test("classification: string labels and probabilities in golden rows, predicted-class drift", async () => {
