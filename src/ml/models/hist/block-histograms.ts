@@ -20,7 +20,13 @@
 //            per node: total B, total count, total A (outputs),
 //            per node per unit: proxy, bin, missing left, slot (−1: none), left B, left A (outputs)]
 import { HISTOGRAM_BINS } from "./histogram.js";
-import { fillHistogram, type LevelMemory, requestEntry } from "./level-work.js";
+import {
+  fillHistogram,
+  type LevelMemory,
+  partitionEntry,
+  partitionSegments,
+  requestEntry,
+} from "./level-work.js";
 import {
   emptyCandidate,
   type NodeRows,
@@ -31,6 +37,12 @@ import {
 
 export const OP_BLOCK_HISTOGRAMS = 16;
 export const OP_REDUCE_SPLITS = 17;
+/**
+ * OP_PARTITION then OP_BLOCK_HISTOGRAMS in one command, for children whose row counts were known before the
+ * partition (so which one is the smaller was decided then): a unit needs only its own rows of a child, which its
+ * own partition has just placed, so no thread waits for another between the two.
+ */
+export const OP_PARTITION_HISTOGRAMS = 19;
 
 const COUNTED = 1;
 const MISSING_LEFT = 2;
@@ -137,6 +149,31 @@ export function rowBlockHistograms(memory: LevelMemory, unit: number): void {
     const own = plan.subarray(at + 1 + 2 * unit, at + 3 + 2 * unit);
     fillHistogram(memory, slotFeatures, 0, slots, own, histograms[id] as Float64Array);
   }
+}
+
+/**
+ * Unit `unit`'s share of OP_PARTITION_HISTOGRAMS: its segment of every split node partitioned, then its segment
+ * of every requested child written to the histogram plan, then its partial histograms.
+ */
+export function partitionAndHistograms(memory: LevelMemory, unit: number): void {
+  partitionSegments(memory, unit);
+  const { partitions, plan, threads: units } = memory;
+  const entry = partitionEntry(units);
+  let at = 1 + (partitions[0] as number) * entry;
+  const requests = partitions[at++] as number;
+  const size = requestEntry(units);
+  const firstRequest = 2 + (plan[0] as number);
+  for (let r = 0; r < requests; r++, at += 2) {
+    const split = 1 + (partitions[at] as number) * entry;
+    const from = partitions[split + 3 + 2 * unit] as number;
+    const to = partitions[split + 4 + 2 * unit] as number;
+    const middle = partitions[split + 3 + 2 * units + unit] as number;
+    const segment = firstRequest + r * size + 1 + 2 * unit;
+    const left = partitions[at + 1] === 0;
+    plan[segment] = left ? from : middle;
+    plan[segment + 1] = left ? middle : to;
+  }
+  rowBlockHistograms(memory, unit);
 }
 
 /** Per thread (each has its own module instance): scratch of the row scan. */

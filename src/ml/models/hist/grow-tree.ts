@@ -25,6 +25,7 @@ import {
   blockPlanLength,
   mergeBlockSplits,
   OP_BLOCK_HISTOGRAMS,
+  OP_PARTITION_HISTOGRAMS,
   OP_REDUCE_SPLITS,
   planBlocks,
   type SplitRequest,
@@ -104,6 +105,7 @@ export class HistWorkspace {
       channels,
       threads: units,
       plan: executor.int32(256),
+      partitions: executor.int32(256),
       histograms: [],
       version: 0,
     };
@@ -195,6 +197,15 @@ export class HistWorkspace {
       this.memory.version++;
     }
     return this.memory.plan;
+  }
+
+  /** The partition plan, with room for `length` ints. */
+  partitionPlan(length: number): Int32Array {
+    if (this.memory.partitions.length < length) {
+      this.memory.partitions = this.executor.int32(2 * length);
+      this.memory.version++;
+    }
+    return this.memory.partitions;
   }
 }
 
@@ -303,11 +314,15 @@ export async function growHistTree(
     memory.targets = { outputs, weight, weightedA, weightedB };
     memory.version++;
   }
-  space.plan(threads);
+  space.plan(2 * threads);
   await space.runOnRows(OP_SAMPLE, [weight, weightedA, weightedB]);
   const rootSegments = new Int32Array(width);
   let sampled = 0;
+  // Whether every sampled row has B = 1: then a node's B is its row count (sums of ones are exact), and so is the
+  // left B of its chosen split.
+  let rowsCounted = true;
   for (let t = 0; t < threads; t++) {
+    if (memory.plan[threads + t] !== 1) rowsCounted = false;
     rootSegments[2 * t] = rowFrom(rows, threads, t);
     rootSegments[2 * t + 1] = memory.plan[t] as number;
     sampled += (rootSegments[2 * t + 1] as number) - (rootSegments[2 * t] as number);
@@ -414,6 +429,10 @@ export async function growHistTree(
 
   // Splits found by every thread with the histograms (level-splits.ts), until chooseSplit takes them.
   const parallelSplits = threads > 1 && params.maxFeatures >= slots;
+  // Whether the children's row counts are known before the partition (from the split's left B when B counts
+  // rows), with all that decides which children grow: then a level's partition and its children's histograms
+  // are one command.
+  const countsBeforePartition = threads > 1 && rowsCounted && !(params.stopWhenPure && pureKey !== undefined);
   const found = new Map<number, SplitCandidate & { slot: number }>();
   const valueBins = Int32Array.from(activeFeatures, (f) => (thresholds[f] as Float32Array).length + 1);
 
@@ -427,6 +446,7 @@ export async function growHistTree(
     pairs: number[],
     splitNodes: number[] = [],
     histogramAt: (node: number) => number = (node) => histogramOf[node] as number,
+    partition?: { splitting: number[]; sources: number[] },
   ) => {
     const byBlocks = threads > 1;
     // Per request, a partial histogram for each row block after the first.
@@ -451,6 +471,17 @@ export async function growHistTree(
     plan[at++] = pairs.length / 2;
     for (const id of pairs) plan[at++] = id;
     if (!byBlocks) return executor.run(memory, OP_HISTOGRAMS);
+    if (partition !== undefined) {
+      // The requests' segments are written by each unit after its partition.
+      planBlocks(plan, threads, scratch, limits, valueBins, []);
+      // Sized by applySplits for a request per split.
+      const partitions = memory.partitions;
+      let tail = 1 + partitionEntry(threads) * partition.splitting.length;
+      partitions[tail++] = partition.sources.length / 2;
+      partitions.set(partition.sources, tail);
+      await executor.run(memory, requests.length > 0 ? OP_PARTITION_HISTOGRAMS : OP_PARTITION);
+      placeChildren(partition.splitting, false);
+    }
     planBlocks(
       plan,
       threads,
@@ -467,7 +498,7 @@ export async function growHistTree(
         }),
       ),
     );
-    if (requests.length > 0) await executor.run(memory, OP_BLOCK_HISTOGRAMS);
+    if (requests.length > 0 && partition === undefined) await executor.run(memory, OP_BLOCK_HISTOGRAMS);
     await executor.run(memory, OP_REDUCE_SPLITS);
     for (const id of scratch) space.release(id);
     splitNodes.forEach((node, n) => {
@@ -668,6 +699,36 @@ export async function growHistTree(
   }
 
   /** Applies the chosen splits of `splitting` and appends the children that may grow to `next`. */
+  /**
+   * The children's segments from the last partition of `splitting` (and their row counts, when `counting`; else
+   * the counts known before the partition are checked).
+   */
+  function placeChildren(splitting: number[], counting: boolean): void {
+    const plan = memory.partitions;
+    const entry = partitionEntry(threads);
+    splitting.forEach((node, s) => {
+      const at = 1 + s * entry;
+      const l = left[node] as number;
+      const r = right[node] as number;
+      const expected = [count[l] as number, count[r] as number];
+      if (!counting) {
+        count[l] = 0;
+        count[r] = 0;
+      }
+      for (let t = 0; t < threads; t++) {
+        const from = plan[at + 3 + 2 * t] as number;
+        const to = plan[at + 4 + 2 * t] as number;
+        const middle = plan[at + 3 + width + t] as number;
+        setRows(l, t, from, middle);
+        setRows(r, t, middle, to);
+      }
+      if (!counting && (count[l] !== expected[0] || count[r] !== expected[1]))
+        throw new Error(
+          `hist grower: node ${node}'s children hold ${count[l]} and ${count[r]} rows, their split said ${expected[0]} and ${expected[1]}`,
+        );
+    });
+  }
+
   async function applySplits(splitting: number[], next: number[]): Promise<void> {
     if (splitting.length === 0) return;
     for (const node of splitting) {
@@ -683,9 +744,11 @@ export async function growHistTree(
       right[node] = r;
     }
 
-    // Every thread partitions its rows of the split nodes.
+    // Every thread partitions its rows of the split nodes: here, or (counts known before) in the command that
+    // builds the children's histograms.
     const entry = partitionEntry(threads);
-    const plan = space.plan(1 + entry * splitting.length);
+    // Room for the requests of OP_PARTITION_HISTOGRAMS: at most one per split.
+    const plan = space.partitionPlan(1 + (entry + 2) * splitting.length + 1);
     plan[0] = splitting.length;
     splitting.forEach((node, s) => {
       const at = 1 + s * entry;
@@ -694,24 +757,26 @@ export async function growHistTree(
       plan[at + 2] = missingLeft[node] as number;
       for (let i = 0; i < width; i++) plan[at + 3 + i] = segments[node * width + i] as number;
     });
-    await executor.run(memory, OP_PARTITION);
-    splitting.forEach((node, s) => {
-      const at = 1 + s * entry;
-      for (let t = 0; t < threads; t++) {
-        const from = plan[at + 3 + 2 * t] as number;
-        const to = plan[at + 4 + 2 * t] as number;
-        const middle = plan[at + 3 + width + t] as number;
-        setRows(left[node] as number, t, from, middle);
-        setRows(right[node] as number, t, middle, to);
+    plan[1 + entry * splitting.length] = 0;
+    if (countsBeforePartition)
+      for (const node of splitting) {
+        const l = left[node] as number;
+        count[l] = chosenLeftB[node] as number;
+        count[right[node] as number] = (count[node] as number) - (count[l] as number);
       }
-    });
+    else {
+      await executor.run(memory, OP_PARTITION);
+      placeChildren(splitting, true);
+    }
 
     // Of two children, only the smaller one's histogram comes from rows; the larger one's is parent − smaller.
     const requests: number[] = [];
+    /** Per request: the index in `splitting` of the child's parent, and 0 for a left child, 1 for a right. */
+    const sources: number[] = [];
     const pairs: number[] = [];
     const kept: number[] = [];
     const growing: number[] = [];
-    for (const node of splitting) {
+    for (const [s, node] of splitting.entries()) {
       const l = left[node] as number;
       const r = right[node] as number;
       const growLeft = mayGrow(l);
@@ -736,6 +801,7 @@ export async function growHistTree(
       }
       const smaller = space.take();
       requests.push(small, smaller);
+      sources.push(s, leftSmaller ? 0 : 1);
       histogramOf[small] = smaller;
       if (keepLarge) {
         pairs.push(histogram, smaller);
@@ -747,7 +813,13 @@ export async function growHistTree(
     // A small child's histogram serves only the subtraction: its split comes from its rows.
     const histogramAt = (node: number) => (kept.includes(node) ? -1 : (histogramOf[node] as number));
     const toFind = findable(growing, histogramAt);
-    if (requests.length > 0 || toFind.length > 0) await buildHistograms(requests, pairs, toFind, histogramAt);
+    if (countsBeforePartition && (requests.length > 0 || toFind.length > 0))
+      await buildHistograms(requests, pairs, toFind, histogramAt, { splitting, sources });
+    else if (countsBeforePartition) {
+      await executor.run(memory, OP_PARTITION);
+      placeChildren(splitting, false);
+    } else if (requests.length > 0 || toFind.length > 0)
+      await buildHistograms(requests, pairs, toFind, histogramAt);
     for (const small of kept) {
       space.release(histogramOf[small] as number);
       histogramOf[small] = -1;
