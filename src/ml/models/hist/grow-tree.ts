@@ -27,6 +27,7 @@ import {
   OP_BLOCK_HISTOGRAMS,
   OP_PARTITION_HISTOGRAMS,
   OP_REDUCE_SPLITS,
+  OP_SAMPLE_HISTOGRAMS,
   planBlocks,
   type SplitRequest,
 } from "./block-histograms.js";
@@ -209,6 +210,12 @@ export class HistWorkspace {
   }
 }
 
+/** A block plan's partial histograms (units per request, see planBlocks), and those taken for it. */
+interface PlannedHistograms {
+  partials: number[];
+  taken: number[];
+}
+
 /**
  * A grown tree plus, per node, the bin it splits at (rows with bin <= splitBin go left, missing as said).
  * Its threshold, splitBin and segments are the workspace's, until the next tree is grown: copy what you keep.
@@ -308,23 +315,78 @@ export async function growHistTree(
     allowMissingLeft,
   };
 
-  // Each thread's sampled rows, ascending, in its own range of the index.
+  // Histograms by row blocks (memory.threads units), reduced in unit order; else one unit, by blocks of features.
+  const byBlocks = threads > 1;
+  // Splits found by every thread with the histograms (block-histograms.ts), until chooseSplit takes them.
+  const parallelSplits = threads > 1 && params.maxFeatures >= slots;
+  const found = new Map<number, SplitCandidate & { slot: number }>();
+  const valueBins = Int32Array.from(activeFeatures, (f) => (thresholds[f] as Float32Array).length + 1);
+
+  /**
+   * Writes the histogram part of the plan: the histograms `ids` (request r's rows: units × (from, to), entry i
+   * from rowsOf(r, i)), `pairs` (parent, smaller: parent −= smaller), with room for `splitCount` splits. By
+   * blocks, takes the partial histograms (units per request: the request's own histogram first, unless `apart`).
+   */
+  const planHistograms = (
+    ids: number[],
+    rowsOf: (r: number, i: number) => number,
+    pairs: number[],
+    splitCount: number,
+    apart = false,
+  ): PlannedHistograms => {
+    const partials: number[] = [];
+    const taken: number[] = [];
+    if (byBlocks)
+      for (const id of ids)
+        for (let u = 0; u < threads; u++) {
+          const partial = u === 0 && !apart ? id : space.take();
+          partials.push(partial);
+          if (partial !== id) taken.push(partial);
+        }
+    const entry = requestEntry(threads);
+    const plan = space.plan(
+      byBlocks
+        ? blockPlanLength(slots, ids.length, pairs.length / 2, splitCount, outputs, threads)
+        : 3 + slots + entry * ids.length + pairs.length,
+    );
+    let at = 0;
+    plan[at++] = slots;
+    plan.set(activeFeatures, at);
+    at += slots;
+    plan[at++] = ids.length;
+    ids.forEach((id, r) => {
+      plan[at++] = id;
+      for (let i = 0; i < width; i++) plan[at++] = rowsOf(r, i);
+    });
+    plan[at++] = pairs.length / 2;
+    for (const id of pairs) plan[at++] = id;
+    if (byBlocks) planBlocks(plan, threads, partials, limits, valueBins, []);
+    return { partials, taken };
+  };
+
+  // Each thread's sampled rows, ascending, in its own range of the index. By blocks, each unit builds its part of
+  // the root's histogram in the same command (reduced apart: its totals come with its split, below).
   const { targets: known } = memory;
   if (known?.weight !== weight || known.weightedA !== weightedA || known.weightedB !== weightedB) {
     memory.targets = { outputs, weight, weightedA, weightedB };
     memory.version++;
   }
-  space.plan(2 * threads);
-  await space.runOnRows(OP_SAMPLE, [weight, weightedA, weightedB]);
+  const rootWithSample = byBlocks && rows >= SMALL_NODE_ROWS;
+  const rootHistogram = rootWithSample ? space.take() : -1;
+  const rootPlanned = rootWithSample
+    ? planHistograms([rootHistogram], () => 0, [], parallelSplits ? 1 : 0, true)
+    : undefined;
+  space.partitionPlan(2 * threads);
+  await space.runOnRows(rootWithSample ? OP_SAMPLE_HISTOGRAMS : OP_SAMPLE, [weight, weightedA, weightedB]);
   const rootSegments = new Int32Array(width);
   let sampled = 0;
   // Whether every sampled row has B = 1: then a node's B is its row count (sums of ones are exact), and so is the
   // left B of its chosen split.
   let rowsCounted = true;
   for (let t = 0; t < threads; t++) {
-    if (memory.plan[threads + t] !== 1) rowsCounted = false;
+    if (memory.partitions[threads + t] !== 1) rowsCounted = false;
     rootSegments[2 * t] = rowFrom(rows, threads, t);
-    rootSegments[2 * t + 1] = memory.plan[t] as number;
+    rootSegments[2 * t + 1] = memory.partitions[t] as number;
     sampled += (rootSegments[2 * t + 1] as number) - (rootSegments[2 * t] as number);
   }
 
@@ -427,19 +489,16 @@ export async function growHistTree(
     );
   };
 
-  // Splits found by every thread with the histograms (level-splits.ts), until chooseSplit takes them.
-  const parallelSplits = threads > 1 && params.maxFeatures >= slots;
   // Whether the children's row counts are known before the partition (from the split's left B when B counts
   // rows), with all that decides which children grow: then a level's partition and its children's histograms
   // are one command.
   const countsBeforePartition = threads > 1 && rowsCounted && !(params.stopWhenPure && pureKey !== undefined);
-  const found = new Map<number, SplitCandidate & { slot: number }>();
-  const valueBins = Int32Array.from(activeFeatures, (f) => (thresholds[f] as Float32Array).length + 1);
 
   /**
    * Histograms of `requests` (node ids, histogram ids), then parent −= smaller for `pairs`, on every thread;
    * with parallel splits, then the splits of `splitNodes` (`histogramAt`: the histogram each will be chosen
-   * from, −1: from its rows).
+   * from, −1: from its rows). With `partition`, the partition of `splitting` comes first (its plan written), in
+   * the command that builds the histograms; `sources`: per request, the child it is (see applySplits).
    */
   const buildHistograms = async (
     requests: number[],
@@ -448,32 +507,17 @@ export async function growHistTree(
     histogramAt: (node: number) => number = (node) => histogramOf[node] as number,
     partition?: { splitting: number[]; sources: number[] },
   ) => {
-    const byBlocks = threads > 1;
-    // Per request, a partial histogram for each row block after the first.
-    const scratch: number[] = [];
-    if (byBlocks) for (let i = 0; i < (requests.length / 2) * (threads - 1); i++) scratch.push(space.take());
-    const entry = requestEntry(threads);
-    const plan = space.plan(
-      byBlocks
-        ? blockPlanLength(slots, requests.length / 2, pairs.length / 2, splitNodes.length, outputs, threads)
-        : 3 + slots + entry * (requests.length / 2) + pairs.length,
+    const planned = planHistograms(
+      requests.filter((_, i) => i % 2 === 1),
+      // With a partition first, each unit writes its rows of the children.
+      partition === undefined
+        ? (r, i) => segments[(requests[2 * r] as number) * width + i] as number
+        : () => 0,
+      pairs,
+      splitNodes.length,
     );
-    let at = 0;
-    plan[at++] = slots;
-    plan.set(activeFeatures, at);
-    at += slots;
-    plan[at++] = requests.length / 2;
-    for (let r = 0; r < requests.length; r += 2) {
-      plan[at++] = requests[r + 1] as number;
-      const node = requests[r] as number;
-      for (let i = 0; i < width; i++) plan[at++] = segments[node * width + i] as number;
-    }
-    plan[at++] = pairs.length / 2;
-    for (const id of pairs) plan[at++] = id;
     if (!byBlocks) return executor.run(memory, OP_HISTOGRAMS);
     if (partition !== undefined) {
-      // The requests' segments are written by each unit after its partition.
-      planBlocks(plan, threads, scratch, limits, valueBins, []);
       // Sized by applySplits for a request per split.
       const partitions = memory.partitions;
       let tail = 1 + partitionEntry(threads) * partition.splitting.length;
@@ -481,11 +525,21 @@ export async function growHistTree(
       partitions.set(partition.sources, tail);
       await executor.run(memory, requests.length > 0 ? OP_PARTITION_HISTOGRAMS : OP_PARTITION);
       placeChildren(partition.splitting, false);
-    }
+    } else if (requests.length > 0) await executor.run(memory, OP_BLOCK_HISTOGRAMS);
+    await reduceBlocks(planned, splitNodes, histogramAt);
+  };
+  /** The reduction of planned block histograms, and the splits of `splitNodes` (see buildHistograms). */
+  const reduceBlocks = async (
+    planned: PlannedHistograms,
+    splitNodes: number[],
+    histogramAt: (node: number) => number,
+    /** The node whose totals come from request 0's partials. */
+    totalsFrom = -1,
+  ) => {
     planBlocks(
-      plan,
+      memory.plan,
       threads,
-      scratch,
+      planned.partials,
       limits,
       valueBins,
       splitNodes.map(
@@ -495,12 +549,12 @@ export async function growHistTree(
           totalA: sumA.slice(node * outputs, (node + 1) * outputs),
           totalB: sumB[node] as number,
           totalCount: count[node] as number,
+          ...(node === totalsFrom ? { totalsFrom: 0 } : {}),
         }),
       ),
     );
-    if (requests.length > 0 && partition === undefined) await executor.run(memory, OP_BLOCK_HISTOGRAMS);
     await executor.run(memory, OP_REDUCE_SPLITS);
-    for (const id of scratch) space.release(id);
+    for (const id of planned.taken) space.release(id);
     splitNodes.forEach((node, n) => {
       const split = { ...emptyCandidate(outputs), slot: -1 };
       mergeBlockSplits(memory.plan, threads, outputs, n, split);
@@ -517,7 +571,16 @@ export async function growHistTree(
 
   // The root's sums: from its histogram when it has one (a sum over one feature's bins instead of a pass over
   // every row), else from its rows.
-  if ((count[0] as number) >= SMALL_NODE_ROWS) {
+  if (rootPlanned !== undefined && (count[0] as number) >= SMALL_NODE_ROWS) {
+    histogramOf[0] = rootHistogram;
+    await reduceBlocks(rootPlanned, parallelSplits ? [0] : [], (node) => histogramOf[node] as number, 0);
+    sumB[0] = histogramTotals(memory.histograms[rootHistogram] as Float64Array, channels, rootA);
+  } else if (rootPlanned !== undefined) {
+    // Too few rows sampled to keep a histogram.
+    space.release(rootHistogram);
+    for (const id of rootPlanned.taken) space.release(id);
+    sumB[0] = sumRows(index, rootSegments, weightedA, weightedB, outputs, rootA);
+  } else if ((count[0] as number) >= SMALL_NODE_ROWS) {
     histogramOf[0] = space.take();
     await buildHistograms([0, histogramOf[0] as number], []);
     sumB[0] = histogramTotals(memory.histograms[histogramOf[0] as number] as Float64Array, channels, rootA);

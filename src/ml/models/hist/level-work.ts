@@ -97,10 +97,10 @@ export function runLevelWork(memory: LevelMemory, op: LevelOp, thread: number): 
   else addLeafScores(memory, thread);
 }
 
-// OP_SAMPLE plan: [threads × end of the thread's sampled rows, threads × 1 when each of the thread's sampled rows
-// has B = 1 (its B sums then count rows), else 0] (written by each thread).
-function sampleRows(memory: LevelMemory, thread: number): void {
-  const { rows, threads, index, values, channels, plan } = memory;
+// OP_SAMPLE writes to memory.partitions: [threads × end of the thread's sampled rows, threads × 1 when each of
+// the thread's sampled rows has B = 1 (its B sums then count rows), else 0].
+export function sampleRows(memory: LevelMemory, thread: number): void {
+  const { rows, threads, index, values, channels, partitions: plan } = memory;
   const { outputs, weight, weightedA, weightedB } = memory.targets as NonNullable<LevelMemory["targets"]>;
   const counted = channels === outputs + 2;
   let write = rowFrom(rows, threads, thread);
