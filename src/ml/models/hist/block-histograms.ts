@@ -1,26 +1,39 @@
 // Histograms by row blocks, and the splits found from them: the two commands of a level after its partition.
 //   OP_BLOCK_HISTOGRAMS: unit u (a row block of the index, level-work.ts) sums its own rows of every requested
-//     node over every slot: into the node's histogram for u = 0, into a scratch histogram of its own otherwise.
-//     Each unit reads only its rows (a row's bins and values once), where blocks of features would make every
-//     thread read every row.
-//   OP_REDUCE_SPLITS: unit u takes a block of slots of every requested histogram and adds the other units'
-//     partial sums to it in unit order, then subtracts the sibling histograms in that block, then scans the same
+//     node over every slot into its partial histogram of the request: the node's own histogram for u = 0 (unless
+//     the request is reduced apart, below), a scratch histogram otherwise. Each unit reads only its rows (a row's
+//     bins and values once), where blocks of features would make every thread read every row.
+//   OP_REDUCE_SPLITS: unit u takes a block of slots of every requested histogram and adds the units' partial
+//     sums into it in unit order, then subtracts the sibling histograms in that block, then scans the same
 //     block of every listed node — the bins it has just written, or, for a node too small to keep a histogram,
-//     the node's rows sorted by bin (scanRows) — and leaves the block's best split in the plan.
+//     the node's rows sorted by bin (scanRows) — and leaves the block's best split in the plan. A node's totals
+//     (Σ A, Σ B over its rows) come from the plan, or, for a node whose histogram is reduced apart (its unit 0
+//     partial in a scratch histogram, so that no unit writes a partial in this command), from the partials:
+//     every unit adds up the first slot's bins itself, the floats histogramTotals would get from the reduced
+//     histogram.
 // The number of units is fixed by the learner, not by the thread count, so every sum is the same float on 1, 2
 // or 3 threads. The calling thread takes the best split over the blocks in block order, a later block only when
 // strictly better (mergeBlockSplits); a block's best is the first maximum within the block, so the merged split
 // is the first maximum over all slots: the split the serial scan (grow-tree.ts) finds.
 //
-// Plan: the OP_HISTOGRAMS plan (level-work.ts), then per request: (units − 1) scratch histogram ids; then at an
-// even int offset:
+// Plan: the OP_HISTOGRAMS plan (level-work.ts), then per request: units partial histogram ids; then at an even
+// int offset:
 //   ints:   [nodes, flags, slots × value bins (padded to even),
-//            per node: histogram id (−1: from its rows), units × (from, to), padded to even]
+//            per node: histogram id (−1: from its rows), units × (from, to), the request its totals come from
+//            (−1: the floats)]
 //   floats: [minSamplesLeaf, minChildWeight, lambda,
 //            per node: total B, total count, total A (outputs),
 //            per node per unit: proxy, bin, missing left, slot (−1: none), left B, left A (outputs)]
 import { HISTOGRAM_BINS } from "./histogram.js";
-import { fillHistogram, type LevelMemory, requestEntry } from "./level-work.js";
+import {
+  fillHistogram,
+  type LevelMemory,
+  partitionEntry,
+  partitionSegments,
+  requestEntry,
+  rowFrom,
+  sampleRows,
+} from "./level-work.js";
 import {
   emptyCandidate,
   type NodeRows,
@@ -31,13 +44,21 @@ import {
 
 export const OP_BLOCK_HISTOGRAMS = 16;
 export const OP_REDUCE_SPLITS = 17;
+/**
+ * OP_PARTITION then OP_BLOCK_HISTOGRAMS in one command, for children whose row counts were known before the
+ * partition (so which one is the smaller was decided then): a unit needs only its own rows of a child, which its
+ * own partition has just placed, so no thread waits for another between the two.
+ */
+export const OP_PARTITION_HISTOGRAMS = 19;
+/** OP_SAMPLE then OP_BLOCK_HISTOGRAMS of the root (every request) over the unit's sampled rows. */
+export const OP_SAMPLE_HISTOGRAMS = 20;
 
 const COUNTED = 1;
 const MISSING_LEFT = 2;
 const LIMITS = 3;
 
 const even = (n: number) => n + (n % 2);
-const nodeInts = (units: number) => even(1 + 2 * units);
+const nodeInts = (units: number) => 2 + 2 * units;
 const nodeFloats = (outputs: number) => 2 + outputs;
 const blockResult = (outputs: number) => 5 + outputs;
 
@@ -49,10 +70,14 @@ function scratchAt(plan: Int32Array, units: number): number {
   return at + 1 + 2 * (plan[at] as number);
 }
 
+/** Unit `unit`'s partial histogram of request r. */
+const partialOf = (plan: Int32Array, units: number, r: number, unit: number) =>
+  plan[scratchAt(plan, units) + r * units + unit] as number;
+
 /** Where the split part starts. */
 function splitsAt(plan: Int32Array, units: number): number {
   const requests = plan[1 + (plan[0] as number)] as number;
-  return even(scratchAt(plan, units) + requests * (units - 1));
+  return even(scratchAt(plan, units) + requests * units);
 }
 
 function intsLength(slots: number, nodes: number, units: number): number {
@@ -68,7 +93,7 @@ export function blockPlanLength(
   outputs: number,
   units: number,
 ): number {
-  const histogramPart = even(3 + slots + requests * (requestEntry(units) + units - 1) + 2 * pairs);
+  const histogramPart = even(3 + slots + requests * (requestEntry(units) + units) + 2 * pairs);
   const floats = LIMITS + nodes * (nodeFloats(outputs) + units * blockResult(outputs));
   return histogramPart + intsLength(slots, nodes, units) + 2 * floats;
 }
@@ -83,14 +108,16 @@ export interface SplitRequest {
   histogram: number;
   /** units × (from, to) of the workspace's index. */
   segments: ArrayLike<number>;
+  /** The request whose partials give the totals (its histogram reduced apart); the totals below are then unused. */
+  totalsFrom?: number;
   totalA: ArrayLike<number>;
   totalB: number;
   totalCount: number;
 }
 
 /**
- * Completes a plan whose OP_HISTOGRAMS part is written: the scratch histogram ids (per request, units − 1),
- * then the split part for `nodes`.
+ * Completes a plan whose OP_HISTOGRAMS part is written: the partial histogram ids (per request, units; the first
+ * is the request's own histogram unless it is reduced apart), then the split part for `nodes`.
  */
 export function planBlocks(
   plan: Int32Array,
@@ -116,6 +143,7 @@ export function planBlocks(
     const nodeAt = from + 2 + even(slots) + n * nodeInts(units);
     plan[nodeAt] = node.histogram;
     for (let i = 0; i < 2 * units; i++) plan[nodeAt + 1 + i] = node.segments[i] as number;
+    plan[nodeAt + 1 + 2 * units] = node.totalsFrom ?? -1;
     const fa = LIMITS + n * nodeFloats(outputs);
     f[fa] = node.totalB;
     f[fa + 1] = node.totalCount;
@@ -131,12 +159,52 @@ export function rowBlockHistograms(memory: LevelMemory, unit: number): void {
   let at = 1 + slots;
   const requests = plan[at++] as number;
   const size = requestEntry(units);
-  const scratch = scratchAt(plan, units);
   for (let r = 0; r < requests; r++, at += size) {
-    const id = unit === 0 ? (plan[at] as number) : (plan[scratch + r * (units - 1) + unit - 1] as number);
+    const id = partialOf(plan, units, r, unit);
     const own = plan.subarray(at + 1 + 2 * unit, at + 3 + 2 * unit);
     fillHistogram(memory, slotFeatures, 0, slots, own, histograms[id] as Float64Array);
   }
+}
+
+/**
+ * Unit `unit`'s share of OP_PARTITION_HISTOGRAMS: its segment of every split node partitioned, then its segment
+ * of every requested child written to the histogram plan, then its partial histograms.
+ */
+export function partitionAndHistograms(memory: LevelMemory, unit: number): void {
+  partitionSegments(memory, unit);
+  const { partitions, plan, threads: units } = memory;
+  const entry = partitionEntry(units);
+  let at = 1 + (partitions[0] as number) * entry;
+  const requests = partitions[at++] as number;
+  const size = requestEntry(units);
+  const firstRequest = 2 + (plan[0] as number);
+  for (let r = 0; r < requests; r++, at += 2) {
+    const split = 1 + (partitions[at] as number) * entry;
+    const from = partitions[split + 3 + 2 * unit] as number;
+    const to = partitions[split + 4 + 2 * unit] as number;
+    const middle = partitions[split + 3 + 2 * units + unit] as number;
+    const segment = firstRequest + r * size + 1 + 2 * unit;
+    const left = partitions[at + 1] === 0;
+    plan[segment] = left ? from : middle;
+    plan[segment + 1] = left ? middle : to;
+  }
+  rowBlockHistograms(memory, unit);
+}
+
+/**
+ * Unit `unit`'s share of OP_SAMPLE_HISTOGRAMS: its sampled rows into its range of the index (OP_SAMPLE), which
+ * are every request's rows of the unit, then its partial histograms.
+ */
+export function sampleAndHistograms(memory: LevelMemory, unit: number): void {
+  sampleRows(memory, unit);
+  const { partitions, plan, threads: units, rows } = memory;
+  const size = requestEntry(units);
+  let at = 2 + (plan[0] as number) + 1 + 2 * unit;
+  for (let r = 0, requests = plan[1 + (plan[0] as number)] as number; r < requests; r++, at += size) {
+    plan[at] = rowFrom(rows, units, unit);
+    plan[at + 1] = partitions[unit] as number;
+  }
+  rowBlockHistograms(memory, unit);
 }
 
 /** Per thread (each has its own module instance): scratch of the row scan. */
@@ -156,11 +224,12 @@ export function reduceAndSplit(memory: LevelMemory, unit: number): void {
   const blockTo = slotTo * stride;
   let at = 1 + slots;
   const requests = plan[at++] as number;
-  const scratch = scratchAt(plan, units);
   for (let r = 0; r < requests; r++, at += requestEntry(units)) {
     const sum = histograms[plan[at] as number] as Float64Array;
+    const first = histograms[partialOf(plan, units, r, 0)] as Float64Array;
+    if (first !== sum) sum.set(first.subarray(blockFrom, blockTo), blockFrom);
     for (let u = 1; u < units; u++) {
-      const partial = histograms[plan[scratch + r * (units - 1) + u - 1] as number] as Float64Array;
+      const partial = histograms[partialOf(plan, units, r, u)] as Float64Array;
       for (let i = blockFrom; i < blockTo; i++) sum[i] = (sum[i] as number) + (partial[i] as number);
     }
   }
@@ -194,9 +263,14 @@ export function reduceAndSplit(memory: LevelMemory, unit: number): void {
     const nodeAt = from + 2 + even(slots) + n * nodeInts(units);
     const histogramId = plan[nodeAt] as number;
     const fa = LIMITS + n * nodeFloats(outputs);
-    const totalB = f[fa] as number;
+    let totalB = f[fa] as number;
     const totalCount = f[fa + 1] as number;
-    const totalA = f.subarray(fa + 2, fa + 2 + outputs);
+    let totalA = f.subarray(fa + 2, fa + 2 + outputs);
+    const totalsFrom = plan[nodeAt + 1 + 2 * units] as number;
+    if (totalsFrom >= 0) {
+      totalA = new Float64Array(outputs);
+      totalB = partialTotals(memory, plan, totalsFrom, totalA);
+    }
     if (histogramId < 0) {
       // Every unit's segment of the node, in unit order: the node's rows ascending.
       if (gathered.length < totalCount) {
@@ -242,6 +316,29 @@ export function reduceAndSplit(memory: LevelMemory, unit: number): void {
     f[out + 4] = candidate.leftB;
     f.set(candidate.leftA, out + 5);
   }
+}
+
+/**
+ * The totals histogramTotals (level-work.ts) gives for request r's reduced histogram, from its partials: per bin
+ * of the first slot, the partials added in unit order (the reduced bin), then added up in bin order.
+ */
+function partialTotals(memory: LevelMemory, plan: Int32Array, r: number, sumA: Float64Array): number {
+  const { threads: units, channels, histograms } = memory;
+  const outputs = sumA.length;
+  const partials = Array.from(
+    { length: units },
+    (_, u) => histograms[partialOf(plan, units, r, u)] as Float64Array,
+  );
+  let b = 0;
+  for (let at = 0, end = HISTOGRAM_BINS * channels; at < end; at += channels) {
+    for (let c = 0; c <= outputs; c++) {
+      let value = (partials[0] as Float64Array)[at + c] as number;
+      for (let u = 1; u < units; u++) value += (partials[u] as Float64Array)[at + c] as number;
+      if (c < outputs) sumA[c] = (sumA[c] as number) + value;
+      else b += value;
+    }
+  }
+  return b;
 }
 
 /**

@@ -25,7 +25,9 @@ import {
   blockPlanLength,
   mergeBlockSplits,
   OP_BLOCK_HISTOGRAMS,
+  OP_PARTITION_HISTOGRAMS,
   OP_REDUCE_SPLITS,
+  OP_SAMPLE_HISTOGRAMS,
   planBlocks,
   type SplitRequest,
 } from "./block-histograms.js";
@@ -104,6 +106,7 @@ export class HistWorkspace {
       channels,
       threads: units,
       plan: executor.int32(256),
+      partitions: executor.int32(256),
       histograms: [],
       version: 0,
     };
@@ -196,6 +199,21 @@ export class HistWorkspace {
     }
     return this.memory.plan;
   }
+
+  /** The partition plan, with room for `length` ints. */
+  partitionPlan(length: number): Int32Array {
+    if (this.memory.partitions.length < length) {
+      this.memory.partitions = this.executor.int32(2 * length);
+      this.memory.version++;
+    }
+    return this.memory.partitions;
+  }
+}
+
+/** A block plan's partial histograms (units per request, see planBlocks), and those taken for it. */
+interface PlannedHistograms {
+  partials: number[];
+  taken: number[];
 }
 
 /**
@@ -297,19 +315,78 @@ export async function growHistTree(
     allowMissingLeft,
   };
 
-  // Each thread's sampled rows, ascending, in its own range of the index.
+  // Histograms by row blocks (memory.threads units), reduced in unit order; else one unit, by blocks of features.
+  const byBlocks = threads > 1;
+  // Splits found by every thread with the histograms (block-histograms.ts), until chooseSplit takes them.
+  const parallelSplits = threads > 1 && params.maxFeatures >= slots;
+  const found = new Map<number, SplitCandidate & { slot: number }>();
+  const valueBins = Int32Array.from(activeFeatures, (f) => (thresholds[f] as Float32Array).length + 1);
+
+  /**
+   * Writes the histogram part of the plan: the histograms `ids` (request r's rows: units × (from, to), entry i
+   * from rowsOf(r, i)), `pairs` (parent, smaller: parent −= smaller), with room for `splitCount` splits. By
+   * blocks, takes the partial histograms (units per request: the request's own histogram first, unless `apart`).
+   */
+  const planHistograms = (
+    ids: number[],
+    rowsOf: (r: number, i: number) => number,
+    pairs: number[],
+    splitCount: number,
+    apart = false,
+  ): PlannedHistograms => {
+    const partials: number[] = [];
+    const taken: number[] = [];
+    if (byBlocks)
+      for (const id of ids)
+        for (let u = 0; u < threads; u++) {
+          const partial = u === 0 && !apart ? id : space.take();
+          partials.push(partial);
+          if (partial !== id) taken.push(partial);
+        }
+    const entry = requestEntry(threads);
+    const plan = space.plan(
+      byBlocks
+        ? blockPlanLength(slots, ids.length, pairs.length / 2, splitCount, outputs, threads)
+        : 3 + slots + entry * ids.length + pairs.length,
+    );
+    let at = 0;
+    plan[at++] = slots;
+    plan.set(activeFeatures, at);
+    at += slots;
+    plan[at++] = ids.length;
+    ids.forEach((id, r) => {
+      plan[at++] = id;
+      for (let i = 0; i < width; i++) plan[at++] = rowsOf(r, i);
+    });
+    plan[at++] = pairs.length / 2;
+    for (const id of pairs) plan[at++] = id;
+    if (byBlocks) planBlocks(plan, threads, partials, limits, valueBins, []);
+    return { partials, taken };
+  };
+
+  // Each thread's sampled rows, ascending, in its own range of the index. By blocks, each unit builds its part of
+  // the root's histogram in the same command (reduced apart: its totals come with its split, below).
   const { targets: known } = memory;
   if (known?.weight !== weight || known.weightedA !== weightedA || known.weightedB !== weightedB) {
     memory.targets = { outputs, weight, weightedA, weightedB };
     memory.version++;
   }
-  space.plan(threads);
-  await space.runOnRows(OP_SAMPLE, [weight, weightedA, weightedB]);
+  const rootWithSample = byBlocks && rows >= SMALL_NODE_ROWS;
+  const rootHistogram = rootWithSample ? space.take() : -1;
+  const rootPlanned = rootWithSample
+    ? planHistograms([rootHistogram], () => 0, [], parallelSplits ? 1 : 0, true)
+    : undefined;
+  space.partitionPlan(2 * threads);
+  await space.runOnRows(rootWithSample ? OP_SAMPLE_HISTOGRAMS : OP_SAMPLE, [weight, weightedA, weightedB]);
   const rootSegments = new Int32Array(width);
   let sampled = 0;
+  // Whether every sampled row has B = 1: then a node's B is its row count (sums of ones are exact), and so is the
+  // left B of its chosen split.
+  let rowsCounted = true;
   for (let t = 0; t < threads; t++) {
+    if (memory.partitions[threads + t] !== 1) rowsCounted = false;
     rootSegments[2 * t] = rowFrom(rows, threads, t);
-    rootSegments[2 * t + 1] = memory.plan[t] as number;
+    rootSegments[2 * t + 1] = memory.partitions[t] as number;
     sampled += (rootSegments[2 * t + 1] as number) - (rootSegments[2 * t] as number);
   }
 
@@ -412,49 +489,57 @@ export async function growHistTree(
     );
   };
 
-  // Splits found by every thread with the histograms (level-splits.ts), until chooseSplit takes them.
-  const parallelSplits = threads > 1 && params.maxFeatures >= slots;
-  const found = new Map<number, SplitCandidate & { slot: number }>();
-  const valueBins = Int32Array.from(activeFeatures, (f) => (thresholds[f] as Float32Array).length + 1);
+  // Whether the children's row counts are known before the partition (from the split's left B when B counts
+  // rows), with all that decides which children grow: then a level's partition and its children's histograms
+  // are one command.
+  const countsBeforePartition = threads > 1 && rowsCounted && !(params.stopWhenPure && pureKey !== undefined);
 
   /**
    * Histograms of `requests` (node ids, histogram ids), then parent −= smaller for `pairs`, on every thread;
    * with parallel splits, then the splits of `splitNodes` (`histogramAt`: the histogram each will be chosen
-   * from, −1: from its rows).
+   * from, −1: from its rows). With `partition`, the partition of `splitting` comes first (its plan written), in
+   * the command that builds the histograms; `sources`: per request, the child it is (see applySplits).
    */
   const buildHistograms = async (
     requests: number[],
     pairs: number[],
     splitNodes: number[] = [],
     histogramAt: (node: number) => number = (node) => histogramOf[node] as number,
+    partition?: { splitting: number[]; sources: number[] },
   ) => {
-    const byBlocks = threads > 1;
-    // Per request, a partial histogram for each row block after the first.
-    const scratch: number[] = [];
-    if (byBlocks) for (let i = 0; i < (requests.length / 2) * (threads - 1); i++) scratch.push(space.take());
-    const entry = requestEntry(threads);
-    const plan = space.plan(
-      byBlocks
-        ? blockPlanLength(slots, requests.length / 2, pairs.length / 2, splitNodes.length, outputs, threads)
-        : 3 + slots + entry * (requests.length / 2) + pairs.length,
+    const planned = planHistograms(
+      requests.filter((_, i) => i % 2 === 1),
+      // With a partition first, each unit writes its rows of the children.
+      partition === undefined
+        ? (r, i) => segments[(requests[2 * r] as number) * width + i] as number
+        : () => 0,
+      pairs,
+      splitNodes.length,
     );
-    let at = 0;
-    plan[at++] = slots;
-    plan.set(activeFeatures, at);
-    at += slots;
-    plan[at++] = requests.length / 2;
-    for (let r = 0; r < requests.length; r += 2) {
-      plan[at++] = requests[r + 1] as number;
-      const node = requests[r] as number;
-      for (let i = 0; i < width; i++) plan[at++] = segments[node * width + i] as number;
-    }
-    plan[at++] = pairs.length / 2;
-    for (const id of pairs) plan[at++] = id;
     if (!byBlocks) return executor.run(memory, OP_HISTOGRAMS);
+    if (partition !== undefined) {
+      // Sized by applySplits for a request per split.
+      const partitions = memory.partitions;
+      let tail = 1 + partitionEntry(threads) * partition.splitting.length;
+      partitions[tail++] = partition.sources.length / 2;
+      partitions.set(partition.sources, tail);
+      await executor.run(memory, requests.length > 0 ? OP_PARTITION_HISTOGRAMS : OP_PARTITION);
+      placeChildren(partition.splitting, false);
+    } else if (requests.length > 0) await executor.run(memory, OP_BLOCK_HISTOGRAMS);
+    await reduceBlocks(planned, splitNodes, histogramAt);
+  };
+  /** The reduction of planned block histograms, and the splits of `splitNodes` (see buildHistograms). */
+  const reduceBlocks = async (
+    planned: PlannedHistograms,
+    splitNodes: number[],
+    histogramAt: (node: number) => number,
+    /** The node whose totals come from request 0's partials. */
+    totalsFrom = -1,
+  ) => {
     planBlocks(
-      plan,
+      memory.plan,
       threads,
-      scratch,
+      planned.partials,
       limits,
       valueBins,
       splitNodes.map(
@@ -464,12 +549,12 @@ export async function growHistTree(
           totalA: sumA.slice(node * outputs, (node + 1) * outputs),
           totalB: sumB[node] as number,
           totalCount: count[node] as number,
+          ...(node === totalsFrom ? { totalsFrom: 0 } : {}),
         }),
       ),
     );
-    if (requests.length > 0) await executor.run(memory, OP_BLOCK_HISTOGRAMS);
     await executor.run(memory, OP_REDUCE_SPLITS);
-    for (const id of scratch) space.release(id);
+    for (const id of planned.taken) space.release(id);
     splitNodes.forEach((node, n) => {
       const split = { ...emptyCandidate(outputs), slot: -1 };
       mergeBlockSplits(memory.plan, threads, outputs, n, split);
@@ -486,7 +571,16 @@ export async function growHistTree(
 
   // The root's sums: from its histogram when it has one (a sum over one feature's bins instead of a pass over
   // every row), else from its rows.
-  if ((count[0] as number) >= SMALL_NODE_ROWS) {
+  if (rootPlanned !== undefined && (count[0] as number) >= SMALL_NODE_ROWS) {
+    histogramOf[0] = rootHistogram;
+    await reduceBlocks(rootPlanned, parallelSplits ? [0] : [], (node) => histogramOf[node] as number, 0);
+    sumB[0] = histogramTotals(memory.histograms[rootHistogram] as Float64Array, channels, rootA);
+  } else if (rootPlanned !== undefined) {
+    // Too few rows sampled to keep a histogram.
+    space.release(rootHistogram);
+    for (const id of rootPlanned.taken) space.release(id);
+    sumB[0] = sumRows(index, rootSegments, weightedA, weightedB, outputs, rootA);
+  } else if ((count[0] as number) >= SMALL_NODE_ROWS) {
     histogramOf[0] = space.take();
     await buildHistograms([0, histogramOf[0] as number], []);
     sumB[0] = histogramTotals(memory.histograms[histogramOf[0] as number] as Float64Array, channels, rootA);
@@ -668,6 +762,36 @@ export async function growHistTree(
   }
 
   /** Applies the chosen splits of `splitting` and appends the children that may grow to `next`. */
+  /**
+   * The children's segments from the last partition of `splitting` (and their row counts, when `counting`; else
+   * the counts known before the partition are checked).
+   */
+  function placeChildren(splitting: number[], counting: boolean): void {
+    const plan = memory.partitions;
+    const entry = partitionEntry(threads);
+    splitting.forEach((node, s) => {
+      const at = 1 + s * entry;
+      const l = left[node] as number;
+      const r = right[node] as number;
+      const expected = [count[l] as number, count[r] as number];
+      if (!counting) {
+        count[l] = 0;
+        count[r] = 0;
+      }
+      for (let t = 0; t < threads; t++) {
+        const from = plan[at + 3 + 2 * t] as number;
+        const to = plan[at + 4 + 2 * t] as number;
+        const middle = plan[at + 3 + width + t] as number;
+        setRows(l, t, from, middle);
+        setRows(r, t, middle, to);
+      }
+      if (!counting && (count[l] !== expected[0] || count[r] !== expected[1]))
+        throw new Error(
+          `hist grower: node ${node}'s children hold ${count[l]} and ${count[r]} rows, their split said ${expected[0]} and ${expected[1]}`,
+        );
+    });
+  }
+
   async function applySplits(splitting: number[], next: number[]): Promise<void> {
     if (splitting.length === 0) return;
     for (const node of splitting) {
@@ -683,9 +807,11 @@ export async function growHistTree(
       right[node] = r;
     }
 
-    // Every thread partitions its rows of the split nodes.
+    // Every thread partitions its rows of the split nodes: here, or (counts known before) in the command that
+    // builds the children's histograms.
     const entry = partitionEntry(threads);
-    const plan = space.plan(1 + entry * splitting.length);
+    // Room for the requests of OP_PARTITION_HISTOGRAMS: at most one per split.
+    const plan = space.partitionPlan(1 + (entry + 2) * splitting.length + 1);
     plan[0] = splitting.length;
     splitting.forEach((node, s) => {
       const at = 1 + s * entry;
@@ -694,24 +820,26 @@ export async function growHistTree(
       plan[at + 2] = missingLeft[node] as number;
       for (let i = 0; i < width; i++) plan[at + 3 + i] = segments[node * width + i] as number;
     });
-    await executor.run(memory, OP_PARTITION);
-    splitting.forEach((node, s) => {
-      const at = 1 + s * entry;
-      for (let t = 0; t < threads; t++) {
-        const from = plan[at + 3 + 2 * t] as number;
-        const to = plan[at + 4 + 2 * t] as number;
-        const middle = plan[at + 3 + width + t] as number;
-        setRows(left[node] as number, t, from, middle);
-        setRows(right[node] as number, t, middle, to);
+    plan[1 + entry * splitting.length] = 0;
+    if (countsBeforePartition)
+      for (const node of splitting) {
+        const l = left[node] as number;
+        count[l] = chosenLeftB[node] as number;
+        count[right[node] as number] = (count[node] as number) - (count[l] as number);
       }
-    });
+    else {
+      await executor.run(memory, OP_PARTITION);
+      placeChildren(splitting, true);
+    }
 
     // Of two children, only the smaller one's histogram comes from rows; the larger one's is parent − smaller.
     const requests: number[] = [];
+    /** Per request: the index in `splitting` of the child's parent, and 0 for a left child, 1 for a right. */
+    const sources: number[] = [];
     const pairs: number[] = [];
     const kept: number[] = [];
     const growing: number[] = [];
-    for (const node of splitting) {
+    for (const [s, node] of splitting.entries()) {
       const l = left[node] as number;
       const r = right[node] as number;
       const growLeft = mayGrow(l);
@@ -736,6 +864,7 @@ export async function growHistTree(
       }
       const smaller = space.take();
       requests.push(small, smaller);
+      sources.push(s, leftSmaller ? 0 : 1);
       histogramOf[small] = smaller;
       if (keepLarge) {
         pairs.push(histogram, smaller);
@@ -747,7 +876,13 @@ export async function growHistTree(
     // A small child's histogram serves only the subtraction: its split comes from its rows.
     const histogramAt = (node: number) => (kept.includes(node) ? -1 : (histogramOf[node] as number));
     const toFind = findable(growing, histogramAt);
-    if (requests.length > 0 || toFind.length > 0) await buildHistograms(requests, pairs, toFind, histogramAt);
+    if (countsBeforePartition && (requests.length > 0 || toFind.length > 0))
+      await buildHistograms(requests, pairs, toFind, histogramAt, { splitting, sources });
+    else if (countsBeforePartition) {
+      await executor.run(memory, OP_PARTITION);
+      placeChildren(splitting, false);
+    } else if (requests.length > 0 || toFind.length > 0)
+      await buildHistograms(requests, pairs, toFind, histogramAt);
     for (const small of kept) {
       space.release(histogramOf[small] as number);
       histogramOf[small] = -1;

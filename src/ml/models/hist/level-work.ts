@@ -28,6 +28,11 @@ export interface LevelMemory {
   channels: number;
   threads: number;
   plan: Int32Array;
+  /**
+   * The partition plan (OP_PARTITION), apart from `plan` so that one command can partition the rows and then
+   * build the children's histograms from the plan's histogram part (OP_PARTITION_HISTOGRAMS).
+   */
+  partitions: Int32Array;
   /** Histogram buffers by id. */
   histograms: Float64Array[];
   /** While binning: the rows to bin and where the cut points go. */
@@ -73,7 +78,9 @@ export function rowFrom(rows: number, threads: number, t: number): number {
   return Math.floor((t * rows) / threads);
 }
 
-// OP_PARTITION plan: [count, then per split: feature, bin, missingLeft, threads × (from, to), threads × middle].
+// OP_PARTITION plan (memory.partitions): [count, then per split: feature, bin, missingLeft, threads × (from, to),
+// threads × middle, then requests, per request: the split's index, side (0: left child, 1: right)]; the
+// requests are read by OP_PARTITION_HISTOGRAMS only (block-histograms.ts).
 /** Ints per split in an OP_PARTITION plan. */
 export const partitionEntry = (threads: number) => 3 + 3 * threads;
 // OP_HISTOGRAMS plan: [slots, slotFeatures…, requests, per request: histogram id, threads × (from, to),
@@ -90,33 +97,42 @@ export function runLevelWork(memory: LevelMemory, op: LevelOp, thread: number): 
   else addLeafScores(memory, thread);
 }
 
-// OP_SAMPLE plan: [threads × end of the thread's sampled rows] (written by each thread).
-function sampleRows(memory: LevelMemory, thread: number): void {
-  const { rows, threads, index, values, channels, plan } = memory;
+// OP_SAMPLE writes to memory.partitions: [threads × end of the thread's sampled rows, threads × 1 when each of
+// the thread's sampled rows has B = 1 (its B sums then count rows), else 0].
+export function sampleRows(memory: LevelMemory, thread: number): void {
+  const { rows, threads, index, values, channels, partitions: plan } = memory;
   const { outputs, weight, weightedA, weightedB } = memory.targets as NonNullable<LevelMemory["targets"]>;
   const counted = channels === outputs + 2;
   let write = rowFrom(rows, threads, thread);
   const last = rowFrom(rows, threads, thread + 1);
   if (outputs === 1 && channels === 2) {
     // Boosting's case, the one run every tree: a loop without the generic one's inner loops.
+    let ones = 1;
     for (let row = write; row < last; row++) {
       if (!((weight[row] as number) > 0)) continue;
       index[write++] = row;
+      const b = weightedB[row] as number;
       values[row << 1] = weightedA[row] as number;
-      values[(row << 1) + 1] = weightedB[row] as number;
+      values[(row << 1) + 1] = b;
+      if (b !== 1) ones = 0;
     }
     plan[thread] = write;
+    plan[threads + thread] = ones;
     return;
   }
+  let ones = 1;
   for (let row = write; row < last; row++) {
     if (!((weight[row] as number) > 0)) continue;
     index[write++] = row;
     const at = row * channels;
     for (let d = 0; d < outputs; d++) values[at + d] = weightedA[row * outputs + d] as number;
-    values[at + outputs] = weightedB[row] as number;
+    const b = weightedB[row] as number;
+    values[at + outputs] = b;
+    if (b !== 1) ones = 0;
     if (counted) values[at + outputs + 1] = 1;
   }
   plan[thread] = write;
+  plan[threads + thread] = ones;
 }
 
 /**
@@ -221,8 +237,8 @@ function binThreadRows(memory: LevelMemory, thread: number): void {
 }
 
 /** Stable partitions of this thread's segment of every split node: rows with bin <= split bin go left. */
-function partitionSegments(memory: LevelMemory, thread: number): void {
-  const { columns, rows, index, scratch, plan, threads } = memory;
+export function partitionSegments(memory: LevelMemory, thread: number): void {
+  const { columns, rows, index, scratch, partitions: plan, threads } = memory;
   const partition = partitionKernel(index, scratch, columns);
   const count = plan[0] as number;
   const size = partitionEntry(threads);

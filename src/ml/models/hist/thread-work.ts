@@ -4,18 +4,30 @@
 // so that every sum is taken in the same order on 1, 2 or 3 threads; thread t of T runs units t, t + T, ….
 import {
   OP_BLOCK_HISTOGRAMS,
+  OP_PARTITION_HISTOGRAMS,
   OP_REDUCE_SPLITS,
+  OP_SAMPLE_HISTOGRAMS,
+  partitionAndHistograms,
   reduceAndSplit,
   rowBlockHistograms,
+  sampleAndHistograms,
 } from "./block-histograms.js";
 import { type LevelMemory, type LevelOp, runLevelWork } from "./level-work.js";
 import { OP_DERIVATIVES, unitDerivatives } from "./round-rows.js";
 
-export type WorkOp = LevelOp | typeof OP_BLOCK_HISTOGRAMS | typeof OP_REDUCE_SPLITS | typeof OP_DERIVATIVES;
+export type WorkOp =
+  | LevelOp
+  | typeof OP_BLOCK_HISTOGRAMS
+  | typeof OP_PARTITION_HISTOGRAMS
+  | typeof OP_REDUCE_SPLITS
+  | typeof OP_SAMPLE_HISTOGRAMS
+  | typeof OP_DERIVATIVES;
 
 export function runWork(memory: LevelMemory, op: WorkOp, thread: number, threads: number): void {
   for (let unit = thread; unit < memory.threads; unit += threads) {
     if (op === OP_BLOCK_HISTOGRAMS) rowBlockHistograms(memory, unit);
+    else if (op === OP_PARTITION_HISTOGRAMS) partitionAndHistograms(memory, unit);
+    else if (op === OP_SAMPLE_HISTOGRAMS) sampleAndHistograms(memory, unit);
     else if (op === OP_REDUCE_SPLITS) reduceAndSplit(memory, unit);
     else if (op === OP_DERIVATIVES) unitDerivatives(memory, unit);
     else runLevelWork(memory, op, unit);

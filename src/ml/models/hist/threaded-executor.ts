@@ -47,6 +47,26 @@ interface PoolThread {
 
 const pool: (PoolThread | undefined)[] = [];
 
+/**
+ * Counters over every threaded fit of the process, for benchmarks: commands run, and the milliseconds the
+ * calling thread spent waiting for the workers after doing its own share.
+ */
+export const threadedStats = { commands: 0, idleMs: 0 };
+
+/** CPU microseconds (user + system) of each live pool worker so far, for benchmarks. */
+export async function poolCpuMicros(): Promise<number[]> {
+  return Promise.all(
+    pool.map(async (thread) => {
+      if (thread === undefined || thread.gone !== undefined) return 0;
+      // The answer comes through the event loop, which an unreferenced worker alone does not keep alive.
+      const alive = setTimeout(() => {}, ANSWER_TIMEOUT_MS);
+      const used = await thread.worker.cpuUsage();
+      clearTimeout(alive);
+      return used.user + used.system;
+    }),
+  );
+}
+
 export function threadedExecutor(threads: number): LevelExecutor {
   const workers = Array.from({ length: threads - 1 }, (_, w) => poolThread(w));
   const control = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
@@ -55,6 +75,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
 
   const command = (op: number) => {
     commands++;
+    threadedStats.commands++;
     Atomics.store(control, DONE, 0);
     Atomics.store(control, OP, op);
     Atomics.add(control, GENERATION, 1);
@@ -78,6 +99,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
         clearTimeout(alive);
       }
     }
+    threadedStats.idleMs += performance.now() - start;
   };
   // Does not wait for the workers to leave their command loop: a worker takes its next attach message only
   // after it has, and this control array is not commanded again.
