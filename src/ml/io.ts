@@ -6,6 +6,8 @@ import type { z } from "zod";
 import { readJsonFile } from "../artifact/read-json.js";
 import { writeAtomicWith } from "../fs/atomic-write.js";
 import { err, type MlError, ok, type Result } from "./errors.js";
+import { Tree } from "./models/tree-ensemble.js";
+import { writeTreeJson } from "./write-tree-json.js";
 
 /**
  * JSON with a trailing newline, indented by two spaces, but compact where that reads better: arrays of plain values
@@ -42,14 +44,15 @@ function format(value: unknown, indent: string): string {
 
 /**
  * Writes toJson(value), atomically, a part at a time: each item of a top-level entry that is an array of records
- * (a model's trees) is formatted and written on its own, so a model larger than V8's longest string still writes.
+ * (a model's trees) is formatted and written on its own, so a model larger than V8's longest string still writes;
+ * a Tree is written straight from its typed arrays, in parts of bounded size (write-tree-json.ts).
  */
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeAtomicWith(path, (temporary) => {
     const fd = openSync(temporary, "w");
     try {
       writeJsonParts(value, (part) => {
-        const bytes = Buffer.from(part);
+        const bytes = typeof part === "string" ? Buffer.from(part) : part;
         for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
       });
     } finally {
@@ -58,8 +61,11 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   });
 }
 
-/** toJson(value) as a sequence of parts (see writeJsonAtomic). */
-export function writeJsonParts(value: unknown, write: (part: string) => void): void {
+/**
+ * toJson(value) as a sequence of parts (see writeJsonAtomic): text, or UTF-8 bytes that are only valid until `write`
+ * returns (a buffer the next part is written into).
+ */
+export function writeJsonParts(value: unknown, write: (part: string | Uint8Array) => void): void {
   const splittable =
     value !== null &&
     typeof value === "object" &&
@@ -79,13 +85,18 @@ export function writeJsonParts(value: unknown, write: (part: string) => void): v
       return;
     }
     const items = item.map((element) => (isJsonValue(element) ? element : null));
-    if (items.every((element) => isPlain(normalised(element)) || isPlainArray(normalised(element)))) {
+    const inline = (element: unknown) =>
+      !(element instanceof Tree) && (isPlain(normalised(element)) || isPlainArray(normalised(element)));
+    if (items.every(inline)) {
       write(format(normalised(items), "  "));
       return;
     }
     write("[\n");
-    for (const [i, element] of items.entries())
-      write(`${i === 0 ? "" : ",\n"}    ${format(normalised(element), "    ")}`);
+    for (const [i, element] of items.entries()) {
+      write(`${i === 0 ? "" : ",\n"}    `);
+      if (element instanceof Tree) writeTreeJson(element, "    ", write);
+      else write(format(normalised(element), "    "));
+    }
     write("\n  ]");
   });
   write("\n}\n");
