@@ -42,6 +42,8 @@ await Promise.all([
     entryPoints: {
       serve: "serve/main.ts",
       "serve-thread-host": "serve/thread-host.ts",
+      // The short-lived process that runs onnxruntime to check the compiled trees (serve/model/reference-process.ts).
+      "serve-reference": "serve/model/reference-child.ts",
     },
     outdir: "dist",
     packages: "bundle",
@@ -53,7 +55,7 @@ await Promise.all([
 // carries over (a dash, an arrow), and one such character makes V8 hold the whole 2.6 MB source as a two-byte
 // string: 5 MB of the server's heap for its whole life instead of 2.6 (serve/README.md, memory). Outside comments
 // there is nothing left to escape, and a \u escape means the same character wherever esbuild could have left one.
-for (const file of ["dist/serve.js", "dist/serve-thread-host.js"]) {
+for (const file of ["dist/serve.js", "dist/serve-thread-host.js", "dist/serve-reference.js"]) {
   const source = readFileSync(file, "utf8");
   const ascii = source.replace(
     /[\u0080-\uffff]/g,

@@ -36,7 +36,8 @@ const EnvSchema = z.object({
   /** Dynamic batching: concurrent requests are coalesced into one run of at most this many rows. 0 turns it off. */
   SERVE_MAX_BATCH_ROWS: integer(0, 1_000_000).default(4096),
   /**
-   * Requests of at most this many rows run on the model compiled to JavaScript, on the event loop; 0: never. 128 by
+   * Requests of at most this many rows run on the model compiled to JavaScript, on the event loop, as one run (larger
+   * ones in slices of this many when onnxruntime is not loaded, serve/README.md); 0: onnxruntime only. 128 by
    * default: with the complete-tree walk a 100-row request costs less CPU there than through the onnxruntime thread
    * (5.4–6.5 against 9.0–9.2 µs per row), and 128 rows hold the loop ≈ 0.2 ms (serve/README.md, "How it runs").
    */

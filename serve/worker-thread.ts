@@ -20,7 +20,7 @@ export const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 const built = new Map<string, string>();
 
-function buildFromSource(source: string, name: string): string {
+export function buildFromSource(source: string, name: string): string {
   const cached = built.get(source);
   if (cached) return cached;
   const require = createRequire(import.meta.url);

@@ -3,7 +3,7 @@
 // which is the point: the event loop on the main thread stays free. Runs inside serve/thread-host.ts, alone on its
 // thread or beside the prediction log's writer.
 import type { MessagePort } from "node:worker_threads";
-import * as ort from "onnxruntime-node";
+import type * as Ort from "onnxruntime-node";
 import type { Attached } from "../thread-host-protocol.js";
 import { type OutputTensor, sessionOptions, type TensorData } from "./executor.js";
 import type { InferenceWorkerData, RunMessage, WorkerReply } from "./inference-protocol.js";
@@ -14,8 +14,11 @@ export async function serveInference(
   exit: (code: number) => void,
 ): Promise<Attached> {
   const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
-  let session: ort.InferenceSession;
+  let session: Ort.InferenceSession;
+  // Imported here, not at the top: the thread host also runs the prediction log alone, which needs no onnxruntime.
+  let ort: typeof Ort;
   try {
+    ort = await import("onnxruntime-node");
     session = await ort.InferenceSession.create(init.onnx, sessionOptions(init));
   } catch (error) {
     reply({ kind: "fatal", message: (error as Error).message });
@@ -30,7 +33,7 @@ export async function serveInference(
       const outputs: Record<string, OutputTensor> = {};
       const transfer: ArrayBuffer[] = [];
       for (const name of session.outputNames) {
-        const tensor = results[name] as ort.Tensor;
+        const tensor = results[name] as Ort.Tensor;
         const data = tensor.data as TensorData;
         outputs[name] = { type: tensor.type, dims: tensor.dims.map(Number), data };
         if (!Array.isArray(data) && data.buffer instanceof ArrayBuffer) transfer.push(data.buffer);

@@ -1,6 +1,6 @@
 // Runs the model on the event loop itself (SERVE_INFERENCE_WORKERS=0): no thread hop, but every run blocks the
 // loop while it computes. Kept for one-core deployments and for the benchmark that compares the choices.
-import * as ort from "onnxruntime-node";
+import type * as Ort from "onnxruntime-node";
 import {
   type Executor,
   type ModelOutputs,
@@ -17,7 +17,8 @@ export class InlineExecutor implements Executor {
   private capacityListener: () => void = () => {};
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly ort: typeof Ort,
+    private readonly session: Ort.InferenceSession,
     private readonly inputName: string,
     private readonly width: number,
   ) {
@@ -31,8 +32,10 @@ export class InlineExecutor implements Executor {
     threads: ThreadSettings,
   ): Promise<Loaded<InlineExecutor>> {
     try {
+      // Imported here, not at the top: a process the compiled trees serve alone never loads onnxruntime (live-model.ts).
+      const ort = await import("onnxruntime-node");
       const session = await ort.InferenceSession.create(onnx, sessionOptions(threads));
-      return loaded(new InlineExecutor(session, inputName, width));
+      return loaded(new InlineExecutor(ort, session, inputName, width));
     } catch (error) {
       return loadError(
         "session-failed",
@@ -45,11 +48,11 @@ export class InlineExecutor implements Executor {
     this.running++;
     try {
       const results = await this.session.run({
-        [this.inputName]: new ort.Tensor("float32", input, [rows, this.width]),
+        [this.inputName]: new this.ort.Tensor("float32", input, [rows, this.width]),
       });
       const outputs: ModelOutputs = {};
       for (const name of this.outputNames) {
-        const tensor = results[name] as ort.Tensor;
+        const tensor = results[name] as Ort.Tensor;
         outputs[name] = {
           type: tensor.type,
           dims: tensor.dims.map(Number),

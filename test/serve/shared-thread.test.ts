@@ -62,7 +62,12 @@ async function settle(): Promise<void> {
 test("by default one thread runs both the inference session and the log writer, across a reload", async () => {
   const before = { shared: count("inference+log"), inference: count("inference") };
   serve(model);
-  const server = await startInProcess({ SERVE_MODEL: registry, SERVE_DATA_DIR: join(temp.dir, "shared") });
+  // Onnxruntime serving (the compiled trees off), so that there is a session to share the thread with.
+  const server = await startInProcess({
+    SERVE_MODEL: registry,
+    SERVE_DATA_DIR: join(temp.dir, "shared"),
+    SERVE_COMPILED_MAX_ROWS: "0",
+  });
   try {
     assert.is(count("inference+log"), before.shared + 1);
     assert.is(count("inference"), before.inference);
@@ -87,6 +92,7 @@ test("SERVE_SHARED_THREAD=false: the session and the writer each on a thread of 
     SERVE_MODEL: model.dir,
     SERVE_DATA_DIR: join(temp.dir, "dedicated"),
     SERVE_SHARED_THREAD: "false",
+    SERVE_COMPILED_MAX_ROWS: "0",
   });
   try {
     assert.is(count("inference"), before + 1);

@@ -59,37 +59,67 @@ function compareOutputs(
   return ok({ rows, maxAbsDiff });
 }
 
+/** One run of the check: a whole set of rows, or one of its first rows alone. */
+export interface VerificationRun {
+  label: string;
+  input: Float32Array;
+  rows: number;
+  /** Counted in the check's rows (the whole sets; the single rows repeat them). */
+  counted: boolean;
+}
+
+/** The runs the compiled trees must agree with onnxruntime on: each set whole, then its first 64 rows one at a time. */
+export function verificationRuns(manifest: Manifest, goldenTensor: Float32Array): VerificationRun[] {
+  const width = manifest.features.length;
+  const sets: [string, Float32Array][] = [
+    ["golden", goldenTensor],
+    ["parity", parityRows(manifest.features, PARITY_ROWS)],
+  ];
+  const runs: VerificationRun[] = [];
+  for (const [label, tensor] of sets) {
+    const count = tensor.length / width;
+    runs.push({ label, input: tensor, rows: count, counted: true });
+    // One row at a time too: the request path runs single rows, and must agree on them as on the batch.
+    for (let r = 0; r < Math.min(count, 64); r++)
+      runs.push({
+        label: `${label} row ${r} alone:`,
+        input: tensor.subarray(r * width, (r + 1) * width),
+        rows: 1,
+        counted: false,
+      });
+  }
+  return runs;
+}
+
+/** The compiled trees against onnxruntime's outputs for the same runs (`expected[i]` for `runs[i]`). */
+export function compareRuns(
+  runs: readonly VerificationRun[],
+  expected: readonly ModelOutputs[],
+  compiled: CompiledExecutor,
+): CompiledVerdict {
+  let rows = 0;
+  let maxAbsDiff = 0;
+  for (const [i, run] of runs.entries()) {
+    const reference = expected[i];
+    if (!reference)
+      return err({ kind: "output-missing", message: `no onnxruntime outputs for ${run.label}` });
+    const verdict = compareOutputs(reference, compiled.runSync(run.input, run.rows), run.rows, run.label);
+    if (!verdict.ok) return verdict;
+    if (run.counted) rows += run.rows;
+    maxAbsDiff = Math.max(maxAbsDiff, verdict.value.maxAbsDiff);
+  }
+  return ok({ rows, maxAbsDiff });
+}
+
+/** The check with onnxruntime in this process (`reference`): when the compiled trees serve only small requests. */
 export async function verifyCompiled(
   manifest: Manifest,
   goldenTensor: Float32Array,
   compiled: CompiledExecutor,
   reference: Executor,
 ): Promise<CompiledVerdict> {
-  const sets: [string, Float32Array][] = [
-    ["golden", goldenTensor],
-    ["parity", parityRows(manifest.features, PARITY_ROWS)],
-  ];
-  let rows = 0;
-  let maxAbsDiff = 0;
-  for (const [label, tensor] of sets) {
-    const count = tensor.length / manifest.features.length;
-    const expected = await reference.run(tensor, count);
-    // One row at a time too: the request path runs single rows, and must agree on them as on the batch.
-    const whole = compareOutputs(expected, compiled.runSync(tensor, count), count, label);
-    if (!whole.ok) return whole;
-    const width = manifest.features.length;
-    for (let r = 0; r < Math.min(count, 64); r++) {
-      const single = await reference.run(tensor.subarray(r * width, (r + 1) * width), 1);
-      const verdict = compareOutputs(
-        single,
-        compiled.runSync(tensor.subarray(r * width, (r + 1) * width), 1),
-        1,
-        `${label} row ${r} alone:`,
-      );
-      if (!verdict.ok) return verdict;
-    }
-    rows += count;
-    maxAbsDiff = Math.max(maxAbsDiff, whole.value.maxAbsDiff);
-  }
-  return ok({ rows, maxAbsDiff });
+  const runs = verificationRuns(manifest, goldenTensor);
+  const expected: ModelOutputs[] = [];
+  for (const run of runs) expected.push(await reference.run(run.input, run.rows));
+  return compareRuns(runs, expected, compiled);
 }
