@@ -7,8 +7,15 @@
 //   - depth-wise: the nodes of one level are split together; of two children only the smaller one's histogram
 //     is built from rows, the larger one's is the parent's minus it (in the parent's buffer).
 // The row-heavy part of each level (partitions, histogram passes) goes through a LevelExecutor, which may spread
-// it over worker threads (level-work.ts). With worker threads, split finding rides on the histogram command
-// (level-splits.ts) unless features are drawn per split; otherwise it runs on the calling thread.
+// it over worker threads (level-work.ts). By row blocks (block-histograms.ts), split finding rides on the
+// histograms' reduction unless features are drawn per split; otherwise it runs on the calling thread. Each
+// command is a wake-up of the worker threads and a wait for the slowest, so a boosting tree of depth d takes
+// 2d + 1 of them when B counts rows (B = 1 on every sampled row, as with the squared error):
+//   - the sample with the root's partial histograms, then their reduction with the root's split;
+//   - per level: the partition with the smaller children's partial histograms (the children's row counts are
+//     the split's left B and the rest, known before the partition), then the reduction with their splits;
+//   - the last level's partition with the leaves' scores and the next round's derivatives (addHistTreeScores).
+// Otherwise a level's partition is a command of its own, before the histograms.
 import type { Random } from "../../random.js";
 import type { GrownTree, GrowthParams, GrowthTargets } from "../grow-tree.js";
 import { leafValue, nodeSquares, splitGain } from "../split-gain.js";
