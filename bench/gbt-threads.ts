@@ -1,7 +1,8 @@
 // `npm run bench:gbt-threads -- [--rows 200000] [--features 10] [--repeats 5] [--threads 1,2,3]`: the histogram
 // gbt's fit at each thread count, alternately in one process (so every count sees the same machine load), with
 // what explains the threaded fits' speed-up beside the wall time: the calling thread's CPU, the worker threads'
-// CPU, the commands the calling thread gave the workers (each a wake-up and a wait), and the time the calling
+// CPU, the commands the calling thread gave the workers (each a wake-up and a wait), the times it handed them new
+// memory (a message round trip, and new arrays for which a worker generates its kernels again), and the time the calling
 // thread spent waiting for the workers after its own share. Best of the repeats for the times; the machine's
 // load average beside them, since other processes share the cores.
 import { loadavg } from "node:os";
@@ -38,6 +39,7 @@ interface Fit {
   mainCpu: number;
   workerCpu: number;
   commands: number;
+  attaches: number;
   idle: number;
   testMse: number;
 }
@@ -46,7 +48,7 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 for (let repeat = 0; repeat < repeats; repeat++)
   for (const threads of threadCounts) {
     const workersBefore = sum(await poolCpuMicros());
-    const { commands, idleMs } = threadedStats;
+    const { commands, idleMs, attaches } = threadedStats;
     const mainBefore = process.threadCpuUsage();
     const started = performance.now();
     const ensemble = await found.value.fit(train, params, { seed: 42, threads });
@@ -61,6 +63,7 @@ for (let repeat = 0; repeat < repeats; repeat++)
       mainCpu: (main.user + main.system) / 1e6,
       workerCpu,
       commands: threadedStats.commands - commands,
+      attaches: threadedStats.attaches - attaches,
       idle: (threadedStats.idleMs - idleMs) / 1000,
       testMse: squares / test.rows,
     });
@@ -73,16 +76,16 @@ console.log(
     .join(" ")}`,
 );
 console.log(
-  "\n| threads | wall (best) | wall (median) | calling thread CPU | worker threads CPU | commands | calling thread idle | test MSE |",
+  "\n| threads | wall (best) | wall (median) | calling thread CPU | worker threads CPU | commands | new memory handed over | calling thread idle | test MSE |",
 );
-console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 const best = (values: number[]) => Math.min(...values);
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 for (const [threads, list] of fits) {
   const walls = list.map((fit) => fit.wall);
   console.log(
-    `| ${threads} | ${best(walls).toFixed(3)} s | ${median(walls).toFixed(3)} s | ${best(list.map((fit) => fit.mainCpu)).toFixed(3)} s | ${best(list.map((fit) => fit.workerCpu)).toFixed(3)} s | ${list[0]?.commands} | ${best(list.map((fit) => fit.idle)).toFixed(3)} s | ${list[0]?.testMse} |`,
+    `| ${threads} | ${best(walls).toFixed(3)} s | ${median(walls).toFixed(3)} s | ${best(list.map((fit) => fit.mainCpu)).toFixed(3)} s | ${best(list.map((fit) => fit.workerCpu)).toFixed(3)} s | ${list[0]?.commands} | ${list[0]?.attaches} | ${best(list.map((fit) => fit.idle)).toFixed(3)} s | ${list[0]?.testMse} |`,
   );
 }
 const one = fits.get(1);

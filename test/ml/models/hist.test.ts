@@ -221,6 +221,39 @@ test("hist trees within a histogram budget: a deep tree holds at most that many 
   }
 });
 
+test("hist trees by row blocks: the last level's partition, run when the leaves' values are added to the scores, sends every row to the leaf a walk of the tree finds, gamma or not", async () => {
+  const data = friedman(20_000, 29, { noise: 1 });
+  const binned = binColumns(data.x, data.rows, 6, { maxBins: 64 });
+  // B = 1 on every row: the children's row counts are known before each partition.
+  const ones = new Float64Array(data.rows).fill(1);
+  const targets = { outputs: 1, weight: ones, weightedA: data.y, weightedB: ones };
+  for (const gamma of [0, 2000]) {
+    const growth = {
+      maxDepth: 5,
+      minSamplesSplit: 2,
+      minSamplesLeaf: 1,
+      minChildWeight: 0,
+      lambda: 1,
+      minGain: 0,
+      gamma,
+      maxFeatures: 6,
+      leafScale: 1,
+      stopWhenPure: false,
+    };
+    const space = new HistWorkspace(binned, 2, serialExecutor, undefined, 2);
+    const all = Int32Array.from([0, 1, 2, 3, 4, 5]);
+    const tree = await growHistTree(space, all, targets, growth, createRandom(1), true);
+    const exported = toTree(tree, 1);
+    const leaves = exported.feature.filter((f) => f < 0).length;
+    if (gamma > 0) assert.ok(leaves > 1 && leaves < 32, `${leaves} leaves: gamma undid some splits, not all`);
+    else assert.is(leaves, 32);
+    const scores = new Float64Array(data.rows);
+    await addHistTreeScores(tree, space, scores, 1, 0);
+    for (let i = 0; i < data.rows; i++)
+      assert.is(scores[i], exported.value[leafIndex(exported, data.x, i * 6)], `row ${i}, gamma ${gamma}`);
+  }
+});
+
 test("lossguide: at most max_leaves leaves per tree; with 2^depth leaves it grows the depthwise trees", async () => {
   const train = friedman(4000, 41, { noise: 1 });
   const test = friedman(1000, 42);

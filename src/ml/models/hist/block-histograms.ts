@@ -28,11 +28,11 @@ import { HISTOGRAM_BINS } from "./histogram.js";
 import {
   fillHistogram,
   type LevelMemory,
-  partitionEntry,
   partitionSegments,
   requestEntry,
   rowFrom,
   sampleRows,
+  writeChildRows,
 } from "./level-work.js";
 import {
   emptyCandidate,
@@ -172,22 +172,10 @@ export function rowBlockHistograms(memory: LevelMemory, unit: number): void {
  */
 export function partitionAndHistograms(memory: LevelMemory, unit: number): void {
   partitionSegments(memory, unit);
-  const { partitions, plan, threads: units } = memory;
-  const entry = partitionEntry(units);
-  let at = 1 + (partitions[0] as number) * entry;
-  const requests = partitions[at++] as number;
+  const { plan, threads: units } = memory;
   const size = requestEntry(units);
   const firstRequest = 2 + (plan[0] as number);
-  for (let r = 0; r < requests; r++, at += 2) {
-    const split = 1 + (partitions[at] as number) * entry;
-    const from = partitions[split + 3 + 2 * unit] as number;
-    const to = partitions[split + 4 + 2 * unit] as number;
-    const middle = partitions[split + 3 + 2 * units + unit] as number;
-    const segment = firstRequest + r * size + 1 + 2 * unit;
-    const left = partitions[at + 1] === 0;
-    plan[segment] = left ? from : middle;
-    plan[segment + 1] = left ? middle : to;
-  }
+  writeChildRows(memory, unit, plan, (r) => firstRequest + r * size + 1 + 2 * unit);
   rowBlockHistograms(memory, unit);
 }
 

@@ -7,8 +7,15 @@
 //   - depth-wise: the nodes of one level are split together; of two children only the smaller one's histogram
 //     is built from rows, the larger one's is the parent's minus it (in the parent's buffer).
 // The row-heavy part of each level (partitions, histogram passes) goes through a LevelExecutor, which may spread
-// it over worker threads (level-work.ts). With worker threads, split finding rides on the histogram command
-// (level-splits.ts) unless features are drawn per split; otherwise it runs on the calling thread.
+// it over worker threads (level-work.ts). By row blocks (block-histograms.ts), split finding rides on the
+// histograms' reduction unless features are drawn per split; otherwise it runs on the calling thread. Each
+// command is a wake-up of the worker threads and a wait for the slowest, so a boosting tree of depth d takes
+// 2d + 1 of them when B counts rows (B = 1 on every sampled row, as with the squared error):
+//   - the sample with the root's partial histograms, then their reduction with the root's split;
+//   - per level: the partition with the smaller children's partial histograms (the children's row counts are
+//     the split's left B and the rest, known before the partition), then the reduction with their splits;
+//   - the last level's partition with the leaves' scores and the next round's derivatives (addHistTreeScores).
+// Otherwise a level's partition is a command of its own, before the histograms.
 import type { Random } from "../../random.js";
 import type { GrownTree, GrowthParams, GrowthTargets } from "../grow-tree.js";
 import { leafValue, nodeSquares, splitGain } from "../split-gain.js";
@@ -47,9 +54,13 @@ import {
   partitionEntry,
   requestEntry,
   rowFrom,
+  SCORES_AFTER_PARTITION,
+  SCORES_THEN_DERIVATIVES,
   scoresSegments,
   sumRows,
+  writeChildRows,
 } from "./level-work.js";
+import type { RoundMemory } from "./round-rows.js";
 import {
   copyCandidate,
   emptyCandidate,
@@ -227,6 +238,11 @@ export interface HistTree extends GrownTree {
   segments: Int32Array;
   /** Whether every row of the matrix was in the tree's sample (then the leaves' ranges cover all rows). */
   allRows: boolean;
+  /**
+   * Leaves whose rows are not yet partitioned (the partition planned in the workspace's memory, run by
+   * addHistTreeScores, which fills their segments): per split of that plan, its children's ids (−1: undone).
+   */
+  pendingChildren?: Int32Array;
 }
 
 /** A tree's nodes while it grows, in creation order (sums per node: `outputs` of A, one of B). */
@@ -493,12 +509,16 @@ export async function growHistTree(
   // rows), with all that decides which children grow: then a level's partition and its children's histograms
   // are one command.
   const countsBeforePartition = threads > 1 && rowsCounted && !(params.stopWhenPure && pureKey !== undefined);
+  /** Split nodes whose partition (planned in memory.partitions) has not run: their children are leaves. */
+  let pendingPartition: number[] | undefined;
+  /** Their children, left and right per split (gamma may undo a split later, clearing its left and right). */
+  let pendingChildren: number[] = [];
 
   /**
    * Histograms of `requests` (node ids, histogram ids), then parent −= smaller for `pairs`, on every thread;
    * with parallel splits, then the splits of `splitNodes` (`histogramAt`: the histogram each will be chosen
    * from, −1: from its rows). With `partition`, the partition of `splitting` comes first (its plan written), in
-   * the command that builds the histograms; `sources`: per request, the child it is (see applySplits).
+   * the command that builds the histograms; `sources`: per request, the child it is (split, side, request).
    */
   const buildHistograms = async (
     requests: number[],
@@ -521,7 +541,7 @@ export async function growHistTree(
       // Sized by applySplits for a request per split.
       const partitions = memory.partitions;
       let tail = 1 + partitionEntry(threads) * partition.splitting.length;
-      partitions[tail++] = partition.sources.length / 2;
+      partitions[tail++] = partition.sources.length / 3;
       partitions.set(partition.sources, tail);
       await executor.run(memory, requests.length > 0 ? OP_PARTITION_HISTOGRAMS : OP_PARTITION);
       placeChildren(partition.splitting, false);
@@ -794,6 +814,11 @@ export async function growHistTree(
 
   async function applySplits(splitting: number[], next: number[]): Promise<void> {
     if (splitting.length === 0) return;
+    if (pendingPartition !== undefined) {
+      await executor.run(memory, OP_PARTITION);
+      placeChildren(pendingPartition, false);
+      pendingPartition = undefined;
+    }
     for (const node of splitting) {
       const leftA = chosenLeftA.slice(node * outputs, (node + 1) * outputs);
       for (let d = 0; d < outputs; d++)
@@ -811,7 +836,8 @@ export async function growHistTree(
     // builds the children's histograms.
     const entry = partitionEntry(threads);
     // Room for the requests of OP_PARTITION_HISTOGRAMS: at most one per split.
-    const plan = space.partitionPlan(1 + (entry + 2) * splitting.length + 1);
+    // Room for the children of OP_PARTITION_HISTOGRAMS or OP_SCORES: at most two per split.
+    const plan = space.partitionPlan(1 + (entry + 6) * splitting.length + 1);
     plan[0] = splitting.length;
     splitting.forEach((node, s) => {
       const at = 1 + s * entry;
@@ -864,7 +890,7 @@ export async function growHistTree(
       }
       const smaller = space.take();
       requests.push(small, smaller);
-      sources.push(s, leftSmaller ? 0 : 1);
+      sources.push(s, leftSmaller ? 0 : 1, requests.length / 2 - 1);
       histogramOf[small] = smaller;
       if (keepLarge) {
         pairs.push(histogram, smaller);
@@ -878,7 +904,12 @@ export async function growHistTree(
     const toFind = findable(growing, histogramAt);
     if (countsBeforePartition && (requests.length > 0 || toFind.length > 0))
       await buildHistograms(requests, pairs, toFind, histogramAt, { splitting, sources });
-    else if (countsBeforePartition) {
+    else if (countsBeforePartition && growing.length === 0 && !params.leafWise) {
+      // Leaves only (a depth-wise level's last, unless another chunk follows): the partition can wait for the
+      // command that adds the leaves' values to the scores (addHistTreeScores).
+      pendingPartition = splitting;
+      pendingChildren = splitting.flatMap((node) => [left[node] as number, right[node] as number]);
+    } else if (countsBeforePartition) {
       await executor.run(memory, OP_PARTITION);
       placeChildren(splitting, false);
     } else if (requests.length > 0 || toFind.length > 0)
@@ -928,6 +959,10 @@ export async function growHistTree(
     segments: kept.treeSegments.subarray(0, size * width),
     allRows: sampled === rows,
   };
+  if (pendingPartition !== undefined) {
+    // −1: a child undone by gamma (its parent's rows, unpartitioned, are the leaf's).
+    tree.pendingChildren = Int32Array.from(pendingChildren, (child) => newId[child] as number);
+  }
   for (let i = 0; i < size; i++) {
     const node = preorder[i] as number;
     const isLeaf = (left[node] as number) < 0;
@@ -959,10 +994,28 @@ export async function addHistTreeScores(
   k: number,
 ): Promise<void> {
   const { rows, bins, features } = space.binned;
+  const { memory } = space;
+  const width = 2 * memory.threads;
+  const pending = tree.pendingChildren;
+  tree.pendingChildren = undefined;
+  /** The pending leaves' segments, from the partition plan's children (target: the leaf's id). */
+  const placePending = () => {
+    for (let unit = 0; unit < memory.threads; unit++)
+      writeChildRows(memory, unit, tree.segments, (leaf) => leaf * width + 2 * unit);
+  };
+  if (pending !== undefined) {
+    const partitions = memory.partitions;
+    let at = 1 + partitionEntry(memory.threads) * (partitions[0] as number);
+    const countAt = at++;
+    for (let i = 0; i < pending.length; i++) {
+      if ((pending[i] as number) < 0) continue;
+      partitions.set([i >> 1, i & 1, pending[i] as number], at);
+      at += 3;
+    }
+    partitions[countAt] = (at - countAt - 1) / 3;
+  }
   if (tree.allRows) {
     // Every row sits in exactly one leaf's segments of the index.
-    const { memory } = space;
-    const width = 2 * memory.threads;
     let leaves = 0;
     for (let node = 0; node < tree.feature.length; node++) if ((tree.feature[node] as number) < 0) leaves++;
     const plan = space.plan(scoresSegments(leaves) + leaves * width);
@@ -970,8 +1023,12 @@ export async function addHistTreeScores(
     plan[1] = outputs;
     plan[2] = k;
     const leafValues = new Float64Array(plan.buffer, plan.byteOffset + 16, leaves);
+    // The pending leaves' segments are written by each unit after its partition: the partition plan's children
+    // name them by leaf index here.
+    const leafOf = new Int32Array(tree.feature.length);
     for (let node = 0, leaf = 0, at = scoresSegments(leaves); node < tree.feature.length; node++) {
       if ((tree.feature[node] as number) >= 0) continue;
+      leafOf[node] = leaf;
       leafValues[leaf++] = tree.value[node] as number;
       plan.set(tree.segments.subarray(node * width, (node + 1) * width), at);
       at += width;
@@ -980,8 +1037,38 @@ export async function addHistTreeScores(
       memory.scores = scores;
       memory.version++;
     }
-    await space.runOnRows(OP_SCORES, [scores]);
+    let flags = 0;
+    if (pending !== undefined) {
+      flags |= SCORES_AFTER_PARTITION;
+      const partitions = memory.partitions;
+      let at = 1 + partitionEntry(memory.threads) * (partitions[0] as number);
+      for (let c = 0, children = partitions[at++] as number; c < children; c++, at += 3)
+        partitions[at + 2] = leafOf[partitions[at + 2] as number] as number;
+    }
+    // Boosting with one output: the next round's derivatives at the scores this command leaves, in it (the
+    // round asks for them next, roundDerivatives).
+    const round = (memory as RoundMemory).round;
+    const derive = outputs === 1 && round !== undefined && round.scores === scores;
+    if (derive) flags |= SCORES_THEN_DERIVATIVES;
+    plan[3] = flags;
+    await space.runOnRows(OP_SCORES, derive ? [scores, round.y, round.gradient, round.hessian] : [scores]);
+    if (derive) (memory as RoundMemory).derived = round;
+    if (pending !== undefined) {
+      // Back from leaf indices to node ids.
+      const partitions = memory.partitions;
+      const nodeOf = new Int32Array(leaves);
+      for (let node = 0; node < tree.feature.length; node++)
+        if ((tree.feature[node] as number) < 0) nodeOf[leafOf[node] as number] = node;
+      let at = 1 + partitionEntry(memory.threads) * (partitions[0] as number);
+      for (let c = 0, children = partitions[at++] as number; c < children; c++, at += 3)
+        partitions[at + 2] = nodeOf[partitions[at + 2] as number] as number;
+      placePending();
+    }
     return;
+  }
+  if (pending !== undefined) {
+    await space.executor.run(memory, OP_PARTITION);
+    placePending();
   }
   for (let i = 0; i < rows; i++) {
     let node = 0;

@@ -79,8 +79,9 @@ export function rowFrom(rows: number, threads: number, t: number): number {
 }
 
 // OP_PARTITION plan (memory.partitions): [count, then per split: feature, bin, missingLeft, threads × (from, to),
-// threads × middle, then requests, per request: the split's index, side (0: left child, 1: right)]; the
-// requests are read by OP_PARTITION_HISTOGRAMS only (block-histograms.ts).
+// threads × middle, then children, per child: the split's index, side (0: left child, 1: right), target]; the
+// children are read by the commands that partition first (OP_PARTITION_HISTOGRAMS, OP_SCORES), which write each
+// unit's rows of a child where the command's second part reads them (writeChildRows).
 /** Ints per split in an OP_PARTITION plan. */
 export const partitionEntry = (threads: number) => 3 + 3 * threads;
 // OP_HISTOGRAMS plan: [slots, slotFeatures…, requests, per request: histogram id, threads × (from, to),
@@ -185,14 +186,23 @@ export function histogramTotals(histogram: Float64Array, channels: number, sumA:
   return b;
 }
 
-// OP_SCORES plan: [leaves, outputs, k, 0, leaves × value (float64), leaves × threads × (from, to)].
+// OP_SCORES plan: [leaves, outputs, k, flags, leaves × value (float64), leaves × threads × (from, to)].
 /** Where OP_SCORES's segments start in the plan. */
 export const scoresSegments = (leaves: number) => 4 + 2 * leaves;
+/** OP_SCORES flag: run the partition plan first; its children are leaves (target: the leaf's index). */
+export const SCORES_AFTER_PARTITION = 1;
+/** OP_SCORES flag: then each unit's derivatives at the new scores (thread-work.ts). */
+export const SCORES_THEN_DERIVATIVES = 2;
 
 function addLeafScores(memory: LevelMemory, thread: number): void {
   const { index, plan, threads } = memory;
   const scores = memory.scores as Float64Array;
   const leaves = plan[0] as number;
+  if (((plan[3] as number) & SCORES_AFTER_PARTITION) !== 0) {
+    partitionSegments(memory, thread);
+    const segments = scoresSegments(leaves) + 2 * thread;
+    writeChildRows(memory, thread, plan, (leaf) => segments + leaf * 2 * threads);
+  }
   const outputs = plan[1] as number;
   const k = plan[2] as number;
   const leafValues = new Float64Array(plan.buffer, plan.byteOffset + 16, leaves);
@@ -234,6 +244,31 @@ function binThreadRows(memory: LevelMemory, thread: number): void {
     rowFrom(rows, threads, thread),
     rowFrom(rows, threads, thread + 1),
   );
+}
+
+/**
+ * After unit `unit`'s partition: its rows of each child listed in the partition plan, (from, to) at
+ * out[at(target)], out[at(target) + 1].
+ */
+export function writeChildRows(
+  memory: LevelMemory,
+  unit: number,
+  out: Int32Array,
+  at: (target: number) => number,
+): void {
+  const { partitions, threads: units } = memory;
+  const entry = partitionEntry(units);
+  let child = 1 + (partitions[0] as number) * entry;
+  for (let c = 0, children = partitions[child++] as number; c < children; c++, child += 3) {
+    const split = 1 + (partitions[child] as number) * entry;
+    const from = partitions[split + 3 + 2 * unit] as number;
+    const to = partitions[split + 4 + 2 * unit] as number;
+    const middle = partitions[split + 3 + 2 * units + unit] as number;
+    const where = at(partitions[child + 2] as number);
+    const left = partitions[child + 1] === 0;
+    out[where] = left ? from : middle;
+    out[where + 1] = left ? middle : to;
+  }
 }
 
 /** Stable partitions of this thread's segment of every split node: rows with bin <= split bin go left. */

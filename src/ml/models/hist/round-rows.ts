@@ -15,8 +15,11 @@ export interface RoundRows {
   hessian: Float64Array;
 }
 
-/** LevelMemory with the round's rows. */
-export type RoundMemory = LevelMemory & { round?: RoundRows };
+/**
+ * LevelMemory with the round's rows; `derived`: the round whose derivatives the last addition of a tree's leaf
+ * values to its scores computed in the same command (addHistTreeScores), until the round asks for them.
+ */
+export type RoundMemory = LevelMemory & { round?: RoundRows; derived?: RoundRows };
 
 /** The workspace (HistWorkspace) as this file uses it: by shape, so that grow-tree.ts and this file do not import each other. */
 export interface RowWork {
@@ -27,6 +30,10 @@ export interface RowWork {
 /** OP_DERIVATIVES over the workspace's units (on its threads when the round's rows are shared memory). */
 export function roundDerivatives(space: RowWork, round: RoundRows): void | Promise<void> {
   const memory: RoundMemory = space.memory;
+  if (memory.derived === round) {
+    memory.derived = undefined;
+    return;
+  }
   if (memory.round !== round) {
     memory.round = round;
     memory.version++;

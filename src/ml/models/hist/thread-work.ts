@@ -12,7 +12,13 @@ import {
   rowBlockHistograms,
   sampleAndHistograms,
 } from "./block-histograms.js";
-import { type LevelMemory, type LevelOp, runLevelWork } from "./level-work.js";
+import {
+  type LevelMemory,
+  type LevelOp,
+  OP_SCORES,
+  runLevelWork,
+  SCORES_THEN_DERIVATIVES,
+} from "./level-work.js";
 import { OP_DERIVATIVES, unitDerivatives } from "./round-rows.js";
 
 export type WorkOp =
@@ -30,6 +36,9 @@ export function runWork(memory: LevelMemory, op: WorkOp, thread: number, threads
     else if (op === OP_SAMPLE_HISTOGRAMS) sampleAndHistograms(memory, unit);
     else if (op === OP_REDUCE_SPLITS) reduceAndSplit(memory, unit);
     else if (op === OP_DERIVATIVES) unitDerivatives(memory, unit);
-    else runLevelWork(memory, op, unit);
+    else if (op === OP_SCORES) {
+      runLevelWork(memory, op, unit);
+      if (((memory.plan[3] as number) & SCORES_THEN_DERIVATIVES) !== 0) unitDerivatives(memory, unit);
+    } else runLevelWork(memory, op, unit);
   }
 }

@@ -48,10 +48,11 @@ interface PoolThread {
 const pool: (PoolThread | undefined)[] = [];
 
 /**
- * Counters over every threaded fit of the process, for benchmarks: commands run, and the milliseconds the
- * calling thread spent waiting for the workers after doing its own share.
+ * Counters over every threaded fit of the process, for benchmarks: commands run, the milliseconds the calling
+ * thread spent waiting for the workers after doing its own share, and the times the workers were handed new
+ * memory (a message round trip each).
  */
-export const threadedStats = { commands: 0, idleMs: 0 };
+export const threadedStats = { commands: 0, idleMs: 0, attaches: 0 };
 
 /** CPU microseconds (user + system) of each live pool worker so far, for benchmarks. */
 export async function poolCpuMicros(): Promise<number[]> {
@@ -120,6 +121,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
     });
   };
   const attach = async (memory: LevelMemory) => {
+    threadedStats.attaches++;
     release();
     const asked = await Promise.allSettled(
       workers.map((thread, w) =>
