@@ -3,10 +3,12 @@
 //   output "prediction":    float32 [N, 1]                      (regression)
 //   output "label":         int64, double or string [N]         (classification: the class label itself)
 //   output "probabilities": float32 [N, classes], classes order  (classification)
+import type onnxProto from "onnx-proto";
 import type { Featurizer } from "../features/featurizer-spec.js";
 import { leftChild, type TreeEnsemble } from "../models/tree-ensemble.js";
 import { addFeaturizer } from "./featurizer-graph.js";
-import { DataType, GraphBuilder, ML_DOMAIN, onnx, tensorValueInfo } from "./graph-builder.js";
+import { DataType, GraphBuilder, type GraphNode, ML_DOMAIN, onnx, tensorValueInfo } from "./graph-builder.js";
+import { encodeModel } from "./onnx-encoder.js";
 import { addTreeEnsemble, labelType } from "./tree-ensemble-graph.js";
 
 export const IR_VERSION = 8;
@@ -62,15 +64,26 @@ export function incompatibilities(featurizer: Featurizer, ensemble: TreeEnsemble
       tree.value.length !== n * ensemble.outputs
     )
       problems.push(`tree ${t}: its node arrays have different lengths`);
-    tree.feature.forEach((feature, i) => {
-      if (feature >= ensemble.featureNames.length)
-        problems.push(`tree ${t} node ${i}: feature ${feature} does not exist`);
-      const inTree = (child: number) => child >= 0 && child < n && child !== i;
-      if (feature >= 0 && !(inTree(leftChild(tree, i)) && inTree(tree.right[i] as number)))
+    // A plain loop: a large forest has tens of millions of nodes.
+    const features = ensemble.featureNames.length;
+    for (let i = 0; i < n; i++) {
+      const feature = tree.feature[i] as number;
+      if (feature >= features) problems.push(`tree ${t} node ${i}: feature ${feature} does not exist`);
+      if (feature < 0) continue;
+      const left = leftChild(tree, i);
+      const right = tree.right[i] as number;
+      if (!(left >= 0 && left < n && left !== i && right >= 0 && right < n && right !== i))
         problems.push(`tree ${t} node ${i}: its children are not nodes of the same tree`);
-    });
+    }
   });
   return problems;
+}
+
+/** What the model is made of: its fields, its graph's fields but the nodes, and the nodes (see encodeModel). */
+export interface OnnxModelParts {
+  model: Omit<onnxProto.onnx.IModelProto, "graph">;
+  graph: Omit<onnxProto.onnx.IGraphProto, "node">;
+  nodes: GraphNode[];
 }
 
 export function buildOnnxModel(
@@ -78,6 +91,15 @@ export function buildOnnxModel(
   ensemble: TreeEnsemble,
   options: OnnxModelOptions,
 ): Uint8Array {
+  const { model, graph, nodes } = onnxModelParts(featurizer, ensemble, options);
+  return encodeModel(model, graph, nodes);
+}
+
+export function onnxModelParts(
+  featurizer: Featurizer,
+  ensemble: TreeEnsemble,
+  options: OnnxModelOptions,
+): OnnxModelParts {
   const problems = incompatibilities(featurizer, ensemble);
   if (problems.length > 0) throw new Error(`cannot export to ONNX: ${problems.join("; ")}`);
 
@@ -114,21 +136,25 @@ export function buildOnnxModel(
           ),
         ];
 
-  const model = onnx.ModelProto.create({
-    irVersion: IR_VERSION,
-    opsetImport: [
-      { domain: "", version: OPSET },
-      { domain: ML_DOMAIN, version: ML_OPSET },
-    ],
-    producerName: PRODUCER,
-    producerVersion: options.producerVersion,
-    domain: "ai.tabula",
-    modelVersion: 1,
-    docString: options.docString,
+  return {
+    model: {
+      irVersion: IR_VERSION,
+      opsetImport: [
+        { domain: "", version: OPSET },
+        { domain: ML_DOMAIN, version: ML_OPSET },
+      ],
+      producerName: PRODUCER,
+      producerVersion: options.producerVersion,
+      domain: "ai.tabula",
+      modelVersion: 1,
+      docString: options.docString,
+      metadataProps: Object.keys(options.metadata)
+        .sort()
+        .map((key) => ({ key, value: options.metadata[key] as string })),
+    },
     graph: {
       name: options.name,
       docString: `featurizer (${featurizer.steps.length} steps) → ${ensemble.modelType} trees`,
-      node: graph.nodes,
       initializer: graph.initializers,
       input: [
         tensorValueInfo(
@@ -140,11 +166,8 @@ export function buildOnnxModel(
       ],
       output: graphOutputs,
     },
-    metadataProps: Object.keys(options.metadata)
-      .sort()
-      .map((key) => ({ key, value: options.metadata[key] as string })),
-  });
-  return onnx.ModelProto.encode(model).finish();
+    nodes: graph.graphNodes,
+  };
 }
 
 export function decodeOnnxModel(bytes: Uint8Array) {

@@ -29,49 +29,82 @@ export function labelType(classes: readonly (string | number)[]): LabelType {
   return classes.every((c) => typeof c === "number") ? "double" : "string";
 }
 
+/** Room for `length` whole numbers from 0 to `max`, in the narrowest typed array that holds them. */
+function indexArray(length: number, max: number): Uint8Array | Uint16Array | Int32Array {
+  if (max < 2 ** 8) return new Uint8Array(length);
+  if (max < 2 ** 16) return new Uint16Array(length);
+  return new Int32Array(length);
+}
+
+const NODE_MODES = ["LEAF", "BRANCH_LEQ"];
+const LEAF = 0;
+const BRANCH_LEQ = 1;
+
+/**
+ * The TreeEnsembleRegressor's attributes, one value per node (nodes_*) or per leaf and output (target_*), in typed
+ * arrays: a forest grown to pure leaves on a million rows has ~25 million nodes.
+ */
 function ensembleAttributes(ensemble: TreeEnsemble, postTransform: "NONE" | "SOFTMAX") {
-  const nodeTree: number[] = [];
-  const nodeId: number[] = [];
-  const nodeFeature: number[] = [];
-  const nodeMode: string[] = [];
-  const nodeThreshold: number[] = [];
-  const nodeTrue: number[] = [];
-  const nodeFalse: number[] = [];
-  const nodeMissingTrue: number[] = [];
-  const targetTree: number[] = [];
-  const targetNode: number[] = [];
-  const targetId: number[] = [];
-  const targetWeight: number[] = [];
+  const outputs = ensemble.outputs;
+  let nodes = 0;
+  let leaves = 0;
+  let widest = 0;
+  // Node counts from the columns: trees may come as plain objects (structuredClone) without Tree's getters.
+  for (const { feature } of ensemble.trees) {
+    nodes += feature.length;
+    widest = Math.max(widest, feature.length);
+    for (let n = 0; n < feature.length; n++) if ((feature[n] as number) < 0) leaves++;
+  }
+  const lastTree = ensemble.trees.length - 1;
+  const lastNode = widest - 1;
+  const nodeTree = indexArray(nodes, lastTree);
+  const nodeId = indexArray(nodes, lastNode);
+  const nodeFeature = indexArray(nodes, ensemble.featureNames.length - 1);
+  const nodeMode = new Uint8Array(nodes);
+  const nodeThreshold = new Float64Array(nodes);
+  const nodeTrue = indexArray(nodes, lastNode);
+  const nodeFalse = indexArray(nodes, lastNode);
+  const nodeMissingTrue = new Uint8Array(nodes);
+  const targets = leaves * outputs;
+  const targetTree = indexArray(targets, lastTree);
+  const targetNode = indexArray(targets, lastNode);
+  const targetId = indexArray(targets, outputs - 1);
+  const targetWeight = new Float64Array(targets);
+  let at = 0;
+  let target = 0;
   ensemble.trees.forEach((tree, t) => {
-    tree.feature.forEach((feature, n) => {
-      const leaf = feature < 0;
-      nodeTree.push(t);
-      nodeId.push(n);
-      nodeFeature.push(leaf ? 0 : feature);
-      nodeMode.push(leaf ? "LEAF" : "BRANCH_LEQ");
-      nodeThreshold.push(leaf ? 0 : (tree.threshold[n] as number));
-      nodeTrue.push(leaf ? 0 : leftChild(tree, n));
-      nodeFalse.push(leaf ? 0 : (tree.right[n] as number));
-      nodeMissingTrue.push(leaf ? 0 : (tree.missingLeft?.[n] ?? 0));
-      if (!leaf) return;
-      for (let k = 0; k < ensemble.outputs; k++) {
-        targetTree.push(t);
-        targetNode.push(n);
-        targetId.push(k);
-        targetWeight.push(tree.value[n * ensemble.outputs + k] as number);
+    for (let n = 0; n < tree.feature.length; n++, at++) {
+      const feature = tree.feature[n] as number;
+      nodeTree[at] = t;
+      nodeId[at] = n;
+      if (feature >= 0) {
+        nodeFeature[at] = feature;
+        nodeMode[at] = BRANCH_LEQ;
+        nodeThreshold[at] = tree.threshold[n] as number;
+        nodeTrue[at] = leftChild(tree, n);
+        nodeFalse[at] = tree.right[n] as number;
+        nodeMissingTrue[at] = tree.missingLeft?.[n] ?? 0;
+        continue;
       }
-    });
+      nodeMode[at] = LEAF;
+      for (let k = 0; k < outputs; k++, target++) {
+        targetTree[target] = t;
+        targetNode[target] = n;
+        targetId[target] = k;
+        targetWeight[target] = tree.value[n * outputs + k] as number;
+      }
+    }
   });
-  const base = Array.from({ length: ensemble.outputs }, (_, k) => ensemble.base[k] ?? 0);
+  const base = Array.from({ length: outputs }, (_, k) => ensemble.base[k] ?? 0);
   return {
-    n_targets: { int: ensemble.outputs },
+    n_targets: { int: outputs },
     aggregate_function: { string: ensemble.aggregate === "average" ? "AVERAGE" : "SUM" },
     post_transform: { string: postTransform },
     base_values_as_tensor: { tensor: tensor("base_values", "double", base) },
     nodes_treeids: { ints: nodeTree },
     nodes_nodeids: { ints: nodeId },
     nodes_featureids: { ints: nodeFeature },
-    nodes_modes: { strings: nodeMode },
+    nodes_modes: { codedStrings: { names: NODE_MODES, codes: nodeMode } },
     nodes_values_as_tensor: { tensor: tensor("nodes_values", "double", nodeThreshold) },
     nodes_truenodeids: { ints: nodeTrue },
     nodes_falsenodeids: { ints: nodeFalse },
