@@ -1,31 +1,30 @@
 // Worker-thread entry of the threaded executor (threaded-executor.ts): takes a fit's shared memory, then runs
-// its units of the work it is commanded (thread-work.ts) through the shared control array until it is released.
+// the units it claims of the work it is commanded (thread-work.ts) through the shared control array until it is
+// released.
 import { parentPort } from "node:worker_threads";
-import { runWork, type WorkOp } from "./thread-work.js";
-import { type AttachMessage, DONE, FAILED, GENERATION, OP, RELEASE } from "./threaded-executor.js";
+import { runUnit } from "./thread-work.js";
+import { type AttachMessage, FAILED, GENERATION, OP, RELEASE, runClaimedUnits } from "./threaded-executor.js";
 
-// Test hook: "thread:command" makes that worker exit with code 70 at its command-th command (counted from its start).
-const [exitThread, exitCommand] = (process.env.TABULA_TEST_HIST_WORKER_EXIT ?? "0:0").split(":").map(Number);
-let commands = 0;
+// Test hook: "thread:unit" makes that worker exit with code 70 at the unit-th unit it claims (counted from its
+// start).
+const [exitThread, exitUnit] = (process.env.TABULA_TEST_HIST_WORKER_EXIT ?? "0:0").split(":").map(Number);
+let claimed = 0;
 
-parentPort?.on("message", ({ control, thread, threads, memory }: AttachMessage) => {
+parentPort?.on("message", ({ control, thread, memory }: AttachMessage) => {
   let seen = Atomics.load(control, GENERATION);
   parentPort?.postMessage("attached");
   for (;;) {
     Atomics.wait(control, GENERATION, seen);
     seen = Atomics.load(control, GENERATION);
-    const op = Atomics.load(control, OP);
-    if (thread === exitThread && ++commands === exitCommand) process.exit(70);
-    if (op !== RELEASE) {
+    if (Atomics.load(control, OP) === RELEASE) return;
+    runClaimedUnits(control, seen, memory.threads, (op, unit) => {
+      if (thread === exitThread && ++claimed === exitUnit) process.exit(70);
       try {
-        runWork(memory, op as WorkOp, thread, threads);
+        runUnit(memory, op, unit);
       } catch (error) {
         console.error(error);
         Atomics.store(control, FAILED, thread);
       }
-    }
-    Atomics.add(control, DONE, 1);
-    Atomics.notify(control, DONE);
-    if (op === RELEASE) return;
+    });
   }
 });

@@ -30,15 +30,18 @@ export type WorkOp =
   | typeof OP_DERIVATIVES;
 
 export function runWork(memory: LevelMemory, op: WorkOp, thread: number, threads: number): void {
-  for (let unit = thread; unit < memory.threads; unit += threads) {
-    if (op === OP_BLOCK_HISTOGRAMS) rowBlockHistograms(memory, unit);
-    else if (op === OP_PARTITION_HISTOGRAMS) partitionAndHistograms(memory, unit);
-    else if (op === OP_SAMPLE_HISTOGRAMS) sampleAndHistograms(memory, unit);
-    else if (op === OP_REDUCE_SPLITS) reduceAndSplit(memory, unit);
-    else if (op === OP_DERIVATIVES) unitDerivatives(memory, unit);
-    else if (op === OP_SCORES) {
-      runLevelWork(memory, op, unit);
-      if (((memory.plan[3] as number) & SCORES_THEN_DERIVATIVES) !== 0) unitDerivatives(memory, unit);
-    } else runLevelWork(memory, op, unit);
-  }
+  for (let unit = thread; unit < memory.threads; unit += threads) runUnit(memory, op, unit);
+}
+
+/** One unit of `op`: the same work whichever thread runs it. */
+export function runUnit(memory: LevelMemory, op: WorkOp, unit: number): void {
+  if (op === OP_BLOCK_HISTOGRAMS) rowBlockHistograms(memory, unit);
+  else if (op === OP_PARTITION_HISTOGRAMS) partitionAndHistograms(memory, unit);
+  else if (op === OP_SAMPLE_HISTOGRAMS) sampleAndHistograms(memory, unit);
+  else if (op === OP_REDUCE_SPLITS) reduceAndSplit(memory, unit);
+  else if (op === OP_DERIVATIVES) unitDerivatives(memory, unit);
+  else if (op === OP_SCORES) {
+    runLevelWork(memory, op, unit);
+    if (((memory.plan[3] as number) & SCORES_THEN_DERIVATIVES) !== 0) unitDerivatives(memory, unit);
+  } else runLevelWork(memory, op, unit);
 }

@@ -1,6 +1,9 @@
 // A level's row work on the calling thread and threads − 1 worker threads at once. Every thread reads and writes
 // the same SharedArrayBuffers; a run is a command in a small shared control array: the workers sleep in
-// Atomics.wait on it, so a level costs no message round trip (and no event-loop turn) on either side.
+// Atomics.wait on it, so a level costs no message round trip (and no event-loop turn) on either side. A
+// command's units (thread-work.ts) go to whichever thread claims them first, the calling thread included: a
+// worker that the machine's scheduler has not yet run (other processes share the cores) leaves its unit to the
+// calling thread instead of making it wait. A unit is the same work whoever runs it, so the model is the same.
 //
 // Workers live for the whole process (starting one costs tens of milliseconds, more under tsx). Between fits
 // they wait for messages on their event loop, unreferenced so they never keep the process alive; during a fit
@@ -10,13 +13,18 @@ import { MlFailure } from "../../errors.js";
 import { startWorker } from "../worker-thread.js";
 import type { LevelExecutor } from "./level-executor.js";
 import type { LevelMemory } from "./level-work.js";
-import { runWork, type WorkOp } from "./thread-work.js";
+import { runUnit, type WorkOp } from "./thread-work.js";
 
 /** Slots of the control array. */
 export const GENERATION = 0;
 export const OP = 1;
+/** Units of the current command done. */
 export const DONE = 2;
 export const FAILED = 3;
+/** The current command's generation (its low 23 bits, shifted left by 8) and its next unclaimed unit. */
+export const CLAIM = 4;
+const CLAIM_UNIT = 0xff;
+const claimTag = (generation: number) => (generation & 0x7fffff) << 8;
 /** The command that sends the workers back to their event loop. */
 export const RELEASE = -1;
 
@@ -25,6 +33,29 @@ export interface AttachMessage {
   thread: number;
   threads: number;
   memory: LevelMemory;
+}
+
+/**
+ * Runs the units of the command of `generation` that no thread has claimed yet, one at a time, until none is
+ * left (or the command is over); `run` does one.
+ */
+export function runClaimedUnits(
+  control: Int32Array,
+  generation: number,
+  units: number,
+  run: (op: WorkOp, unit: number) => void,
+): void {
+  const tag = claimTag(generation);
+  for (;;) {
+    const word = Atomics.load(control, CLAIM);
+    const unit = word & CLAIM_UNIT;
+    if (word - unit !== tag || unit >= units) return;
+    if (Atomics.compareExchange(control, CLAIM, word, word + 1) !== word) continue;
+    // Stable while this unit is not done: the next command cannot start before.
+    run(Atomics.load(control, OP) as WorkOp, unit);
+    Atomics.add(control, DONE, 1);
+    Atomics.notify(control, DONE);
+  }
 }
 
 /** A worker that stops answering for this long is taken for dead. */
@@ -70,21 +101,26 @@ export async function poolCpuMicros(): Promise<number[]> {
 
 export function threadedExecutor(threads: number): LevelExecutor {
   const workers = Array.from({ length: threads - 1 }, (_, w) => poolThread(w));
-  const control = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
+  const control = new Int32Array(new SharedArrayBuffer(5 * Int32Array.BYTES_PER_ELEMENT));
+  let generation = 0;
   let attached: { memory: LevelMemory; version: number } | undefined;
   let commands = 0;
 
-  const command = (op: number) => {
+  /** Publishes a command of `units` units (none for RELEASE). */
+  const command = (op: number, units: number) => {
     commands++;
     threadedStats.commands++;
+    generation++;
     Atomics.store(control, DONE, 0);
     Atomics.store(control, OP, op);
-    Atomics.add(control, GENERATION, 1);
+    Atomics.store(control, CLAIM, claimTag(generation) + (op === RELEASE ? CLAIM_UNIT : 0));
+    Atomics.store(control, GENERATION, generation);
     Atomics.notify(control, GENERATION);
   };
-  const awaitWorkers = async () => {
+  /** Waits until the workers are done with the units they claimed. */
+  const awaitWorkers = async (units: number) => {
     const start = performance.now();
-    for (let done = Atomics.load(control, DONE); done < threads - 1; done = Atomics.load(control, DONE)) {
+    for (let done = Atomics.load(control, DONE); done < units; done = Atomics.load(control, DONE)) {
       const failed = Atomics.load(control, FAILED);
       if (failed !== 0) throw failure(failed, "failed (see stderr)");
       const gone = workers.findIndex((thread) => thread.gone !== undefined);
@@ -107,7 +143,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
   const release = () => {
     if (attached === undefined) return;
     attached = undefined;
-    command(RELEASE);
+    command(RELEASE, 0);
   };
   /** `thread` 0: not known which. */
   const failure = (thread: number, what: string) => {
@@ -143,9 +179,9 @@ export function threadedExecutor(threads: number): LevelExecutor {
     int32: (length) => new Int32Array(new SharedArrayBuffer(length * 4)),
     async run(memory: LevelMemory, op: WorkOp) {
       if (attached?.memory !== memory || attached.version !== memory.version) await attach(memory);
-      command(op);
-      runWork(memory, op, 0, threads);
-      await awaitWorkers();
+      command(op, memory.threads);
+      runClaimedUnits(control, generation, memory.threads, (claimed, unit) => runUnit(memory, claimed, unit));
+      await awaitWorkers(memory.threads);
     },
     close: release,
   };
