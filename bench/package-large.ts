@@ -13,6 +13,7 @@ import { writeJsonAtomic } from "../src/ml/io.js";
 import { forest } from "../src/ml/models/forest.js";
 import { buildOnnxModel } from "../src/ml/onnx/onnx-model.js";
 import { readTreeEnsemble } from "../src/ml/read-trees.js";
+import { TREE_ITEMS } from "../src/ml/write-tree-json.js";
 import { asTrainingSet, friedman1 } from "./train-synthetic.js";
 
 const FEATURES = 20;
@@ -51,12 +52,12 @@ if (command === "train" && first !== undefined && second !== undefined) {
   const nodes = ensemble.trees.reduce((sum, tree) => sum + tree.nodes, 0);
   timed(
     "write trees.json",
-    () => writeJsonAtomic(second, ensemble),
+    () => writeJsonAtomic(second, ensemble, TREE_ITEMS),
     () => ({ trees: ensemble.trees.length, nodes }),
   );
 } else if (command === "write" && first !== undefined && second !== undefined) {
   const ensemble = unwrap(readTreeEnsemble(first));
-  timed("write trees.json", () => writeJsonAtomic(second, ensemble));
+  timed("write trees.json", () => writeJsonAtomic(second, ensemble, TREE_ITEMS));
 } else if (command === "onnx" && first !== undefined) {
   const ensemble = unwrap(readTreeEnsemble(first));
   const featurizer: Featurizer = {

@@ -8,6 +8,7 @@ import { PATHS } from "../src/ml/paths.js";
 import { runStageIfMain } from "../src/ml/stage.js";
 import { loadFeaturizedSplit } from "../src/ml/stage-inputs.js";
 import { TuneSummarySchema } from "../src/ml/tune/summary.js";
+import { TREE_ITEMS } from "../src/ml/write-tree-json.js";
 
 export async function trainStage(): Promise<string> {
   const params = unwrap(MlParams.read());
@@ -20,8 +21,9 @@ export async function trainStage(): Promise<string> {
   if (!fitParams.ok)
     throw new MlFailure({ kind: "artifact", file: PATHS.tune, message: fitParams.error.message });
   const ensemble = await modelType.fit(data, fitParams.value, { seed: model.seed, threads: model.threads });
-  // Written in the JSON shape (Tree.toJSON), which the later stages read back with TreeEnsembleSchema.
-  writeJsonAtomic(PATHS.model, ensemble);
+  // Written in the JSON shape (Tree.toJSON), which the later stages read back with TreeEnsembleSchema; each tree
+  // straight from its typed arrays (write-tree-json.ts).
+  writeJsonAtomic(PATHS.model, ensemble, TREE_ITEMS);
   const nodes = ensemble.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
   return `${modelType.name} on ${data.rows} rows × ${data.features.length} features: ${ensemble.trees.length} trees, ${nodes} nodes`;
 }

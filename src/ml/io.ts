@@ -6,8 +6,6 @@ import type { z } from "zod";
 import { readJsonFile } from "../artifact/read-json.js";
 import { writeAtomicWith } from "../fs/atomic-write.js";
 import { err, type MlError, ok, type Result } from "./errors.js";
-import { Tree } from "./models/tree-ensemble.js";
-import { writeTreeJson } from "./write-tree-json.js";
 
 /**
  * JSON with a trailing newline, indented by two spaces, but compact where that reads better: arrays of plain values
@@ -45,27 +43,41 @@ function format(value: unknown, indent: string): string {
 /**
  * Writes toJson(value), atomically, a part at a time: each item of a top-level entry that is an array of records
  * (a model's trees) is formatted and written on its own, so a model larger than V8's longest string still writes;
- * a Tree is written straight from its typed arrays, in parts of bounded size (write-tree-json.ts).
+ * items that `itemWriter` claims (a model's trees: write-tree-json.ts) it writes itself, in parts of bounded size.
  */
-export function writeJsonAtomic(path: string, value: unknown): void {
+export function writeJsonAtomic(path: string, value: unknown, itemWriter?: ItemWriter): void {
   writeAtomicWith(path, (temporary) => {
     const fd = openSync(temporary, "w");
     try {
-      writeJsonParts(value, (part) => {
-        const bytes = typeof part === "string" ? Buffer.from(part) : part;
-        for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
-      });
+      writeJsonParts(
+        value,
+        (part) => {
+          const bytes = typeof part === "string" ? Buffer.from(part) : part;
+          for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+        },
+        itemWriter,
+      );
     } finally {
       closeSync(fd);
     }
   });
 }
 
+/** Writes the array items it claims as toJson would, without building their text as one string. */
+export interface ItemWriter {
+  claims(element: unknown): boolean;
+  write(element: unknown, indent: string, write: (part: Uint8Array) => void): void;
+}
+
 /**
  * toJson(value) as a sequence of parts (see writeJsonAtomic): text, or UTF-8 bytes that are only valid until `write`
  * returns (a buffer the next part is written into).
  */
-export function writeJsonParts(value: unknown, write: (part: string | Uint8Array) => void): void {
+export function writeJsonParts(
+  value: unknown,
+  write: (part: string | Uint8Array) => void,
+  itemWriter?: ItemWriter,
+): void {
   const splittable =
     value !== null &&
     typeof value === "object" &&
@@ -86,7 +98,7 @@ export function writeJsonParts(value: unknown, write: (part: string | Uint8Array
     }
     const items = item.map((element) => (isJsonValue(element) ? element : null));
     const inline = (element: unknown) =>
-      !(element instanceof Tree) && (isPlain(normalised(element)) || isPlainArray(normalised(element)));
+      !itemWriter?.claims(element) && (isPlain(normalised(element)) || isPlainArray(normalised(element)));
     if (items.every(inline)) {
       write(format(normalised(items), "  "));
       return;
@@ -94,7 +106,7 @@ export function writeJsonParts(value: unknown, write: (part: string | Uint8Array
     write("[\n");
     for (const [i, element] of items.entries()) {
       write(`${i === 0 ? "" : ",\n"}    `);
-      if (element instanceof Tree) writeTreeJson(element, "    ", write);
+      if (itemWriter?.claims(element)) itemWriter.write(element, "    ", write);
       else write(format(normalised(element), "    "));
     }
     write("\n  ]");

@@ -3,7 +3,8 @@
 // JSON.stringify, JSON.parse and io.ts's layout, costs minutes and GBs. Here each column is written number by number
 // into one reused buffer, handed on whenever it fills, in exactly the bytes io.ts's toJson gives the tree (its
 // toJSON shape) inside a model: numbers as JSON.stringify writes them, each column's array on one line.
-import { leftChild, type Tree } from "./models/tree-ensemble.js";
+import type { ItemWriter } from "./io.js";
+import { leftChild, Tree } from "./models/tree-ensemble.js";
 
 const BUFFER_BYTES = 1 << 20;
 /** More than any number's JSON takes (at most 24 characters) plus a separator. */
@@ -134,3 +135,9 @@ export function writeTreeJson(tree: Tree, indent: string, write: (part: Uint8Arr
   out.text(`\n${indent}}`);
   out.flush();
 }
+
+/** For io.ts's writeJsonAtomic / writeJsonParts: a model's trees written by writeTreeJson. */
+export const TREE_ITEMS: ItemWriter = {
+  claims: (element) => element instanceof Tree,
+  write: (element, indent, write) => writeTreeJson(element as Tree, indent, write),
+};

@@ -5,6 +5,7 @@ import * as assert from "uvu/assert";
 import { toJson, writeJsonAtomic, writeJsonParts } from "../../src/ml/io.js";
 import { forest } from "../../src/ml/models/forest.js";
 import { gbt } from "../../src/ml/models/gbt.js";
+import { TREE_ITEMS } from "../../src/ml/write-tree-json.js";
 import { tempFile } from "./data/temp.js";
 import { friedman, sectors } from "./models/synthetic.js";
 
@@ -19,11 +20,11 @@ test("a forest and a boosted model written a part at a time: the bytes of toJson
   ];
   for (const model of models) {
     const parts: string[] = [];
-    writeJsonParts(model, (part) => parts.push(asText(part)));
+    writeJsonParts(model, (part) => parts.push(asText(part)), TREE_ITEMS);
     assert.is(parts.join(""), toJson(model));
     assert.ok(parts.length > model.trees.length, `${parts.length} parts for ${model.trees.length} trees`);
     const path = tempFile("trees.json", "");
-    writeJsonAtomic(path, model);
+    writeJsonAtomic(path, model, TREE_ITEMS);
     assert.is(readFileSync(path, "utf8"), toJson(model));
   }
 });

@@ -7,6 +7,7 @@ import { readJson, toJson, writeJsonAtomic } from "../../src/ml/io.js";
 import { getModelType } from "../../src/ml/models/index.js";
 import { TreeEnsembleSchema } from "../../src/ml/models/tree-ensemble.js";
 import { readTreeEnsemble } from "../../src/ml/read-trees.js";
+import { TREE_ITEMS } from "../../src/ml/write-tree-json.js";
 import { friedman, sectors } from "./models/synthetic.js";
 import { handBuiltCase } from "./onnx/hand-built.js";
 
@@ -38,7 +39,7 @@ test("reads what readJson reads, tree by tree, whatever the chunk size", async (
   ];
   for (const [m, model] of models.entries()) {
     const path = join(dir, `model-${m}.json`);
-    writeJsonAtomic(path, model);
+    writeJsonAtomic(path, model, TREE_ITEMS);
     const expected = readJson(path, TreeEnsembleSchema);
     assert.ok(expected.ok, `model ${m}: readJson`);
     for (const chunk of [1, 7, 64, 1 << 24]) {

@@ -6,15 +6,17 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { toJson, writeJsonAtomic, writeJsonParts } from "../../src/ml/io.js";
 import { TREE_FORMAT, Tree, type TreeEnsemble } from "../../src/ml/models/tree-ensemble.js";
-import { writeTreeJson } from "../../src/ml/write-tree-json.js";
+import { TREE_ITEMS, writeTreeJson } from "../../src/ml/write-tree-json.js";
 import { tempFile } from "./data/temp.js";
 import { everyLearner } from "./models/every-learner.js";
 
 /** The parts writeJsonParts hands on, decoded at once (a bytes part is a view of a reused buffer). */
 function partsOf(value: unknown): string[] {
   const parts: string[] = [];
-  writeJsonParts(value, (part) =>
-    parts.push(typeof part === "string" ? part : Buffer.from(part).toString("utf8")),
+  writeJsonParts(
+    value,
+    (part) => parts.push(typeof part === "string" ? part : Buffer.from(part).toString("utf8")),
+    TREE_ITEMS,
   );
   return parts;
 }
@@ -47,7 +49,7 @@ test("every learner and task: the bytes of toJson, in the file and in parts", as
     );
     assert.is(partsOf(ensemble).join(""), toJson(ensemble), name);
     const path = tempFile("trees.json", "");
-    writeJsonAtomic(path, ensemble);
+    writeJsonAtomic(path, ensemble, TREE_ITEMS);
     assert.is(readFileSync(path, "utf8"), toJson(ensemble), `${name}: file`);
   }
 });
