@@ -1,5 +1,5 @@
 // One fit of bench/train-large.ts, in a process of its own so that its peak RSS is the fit's:
-//   node --import tsx bench/train-large-fit.ts ROWS FEATURES MODEL PARAMS_JSON THREADS
+//   node --import tsx bench/train-large-fit.ts ROWS FEATURES MODEL PARAMS_JSON THREADS [TRAIN_SEED TEST_SEED]
 // Prints one JSON line: fit seconds (wall), process CPU seconds, the calling thread's CPU seconds (with worker
 // threads, the part of the fit no other thread shares: on a machine with free cores the fit takes about that
 // long), test MSE, peak RSS in MB. With threads > 1, a tiny fit first starts the worker threads (a process
@@ -8,10 +8,18 @@
 import { compileEnsemble, getModelType } from "../src/ml/models/index.js";
 import { asTrainingSet, friedman1 } from "./train-synthetic.js";
 
-const [rowsArg, featuresArg, model = "gbt", paramsJson = "{}", threadsArg = "1"] = process.argv.slice(2);
+const [
+  rowsArg,
+  featuresArg,
+  model = "gbt",
+  paramsJson = "{}",
+  threadsArg = "1",
+  trainSeed = "1",
+  testSeed = "2",
+] = process.argv.slice(2);
 const features = Number(featuresArg);
-const train = asTrainingSet(friedman1(Number(rowsArg), 1, { features }));
-const test = friedman1(50_000, 2, { features });
+const train = asTrainingSet(friedman1(Number(rowsArg), Number(trainSeed), { features }));
+const test = friedman1(50_000, Number(testSeed), { features });
 const found = getModelType(model);
 if (!found.ok) throw new Error(found.error.message);
 const params = found.value.params.parse(JSON.parse(paramsJson));

@@ -1,9 +1,12 @@
-// `npm run bench:train -- --rows N [--features 10] [--forest-trees 20] [--no-exact] [--no-python]`: the
+// `npm run bench:train -- --rows N [--features 10] [--forest-trees 20] [--no-exact] [--no-python] [--data-seeds 1]`: the
 // histogram learners at scale, on Friedman #1 rows generated from a fixed seed (bench/train-synthetic.ts, noise
 // 1.0, 50,000 test rows), next to XGBoost `hist` (n_jobs 1 and 2), scikit-learn's HistGradientBoosting and, with
 // --forest-trees > 0, our forest (1 and 2 threads) next to scikit-learn's RandomForest (n_jobs 1 and 2) with as
 // many trees, fitted in the same invocation on the same rows (bench/baselines/train_hist_baselines.py, Debian's
-// /usr/bin/python3).
+// /usr/bin/python3). With --data-seeds N > 1, the test MSE of our gbt and of XGBoost hist is compared again on N
+// draws of the data (draw d: train seed 2d − 1, test seed 2d; draw 1 is the table's), with the mean difference and
+// its standard error: both learners quantise to ~256 equal-frequency bins, and which one a draw favours is chance
+// (paired differences of ±0.01 at 200,000 rows), so one draw cannot say which learns better.
 // Every fit of ours runs in a process of its own so its peak RSS is its own. The machine's load average is
 // printed beside the figures: other processes share its cores.
 import { spawnSync } from "node:child_process";
@@ -18,6 +21,8 @@ export interface LargeOptions {
   forestTrees: number;
   exact: boolean;
   python: boolean;
+  /** Data draws the test MSE of gbt hist and XGBoost hist is compared on (1: only the table's). */
+  dataSeeds: number;
 }
 
 interface Fit {
@@ -35,7 +40,7 @@ const load = () =>
     .map((value) => value.toFixed(1))
     .join(" ");
 
-function ours(options: LargeOptions, model: string, params: object, threads: number): Fit | string {
+function ours(options: LargeOptions, model: string, params: object, threads: number, draw = 1): Fit | string {
   const args = [
     "--import",
     "tsx",
@@ -43,13 +48,38 @@ function ours(options: LargeOptions, model: string, params: object, threads: num
     String(options.rows),
     String(options.features),
   ];
-  args.push(model, JSON.stringify(params), String(threads));
+  args.push(model, JSON.stringify(params), String(threads), ...drawSeeds(draw).map(String));
   const run = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 24 });
   if (run.status !== 0) return `failed: ${run.stderr.trim().split("\n").slice(-3).join(" ")}`;
   return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as Fit;
 }
 
 type Baselines = Record<string, Fit | string | Record<string, string>>;
+
+/** The train and test seeds of data draw d (draw 1: train 1, test 2). */
+const drawSeeds = (draw: number) => [2 * draw - 1, 2 * draw];
+
+/** Writes data draw `draw` where the Python baselines read it, and runs them there with `args`. */
+function runPython(options: LargeOptions, draw: number, args: string[]): Baselines {
+  const dir = mkdtempSync(join(tmpdir(), "tabula-bench-"));
+  try {
+    const [trainSeed, testSeed] = drawSeeds(draw) as [number, number];
+    const train = friedman1(options.rows, trainSeed, { features: options.features });
+    const test = friedman1(50_000, testSeed, { features: options.features });
+    writeFileSync(join(dir, "train-x.f32"), train.x);
+    writeFileSync(join(dir, "train-y.f64"), train.y);
+    writeFileSync(join(dir, "test-x.f32"), test.x);
+    writeFileSync(join(dir, "test-y.f64"), test.y);
+    const script = "bench/baselines/train_hist_baselines.py";
+    const run = spawnSync(PYTHON, [script, "--dir", dir, "--features", String(options.features), ...args], {
+      encoding: "utf8",
+    });
+    if (run.status !== 0) return { skipped: `${script} failed: ${run.stderr.trim().split("\n").pop()}` };
+    return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as Baselines;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * The Python baselines on the same rows: the boosting learners in one process, then each scikit-learn forest
@@ -58,40 +88,63 @@ type Baselines = Record<string, Fit | string | Record<string, string>>;
 function baselines(options: LargeOptions): Baselines {
   if (!options.python) return { skipped: "--no-python" };
   if (!existsSync(PYTHON)) return { skipped: `${PYTHON} not found` };
-  const dir = mkdtempSync(join(tmpdir(), "tabula-bench-"));
-  try {
-    const train = friedman1(options.rows, 1, { features: options.features });
-    const test = friedman1(50_000, 2, { features: options.features });
-    writeFileSync(join(dir, "train-x.f32"), train.x);
-    writeFileSync(join(dir, "train-y.f64"), train.y);
-    writeFileSync(join(dir, "test-x.f32"), test.x);
-    writeFileSync(join(dir, "test-y.f64"), test.y);
-    const script = "bench/baselines/train_hist_baselines.py";
-    const python = (args: string[]): Baselines => {
-      const run = spawnSync(PYTHON, [script, "--dir", dir, "--features", String(options.features), ...args], {
-        encoding: "utf8",
-      });
-      if (run.status !== 0) return { skipped: `${script} failed: ${run.stderr.trim().split("\n").pop()}` };
-      return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as Baselines;
-    };
-    const results = python(["--learners", "boosting"]);
-    if (typeof results.skipped === "string" || options.forestTrees === 0) return results;
-    for (const jobs of [1, 2]) {
-      const forest = python([
-        "--learners",
-        "rf",
-        "--forest-trees",
-        String(options.forestTrees),
-        "--jobs",
-        String(jobs),
-      ]);
-      const key = `sklearn_rf_jobs${jobs}`;
-      results[key] = (forest[key] as Fit | undefined) ?? String(forest.skipped ?? forest.sklearn_skipped);
-    }
-    return results;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const results = runPython(options, 1, ["--learners", "boosting"]);
+  if (typeof results.skipped === "string" || options.forestTrees === 0) return results;
+  for (const jobs of [1, 2]) {
+    const forest = runPython(options, 1, [
+      "--learners",
+      "rf",
+      "--forest-trees",
+      String(options.forestTrees),
+      "--jobs",
+      String(jobs),
+    ]);
+    const key = `sklearn_rf_jobs${jobs}`;
+    results[key] = (forest[key] as Fit | undefined) ?? String(forest.skipped ?? forest.sklearn_skipped);
   }
+  return results;
+}
+
+/**
+ * Test MSE of our gbt (hist, 2 threads: the same trees as 1) and XGBoost hist (n_jobs 2) on draws 1 … N of the
+ * data, with the mean paired difference and its standard error.
+ */
+function compareDraws(options: LargeOptions): void {
+  if (!options.python || !existsSync(PYTHON)) return;
+  console.log(
+    `\n### gbt hist vs XGBoost hist, test MSE on ${options.dataSeeds} draws of the data (same params; draw d: train seed 2d − 1, test seed 2d)`,
+  );
+  console.log("\n| draw | ours | XGBoost | ours − XGBoost |");
+  console.log("| ---: | ---: | ---: | ---: |");
+  const differences: number[] = [];
+  const sums = { ours: 0, xgb: 0 };
+  for (let draw = 1; draw <= options.dataSeeds; draw++) {
+    const mine = ours(options, "gbt", { tree_method: "hist" }, 2, draw);
+    const theirs = runPython(options, draw, ["--learners", "xgb"]).xgb_hist_jobs2;
+    if (
+      typeof mine === "string" ||
+      theirs === undefined ||
+      typeof theirs === "string" ||
+      !("mse" in theirs)
+    ) {
+      console.log(`| ${draw} | ${typeof mine === "string" ? mine : ""} | ${String(theirs ?? "skipped")} | |`);
+      continue;
+    }
+    const theirMse = (theirs as Fit).mse;
+    differences.push(mine.mse - theirMse);
+    sums.ours += mine.mse;
+    sums.xgb += theirMse;
+    console.log(`| ${draw} | ${mine.mse} | ${theirMse} | ${(mine.mse - theirMse).toFixed(6)} |`);
+  }
+  const n = differences.length;
+  if (n < 2) return;
+  const mean = differences.reduce((a, b) => a + b, 0) / n;
+  const variance = differences.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
+  console.log(
+    `| mean of ${n} | ${(sums.ours / n).toFixed(6)} | ${(sums.xgb / n).toFixed(6)} | ${mean.toFixed(6)} ± ${Math.sqrt(
+      variance / n,
+    ).toFixed(6)} (standard error); ours lower on ${differences.filter((d) => d < 0).length} of ${n} |`,
+  );
 }
 
 export function runLarge(options: LargeOptions): void {
@@ -150,4 +203,5 @@ export function runLarge(options: LargeOptions): void {
         .map(([k, v]) => `${k} ${v}`)
         .join(", ")}; Python's peak RSS is its process's peak so far (monotonic)`,
     );
+  if (options.dataSeeds > 1) compareDraws(options);
 }

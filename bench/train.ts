@@ -3,7 +3,8 @@
 //
 // usage: npm run bench:train -- [--repeats 5] [--seeds 10] [--scale 10] [--ml-rf-repeats 3] [--no-python]
 //                               [--csv data/raw/boston.csv --target cmedv --split bench/baselines/split_80_20_seed42.json]
-//        npm run bench:train -- --rows 200000 [--features 10] [--forest-trees 20] [--no-exact]   (bench/train-large.ts)
+//        npm run bench:train -- --rows 200000 [--features 10] [--forest-trees 20] [--no-exact] [--data-seeds 1]
+//                               (bench/train-large.ts)
 //
 // Wall time is what a user waits; CPU time of one-thread fits is printed too, as it moves less when other
 // processes share the machine.
@@ -31,6 +32,7 @@ const { values: options } = parseArgs({
     features: { type: "string", default: "10" },
     "forest-trees": { type: "string", default: "20" },
     "no-exact": { type: "boolean", default: false },
+    "data-seeds": { type: "string", default: "1" },
   },
 });
 if (options.rows !== undefined) {
@@ -42,6 +44,7 @@ if (options.rows !== undefined) {
     forestTrees: Number(options["forest-trees"]),
     exact: !options["no-exact"],
     python: !options["no-python"],
+    dataSeeds: Number(options["data-seeds"]),
   });
   process.exit(0);
 }

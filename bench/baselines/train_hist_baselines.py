@@ -5,6 +5,7 @@ rows bench/train-large.ts wrote (raw float32 x, float64 y).
 
   /usr/bin/python3 bench/baselines/train_hist_baselines.py --dir DIR --features 10 [--learners boosting]
   /usr/bin/python3 bench/baselines/train_hist_baselines.py --dir DIR --features 10 --learners rf --forest-trees 20 --jobs 2
+  /usr/bin/python3 bench/baselines/train_hist_baselines.py --dir DIR --features 10 --learners xgb   (n_jobs 2 only)
 Prints one JSON object on stdout: per learner fit seconds (wall), process CPU seconds, test MSE, and the
 process's peak RSS so far in MB (monotonic: with --learners boosting it covers every fit before it; the forests
 run one per process, so theirs is their own).
@@ -26,7 +27,7 @@ ap.add_argument("--dir", required=True)
 ap.add_argument("--features", type=int, required=True)
 ap.add_argument("--rounds", type=int, default=100)
 ap.add_argument("--depth", type=int, default=6)
-ap.add_argument("--learners", choices=["boosting", "rf"], default="boosting")
+ap.add_argument("--learners", choices=["boosting", "rf", "xgb"], default="boosting")
 ap.add_argument("--forest-trees", type=int, default=20)
 ap.add_argument("--jobs", type=int, default=1)
 args = ap.parse_args()
@@ -73,16 +74,23 @@ try:
     import xgboost as xgb
 
     out["env"]["xgboost"] = xgb.__version__
-    for jobs in (1, 2):
+    for jobs in (2,) if args.learners == "xgb" else (1, 2):
         fit(
             f"xgb_hist_jobs{jobs}",
+            # Our gbt's defaults, spelled out (XGBoost 1.7's own but for base_score, 0.5 there, the mean in ours):
+            # max_bin 256 is XGBoost's default, ours is 255 value bins (+ a bin for missing values).
             lambda: xgb.XGBRegressor(
                 n_estimators=args.rounds, max_depth=args.depth, learning_rate=0.3, tree_method="hist",
-                max_bin=256, n_jobs=jobs, base_score=float(np.mean(ytr)),
+                max_bin=256, n_jobs=jobs, base_score=float(np.mean(ytr)), reg_lambda=1.0, reg_alpha=0.0,
+                min_child_weight=1.0, gamma=0.0, subsample=1.0, colsample_bytree=1.0, colsample_bynode=1.0,
+                grow_policy="depthwise", max_leaves=0,
             ),
         )
 except ImportError as error:
     out["xgb_skipped"] = f"xgboost is not importable ({error}); apt-get install python3-xgboost"
+if args.learners == "xgb":
+    print(json.dumps(out))
+    sys.exit(0)
 
 try:
     import sklearn

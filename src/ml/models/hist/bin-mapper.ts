@@ -5,8 +5,9 @@
 // so "bin <= b" is exactly the exported split "x <= thresholds[f][b]" (float32 against float32: onnxruntime takes
 // the branch training did). Missing values (NaN) get a bin of their own, MISSING_BIN, above every value bin.
 //
-// Cut points come from a quantile sketch on a seeded sample of the rows (scikit-learn's HistGradientBoosting and
-// LightGBM do the same): with at most 255 distinct sampled values every value has its own bin, else the cuts sit
+// Cut points come from quantiles of the rows, of a seeded sample of them beyond SKETCH_SAMPLE_ROWS (as
+// scikit-learn's HistGradientBoosting and LightGBM sample): with at most 255 distinct sampled values every value
+// has its own bin, else the cuts sit
 // at evenly spaced quantiles, between two adjacent distinct values (scikit-learn's midpoint rule).
 import { createRandom } from "../../random.js";
 import { sortFloat32 } from "../../sort-floats.js";
@@ -16,8 +17,14 @@ import { splitThreshold } from "../float32.js";
 export const MISSING_BIN = 255;
 /** Value bins per feature, at most (bins 0 … 254; 255 is MISSING_BIN). */
 export const MAX_BINS = 255;
-/** Rows the cut points are computed from (LightGBM's bin_construct_sample_cnt, scikit-learn's subsample). */
-export const SKETCH_SAMPLE_ROWS = 200_000;
+/**
+ * Rows the cut points are computed from: all of them up to a million (as XGBoost's sketch reads every row), a
+ * seeded sample of a million beyond. LightGBM's and scikit-learn's 200,000 left bins of uneven size at 1,000,000
+ * rows (a sampled quantile's rank is off by ~±1,100 rows in bins of ~3,900) and cost gbt test MSE: Friedman #1,
+ * 1M rows × 20 features, 10 data draws, ours − XGBoost hist +0.0047 ± 0.0016 with 200,000, +0.0013 ± 0.0023
+ * with every row, for about the same fit time.
+ */
+export const SKETCH_SAMPLE_ROWS = 1_000_000;
 
 export interface BinnedMatrix {
   rows: number;
