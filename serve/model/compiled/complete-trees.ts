@@ -8,7 +8,7 @@
 // same node mode and missing-value track (one comparison expression for all of them, as exported models have) and
 // the padding stays small; otherwise the caller keeps the flat walk.
 
-/** A tree as the ensemble compiler reads it: node ids to nodes, and its root. */
+/** A node of a tree as the ensemble compiler reads it from the ONNX attributes. */
 export interface CompleteTreeNode {
   mode: string;
   feature: number;
@@ -20,6 +20,7 @@ export interface CompleteTreeNode {
   weights: { target: number; weight: number }[];
 }
 
+/** A tree as the ensemble compiler reads it: node ids to nodes, and its root. */
 export interface CompleteTreeInput {
   nodes: Map<number, CompleteTreeNode>;
   root: number;

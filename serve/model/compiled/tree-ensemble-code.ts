@@ -5,7 +5,7 @@
 // and a Float32Array accumulator reproduce float32 arithmetic), SUM or AVERAGE plus the base values, and the
 // post-transform as onnxruntime applies it (one target: none but PROBIT, which is not compiled; several: LOGISTIC
 // and SOFTMAX in float32). Anything else is refused with the reason; the caller falls back to onnxruntime.
-import { type CompleteTreeInput, completeTreesCode } from "./complete-trees.js";
+import { type CompleteTreeInput, type CompleteTreeNode, completeTreesCode } from "./complete-trees.js";
 import type { AttributeValue, ConstTensor, ElementType, GraphNode } from "./onnx-graph.js";
 
 export interface EnsembleCode {
@@ -45,15 +45,8 @@ export function literal(value: number): string {
   return String(value);
 }
 
-interface TreeNode {
+interface TreeNode extends CompleteTreeNode {
   id: number;
-  mode: string;
-  feature: number;
-  threshold: number;
-  trueId: number;
-  falseId: number;
-  missingTrue: boolean;
-  weights: { target: number; weight: number }[];
 }
 
 function attributeOf(node: GraphNode) {
