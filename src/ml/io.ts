@@ -97,8 +97,11 @@ export function writeJsonParts(
       return;
     }
     const items = item.map((element) => (isJsonValue(element) ? element : null));
-    const inline = (element: unknown) =>
-      !itemWriter?.claims(element) && (isPlain(normalised(element)) || isPlainArray(normalised(element)));
+    const inline = (element: unknown) => {
+      if (itemWriter?.claims(element)) return false;
+      const json = normalised(element);
+      return isPlain(json) || isPlainArray(json);
+    };
     if (items.every(inline)) {
       write(format(normalised(items), "  "));
       return;
