@@ -8,11 +8,11 @@
 //   without --variant: the production defaults (the Dockerfile's NODE_OPTIONS).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
+import { freePort } from "./free-port.js";
 
 const HOST = "127.0.0.1";
 const root = resolve(import.meta.dirname, "..");
@@ -52,16 +52,6 @@ const variants: Variant[] =
   (args.variant ?? []).length > 0
     ? (args.variant ?? []).map(parseVariant)
     : [{ name: "production defaults", env: {} }];
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const server = createServer();
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -168,7 +158,7 @@ interface Result {
 }
 
 async function measure(variant: Variant, scratch: string, texts: { single: string; batch: string }) {
-  const port = await freePort();
+  const port = await freePort(HOST);
   const { NODE_ARGS: nodeArgs, ENTRY: entry, ...env } = variant.env;
   const argv = [...(nodeArgs ? nodeArgs.split(" ") : []), entry ?? args.entry ?? join(root, "dist/serve.js")];
   const child = spawn(process.execPath, argv, {

@@ -13,12 +13,12 @@
 //   --model: a package directory (default: package/ if `npm run repro` built it, else a generated 100-tree model)
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { type Manifest, ManifestSchema } from "../src/artifact/manifest.js";
+import { freePort } from "./free-port.js";
 import { writeForestPackage } from "./serve-forest-model.js";
 
 const HOST = "127.0.0.1"; // never anything else
@@ -180,16 +180,6 @@ function bodies(manifest: Manifest): { single: string; batch: string } {
     );
   });
   return { single: JSON.stringify({ instances: [rows[0]] }), batch: JSON.stringify({ instances: rows }) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const server = createServer();
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 function processTree(pid: number): Set<number> {
@@ -429,7 +419,7 @@ async function runDesign(
   scratch: string,
   texts: { single: string; batch: string },
 ): Promise<Row> {
-  const port = await freePort();
+  const port = await freePort(HOST);
   const entry =
     design.entry ?? (design.cluster ? join(root, "bench/serve-cluster.mjs") : join(root, "dist/serve.js"));
   const child = spawn(...pinned(SERVER_CPUS, process.execPath, [entry]), {
@@ -462,7 +452,7 @@ async function runDesign(
 }
 
 async function runBare(scratch: string, texts: { single: string; batch: string }): Promise<Row> {
-  const port = await freePort();
+  const port = await freePort(HOST);
   const child = spawn(...pinned(SERVER_CPUS, process.execPath, [join(root, "bench/serve-bare-node.mjs")]), {
     env: { ...process.env, SERVE_HOST: HOST, SERVE_PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit"],
@@ -489,7 +479,7 @@ async function runAnchor(scratch: string, texts: { single: string; batch: string
   }
   const model = join(scratch, "rf_anchor.joblib");
   execFileSync(python, [join(root, "bench/baselines/train_rf_anchor.py"), model], { stdio: "ignore" });
-  const port = await freePort();
+  const port = await freePort(HOST);
   // The anchor's best configuration on this machine: async endpoint, 2 uvicorn workers.
   const child = spawn(
     python,
