@@ -70,3 +70,34 @@ export function sliceOutputs(
   }
   return sliced;
 }
+
+/** The outputs of consecutive row slices as one run over all `rows` would give them (sliceOutputs' inverse). */
+export function concatOutputs(
+  slices: readonly ModelOutputs[],
+  names: readonly string[],
+  rows: number,
+): ModelOutputs {
+  const outputs: ModelOutputs = {};
+  for (const name of names)
+    outputs[name] = concatOutput(
+      slices.map((slice) => slice[name] as OutputTensor),
+      rows,
+    );
+  return outputs;
+}
+
+function concatOutput(parts: readonly OutputTensor[], rows: number): OutputTensor {
+  const first = parts[0] as OutputTensor;
+  const dims = [rows, ...first.dims.slice(1)];
+  if (Array.isArray(first.data))
+    return { type: first.type, dims, data: parts.flatMap((part) => part.data as string[]) };
+  const total = parts.reduce((sum, part) => sum + part.data.length, 0);
+  const Typed = first.data.constructor as new (length: number) => Exclude<TensorData, string[] | boolean[]>;
+  const data = new Typed(total);
+  let offset = 0;
+  for (const part of parts) {
+    (data as Float64Array).set(part.data as Float64Array, offset);
+    offset += part.data.length;
+  }
+  return { type: first.type, dims, data };
+}
