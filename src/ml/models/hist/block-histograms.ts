@@ -215,7 +215,8 @@ export function reduceAndSplit(memory: LevelMemory, unit: number): void {
   for (let r = 0; r < requests; r++, at += requestEntry(units)) {
     const sum = histograms[plan[at] as number] as Float64Array;
     const first = histograms[partialOf(plan, units, r, 0)] as Float64Array;
-    if (first !== sum) sum.set(first.subarray(blockFrom, blockTo), blockFrom);
+    // An indexed loop: TypedArray.set from a subarray of shared memory is slower (no fast path there).
+    if (first !== sum) for (let i = blockFrom; i < blockTo; i++) sum[i] = first[i] as number;
     for (let u = 1; u < units; u++) {
       const partial = histograms[partialOf(plan, units, r, u)] as Float64Array;
       for (let i = blockFrom; i < blockTo; i++) sum[i] = (sum[i] as number) + (partial[i] as number);

@@ -44,7 +44,8 @@ export function partitionKernel(index: Uint32Array, scratch: Uint32Array, column
         write += side;
         spill += side ^ 1;
       }
-      index.set(scratch.subarray(from, spill), write);
+      // An indexed loop: TypedArray.set from a subarray of shared memory is slower (no fast path there).
+      for (let q = from, w = write; q < spill; q++, w++) index[w] = scratch[q];
       return write;
     };`;
   const make = new Function("indexArray", "scratchArray", "columnsArray", source) as (
