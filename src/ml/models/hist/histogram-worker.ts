@@ -3,7 +3,15 @@
 // released.
 import { parentPort } from "node:worker_threads";
 import { runUnit } from "./thread-work.js";
-import { type AttachMessage, FAILED, GENERATION, OP, RELEASE, runClaimedUnits } from "./threaded-executor.js";
+import {
+  type AttachMessage,
+  FAILED,
+  GENERATION,
+  OP,
+  RELEASE,
+  runClaimedUnits,
+  spinWhile,
+} from "./threaded-executor.js";
 
 // Test hook: "thread:unit" makes that worker exit with code 70 at the unit-th unit it claims (counted from its
 // start).
@@ -14,7 +22,7 @@ parentPort?.on("message", ({ control, thread, memory }: AttachMessage) => {
   let seen = Atomics.load(control, GENERATION);
   parentPort?.postMessage("attached");
   for (;;) {
-    Atomics.wait(control, GENERATION, seen);
+    if (!spinWhile(control, GENERATION, seen)) Atomics.wait(control, GENERATION, seen);
     seen = Atomics.load(control, GENERATION);
     if (Atomics.load(control, OP) === RELEASE) return;
     runClaimedUnits(control, seen, memory.threads, (op, unit) => {

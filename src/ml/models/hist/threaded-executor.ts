@@ -58,6 +58,22 @@ export function runClaimedUnits(
   }
 }
 
+/**
+ * How long a thread polls a control slot before it sleeps in Atomics.wait: most commands take well under a
+ * millisecond, and a futex wake-up costs tens of microseconds on top of them (more when the woken thread was
+ * descheduled).
+ */
+export const SPIN_MS = 0.05;
+
+/** Polls control[slot] for up to SPIN_MS; true when it no longer holds `value`. */
+export function spinWhile(control: Int32Array, slot: number, value: number): boolean {
+  const until = performance.now() + SPIN_MS;
+  for (;;) {
+    for (let i = 0; i < 64; i++) if (Atomics.load(control, slot) !== value) return true;
+    if (performance.now() > until) return false;
+  }
+}
+
 /** A worker that stops answering for this long is taken for dead. */
 const ANSWER_TIMEOUT_MS = 120_000;
 /**
@@ -106,8 +122,8 @@ export function threadedExecutor(threads: number): LevelExecutor {
   let attached: { memory: LevelMemory; version: number } | undefined;
   let commands = 0;
 
-  /** Publishes a command of `units` units (none for RELEASE). */
-  const command = (op: number, units: number) => {
+  /** Publishes a command (of memory.threads units; none for RELEASE). */
+  const command = (op: number) => {
     commands++;
     threadedStats.commands++;
     generation++;
@@ -127,8 +143,9 @@ export function threadedExecutor(threads: number): LevelExecutor {
       if (gone >= 0) throw failure(gone + 1, workers[gone]?.gone ?? "");
       const waited = performance.now() - start;
       if (waited > ANSWER_TIMEOUT_MS) throw failure(0, `stopped answering (${ANSWER_TIMEOUT_MS} ms)`);
-      if (waited < BLOCKING_WAIT_MS) Atomics.wait(control, DONE, done, WAIT_SLICE_MS);
-      else {
+      if (waited < BLOCKING_WAIT_MS) {
+        if (!spinWhile(control, DONE, done)) Atomics.wait(control, DONE, done, WAIT_SLICE_MS);
+      } else {
         // A pending waitAsync alone keeps no process alive (and a dead worker no longer does); the timer outlasts
         // the wait, whose timeout is not a timer of the event loop.
         const alive = setTimeout(() => {}, 10 * WAIT_SLICE_MS);
@@ -143,7 +160,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
   const release = () => {
     if (attached === undefined) return;
     attached = undefined;
-    command(RELEASE, 0);
+    command(RELEASE);
   };
   /** `thread` 0: not known which. */
   const failure = (thread: number, what: string) => {
@@ -179,7 +196,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
     int32: (length) => new Int32Array(new SharedArrayBuffer(length * 4)),
     async run(memory: LevelMemory, op: WorkOp) {
       if (attached?.memory !== memory || attached.version !== memory.version) await attach(memory);
-      command(op, memory.threads);
+      command(op);
       runClaimedUnits(control, generation, memory.threads, (claimed, unit) => runUnit(memory, claimed, unit));
       await awaitWorkers(memory.threads);
     },
