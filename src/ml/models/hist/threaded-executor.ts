@@ -13,7 +13,7 @@ import { MlFailure } from "../../errors.js";
 import { startWorker } from "../worker-thread.js";
 import type { LevelExecutor } from "./level-executor.js";
 import type { LevelMemory } from "./level-work.js";
-import { runUnit, type WorkOp } from "./thread-work.js";
+import { commandUnits, runUnit, type WorkOp } from "./thread-work.js";
 
 /** Slots of the control array. */
 export const GENERATION = 0;
@@ -37,19 +37,30 @@ export interface AttachMessage {
 
 /**
  * Runs the units of the command of `generation` that no thread has claimed yet, one at a time, until none is
- * left (or the command is over); `run` does one.
+ * left (or the command is over); `run` does one. Units from `phase` on (a two-phase command's second phase) wait
+ * until the units before are all done: in `wait` when given (which returns false when the command is over),
+ * else this returns (the calling thread waits with its own checks, then calls again).
  */
 export function runClaimedUnits(
   control: Int32Array,
   generation: number,
   units: number,
+  phase: number,
   run: (op: WorkOp, unit: number) => void,
+  wait?: (done: number) => boolean,
 ): void {
   const tag = claimTag(generation);
   for (;;) {
     const word = Atomics.load(control, CLAIM);
     const unit = word & CLAIM_UNIT;
     if (word - unit !== tag || unit >= units) return;
+    if (unit >= phase) {
+      const done = Atomics.load(control, DONE);
+      if (done < phase) {
+        if (wait === undefined || !wait(done)) return;
+        continue;
+      }
+    }
     if (Atomics.compareExchange(control, CLAIM, word, word + 1) !== word) continue;
     // Stable while this unit is not done: the next command cannot start before.
     run(Atomics.load(control, OP) as WorkOp, unit);
@@ -132,11 +143,15 @@ export function threadedExecutor(threads: number): LevelExecutor {
     Atomics.store(control, CLAIM, claimTag(generation) + (op === RELEASE ? CLAIM_UNIT : 0));
     Atomics.store(control, GENERATION, generation);
     Atomics.notify(control, GENERATION);
+    // A worker may still sleep at the last command's phase barrier (that command failed): it rechecks.
+    Atomics.notify(control, DONE);
   };
-  /** Waits until the workers are done with the units they claimed. */
-  const awaitWorkers = async (units: number) => {
+  /** Waits until `units` units are done (the workers' included), or, with `progress`, until one more is. */
+  const awaitWorkers = async (units: number, progress = false) => {
     const start = performance.now();
-    for (let done = Atomics.load(control, DONE); done < units; done = Atomics.load(control, DONE)) {
+    const seen = Atomics.load(control, DONE);
+    for (let done = seen; done < units; done = Atomics.load(control, DONE)) {
+      if (progress && done > seen) break;
       const failed = Atomics.load(control, FAILED);
       if (failed !== 0) throw failure(failed, "failed (see stderr)");
       const gone = workers.findIndex((thread) => thread.gone !== undefined);
@@ -197,8 +212,17 @@ export function threadedExecutor(threads: number): LevelExecutor {
     async run(memory: LevelMemory, op: WorkOp) {
       if (attached?.memory !== memory || attached.version !== memory.version) await attach(memory);
       command(op);
-      runClaimedUnits(control, generation, memory.threads, (claimed, unit) => runUnit(memory, claimed, unit));
-      await awaitWorkers(memory.threads);
+      const units = commandUnits(op, memory.threads);
+      for (;;) {
+        runClaimedUnits(control, generation, units, memory.threads, (claimed, unit) =>
+          runUnit(memory, claimed, unit),
+        );
+        const claim = Atomics.load(control, CLAIM) & CLAIM_UNIT;
+        if (claim >= units) break;
+        // The second phase waits for a unit of the first that a worker runs.
+        await awaitWorkers(units, true);
+      }
+      await awaitWorkers(units);
     },
     close: release,
   };
