@@ -107,10 +107,11 @@ const pool: (PoolThread | undefined)[] = [];
 
 /**
  * Counters over every threaded fit of the process, for benchmarks: commands run, the milliseconds the calling
- * thread spent waiting for the workers after doing its own share, and the times the workers were handed new
- * memory (a message round trip each).
+ * thread spent waiting for the workers after doing its own share, the milliseconds from a command's start to its
+ * end (the rest of a fit is the calling thread's alone, the workers waiting), and the times the workers were
+ * handed new memory (a message round trip each).
  */
-export const threadedStats = { commands: 0, idleMs: 0, attaches: 0 };
+export const threadedStats = { commands: 0, idleMs: 0, commandMs: 0, attaches: 0 };
 
 /** CPU microseconds (user + system) of each live pool worker so far, for benchmarks. */
 export async function poolCpuMicros(): Promise<number[]> {
@@ -211,6 +212,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
     int32: (length) => new Int32Array(new SharedArrayBuffer(length * 4)),
     async run(memory: LevelMemory, op: WorkOp) {
       if (attached?.memory !== memory || attached.version !== memory.version) await attach(memory);
+      const started = performance.now();
       command(op);
       const units = commandUnits(op, memory.threads);
       for (;;) {
@@ -223,6 +225,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
         await awaitWorkers(units, true);
       }
       await awaitWorkers(units);
+      threadedStats.commandMs += performance.now() - started;
     },
     close: release,
   };
