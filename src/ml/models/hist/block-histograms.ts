@@ -12,15 +12,18 @@
 //     every unit adds up the first slot's bins itself, the floats histogramTotals would get from the reduced
 //     histogram.
 // The number of units is fixed by the learner, not by the thread count, so every sum is the same float on 1, 2
-// or 3 threads. The calling thread takes the best split over the blocks in block order, a later block only when
+// or 3 threads. The two-phase commands below run the partial histograms (with the sample or the partition
+// before them) and then, once every unit is done with them, the reduction, in one command: one wake-up of the
+// workers instead of two. The calling thread takes the best split over the blocks in block order, a later block only when
 // strictly better (mergeBlockSplits); a block's best is the first maximum within the block, so the merged split
 // is the first maximum over all slots: the split the serial scan (grow-tree.ts) finds.
 //
 // Plan: the OP_HISTOGRAMS plan (level-work.ts), then per request: units partial histogram ids; then at an even
 // int offset:
 //   ints:   [nodes, flags, slots × value bins (padded to even),
-//            per node: histogram id (−1: from its rows), units × (from, to), the request its totals come from
-//            (−1: the floats)]
+//            per node: histogram id (−1: from its rows), units × (from, to) (or −1 − s, side: the rows of side
+//            side (0: left) of split s of the partition plan, known only once it has run), the request its totals
+//            come from (−1: the floats)]
 //   floats: [minSamplesLeaf, minChildWeight, lambda,
 //            per node: total B, total count, total A (outputs),
 //            per node per unit: proxy, bin, missing left, slot (−1: none), left B, left A (outputs)]
@@ -28,6 +31,7 @@ import { HISTOGRAM_BINS } from "./histogram.js";
 import {
   fillHistogram,
   type LevelMemory,
+  partitionEntry,
   partitionSegments,
   requestEntry,
   rowFrom,
@@ -52,6 +56,15 @@ export const OP_REDUCE_SPLITS = 17;
 export const OP_PARTITION_HISTOGRAMS = 19;
 /** OP_SAMPLE then OP_BLOCK_HISTOGRAMS of the root (every request) over the unit's sampled rows. */
 export const OP_SAMPLE_HISTOGRAMS = 20;
+/**
+ * Two-phase commands (units 0 … U−1, then U … 2U−1 once the first U are done): OP_SAMPLE_HISTOGRAMS then
+ * OP_REDUCE_SPLITS, whose root count is the sampled rows' (it finds nothing when fewer than `minRows` rows of the
+ * plan were sampled: the root then keeps no histogram); OP_PARTITION_HISTOGRAMS then OP_REDUCE_SPLITS;
+ * OP_BLOCK_HISTOGRAMS then OP_REDUCE_SPLITS.
+ */
+export const OP_SAMPLE_SPLITS = 21;
+export const OP_PARTITION_SPLITS = 22;
+export const OP_HISTOGRAM_SPLITS = 23;
 
 const COUNTED = 1;
 const MISSING_LEFT = 2;
@@ -106,8 +119,8 @@ function floatsOf(plan: Int32Array, from: number, slots: number, nodes: number, 
 export interface SplitRequest {
   /** −1: the node's split comes from its rows (it keeps no histogram). */
   histogram: number;
-  /** units × (from, to) of the workspace's index. */
-  segments: ArrayLike<number>;
+  /** units × (from, to) of the workspace's index; or its side of a split of the partition plan (which runs first). */
+  segments: ArrayLike<number> | { split: number; side: number };
   /** The request whose partials give the totals (its histogram reduced apart); the totals below are then unused. */
   totalsFrom?: number;
   totalA: ArrayLike<number>;
@@ -142,7 +155,11 @@ export function planBlocks(
   nodes.forEach((node, n) => {
     const nodeAt = from + 2 + even(slots) + n * nodeInts(units);
     plan[nodeAt] = node.histogram;
-    for (let i = 0; i < 2 * units; i++) plan[nodeAt + 1 + i] = node.segments[i] as number;
+    const rows = node.segments;
+    if ("split" in rows) {
+      plan[nodeAt + 1] = -1 - rows.split;
+      plan[nodeAt + 2] = rows.side;
+    } else for (let i = 0; i < 2 * units; i++) plan[nodeAt + 1 + i] = rows[i] as number;
     plan[nodeAt + 1 + 2 * units] = node.totalsFrom ?? -1;
     const fa = LIMITS + n * nodeFloats(outputs);
     f[fa] = node.totalB;
@@ -199,8 +216,25 @@ export function sampleAndHistograms(memory: LevelMemory, unit: number): void {
 let gathered = new Uint32Array(0);
 let keys = new Uint32Array(0);
 
-/** Unit `unit`'s share of OP_REDUCE_SPLITS. */
-export function reduceAndSplit(memory: LevelMemory, unit: number): void {
+/** The rows OP_SAMPLE left in the index (memory.partitions: each unit's end). */
+export function sampledRows(memory: LevelMemory): number {
+  const { partitions, rows, threads: units } = memory;
+  let sampled = 0;
+  for (let u = 0; u < units; u++) sampled += (partitions[u] as number) - rowFrom(rows, units, u);
+  return sampled;
+}
+
+/** Phase two of OP_SAMPLE_SPLITS: the reduction, when the root has enough rows to keep its histogram. */
+export function sampledRootSplits(memory: LevelMemory, unit: number, minRows: number): void {
+  const sampled = sampledRows(memory);
+  if (sampled >= minRows) reduceAndSplit(memory, unit, sampled);
+}
+
+/**
+ * Unit `unit`'s share of OP_REDUCE_SPLITS; `rootCount`: the row count of the node whose totals come from the
+ * partials (the sampled root's, unknown when the plan was written).
+ */
+export function reduceAndSplit(memory: LevelMemory, unit: number, rootCount?: number): void {
   const { plan, threads: units, channels, histograms, index, bins, features, values } = memory;
   const slots = plan[0] as number;
   const blocks = Math.min(units, slots);
@@ -215,7 +249,8 @@ export function reduceAndSplit(memory: LevelMemory, unit: number): void {
   for (let r = 0; r < requests; r++, at += requestEntry(units)) {
     const sum = histograms[plan[at] as number] as Float64Array;
     const first = histograms[partialOf(plan, units, r, 0)] as Float64Array;
-    if (first !== sum) sum.set(first.subarray(blockFrom, blockTo), blockFrom);
+    // An indexed loop: TypedArray.set from a subarray of shared memory is slower (no fast path there).
+    if (first !== sum) for (let i = blockFrom; i < blockTo; i++) sum[i] = first[i] as number;
     for (let u = 1; u < units; u++) {
       const partial = histograms[partialOf(plan, units, r, u)] as Float64Array;
       for (let i = blockFrom; i < blockTo; i++) sum[i] = (sum[i] as number) + (partial[i] as number);
@@ -252,12 +287,13 @@ export function reduceAndSplit(memory: LevelMemory, unit: number): void {
     const histogramId = plan[nodeAt] as number;
     const fa = LIMITS + n * nodeFloats(outputs);
     let totalB = f[fa] as number;
-    const totalCount = f[fa + 1] as number;
+    let totalCount = f[fa + 1] as number;
     let totalA = f.subarray(fa + 2, fa + 2 + outputs);
     const totalsFrom = plan[nodeAt + 1 + 2 * units] as number;
     if (totalsFrom >= 0) {
       totalA = new Float64Array(outputs);
       totalB = partialTotals(memory, plan, totalsFrom, totalA);
+      totalCount = rootCount ?? totalCount;
     }
     if (histogramId < 0) {
       // Every unit's segment of the node, in unit order: the node's rows ascending.
@@ -266,13 +302,20 @@ export function reduceAndSplit(memory: LevelMemory, unit: number): void {
         keys = new Uint32Array(totalCount);
       }
       let k = 0;
-      for (let u = 0; u < units; u++)
-        for (
-          let p = plan[nodeAt + 1 + 2 * u] as number, end = plan[nodeAt + 2 + 2 * u] as number;
-          p < end;
-          p++
-        )
-          gathered[k++] = index[p] as number;
+      const split = plan[nodeAt + 1] as number;
+      for (let u = 0; u < units; u++) {
+        let p = plan[nodeAt + 1 + 2 * u] as number;
+        let end = plan[nodeAt + 2 + 2 * u] as number;
+        if (split < 0) {
+          // The node's rows of unit u, as the partition left them (writeChildRows' choice).
+          const at = 1 + (-1 - split) * partitionEntry(units);
+          const middle = memory.partitions[at + 3 + 2 * units + u] as number;
+          const left = plan[nodeAt + 2] === 0;
+          p = left ? (memory.partitions[at + 3 + 2 * u] as number) : middle;
+          end = left ? middle : (memory.partitions[at + 4 + 2 * u] as number);
+        }
+        for (; p < end; p++) gathered[k++] = index[p] as number;
+      }
     }
     const histogram = histogramId >= 0 ? (histograms[histogramId] as Float64Array) : undefined;
     const rows: NodeRows = { bins, features, index: gathered, count: totalCount, values, keys, missingA };

@@ -10,7 +10,8 @@
 // it over worker threads (level-work.ts). By row blocks (block-histograms.ts), split finding rides on the
 // histograms' reduction unless features are drawn per split; otherwise it runs on the calling thread. Each
 // command is a wake-up of the worker threads and a wait for the slowest, so a boosting tree of depth d takes
-// 2d + 1 of them when B counts rows (B = 1 on every sampled row, as with the squared error):
+// d + 1 of them when B counts rows (B = 1 on every sampled row, as with the squared error), the reduction riding
+// as a second phase on the command that builds the partial histograms:
 //   - the sample with the root's partial histograms, then their reduction with the root's split;
 //   - per level: the partition with the smaller children's partial histograms (the children's row counts are
 //     the split's left B and the rest, known before the partition), then the reduction with their splits;
@@ -31,14 +32,14 @@ import {
 import {
   blockPlanLength,
   mergeBlockSplits,
-  OP_BLOCK_HISTOGRAMS,
-  OP_PARTITION_HISTOGRAMS,
+  OP_HISTOGRAM_SPLITS,
+  OP_PARTITION_SPLITS,
   OP_REDUCE_SPLITS,
-  OP_SAMPLE_HISTOGRAMS,
+  OP_SAMPLE_SPLITS,
   planBlocks,
   type SplitRequest,
 } from "./block-histograms.js";
-import { HISTOGRAM_BINS, histogramLength } from "./histogram.js";
+import { HISTOGRAM_BINS, histogramLength, SMALL_NODE_ROWS } from "./histogram.js";
 import type { LevelExecutor } from "./level-executor.js";
 import {
   type BinningMemory,
@@ -71,11 +72,7 @@ import {
 } from "./split-finder.js";
 import { runWork, type WorkOp } from "./thread-work.js";
 
-/**
- * Nodes with fewer rows keep no histogram: their splits come from their rows sorted by bin (scanRows). Deep
- * trees (a forest grown to pure leaves) then hold histograms only for their top levels.
- */
-export const SMALL_NODE_ROWS = 256;
+export { SMALL_NODE_ROWS } from "./histogram.js";
 
 /** The memory a workspace's live histograms may take (64 MiB: ~800 histograms of 20 features). */
 export const HISTOGRAM_BUDGET_BYTES = 64 * 1024 * 1024;
@@ -199,7 +196,7 @@ export class HistWorkspace {
   runOnRows(op: WorkOp, arrays: Float64Array[]): void | Promise<void> {
     if (arrays.every((array) => array.buffer instanceof SharedArrayBuffer) || this.executor.threads === 1)
       return this.executor.run(this.memory, op);
-    runWork(this.memory, op, 0, 1);
+    runWork(this.memory, op);
   }
 
   /** The plan, with room for `length` ints. */
@@ -392,8 +389,21 @@ export async function growHistTree(
   const rootPlanned = rootWithSample
     ? planHistograms([rootHistogram], () => 0, [], parallelSplits ? 1 : 0, true)
     : undefined;
+  if (rootPlanned !== undefined) {
+    // The root's reduction and split in the same command, once the sample is known: its totals and row count come
+    // from the partials and the sample, its rows from its histogram.
+    const root: SplitRequest = {
+      histogram: rootHistogram,
+      segments: new Int32Array(width),
+      totalsFrom: 0,
+      totalA: new Float64Array(outputs),
+      totalB: 0,
+      totalCount: 0,
+    };
+    planBlocks(memory.plan, threads, rootPlanned.partials, limits, valueBins, parallelSplits ? [root] : []);
+  }
   space.partitionPlan(2 * threads);
-  await space.runOnRows(rootWithSample ? OP_SAMPLE_HISTOGRAMS : OP_SAMPLE, [weight, weightedA, weightedB]);
+  await space.runOnRows(rootWithSample ? OP_SAMPLE_SPLITS : OP_SAMPLE, [weight, weightedA, weightedB]);
   const rootSegments = new Int32Array(width);
   let sampled = 0;
   // Whether every sampled row has B = 1: then a node's B is its row count (sums of ones are exact), and so is the
@@ -537,25 +547,12 @@ export async function growHistTree(
       splitNodes.length,
     );
     if (!byBlocks) return executor.run(memory, OP_HISTOGRAMS);
-    if (partition !== undefined) {
-      // Sized by applySplits for a request per split.
-      const partitions = memory.partitions;
-      let tail = 1 + partitionEntry(threads) * partition.splitting.length;
-      partitions[tail++] = partition.sources.length / 3;
-      partitions.set(partition.sources, tail);
-      await executor.run(memory, requests.length > 0 ? OP_PARTITION_HISTOGRAMS : OP_PARTITION);
-      placeChildren(partition.splitting, false);
-    } else if (requests.length > 0) await executor.run(memory, OP_BLOCK_HISTOGRAMS);
-    await reduceBlocks(planned, splitNodes, histogramAt);
-  };
-  /** The reduction of planned block histograms, and the splits of `splitNodes` (see buildHistograms). */
-  const reduceBlocks = async (
-    planned: PlannedHistograms,
-    splitNodes: number[],
-    histogramAt: (node: number) => number,
-    /** The node whose totals come from request 0's partials. */
-    totalsFrom = -1,
-  ) => {
+    // A child's rows are known only once the partition has run: the reduction reads them from its plan.
+    const sides = new Map<number, { split: number; side: number }>();
+    partition?.splitting.forEach((node, split) => {
+      sides.set(left[node] as number, { split, side: 0 });
+      sides.set(right[node] as number, { split, side: 1 });
+    });
     planBlocks(
       memory.plan,
       threads,
@@ -565,15 +562,26 @@ export async function growHistTree(
       splitNodes.map(
         (node): SplitRequest => ({
           histogram: histogramAt(node),
-          segments: segments.slice(node * width, (node + 1) * width),
+          segments: sides.get(node) ?? segments.slice(node * width, (node + 1) * width),
           totalA: sumA.slice(node * outputs, (node + 1) * outputs),
           totalB: sumB[node] as number,
           totalCount: count[node] as number,
-          ...(node === totalsFrom ? { totalsFrom: 0 } : {}),
         }),
       ),
     );
-    await executor.run(memory, OP_REDUCE_SPLITS);
+    if (partition !== undefined) {
+      // Sized by applySplits for a request per split.
+      const partitions = memory.partitions;
+      let tail = 1 + partitionEntry(threads) * partition.splitting.length;
+      partitions[tail++] = partition.sources.length / 3;
+      partitions.set(partition.sources, tail);
+      await executor.run(memory, OP_PARTITION_SPLITS);
+      placeChildren(partition.splitting, false);
+    } else await executor.run(memory, requests.length > 0 ? OP_HISTOGRAM_SPLITS : OP_REDUCE_SPLITS);
+    takeSplits(planned, splitNodes);
+  };
+  /** After the reduction of planned block histograms: the splits of `splitNodes` (see buildHistograms). */
+  const takeSplits = (planned: PlannedHistograms, splitNodes: number[]) => {
     for (const id of planned.taken) space.release(id);
     splitNodes.forEach((node, n) => {
       const split = { ...emptyCandidate(outputs), slot: -1 };
@@ -593,7 +601,7 @@ export async function growHistTree(
   // every row), else from its rows.
   if (rootPlanned !== undefined && (count[0] as number) >= SMALL_NODE_ROWS) {
     histogramOf[0] = rootHistogram;
-    await reduceBlocks(rootPlanned, parallelSplits ? [0] : [], (node) => histogramOf[node] as number, 0);
+    takeSplits(rootPlanned, parallelSplits ? [0] : []);
     sumB[0] = histogramTotals(memory.histograms[rootHistogram] as Float64Array, channels, rootA);
   } else if (rootPlanned !== undefined) {
     // Too few rows sampled to keep a histogram.

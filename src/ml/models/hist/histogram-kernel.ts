@@ -91,6 +91,7 @@ export function boostingHistogram(
     accumulator.fill(0, 0, length);
     for (let s = 0; s < segments.length; s += 2)
       kernel(index, segments[s] as number, segments[s + 1] as number, first + done);
-    out.set(accumulator.subarray(0, length), at + done * STRIDE);
+    // An indexed loop: TypedArray.set from a subarray into shared memory is slower (no fast path there).
+    for (let i = 0, to = at + done * STRIDE; i < length; i++) out[to + i] = accumulator[i] as number;
   }
 }

@@ -10,3 +10,9 @@ export const HISTOGRAM_BINS = MISSING_BIN + 1;
 export function histogramLength(slots: number, channels: number): number {
   return slots * HISTOGRAM_BINS * channels;
 }
+
+/**
+ * Nodes with fewer rows keep no histogram: their splits come from their rows sorted by bin (scanRows). Deep
+ * trees (a forest grown to pure leaves) then hold histograms only for their top levels.
+ */
+export const SMALL_NODE_ROWS = 256;

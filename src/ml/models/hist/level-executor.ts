@@ -23,6 +23,6 @@ export const serialExecutor: LevelExecutor = {
   uint8: (length) => new Uint8Array(length),
   uint32: (length) => new Uint32Array(length),
   int32: (length) => new Int32Array(length),
-  run: (memory, op) => runWork(memory, op, 0, 1),
+  run: (memory, op) => runWork(memory, op),
   close() {},
 };

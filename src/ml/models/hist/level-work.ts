@@ -108,17 +108,9 @@ export function sampleRows(memory: LevelMemory, thread: number): void {
   const last = rowFrom(rows, threads, thread + 1);
   if (outputs === 1 && channels === 2) {
     // Boosting's case, the one run every tree: a loop without the generic one's inner loops.
-    let ones = 1;
-    for (let row = write; row < last; row++) {
-      if (!((weight[row] as number) > 0)) continue;
-      index[write++] = row;
-      const b = weightedB[row] as number;
-      values[row << 1] = weightedA[row] as number;
-      values[(row << 1) + 1] = b;
-      if (b !== 1) ones = 0;
-    }
-    plan[thread] = write;
-    plan[threads + thread] = ones;
+    const end = sampleBoosting(index, values, weight, weightedA, weightedB, write, last);
+    plan[thread] = end;
+    plan[threads + thread] = sampledOnes;
     return;
   }
   let ones = 1;
@@ -134,6 +126,37 @@ export function sampleRows(memory: LevelMemory, thread: number): void {
   }
   plan[thread] = write;
   plan[threads + thread] = ones;
+}
+
+/** Whether every row sampleBoosting's last call sampled has B = 1. */
+let sampledOnes = 1;
+
+/**
+ * sampleRows' boosting case over rows [from, to): returns where its sampled rows end in index (and sets
+ * sampledOnes). A function of its own, so that the code after the loop does not sit in the loop's
+ * on-stack-replacement code without type feedback (a deoptimisation every call).
+ */
+function sampleBoosting(
+  index: Uint32Array,
+  values: Float64Array,
+  weight: Float64Array,
+  weightedA: Float64Array,
+  weightedB: Float64Array,
+  from: number,
+  to: number,
+): number {
+  let write = from;
+  let ones = 1;
+  for (let row = from; row < to; row++) {
+    if (!((weight[row] as number) > 0)) continue;
+    index[write++] = row;
+    const b = weightedB[row] as number;
+    values[row << 1] = weightedA[row] as number;
+    values[(row << 1) + 1] = b;
+    if (b !== 1) ones = 0;
+  }
+  sampledOnes = ones;
+  return write;
 }
 
 /**

@@ -27,12 +27,13 @@ export function partitionKernel(index: Uint32Array, scratch: Uint32Array, column
   // Branch-free (the side is unpredictable: a comparison here costs a mispredicted branch per row); write
   // never passes p. Right rows wait in scratch[from …]. A bin b goes left when b − (splitBin + 1) < 0, or
   // when it is MISSING_BIN (MISSING_BIN − 1 − b < 0) and missing values go left.
+  // Two loops, each a function of its own: V8 compiles a long-running loop on stack replacement before the
+  // code after it has ever run, and that code, without type feedback, then deoptimised on every call.
   const source = `
     const index = indexArray;
     const scratch = scratchArray;
     const columns = columnsArray;
-    return function partition(column, splitBin, missingLeft, from, to) {
-      const limit = splitBin + 1;
+    function sides(column, limit, missingLeft, from, to) {
       let write = from;
       let spill = from;
       for (let p = from; p < to; p++) {
@@ -44,7 +45,15 @@ export function partitionKernel(index: Uint32Array, scratch: Uint32Array, column
         write += side;
         spill += side ^ 1;
       }
-      index.set(scratch.subarray(from, spill), write);
+      return write;
+    }
+    // An indexed loop: TypedArray.set from a subarray of shared memory is slower (no fast path there).
+    function rightRows(from, spill, write) {
+      for (let q = from, w = write; q < spill; q++, w++) index[w] = scratch[q];
+    }
+    return function partition(column, splitBin, missingLeft, from, to) {
+      const write = sides(column, splitBin + 1, missingLeft, from, to);
+      rightRows(from, from + to - write, write);
       return write;
     };`;
   const make = new Function("indexArray", "scratchArray", "columnsArray", source) as (

@@ -229,6 +229,40 @@ function scanSingleOutput(
  * of at least to − from entries, and the node must have fewer than 65,536 rows). Same candidates, same choice
  * of cut inside a gap of empty bins, so both paths grow the same tree.
  */
+/** Per thread (each has its own module instance): sortByBin's bins of the rows, and rows per bin. */
+let rowBins = new Uint8Array(256);
+const binStarts = new Int32Array(MISSING_BIN + 2);
+
+/**
+ * keys[0 … n) = bin · 65536 + k for the rows index[from + k], ascending: a counting sort by bin (stable, so k
+ * ascending within a bin), the order TypedArray.sort gives those keys at a fraction of its cost.
+ */
+function sortByBin(
+  bins: Uint8Array,
+  features: number,
+  feature: number,
+  index: Uint32Array,
+  from: number,
+  n: number,
+  keys: Uint32Array,
+): void {
+  if (rowBins.length < n) rowBins = new Uint8Array(2 * n);
+  binStarts.fill(0);
+  for (let k = 0; k < n; k++) {
+    const bin = bins[(index[from + k] as number) * features + feature] as number;
+    rowBins[k] = bin;
+    binStarts[bin + 1] = (binStarts[bin + 1] as number) + 1;
+  }
+  for (let bin = 1; bin < binStarts.length; bin++)
+    binStarts[bin] = (binStarts[bin] as number) + (binStarts[bin - 1] as number);
+  for (let k = 0; k < n; k++) {
+    const bin = rowBins[k] as number;
+    const at = binStarts[bin] as number;
+    binStarts[bin] = at + 1;
+    keys[at] = bin * 65536 + k;
+  }
+}
+
 export function scanRows(
   bins: Uint8Array,
   features: number,
@@ -248,9 +282,8 @@ export function scanRows(
   const { outputs, channels, counted, minSamplesLeaf, minChildWeight, lambda } = limits;
   const n = to - from;
   const totalCount = n;
-  for (let k = 0; k < n; k++)
-    keys[k] = (bins[(index[from + k] as number) * features + feature] as number) * 65536 + k;
-  const sorted = keys.subarray(0, n).sort();
+  const sorted = keys;
+  sortByBin(bins, features, feature, index, from, n, sorted);
   // Missing rows sort last.
   let present = n;
   missingA.fill(0);

@@ -4,14 +4,19 @@
 // so that every sum is taken in the same order on 1, 2 or 3 threads; thread t of T runs units t, t + T, ….
 import {
   OP_BLOCK_HISTOGRAMS,
+  OP_HISTOGRAM_SPLITS,
   OP_PARTITION_HISTOGRAMS,
+  OP_PARTITION_SPLITS,
   OP_REDUCE_SPLITS,
   OP_SAMPLE_HISTOGRAMS,
+  OP_SAMPLE_SPLITS,
   partitionAndHistograms,
   reduceAndSplit,
   rowBlockHistograms,
   sampleAndHistograms,
+  sampledRootSplits,
 } from "./block-histograms.js";
+import { SMALL_NODE_ROWS } from "./histogram.js";
 import {
   type LevelMemory,
   type LevelOp,
@@ -27,15 +32,40 @@ export type WorkOp =
   | typeof OP_PARTITION_HISTOGRAMS
   | typeof OP_REDUCE_SPLITS
   | typeof OP_SAMPLE_HISTOGRAMS
+  | typeof OP_SAMPLE_SPLITS
+  | typeof OP_PARTITION_SPLITS
+  | typeof OP_HISTOGRAM_SPLITS
   | typeof OP_DERIVATIVES;
 
-export function runWork(memory: LevelMemory, op: WorkOp, thread: number, threads: number): void {
-  for (let unit = thread; unit < memory.threads; unit += threads) runUnit(memory, op, unit);
+/**
+ * Units of a command of `op`: `units` per phase. A two-phase op's units u ≥ `units` (its second phase) may start
+ * only once units 0 … units − 1 are all done.
+ */
+export function commandUnits(op: number, units: number): number {
+  return op === OP_SAMPLE_SPLITS || op === OP_PARTITION_SPLITS || op === OP_HISTOGRAM_SPLITS
+    ? 2 * units
+    : units;
+}
+
+/** Every unit of `op` in order, on the calling thread. */
+export function runWork(memory: LevelMemory, op: WorkOp): void {
+  for (let unit = 0, units = commandUnits(op, memory.threads); unit < units; unit++)
+    runUnit(memory, op, unit);
 }
 
 /** One unit of `op`: the same work whichever thread runs it. */
 export function runUnit(memory: LevelMemory, op: WorkOp, unit: number): void {
-  if (op === OP_BLOCK_HISTOGRAMS) rowBlockHistograms(memory, unit);
+  const units = memory.threads;
+  if (op === OP_PARTITION_SPLITS) {
+    if (unit < units) partitionAndHistograms(memory, unit);
+    else reduceAndSplit(memory, unit - units);
+  } else if (op === OP_SAMPLE_SPLITS) {
+    if (unit < units) sampleAndHistograms(memory, unit);
+    else sampledRootSplits(memory, unit - units, SMALL_NODE_ROWS);
+  } else if (op === OP_HISTOGRAM_SPLITS) {
+    if (unit < units) rowBlockHistograms(memory, unit);
+    else reduceAndSplit(memory, unit - units);
+  } else if (op === OP_BLOCK_HISTOGRAMS) rowBlockHistograms(memory, unit);
   else if (op === OP_PARTITION_HISTOGRAMS) partitionAndHistograms(memory, unit);
   else if (op === OP_SAMPLE_HISTOGRAMS) sampleAndHistograms(memory, unit);
   else if (op === OP_REDUCE_SPLITS) reduceAndSplit(memory, unit);

@@ -13,7 +13,7 @@ import { MlFailure } from "../../errors.js";
 import { startWorker } from "../worker-thread.js";
 import type { LevelExecutor } from "./level-executor.js";
 import type { LevelMemory } from "./level-work.js";
-import { runUnit, type WorkOp } from "./thread-work.js";
+import { commandUnits, runUnit, type WorkOp } from "./thread-work.js";
 
 /** Slots of the control array. */
 export const GENERATION = 0;
@@ -37,24 +37,51 @@ export interface AttachMessage {
 
 /**
  * Runs the units of the command of `generation` that no thread has claimed yet, one at a time, until none is
- * left (or the command is over); `run` does one.
+ * left (or the command is over); `run` does one. Units from `phase` on (a two-phase command's second phase) wait
+ * until the units before are all done: in `wait` when given (which returns false when the command is over),
+ * else this returns (the calling thread waits with its own checks, then calls again).
  */
 export function runClaimedUnits(
   control: Int32Array,
   generation: number,
   units: number,
+  phase: number,
   run: (op: WorkOp, unit: number) => void,
+  wait?: (done: number) => boolean,
 ): void {
   const tag = claimTag(generation);
   for (;;) {
     const word = Atomics.load(control, CLAIM);
     const unit = word & CLAIM_UNIT;
     if (word - unit !== tag || unit >= units) return;
+    if (unit >= phase) {
+      const done = Atomics.load(control, DONE);
+      if (done < phase) {
+        if (wait === undefined || !wait(done)) return;
+        continue;
+      }
+    }
     if (Atomics.compareExchange(control, CLAIM, word, word + 1) !== word) continue;
     // Stable while this unit is not done: the next command cannot start before.
     run(Atomics.load(control, OP) as WorkOp, unit);
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
+  }
+}
+
+/**
+ * How long a thread polls a control slot before it sleeps in Atomics.wait: most commands take well under a
+ * millisecond, and a futex wake-up costs tens of microseconds on top of them (more when the woken thread was
+ * descheduled).
+ */
+export const SPIN_MS = 0.05;
+
+/** Polls control[slot] for up to SPIN_MS; true when it no longer holds `value`. */
+export function spinWhile(control: Int32Array, slot: number, value: number): boolean {
+  const until = performance.now() + SPIN_MS;
+  for (;;) {
+    for (let i = 0; i < 64; i++) if (Atomics.load(control, slot) !== value) return true;
+    if (performance.now() > until) return false;
   }
 }
 
@@ -80,10 +107,11 @@ const pool: (PoolThread | undefined)[] = [];
 
 /**
  * Counters over every threaded fit of the process, for benchmarks: commands run, the milliseconds the calling
- * thread spent waiting for the workers after doing its own share, and the times the workers were handed new
- * memory (a message round trip each).
+ * thread spent waiting for the workers after doing its own share, the milliseconds from a command's start to its
+ * end (the rest of a fit is the calling thread's alone, the workers waiting), and the times the workers were
+ * handed new memory (a message round trip each).
  */
-export const threadedStats = { commands: 0, idleMs: 0, attaches: 0 };
+export const threadedStats = { commands: 0, idleMs: 0, commandMs: 0, attaches: 0 };
 
 /** CPU microseconds (user + system) of each live pool worker so far, for benchmarks. */
 export async function poolCpuMicros(): Promise<number[]> {
@@ -106,8 +134,8 @@ export function threadedExecutor(threads: number): LevelExecutor {
   let attached: { memory: LevelMemory; version: number } | undefined;
   let commands = 0;
 
-  /** Publishes a command of `units` units (none for RELEASE). */
-  const command = (op: number, units: number) => {
+  /** Publishes a command (of memory.threads units; none for RELEASE). */
+  const command = (op: number) => {
     commands++;
     threadedStats.commands++;
     generation++;
@@ -116,19 +144,24 @@ export function threadedExecutor(threads: number): LevelExecutor {
     Atomics.store(control, CLAIM, claimTag(generation) + (op === RELEASE ? CLAIM_UNIT : 0));
     Atomics.store(control, GENERATION, generation);
     Atomics.notify(control, GENERATION);
+    // A worker may still sleep at the last command's phase barrier (that command failed): it rechecks.
+    Atomics.notify(control, DONE);
   };
-  /** Waits until the workers are done with the units they claimed. */
-  const awaitWorkers = async (units: number) => {
+  /** Waits until `units` units are done (the workers' included), or, with `progress`, until one more is. */
+  const awaitWorkers = async (units: number, progress = false) => {
     const start = performance.now();
-    for (let done = Atomics.load(control, DONE); done < units; done = Atomics.load(control, DONE)) {
+    const seen = Atomics.load(control, DONE);
+    for (let done = seen; done < units; done = Atomics.load(control, DONE)) {
+      if (progress && done > seen) break;
       const failed = Atomics.load(control, FAILED);
       if (failed !== 0) throw failure(failed, "failed (see stderr)");
       const gone = workers.findIndex((thread) => thread.gone !== undefined);
       if (gone >= 0) throw failure(gone + 1, workers[gone]?.gone ?? "");
       const waited = performance.now() - start;
       if (waited > ANSWER_TIMEOUT_MS) throw failure(0, `stopped answering (${ANSWER_TIMEOUT_MS} ms)`);
-      if (waited < BLOCKING_WAIT_MS) Atomics.wait(control, DONE, done, WAIT_SLICE_MS);
-      else {
+      if (waited < BLOCKING_WAIT_MS) {
+        if (!spinWhile(control, DONE, done)) Atomics.wait(control, DONE, done, WAIT_SLICE_MS);
+      } else {
         // A pending waitAsync alone keeps no process alive (and a dead worker no longer does); the timer outlasts
         // the wait, whose timeout is not a timer of the event loop.
         const alive = setTimeout(() => {}, 10 * WAIT_SLICE_MS);
@@ -143,7 +176,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
   const release = () => {
     if (attached === undefined) return;
     attached = undefined;
-    command(RELEASE, 0);
+    command(RELEASE);
   };
   /** `thread` 0: not known which. */
   const failure = (thread: number, what: string) => {
@@ -179,9 +212,20 @@ export function threadedExecutor(threads: number): LevelExecutor {
     int32: (length) => new Int32Array(new SharedArrayBuffer(length * 4)),
     async run(memory: LevelMemory, op: WorkOp) {
       if (attached?.memory !== memory || attached.version !== memory.version) await attach(memory);
-      command(op, memory.threads);
-      runClaimedUnits(control, generation, memory.threads, (claimed, unit) => runUnit(memory, claimed, unit));
-      await awaitWorkers(memory.threads);
+      const started = performance.now();
+      command(op);
+      const units = commandUnits(op, memory.threads);
+      for (;;) {
+        runClaimedUnits(control, generation, units, memory.threads, (claimed, unit) =>
+          runUnit(memory, claimed, unit),
+        );
+        const claim = Atomics.load(control, CLAIM) & CLAIM_UNIT;
+        if (claim >= units) break;
+        // The second phase waits for a unit of the first that a worker runs.
+        await awaitWorkers(units, true);
+      }
+      await awaitWorkers(units);
+      threadedStats.commandMs += performance.now() - started;
     },
     close: release,
   };
