@@ -136,26 +136,24 @@ export function serveLog(
     return { dispose: () => {} };
   }
 
-  const insertPredictions = new ChunkedInsert(db, "predictions", [
-    "request_id",
-    "time",
-    "model_version",
-    "rows",
-    "request",
+  // The request id, the body and the predictions arrive as UTF-8 bytes and are stored as text straight from them:
+  // no JavaScript string per value (on the event loop, three strings of garbage per request fewer).
+  const TEXT = "CAST(? AS TEXT)";
+  const insertPredictions = new ChunkedInsert(
+    db,
     "predictions",
-    "latency_ms",
-  ]);
+    ["request_id", "time", "model_version", "rows", "request", "predictions", "latency_ms"],
+    [TEXT, "?", "?", "?", TEXT, TEXT, "?"],
+  );
   const selectPredictions = db.prepare(
     "SELECT predictions, model_version FROM predictions WHERE request_id = ?",
   );
-  const insertFeatures = new ChunkedInsert(db, "request_features", [
-    "request_id",
-    "time",
-    "model_version",
-    "rows",
-    "row_end",
-    "vectors",
-  ]);
+  const insertFeatures = new ChunkedInsert(
+    db,
+    "request_features",
+    ["request_id", "time", "model_version", "rows", "row_end", "vectors"],
+    [TEXT, "?", "?", "?", "?", "?"],
+  );
   /** Rows logged so far (the last request_features.row_end); advanced once a write has committed. */
   let rowEnd = Number(
     (
@@ -173,7 +171,6 @@ export function serveLog(
   const insertFeedback = db.prepare(
     "INSERT INTO feedback (request_id, row, time, actual, prediction, abs_error) VALUES (?, ?, ?, ?, ?, ?)",
   );
-  const decoder = new TextDecoder();
   /** Rows per slice (see writeBatch): 128 on a thread (≈ 0.3 ms), 8 on the event loop. */
   const SLICE_ROWS = settings.sliceRows;
   const TURN_BUDGET_MS = settings.turnBudgetMs;
@@ -207,7 +204,7 @@ export function serveLog(
       const idEnd = textEnds[3 * i] as number;
       const predictionsEnd = textEnds[3 * i + 1] as number;
       const bodyEnd = textEnds[3 * i + 2] as number;
-      const requestId = decoder.decode(text.subarray(textStart, idEnd));
+      const requestId = text.subarray(textStart, idEnd);
       const time = batch.times[i] as number;
       const version = batch.versions[batch.versionIndexes[i] as number] as string;
       const rows = batch.rows[i] as number;
@@ -216,8 +213,8 @@ export function serveLog(
         time,
         version,
         rows,
-        decoder.decode(text.subarray(predictionsEnd, bodyEnd)),
-        decoder.decode(text.subarray(idEnd, predictionsEnd)),
+        text.subarray(predictionsEnd, bodyEnd),
+        text.subarray(idEnd, predictionsEnd),
         batch.latenciesMs[i] as number,
       );
       textStart = bodyEnd;
@@ -495,6 +492,7 @@ export function serveLog(
       case "close":
         stopTimers();
         try {
+          await checkpoint(); // synced, so the database is durable once closed
           await checkpointer.close();
           db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
           db.close();
