@@ -3,9 +3,10 @@
 // A generator on the loop records entries at a fixed rate (single-row requests, then 100-row ones), as the server's
 // requests would, while perf_hooks.monitorEventLoopDelay samples the loop; "no log" runs the generator alone (its own
 // delay: the floor). Retention is set low so that pruning (1,000 rows per statement) and the awaiting-label count
-// run during the load, and checkpoints run every second, as in production.
+// run during the load, and checkpoints run as in production. Also prints the CPU per row recorded: the main thread's
+// and the whole process's (the generator's own cost is the "no log" line).
 //
-// usage: npm run bench:log-writer-stalls -- [--duration S] [--rate N] [--batch-rate N] [--repeat N]
+// usage: npm run bench:log-writer-stalls -- [--duration S] [--rate N] [--batch-rate N] [--repeat N] [--max-requests N]
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +23,8 @@ const { values: args } = parseArgs({
     /** 100-row entries per second. */
     "batch-rate": { type: "string", default: "1000" },
     repeat: { type: "string", default: "1" },
+    /** SERVE_LOG_MAX_REQUESTS (feature rows: 10 ×): low, so that pruning runs during the load; 0: none. */
+    "max-requests": { type: "string", default: "20000" },
   },
 });
 const seconds = Number(args.duration);
@@ -66,6 +69,9 @@ interface Measured {
   p50: number;
   p99: number;
   max: number;
+  /** CPU per row recorded, µs: the main thread's, and the whole process's (the writer's thread included). */
+  loopCpu: number;
+  processCpu: number;
 }
 
 /** Records `phase`'s entries at its rate for `seconds` (catching up every millisecond) and samples the loop. */
@@ -76,6 +82,7 @@ async function load(
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   const built = Array.from({ length: 64 }, (_, i) => entry(i, phase.rows));
   let recorded = 0;
+  const idPrefix = `${Date.now().toString(16)}-${phase.name}`;
   const start = performance.now();
   histogram.enable();
   await new Promise<void>((done) => {
@@ -84,7 +91,11 @@ async function load(
       const due = Math.floor(Math.min(elapsed, seconds) * phase.perSecond);
       for (; recorded < due; recorded++) {
         const one = built[recorded % built.length] as LogEntry;
-        log?.record({ ...one, time: Date.now() }, FEATURES);
+        // Ids that grow, as the server's UUID v7 do (the request-id indexes are appended to at their right edge).
+        log?.record(
+          { ...one, requestId: `${idPrefix}-${String(recorded).padStart(12, "0")}`, time: Date.now() },
+          FEATURES,
+        );
       }
       if (elapsed >= seconds) {
         clearInterval(timer);
@@ -113,8 +124,8 @@ async function measure(writer: LogWriterPlace | "no log"): Promise<Measured[]> {
             maxQueuedRows: 10_000,
             flushMs: 50,
             retentionDays: 30,
-            maxRequests: 20_000,
-            maxFeatureRows: 200_000,
+            maxRequests: Number(args["max-requests"]),
+            maxFeatureRows: 10 * Number(args["max-requests"]),
             maintenanceMs: 2000,
             writer,
           },
@@ -136,10 +147,13 @@ async function measure(writer: LogWriterPlace | "no log"): Promise<Measured[]> {
   try {
     for (const phase of PHASES) {
       const before = { written, dropped };
+      const cpu = { loop: process.threadCpuUsage(), process: process.cpuUsage() };
       const { recorded, delay } = await load(log, phase);
       // Let the writer finish what was recorded before the next phase (or the close) starts.
       for (let i = 0; i < 200 && log && log.pendingRows > 0; i++)
         await new Promise((resolveLater) => setTimeout(resolveLater, 25));
+      const loopCpu = process.threadCpuUsage(cpu.loop);
+      const processCpu = process.cpuUsage(cpu.process);
       const [p50 = 0, p99 = 0, max = 0] = delay;
       results.push({
         writer,
@@ -150,6 +164,8 @@ async function measure(writer: LogWriterPlace | "no log"): Promise<Measured[]> {
         p50,
         p99,
         max,
+        loopCpu: (loopCpu.user + loopCpu.system) / recorded,
+        processCpu: (processCpu.user + processCpu.system) / recorded,
       });
     }
   } finally {
@@ -167,12 +183,12 @@ const rows: Measured[] = [];
 for (let round = 0; round < Number(args.repeat); round++)
   for (const writer of writers) rows.push(...(await measure(writer)));
 console.log(
-  "\n| writer | load | rows recorded | written | dropped | loop delay p50 ms | p99 ms | max ms |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  "\n| writer | load | rows recorded | written | dropped | loop delay p50 ms | p99 ms | max ms | CPU µs/row: loop | process |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 );
 const fixed = (value: number) => value.toFixed(2);
 for (const row of rows)
   console.log(
-    `| ${row.writer} | ${row.phase} | ${row.recorded} | ${row.written} | ${row.dropped} | ${fixed(row.p50)} | ${fixed(row.p99)} | ${fixed(row.max)} |`,
+    `| ${row.writer} | ${row.phase} | ${row.recorded} | ${row.written} | ${row.dropped} | ${fixed(row.p50)} | ${fixed(row.p99)} | ${fixed(row.max)} | ${fixed(row.loopCpu)} | ${fixed(row.processCpu)} |`,
   );
 console.log(
   `\nload average after ${loadavg()[0]?.toFixed(1)} (the delay of "no log" is the generator's own and the machine's)`,
