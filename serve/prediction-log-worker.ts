@@ -44,6 +44,8 @@ const COUNT_RANGE = 1000;
  * load), so a checkpoint only every second held the loop for tens of ms under 100-row load (bench:log-writer-stalls).
  */
 const CHECKPOINT_BYTES = 512 * 1024;
+/** A write's transaction is committed once it holds this much (see writeBatch). */
+const TRANSACTION_BYTES = 256 * 1024;
 
 const nextTurn = () => new Promise<void>((resolveLater) => setImmediate(resolveLater));
 
@@ -415,47 +417,68 @@ export function serveLog(
   }
 
   /**
-   * Writes a flush in one transaction, in slices of about SLICE_ROWS rows (one statement per table each), yielding
-   * (setImmediate) once a turn has taken TURN_BUDGET_MS: on the thread shared with inference (every slice, ≈ 0.3 ms)
-   * a model run waits for one slice, not for the whole flush; on the event loop (slices of 8 rows, ≈ 0.25 ms a turn)
-   * the requests of the next turn wait at most that long (bench:log-writer-stalls), and since every turn writes for
-   * that long the writer keeps up with the requests that turn serves (8 rows a turn did not: half the rows were
-   * dropped under wrk). One commit per flush, not per slice: a commit appends a fresh copy of every page the
-   * transaction touched to the WAL, and the rows of a flush all land on the same few right-edge pages (the tables'
-   * and their time and request-id indexes': ids and times grow), so committing per slice of 128 rows wrote those
-   * pages about seven times per flush and the commits were most of the thread's CPU (serve/README.md).
-   * A slice that fails rolls the whole flush back: its rows are counted as dropped, none is half-written.
+   * Writes a flush in slices of about SLICE_ROWS rows (one statement per table each), yielding (setImmediate) once a
+   * turn has taken TURN_BUDGET_MS: on the thread shared with inference (every slice, ≈ 0.3 ms) a model run waits for
+   * one slice, not for the whole flush; on the event loop (slices of 8 rows, ≈ 0.25 ms a turn) the requests of the
+   * next turn wait at most that long (bench:log-writer-stalls), and since every turn writes for that long the writer
+   * keeps up with the requests that turn serves (8 rows a turn did not: half the rows were dropped under wrk).
+   * One transaction per flush, up to TRANSACTION_BYTES: a commit appends a fresh copy of every page the transaction
+   * touched to the WAL, and the rows of a flush all land on the same few right-edge pages (the tables' and their time
+   * and request-id indexes': ids and times grow), so committing per slice of 128 rows wrote those pages about seven
+   * times per flush and the commits were most of the thread's CPU (serve/README.md). The bound keeps a commit (and
+   * the checkpoint that may follow it, each in a turn of its own on the loop) short when a flush is large: 100-row
+   * requests, or a backlog. A slice that fails rolls its transaction back: its rows and the rest of the flush's are
+   * counted as dropped; an entry is never half-written.
    */
   async function writeBatch(batch: LogBatch): Promise<{ written: number; error?: string }> {
-    let written = 0;
-    const { count } = batch;
+    const { count, textEnds, featureEnds } = batch;
+    /** Bytes of entries 0..i (exclusive): their text and feature rows. */
+    const bytesBefore = (i: number) =>
+      i === 0 ? 0 : (textEnds[3 * i - 1] as number) + 4 * (featureEnds[i - 1] as number);
+    let committed = 0;
+    let open = 0;
+    let openBytes = 0;
+    let checkpointFailure: unknown;
+    const yieldOnLoop = () => (TURN_BUDGET_MS > 0 ? nextTurn() : undefined);
     try {
-      db.exec("BEGIN");
       let turnStart = performance.now();
       for (let from = 0; from < count; ) {
+        if (!db.isTransaction) db.exec("BEGIN");
         let to = from;
         let rows = 0;
         while (to < count && (to === from || rows + (batch.rows[to] as number) <= SLICE_ROWS))
           rows += batch.rows[to++] as number;
-        written += writeEntries(batch, from, to, rowEnd + written);
+        open += writeEntries(batch, from, to, rowEnd + open);
+        openBytes += bytesBefore(to) - bytesBefore(from);
         from = to;
-        if (from < count && performance.now() - turnStart >= TURN_BUDGET_MS) {
+        if (from === count || openBytes >= TRANSACTION_BYTES) {
+          await yieldOnLoop();
+          db.exec("COMMIT");
+          committed += open;
+          rowEnd += open;
+          unsynced += openBytes;
+          open = 0;
+          openBytes = 0;
+          if (unsynced >= CHECKPOINT_BYTES) {
+            await yieldOnLoop();
+            await checkpoint().catch((error: unknown) => {
+              checkpointFailure = error;
+              throw error;
+            });
+          }
+          turnStart = performance.now();
+        } else if (performance.now() - turnStart >= TURN_BUDGET_MS) {
           await nextTurn();
           turnStart = performance.now();
         }
       }
-      // The commit writes the flush's pages to the WAL (≈ 1 ms for 50 ms of single-row requests): a turn of its own.
-      if (TURN_BUDGET_MS > 0) await nextTurn();
-      db.exec("COMMIT");
-      unsynced += batch.text.byteLength + batch.features.byteLength;
-      if (unsynced >= CHECKPOINT_BYTES) queueCheckpoint();
-      rowEnd += written;
-      return { written };
+      return { written: committed };
     } catch (error) {
+      if (checkpointFailure !== undefined) throw checkpointFailure; // the writer stops: `failed`
       insertPredictions.discard();
       insertFeatures.discard();
       if (db.isTransaction) db.exec("ROLLBACK");
-      return { written: 0, error: (error as Error).message };
+      return { written: committed, error: (error as Error).message };
     }
   }
 
