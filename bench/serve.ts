@@ -123,12 +123,13 @@ const DESIGNS: Design[] = [
     cluster: 2,
   },
   {
-    name: "the default, with the prediction log on a thread of its own (not beside inference)",
+    name: "the default, with the prediction log on a thread of its own (not on the event loop or beside inference)",
     env: {
       SERVE_INFERENCE_WORKERS: "1",
       SERVE_MAX_BATCH_ROWS: "4096",
       SERVE_COMPILED_MAX_ROWS: "128",
       SERVE_SHARED_THREAD: "false",
+      SERVE_LOG_WRITER: "thread",
     },
   },
 ];

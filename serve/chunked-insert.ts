@@ -13,10 +13,15 @@ export class ChunkedInsert {
   private readonly pending: SQLInputValue[] = [];
   private readonly width: number;
 
+  /**
+   * `placeholders`: each column's SQL for its bound value (default `?`), e.g. `CAST(? AS TEXT)` to store UTF-8 bytes
+   * bound as a Uint8Array as text, without decoding them into a JavaScript string first.
+   */
   constructor(
     private readonly db: DatabaseSync,
     private readonly table: string,
     private readonly columns: readonly string[],
+    private readonly placeholders: readonly string[] = columns.map(() => "?"),
   ) {
     this.width = columns.length;
   }
@@ -50,7 +55,7 @@ export class ChunkedInsert {
     const k = Math.log2(size);
     let statement = this.statements[k];
     if (!statement) {
-      const row = `(${this.columns.map(() => "?").join(", ")})`;
+      const row = `(${this.placeholders.join(", ")})`;
       statement = this.db.prepare(
         `INSERT INTO ${this.table} (${this.columns.join(", ")}) VALUES ${Array(size).fill(row).join(", ")}`,
       );

@@ -101,6 +101,12 @@ const EnvSchema = z.object({
    * writes on is shared with inference by default (SERVE_SHARED_THREAD), which then runs at that priority too.
    */
   SERVE_LOG_THREAD_NICE: integer(0, 19).default(0),
+  /**
+   * Where the prediction log's writer runs: `auto` on the inference thread when there is one to share
+   * (SERVE_SHARED_THREAD), else on the event loop (no V8 isolate of its own: serve/README.md, memory); `event-loop`;
+   * `thread` (the shared inference thread, or one of its own).
+   */
+  SERVE_LOG_WRITER: z.enum(["auto", "event-loop", "thread"]).default("auto"),
   /** Labelled rows per model version that the live error metrics (model_live_*) are computed over. */
   SERVE_FEEDBACK_WINDOW: integer(1, 1_000_000).default(1000),
 

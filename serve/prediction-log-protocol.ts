@@ -1,4 +1,4 @@
-// Messages between the prediction log (main thread) and its SQLite writer thread.
+// Messages between the prediction log (main thread) and its SQLite writer (a thread, or the event loop).
 import type { Label, Prediction } from "./model/predictions.js";
 
 export interface LogEntry {
@@ -78,7 +78,9 @@ export type LogReply =
   | { kind: "pruned"; rows: number }
   /** Logged prediction rows without a true value yet, per model version (the most recent versions). */
   | { kind: "awaiting"; byVersion: Record<string, number> }
-  | { kind: "closed" };
+  | { kind: "closed" }
+  /** The writer stopped on an error it could not handle: the server serves on without the log. */
+  | { kind: "failed"; message: string };
 
 export interface LogWorkerData {
   file: string;
@@ -91,4 +93,10 @@ export interface LogWorkerData {
   maintenanceMs: number;
   /** The nice value to give the writer's thread (0: leave it). */
   threadNice: number;
+  /** Rows per slice of a write (one statement per table): small on the event loop. */
+  sliceRows: number;
+  /** A write yields to the loop (or the thread's other work) once a turn has taken this long; 0: after every slice. */
+  turnBudgetMs: number;
+  /** How often the WAL is synced, checkpointed and the database synced (./wal-checkpoint.ts). */
+  checkpointMs: number;
 }

@@ -1,6 +1,11 @@
-// The prediction log's writer (in serve/thread-host.ts, on a thread of its own or beside inference): owns the SQLite database (node:sqlite, WAL), writes each batch the main
-// thread sends in one transaction, answers feedback look-ups, prunes by age and row count, and counts the rows
-// still waiting for a true value. Its synchronous disk work never touches the event loop that serves requests.
+// The prediction log's writer: owns the SQLite database (node:sqlite, WAL), writes each batch the main thread sends
+// in one transaction, answers feedback look-ups, prunes by age and row count, and counts the rows still waiting for a
+// true value. It runs on the event loop when there is no inference thread to share (./loop-channel.ts: no V8 isolate
+// of its own), or in serve/thread-host.ts (a thread of its own or beside inference): the same code, over a port.
+// On the loop its synchronous disk work is cut into small pieces, each in a turn of the loop of its own: a write in
+// statements of 8 rows, ≈ 0.25 ms of them per turn, its commit alone; 250 rows per pruning statement; 1,000 ids per
+// counting statement; the WAL's checkpoints its own, between writes, the syncs on libuv's pool (./wal-checkpoint.ts).
+// bench:log-writer-stalls measures the loop's delay.
 //
 // Tables: predictions (one row per request: the body as sent, the predictions as returned), request_features (one row
 // per request: the model's input after preprocessing, rows × features float32 in the order feature_names gives for
@@ -11,10 +16,10 @@
 import { mkdirSync, readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { dirname } from "node:path";
-import { DatabaseSync } from "node:sqlite";
-import type { MessagePort } from "node:worker_threads";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { unreachable } from "../src/result.js";
 import { ChunkedInsert } from "./chunked-insert.js";
+import type { MessageEndpoint } from "./loop-channel.js";
 import type { Label, Prediction } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -24,6 +29,25 @@ import type {
   LogWorkerData,
 } from "./prediction-log-protocol.js";
 import type { Attached } from "./thread-host-protocol.js";
+import { WalCheckpointer } from "./wal-checkpoint.js";
+
+/**
+ * Rows deleted per statement when pruning, with the loop (or the thread's other work) let in between: 1,000 rows of
+ * request_features held the loop ≈ 2.8 ms (median, bench:log-writer-stalls), 250 ≈ 0.7 ms.
+ */
+const PRUNE_ROWS = 250;
+/** Predictions (and feedback) ids per statement when counting the rows awaiting a label. */
+const COUNT_RANGE = 1000;
+/**
+ * A checkpoint once this much has been logged since the last (the bodies, predictions and features of the batches),
+ * else every `checkpointMs`: it copies the WAL into the database in one statement (≈ 1.5 ms for 512 KB, median under
+ * load), so a checkpoint only every second held the loop for tens of ms under 100-row load (bench:log-writer-stalls).
+ */
+const CHECKPOINT_BYTES = 512 * 1024;
+/** A write's transaction is committed once it holds this much (see writeBatch). */
+const TRANSACTION_BYTES = 256 * 1024;
+
+const nextTurn = () => new Promise<void>((resolveLater) => setImmediate(resolveLater));
 
 /**
  * Lowers this thread's scheduling priority (Linux: a thread is a task with its own id, which /proc/thread-self
@@ -40,17 +64,23 @@ function lowerThreadPriority(nice: number): string | undefined {
   }
 }
 
-export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code: number) => void): Attached {
+export function serveLog(
+  port: MessageEndpoint<LogRequest>,
+  settings: LogWorkerData,
+  exit: (code: number) => void,
+): Attached {
   const reply = (message: LogReply) => port.postMessage(message);
 
   let db: DatabaseSync;
   try {
     mkdirSync(dirname(settings.file), { recursive: true });
     db = new DatabaseSync(settings.file, { timeout: 5000 });
-    // The log only appends and looks up by request id: a small page cache is enough.
+    // The log only appends and looks up by request id: a small page cache is enough. Checkpoints and syncs are the
+    // writer's own, off the commit path (./wal-checkpoint.ts: the durability of synchronous = NORMAL).
     db.exec(`
       PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = NORMAL;
+      PRAGMA synchronous = OFF;
+      PRAGMA wal_autocheckpoint = 0;
       PRAGMA cache_size = -2048;
       CREATE TABLE IF NOT EXISTS predictions (
         id INTEGER PRIMARY KEY,
@@ -108,26 +138,24 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
     return { dispose: () => {} };
   }
 
-  const insertPredictions = new ChunkedInsert(db, "predictions", [
-    "request_id",
-    "time",
-    "model_version",
-    "rows",
-    "request",
+  // The request id, the body and the predictions arrive as UTF-8 bytes and are stored as text straight from them:
+  // no JavaScript string per value (on the event loop, three strings of garbage per request fewer).
+  const TEXT = "CAST(? AS TEXT)";
+  const insertPredictions = new ChunkedInsert(
+    db,
     "predictions",
-    "latency_ms",
-  ]);
+    ["request_id", "time", "model_version", "rows", "request", "predictions", "latency_ms"],
+    [TEXT, "?", "?", "?", TEXT, TEXT, "?"],
+  );
   const selectPredictions = db.prepare(
     "SELECT predictions, model_version FROM predictions WHERE request_id = ?",
   );
-  const insertFeatures = new ChunkedInsert(db, "request_features", [
-    "request_id",
-    "time",
-    "model_version",
-    "rows",
-    "row_end",
-    "vectors",
-  ]);
+  const insertFeatures = new ChunkedInsert(
+    db,
+    "request_features",
+    ["request_id", "time", "model_version", "rows", "row_end", "vectors"],
+    [TEXT, "?", "?", "?", "?", "?"],
+  );
   /** Rows logged so far (the last request_features.row_end); advanced once a write has committed. */
   let rowEnd = Number(
     (
@@ -145,9 +173,9 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
   const insertFeedback = db.prepare(
     "INSERT INTO feedback (request_id, row, time, actual, prediction, abs_error) VALUES (?, ?, ?, ?, ?, ?)",
   );
-  const decoder = new TextDecoder();
-  /** Rows written between two yields of the thread: ≈ 0.3 ms at 2–3 µs per row (see writeBatch). */
-  const SLICE_ROWS = 128;
+  /** Rows per slice (see writeBatch): 128 on a thread (≈ 0.3 ms), 8 on the event loop. */
+  const SLICE_ROWS = settings.sliceRows;
+  const TURN_BUDGET_MS = settings.turnBudgetMs;
 
   /** Runs `body` in one transaction: committed if it returns, rolled back if it throws. */
   function inTransaction<A extends unknown[], R>(body: (...args: A) => R): (...args: A) => R {
@@ -178,7 +206,7 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
       const idEnd = textEnds[3 * i] as number;
       const predictionsEnd = textEnds[3 * i + 1] as number;
       const bodyEnd = textEnds[3 * i + 2] as number;
-      const requestId = decoder.decode(text.subarray(textStart, idEnd));
+      const requestId = text.subarray(textStart, idEnd);
       const time = batch.times[i] as number;
       const version = batch.versions[batch.versionIndexes[i] as number] as string;
       const rows = batch.rows[i] as number;
@@ -187,8 +215,8 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
         time,
         version,
         rows,
-        decoder.decode(text.subarray(predictionsEnd, bodyEnd)),
-        decoder.decode(text.subarray(idEnd, predictionsEnd)),
+        text.subarray(predictionsEnd, bodyEnd),
+        text.subarray(idEnd, predictionsEnd),
         batch.latenciesMs[i] as number,
       );
       textStart = bodyEnd;
@@ -252,45 +280,50 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
     },
   );
 
-  function prune(): void {
+  /** Runs `statement` until it deletes fewer than PRUNE_ROWS rows, yielding between runs; the rows deleted. */
+  async function deleteInSlices(sql: string, ...params: number[]): Promise<number> {
+    const statement = db.prepare(sql);
+    let total = 0;
+    for (;;) {
+      const changes = Number(statement.run(...params, PRUNE_ROWS).changes);
+      total += changes;
+      if (changes < PRUNE_ROWS) return total;
+      await nextTurn();
+    }
+  }
+
+  /** Deletes the rows of `table` that `where` selects, oldest first, PRUNE_ROWS per statement. */
+  const pruneWhere = (table: string, where: string, ...params: number[]) =>
+    deleteInSlices(
+      `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${where} ORDER BY id LIMIT ?)`,
+      ...params,
+    );
+
+  async function prune(): Promise<void> {
     try {
       let rows = 0;
+      const cutoff = Date.now() - settings.retentionDays * 86_400_000;
       if (settings.retentionDays > 0) {
-        const cutoff = Date.now() - settings.retentionDays * 86_400_000;
-        rows += Number(db.prepare("DELETE FROM predictions WHERE time < ?").run(cutoff).changes);
-        rows += Number(db.prepare("DELETE FROM feedback WHERE time < ?").run(cutoff).changes);
+        rows += await pruneWhere("predictions", "time < ?", cutoff);
+        rows += await pruneWhere("feedback", "time < ?", cutoff);
+        rows += await pruneWhere("request_features", "time < ?", cutoff);
+        if (legacyFeatures) rows += await pruneWhere("features", "time < ?", cutoff);
       }
       if (settings.maxRequests > 0) {
-        rows += Number(
-          db
-            .prepare("DELETE FROM predictions WHERE id <= (SELECT MAX(id) FROM predictions) - ?")
-            .run(settings.maxRequests).changes,
-        );
+        const { last } = db.prepare("SELECT COALESCE(MAX(id), 0) AS last FROM predictions").get() as {
+          last: number;
+        };
+        rows += await pruneWhere("predictions", "id <= ?", Number(last) - settings.maxRequests);
       }
-      if (settings.retentionDays > 0)
-        rows += Number(
-          db
-            .prepare("DELETE FROM request_features WHERE time < ?")
-            .run(Date.now() - settings.retentionDays * 86_400_000).changes,
-        );
       // Whole requests: those whose rows all lie before the last maxFeatureRows rows logged.
       if (settings.maxFeatureRows > 0)
-        rows += Number(
-          db.prepare("DELETE FROM request_features WHERE row_end <= ?").run(rowEnd - settings.maxFeatureRows)
-            .changes,
-        );
-      if (legacyFeatures && settings.retentionDays > 0)
-        rows += Number(
-          db
-            .prepare("DELETE FROM features WHERE time < ?")
-            .run(Date.now() - settings.retentionDays * 86_400_000).changes,
-        );
-      if (legacyFeatures && settings.maxFeatureRows > 0)
-        rows += Number(
-          db
-            .prepare("DELETE FROM features WHERE id <= (SELECT MAX(id) FROM features) - ?")
-            .run(settings.maxFeatureRows).changes,
-        );
+        rows += await pruneWhere("request_features", "row_end <= ?", rowEnd - settings.maxFeatureRows);
+      if (legacyFeatures && settings.maxFeatureRows > 0) {
+        const { last } = db.prepare("SELECT COALESCE(MAX(id), 0) AS last FROM features").get() as {
+          last: number;
+        };
+        rows += await pruneWhere("features", "id <= ?", Number(last) - settings.maxFeatureRows);
+      }
       if (rows > 0) reply({ kind: "pruned", rows });
     } catch {
       // Pruning is retried on the next tick; a failure here must not stop the writes.
@@ -299,68 +332,153 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
 
   /** How many of the versions most recently logged get an awaiting-label count (a bounded label set). */
   const AWAITING_VERSIONS = 10;
-  const countAwaiting = db.prepare(`
-    SELECT p.model_version AS version, SUM(p.rows) - COALESCE(SUM(f.labelled), 0) AS awaiting
-    FROM predictions p
-    LEFT JOIN (SELECT request_id, COUNT(DISTINCT row) AS labelled FROM feedback GROUP BY request_id) f
-      ON f.request_id = p.request_id
-    GROUP BY p.model_version ORDER BY MAX(p.time) DESC LIMIT ${AWAITING_VERSIONS}
+  const countPredicted = db.prepare(`
+    SELECT model_version AS version, SUM(rows) AS rows, MAX(time) AS latest FROM predictions
+    WHERE id > ? AND id <= ? GROUP BY model_version
   `);
+  const countLabelled = db.prepare(`
+    SELECT p.model_version AS version, COUNT(*) AS rows
+    FROM (SELECT DISTINCT request_id, row FROM feedback WHERE id > ? AND id <= ?) f
+    JOIN predictions p ON p.request_id = f.request_id
+    GROUP BY p.model_version
+  `);
+  const idRange = (table: string) =>
+    db.prepare(`SELECT COALESCE(MIN(id), 1) - 1 AS first, COALESCE(MAX(id), 0) AS last FROM ${table}`);
+  const predictionIds = idRange("predictions");
+  const feedbackIds = idRange("feedback");
 
-  function reportAwaiting(): void {
+  /**
+   * Sums `statement`'s per-version rows over the table's ids, COUNT_RANGE ids per statement with a yield between:
+   * never one scan of the whole table in one turn. Approximate: rows written or pruned meanwhile may be missed, and
+   * a row labelled twice in two ranges counts twice; the next count corrects it.
+   */
+  async function sumByVersion(
+    statement: StatementSync,
+    ids: StatementSync,
+    into: Map<string, { rows: number; latest: number }>,
+    sign: number,
+  ): Promise<void> {
+    const { first, last } = ids.get() as { first: number; last: number };
+    for (let from = Number(first); from < Number(last); from += COUNT_RANGE) {
+      const counts = statement.all(from, from + COUNT_RANGE) as unknown as {
+        version: string;
+        rows: number;
+        latest?: number;
+      }[];
+      for (const { version, rows, latest } of counts) {
+        const total = into.get(version) ?? { rows: 0, latest: 0 };
+        total.rows += sign * Number(rows);
+        total.latest = Math.max(total.latest, Number(latest ?? 0));
+        into.set(version, total);
+      }
+      await nextTurn();
+    }
+  }
+
+  async function reportAwaiting(): Promise<void> {
     try {
-      const counts = countAwaiting.all() as unknown as { version: string; awaiting: number }[];
+      const byVersion = new Map<string, { rows: number; latest: number }>();
+      await sumByVersion(countPredicted, predictionIds, byVersion, 1);
+      await sumByVersion(countLabelled, feedbackIds, byVersion, -1);
+      const recent = [...byVersion]
+        .filter(([, { latest }]) => latest > 0)
+        .sort(([, a], [, b]) => b.latest - a.latest)
+        .slice(0, AWAITING_VERSIONS);
       reply({
         kind: "awaiting",
-        byVersion: Object.fromEntries(
-          counts.map(({ version, awaiting }) => [version, Math.max(0, awaiting)]),
-        ),
+        byVersion: Object.fromEntries(recent.map(([version, { rows }]) => [version, Math.max(0, rows)])),
       });
     } catch {
       // Counted again on the next tick.
     }
   }
 
-  function maintain(): void {
-    prune();
-    reportAwaiting();
+  async function maintain(): Promise<void> {
+    await prune();
+    await reportAwaiting();
   }
 
-  maintain();
-  const pruneTimer = setInterval(maintain, settings.maintenanceMs);
-  pruneTimer.unref();
+  const checkpointer = new WalCheckpointer(db, settings.file);
+  /** Bytes logged since the last checkpoint, and whether one is queued. */
+  let unsynced = 0;
+  let checkpointQueued = false;
+
+  async function checkpoint(): Promise<void> {
+    checkpointQueued = false;
+    if (unsynced === 0) return;
+    unsynced = 0;
+    await checkpointer.checkpoint();
+  }
+
+  function queueCheckpoint(): void {
+    if (checkpointQueued || unsynced === 0) return;
+    checkpointQueued = true;
+    enqueue(checkpoint);
+  }
 
   /**
-   * Writes a flush in one transaction, in slices of about SLICE_ROWS rows with the thread's other messages let in
-   * between (setImmediate): on the thread shared with inference a model run then waits for one slice (≈ 0.3 ms), not
-   * for the whole flush. One commit per flush, not per slice: a commit appends a fresh copy of every page the
-   * transaction touched to the WAL, and the rows of a flush all land on the same few right-edge pages (the tables'
-   * and their time and request-id indexes': ids and times grow), so committing per slice of 128 rows wrote those
-   * pages about seven times per flush and the commits were most of the thread's CPU (serve/README.md).
-   * A slice that fails rolls the whole flush back: its rows are counted as dropped, none is half-written.
+   * Writes a flush in slices of about SLICE_ROWS rows (one statement per table each), yielding (setImmediate) once a
+   * turn has taken TURN_BUDGET_MS: on the thread shared with inference (every slice, ≈ 0.3 ms) a model run waits for
+   * one slice, not for the whole flush; on the event loop (slices of 8 rows, ≈ 0.25 ms a turn) the requests of the
+   * next turn wait at most that long (bench:log-writer-stalls), and since every turn writes for that long the writer
+   * keeps up with the requests that turn serves (8 rows a turn did not: half the rows were dropped under wrk).
+   * One transaction per flush, up to TRANSACTION_BYTES: a commit appends a fresh copy of every page the transaction
+   * touched to the WAL, and the rows of a flush all land on the same few right-edge pages (the tables' and their time
+   * and request-id indexes': ids and times grow), so committing per slice of 128 rows wrote those pages about seven
+   * times per flush and the commits were most of the thread's CPU (serve/README.md). The bound keeps a commit (and
+   * the checkpoint that may follow it, each in a turn of its own on the loop) short when a flush is large: 100-row
+   * requests, or a backlog. A slice that fails rolls its transaction back: its rows and the rest of the flush's are
+   * counted as dropped; an entry is never half-written.
    */
   async function writeBatch(batch: LogBatch): Promise<{ written: number; error?: string }> {
-    let written = 0;
-    const { count } = batch;
+    const { count, textEnds, featureEnds } = batch;
+    /** Bytes of entries 0..i (exclusive): their text and feature rows. */
+    const bytesBefore = (i: number) =>
+      i === 0 ? 0 : (textEnds[3 * i - 1] as number) + 4 * (featureEnds[i - 1] as number);
+    let committed = 0;
+    let open = 0;
+    let openBytes = 0;
+    let checkpointFailure: unknown;
+    const yieldOnLoop = () => (TURN_BUDGET_MS > 0 ? nextTurn() : undefined);
     try {
-      db.exec("BEGIN");
+      let turnStart = performance.now();
       for (let from = 0; from < count; ) {
+        if (!db.isTransaction) db.exec("BEGIN");
         let to = from;
         let rows = 0;
         while (to < count && (to === from || rows + (batch.rows[to] as number) <= SLICE_ROWS))
           rows += batch.rows[to++] as number;
-        written += writeEntries(batch, from, to, rowEnd + written);
+        open += writeEntries(batch, from, to, rowEnd + open);
+        openBytes += bytesBefore(to) - bytesBefore(from);
         from = to;
-        if (from < count) await new Promise((resolveLater) => setImmediate(resolveLater));
+        if (from === count || openBytes >= TRANSACTION_BYTES) {
+          await yieldOnLoop();
+          db.exec("COMMIT");
+          committed += open;
+          rowEnd += open;
+          unsynced += openBytes;
+          open = 0;
+          openBytes = 0;
+          if (unsynced >= CHECKPOINT_BYTES) {
+            await yieldOnLoop();
+            await checkpoint().catch((error: unknown) => {
+              checkpointFailure = error;
+              throw error;
+            });
+          }
+          turnStart = performance.now();
+        } else if (performance.now() - turnStart >= TURN_BUDGET_MS) {
+          await nextTurn();
+          turnStart = performance.now();
+        }
       }
-      db.exec("COMMIT");
-      rowEnd += written;
-      return { written };
+      return { written: committed };
     } catch (error) {
+      if (checkpointFailure !== undefined) throw checkpointFailure; // the writer stops: `failed`
       insertPredictions.discard();
       insertFeatures.discard();
       if (db.isTransaction) db.exec("ROLLBACK");
-      return { written: 0, error: (error as Error).message };
+      return { written: committed, error: (error as Error).message };
     }
   }
 
@@ -395,8 +513,10 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
         }
         return;
       case "close":
-        clearInterval(pruneTimer);
+        stopTimers();
         try {
+          await checkpoint(); // synced, so the database is durable once closed
+          await checkpointer.close();
           db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
           db.close();
         } finally {
@@ -408,18 +528,51 @@ export function serveLog(port: MessagePort, settings: LogWorkerData, exit: (code
     }
   }
 
-  // One message at a time, in order, even while a write yields between slices: a feedback look-up must see the
-  // predictions shipped before it, and close must follow the last write.
+  // One task at a time, in order, even while a write yields between slices: a feedback look-up must see the
+  // predictions shipped before it, close must follow the last write, and maintenance and checkpoints never run
+  // inside a write's transaction. A task that throws anyway ends the writer: `failed` says why, the server serves on
+  // without its log (on the event loop an error escaping here would otherwise stop the whole server).
   let handled = Promise.resolve();
-  port.on("message", (message: LogRequest) => {
-    handled = handled.then(() => handle(message));
-  });
+  let stopped = false;
+  function enqueue(task: () => Promise<void>): void {
+    // Each task starts on a turn of its own: a checkpoint never runs in the turn of the commit before it.
+    handled = handled
+      .then(nextTurn)
+      .then(() => (stopped ? undefined : task()))
+      .catch((error: unknown) => fail(error));
+  }
+  function fail(error: unknown): void {
+    if (stopped) return;
+    stopped = true;
+    stopTimers();
+    reply({ kind: "failed", message: error instanceof Error ? error.message : String(error) });
+    void checkpointer.close().catch(() => {});
+    try {
+      if (db.isOpen) db.close();
+    } catch {
+      // Closing a database that failed: nothing more to do.
+    }
+    exit(1);
+  }
+  port.on("message", (message: LogRequest) => enqueue(() => handle(message)));
+
+  enqueue(maintain);
+  const maintenanceTimer = setInterval(() => enqueue(maintain), settings.maintenanceMs);
+  const checkpointTimer = setInterval(queueCheckpoint, settings.checkpointMs);
+  maintenanceTimer.unref();
+  checkpointTimer.unref();
+  function stopTimers(): void {
+    clearInterval(maintenanceTimer);
+    clearInterval(checkpointTimer);
+  }
 
   const niceFailed = settings.threadNice > 0 ? lowerThreadPriority(settings.threadNice) : undefined;
   reply({ kind: "opened", file: settings.file, ...(niceFailed ? { niceFailed } : {}) });
   return {
     dispose: () => {
-      clearInterval(pruneTimer);
+      stopped = true;
+      stopTimers();
+      void checkpointer.close().catch(() => {});
       if (db.isOpen) db.close();
     },
   };

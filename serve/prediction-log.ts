@@ -1,5 +1,6 @@
 // The prediction log, main-thread side: `record` only appends to a bounded in-memory queue (built as the batch it
-// is shipped as, ./log-batch-builder.ts); a timer ships the queue in batches to the SQLite writer thread. When the queue is full, or the disk fails, the request still succeeds and
+// is shipped as, ./log-batch-builder.ts); a timer ships the queue in batches to the SQLite writer
+// (./prediction-log-worker.ts: on the event loop, or on a worker thread). When the queue is full, or the disk fails, the request still succeeds and
 // `prediction_log_dropped_total` counts the rows lost. `close` ships what is left and waits for it to be written.
 // Beside the request and its predictions the writer keeps the tensor the model ran on (the features table), so the
 // per-request cost here is one queue push and, for a model version not seen before, one message with its names.
@@ -7,6 +8,7 @@
 import { join, resolve } from "node:path";
 import { err, ok, type Result, unreachable } from "../src/result.js";
 import { batchBuffers, LogBatchBuilder } from "./log-batch-builder.js";
+import { startOnLoop } from "./loop-channel.js";
 import type { Label } from "./model/predictions.js";
 import type {
   FeedbackMatch,
@@ -15,7 +17,41 @@ import type {
   LogRequest,
   LogWorkerData,
 } from "./prediction-log-protocol.js";
-import { startWorker, type WorkerThread } from "./worker-thread.js";
+import { serveLog } from "./prediction-log-worker.js";
+import { sharedThreadRunning, startWorker, type WorkerThread } from "./worker-thread.js";
+
+/** Where the writer runs: SERVE_LOG_WRITER as set (`auto` resolved by `logWriterPlace`). */
+export type LogWriterSetting = "auto" | "event-loop" | "thread";
+/** `thread`: one of its own; `shared-thread`: the one inference runs on (serve/worker-thread.ts). */
+export type LogWriterPlace = "event-loop" | "thread" | "shared-thread";
+
+/**
+ * `auto`: on the inference thread when there is one to share (SERVE_SHARED_THREAD, one inference thread: it costs no
+ * isolate more), else on the event loop (a thread of its own would be a V8 isolate more, serve/README.md, memory).
+ */
+export function logWriterPlace(setting: LogWriterSetting, shareThread: boolean): LogWriterPlace {
+  const sharable = shareThread && sharedThreadRunning();
+  switch (setting) {
+    case "event-loop":
+      return "event-loop";
+    case "thread":
+      return shareThread ? "shared-thread" : "thread";
+    case "auto":
+      return sharable ? "shared-thread" : "event-loop";
+    default:
+      return unreachable(setting);
+  }
+}
+
+/**
+ * Rows per slice of a flush, and how long a turn writes before yielding: on the loop the requests of the next turn
+ * wait for that (bench:log-writer-stalls); on a thread, a model run waits for one slice.
+ */
+const SLICES = {
+  "event-loop": { sliceRows: 8, turnBudgetMs: 0.25 },
+  thread: { sliceRows: 128, turnBudgetMs: 0 },
+  "shared-thread": { sliceRows: 128, turnBudgetMs: 0 },
+} as const;
 
 export interface PredictionLogOptions {
   dataDir: string;
@@ -27,10 +63,12 @@ export interface PredictionLogOptions {
   maxFeatureRows: number;
   /** How often retention is enforced and the awaiting-label counts refreshed (default: every minute). */
   maintenanceMs?: number;
-  /** Write on the thread shared with inference (serve/worker-thread.ts) rather than on one of its own. */
-  sharedThread?: boolean;
-  /** The nice value of the writer's thread (Linux; default 0: unchanged). */
+  /** Where the writer runs (default: a thread of its own). */
+  writer?: LogWriterPlace;
+  /** The nice value of the writer's thread (Linux; default 0: unchanged; not applied on the event loop). */
   threadNice?: number;
+  /** How often the WAL is synced and checkpointed (default: every second; serve/wal-checkpoint.ts). */
+  checkpointMs?: number;
 }
 
 /** The manifest's feature list (tensor order): only the names are read, once per model version. */
@@ -81,20 +119,31 @@ export class PredictionLog {
     this.file = resolve(join(options.dataDir, "predictions.sqlite"));
   }
 
-  /** Opens the database in the writer thread. A failure is reported, not thrown: the server serves without a log. */
+  /** Where the writer runs. */
+  get writer(): LogWriterPlace {
+    return this.options.writer ?? "thread";
+  }
+
+  /** Opens the database in the writer. A failure is reported, not thrown: the server serves without a log. */
   start(): Promise<Result<void, LogStartError>> {
+    const place = this.writer;
+    const threadNice = this.options.threadNice ?? 0;
+    if (place === "event-loop" && threadNice > 0)
+      this.events.onError("SERVE_LOG_THREAD_NICE not applied: the prediction log writes on the event loop");
     const data: LogWorkerData = {
       file: this.file,
       retentionDays: this.options.retentionDays,
       maxRequests: this.options.maxRequests,
       maxFeatureRows: this.options.maxFeatureRows,
       maintenanceMs: this.options.maintenanceMs ?? 60_000,
-      threadNice: this.options.threadNice ?? 0,
+      threadNice: place === "event-loop" ? 0 : threadNice,
+      ...SLICES[place],
+      checkpointMs: this.options.checkpointMs ?? 1000,
     };
-    const worker = startWorker<LogReply>(
-      { role: "prediction-log", data },
-      { shared: this.options.sharedThread ?? false },
-    );
+    const worker =
+      place === "event-loop"
+        ? startOnLoop<LogReply>((port, exit) => serveLog(port, data, exit))
+        : startWorker<LogReply>({ role: "prediction-log", data }, { shared: place === "shared-thread" });
     this.worker = worker;
     return new Promise((resolveStart) => {
       worker.on("message", (reply: LogReply) => {
@@ -137,6 +186,11 @@ export class PredictionLog {
             return;
           case "closed":
             this.closedReply?.();
+            return;
+          case "failed":
+            // The writer stops after this (its exit counts the rows it held as dropped).
+            this.available = false;
+            this.events.onError(`prediction log writer failed, serving without the log: ${reply.message}`);
             return;
           default:
             return unreachable(reply);

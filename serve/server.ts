@@ -17,7 +17,7 @@ import { ModelHolder, type ReloadOutcome, type ReloadTrigger } from "./model/mod
 import { DropWarnings } from "./observability/drop-warnings.js";
 import type { Logger } from "./observability/logger.js";
 import { ServeMetrics } from "./observability/metrics.js";
-import { PredictionLog } from "./prediction-log.js";
+import { logWriterPlace, PredictionLog } from "./prediction-log.js";
 import { releaseFreedMemory } from "./release-memory.js";
 
 const netClose = NetServer.prototype.close;
@@ -37,6 +37,8 @@ export interface RunningServer {
   server: Server;
   url: string;
   models: ModelHolder;
+  /** The prediction log (SERVE_PREDICTION_LOG), open or not. */
+  log: PredictionLog | undefined;
   /** Graceful shutdown; resolves when everything is flushed and closed. */
   shutdown(reason: string): Promise<void>;
 }
@@ -161,7 +163,7 @@ export async function startServer(
         maxRequests: config.SERVE_LOG_MAX_REQUESTS,
         maxFeatureRows: config.SERVE_LOG_MAX_FEATURE_ROWS,
         maintenanceMs: config.SERVE_LOG_MAINTENANCE_S * 1000,
-        sharedThread: config.SERVE_SHARED_THREAD,
+        writer: logWriterPlace(config.SERVE_LOG_WRITER, config.SERVE_SHARED_THREAD),
         threadNice: config.SERVE_LOG_THREAD_NICE,
       },
       {
@@ -174,7 +176,7 @@ export async function startServer(
       },
     );
     const opened = await log.start();
-    if (opened.ok) logger.info({ file: log.file }, "prediction log open");
+    if (opened.ok) logger.info({ file: log.file, writer: log.writer }, "prediction log open");
     else
       logger.error(
         { file: log.file },
@@ -247,7 +249,7 @@ export async function startServer(
     { url, model: holder.current?.manifest.version, workers: config.SERVE_INFERENCE_WORKERS },
     "listening",
   );
-  return ok({ server, url, models: holder, shutdown });
+  return ok({ server, url, models: holder, log, shutdown });
 }
 
 /** The JWT verifier SERVE_JWT_* configure, or undefined when SERVE_JWT_JWKS is unset. */

@@ -175,6 +175,11 @@ class ThreadHost {
 
 let shared: ThreadHost | undefined;
 
+/** Whether the shared thread runs (an inference session is on it): work attached to it costs no isolate more. */
+export function sharedThreadRunning(): boolean {
+  return shared !== undefined && !shared.dead;
+}
+
 /**
  * Starts `work` on a thread of its own, or (`shared`) on the one thread every shared piece of work runs on: one V8
  * isolate and one malloc arena instead of one each (serve/README.md, "How it runs").

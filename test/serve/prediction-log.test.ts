@@ -1,17 +1,14 @@
-// The prediction log on its own (a real SQLite file, its real writer thread): batches written in order, losses
-// counted (queue full, unusable disk), retention by age and by count, the model's input kept per request and
-// indexed by time, request id and row count.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+// The prediction log on its own (a real SQLite file, its real writer, on a thread and on the event loop: every test
+// runs for both): batches written in order, losses counted (queue full, unusable disk), retention by age and by count,
+// the model's input kept per request and indexed by time, request id and row count.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { test } from "uvu";
+import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { PredictionLog, type PredictionLogOptions } from "../../serve/prediction-log.js";
+import { type LogWriterPlace, PredictionLog, type PredictionLogOptions } from "../../serve/prediction-log.js";
 import type { LogEntry } from "../../serve/prediction-log-protocol.js";
 import { tempDir } from "./support/harness.js";
-
-const temp = tempDir("prediction-log");
-test.after(() => temp.remove());
 
 const DAY = 86_400_000;
 const FEATURES = [{ name: "x" }, { name: "y" }];
@@ -30,258 +27,293 @@ function entry(requestId: string, time = Date.now(), rows = 1): LogEntry {
   };
 }
 
-function open(dir: string, overrides: Partial<PredictionLogOptions> = {}) {
-  const dropped: [number, string][] = [];
-  const errors: string[] = [];
-  const log = new PredictionLog(
-    {
-      dataDir: dir,
-      maxQueuedRows: 1000,
-      flushMs: 10,
-      retentionDays: 0,
-      maxRequests: 0,
-      maxFeatureRows: 0,
-      ...overrides,
-    },
-    {
-      onDropped: (rows, reason) => dropped.push([rows, reason]),
-      onWritten: () => {},
-      onError: (m) => errors.push(m),
-    },
-  );
-  return { log, dropped, errors };
-}
+for (const writer of ["thread", "event-loop"] satisfies LogWriterPlace[]) {
+  const it = suite(`prediction log, writer on ${writer}`);
+  const temp = tempDir(`prediction-log-${writer}`);
+  it.after(() => temp.remove());
 
-function requestIds(dir: string): string[] {
-  const db = new DatabaseSync(join(dir, "predictions.sqlite"), { readOnly: true });
-  const ids = (
-    db.prepare("SELECT request_id FROM predictions ORDER BY id").all() as unknown as { request_id: string }[]
-  ).map((row) => row.request_id);
-  db.close();
-  return ids;
-}
-
-test("entries are written in order, one line per row in prediction_rows; close flushes what is queued", async () => {
-  const dir = join(temp.dir, "ordered");
-  const { log, dropped } = open(dir, { flushMs: 60_000 });
-  assert.equal(await log.start(), { ok: true, value: undefined });
-  for (let i = 0; i < 20; i++) log.record(entry(`r${i}`, Date.now(), 3), FEATURES);
-  assert.is(log.pendingRows, 60);
-  await log.close();
-  assert.equal(
-    requestIds(dir),
-    Array.from({ length: 20 }, (_, i) => `r${i}`),
-  );
-  const db = new DatabaseSync(join(dir, "predictions.sqlite"), { readOnly: true });
-  const rows = db
-    .prepare("SELECT row, features, prediction FROM prediction_rows WHERE request_id = 'r7'")
-    .all()
-    .map((row) => ({ ...row }));
-  db.close();
-  assert.equal(rows, [
-    { row: 0, features: '{"x":0}', prediction: 0.5 },
-    { row: 1, features: '{"x":1}', prediction: 1.5 },
-    { row: 2, features: '{"x":2}', prediction: 2.5 },
-  ]);
-  assert.equal(dropped, []);
-});
-
-test("a full queue drops and counts, it never blocks", async () => {
-  const dir = join(temp.dir, "full");
-  const { log, dropped } = open(dir, { maxQueuedRows: 10, flushMs: 60_000 });
-  await log.start();
-  for (let i = 0; i < 5; i++) log.record(entry(`f${i}`, Date.now(), 4), FEATURES);
-  assert.equal(dropped, [
-    [4, "queue_full"],
-    [4, "queue_full"],
-    [4, "queue_full"],
-  ]);
-  await log.close();
-  assert.equal(requestIds(dir), ["f0", "f1"]);
-});
-
-test("SERVE_LOG_THREAD_NICE: the writer's thread runs at the nice value asked (Linux), and writes everything", async () => {
-  if (!existsSync("/proc/thread-self")) return;
-  const dir = join(temp.dir, "nice");
-  const { log, dropped, errors } = open(dir, { threadNice: 7, flushMs: 60_000 });
-  await log.start();
-  const niceOfWriter = readdirSync("/proc/self/task")
-    .map((task) => readFileSync(`/proc/self/task/${task}/stat`, "utf8"))
-    .filter((stat) => stat.includes("(prediction-log)"))
-    .map((stat) => Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]));
-  assert.equal(niceOfWriter, [7]);
-  for (let i = 0; i < 5; i++) log.record(entry(`n${i}`, Date.now(), 2), FEATURES);
-  await log.close();
-  assert.equal(requestIds(dir), ["n0", "n1", "n2", "n3", "n4"]);
-  assert.equal(dropped, []);
-  assert.equal(errors, []);
-});
-
-test("an unusable data directory: the log reports it and counts every row as dropped", async () => {
-  const file = join(temp.dir, "not-a-directory");
-  writeFileSync(file, "");
-  const { log, dropped, errors } = open(join(file, "data"));
-  const started = await log.start();
-  assert.is(started.ok, false);
-  assert.match(errors[0] ?? "", /not-a-directory/);
-  log.record(entry("lost", Date.now(), 2), FEATURES);
-  assert.equal(dropped, [[2, "unavailable"]]);
-  await log.close();
-});
-
-test("retention: rows older than the limit and beyond the count are pruned", async () => {
-  const dir = join(temp.dir, "retention");
-  const first = open(dir);
-  await first.log.start();
-  for (let i = 0; i < 4; i++) first.log.record(entry(`old${i}`, Date.now() - 10 * DAY), FEATURES);
-  for (let i = 0; i < 6; i++) first.log.record(entry(`new${i}`), FEATURES);
-  await first.log.close();
-  assert.is(requestIds(dir).length, 10);
-  const second = open(dir, { retentionDays: 7, maxRequests: 4 });
-  await second.log.start(); // prunes on start, then every minute
-  await second.log.close();
-  assert.equal(requestIds(dir), ["new2", "new3", "new4", "new5"]);
-});
-
-function query<T>(dir: string, sql: string, ...params: (string | number)[]): T[] {
-  const db = new DatabaseSync(join(dir, "predictions.sqlite"), { readOnly: true });
-  const rows = db
-    .prepare(sql)
-    .all(...params)
-    .map((row) => ({ ...row }));
-  db.close();
-  return rows as T[];
-}
-
-test("the model's input: one float32 matrix per request (rows × features), named by the version's feature names", async () => {
-  const dir = join(temp.dir, "features");
-  const { log } = open(dir);
-  await log.start();
-  const sent = entry("with-features", Date.now(), 3);
-  log.record(sent, FEATURES);
-  log.record({ ...entry("next-version", Date.now(), 1), version: "v2" }, [{ name: "a" }, { name: "b" }]);
-  await log.close();
-  const rows = query<{ rows: number; row_end: number; model_version: string; vectors: Uint8Array }>(
-    dir,
-    "SELECT rows, row_end, model_version, vectors FROM request_features WHERE request_id = ?",
-    "with-features",
-  );
-  assert.equal(
-    rows.map(({ vectors, ...rest }) => ({
-      ...rest,
-      vectors: Array.from(new Float32Array(vectors.slice().buffer)),
-    })),
-    [{ rows: 3, row_end: 3, model_version: "v1", vectors: Array.from(sent.features) }],
-  );
-  assert.equal(query(dir, "SELECT model_version, names FROM feature_names ORDER BY model_version"), [
-    { model_version: "v1", names: '["x","y"]' },
-    { model_version: "v2", names: '["a","b"]' },
-  ]);
-  // The look-ups the readers and the retention make use an index, not a scan of the table.
-  const plan = (sql: string) =>
-    query<{ detail: string }>(dir, `EXPLAIN QUERY PLAN ${sql}`, "x")
-      .map((step) => step.detail)
-      .join("; ");
-  assert.match(
-    plan("SELECT * FROM request_features WHERE request_id = ?"),
-    /USING INDEX request_features_request_id/,
-  );
-  assert.match(plan("SELECT * FROM request_features WHERE time < ?"), /USING INDEX request_features_time/);
-  assert.match(
-    plan("SELECT * FROM request_features WHERE row_end <= ?"),
-    /USING INDEX request_features_row_end/,
-  );
-});
-
-test("a flush of many requests of many rows (written many rows per statement) keeps every row, in order", async () => {
-  const dir = join(temp.dir, "chunked");
-  const { log, dropped } = open(dir, { flushMs: 60_000 });
-  await log.start();
-  const sizes = [130, ...Array.from({ length: 149 }, (_, i) => 1 + (i % 5)), 64, 63];
-  const sent = sizes.map((rows, i) => entry(`c${i}`, 1_000 + i, rows));
-  for (const one of sent) log.record(one, FEATURES);
-  await log.close();
-  assert.equal(
-    requestIds(dir),
-    sent.map((one) => one.requestId),
-  );
-  const rows = query<{
-    request_id: string;
-    rows: number;
-    row_end: number;
-    time: number;
-    vectors: Uint8Array;
-  }>(dir, "SELECT request_id, rows, row_end, time, vectors FROM request_features ORDER BY id");
-  let rowEnd = 0;
-  const expected = sent.map((one) => {
-    rowEnd += one.rows;
-    return {
-      request_id: one.requestId,
-      rows: one.rows,
-      row_end: rowEnd,
-      time: one.time,
-      vectors: Array.from(one.features),
-    };
-  });
-  assert.equal(
-    rows.map(({ vectors, ...rest }) => ({
-      ...rest,
-      vectors: Array.from(new Float32Array(vectors.slice().buffer)),
-    })),
-    expected,
-  );
-  assert.equal(dropped, []);
-});
-
-test("while the writer is busy, later flushes wait and follow in order; feedback sees what was just recorded", async () => {
-  const dir = join(temp.dir, "backlog");
-  const { log, dropped } = open(dir, { flushMs: 2, maxQueuedRows: 100_000 });
-  await log.start();
-  const sent: LogEntry[] = [];
-  // A first flush big enough to keep the writer busy for many flush intervals, then small ones while it works.
-  for (let i = 0; i < 300; i++) sent.push(entry(`big${i}`, Date.now(), 100));
-  for (const one of sent) log.record(one, FEATURES);
-  await new Promise((resolveLater) => setTimeout(resolveLater, 5));
-  for (let round = 0; round < 20; round++) {
-    const one = entry(`small${round}`, Date.now(), 2);
-    sent.push(one);
-    log.record(one, FEATURES);
-    await new Promise((resolveLater) => setTimeout(resolveLater, 3));
-  }
-  const feedback = await log.feedback("small19", 1, 7);
-  assert.is(
-    feedback.ok && feedback.value.length,
-    1,
-    "the last request is written before its feedback is joined",
-  );
-  await log.close();
-  assert.equal(
-    requestIds(dir),
-    sent.map((one) => one.requestId),
-  );
-  const [count] = query<{ n: number }>(dir, "SELECT SUM(rows) AS n FROM request_features");
-  assert.is(count?.n, 300 * 100 + 20 * 2);
-  assert.equal(dropped, []);
-});
-
-test("feature rows are pruned by age and by count (whole requests) while the server runs, on the maintenance interval", async () => {
-  const dir = join(temp.dir, "feature-retention");
-  const { log } = open(dir, { retentionDays: 7, maxFeatureRows: 5, maintenanceMs: 50 });
-  await log.start();
-  log.record(entry("old", Date.now() - 10 * DAY, 2), FEATURES);
-  for (let i = 0; i < 4; i++) log.record(entry(`new${i}`, Date.now(), 2), FEATURES);
-  const requests = () =>
-    query<{ request_id: string }>(dir, "SELECT request_id FROM request_features ORDER BY id").map(
-      ({ request_id }) => request_id,
+  function open(dir: string, overrides: Partial<PredictionLogOptions> = {}) {
+    const dropped: [number, string][] = [];
+    const errors: string[] = [];
+    const log = new PredictionLog(
+      {
+        dataDir: dir,
+        maxQueuedRows: 1000,
+        flushMs: 10,
+        retentionDays: 0,
+        maxRequests: 0,
+        maxFeatureRows: 0,
+        writer,
+        ...overrides,
+      },
+      {
+        onDropped: (rows, reason) => dropped.push([rows, reason]),
+        onWritten: () => {},
+        onError: (m) => errors.push(m),
+      },
     );
-  let kept = requests();
-  for (let i = 0; i < 100 && kept.length !== 3; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    kept = requests();
+    return { log, dropped, errors };
   }
-  // The last 5 of the 10 rows logged are new1's second row and new2's and new3's: new1 is kept whole.
-  assert.equal(kept, ["new1", "new2", "new3"]);
-  await log.close();
-});
 
-test.run();
+  function requestIds(dir: string): string[] {
+    const db = new DatabaseSync(join(dir, "predictions.sqlite"), { readOnly: true });
+    const ids = (
+      db.prepare("SELECT request_id FROM predictions ORDER BY id").all() as unknown as {
+        request_id: string;
+      }[]
+    ).map((row) => row.request_id);
+    db.close();
+    return ids;
+  }
+
+  it("entries are written in order, one line per row in prediction_rows; close flushes what is queued", async () => {
+    const dir = join(temp.dir, "ordered");
+    const { log, dropped } = open(dir, { flushMs: 60_000 });
+    assert.equal(await log.start(), { ok: true, value: undefined });
+    for (let i = 0; i < 20; i++) log.record(entry(`r${i}`, Date.now(), 3), FEATURES);
+    assert.is(log.pendingRows, 60);
+    await log.close();
+    assert.equal(
+      requestIds(dir),
+      Array.from({ length: 20 }, (_, i) => `r${i}`),
+    );
+    const db = new DatabaseSync(join(dir, "predictions.sqlite"), { readOnly: true });
+    const rows = db
+      .prepare("SELECT row, features, prediction FROM prediction_rows WHERE request_id = 'r7'")
+      .all()
+      .map((row) => ({ ...row }));
+    db.close();
+    assert.equal(rows, [
+      { row: 0, features: '{"x":0}', prediction: 0.5 },
+      { row: 1, features: '{"x":1}', prediction: 1.5 },
+      { row: 2, features: '{"x":2}', prediction: 2.5 },
+    ]);
+    assert.equal(dropped, []);
+  });
+
+  it("a full queue drops and counts, it never blocks", async () => {
+    const dir = join(temp.dir, "full");
+    const { log, dropped } = open(dir, { maxQueuedRows: 10, flushMs: 60_000 });
+    await log.start();
+    for (let i = 0; i < 5; i++) log.record(entry(`f${i}`, Date.now(), 4), FEATURES);
+    assert.equal(dropped, [
+      [4, "queue_full"],
+      [4, "queue_full"],
+      [4, "queue_full"],
+    ]);
+    await log.close();
+    assert.equal(requestIds(dir), ["f0", "f1"]);
+  });
+
+  it("SERVE_LOG_THREAD_NICE: a writer's thread runs at the nice value asked (Linux); on the loop it is not applied, and said", async () => {
+    if (!existsSync("/proc/thread-self")) return;
+    const dir = join(temp.dir, "nice");
+    const { log, dropped, errors } = open(dir, { threadNice: 7, flushMs: 60_000 });
+    await log.start();
+    const nices = (name: string) =>
+      readdirSync("/proc/self/task")
+        .map((task) => readFileSync(`/proc/self/task/${task}/stat`, "utf8"))
+        .filter((stat) => stat.includes(`(${name})`))
+        .map((stat) => Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]));
+    if (writer === "thread") {
+      assert.equal(nices("prediction-log"), [7]);
+      assert.equal(errors, []);
+    } else {
+      assert.equal(nices("prediction-log"), [], "no writer thread");
+      assert.equal(
+        nices(readFileSync("/proc/self/comm", "utf8").trim()).slice(0, 1),
+        [0],
+        "the loop keeps its priority",
+      );
+      assert.match(errors.join("\n"), /SERVE_LOG_THREAD_NICE not applied/);
+    }
+    for (let i = 0; i < 5; i++) log.record(entry(`n${i}`, Date.now(), 2), FEATURES);
+    await log.close();
+    assert.equal(requestIds(dir), ["n0", "n1", "n2", "n3", "n4"]);
+    assert.equal(dropped, []);
+  });
+
+  it("an unusable data directory: the log reports it and counts every row as dropped", async () => {
+    const file = join(temp.dir, "not-a-directory");
+    writeFileSync(file, "");
+    const { log, dropped, errors } = open(join(file, "data"));
+    const started = await log.start();
+    assert.is(started.ok, false);
+    assert.match(errors[0] ?? "", /not-a-directory/);
+    log.record(entry("lost", Date.now(), 2), FEATURES);
+    assert.equal(dropped, [[2, "unavailable"]]);
+    await log.close();
+  });
+
+  it("a writer that fails says so (failed), and the log then drops and counts, without stopping the process", async () => {
+    const dir = join(temp.dir, "failing");
+    const { log, dropped, errors } = open(dir, { checkpointMs: 10 });
+    await log.start();
+    // The writer syncs the WAL at its first checkpoint: with the file gone it cannot, and stops.
+    rmSync(join(dir, "predictions.sqlite-wal"));
+    log.record(entry("before", Date.now(), 2), FEATURES);
+    for (let i = 0; i < 200 && !errors.some((m) => /writer failed/.test(m)); i++)
+      await new Promise((resolveLater) => setTimeout(resolveLater, 10));
+    assert.match(errors.join("\n"), /prediction log writer failed, serving without the log: .*ENOENT/);
+    log.record(entry("after", Date.now(), 3), FEATURES);
+    assert.equal(dropped.at(-1), [3, "unavailable"]);
+    await log.close();
+  });
+
+  it("retention: rows older than the limit and beyond the count are pruned", async () => {
+    const dir = join(temp.dir, "retention");
+    const first = open(dir);
+    await first.log.start();
+    for (let i = 0; i < 4; i++) first.log.record(entry(`old${i}`, Date.now() - 10 * DAY), FEATURES);
+    for (let i = 0; i < 6; i++) first.log.record(entry(`new${i}`), FEATURES);
+    await first.log.close();
+    assert.is(requestIds(dir).length, 10);
+    const second = open(dir, { retentionDays: 7, maxRequests: 4 });
+    await second.log.start(); // prunes on start, then every minute
+    await second.log.close();
+    assert.equal(requestIds(dir), ["new2", "new3", "new4", "new5"]);
+  });
+
+  function query<T>(dir: string, sql: string, ...params: (string | number)[]): T[] {
+    const db = new DatabaseSync(join(dir, "predictions.sqlite"), { readOnly: true });
+    const rows = db
+      .prepare(sql)
+      .all(...params)
+      .map((row) => ({ ...row }));
+    db.close();
+    return rows as T[];
+  }
+
+  it("the model's input: one float32 matrix per request (rows × features), named by the version's feature names", async () => {
+    const dir = join(temp.dir, "features");
+    const { log } = open(dir);
+    await log.start();
+    const sent = entry("with-features", Date.now(), 3);
+    log.record(sent, FEATURES);
+    log.record({ ...entry("next-version", Date.now(), 1), version: "v2" }, [{ name: "a" }, { name: "b" }]);
+    await log.close();
+    const rows = query<{ rows: number; row_end: number; model_version: string; vectors: Uint8Array }>(
+      dir,
+      "SELECT rows, row_end, model_version, vectors FROM request_features WHERE request_id = ?",
+      "with-features",
+    );
+    assert.equal(
+      rows.map(({ vectors, ...rest }) => ({
+        ...rest,
+        vectors: Array.from(new Float32Array(vectors.slice().buffer)),
+      })),
+      [{ rows: 3, row_end: 3, model_version: "v1", vectors: Array.from(sent.features) }],
+    );
+    assert.equal(query(dir, "SELECT model_version, names FROM feature_names ORDER BY model_version"), [
+      { model_version: "v1", names: '["x","y"]' },
+      { model_version: "v2", names: '["a","b"]' },
+    ]);
+    // The look-ups the readers and the retention make use an index, not a scan of the table.
+    const plan = (sql: string) =>
+      query<{ detail: string }>(dir, `EXPLAIN QUERY PLAN ${sql}`, "x")
+        .map((step) => step.detail)
+        .join("; ");
+    assert.match(
+      plan("SELECT * FROM request_features WHERE request_id = ?"),
+      /USING INDEX request_features_request_id/,
+    );
+    assert.match(plan("SELECT * FROM request_features WHERE time < ?"), /USING INDEX request_features_time/);
+    assert.match(
+      plan("SELECT * FROM request_features WHERE row_end <= ?"),
+      /USING INDEX request_features_row_end/,
+    );
+  });
+
+  it("a flush of many requests of many rows (written many rows per statement) keeps every row, in order", async () => {
+    const dir = join(temp.dir, "chunked");
+    const { log, dropped } = open(dir, { flushMs: 60_000 });
+    await log.start();
+    const sizes = [130, ...Array.from({ length: 149 }, (_, i) => 1 + (i % 5)), 64, 63];
+    const sent = sizes.map((rows, i) => entry(`c${i}`, 1_000 + i, rows));
+    for (const one of sent) log.record(one, FEATURES);
+    await log.close();
+    assert.equal(
+      requestIds(dir),
+      sent.map((one) => one.requestId),
+    );
+    const rows = query<{
+      request_id: string;
+      rows: number;
+      row_end: number;
+      time: number;
+      vectors: Uint8Array;
+    }>(dir, "SELECT request_id, rows, row_end, time, vectors FROM request_features ORDER BY id");
+    let rowEnd = 0;
+    const expected = sent.map((one) => {
+      rowEnd += one.rows;
+      return {
+        request_id: one.requestId,
+        rows: one.rows,
+        row_end: rowEnd,
+        time: one.time,
+        vectors: Array.from(one.features),
+      };
+    });
+    assert.equal(
+      rows.map(({ vectors, ...rest }) => ({
+        ...rest,
+        vectors: Array.from(new Float32Array(vectors.slice().buffer)),
+      })),
+      expected,
+    );
+    assert.equal(dropped, []);
+  });
+
+  it("while the writer is busy, later flushes wait and follow in order; feedback sees what was just recorded", async () => {
+    const dir = join(temp.dir, "backlog");
+    const { log, dropped } = open(dir, { flushMs: 2, maxQueuedRows: 100_000 });
+    await log.start();
+    const sent: LogEntry[] = [];
+    // A first flush big enough to keep the writer busy for many flush intervals, then small ones while it works.
+    for (let i = 0; i < 300; i++) sent.push(entry(`big${i}`, Date.now(), 100));
+    for (const one of sent) log.record(one, FEATURES);
+    await new Promise((resolveLater) => setTimeout(resolveLater, 5));
+    for (let round = 0; round < 20; round++) {
+      const one = entry(`small${round}`, Date.now(), 2);
+      sent.push(one);
+      log.record(one, FEATURES);
+      await new Promise((resolveLater) => setTimeout(resolveLater, 3));
+    }
+    const feedback = await log.feedback("small19", 1, 7);
+    assert.is(
+      feedback.ok && feedback.value.length,
+      1,
+      "the last request is written before its feedback is joined",
+    );
+    await log.close();
+    assert.equal(
+      requestIds(dir),
+      sent.map((one) => one.requestId),
+    );
+    const [count] = query<{ n: number }>(dir, "SELECT SUM(rows) AS n FROM request_features");
+    assert.is(count?.n, 300 * 100 + 20 * 2);
+    assert.equal(dropped, []);
+  });
+
+  it("feature rows are pruned by age and by count (whole requests) while the server runs, on the maintenance interval", async () => {
+    const dir = join(temp.dir, "feature-retention");
+    const { log } = open(dir, { retentionDays: 7, maxFeatureRows: 5, maintenanceMs: 50 });
+    await log.start();
+    log.record(entry("old", Date.now() - 10 * DAY, 2), FEATURES);
+    for (let i = 0; i < 4; i++) log.record(entry(`new${i}`, Date.now(), 2), FEATURES);
+    const requests = () =>
+      query<{ request_id: string }>(dir, "SELECT request_id FROM request_features ORDER BY id").map(
+        ({ request_id }) => request_id,
+      );
+    let kept = requests();
+    for (let i = 0; i < 100 && kept.length !== 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      kept = requests();
+    }
+    // The last 5 of the 10 rows logged are new1's second row and new2's and new3's: new1 is kept whole.
+    assert.equal(kept, ["new1", "new2", "new3"]);
+    await log.close();
+  });
+
+  it.run();
+}

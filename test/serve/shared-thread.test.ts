@@ -1,6 +1,7 @@
 // One inference thread and the prediction log's writer share one worker thread by default (SERVE_SHARED_THREAD):
 // both work on it, a hot reload swaps the model's session on that same thread while the log keeps writing, and
-// SERVE_SHARED_THREAD=false gives each a thread of its own.
+// SERVE_SHARED_THREAD=false with SERVE_LOG_WRITER=thread gives each a thread of its own. Without an inference thread
+// to share (the compiled trees serve, or SERVE_SHARED_THREAD=false) the writer runs on the event loop: no thread.
 import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -86,12 +87,13 @@ test("by default one thread runs both the inference session and the log writer, 
   assert.is(count("inference+log"), before.shared, "the thread stops once nothing runs on it");
 });
 
-test("SERVE_SHARED_THREAD=false: the session and the writer each on a thread of their own", async () => {
+test("SERVE_SHARED_THREAD=false, SERVE_LOG_WRITER=thread: the session and the writer each on a thread of their own", async () => {
   const before = count("inference");
   const server = await startInProcess({
     SERVE_MODEL: model.dir,
     SERVE_DATA_DIR: join(temp.dir, "dedicated"),
     SERVE_SHARED_THREAD: "false",
+    SERVE_LOG_WRITER: "thread",
     SERVE_COMPILED_MAX_ROWS: "0",
   });
   try {
@@ -104,5 +106,26 @@ test("SERVE_SHARED_THREAD=false: the session and the writer each on a thread of 
   await settle();
   assert.is(count("prediction-log"), 0);
 });
+
+for (const [name, env] of [
+  ["the compiled trees serve (no inference thread)", {}],
+  ["SERVE_SHARED_THREAD=false", { SERVE_SHARED_THREAD: "false", SERVE_COMPILED_MAX_ROWS: "0" }],
+] as const)
+  test(`${name}: the writer runs on the event loop, no thread of its own`, async () => {
+    const before = { shared: count("inference+log"), log: count("prediction-log") };
+    const server = await startInProcess({
+      SERVE_MODEL: model.dir,
+      SERVE_DATA_DIR: join(temp.dir, `loop-${before.shared}-${Object.keys(env).length}`),
+      ...env,
+    });
+    try {
+      assert.is(server.log?.writer, "event-loop");
+      assert.is(count("inference+log"), before.shared);
+      assert.is(count("prediction-log"), before.log);
+      await predictAndLabel(server, `loop-${Object.keys(env).length}`);
+    } finally {
+      await server.shutdown("test over");
+    }
+  });
 
 test.run();
