@@ -19,6 +19,7 @@
 import type { Random } from "../../random.js";
 import type { GrownTree, GrowthParams, GrowthTargets } from "../grow-tree.js";
 import { leafValue, nodeSquares, splitGain } from "../split-gain.js";
+import type { TreeColumns } from "../tree-ensemble.js";
 import {
   type BinnedMatrix,
   type BinningOptions,
@@ -42,6 +43,7 @@ import { HISTOGRAM_BINS, histogramLength } from "./histogram.js";
 import type { LevelExecutor } from "./level-executor.js";
 import {
   type BinningMemory,
+  type BootstrapTargets,
   cutsOf,
   histogramTotals,
   type LevelMemory,
@@ -95,6 +97,8 @@ export class HistWorkspace {
   readonly budget: number;
   /** The last tree's node columns, reused by the next (same thread count and outputs). */
   nodeColumns: NodeColumns | undefined;
+  /** The last tree's open-node columns, reused likewise; with HistTree's segments for boosting. */
+  openColumns: (OpenColumns & { treeSegments?: Int32Array }) | undefined;
   constructor(
     readonly binned: BinnedMatrix,
     channels: number,
@@ -196,7 +200,7 @@ export class HistWorkspace {
    * Runs a per-row op on every thread when the row arrays it reads or writes are shared memory; else (arrays the
    * worker threads cannot see) every thread's share on the calling thread.
    */
-  runOnRows(op: WorkOp, arrays: Float64Array[]): void | Promise<void> {
+  runOnRows(op: WorkOp, arrays: ArrayBufferView[]): void | Promise<void> {
     if (arrays.every((array) => array.buffer instanceof SharedArrayBuffer) || this.executor.threads === 1)
       return this.executor.run(this.memory, op);
     runWork(this.memory, op, 0, 1);
@@ -245,31 +249,59 @@ export interface HistTree extends GrownTree {
   pendingChildren?: Int32Array;
 }
 
-/** A tree's nodes while it grows, in creation order (sums per node: `outputs` of A, one of B). */
+/**
+ * A tree's nodes while it grows, in creation order (sums per node: `outputs` of A, one of B): what every node keeps
+ * until the tree is serialised.
+ */
 export interface NodeColumns {
   capacity: number;
-  /** Per node, `width` entries of segments (2 × threads) and `outputs` of sumA and chosenLeftA. */
+  outputs: number;
+  sumA: Float64Array;
+  sumB: Float64Array;
+  feature: Int32Array;
+  /** The split's threshold, set when the split is chosen. */
+  threshold: Float32Array;
+  missingLeft: Uint8Array;
+  left: Int32Array;
+  right: Int32Array;
+  gain: Float64Array;
+}
+
+/**
+ * What only a node that may still split needs, for the nodes [base, base + capacity) of the tree. Exported trees
+ * (the forest's) keep it for the open levels only: a forest's trees have a million nodes and more, and these are
+ * 40 more bytes a node. Otherwise (boosting: HistTree's segments and split bins) base stays 0.
+ */
+export interface OpenColumns {
+  capacity: number;
+  /** Per node, `width` entries of segments (2 × threads) and `outputs` of chosenLeftA. */
   width: number;
   outputs: number;
   segments: Int32Array;
   count: Int32Array;
   depth: Int32Array;
-  sumA: Float64Array;
-  sumB: Float64Array;
-  feature: Int32Array;
   splitBin: Int32Array;
-  missingLeft: Uint8Array;
-  left: Int32Array;
-  right: Int32Array;
-  gain: Float64Array;
   histogramOf: Int32Array;
   chosenLeftA: Float64Array;
   chosenLeftB: Float64Array;
-  /** HistTree's segments, which live only until the next tree. */
-  treeSegments: Int32Array;
 }
 
-function nodeColumns(capacity: number, width: number, outputs: number): NodeColumns {
+function nodeColumns(capacity: number, outputs: number): NodeColumns {
+  return {
+    capacity,
+    outputs,
+    sumA: new Float64Array(capacity * outputs),
+    sumB: new Float64Array(capacity),
+    feature: new Int32Array(capacity),
+    threshold: new Float32Array(capacity),
+    missingLeft: new Uint8Array(capacity),
+    left: new Int32Array(capacity),
+    right: new Int32Array(capacity),
+    gain: new Float64Array(capacity),
+  };
+}
+
+function openColumns(capacity: number, width: number, outputs: number): OpenColumns {
   return {
     capacity,
     width,
@@ -277,18 +309,10 @@ function nodeColumns(capacity: number, width: number, outputs: number): NodeColu
     segments: new Int32Array(capacity * width),
     count: new Int32Array(capacity),
     depth: new Int32Array(capacity),
-    sumA: new Float64Array(capacity * outputs),
-    sumB: new Float64Array(capacity),
-    feature: new Int32Array(capacity),
     splitBin: new Int32Array(capacity),
-    missingLeft: new Uint8Array(capacity),
-    left: new Int32Array(capacity),
-    right: new Int32Array(capacity),
-    gain: new Float64Array(capacity),
     histogramOf: new Int32Array(capacity),
     chosenLeftA: new Float64Array(capacity * outputs),
     chosenLeftB: new Float64Array(capacity),
-    treeSegments: new Int32Array(capacity * width),
   };
 }
 
@@ -306,18 +330,20 @@ export function channelsFor(outputs: number, params: GrowthParams): number {
   return outputs + 1 + (params.minSamplesLeaf > 1 ? 1 : 0);
 }
 
-export async function growHistTree(
+async function growNodes(
   space: HistWorkspace,
   activeFeatures: Int32Array,
-  targets: GrowthTargets,
+  targets: GrowthTargets | ForestTargets,
   params: GrowthParams,
   random: Random,
   allowMissingLeft: boolean,
-): Promise<HistTree> {
+  /** Whether the tree is to be exported (growExportedHistTree): its open-node columns cover the open levels only. */
+  exported: boolean,
+): Promise<GrownNodes> {
   const { binned, memory, executor } = space;
   const { index, values, channels, threads } = memory;
   const { rows, bins, thresholds } = binned;
-  const { outputs, weight, weightedA, weightedB, pureKey } = targets;
+  const { outputs, pureKey } = targets;
   const counted = channels === outputs + 2;
   const slots = activeFeatures.length;
   const width = 2 * threads;
@@ -383,8 +409,21 @@ export async function growHistTree(
   // Each thread's sampled rows, ascending, in its own range of the index. By blocks, each unit builds its part of
   // the root's histogram in the same command (reduced apart: its totals come with its split, below).
   const { targets: known } = memory;
-  if (known?.weight !== weight || known.weightedA !== weightedA || known.weightedB !== weightedB) {
-    memory.targets = { outputs, weight, weightedA, weightedB };
+  const rowArrays =
+    "counts" in targets
+      ? [targets.counts, targets.y]
+      : [targets.weight, targets.weightedA, targets.weightedB];
+  const knownArrays =
+    known === undefined
+      ? []
+      : "counts" in known
+        ? [known.counts, known.y]
+        : [known.weight, known.weightedA, known.weightedB];
+  if (rowArrays.length !== knownArrays.length || rowArrays.some((array, i) => array !== knownArrays[i])) {
+    memory.targets =
+      "counts" in targets
+        ? { outputs, counts: targets.counts, y: targets.y, classification: targets.classification }
+        : { outputs, weight: targets.weight, weightedA: targets.weightedA, weightedB: targets.weightedB };
     memory.version++;
   }
   const rootWithSample = byBlocks && rows >= SMALL_NODE_ROWS;
@@ -393,7 +432,7 @@ export async function growHistTree(
     ? planHistograms([rootHistogram], () => 0, [], parallelSplits ? 1 : 0, true)
     : undefined;
   space.partitionPlan(2 * threads);
-  await space.runOnRows(rootWithSample ? OP_SAMPLE_HISTOGRAMS : OP_SAMPLE, [weight, weightedA, weightedB]);
+  await space.runOnRows(rootWithSample ? OP_SAMPLE_HISTOGRAMS : OP_SAMPLE, rowArrays);
   const rootSegments = new Int32Array(width);
   let sampled = 0;
   // Whether every sampled row has B = 1: then a node's B is its row count (sums of ones are exact), and so is the
@@ -415,63 +454,109 @@ export async function growHistTree(
   // The workspace's columns when large enough: reused across trees, they leave no garbage behind each tree.
   const bound = nodeBound(sampled, params);
   const reusable = space.nodeColumns;
-  const fits = reusable?.width === width && reusable.outputs === outputs && reusable.capacity >= bound;
-  let kept = fits ? reusable : nodeColumns(bound, width, outputs);
+  let kept =
+    reusable?.outputs === outputs && reusable.capacity >= bound ? reusable : nodeColumns(bound, outputs);
   space.nodeColumns = kept;
-  const first = kept;
-  let { capacity, segments, count, depth, sumA, sumB, feature, splitBin } = first; // segments: threads × (from, to)
-  let { missingLeft, left, right, gain, histogramOf, chosenLeftA, chosenLeftB } = first;
-  const use = (columns: NodeColumns) => {
-    ({ capacity, segments, count, depth, sumA, sumB, feature, splitBin } = columns);
-    ({ missingLeft, left, right, gain, histogramOf, chosenLeftA, chosenLeftB } = columns);
-    space.nodeColumns = columns;
-    kept = columns;
-  };
-  const grown = <T extends Int32Array | Float64Array | Uint8Array>(column: T, perNode = 1): T => {
-    const larger = new (column.constructor as new (length: number) => T)(2 * capacity * perNode);
-    larger.set(column);
+  let { capacity, sumA, sumB, feature, threshold, missingLeft, left, right, gain } = kept;
+  // Open-node columns hold the nodes [base, base + openCapacity): exported trees move base to each level's
+  // first node (their nodes' rows and histograms are not needed once they are split or left as leaves).
+  let base = 0;
+  const reusableOpen = space.openColumns;
+  const openBound = exported ? Math.min(bound, 1024) : bound;
+  let open =
+    reusableOpen?.width === width &&
+    reusableOpen.outputs === outputs &&
+    reusableOpen.capacity >= openBound &&
+    (exported || reusableOpen.treeSegments !== undefined)
+      ? reusableOpen
+      : {
+          ...openColumns(openBound, width, outputs),
+          ...(exported ? {} : { treeSegments: new Int32Array(openBound * width) }),
+        };
+  space.openColumns = open;
+  let { segments, count, depth, splitBin, histogramOf, chosenLeftA, chosenLeftB } = open; // segments: threads × (from, to)
+  const grown = <T extends Int32Array | Float64Array | Float32Array | Uint8Array>(
+    column: T,
+    length: number,
+  ): T => {
+    const larger = new (column.constructor as new (length: number) => T)(length);
+    larger.set(column.subarray(0, Math.min(column.length, length)));
     return larger;
   };
+  const growOpen = (to: number) => {
+    open = {
+      capacity: to,
+      width,
+      outputs,
+      segments: grown(segments, to * width),
+      count: grown(count, to),
+      depth: grown(depth, to),
+      splitBin: grown(splitBin, to),
+      histogramOf: grown(histogramOf, to),
+      chosenLeftA: grown(chosenLeftA, to * outputs),
+      chosenLeftB: grown(chosenLeftB, to),
+      ...(exported ? {} : { treeSegments: new Int32Array(to * width) }),
+    };
+    ({ segments, count, depth, splitBin, histogramOf, chosenLeftA, chosenLeftB } = open);
+    space.openColumns = open;
+  };
+  /** Drops the open columns of the nodes before `first` (exported trees only). */
+  const closeBefore = (first: number) => {
+    const by = first - base;
+    if (!exported || by <= 0) return;
+    const live = nodes - first;
+    segments.copyWithin(0, by * width, (by + live) * width);
+    count.copyWithin(0, by, by + live);
+    depth.copyWithin(0, by, by + live);
+    splitBin.copyWithin(0, by, by + live);
+    histogramOf.copyWithin(0, by, by + live);
+    chosenLeftA.copyWithin(0, by * outputs, (by + live) * outputs);
+    chosenLeftB.copyWithin(0, by, by + live);
+    base = first;
+  };
   const addNode = (nodeDepth: number, a: ArrayLike<number>, b: number) => {
-    if (nodes === capacity)
-      use({
-        ...nodeColumns(2 * capacity, width, outputs),
-        segments: grown(segments, width),
-        count: grown(count),
-        depth: grown(depth),
-        sumA: grown(sumA, outputs),
-        sumB: grown(sumB),
-        feature: grown(feature),
-        splitBin: grown(splitBin),
-        missingLeft: grown(missingLeft),
-        left: grown(left),
-        right: grown(right),
-        gain: grown(gain),
-        histogramOf: grown(histogramOf),
-        chosenLeftA: grown(chosenLeftA, outputs),
-        chosenLeftB: grown(chosenLeftB),
-      });
+    if (nodes === capacity) {
+      const to = 2 * capacity;
+      kept = {
+        capacity: to,
+        outputs,
+        sumA: grown(sumA, to * outputs),
+        sumB: grown(sumB, to),
+        feature: grown(feature, to),
+        threshold: grown(threshold, to),
+        missingLeft: grown(missingLeft, to),
+        left: grown(left, to),
+        right: grown(right, to),
+        gain: grown(gain, to),
+      };
+      ({ capacity, sumA, sumB, feature, threshold, missingLeft, left, right, gain } = kept);
+      space.nodeColumns = kept;
+    }
+    if (nodes - base === open.capacity) growOpen(2 * open.capacity);
     const id = nodes++;
-    segments.fill(0, id * width, (id + 1) * width);
-    count[id] = 0;
-    depth[id] = nodeDepth;
+    const o = id - base;
+    segments.fill(0, o * width, (o + 1) * width);
+    count[o] = 0;
+    depth[o] = nodeDepth;
+    splitBin[o] = 0;
+    histogramOf[o] = -1;
+    chosenLeftA.fill(0, o * outputs, (o + 1) * outputs);
+    chosenLeftB[o] = 0;
     for (let d = 0; d < outputs; d++) sumA[id * outputs + d] = a[d] as number;
     sumB[id] = b;
     feature[id] = -1;
-    splitBin[id] = 0;
+    threshold[id] = 0;
     missingLeft[id] = 0;
     left[id] = -1;
     right[id] = -1;
     gain[id] = 0;
-    histogramOf[id] = -1;
-    chosenLeftA.fill(0, id * outputs, (id + 1) * outputs);
-    chosenLeftB[id] = 0;
     return id;
   };
   const setRows = (node: number, t: number, from: number, to: number) => {
-    segments[node * width + 2 * t] = from;
-    segments[node * width + 2 * t + 1] = to;
-    count[node] = (count[node] as number) + to - from;
+    const o = node - base;
+    segments[o * width + 2 * t] = from;
+    segments[o * width + 2 * t + 1] = to;
+    count[o] = (count[o] as number) + to - from;
   };
 
   const rootA = new Float64Array(outputs);
@@ -484,7 +569,8 @@ export async function growHistTree(
     let key: number | undefined;
     for (let t = 0; t < threads; t++)
       for (
-        let p = segments[node * width + 2 * t] as number, end = segments[node * width + 2 * t + 1] as number;
+        let p = segments[(node - base) * width + 2 * t] as number,
+          end = segments[(node - base) * width + 2 * t + 1] as number;
         p < end;
         p++
       ) {
@@ -495,11 +581,11 @@ export async function growHistTree(
     return true;
   };
   const mayGrow = (node: number) => {
-    const rowCount = count[node] as number;
+    const rowCount = count[node - base] as number;
     return !(
       rowCount < params.minSamplesSplit ||
       rowCount < 2 * params.minSamplesLeaf ||
-      (depth[node] as number) >= params.maxDepth ||
+      (depth[node - base] as number) >= params.maxDepth ||
       (sumB[node] as number) < 2 * params.minChildWeight ||
       (params.stopWhenPure && isPure(node))
     );
@@ -524,14 +610,14 @@ export async function growHistTree(
     requests: number[],
     pairs: number[],
     splitNodes: number[] = [],
-    histogramAt: (node: number) => number = (node) => histogramOf[node] as number,
+    histogramAt: (node: number) => number = (node) => histogramOf[node - base] as number,
     partition?: { splitting: number[]; sources: number[] },
   ) => {
     const planned = planHistograms(
       requests.filter((_, i) => i % 2 === 1),
       // With a partition first, each unit writes its rows of the children.
       partition === undefined
-        ? (r, i) => segments[(requests[2 * r] as number) * width + i] as number
+        ? (r, i) => segments[((requests[2 * r] as number) - base) * width + i] as number
         : () => 0,
       pairs,
       splitNodes.length,
@@ -565,10 +651,10 @@ export async function growHistTree(
       splitNodes.map(
         (node): SplitRequest => ({
           histogram: histogramAt(node),
-          segments: segments.slice(node * width, (node + 1) * width),
+          segments: segments.slice((node - base) * width, (node - base + 1) * width),
           totalA: sumA.slice(node * outputs, (node + 1) * outputs),
           totalB: sumB[node] as number,
-          totalCount: count[node] as number,
+          totalCount: count[node - base] as number,
           ...(node === totalsFrom ? { totalsFrom: 0 } : {}),
         }),
       ),
@@ -582,10 +668,11 @@ export async function growHistTree(
     });
   };
   /** Of `nodes`, those whose split the next histogram command can find (a histogram, or few rows). */
-  const findable = (nodes: number[], histogramAt = (node: number) => histogramOf[node] as number) =>
+  const findable = (nodes: number[], histogramAt = (node: number) => histogramOf[node - base] as number) =>
     parallelSplits
       ? nodes.filter(
-          (node) => !found.has(node) && (histogramAt(node) >= 0 || (count[node] as number) < SMALL_NODE_ROWS),
+          (node) =>
+            !found.has(node) && (histogramAt(node) >= 0 || (count[node - base] as number) < SMALL_NODE_ROWS),
         )
       : [];
 
@@ -593,18 +680,23 @@ export async function growHistTree(
   // every row), else from its rows.
   if (rootPlanned !== undefined && (count[0] as number) >= SMALL_NODE_ROWS) {
     histogramOf[0] = rootHistogram;
-    await reduceBlocks(rootPlanned, parallelSplits ? [0] : [], (node) => histogramOf[node] as number, 0);
+    await reduceBlocks(
+      rootPlanned,
+      parallelSplits ? [0] : [],
+      (node) => histogramOf[node - base] as number,
+      0,
+    );
     sumB[0] = histogramTotals(memory.histograms[rootHistogram] as Float64Array, channels, rootA);
   } else if (rootPlanned !== undefined) {
     // Too few rows sampled to keep a histogram.
     space.release(rootHistogram);
     for (const id of rootPlanned.taken) space.release(id);
-    sumB[0] = sumRows(index, rootSegments, weightedA, weightedB, outputs, rootA);
+    sumB[0] = sumRows(index, rootSegments, values, channels, outputs, rootA);
   } else if ((count[0] as number) >= SMALL_NODE_ROWS) {
     histogramOf[0] = space.take();
     await buildHistograms([0, histogramOf[0] as number], []);
     sumB[0] = histogramTotals(memory.histograms[histogramOf[0] as number] as Float64Array, channels, rootA);
-  } else sumB[0] = sumRows(index, rootSegments, weightedA, weightedB, outputs, rootA);
+  } else sumB[0] = sumRows(index, rootSegments, values, channels, outputs, rootA);
   for (let d = 0; d < outputs; d++) sumA[d] = rootA[d] as number;
   const rootGrows = mayGrow(0);
   if (!rootGrows) {
@@ -634,15 +726,15 @@ export async function growHistTree(
   const findBestSplit = (node: number, histogramId: number): boolean => {
     for (let d = 0; d < outputs; d++) totalA[d] = sumA[node * outputs + d] as number;
     const totalB = sumB[node] as number;
-    nodeRows.count = count[node] as number;
+    nodeRows.count = count[node - base] as number;
     const histogram = histogramId >= 0 ? (memory.histograms[histogramId] as Float64Array) : undefined;
     if (histogram === undefined) {
       // A small node: its rows, ascending, for scanRows.
       let n = 0;
       for (let t = 0; t < threads; t++)
         for (
-          let p = segments[node * width + 2 * t] as number,
-            end = segments[node * width + 2 * t + 1] as number;
+          let p = segments[(node - base) * width + 2 * t] as number,
+            end = segments[(node - base) * width + 2 * t + 1] as number;
           p < end;
           p++
         )
@@ -680,8 +772,13 @@ export async function growHistTree(
 
   if (params.leafWise) await growLeafWise(rootGrows ? [0] : []);
   let level = rootGrows && !params.leafWise ? [0] : [];
+  let levelChildren = 0;
   while (level.length > 0) {
     const next: number[] = [];
+    // Every node this level creates, its children, comes after `nodes` now; the nodes before the previous
+    // level's children are closed (a partition still pending is of the previous level's splits).
+    closeBefore(levelChildren);
+    levelChildren = nodes;
     for (let first = 0; first < level.length; ) {
       // As many of the level's nodes as the histogram budget allows; a node that has no histogram (the root, or
       // a node that could not keep one within the budget) gets one from its rows here.
@@ -689,11 +786,12 @@ export async function growHistTree(
       const missing: number[] = [];
       for (; first < level.length; first++) {
         const node = level[first] as number;
-        const needs = (histogramOf[node] as number) < 0 && (count[node] as number) >= SMALL_NODE_ROWS;
+        const needs =
+          (histogramOf[node - base] as number) < 0 && (count[node - base] as number) >= SMALL_NODE_ROWS;
         if (needs && chunk.length > 0 && space.live >= space.budget) break;
         if (needs) {
-          histogramOf[node] = space.take();
-          missing.push(node, histogramOf[node] as number);
+          histogramOf[node - base] = space.take();
+          missing.push(node, histogramOf[node - base] as number);
         }
         chunk.push(node);
       }
@@ -714,9 +812,9 @@ export async function growHistTree(
     const enter = async (nodes: number[]) => {
       const missing: number[] = [];
       for (const node of nodes)
-        if ((histogramOf[node] as number) < 0 && (count[node] as number) >= SMALL_NODE_ROWS) {
-          histogramOf[node] = space.take();
-          missing.push(node, histogramOf[node] as number);
+        if ((histogramOf[node - base] as number) < 0 && (count[node - base] as number) >= SMALL_NODE_ROWS) {
+          histogramOf[node - base] = space.take();
+          missing.push(node, histogramOf[node - base] as number);
         }
       const toFind = findable(nodes);
       if (missing.length > 0 || toFind.length > 0) await buildHistograms(missing, [], toFind);
@@ -724,8 +822,8 @@ export async function growHistTree(
         if (!chooseSplit(node)) continue;
         frontier.push(node);
         if (space.live > space.budget) {
-          space.release(histogramOf[node] as number);
-          histogramOf[node] = -1;
+          space.release(histogramOf[node - base] as number);
+          histogramOf[node - base] = -1;
         }
       }
     };
@@ -742,8 +840,8 @@ export async function growHistTree(
     }
     // Leaves that keep a chosen split they never got.
     for (const node of frontier) {
-      space.release(histogramOf[node] as number);
-      histogramOf[node] = -1;
+      space.release(histogramOf[node - base] as number);
+      histogramOf[node - base] = -1;
       feature[node] = -1;
       gain[node] = 0;
     }
@@ -757,7 +855,7 @@ export async function growHistTree(
 
   /** Finds the node's best split and records it (not yet applied); false when it has none worth making. */
   function chooseSplit(node: number): boolean {
-    const histogram = histogramOf[node] as number;
+    const histogram = histogramOf[node - base] as number;
     const split = found.get(node);
     if (split !== undefined) {
       found.delete(node);
@@ -769,15 +867,16 @@ export async function growHistTree(
       : Number.NaN;
     if (!(gainHere > params.minGain)) {
       space.release(histogram);
-      histogramOf[node] = -1;
+      histogramOf[node - base] = -1;
       return false;
     }
     feature[node] = activeFeatures[best.slot] as number;
-    splitBin[node] = best.bin;
+    splitBin[node - base] = best.bin;
+    threshold[node] = (thresholds[feature[node] as number] as Float32Array)[best.bin] as number;
     missingLeft[node] = best.missingLeft ? 1 : 0;
     gain[node] = gainHere;
-    for (let d = 0; d < outputs; d++) chosenLeftA[node * outputs + d] = best.leftA[d] as number;
-    chosenLeftB[node] = best.leftB;
+    for (let d = 0; d < outputs; d++) chosenLeftA[(node - base) * outputs + d] = best.leftA[d] as number;
+    chosenLeftB[node - base] = best.leftB;
     return true;
   }
 
@@ -793,10 +892,10 @@ export async function growHistTree(
       const at = 1 + s * entry;
       const l = left[node] as number;
       const r = right[node] as number;
-      const expected = [count[l] as number, count[r] as number];
+      const expected = [count[l - base] as number, count[r - base] as number];
       if (!counting) {
-        count[l] = 0;
-        count[r] = 0;
+        count[l - base] = 0;
+        count[r - base] = 0;
       }
       for (let t = 0; t < threads; t++) {
         const from = plan[at + 3 + 2 * t] as number;
@@ -805,9 +904,9 @@ export async function growHistTree(
         setRows(l, t, from, middle);
         setRows(r, t, middle, to);
       }
-      if (!counting && (count[l] !== expected[0] || count[r] !== expected[1]))
+      if (!counting && (count[l - base] !== expected[0] || count[r - base] !== expected[1]))
         throw new Error(
-          `hist grower: node ${node}'s children hold ${count[l]} and ${count[r]} rows, their split said ${expected[0]} and ${expected[1]}`,
+          `hist grower: node ${node}'s children hold ${count[l - base]} and ${count[r - base]} rows, their split said ${expected[0]} and ${expected[1]}`,
         );
     });
   }
@@ -820,11 +919,11 @@ export async function growHistTree(
       pendingPartition = undefined;
     }
     for (const node of splitting) {
-      const leftA = chosenLeftA.slice(node * outputs, (node + 1) * outputs);
+      const leftA = chosenLeftA.slice((node - base) * outputs, (node - base + 1) * outputs);
       for (let d = 0; d < outputs; d++)
         rightA[d] = (sumA[node * outputs + d] as number) - (leftA[d] as number);
-      const childDepth = (depth[node] as number) + 1;
-      const leftB = chosenLeftB[node] as number;
+      const childDepth = (depth[node - base] as number) + 1;
+      const leftB = chosenLeftB[node - base] as number;
       // Not `left[node] = addNode(…)`: addNode may replace `left` after the target was read.
       const l = addNode(childDepth, leftA, leftB);
       const r = addNode(childDepth, rightA, (sumB[node] as number) - leftB);
@@ -842,16 +941,16 @@ export async function growHistTree(
     splitting.forEach((node, s) => {
       const at = 1 + s * entry;
       plan[at] = feature[node] as number;
-      plan[at + 1] = splitBin[node] as number;
+      plan[at + 1] = splitBin[node - base] as number;
       plan[at + 2] = missingLeft[node] as number;
-      for (let i = 0; i < width; i++) plan[at + 3 + i] = segments[node * width + i] as number;
+      for (let i = 0; i < width; i++) plan[at + 3 + i] = segments[(node - base) * width + i] as number;
     });
     plan[1 + entry * splitting.length] = 0;
     if (countsBeforePartition)
       for (const node of splitting) {
         const l = left[node] as number;
-        count[l] = chosenLeftB[node] as number;
-        count[right[node] as number] = (count[node] as number) - (count[l] as number);
+        count[l - base] = chosenLeftB[node - base] as number;
+        count[(right[node] as number) - base] = (count[node - base] as number) - (count[l - base] as number);
       }
     else {
       await executor.run(memory, OP_PARTITION);
@@ -872,16 +971,16 @@ export async function growHistTree(
       const growRight = mayGrow(r);
       if (growLeft) growing.push(l);
       if (growRight) growing.push(r);
-      const histogram = histogramOf[node] as number;
-      histogramOf[node] = -1;
+      const histogram = histogramOf[node - base] as number;
+      histogramOf[node - base] = -1;
       if (histogram < 0) continue;
-      const leftSmaller = (count[l] as number) <= (count[r] as number);
+      const leftSmaller = (count[l - base] as number) <= (count[r - base] as number);
       const small = leftSmaller ? l : r;
       const large = leftSmaller ? r : l;
       // Within the budget only; a child left without a histogram gets one from its rows at its level.
       const room = space.live < space.budget;
       const keeps = (child: number, grows: boolean) =>
-        room && grows && (count[child] as number) >= SMALL_NODE_ROWS;
+        room && grows && (count[child - base] as number) >= SMALL_NODE_ROWS;
       const keepSmall = keeps(small, leftSmaller ? growLeft : growRight);
       const keepLarge = keeps(large, leftSmaller ? growRight : growLeft);
       if (!keepSmall && !keepLarge) {
@@ -891,16 +990,16 @@ export async function growHistTree(
       const smaller = space.take();
       requests.push(small, smaller);
       sources.push(s, leftSmaller ? 0 : 1, requests.length / 2 - 1);
-      histogramOf[small] = smaller;
+      histogramOf[small - base] = smaller;
       if (keepLarge) {
         pairs.push(histogram, smaller);
-        histogramOf[large] = histogram;
+        histogramOf[large - base] = histogram;
       } else space.release(histogram);
       if (!keepSmall) kept.push(small);
     }
     next.push(...growing);
     // A small child's histogram serves only the subtraction: its split comes from its rows.
-    const histogramAt = (node: number) => (kept.includes(node) ? -1 : (histogramOf[node] as number));
+    const histogramAt = (node: number) => (kept.includes(node) ? -1 : (histogramOf[node - base] as number));
     const toFind = findable(growing, histogramAt);
     if (countsBeforePartition && (requests.length > 0 || toFind.length > 0))
       await buildHistograms(requests, pairs, toFind, histogramAt, { splitting, sources });
@@ -915,8 +1014,8 @@ export async function growHistTree(
     } else if (requests.length > 0 || toFind.length > 0)
       await buildHistograms(requests, pairs, toFind, histogramAt);
     for (const small of kept) {
-      space.release(histogramOf[small] as number);
-      histogramOf[small] = -1;
+      space.release(histogramOf[small - base] as number);
+      histogramOf[small - base] = -1;
     }
   }
 
@@ -933,11 +1032,81 @@ export async function growHistTree(
     }
   }
 
+  return {
+    nodes,
+    columns: kept,
+    open,
+    width,
+    outputs,
+    allRows: sampled === rows,
+    ...(pendingPartition === undefined ? {} : { pendingChildren }),
+  };
+}
+
+/** A grown tree's nodes in creation order, and its open-node columns (all of them unless exported). */
+interface GrownNodes {
+  nodes: number;
+  columns: NodeColumns;
+  open: OpenColumns & { treeSegments?: Int32Array };
+  width: number;
+  outputs: number;
+  allRows: boolean;
+  /** Children of the splits whose partition is pending (see HistTree.pendingChildren), by node id. */
+  pendingChildren?: number[];
+}
+
+/**
+ * Grows one tree on the binned rows with positive weight, splitting only on `activeFeatures`; see GrowthTargets
+ * and GrowthParams (../grow-tree.ts) for the criterion.
+ */
+export async function growHistTree(
+  space: HistWorkspace,
+  activeFeatures: Int32Array,
+  targets: GrowthTargets,
+  params: GrowthParams,
+  random: Random,
+  allowMissingLeft: boolean,
+): Promise<HistTree> {
+  const grown = await growNodes(space, activeFeatures, targets, params, random, allowMissingLeft, false);
+  return histTree(grown, space.binned, params);
+}
+
+/** BootstrapTargets (level-work.ts), with GrowthTargets' pureKey. */
+export type ForestTargets = BootstrapTargets & { pureKey?: Float64Array };
+
+/** The exported columns of a tree (tree-ensemble.ts, left children implied by pre-order) and its gain per feature. */
+export interface ExportedHistTree {
+  columns: TreeColumns;
+  /** Per feature: the summed gain of the tree's splits on it. */
+  gain: Float64Array;
+}
+
+/**
+ * growHistTree for trees kept as exported (a forest's): the nodes' rows and histograms are dropped level by level
+ * and the tree is written straight into its exported columns, sized to it. Node B sums whole row counts (bootstrap
+ * counts): samples are float32 while the root's stays within 2^24 (then exact).
+ */
+export async function growExportedHistTree(
+  space: HistWorkspace,
+  activeFeatures: Int32Array,
+  targets: GrowthTargets | ForestTargets,
+  params: GrowthParams,
+  random: Random,
+  allowMissingLeft: boolean,
+): Promise<ExportedHistTree> {
+  const grown = await growNodes(space, activeFeatures, targets, params, random, allowMissingLeft, true);
+  return exportedTree(grown, space.binned.features, params);
+}
+
+function histTree(grown: GrownNodes, binned: BinnedMatrix, params: GrowthParams): HistTree {
+  const { nodes, width, outputs } = grown;
+  const { feature, left, right, missingLeft, sumA, sumB, gain } = grown.columns;
+  const { segments, splitBin } = grown.open;
+  const { thresholds } = binned;
   // The pre-order (the order of the nodes, each node's place in it) and HistTree's split bins and thresholds
-  // (theirs until the next tree) in columns that growth no longer reads: a forest's trees have a million nodes
-  // and more, and these would be 20 more bytes a node of the workspace.
-  const preorder = kept.depth;
-  const newId = kept.histogramOf;
+  // (theirs until the next tree) in columns that growth no longer reads.
+  const preorder = grown.open.depth;
+  const newId = grown.open.histogramOf;
   let size = 0;
   const pending = [0];
   for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
@@ -948,20 +1117,20 @@ export async function growHistTree(
   for (let i = 0; i < size; i++) newId[preorder[i] as number] = i;
   const tree: HistTree = {
     feature: new Int32Array(size),
-    threshold: kept.chosenLeftA.subarray(0, size),
+    threshold: grown.open.chosenLeftA.subarray(0, size),
     left: new Int32Array(size),
     right: new Int32Array(size),
     value: new Float64Array(size * outputs),
     samples: new Float64Array(size),
     gain: new Float64Array(binned.features),
-    splitBin: kept.count.subarray(0, size),
+    splitBin: grown.open.count.subarray(0, size),
     missingLeft: new Uint8Array(size),
-    segments: kept.treeSegments.subarray(0, size * width),
-    allRows: sampled === rows,
+    segments: (grown.open.treeSegments as Int32Array).subarray(0, size * width),
+    allRows: grown.allRows,
   };
-  if (pendingPartition !== undefined) {
+  if (grown.pendingChildren !== undefined) {
     // −1: a child undone by gamma (its parent's rows, unpartitioned, are the leaf's).
-    tree.pendingChildren = Int32Array.from(pendingChildren, (child) => newId[child] as number);
+    tree.pendingChildren = Int32Array.from(grown.pendingChildren, (child) => newId[child] as number);
   }
   for (let i = 0; i < size; i++) {
     const node = preorder[i] as number;
@@ -983,6 +1152,68 @@ export async function growHistTree(
     if (!isLeaf) tree.gain[f] = (tree.gain[f] as number) + (gain[node] as number);
   }
   return tree;
+}
+
+function exportedTree(grown: GrownNodes, features: number, params: GrowthParams): ExportedHistTree {
+  const { nodes, outputs } = grown;
+  const { feature, threshold, left, right, missingLeft, sumA, sumB, gain } = grown.columns;
+  // Only gamma leaves nodes out of the tree (under the splits it undid).
+  let size = nodes;
+  if (params.gamma > 0) {
+    size = 0;
+    const pending = [0];
+    for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+      size++;
+      if ((left[node] as number) >= 0) pending.push(right[node] as number, left[node] as number);
+    }
+  }
+  const columns = {
+    feature:
+      features <= 2 ** 7
+        ? new Int8Array(size)
+        : features <= 2 ** 15
+          ? new Int16Array(size)
+          : new Int32Array(size),
+    threshold: new Float32Array(size),
+    right: new Int32Array(size),
+    value: new Float64Array(size * outputs),
+    samples: (sumB[0] as number) <= 2 ** 24 ? new Float32Array(size) : new Float64Array(size),
+    missingLeft: new Uint8Array(size),
+  };
+  const treeGain = new Float64Array(features);
+  // Pre-order: a node's left child right after it; its right child's place is known when the child is reached
+  // (pending: node id, then the place whose right child it is, −1 for a left child).
+  const pending = [0, -1];
+  let someMissingLeft = false;
+  for (let i = 0; pending.length > 0; i++) {
+    const parent = pending.pop() as number;
+    const node = pending.pop() as number;
+    if (parent >= 0) columns.right[parent] = i;
+    const b = sumB[node] as number;
+    columns.samples[i] = b;
+    for (let d = 0; d < outputs; d++)
+      columns.value[i * outputs + d] = leafValue(
+        sumA[node * outputs + d] as number,
+        b,
+        params.lambda,
+        params.leafScale,
+      );
+    if ((left[node] as number) < 0) {
+      columns.feature[i] = -1;
+      columns.right[i] = -1;
+      continue;
+    }
+    const f = feature[node] as number;
+    columns.feature[i] = f;
+    columns.threshold[i] = threshold[node] as number;
+    columns.missingLeft[i] = missingLeft[node] as number;
+    if (missingLeft[node] === 1) someMissingLeft = true;
+    treeGain[f] = (treeGain[f] as number) + (gain[node] as number);
+    pending.push(right[node] as number, i, left[node] as number, -1);
+  }
+  const { missingLeft: missing, ...rest } = columns;
+  // Kept only when some missing values go left (as treeColumns, tree-json.ts).
+  return { columns: someMissingLeft ? columns : rest, gain: treeGain };
 }
 
 /** Adds the tree's leaf value to column k of every row's scores, walking the bins (same branches as x). */
