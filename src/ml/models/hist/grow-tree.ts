@@ -95,8 +95,12 @@ export class HistWorkspace {
   live = 0;
   /** Live histograms a tree may hold (a forest's deep levels would otherwise hold one per large node). */
   readonly budget: number;
-  /** The last tree's node columns, reused by the next (same thread count and outputs). */
+  /** The last tree's node columns, reused by the next (same thread count and outputs); not exported trees'. */
   nodeColumns: NodeColumns | undefined;
+  /** The last exported tree's node gains, reused by the next. */
+  nodeGain: Float64Array | undefined;
+  /** Per node, its place in pre-order: scratch of exportedTree. */
+  preorderScratch: Int32Array | undefined;
   /** The last tree's open-node columns, reused likewise; with HistTree's segments for boosting. */
   openColumns: (OpenColumns & { treeSegments?: Int32Array }) | undefined;
   constructor(
@@ -250,20 +254,23 @@ export interface HistTree extends GrownTree {
 }
 
 /**
- * A tree's nodes while it grows, in creation order (sums per node: `outputs` of A, one of B): what every node keeps
- * until the tree is serialised.
+ * A tree's nodes while it grows, in creation order, in the types of the exported columns: what every node keeps
+ * until the tree is serialised (its sums, only while it is open: OpenColumns). An exported tree's columns are
+ * permuted in place into pre-order and become the tree's (exportedTree).
  */
 export interface NodeColumns {
   capacity: number;
   outputs: number;
-  sumA: Float64Array;
-  sumB: Float64Array;
-  feature: Int32Array;
+  /** Per node, `outputs` leaf values of its sums, written when the node is made. */
+  value: Float64Array;
+  /** Per node, its B sum (float32 for exported trees whose root's stays within 2^24: whole counts, exact). */
+  samples: Float32Array | Float64Array;
+  feature: Int8Array | Int16Array | Int32Array;
   /** The split's threshold, set when the split is chosen. */
   threshold: Float32Array;
   missingLeft: Uint8Array;
-  left: Int32Array;
-  right: Int32Array;
+  /** The node's first child (the second is the next node), −1 at leaves; the right child after exportedTree. */
+  child: Int32Array;
   gain: Float64Array;
 }
 
@@ -284,20 +291,39 @@ export interface OpenColumns {
   histogramOf: Int32Array;
   chosenLeftA: Float64Array;
   chosenLeftB: Float64Array;
+  /** Per node, `outputs` of A and one of B. */
+  sumA: Float64Array;
+  sumB: Float64Array;
 }
 
-function nodeColumns(capacity: number, outputs: number): NodeColumns {
+/** How an exported tree's columns are typed (see NodeColumns). */
+interface ExportedTypes {
+  features: number;
+  float32Samples: boolean;
+}
+
+function nodeColumns(
+  capacity: number,
+  outputs: number,
+  types: ExportedTypes | undefined,
+  gain: Float64Array = new Float64Array(capacity),
+): NodeColumns {
+  const features = types?.features ?? 2 ** 31;
   return {
     capacity,
     outputs,
-    sumA: new Float64Array(capacity * outputs),
-    sumB: new Float64Array(capacity),
-    feature: new Int32Array(capacity),
+    value: new Float64Array(capacity * outputs),
+    samples: types?.float32Samples ? new Float32Array(capacity) : new Float64Array(capacity),
+    feature:
+      features <= 2 ** 7
+        ? new Int8Array(capacity)
+        : features <= 2 ** 15
+          ? new Int16Array(capacity)
+          : new Int32Array(capacity),
     threshold: new Float32Array(capacity),
     missingLeft: new Uint8Array(capacity),
-    left: new Int32Array(capacity),
-    right: new Int32Array(capacity),
-    gain: new Float64Array(capacity),
+    child: new Int32Array(capacity),
+    gain,
   };
 }
 
@@ -313,6 +339,8 @@ function openColumns(capacity: number, width: number, outputs: number): OpenColu
     histogramOf: new Int32Array(capacity),
     chosenLeftA: new Float64Array(capacity * outputs),
     chosenLeftB: new Float64Array(capacity),
+    sumA: new Float64Array(capacity * outputs),
+    sumB: new Float64Array(capacity),
   };
 }
 
@@ -337,9 +365,13 @@ async function growNodes(
   params: GrowthParams,
   random: Random,
   allowMissingLeft: boolean,
-  /** Whether the tree is to be exported (growExportedHistTree): its open-node columns cover the open levels only. */
-  exported: boolean,
+  /**
+   * Set when the tree is to be exported (growExportedHistTree): its node columns are its own, and its open-node
+   * columns cover the open levels only.
+   */
+  exportedTypes?: ExportedTypes,
 ): Promise<GrownNodes> {
+  const exported = exportedTypes !== undefined;
   const { binned, memory, executor } = space;
   const { index, values, channels, threads } = memory;
   const { rows, bins, thresholds } = binned;
@@ -451,13 +483,24 @@ async function growNodes(
   // would wait for the garbage collector. Pages of the bound that the tree never reaches are never touched, so
   // they cost no memory. Doubled when full all the same, should a split leave a child without rows.
   let nodes = 0;
-  // The workspace's columns when large enough: reused across trees, they leave no garbage behind each tree.
+  // The workspace's columns when large enough: reused across trees, they leave no garbage behind each tree. An
+  // exported tree's columns are its own, all but the gains.
   const bound = nodeBound(sampled, params);
   const reusable = space.nodeColumns;
-  let kept =
-    reusable?.outputs === outputs && reusable.capacity >= bound ? reusable : nodeColumns(bound, outputs);
-  space.nodeColumns = kept;
-  let { capacity, sumA, sumB, feature, threshold, missingLeft, left, right, gain } = kept;
+  const reusableGain = space.nodeGain;
+  let kept = exported
+    ? nodeColumns(
+        bound,
+        outputs,
+        exportedTypes,
+        reusableGain !== undefined && reusableGain.length >= bound ? reusableGain : undefined,
+      )
+    : reusable?.outputs === outputs && reusable.capacity >= bound
+      ? reusable
+      : nodeColumns(bound, outputs, undefined);
+  if (exported) space.nodeGain = kept.gain;
+  else space.nodeColumns = kept;
+  let { capacity, value, samples, feature, threshold, missingLeft, child, gain } = kept;
   // Open-node columns hold the nodes [base, base + openCapacity): exported trees move base to each level's
   // first node (their nodes' rows and histograms are not needed once they are split or left as leaves).
   let base = 0;
@@ -474,8 +517,8 @@ async function growNodes(
           ...(exported ? {} : { treeSegments: new Int32Array(openBound * width) }),
         };
   space.openColumns = open;
-  let { segments, count, depth, splitBin, histogramOf, chosenLeftA, chosenLeftB } = open; // segments: threads × (from, to)
-  const grown = <T extends Int32Array | Float64Array | Float32Array | Uint8Array>(
+  let { segments, count, depth, splitBin, histogramOf, chosenLeftA, chosenLeftB, sumA, sumB } = open; // segments: threads × (from, to)
+  const grown = <T extends Int32Array | Int16Array | Int8Array | Float64Array | Float32Array | Uint8Array>(
     column: T,
     length: number,
   ): T => {
@@ -495,9 +538,11 @@ async function growNodes(
       histogramOf: grown(histogramOf, to),
       chosenLeftA: grown(chosenLeftA, to * outputs),
       chosenLeftB: grown(chosenLeftB, to),
+      sumA: grown(sumA, to * outputs),
+      sumB: grown(sumB, to),
       ...(exported ? {} : { treeSegments: new Int32Array(to * width) }),
     };
-    ({ segments, count, depth, splitBin, histogramOf, chosenLeftA, chosenLeftB } = open);
+    ({ segments, count, depth, splitBin, histogramOf, chosenLeftA, chosenLeftB, sumA, sumB } = open);
     space.openColumns = open;
   };
   /** Drops the open columns of the nodes before `first` (exported trees only). */
@@ -512,6 +557,8 @@ async function growNodes(
     histogramOf.copyWithin(0, by, by + live);
     chosenLeftA.copyWithin(0, by * outputs, (by + live) * outputs);
     chosenLeftB.copyWithin(0, by, by + live);
+    sumA.copyWithin(0, by * outputs, (by + live) * outputs);
+    sumB.copyWithin(0, by, by + live);
     base = first;
   };
   const addNode = (nodeDepth: number, a: ArrayLike<number>, b: number) => {
@@ -520,17 +567,17 @@ async function growNodes(
       kept = {
         capacity: to,
         outputs,
-        sumA: grown(sumA, to * outputs),
-        sumB: grown(sumB, to),
+        value: grown(value, to * outputs),
+        samples: grown(samples, to),
         feature: grown(feature, to),
         threshold: grown(threshold, to),
         missingLeft: grown(missingLeft, to),
-        left: grown(left, to),
-        right: grown(right, to),
+        child: grown(child, to),
         gain: grown(gain, to),
       };
-      ({ capacity, sumA, sumB, feature, threshold, missingLeft, left, right, gain } = kept);
-      space.nodeColumns = kept;
+      ({ capacity, value, samples, feature, threshold, missingLeft, child, gain } = kept);
+      if (exported) space.nodeGain = gain;
+      else space.nodeColumns = kept;
     }
     if (nodes - base === open.capacity) growOpen(2 * open.capacity);
     const id = nodes++;
@@ -542,16 +589,24 @@ async function growNodes(
     histogramOf[o] = -1;
     chosenLeftA.fill(0, o * outputs, (o + 1) * outputs);
     chosenLeftB[o] = 0;
-    for (let d = 0; d < outputs; d++) sumA[id * outputs + d] = a[d] as number;
-    sumB[id] = b;
+    setSums(id, a, b);
     feature[id] = -1;
     threshold[id] = 0;
     missingLeft[id] = 0;
-    left[id] = -1;
-    right[id] = -1;
+    child[id] = -1;
     gain[id] = 0;
     return id;
   };
+  /** The open node's sums, and so its value and samples. */
+  function setSums(node: number, a: ArrayLike<number>, b: number): void {
+    const o = node - base;
+    for (let d = 0; d < outputs; d++) {
+      sumA[o * outputs + d] = a[d] as number;
+      value[node * outputs + d] = leafValue(a[d] as number, b, params.lambda, params.leafScale);
+    }
+    sumB[o] = b;
+    samples[node] = b;
+  }
   const setRows = (node: number, t: number, from: number, to: number) => {
     const o = node - base;
     segments[o * width + 2 * t] = from;
@@ -586,7 +641,7 @@ async function growNodes(
       rowCount < params.minSamplesSplit ||
       rowCount < 2 * params.minSamplesLeaf ||
       (depth[node - base] as number) >= params.maxDepth ||
-      (sumB[node] as number) < 2 * params.minChildWeight ||
+      (sumB[node - base] as number) < 2 * params.minChildWeight ||
       (params.stopWhenPure && isPure(node))
     );
   };
@@ -652,8 +707,8 @@ async function growNodes(
         (node): SplitRequest => ({
           histogram: histogramAt(node),
           segments: segments.slice((node - base) * width, (node - base + 1) * width),
-          totalA: sumA.slice(node * outputs, (node + 1) * outputs),
-          totalB: sumB[node] as number,
+          totalA: sumA.slice((node - base) * outputs, (node - base + 1) * outputs),
+          totalB: sumB[node - base] as number,
           totalCount: count[node - base] as number,
           ...(node === totalsFrom ? { totalsFrom: 0 } : {}),
         }),
@@ -676,6 +731,7 @@ async function growNodes(
         )
       : [];
 
+  let rootB = 0;
   // The root's sums: from its histogram when it has one (a sum over one feature's bins instead of a pass over
   // every row), else from its rows.
   if (rootPlanned !== undefined && (count[0] as number) >= SMALL_NODE_ROWS) {
@@ -686,18 +742,18 @@ async function growNodes(
       (node) => histogramOf[node - base] as number,
       0,
     );
-    sumB[0] = histogramTotals(memory.histograms[rootHistogram] as Float64Array, channels, rootA);
+    rootB = histogramTotals(memory.histograms[rootHistogram] as Float64Array, channels, rootA);
   } else if (rootPlanned !== undefined) {
     // Too few rows sampled to keep a histogram.
     space.release(rootHistogram);
     for (const id of rootPlanned.taken) space.release(id);
-    sumB[0] = sumRows(index, rootSegments, values, channels, outputs, rootA);
+    rootB = sumRows(index, rootSegments, values, channels, outputs, rootA);
   } else if ((count[0] as number) >= SMALL_NODE_ROWS) {
     histogramOf[0] = space.take();
     await buildHistograms([0, histogramOf[0] as number], []);
-    sumB[0] = histogramTotals(memory.histograms[histogramOf[0] as number] as Float64Array, channels, rootA);
-  } else sumB[0] = sumRows(index, rootSegments, values, channels, outputs, rootA);
-  for (let d = 0; d < outputs; d++) sumA[d] = rootA[d] as number;
+    rootB = histogramTotals(memory.histograms[histogramOf[0] as number] as Float64Array, channels, rootA);
+  } else rootB = sumRows(index, rootSegments, values, channels, outputs, rootA);
+  setSums(0, rootA, rootB);
   const rootGrows = mayGrow(0);
   if (!rootGrows) {
     space.release(histogramOf[0] as number);
@@ -724,8 +780,8 @@ async function growNodes(
   const rightA = new Float64Array(outputs);
 
   const findBestSplit = (node: number, histogramId: number): boolean => {
-    for (let d = 0; d < outputs; d++) totalA[d] = sumA[node * outputs + d] as number;
-    const totalB = sumB[node] as number;
+    for (let d = 0; d < outputs; d++) totalA[d] = sumA[(node - base) * outputs + d] as number;
+    const totalB = sumB[node - base] as number;
     nodeRows.count = count[node - base] as number;
     const histogram = histogramId >= 0 ? (memory.histograms[histogramId] as Float64Array) : undefined;
     if (histogram === undefined) {
@@ -863,7 +919,12 @@ async function growNodes(
       best.slot = split.slot;
     }
     const gainHere = (split === undefined ? findBestSplit(node, histogram) : split.slot >= 0)
-      ? splitGain(best.proxy, nodeSquares(sumA, node, outputs), sumB[node] as number, params.lambda)
+      ? splitGain(
+          best.proxy,
+          nodeSquares(sumA, node - base, outputs),
+          sumB[node - base] as number,
+          params.lambda,
+        )
       : Number.NaN;
     if (!(gainHere > params.minGain)) {
       space.release(histogram);
@@ -890,8 +951,8 @@ async function growNodes(
     const entry = partitionEntry(threads);
     splitting.forEach((node, s) => {
       const at = 1 + s * entry;
-      const l = left[node] as number;
-      const r = right[node] as number;
+      const l = child[node] as number;
+      const r = l + 1;
       const expected = [count[l - base] as number, count[r - base] as number];
       if (!counting) {
         count[l - base] = 0;
@@ -921,14 +982,14 @@ async function growNodes(
     for (const node of splitting) {
       const leftA = chosenLeftA.slice((node - base) * outputs, (node - base + 1) * outputs);
       for (let d = 0; d < outputs; d++)
-        rightA[d] = (sumA[node * outputs + d] as number) - (leftA[d] as number);
+        rightA[d] = (sumA[(node - base) * outputs + d] as number) - (leftA[d] as number);
       const childDepth = (depth[node - base] as number) + 1;
       const leftB = chosenLeftB[node - base] as number;
-      // Not `left[node] = addNode(…)`: addNode may replace `left` after the target was read.
+      const rightB = (sumB[node - base] as number) - leftB;
+      // Not `child[node] = addNode(…)`: addNode may replace `child` after the target was read.
       const l = addNode(childDepth, leftA, leftB);
-      const r = addNode(childDepth, rightA, (sumB[node] as number) - leftB);
-      left[node] = l;
-      right[node] = r;
+      addNode(childDepth, rightA, rightB);
+      child[node] = l;
     }
 
     // Every thread partitions its rows of the split nodes: here, or (counts known before) in the command that
@@ -948,9 +1009,9 @@ async function growNodes(
     plan[1 + entry * splitting.length] = 0;
     if (countsBeforePartition)
       for (const node of splitting) {
-        const l = left[node] as number;
+        const l = child[node] as number;
         count[l - base] = chosenLeftB[node - base] as number;
-        count[(right[node] as number) - base] = (count[node - base] as number) - (count[l - base] as number);
+        count[l + 1 - base] = (count[node - base] as number) - (count[l - base] as number);
       }
     else {
       await executor.run(memory, OP_PARTITION);
@@ -965,8 +1026,8 @@ async function growNodes(
     const kept: number[] = [];
     const growing: number[] = [];
     for (const [s, node] of splitting.entries()) {
-      const l = left[node] as number;
-      const r = right[node] as number;
+      const l = child[node] as number;
+      const r = l + 1;
       const growLeft = mayGrow(l);
       const growRight = mayGrow(r);
       if (growLeft) growing.push(l);
@@ -1007,7 +1068,7 @@ async function growNodes(
       // Leaves only (a depth-wise level's last, unless another chunk follows): the partition can wait for the
       // command that adds the leaves' values to the scores (addHistTreeScores).
       pendingPartition = splitting;
-      pendingChildren = splitting.flatMap((node) => [left[node] as number, right[node] as number]);
+      pendingChildren = splitting.flatMap((node) => [child[node] as number, (child[node] as number) + 1]);
     } else if (countsBeforePartition) {
       await executor.run(memory, OP_PARTITION);
       placeChildren(splitting, false);
@@ -1022,11 +1083,9 @@ async function growNodes(
   // Undo weak splits bottom-up (children always have larger ids than their parent).
   if (params.gamma > 0) {
     for (let node = nodes - 1; node >= 0; node--) {
-      const l = left[node] as number;
-      const r = right[node] as number;
-      if (l >= 0 && left[l] === -1 && left[r] === -1 && (gain[node] as number) < params.gamma) {
-        left[node] = -1;
-        right[node] = -1;
+      const l = child[node] as number;
+      if (l >= 0 && child[l] === -1 && child[l + 1] === -1 && (gain[node] as number) < params.gamma) {
+        child[node] = -1;
         feature[node] = -1;
       }
     }
@@ -1067,8 +1126,8 @@ export async function growHistTree(
   random: Random,
   allowMissingLeft: boolean,
 ): Promise<HistTree> {
-  const grown = await growNodes(space, activeFeatures, targets, params, random, allowMissingLeft, false);
-  return histTree(grown, space.binned, params);
+  const grown = await growNodes(space, activeFeatures, targets, params, random, allowMissingLeft);
+  return histTree(grown, space.binned);
 }
 
 /** BootstrapTargets (level-work.ts), with GrowthTargets' pureKey. */
@@ -1083,8 +1142,8 @@ export interface ExportedHistTree {
 
 /**
  * growHistTree for trees kept as exported (a forest's): the nodes' rows and histograms are dropped level by level
- * and the tree is written straight into its exported columns, sized to it. Node B sums whole row counts (bootstrap
- * counts): samples are float32 while the root's stays within 2^24 (then exact).
+ * and the tree is grown in its exported columns, then put in pre-order in place. Node B sums whole row counts
+ * (bootstrap counts): samples are float32 while the root's stays within 2^24 (then exact).
  */
 export async function growExportedHistTree(
   space: HistWorkspace,
@@ -1094,13 +1153,22 @@ export async function growExportedHistTree(
   random: Random,
   allowMissingLeft: boolean,
 ): Promise<ExportedHistTree> {
-  const grown = await growNodes(space, activeFeatures, targets, params, random, allowMissingLeft, true);
-  return exportedTree(grown, space.binned.features, params);
+  const weights = "counts" in targets ? targets.counts : targets.weight;
+  let rootB = 0;
+  for (let i = 0; i < weights.length; i++) rootB += weights[i] as number;
+  const { features } = space.binned;
+  const types = { features, float32Samples: rootB <= 2 ** 24 };
+  const grown = await growNodes(space, activeFeatures, targets, params, random, allowMissingLeft, types);
+  const scratch = space.preorderScratch;
+  const place =
+    scratch !== undefined && scratch.length >= grown.nodes ? scratch : new Int32Array(grown.columns.capacity);
+  space.preorderScratch = place;
+  return exportedTree(grown, features, place);
 }
 
-function histTree(grown: GrownNodes, binned: BinnedMatrix, params: GrowthParams): HistTree {
+function histTree(grown: GrownNodes, binned: BinnedMatrix): HistTree {
   const { nodes, width, outputs } = grown;
-  const { feature, left, right, missingLeft, sumA, sumB, gain } = grown.columns;
+  const { feature, child, missingLeft, value, samples, gain } = grown.columns;
   const { segments, splitBin } = grown.open;
   const { thresholds } = binned;
   // The pre-order (the order of the nodes, each node's place in it) and HistTree's split bins and thresholds
@@ -1111,7 +1179,7 @@ function histTree(grown: GrownNodes, binned: BinnedMatrix, params: GrowthParams)
   const pending = [0];
   for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
     preorder[size++] = node;
-    if ((left[node] as number) >= 0) pending.push(right[node] as number, left[node] as number);
+    if ((child[node] as number) >= 0) pending.push((child[node] as number) + 1, child[node] as number);
   }
   newId.fill(-1, 0, nodes);
   for (let i = 0; i < size; i++) newId[preorder[i] as number] = i;
@@ -1134,83 +1202,107 @@ function histTree(grown: GrownNodes, binned: BinnedMatrix, params: GrowthParams)
   }
   for (let i = 0; i < size; i++) {
     const node = preorder[i] as number;
-    const isLeaf = (left[node] as number) < 0;
+    const isLeaf = (child[node] as number) < 0;
     const f = isLeaf ? -1 : (feature[node] as number);
     tree.feature[i] = f;
     tree.threshold[i] = isLeaf ? 0 : ((thresholds[f] as Float32Array)[splitBin[node] as number] as number);
-    tree.left[i] = isLeaf ? -1 : (newId[left[node] as number] as number);
-    tree.right[i] = isLeaf ? -1 : (newId[right[node] as number] as number);
+    tree.left[i] = isLeaf ? -1 : (newId[child[node] as number] as number);
+    tree.right[i] = isLeaf ? -1 : (newId[(child[node] as number) + 1] as number);
     tree.splitBin[i] = isLeaf ? 0 : (splitBin[node] as number);
     tree.missingLeft[i] = isLeaf ? 0 : (missingLeft[node] as number);
     for (let k = 0; k < width; k++) tree.segments[i * width + k] = segments[node * width + k] as number;
-    const b = sumB[node] as number;
-    tree.samples[i] = b;
-    for (let d = 0; d < outputs; d++) {
-      const a = sumA[node * outputs + d] as number;
-      tree.value[i * outputs + d] = leafValue(a, b, params.lambda, params.leafScale);
-    }
+    tree.samples[i] = samples[node] as number;
+    for (let d = 0; d < outputs; d++) tree.value[i * outputs + d] = value[node * outputs + d] as number;
     if (!isLeaf) tree.gain[f] = (tree.gain[f] as number) + (gain[node] as number);
   }
   return tree;
 }
 
-function exportedTree(grown: GrownNodes, features: number, params: GrowthParams): ExportedHistTree {
+/**
+ * The grown columns themselves, in pre-order: `place` (scratch, ≥ nodes long) takes each node's place, then every
+ * column is permuted in place along the permutation's cycles, and the children become right children.
+ */
+function exportedTree(grown: GrownNodes, features: number, place: Int32Array): ExportedHistTree {
   const { nodes, outputs } = grown;
-  const { feature, threshold, left, right, missingLeft, sumA, sumB, gain } = grown.columns;
-  // Only gamma leaves nodes out of the tree (under the splits it undid).
-  let size = nodes;
-  if (params.gamma > 0) {
-    size = 0;
-    const pending = [0];
-    for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
-      size++;
-      if ((left[node] as number) >= 0) pending.push(right[node] as number, left[node] as number);
+  const { feature, threshold, child, missingLeft, value, samples, gain } = grown.columns;
+  const treeGain = new Float64Array(features);
+  place.fill(-1, 0, nodes);
+  let size = 0;
+  let someMissingLeft = false;
+  const pending = [0];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    place[node] = size++;
+    const first = child[node] as number;
+    if (first < 0) continue;
+    if (missingLeft[node] === 1) someMissingLeft = true;
+    const f = feature[node] as number;
+    treeGain[f] = (treeGain[f] as number) + (gain[node] as number);
+    pending.push(first + 1, first);
+  }
+  // Nodes under splits that gamma undid go after the tree, and are cut off.
+  for (let node = 0, after = size; node < nodes; node++)
+    if ((place[node] as number) < 0) place[node] = after++;
+  for (let node = 0; node < nodes; node++) {
+    const first = child[node] as number;
+    if (first >= 0) child[node] = place[first + 1] as number;
+    else {
+      // A leaf (one that chose a split it never got too): no split.
+      feature[node] = -1;
+      threshold[node] = 0;
+      missingLeft[node] = 0;
+    }
+  }
+  // Along each cycle, the node carried moves to its place, and the one there is carried on; a done node's place
+  // is marked by its complement.
+  const carried = new Float64Array(outputs);
+  for (let start = 0; start < nodes; start++) {
+    let to = place[start] as number;
+    if (to < 0 || to === start) {
+      if (to === start) place[start] = ~to;
+      continue;
+    }
+    let f = feature[start] as number;
+    let t = threshold[start] as number;
+    let m = missingLeft[start] as number;
+    let c = child[start] as number;
+    let b = samples[start] as number;
+    for (let d = 0; d < outputs; d++) carried[d] = value[start * outputs + d] as number;
+    place[start] = ~to;
+    for (;;) {
+      const nextF = feature[to] as number;
+      const nextT = threshold[to] as number;
+      const nextM = missingLeft[to] as number;
+      const nextC = child[to] as number;
+      const nextB = samples[to] as number;
+      feature[to] = f;
+      threshold[to] = t;
+      missingLeft[to] = m;
+      child[to] = c;
+      samples[to] = b;
+      for (let d = 0; d < outputs; d++) {
+        const v = value[to * outputs + d] as number;
+        value[to * outputs + d] = carried[d] as number;
+        carried[d] = v;
+      }
+      if (to === start) break;
+      f = nextF;
+      t = nextT;
+      m = nextM;
+      c = nextC;
+      b = nextB;
+      const next = place[to] as number;
+      place[to] = ~next;
+      to = next;
     }
   }
   const columns = {
-    feature:
-      features <= 2 ** 7
-        ? new Int8Array(size)
-        : features <= 2 ** 15
-          ? new Int16Array(size)
-          : new Int32Array(size),
-    threshold: new Float32Array(size),
-    right: new Int32Array(size),
-    value: new Float64Array(size * outputs),
-    samples: (sumB[0] as number) <= 2 ** 24 ? new Float32Array(size) : new Float64Array(size),
-    missingLeft: new Uint8Array(size),
+    feature: feature.subarray(0, size),
+    threshold: threshold.subarray(0, size),
+    right: child.subarray(0, size),
+    value: value.subarray(0, size * outputs),
+    samples: samples.subarray(0, size),
+    missingLeft: missingLeft.subarray(0, size),
   };
-  const treeGain = new Float64Array(features);
-  // Pre-order: a node's left child right after it; its right child's place is known when the child is reached
-  // (pending: node id, then the place whose right child it is, −1 for a left child).
-  const pending = [0, -1];
-  let someMissingLeft = false;
-  for (let i = 0; pending.length > 0; i++) {
-    const parent = pending.pop() as number;
-    const node = pending.pop() as number;
-    if (parent >= 0) columns.right[parent] = i;
-    const b = sumB[node] as number;
-    columns.samples[i] = b;
-    for (let d = 0; d < outputs; d++)
-      columns.value[i * outputs + d] = leafValue(
-        sumA[node * outputs + d] as number,
-        b,
-        params.lambda,
-        params.leafScale,
-      );
-    if ((left[node] as number) < 0) {
-      columns.feature[i] = -1;
-      columns.right[i] = -1;
-      continue;
-    }
-    const f = feature[node] as number;
-    columns.feature[i] = f;
-    columns.threshold[i] = threshold[node] as number;
-    columns.missingLeft[i] = missingLeft[node] as number;
-    if (missingLeft[node] === 1) someMissingLeft = true;
-    treeGain[f] = (treeGain[f] as number) + (gain[node] as number);
-    pending.push(right[node] as number, i, left[node] as number, -1);
-  }
   const { missingLeft: missing, ...rest } = columns;
   // Kept only when some missing values go left (as treeColumns, tree-json.ts).
   return { columns: someMissingLeft ? columns : rest, gain: treeGain };
