@@ -99,8 +99,6 @@ export class HistWorkspace {
   nodeColumns: NodeColumns | undefined;
   /** The last exported tree's node gains, reused by the next. */
   nodeGain: Float64Array | undefined;
-  /** Per node, its place in pre-order: scratch of exportedTree. */
-  preorderScratch: Int32Array | undefined;
   /** The last tree's open-node columns, reused likewise; with HistTree's segments for boosting. */
   openColumns: (OpenColumns & { treeSegments?: Int32Array }) | undefined;
   constructor(
@@ -1159,11 +1157,7 @@ export async function growExportedHistTree(
   const { features } = space.binned;
   const types = { features, float32Samples: rootB <= 2 ** 24 };
   const grown = await growNodes(space, activeFeatures, targets, params, random, allowMissingLeft, types);
-  const scratch = space.preorderScratch;
-  const place =
-    scratch !== undefined && scratch.length >= grown.nodes ? scratch : new Int32Array(grown.columns.capacity);
-  space.preorderScratch = place;
-  return exportedTree(grown, features, place);
+  return exportedTree(grown, features);
 }
 
 function histTree(grown: GrownNodes, binned: BinnedMatrix): HistTree {
@@ -1219,25 +1213,32 @@ function histTree(grown: GrownNodes, binned: BinnedMatrix): HistTree {
 }
 
 /**
- * The grown columns themselves, in pre-order: `place` (scratch, ≥ nodes long) takes each node's place, then every
- * column is permuted in place along the permutation's cycles, and the children become right children.
+ * The grown columns themselves, in pre-order: each node's place in it is written over the node gains, once summed
+ * per feature, then every column is permuted in place along the permutation's cycles, and the children become
+ * right children.
  */
-function exportedTree(grown: GrownNodes, features: number, place: Int32Array): ExportedHistTree {
+function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
   const { nodes, outputs } = grown;
   const { feature, threshold, child, missingLeft, value, samples, gain } = grown.columns;
   const treeGain = new Float64Array(features);
-  place.fill(-1, 0, nodes);
-  let size = 0;
   let someMissingLeft = false;
   const pending = [0];
   for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
-    place[node] = size++;
     const first = child[node] as number;
     if (first < 0) continue;
     if (missingLeft[node] === 1) someMissingLeft = true;
     const f = feature[node] as number;
     treeGain[f] = (treeGain[f] as number) + (gain[node] as number);
     pending.push(first + 1, first);
+  }
+  const place = new Int32Array(gain.buffer, gain.byteOffset, nodes);
+  place.fill(-1);
+  let size = 0;
+  pending.push(0);
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    place[node] = size++;
+    const first = child[node] as number;
+    if (first >= 0) pending.push(first + 1, first);
   }
   // Nodes under splits that gamma undid go after the tree, and are cut off.
   for (let node = 0, after = size; node < nodes; node++)
