@@ -1,4 +1,5 @@
-// `npm run bench:train -- --rows N [--features 10] [--forest-trees 20] [--no-exact] [--no-python] [--data-seeds 1]`: the
+// `npm run bench:train -- --rows N [--features 10] [--forest-trees 20] [--no-exact] [--no-python] [--data-seeds 1]
+// [--only forest|gbt]`: the
 // histogram learners at scale, on Friedman #1 rows generated from a fixed seed (bench/train-synthetic.ts, noise
 // 1.0, 50,000 test rows), next to XGBoost `hist` (n_jobs 1 and 2), scikit-learn's HistGradientBoosting and, with
 // --forest-trees > 0, our forest (1 and 2 threads) next to scikit-learn's RandomForest (n_jobs 1 and 2) with as
@@ -6,7 +7,8 @@
 // /usr/bin/python3). With --data-seeds N > 1, the test MSE of our gbt and of XGBoost hist is compared again on N
 // draws of the data (draw d: train seed 2d − 1, test seed 2d; draw 1 is the table's), with the mean difference and
 // its standard error: both learners quantise to ~256 equal-frequency bins, and which one a draw favours is chance
-// (paired differences of ±0.01 at 200,000 rows), so one draw cannot say which learns better.
+// (paired differences of ±0.01 at 200,000 rows), so one draw cannot say which learns better. --only forest (or gbt)
+// runs that learner of ours and its baselines only.
 // Every fit of ours runs in a process of its own so its peak RSS is its own. The machine's load average is
 // printed beside the figures: other processes share its cores.
 import { spawnSync } from "node:child_process";
@@ -23,7 +25,20 @@ export interface LargeOptions {
   python: boolean;
   /** Data draws the test MSE of gbt hist and XGBoost hist is compared on (1: only the table's). */
   dataSeeds: number;
+  /** One learner of ours (and its baselines) only; undefined: both. */
+  only?: Learner;
 }
+
+type Learner = "forest" | "gbt";
+
+/** --only's value. */
+export function parseOnly(value: string | undefined): Learner | undefined {
+  if (value === undefined || value === "forest" || value === "gbt") return value;
+  throw new Error(`--only: expected forest or gbt, got ${value}`);
+}
+
+const runs = (options: LargeOptions, learner: Learner) =>
+  options.only === undefined || options.only === learner;
 
 interface Fit {
   fit_s: number;
@@ -93,8 +108,9 @@ function runPython(options: LargeOptions, draw: number, args: string[]): Baselin
 function baselines(options: LargeOptions): Baselines {
   if (!options.python) return { skipped: "--no-python" };
   if (!existsSync(PYTHON)) return { skipped: `${PYTHON} not found` };
-  const results = runPython(options, 1, ["--learners", "boosting"]);
-  if (typeof results.skipped === "string" || options.forestTrees === 0) return results;
+  const results: Baselines = runs(options, "gbt") ? runPython(options, 1, ["--learners", "boosting"]) : {};
+  if (typeof results.skipped === "string" || options.forestTrees === 0 || !runs(options, "forest"))
+    return results;
   for (const jobs of [1, 2]) {
     const forest = runPython(options, 1, [
       "--learners",
@@ -173,8 +189,9 @@ export function runLarge(options: LargeOptions): void {
         } | ${fit.thread_start_s ? `${fit.thread_start_s.toFixed(2)} s` : ""} | ${fit.mse.toFixed(4)} | ${fit.peak_rss_mb.toFixed(0)} MB | ${load()} |`,
       );
   };
-  print("ours: gbt hist, 1 thread", ours(options, "gbt", { tree_method: "hist" }, 1));
-  print("ours: gbt hist, 2 threads", ours(options, "gbt", { tree_method: "hist" }, 2));
+  const gbt = runs(options, "gbt");
+  if (gbt) print("ours: gbt hist, 1 thread", ours(options, "gbt", { tree_method: "hist" }, 1));
+  if (gbt) print("ours: gbt hist, 2 threads", ours(options, "gbt", { tree_method: "hist" }, 2));
   const python = baselines(options);
   if (typeof python.skipped === "string")
     console.log(`| baselines skipped: ${python.skipped} | | | | | | | |`);
@@ -183,8 +200,9 @@ export function runLarge(options: LargeOptions): void {
   print("sklearn HistGradientBoosting, 100 iterations", python.sklearn_hgb as Fit | undefined);
   for (const key of ["xgb_skipped", "sklearn_skipped"])
     if (typeof python[key] === "string") console.log(`| ${python[key]} | | | | | | | |`);
-  if (options.exact) print("ours: gbt exact, 1 thread", ours(options, "gbt", { tree_method: "exact" }, 1));
-  if (options.forestTrees > 0) {
+  if (options.exact && gbt)
+    print("ours: gbt exact, 1 thread", ours(options, "gbt", { tree_method: "exact" }, 1));
+  if (options.forestTrees > 0 && runs(options, "forest")) {
     // Both forests with their defaults but the tree count: max_features all, bootstrap, full depth,
     // min_samples_leaf 1. Ours splits at ≤ 255 quantile bins per feature (tree_method hist), scikit-learn's at
     // every distinct value.
@@ -209,5 +227,5 @@ export function runLarge(options: LargeOptions): void {
         .map(([k, v]) => `${k} ${v}`)
         .join(", ")}; Python's peak RSS is its process's peak so far (monotonic)`,
     );
-  if (options.dataSeeds > 1) compareDraws(options);
+  if (options.dataSeeds > 1 && gbt) compareDraws(options);
 }

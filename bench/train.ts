@@ -4,6 +4,7 @@
 // usage: npm run bench:train -- [--repeats 5] [--seeds 10] [--scale 10] [--ml-rf-repeats 3] [--no-python]
 //                               [--csv data/raw/boston.csv --target cmedv --split bench/baselines/split_80_20_seed42.json]
 //        npm run bench:train -- --rows 200000 [--features 10] [--forest-trees 20] [--no-exact] [--data-seeds 1]
+//        [--only forest|gbt]
 //                               (bench/train-large.ts)
 //
 // Wall time is what a user waits; CPU time of one-thread fits is printed too, as it moves less when other
@@ -33,11 +34,12 @@ const { values: options } = parseArgs({
     "forest-trees": { type: "string", default: "20" },
     "no-exact": { type: "boolean", default: false },
     "data-seeds": { type: "string", default: "1" },
+    only: { type: "string" },
   },
 });
 if (options.rows !== undefined) {
   // The large-data benchmark (histogram learners, XGBoost hist, scikit-learn HistGradientBoosting).
-  const { runLarge } = await import("./train-large.js");
+  const { runLarge, parseOnly } = await import("./train-large.js");
   runLarge({
     rows: Number(options.rows),
     features: Number(options.features),
@@ -45,6 +47,7 @@ if (options.rows !== undefined) {
     exact: !options["no-exact"],
     python: !options["no-python"],
     dataSeeds: Number(options["data-seeds"]),
+    only: parseOnly(options.only),
   });
   process.exit(0);
 }

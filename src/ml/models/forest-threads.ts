@@ -15,6 +15,12 @@ interface PoolThread {
   pending: Map<number, { resolve: (trees: ForestTree[]) => void; reject: (error: Error) => void }>;
 }
 
+/**
+ * A worker's young generation, capped: growing a tree leaves little short-lived garbage, and V8's default young
+ * generation (tens of MB a thread) is memory the forest's trees need.
+ */
+const YOUNG_GENERATION_MB = 16;
+
 const threads: (PoolThread | undefined)[] = [];
 let nextTaskId = 0;
 
@@ -53,7 +59,10 @@ function runTask(thread: PoolThread, job: ForestJob, treeIndices: number[]): Pro
 function poolThread(index: number): PoolThread {
   const existing = threads[index];
   if (existing !== undefined) return existing;
-  const thread: PoolThread = { worker: startWorker(import.meta.url, "forest-worker"), pending: new Map() };
+  const thread: PoolThread = {
+    worker: startWorker(import.meta.url, "forest-worker", { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }),
+    pending: new Map(),
+  };
   thread.worker.unref();
   thread.worker.on("message", (reply: Reply) => {
     const waiting = thread.pending.get(reply.id);

@@ -3,15 +3,9 @@
 // depend on how trees are spread over threads.
 
 import { createRandom, type Random } from "../random.js";
-import {
-  type GrownTree,
-  type GrowthParams,
-  type GrowthTargets,
-  GrowthWorkspace,
-  growTree,
-} from "./grow-tree.js";
+import { type GrownTree, type GrowthParams, GrowthWorkspace, growTree } from "./grow-tree.js";
 import type { BinnedMatrix } from "./hist/bin-mapper.js";
-import { channelsFor, growHistTree, HistWorkspace } from "./hist/grow-tree.js";
+import { channelsFor, growExportedHistTree, HistWorkspace } from "./hist/grow-tree.js";
 import { serialExecutor } from "./hist/level-executor.js";
 import type { SortedColumns } from "./sorted-columns.js";
 import { compactFeatures, explicitLeft, type TreeColumns } from "./tree-ensemble.js";
@@ -42,43 +36,28 @@ export interface ForestJob {
 export async function growForestTrees(job: ForestJob, treeIndices: readonly number[]): Promise<ForestTree[]> {
   const { columns, y, outputs, classification } = job;
   const rows = columns.rows;
-  const grow =
-    "bins" in columns
-      ? (() => {
-          const space = new HistWorkspace(columns, channelsFor(outputs, job.growth), serialExecutor);
-          return async (active: Int32Array, targets: GrowthTargets, random: Random): Promise<GrownTree> => {
-            // Only what the forest exports: the bins and row segments would be copied back from worker threads.
-            const { feature, threshold, left, right, value, samples, gain, missingLeft } = await growHistTree(
-              space,
-              active,
-              targets,
-              job.growth,
-              random,
-              true,
-            );
-            return { feature, threshold, left, right, value, samples, gain, missingLeft };
-          };
-        })()
-      : (() => {
-          const workspace = new GrowthWorkspace(rows, columns.features);
-          return (active: Int32Array, targets: GrowthTargets, random: Random) =>
-            growTree(columns, active, targets, job.growth, random, workspace);
-        })();
   const allFeatures = Int32Array.from({ length: columns.features }, (_, f) => f);
+  const trees: ForestTree[] = [];
+  if ("bins" in columns) {
+    const space = new HistWorkspace(columns, channelsFor(outputs, job.growth), serialExecutor);
+    // One byte a row while no row is drawn 256 times (weights and weighted targets are made per sampled row).
+    let counts: Uint8Array | Uint32Array = new Uint8Array(rows);
+    for (const treeIndex of treeIndices) {
+      const random = createRandom(job.seed, treeIndex);
+      counts = bootstrapCounts(job, random, counts);
+      const targets = { outputs, counts, y, classification, pureKey: y };
+      trees.push(await growExportedHistTree(space, allFeatures, targets, job.growth, random, true));
+    }
+    return trees;
+  }
+  const workspace = new GrowthWorkspace(rows, columns.features);
   const weight = new Float64Array(rows);
   const weightedA = new Float64Array(rows * outputs);
-  const trees: ForestTree[] = [];
+  let counts: Uint8Array | Uint32Array = new Uint8Array(rows);
   for (const treeIndex of treeIndices) {
     const random = createRandom(job.seed, treeIndex);
-    if (job.bootstrapDraws > 0) {
-      weight.fill(0);
-      for (let draw = 0; draw < job.bootstrapDraws; draw++) {
-        const row = random.int(rows);
-        weight[row] = (weight[row] as number) + 1;
-      }
-    } else {
-      weight.fill(1);
-    }
+    counts = bootstrapCounts(job, random, counts);
+    for (let i = 0; i < rows; i++) weight[i] = counts[i] as number;
     if (classification) {
       weightedA.fill(0);
       for (let i = 0; i < rows; i++) weightedA[i * outputs + (y[i] as number)] = weight[i] as number;
@@ -86,21 +65,47 @@ export async function growForestTrees(job: ForestJob, treeIndices: readonly numb
       for (let i = 0; i < rows; i++) weightedA[i] = (weight[i] as number) * (y[i] as number);
     }
     const targets = { outputs, weight, weightedA, weightedB: weight, pureKey: y };
-    const grown = await grow(allFeatures, targets, random);
-    // The Tree's compact columns, made here rather than on the calling thread, which receives every tree at once.
-    const { left, ...columns } = treeColumns(grown, outputs);
-    const implicitLeft = explicitLeft(grown.feature, grown.left) === undefined;
-    trees.push({
-      columns: {
-        ...columns,
-        ...(implicitLeft ? {} : { left }),
-        feature: compactFeatures(grown.feature),
-        threshold: Float32Array.from(grown.threshold),
-        // Row counts: whole numbers, exact in float32 while the root's stays within 2^24.
-        samples: (grown.samples[0] ?? 0) <= 2 ** 24 ? Float32Array.from(grown.samples) : grown.samples,
-      },
-      gain: grown.gain,
-    });
+    trees.push(
+      exportedColumns(growTree(columns, allFeatures, targets, job.growth, random, workspace), outputs),
+    );
   }
   return trees;
+}
+
+/**
+ * Tree `random`'s bootstrap: how often each row is drawn (every row once without bootstrap), in `counts`, or in
+ * 32-bit counts should a row be drawn more than 255 times.
+ */
+function bootstrapCounts(
+  job: ForestJob,
+  random: Random,
+  counts: Uint8Array | Uint32Array,
+): Uint8Array | Uint32Array {
+  if (job.bootstrapDraws === 0) return counts.fill(1);
+  let into = counts.fill(0);
+  const rows = into.length;
+  for (let draw = 0; draw < job.bootstrapDraws; draw++) {
+    const row = random.int(rows);
+    const count = (into[row] as number) + 1;
+    if (count === 256 && into instanceof Uint8Array) into = Uint32Array.from(into);
+    into[row] = count;
+  }
+  return into;
+}
+
+/** The Tree's compact columns of an exact tree, made here rather than on the calling thread, which receives every tree at once. */
+function exportedColumns(grown: GrownTree, outputs: number): ForestTree {
+  const { left, ...columns } = treeColumns(grown, outputs);
+  const implicitLeft = explicitLeft(grown.feature, grown.left) === undefined;
+  return {
+    columns: {
+      ...columns,
+      ...(implicitLeft ? {} : { left }),
+      feature: compactFeatures(grown.feature),
+      threshold: Float32Array.from(grown.threshold),
+      // Row counts: whole numbers, exact in float32 while the root's stays within 2^24.
+      samples: (grown.samples[0] ?? 0) <= 2 ** 24 ? Float32Array.from(grown.samples) : grown.samples,
+    },
+    gain: grown.gain,
+  };
 }

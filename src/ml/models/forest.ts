@@ -57,7 +57,8 @@ async function fitForest(
       : sortColumns(data.x, rows, shape.features);
   const job: ForestJob = {
     columns,
-    y: data.y,
+    // Shared with the worker threads instead of copied to each.
+    y: threads > 1 ? sharedCopy(data.y) : data.y,
     outputs,
     classification,
     growth: {
@@ -97,4 +98,10 @@ async function fitForest(
     trees: grown.map((tree) => new Tree(tree.columns)),
     featureImportance,
   });
+}
+
+function sharedCopy(values: Float64Array): Float64Array {
+  const shared = new Float64Array(new SharedArrayBuffer(values.byteLength));
+  shared.set(values);
+  return shared;
 }

@@ -20,6 +20,7 @@
 import type { Random } from "../../random.js";
 import type { GrownTree, GrowthParams, GrowthTargets } from "../grow-tree.js";
 import { leafValue, nodeSquares, splitGain } from "../split-gain.js";
+import type { TreeColumns } from "../tree-ensemble.js";
 import {
   type BinnedMatrix,
   type BinningOptions,
@@ -43,6 +44,7 @@ import { HISTOGRAM_BINS, histogramLength, SMALL_NODE_ROWS } from "./histogram.js
 import type { LevelExecutor } from "./level-executor.js";
 import {
   type BinningMemory,
+  type BootstrapTargets,
   cutsOf,
   histogramTotals,
   type LevelMemory,
@@ -90,8 +92,12 @@ export class HistWorkspace {
   live = 0;
   /** Live histograms a tree may hold (a forest's deep levels would otherwise hold one per large node). */
   readonly budget: number;
-  /** The last tree's node columns, reused by the next (same thread count and outputs). */
+  /** The last tree's node columns, reused by the next (same thread count and outputs); not exported trees'. */
   nodeColumns: NodeColumns | undefined;
+  /** The last exported tree's node gains, reused by the next. */
+  nodeGain: Float64Array | undefined;
+  /** The last tree's open-node columns, reused likewise; with HistTree's segments for boosting. */
+  openColumns: (OpenColumns & { treeSegments?: Int32Array }) | undefined;
   constructor(
     readonly binned: BinnedMatrix,
     channels: number,
@@ -193,7 +199,7 @@ export class HistWorkspace {
    * Runs a per-row op on every thread when the row arrays it reads or writes are shared memory; else (arrays the
    * worker threads cannot see) every thread's share on the calling thread.
    */
-  runOnRows(op: WorkOp, arrays: Float64Array[]): void | Promise<void> {
+  runOnRows(op: WorkOp, arrays: ArrayBufferView[]): void | Promise<void> {
     if (arrays.every((array) => array.buffer instanceof SharedArrayBuffer) || this.executor.threads === 1)
       return this.executor.run(this.memory, op);
     runWork(this.memory, op);
@@ -242,31 +248,81 @@ export interface HistTree extends GrownTree {
   pendingChildren?: Int32Array;
 }
 
-/** A tree's nodes while it grows, in creation order (sums per node: `outputs` of A, one of B). */
+/**
+ * A tree's nodes while it grows, in creation order, in the types of the exported columns: what every node keeps
+ * until the tree is serialised (its sums, only while it is open: OpenColumns). An exported tree's columns are
+ * permuted in place into pre-order and become the tree's (exportedTree).
+ */
 export interface NodeColumns {
   capacity: number;
-  /** Per node, `width` entries of segments (2 × threads) and `outputs` of sumA and chosenLeftA. */
+  outputs: number;
+  /** Per node, `outputs` leaf values of its sums, written when the node is made. */
+  value: Float64Array;
+  /** Per node, its B sum (float32 for exported trees whose root's stays within 2^24: whole counts, exact). */
+  samples: Float32Array | Float64Array;
+  feature: Int8Array | Int16Array | Int32Array;
+  /** The split's threshold, set when the split is chosen. */
+  threshold: Float32Array;
+  missingLeft: Uint8Array;
+  /** The node's first child (the second is the next node), −1 at leaves; the right child after exportedTree. */
+  child: Int32Array;
+  gain: Float64Array;
+}
+
+/**
+ * What only a node that may still split needs, for the nodes [base, base + capacity) of the tree. Exported trees
+ * (the forest's) keep it for the open levels only: a forest's trees have a million nodes and more, and these are
+ * 40 more bytes a node. Otherwise (boosting: HistTree's segments and split bins) base stays 0.
+ */
+export interface OpenColumns {
+  capacity: number;
+  /** Per node, `width` entries of segments (2 × threads) and `outputs` of chosenLeftA. */
   width: number;
   outputs: number;
   segments: Int32Array;
   count: Int32Array;
   depth: Int32Array;
-  sumA: Float64Array;
-  sumB: Float64Array;
-  feature: Int32Array;
   splitBin: Int32Array;
-  missingLeft: Uint8Array;
-  left: Int32Array;
-  right: Int32Array;
-  gain: Float64Array;
   histogramOf: Int32Array;
   chosenLeftA: Float64Array;
   chosenLeftB: Float64Array;
-  /** HistTree's segments, which live only until the next tree. */
-  treeSegments: Int32Array;
+  /** Per node, `outputs` of A and one of B. */
+  sumA: Float64Array;
+  sumB: Float64Array;
 }
 
-function nodeColumns(capacity: number, width: number, outputs: number): NodeColumns {
+/** How an exported tree's columns are typed (see NodeColumns). */
+interface ExportedTypes {
+  features: number;
+  float32Samples: boolean;
+}
+
+function nodeColumns(
+  capacity: number,
+  outputs: number,
+  types: ExportedTypes | undefined,
+  gain: Float64Array = new Float64Array(capacity),
+): NodeColumns {
+  const features = types?.features ?? 2 ** 31;
+  return {
+    capacity,
+    outputs,
+    value: new Float64Array(capacity * outputs),
+    samples: types?.float32Samples ? new Float32Array(capacity) : new Float64Array(capacity),
+    feature:
+      features <= 2 ** 7
+        ? new Int8Array(capacity)
+        : features <= 2 ** 15
+          ? new Int16Array(capacity)
+          : new Int32Array(capacity),
+    threshold: new Float32Array(capacity),
+    missingLeft: new Uint8Array(capacity),
+    child: new Int32Array(capacity),
+    gain,
+  };
+}
+
+function openColumns(capacity: number, width: number, outputs: number): OpenColumns {
   return {
     capacity,
     width,
@@ -274,18 +330,12 @@ function nodeColumns(capacity: number, width: number, outputs: number): NodeColu
     segments: new Int32Array(capacity * width),
     count: new Int32Array(capacity),
     depth: new Int32Array(capacity),
-    sumA: new Float64Array(capacity * outputs),
-    sumB: new Float64Array(capacity),
-    feature: new Int32Array(capacity),
     splitBin: new Int32Array(capacity),
-    missingLeft: new Uint8Array(capacity),
-    left: new Int32Array(capacity),
-    right: new Int32Array(capacity),
-    gain: new Float64Array(capacity),
     histogramOf: new Int32Array(capacity),
     chosenLeftA: new Float64Array(capacity * outputs),
     chosenLeftB: new Float64Array(capacity),
-    treeSegments: new Int32Array(capacity * width),
+    sumA: new Float64Array(capacity * outputs),
+    sumB: new Float64Array(capacity),
   };
 }
 
@@ -303,18 +353,24 @@ export function channelsFor(outputs: number, params: GrowthParams): number {
   return outputs + 1 + (params.minSamplesLeaf > 1 ? 1 : 0);
 }
 
-export async function growHistTree(
+async function growNodes(
   space: HistWorkspace,
   activeFeatures: Int32Array,
-  targets: GrowthTargets,
+  targets: GrowthTargets | ForestTargets,
   params: GrowthParams,
   random: Random,
   allowMissingLeft: boolean,
-): Promise<HistTree> {
+  /**
+   * Set when the tree is to be exported (growExportedHistTree): its node columns are its own, and its open-node
+   * columns cover the open levels only.
+   */
+  exportedTypes?: ExportedTypes,
+): Promise<GrownNodes> {
+  const exported = exportedTypes !== undefined;
   const { binned, memory, executor } = space;
   const { index, values, channels, threads } = memory;
   const { rows, bins, thresholds } = binned;
-  const { outputs, weight, weightedA, weightedB, pureKey } = targets;
+  const { outputs, pureKey } = targets;
   const counted = channels === outputs + 2;
   const slots = activeFeatures.length;
   const width = 2 * threads;
@@ -380,8 +436,21 @@ export async function growHistTree(
   // Each thread's sampled rows, ascending, in its own range of the index. By blocks, each unit builds its part of
   // the root's histogram in the same command (reduced apart: its totals come with its split, below).
   const { targets: known } = memory;
-  if (known?.weight !== weight || known.weightedA !== weightedA || known.weightedB !== weightedB) {
-    memory.targets = { outputs, weight, weightedA, weightedB };
+  const rowArrays =
+    "counts" in targets
+      ? [targets.counts, targets.y]
+      : [targets.weight, targets.weightedA, targets.weightedB];
+  const knownArrays =
+    known === undefined
+      ? []
+      : "counts" in known
+        ? [known.counts, known.y]
+        : [known.weight, known.weightedA, known.weightedB];
+  if (rowArrays.length !== knownArrays.length || rowArrays.some((array, i) => array !== knownArrays[i])) {
+    memory.targets =
+      "counts" in targets
+        ? { outputs, counts: targets.counts, y: targets.y, classification: targets.classification }
+        : { outputs, weight: targets.weight, weightedA: targets.weightedA, weightedB: targets.weightedB };
     memory.version++;
   }
   const rootWithSample = byBlocks && rows >= SMALL_NODE_ROWS;
@@ -403,7 +472,7 @@ export async function growHistTree(
     planBlocks(memory.plan, threads, rootPlanned.partials, limits, valueBins, parallelSplits ? [root] : []);
   }
   space.partitionPlan(2 * threads);
-  await space.runOnRows(rootWithSample ? OP_SAMPLE_SPLITS : OP_SAMPLE, [weight, weightedA, weightedB]);
+  await space.runOnRows(rootWithSample ? OP_SAMPLE_SPLITS : OP_SAMPLE, rowArrays);
   const rootSegments = new Int32Array(width);
   let sampled = 0;
   // Whether every sampled row has B = 1: then a node's B is its row count (sums of ones are exact), and so is the
@@ -422,66 +491,135 @@ export async function growHistTree(
   // would wait for the garbage collector. Pages of the bound that the tree never reaches are never touched, so
   // they cost no memory. Doubled when full all the same, should a split leave a child without rows.
   let nodes = 0;
-  // The workspace's columns when large enough: reused across trees, they leave no garbage behind each tree.
+  // The workspace's columns when large enough: reused across trees, they leave no garbage behind each tree. An
+  // exported tree's columns are its own, all but the gains.
   const bound = nodeBound(sampled, params);
   const reusable = space.nodeColumns;
-  const fits = reusable?.width === width && reusable.outputs === outputs && reusable.capacity >= bound;
-  let kept = fits ? reusable : nodeColumns(bound, width, outputs);
-  space.nodeColumns = kept;
-  const first = kept;
-  let { capacity, segments, count, depth, sumA, sumB, feature, splitBin } = first; // segments: threads × (from, to)
-  let { missingLeft, left, right, gain, histogramOf, chosenLeftA, chosenLeftB } = first;
-  const use = (columns: NodeColumns) => {
-    ({ capacity, segments, count, depth, sumA, sumB, feature, splitBin } = columns);
-    ({ missingLeft, left, right, gain, histogramOf, chosenLeftA, chosenLeftB } = columns);
-    space.nodeColumns = columns;
-    kept = columns;
-  };
-  const grown = <T extends Int32Array | Float64Array | Uint8Array>(column: T, perNode = 1): T => {
-    const larger = new (column.constructor as new (length: number) => T)(2 * capacity * perNode);
-    larger.set(column);
+  const reusableGain = space.nodeGain;
+  let kept = exported
+    ? nodeColumns(
+        bound,
+        outputs,
+        exportedTypes,
+        reusableGain !== undefined && reusableGain.length >= bound ? reusableGain : undefined,
+      )
+    : reusable?.outputs === outputs && reusable.capacity >= bound
+      ? reusable
+      : nodeColumns(bound, outputs, undefined);
+  if (exported) space.nodeGain = kept.gain;
+  else space.nodeColumns = kept;
+  let { capacity, value, samples, feature, threshold, missingLeft, child, gain } = kept;
+  // Open-node columns hold the nodes [base, base + openCapacity): exported trees move base to each level's
+  // first node (their nodes' rows and histograms are not needed once they are split or left as leaves).
+  let base = 0;
+  const reusableOpen = space.openColumns;
+  const openBound = exported ? Math.min(bound, 1024) : bound;
+  let open =
+    reusableOpen?.width === width &&
+    reusableOpen.outputs === outputs &&
+    reusableOpen.capacity >= openBound &&
+    (exported || reusableOpen.treeSegments !== undefined)
+      ? reusableOpen
+      : {
+          ...openColumns(openBound, width, outputs),
+          ...(exported ? {} : { treeSegments: new Int32Array(openBound * width) }),
+        };
+  space.openColumns = open;
+  let { segments, count, depth, splitBin, histogramOf, chosenLeftA, chosenLeftB, sumA, sumB } = open; // segments: threads × (from, to)
+  const grown = <T extends Int32Array | Int16Array | Int8Array | Float64Array | Float32Array | Uint8Array>(
+    column: T,
+    length: number,
+  ): T => {
+    const larger = new (column.constructor as new (length: number) => T)(length);
+    larger.set(column.subarray(0, Math.min(column.length, length)));
     return larger;
   };
+  const growOpen = (to: number) => {
+    open = {
+      capacity: to,
+      width,
+      outputs,
+      segments: grown(segments, to * width),
+      count: grown(count, to),
+      depth: grown(depth, to),
+      splitBin: grown(splitBin, to),
+      histogramOf: grown(histogramOf, to),
+      chosenLeftA: grown(chosenLeftA, to * outputs),
+      chosenLeftB: grown(chosenLeftB, to),
+      sumA: grown(sumA, to * outputs),
+      sumB: grown(sumB, to),
+      ...(exported ? {} : { treeSegments: new Int32Array(to * width) }),
+    };
+    ({ segments, count, depth, splitBin, histogramOf, chosenLeftA, chosenLeftB, sumA, sumB } = open);
+    space.openColumns = open;
+  };
+  /** Drops the open columns of the nodes before `first` (exported trees only). */
+  const closeBefore = (first: number) => {
+    const by = first - base;
+    if (!exported || by <= 0) return;
+    const live = nodes - first;
+    segments.copyWithin(0, by * width, (by + live) * width);
+    count.copyWithin(0, by, by + live);
+    depth.copyWithin(0, by, by + live);
+    splitBin.copyWithin(0, by, by + live);
+    histogramOf.copyWithin(0, by, by + live);
+    chosenLeftA.copyWithin(0, by * outputs, (by + live) * outputs);
+    chosenLeftB.copyWithin(0, by, by + live);
+    sumA.copyWithin(0, by * outputs, (by + live) * outputs);
+    sumB.copyWithin(0, by, by + live);
+    base = first;
+  };
   const addNode = (nodeDepth: number, a: ArrayLike<number>, b: number) => {
-    if (nodes === capacity)
-      use({
-        ...nodeColumns(2 * capacity, width, outputs),
-        segments: grown(segments, width),
-        count: grown(count),
-        depth: grown(depth),
-        sumA: grown(sumA, outputs),
-        sumB: grown(sumB),
-        feature: grown(feature),
-        splitBin: grown(splitBin),
-        missingLeft: grown(missingLeft),
-        left: grown(left),
-        right: grown(right),
-        gain: grown(gain),
-        histogramOf: grown(histogramOf),
-        chosenLeftA: grown(chosenLeftA, outputs),
-        chosenLeftB: grown(chosenLeftB),
-      });
+    if (nodes === capacity) {
+      const to = 2 * capacity;
+      kept = {
+        capacity: to,
+        outputs,
+        value: grown(value, to * outputs),
+        samples: grown(samples, to),
+        feature: grown(feature, to),
+        threshold: grown(threshold, to),
+        missingLeft: grown(missingLeft, to),
+        child: grown(child, to),
+        gain: grown(gain, to),
+      };
+      ({ capacity, value, samples, feature, threshold, missingLeft, child, gain } = kept);
+      if (exported) space.nodeGain = gain;
+      else space.nodeColumns = kept;
+    }
+    if (nodes - base === open.capacity) growOpen(2 * open.capacity);
     const id = nodes++;
-    segments.fill(0, id * width, (id + 1) * width);
-    count[id] = 0;
-    depth[id] = nodeDepth;
-    for (let d = 0; d < outputs; d++) sumA[id * outputs + d] = a[d] as number;
-    sumB[id] = b;
+    const o = id - base;
+    segments.fill(0, o * width, (o + 1) * width);
+    count[o] = 0;
+    depth[o] = nodeDepth;
+    splitBin[o] = 0;
+    histogramOf[o] = -1;
+    chosenLeftA.fill(0, o * outputs, (o + 1) * outputs);
+    chosenLeftB[o] = 0;
+    setSums(id, a, b);
     feature[id] = -1;
-    splitBin[id] = 0;
+    threshold[id] = 0;
     missingLeft[id] = 0;
-    left[id] = -1;
-    right[id] = -1;
+    child[id] = -1;
     gain[id] = 0;
-    histogramOf[id] = -1;
-    chosenLeftA.fill(0, id * outputs, (id + 1) * outputs);
-    chosenLeftB[id] = 0;
     return id;
   };
+  /** The open node's sums, and so its value and samples. */
+  function setSums(node: number, a: ArrayLike<number>, b: number): void {
+    const o = node - base;
+    for (let d = 0; d < outputs; d++) {
+      sumA[o * outputs + d] = a[d] as number;
+      value[node * outputs + d] = leafValue(a[d] as number, b, params.lambda, params.leafScale);
+    }
+    sumB[o] = b;
+    samples[node] = b;
+  }
   const setRows = (node: number, t: number, from: number, to: number) => {
-    segments[node * width + 2 * t] = from;
-    segments[node * width + 2 * t + 1] = to;
-    count[node] = (count[node] as number) + to - from;
+    const o = node - base;
+    segments[o * width + 2 * t] = from;
+    segments[o * width + 2 * t + 1] = to;
+    count[o] = (count[o] as number) + to - from;
   };
 
   const rootA = new Float64Array(outputs);
@@ -494,7 +632,8 @@ export async function growHistTree(
     let key: number | undefined;
     for (let t = 0; t < threads; t++)
       for (
-        let p = segments[node * width + 2 * t] as number, end = segments[node * width + 2 * t + 1] as number;
+        let p = segments[(node - base) * width + 2 * t] as number,
+          end = segments[(node - base) * width + 2 * t + 1] as number;
         p < end;
         p++
       ) {
@@ -505,12 +644,12 @@ export async function growHistTree(
     return true;
   };
   const mayGrow = (node: number) => {
-    const rowCount = count[node] as number;
+    const rowCount = count[node - base] as number;
     return !(
       rowCount < params.minSamplesSplit ||
       rowCount < 2 * params.minSamplesLeaf ||
-      (depth[node] as number) >= params.maxDepth ||
-      (sumB[node] as number) < 2 * params.minChildWeight ||
+      (depth[node - base] as number) >= params.maxDepth ||
+      (sumB[node - base] as number) < 2 * params.minChildWeight ||
       (params.stopWhenPure && isPure(node))
     );
   };
@@ -534,14 +673,14 @@ export async function growHistTree(
     requests: number[],
     pairs: number[],
     splitNodes: number[] = [],
-    histogramAt: (node: number) => number = (node) => histogramOf[node] as number,
+    histogramAt: (node: number) => number = (node) => histogramOf[node - base] as number,
     partition?: { splitting: number[]; sources: number[] },
   ) => {
     const planned = planHistograms(
       requests.filter((_, i) => i % 2 === 1),
       // With a partition first, each unit writes its rows of the children.
       partition === undefined
-        ? (r, i) => segments[(requests[2 * r] as number) * width + i] as number
+        ? (r, i) => segments[((requests[2 * r] as number) - base) * width + i] as number
         : () => 0,
       pairs,
       splitNodes.length,
@@ -550,8 +689,8 @@ export async function growHistTree(
     // A child's rows are known only once the partition has run: the reduction reads them from its plan.
     const sides = new Map<number, { split: number; side: number }>();
     partition?.splitting.forEach((node, split) => {
-      sides.set(left[node] as number, { split, side: 0 });
-      sides.set(right[node] as number, { split, side: 1 });
+      sides.set(child[node] as number, { split, side: 0 });
+      sides.set((child[node] as number) + 1, { split, side: 1 });
     });
     planBlocks(
       memory.plan,
@@ -562,10 +701,10 @@ export async function growHistTree(
       splitNodes.map(
         (node): SplitRequest => ({
           histogram: histogramAt(node),
-          segments: sides.get(node) ?? segments.slice(node * width, (node + 1) * width),
-          totalA: sumA.slice(node * outputs, (node + 1) * outputs),
-          totalB: sumB[node] as number,
-          totalCount: count[node] as number,
+          segments: sides.get(node) ?? segments.slice((node - base) * width, (node - base + 1) * width),
+          totalA: sumA.slice((node - base) * outputs, (node - base + 1) * outputs),
+          totalB: sumB[node - base] as number,
+          totalCount: count[node - base] as number,
         }),
       ),
     );
@@ -590,30 +729,32 @@ export async function growHistTree(
     });
   };
   /** Of `nodes`, those whose split the next histogram command can find (a histogram, or few rows). */
-  const findable = (nodes: number[], histogramAt = (node: number) => histogramOf[node] as number) =>
+  const findable = (nodes: number[], histogramAt = (node: number) => histogramOf[node - base] as number) =>
     parallelSplits
       ? nodes.filter(
-          (node) => !found.has(node) && (histogramAt(node) >= 0 || (count[node] as number) < SMALL_NODE_ROWS),
+          (node) =>
+            !found.has(node) && (histogramAt(node) >= 0 || (count[node - base] as number) < SMALL_NODE_ROWS),
         )
       : [];
 
+  let rootB = 0;
   // The root's sums: from its histogram when it has one (a sum over one feature's bins instead of a pass over
   // every row), else from its rows.
   if (rootPlanned !== undefined && (count[0] as number) >= SMALL_NODE_ROWS) {
     histogramOf[0] = rootHistogram;
     takeSplits(rootPlanned, parallelSplits ? [0] : []);
-    sumB[0] = histogramTotals(memory.histograms[rootHistogram] as Float64Array, channels, rootA);
+    rootB = histogramTotals(memory.histograms[rootHistogram] as Float64Array, channels, rootA);
   } else if (rootPlanned !== undefined) {
     // Too few rows sampled to keep a histogram.
     space.release(rootHistogram);
     for (const id of rootPlanned.taken) space.release(id);
-    sumB[0] = sumRows(index, rootSegments, weightedA, weightedB, outputs, rootA);
+    rootB = sumRows(index, rootSegments, values, channels, outputs, rootA);
   } else if ((count[0] as number) >= SMALL_NODE_ROWS) {
     histogramOf[0] = space.take();
     await buildHistograms([0, histogramOf[0] as number], []);
-    sumB[0] = histogramTotals(memory.histograms[histogramOf[0] as number] as Float64Array, channels, rootA);
-  } else sumB[0] = sumRows(index, rootSegments, weightedA, weightedB, outputs, rootA);
-  for (let d = 0; d < outputs; d++) sumA[d] = rootA[d] as number;
+    rootB = histogramTotals(memory.histograms[histogramOf[0] as number] as Float64Array, channels, rootA);
+  } else rootB = sumRows(index, rootSegments, values, channels, outputs, rootA);
+  setSums(0, rootA, rootB);
   const rootGrows = mayGrow(0);
   if (!rootGrows) {
     space.release(histogramOf[0] as number);
@@ -640,17 +781,17 @@ export async function growHistTree(
   const rightA = new Float64Array(outputs);
 
   const findBestSplit = (node: number, histogramId: number): boolean => {
-    for (let d = 0; d < outputs; d++) totalA[d] = sumA[node * outputs + d] as number;
-    const totalB = sumB[node] as number;
-    nodeRows.count = count[node] as number;
+    for (let d = 0; d < outputs; d++) totalA[d] = sumA[(node - base) * outputs + d] as number;
+    const totalB = sumB[node - base] as number;
+    nodeRows.count = count[node - base] as number;
     const histogram = histogramId >= 0 ? (memory.histograms[histogramId] as Float64Array) : undefined;
     if (histogram === undefined) {
       // A small node: its rows, ascending, for scanRows.
       let n = 0;
       for (let t = 0; t < threads; t++)
         for (
-          let p = segments[node * width + 2 * t] as number,
-            end = segments[node * width + 2 * t + 1] as number;
+          let p = segments[(node - base) * width + 2 * t] as number,
+            end = segments[(node - base) * width + 2 * t + 1] as number;
           p < end;
           p++
         )
@@ -688,8 +829,13 @@ export async function growHistTree(
 
   if (params.leafWise) await growLeafWise(rootGrows ? [0] : []);
   let level = rootGrows && !params.leafWise ? [0] : [];
+  let levelChildren = 0;
   while (level.length > 0) {
     const next: number[] = [];
+    // Every node this level creates, its children, comes after `nodes` now; the nodes before the previous
+    // level's children are closed (a partition still pending is of the previous level's splits).
+    closeBefore(levelChildren);
+    levelChildren = nodes;
     for (let first = 0; first < level.length; ) {
       // As many of the level's nodes as the histogram budget allows; a node that has no histogram (the root, or
       // a node that could not keep one within the budget) gets one from its rows here.
@@ -697,11 +843,12 @@ export async function growHistTree(
       const missing: number[] = [];
       for (; first < level.length; first++) {
         const node = level[first] as number;
-        const needs = (histogramOf[node] as number) < 0 && (count[node] as number) >= SMALL_NODE_ROWS;
+        const needs =
+          (histogramOf[node - base] as number) < 0 && (count[node - base] as number) >= SMALL_NODE_ROWS;
         if (needs && chunk.length > 0 && space.live >= space.budget) break;
         if (needs) {
-          histogramOf[node] = space.take();
-          missing.push(node, histogramOf[node] as number);
+          histogramOf[node - base] = space.take();
+          missing.push(node, histogramOf[node - base] as number);
         }
         chunk.push(node);
       }
@@ -722,9 +869,9 @@ export async function growHistTree(
     const enter = async (nodes: number[]) => {
       const missing: number[] = [];
       for (const node of nodes)
-        if ((histogramOf[node] as number) < 0 && (count[node] as number) >= SMALL_NODE_ROWS) {
-          histogramOf[node] = space.take();
-          missing.push(node, histogramOf[node] as number);
+        if ((histogramOf[node - base] as number) < 0 && (count[node - base] as number) >= SMALL_NODE_ROWS) {
+          histogramOf[node - base] = space.take();
+          missing.push(node, histogramOf[node - base] as number);
         }
       const toFind = findable(nodes);
       if (missing.length > 0 || toFind.length > 0) await buildHistograms(missing, [], toFind);
@@ -732,8 +879,8 @@ export async function growHistTree(
         if (!chooseSplit(node)) continue;
         frontier.push(node);
         if (space.live > space.budget) {
-          space.release(histogramOf[node] as number);
-          histogramOf[node] = -1;
+          space.release(histogramOf[node - base] as number);
+          histogramOf[node - base] = -1;
         }
       }
     };
@@ -750,8 +897,8 @@ export async function growHistTree(
     }
     // Leaves that keep a chosen split they never got.
     for (const node of frontier) {
-      space.release(histogramOf[node] as number);
-      histogramOf[node] = -1;
+      space.release(histogramOf[node - base] as number);
+      histogramOf[node - base] = -1;
       feature[node] = -1;
       gain[node] = 0;
     }
@@ -765,7 +912,7 @@ export async function growHistTree(
 
   /** Finds the node's best split and records it (not yet applied); false when it has none worth making. */
   function chooseSplit(node: number): boolean {
-    const histogram = histogramOf[node] as number;
+    const histogram = histogramOf[node - base] as number;
     const split = found.get(node);
     if (split !== undefined) {
       found.delete(node);
@@ -773,19 +920,25 @@ export async function growHistTree(
       best.slot = split.slot;
     }
     const gainHere = (split === undefined ? findBestSplit(node, histogram) : split.slot >= 0)
-      ? splitGain(best.proxy, nodeSquares(sumA, node, outputs), sumB[node] as number, params.lambda)
+      ? splitGain(
+          best.proxy,
+          nodeSquares(sumA, node - base, outputs),
+          sumB[node - base] as number,
+          params.lambda,
+        )
       : Number.NaN;
     if (!(gainHere > params.minGain)) {
       space.release(histogram);
-      histogramOf[node] = -1;
+      histogramOf[node - base] = -1;
       return false;
     }
     feature[node] = activeFeatures[best.slot] as number;
-    splitBin[node] = best.bin;
+    splitBin[node - base] = best.bin;
+    threshold[node] = (thresholds[feature[node] as number] as Float32Array)[best.bin] as number;
     missingLeft[node] = best.missingLeft ? 1 : 0;
     gain[node] = gainHere;
-    for (let d = 0; d < outputs; d++) chosenLeftA[node * outputs + d] = best.leftA[d] as number;
-    chosenLeftB[node] = best.leftB;
+    for (let d = 0; d < outputs; d++) chosenLeftA[(node - base) * outputs + d] = best.leftA[d] as number;
+    chosenLeftB[node - base] = best.leftB;
     return true;
   }
 
@@ -799,12 +952,12 @@ export async function growHistTree(
     const entry = partitionEntry(threads);
     splitting.forEach((node, s) => {
       const at = 1 + s * entry;
-      const l = left[node] as number;
-      const r = right[node] as number;
-      const expected = [count[l] as number, count[r] as number];
+      const l = child[node] as number;
+      const r = l + 1;
+      const expected = [count[l - base] as number, count[r - base] as number];
       if (!counting) {
-        count[l] = 0;
-        count[r] = 0;
+        count[l - base] = 0;
+        count[r - base] = 0;
       }
       for (let t = 0; t < threads; t++) {
         const from = plan[at + 3 + 2 * t] as number;
@@ -813,9 +966,9 @@ export async function growHistTree(
         setRows(l, t, from, middle);
         setRows(r, t, middle, to);
       }
-      if (!counting && (count[l] !== expected[0] || count[r] !== expected[1]))
+      if (!counting && (count[l - base] !== expected[0] || count[r - base] !== expected[1]))
         throw new Error(
-          `hist grower: node ${node}'s children hold ${count[l]} and ${count[r]} rows, their split said ${expected[0]} and ${expected[1]}`,
+          `hist grower: node ${node}'s children hold ${count[l - base]} and ${count[r - base]} rows, their split said ${expected[0]} and ${expected[1]}`,
         );
     });
   }
@@ -828,16 +981,16 @@ export async function growHistTree(
       pendingPartition = undefined;
     }
     for (const node of splitting) {
-      const leftA = chosenLeftA.slice(node * outputs, (node + 1) * outputs);
+      const leftA = chosenLeftA.slice((node - base) * outputs, (node - base + 1) * outputs);
       for (let d = 0; d < outputs; d++)
-        rightA[d] = (sumA[node * outputs + d] as number) - (leftA[d] as number);
-      const childDepth = (depth[node] as number) + 1;
-      const leftB = chosenLeftB[node] as number;
-      // Not `left[node] = addNode(…)`: addNode may replace `left` after the target was read.
+        rightA[d] = (sumA[(node - base) * outputs + d] as number) - (leftA[d] as number);
+      const childDepth = (depth[node - base] as number) + 1;
+      const leftB = chosenLeftB[node - base] as number;
+      const rightB = (sumB[node - base] as number) - leftB;
+      // Not `child[node] = addNode(…)`: addNode may replace `child` after the target was read.
       const l = addNode(childDepth, leftA, leftB);
-      const r = addNode(childDepth, rightA, (sumB[node] as number) - leftB);
-      left[node] = l;
-      right[node] = r;
+      addNode(childDepth, rightA, rightB);
+      child[node] = l;
     }
 
     // Every thread partitions its rows of the split nodes: here, or (counts known before) in the command that
@@ -850,16 +1003,16 @@ export async function growHistTree(
     splitting.forEach((node, s) => {
       const at = 1 + s * entry;
       plan[at] = feature[node] as number;
-      plan[at + 1] = splitBin[node] as number;
+      plan[at + 1] = splitBin[node - base] as number;
       plan[at + 2] = missingLeft[node] as number;
-      for (let i = 0; i < width; i++) plan[at + 3 + i] = segments[node * width + i] as number;
+      for (let i = 0; i < width; i++) plan[at + 3 + i] = segments[(node - base) * width + i] as number;
     });
     plan[1 + entry * splitting.length] = 0;
     if (countsBeforePartition)
       for (const node of splitting) {
-        const l = left[node] as number;
-        count[l] = chosenLeftB[node] as number;
-        count[right[node] as number] = (count[node] as number) - (count[l] as number);
+        const l = child[node] as number;
+        count[l - base] = chosenLeftB[node - base] as number;
+        count[l + 1 - base] = (count[node - base] as number) - (count[l - base] as number);
       }
     else {
       await executor.run(memory, OP_PARTITION);
@@ -874,22 +1027,22 @@ export async function growHistTree(
     const kept: number[] = [];
     const growing: number[] = [];
     for (const [s, node] of splitting.entries()) {
-      const l = left[node] as number;
-      const r = right[node] as number;
+      const l = child[node] as number;
+      const r = l + 1;
       const growLeft = mayGrow(l);
       const growRight = mayGrow(r);
       if (growLeft) growing.push(l);
       if (growRight) growing.push(r);
-      const histogram = histogramOf[node] as number;
-      histogramOf[node] = -1;
+      const histogram = histogramOf[node - base] as number;
+      histogramOf[node - base] = -1;
       if (histogram < 0) continue;
-      const leftSmaller = (count[l] as number) <= (count[r] as number);
+      const leftSmaller = (count[l - base] as number) <= (count[r - base] as number);
       const small = leftSmaller ? l : r;
       const large = leftSmaller ? r : l;
       // Within the budget only; a child left without a histogram gets one from its rows at its level.
       const room = space.live < space.budget;
       const keeps = (child: number, grows: boolean) =>
-        room && grows && (count[child] as number) >= SMALL_NODE_ROWS;
+        room && grows && (count[child - base] as number) >= SMALL_NODE_ROWS;
       const keepSmall = keeps(small, leftSmaller ? growLeft : growRight);
       const keepLarge = keeps(large, leftSmaller ? growRight : growLeft);
       if (!keepSmall && !keepLarge) {
@@ -899,16 +1052,16 @@ export async function growHistTree(
       const smaller = space.take();
       requests.push(small, smaller);
       sources.push(s, leftSmaller ? 0 : 1, requests.length / 2 - 1);
-      histogramOf[small] = smaller;
+      histogramOf[small - base] = smaller;
       if (keepLarge) {
         pairs.push(histogram, smaller);
-        histogramOf[large] = histogram;
+        histogramOf[large - base] = histogram;
       } else space.release(histogram);
       if (!keepSmall) kept.push(small);
     }
     next.push(...growing);
     // A small child's histogram serves only the subtraction: its split comes from its rows.
-    const histogramAt = (node: number) => (kept.includes(node) ? -1 : (histogramOf[node] as number));
+    const histogramAt = (node: number) => (kept.includes(node) ? -1 : (histogramOf[node - base] as number));
     const toFind = findable(growing, histogramAt);
     if (countsBeforePartition && (requests.length > 0 || toFind.length > 0))
       await buildHistograms(requests, pairs, toFind, histogramAt, { splitting, sources });
@@ -916,81 +1069,247 @@ export async function growHistTree(
       // Leaves only (a depth-wise level's last, unless another chunk follows): the partition can wait for the
       // command that adds the leaves' values to the scores (addHistTreeScores).
       pendingPartition = splitting;
-      pendingChildren = splitting.flatMap((node) => [left[node] as number, right[node] as number]);
+      pendingChildren = splitting.flatMap((node) => [child[node] as number, (child[node] as number) + 1]);
     } else if (countsBeforePartition) {
       await executor.run(memory, OP_PARTITION);
       placeChildren(splitting, false);
     } else if (requests.length > 0 || toFind.length > 0)
       await buildHistograms(requests, pairs, toFind, histogramAt);
     for (const small of kept) {
-      space.release(histogramOf[small] as number);
-      histogramOf[small] = -1;
+      space.release(histogramOf[small - base] as number);
+      histogramOf[small - base] = -1;
     }
   }
 
   // Undo weak splits bottom-up (children always have larger ids than their parent).
   if (params.gamma > 0) {
     for (let node = nodes - 1; node >= 0; node--) {
-      const l = left[node] as number;
-      const r = right[node] as number;
-      if (l >= 0 && left[l] === -1 && left[r] === -1 && (gain[node] as number) < params.gamma) {
-        left[node] = -1;
-        right[node] = -1;
+      const l = child[node] as number;
+      if (l >= 0 && child[l] === -1 && child[l + 1] === -1 && (gain[node] as number) < params.gamma) {
+        child[node] = -1;
         feature[node] = -1;
       }
     }
   }
 
+  return {
+    nodes,
+    columns: kept,
+    open,
+    width,
+    outputs,
+    allRows: sampled === rows,
+    ...(pendingPartition === undefined ? {} : { pendingChildren }),
+  };
+}
+
+/** A grown tree's nodes in creation order, and its open-node columns (all of them unless exported). */
+interface GrownNodes {
+  nodes: number;
+  columns: NodeColumns;
+  open: OpenColumns & { treeSegments?: Int32Array };
+  width: number;
+  outputs: number;
+  allRows: boolean;
+  /** Children of the splits whose partition is pending (see HistTree.pendingChildren), by node id. */
+  pendingChildren?: number[];
+}
+
+/**
+ * Grows one tree on the binned rows with positive weight, splitting only on `activeFeatures`; see GrowthTargets
+ * and GrowthParams (../grow-tree.ts) for the criterion.
+ */
+export async function growHistTree(
+  space: HistWorkspace,
+  activeFeatures: Int32Array,
+  targets: GrowthTargets,
+  params: GrowthParams,
+  random: Random,
+  allowMissingLeft: boolean,
+): Promise<HistTree> {
+  const grown = await growNodes(space, activeFeatures, targets, params, random, allowMissingLeft);
+  return histTree(grown, space.binned);
+}
+
+/** BootstrapTargets (level-work.ts), with GrowthTargets' pureKey. */
+export type ForestTargets = BootstrapTargets & { pureKey?: Float64Array };
+
+/** The exported columns of a tree (tree-ensemble.ts, left children implied by pre-order) and its gain per feature. */
+export interface ExportedHistTree {
+  columns: TreeColumns;
+  /** Per feature: the summed gain of the tree's splits on it. */
+  gain: Float64Array;
+}
+
+/**
+ * growHistTree for trees kept as exported (a forest's): the nodes' rows and histograms are dropped level by level
+ * and the tree is grown in its exported columns, then put in pre-order in place. Node B sums whole row counts
+ * (bootstrap counts): samples are float32 while the root's stays within 2^24 (then exact).
+ */
+export async function growExportedHistTree(
+  space: HistWorkspace,
+  activeFeatures: Int32Array,
+  targets: GrowthTargets | ForestTargets,
+  params: GrowthParams,
+  random: Random,
+  allowMissingLeft: boolean,
+): Promise<ExportedHistTree> {
+  const weights = "counts" in targets ? targets.counts : targets.weight;
+  let rootB = 0;
+  for (let i = 0; i < weights.length; i++) rootB += weights[i] as number;
+  const { features } = space.binned;
+  const types = { features, float32Samples: rootB <= 2 ** 24 };
+  const grown = await growNodes(space, activeFeatures, targets, params, random, allowMissingLeft, types);
+  return exportedTree(grown, features);
+}
+
+function histTree(grown: GrownNodes, binned: BinnedMatrix): HistTree {
+  const { nodes, width, outputs } = grown;
+  const { feature, child, missingLeft, value, samples, gain } = grown.columns;
+  const { segments, splitBin } = grown.open;
+  const { thresholds } = binned;
   // The pre-order (the order of the nodes, each node's place in it) and HistTree's split bins and thresholds
-  // (theirs until the next tree) in columns that growth no longer reads: a forest's trees have a million nodes
-  // and more, and these would be 20 more bytes a node of the workspace.
-  const preorder = kept.depth;
-  const newId = kept.histogramOf;
+  // (theirs until the next tree) in columns that growth no longer reads.
+  const preorder = grown.open.depth;
+  const newId = grown.open.histogramOf;
   let size = 0;
   const pending = [0];
   for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
     preorder[size++] = node;
-    if ((left[node] as number) >= 0) pending.push(right[node] as number, left[node] as number);
+    if ((child[node] as number) >= 0) pending.push((child[node] as number) + 1, child[node] as number);
   }
   newId.fill(-1, 0, nodes);
   for (let i = 0; i < size; i++) newId[preorder[i] as number] = i;
   const tree: HistTree = {
     feature: new Int32Array(size),
-    threshold: kept.chosenLeftA.subarray(0, size),
+    threshold: grown.open.chosenLeftA.subarray(0, size),
     left: new Int32Array(size),
     right: new Int32Array(size),
     value: new Float64Array(size * outputs),
     samples: new Float64Array(size),
     gain: new Float64Array(binned.features),
-    splitBin: kept.count.subarray(0, size),
+    splitBin: grown.open.count.subarray(0, size),
     missingLeft: new Uint8Array(size),
-    segments: kept.treeSegments.subarray(0, size * width),
-    allRows: sampled === rows,
+    segments: (grown.open.treeSegments as Int32Array).subarray(0, size * width),
+    allRows: grown.allRows,
   };
-  if (pendingPartition !== undefined) {
+  if (grown.pendingChildren !== undefined) {
     // −1: a child undone by gamma (its parent's rows, unpartitioned, are the leaf's).
-    tree.pendingChildren = Int32Array.from(pendingChildren, (child) => newId[child] as number);
+    tree.pendingChildren = Int32Array.from(grown.pendingChildren, (child) => newId[child] as number);
   }
   for (let i = 0; i < size; i++) {
     const node = preorder[i] as number;
-    const isLeaf = (left[node] as number) < 0;
+    const isLeaf = (child[node] as number) < 0;
     const f = isLeaf ? -1 : (feature[node] as number);
     tree.feature[i] = f;
     tree.threshold[i] = isLeaf ? 0 : ((thresholds[f] as Float32Array)[splitBin[node] as number] as number);
-    tree.left[i] = isLeaf ? -1 : (newId[left[node] as number] as number);
-    tree.right[i] = isLeaf ? -1 : (newId[right[node] as number] as number);
+    tree.left[i] = isLeaf ? -1 : (newId[child[node] as number] as number);
+    tree.right[i] = isLeaf ? -1 : (newId[(child[node] as number) + 1] as number);
     tree.splitBin[i] = isLeaf ? 0 : (splitBin[node] as number);
     tree.missingLeft[i] = isLeaf ? 0 : (missingLeft[node] as number);
     for (let k = 0; k < width; k++) tree.segments[i * width + k] = segments[node * width + k] as number;
-    const b = sumB[node] as number;
-    tree.samples[i] = b;
-    for (let d = 0; d < outputs; d++) {
-      const a = sumA[node * outputs + d] as number;
-      tree.value[i * outputs + d] = leafValue(a, b, params.lambda, params.leafScale);
-    }
+    tree.samples[i] = samples[node] as number;
+    for (let d = 0; d < outputs; d++) tree.value[i * outputs + d] = value[node * outputs + d] as number;
     if (!isLeaf) tree.gain[f] = (tree.gain[f] as number) + (gain[node] as number);
   }
   return tree;
+}
+
+/**
+ * The grown columns themselves, in pre-order: each node's place in it is written over the node gains, once summed
+ * per feature, then every column is permuted in place along the permutation's cycles, and the children become
+ * right children.
+ */
+function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
+  const { nodes, outputs } = grown;
+  const { feature, threshold, child, missingLeft, value, samples, gain } = grown.columns;
+  const treeGain = new Float64Array(features);
+  let someMissingLeft = false;
+  const pending = [0];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    const first = child[node] as number;
+    if (first < 0) continue;
+    if (missingLeft[node] === 1) someMissingLeft = true;
+    const f = feature[node] as number;
+    treeGain[f] = (treeGain[f] as number) + (gain[node] as number);
+    pending.push(first + 1, first);
+  }
+  const place = new Int32Array(gain.buffer, gain.byteOffset, nodes);
+  place.fill(-1);
+  let size = 0;
+  pending.push(0);
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    place[node] = size++;
+    const first = child[node] as number;
+    if (first >= 0) pending.push(first + 1, first);
+  }
+  // Nodes under splits that gamma undid go after the tree, and are cut off.
+  for (let node = 0, after = size; node < nodes; node++)
+    if ((place[node] as number) < 0) place[node] = after++;
+  for (let node = 0; node < nodes; node++) {
+    const first = child[node] as number;
+    if (first >= 0) child[node] = place[first + 1] as number;
+    else {
+      // A leaf (one that chose a split it never got too): no split.
+      feature[node] = -1;
+      threshold[node] = 0;
+      missingLeft[node] = 0;
+    }
+  }
+  // Along each cycle, the node carried moves to its place, and the one there is carried on; a done node's place
+  // is marked by its complement.
+  const carried = new Float64Array(outputs);
+  for (let start = 0; start < nodes; start++) {
+    let to = place[start] as number;
+    if (to < 0 || to === start) {
+      if (to === start) place[start] = ~to;
+      continue;
+    }
+    let f = feature[start] as number;
+    let t = threshold[start] as number;
+    let m = missingLeft[start] as number;
+    let c = child[start] as number;
+    let b = samples[start] as number;
+    for (let d = 0; d < outputs; d++) carried[d] = value[start * outputs + d] as number;
+    place[start] = ~to;
+    for (;;) {
+      const nextF = feature[to] as number;
+      const nextT = threshold[to] as number;
+      const nextM = missingLeft[to] as number;
+      const nextC = child[to] as number;
+      const nextB = samples[to] as number;
+      feature[to] = f;
+      threshold[to] = t;
+      missingLeft[to] = m;
+      child[to] = c;
+      samples[to] = b;
+      for (let d = 0; d < outputs; d++) {
+        const v = value[to * outputs + d] as number;
+        value[to * outputs + d] = carried[d] as number;
+        carried[d] = v;
+      }
+      if (to === start) break;
+      f = nextF;
+      t = nextT;
+      m = nextM;
+      c = nextC;
+      b = nextB;
+      const next = place[to] as number;
+      place[to] = ~next;
+      to = next;
+    }
+  }
+  const columns = {
+    feature: feature.subarray(0, size),
+    threshold: threshold.subarray(0, size),
+    right: child.subarray(0, size),
+    value: value.subarray(0, size * outputs),
+    samples: samples.subarray(0, size),
+    missingLeft: missingLeft.subarray(0, size),
+  };
+  const { missingLeft: missing, ...rest } = columns;
+  // Kept only when some missing values go left (as treeColumns, tree-json.ts).
+  return { columns: someMissingLeft ? columns : rest, gain: treeGain };
 }
 
 /** Adds the tree's leaf value to column k of every row's scores, walking the bins (same branches as x). */

@@ -37,12 +37,28 @@ export interface LevelMemory {
   histograms: Float64Array[];
   /** While binning: the rows to bin and where the cut points go. */
   binning?: BinningMemory;
-  /** The tree's per-row inputs (GrowthTargets), for OP_SAMPLE. */
-  targets?: { outputs: number; weight: Float64Array; weightedA: Float64Array; weightedB: Float64Array };
+  /** The tree's per-row inputs, for OP_SAMPLE. */
+  targets?: RowTargets;
   /** The learner's raw scores (rows × plan's outputs), for OP_SCORES. */
   scores?: Float64Array;
   /** Bumped whenever a buffer above is replaced (worker threads must be handed the new one). */
   version: number;
+}
+
+/** A tree's per-row inputs: w, w·a and w·b as GrowthTargets (../grow-tree.ts) has them, or BootstrapTargets. */
+export type RowTargets =
+  | { outputs: number; weight: Float64Array; weightedA: Float64Array; weightedB: Float64Array }
+  | BootstrapTargets;
+
+/**
+ * A forest tree's inputs, made per row when sampled rather than stored (three float64 arrays of rows per thread):
+ * w = counts[row] (the bootstrap's), a = y (regression) or the one-hot class y (classification), b = 1.
+ */
+export interface BootstrapTargets {
+  outputs: number;
+  counts: Uint8Array | Uint32Array;
+  y: Float64Array;
+  classification: boolean;
 }
 
 export interface BinningMemory {
@@ -101,8 +117,13 @@ export function runLevelWork(memory: LevelMemory, op: LevelOp, thread: number): 
 // OP_SAMPLE writes to memory.partitions: [threads × end of the thread's sampled rows, threads × 1 when each of
 // the thread's sampled rows has B = 1 (its B sums then count rows), else 0].
 export function sampleRows(memory: LevelMemory, thread: number): void {
+  const targets = memory.targets as RowTargets;
+  if ("counts" in targets) {
+    sampleBootstrap(memory, targets, thread);
+    return;
+  }
   const { rows, threads, index, values, channels, partitions: plan } = memory;
-  const { outputs, weight, weightedA, weightedB } = memory.targets as NonNullable<LevelMemory["targets"]>;
+  const { outputs, weight, weightedA, weightedB } = targets;
   const counted = channels === outputs + 2;
   let write = rowFrom(rows, threads, thread);
   const last = rowFrom(rows, threads, thread + 1);
@@ -159,15 +180,40 @@ function sampleBoosting(
   return write;
 }
 
+/** sampleRows with BootstrapTargets: the same channel values as their GrowthTargets (w · y is the same float). */
+function sampleBootstrap(memory: LevelMemory, targets: BootstrapTargets, thread: number): void {
+  const { rows, threads, index, values, channels, partitions: plan } = memory;
+  const { outputs, counts, y, classification } = targets;
+  const counted = channels === outputs + 2;
+  let write = rowFrom(rows, threads, thread);
+  const last = rowFrom(rows, threads, thread + 1);
+  let ones = 1;
+  for (let row = write; row < last; row++) {
+    const w = counts[row] as number;
+    if (w === 0) continue;
+    index[write++] = row;
+    const at = row * channels;
+    if (classification) {
+      values.fill(0, at, at + outputs);
+      values[at + (y[row] as number)] = w;
+    } else values[at] = w * (y[row] as number);
+    values[at + outputs] = w;
+    if (w !== 1) ones = 0;
+    if (counted) values[at + outputs + 1] = 1;
+  }
+  plan[thread] = write;
+  plan[threads + thread] = ones;
+}
+
 /**
- * Σ weightedA (into `sumA`, D per row) and Σ weightedB (returned) over the rows of `segments` (threads ×
- * (from, to) of index), in that order: the node's rows ascending, whatever the thread count.
+ * Σ w·a (into `sumA`, D per row) and Σ w·b (returned) over the rows of `segments` (threads × (from, to) of index),
+ * in that order: the node's rows ascending, whatever the thread count. Reads the rows' channel values (OP_SAMPLE).
  */
 export function sumRows(
   index: Uint32Array,
   segments: Int32Array,
-  weightedA: Float64Array,
-  weightedB: Float64Array,
+  values: Float64Array,
+  channels: number,
   outputs: number,
   sumA: Float64Array,
 ): number {
@@ -176,9 +222,9 @@ export function sumRows(
     let a = 0;
     for (let s = 0; s < segments.length; s += 2)
       for (let p = segments[s] as number, end = segments[s + 1] as number; p < end; p++) {
-        const row = index[p] as number;
-        a += weightedA[row] as number;
-        b += weightedB[row] as number;
+        const at = (index[p] as number) * channels;
+        a += values[at] as number;
+        b += values[at + 1] as number;
       }
     sumA[0] = a;
     return b;
@@ -186,10 +232,9 @@ export function sumRows(
   sumA.fill(0);
   for (let s = 0; s < segments.length; s += 2)
     for (let p = segments[s] as number, end = segments[s + 1] as number; p < end; p++) {
-      const row = index[p] as number;
-      for (let d = 0; d < outputs; d++)
-        sumA[d] = (sumA[d] as number) + (weightedA[row * outputs + d] as number);
-      b += weightedB[row] as number;
+      const at = (index[p] as number) * channels;
+      for (let d = 0; d < outputs; d++) sumA[d] = (sumA[d] as number) + (values[at + d] as number);
+      b += values[at + outputs] as number;
     }
   return b;
 }
