@@ -7,6 +7,7 @@
 // and the whole process's (the generator's own cost is the "no log" line).
 //
 // usage: npm run bench:log-writer-stalls -- [--duration S] [--rate N] [--batch-rate N] [--repeat N] [--max-requests N]
+//   [--writers no-log,event-loop,thread]
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +26,8 @@ const { values: args } = parseArgs({
     repeat: { type: "string", default: "1" },
     /** SERVE_LOG_MAX_REQUESTS (feature rows: 10 ×): low, so that pruning runs during the load; 0: none. */
     "max-requests": { type: "string", default: "20000" },
+    /** Which writers to measure, comma-separated (`no-log`: the generator alone). */
+    writers: { type: "string", default: "no-log,event-loop,thread" },
   },
 });
 const seconds = Number(args.duration);
@@ -175,7 +178,9 @@ async function measure(writer: LogWriterPlace | "no log"): Promise<Measured[]> {
   return results;
 }
 
-const writers: (LogWriterPlace | "no log")[] = ["no log", "event-loop", "thread"];
+const writers = args.writers
+  .split(",")
+  .map((name) => (name === "no-log" ? "no log" : name) as LogWriterPlace | "no log");
 console.log(
   `bench:log-writer-stalls — ${seconds} s per phase, 1-row ${args.rate}/s, 100-row ${args["batch-rate"]}/s; load average before ${loadavg()[0]?.toFixed(1)}`,
 );

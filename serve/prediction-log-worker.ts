@@ -119,8 +119,10 @@ export function serveLog(
         vectors BLOB NOT NULL
       );
       CREATE INDEX IF NOT EXISTS request_features_request_id ON request_features (request_id);
-      CREATE INDEX IF NOT EXISTS request_features_time ON request_features (time);
-      CREATE INDEX IF NOT EXISTS request_features_row_end ON request_features (row_end);
+      -- Retention deletes by ranges of id (time and row_end grow with it): an index on either would be two more
+      -- b-tree entries to insert and to delete per request for nothing (logs that have them lose them here).
+      DROP INDEX IF EXISTS request_features_time;
+      DROP INDEX IF EXISTS request_features_row_end;
       CREATE TABLE IF NOT EXISTS feature_names (
         model_version TEXT PRIMARY KEY,
         names TEXT NOT NULL
@@ -157,13 +159,10 @@ export function serveLog(
     [TEXT, "?", "?", "?", "?", "?"],
   );
   /** Rows logged so far (the last request_features.row_end); advanced once a write has committed. */
-  let rowEnd = Number(
-    (
-      db.prepare("SELECT COALESCE(MAX(row_end), 0) AS rowEnd FROM request_features").get() as {
-        rowEnd: number;
-      }
-    ).rowEnd,
-  );
+  const lastRowEnd = db
+    .prepare("SELECT row_end AS rowEnd FROM request_features ORDER BY id DESC LIMIT 1")
+    .get() as { rowEnd: number } | undefined;
+  let rowEnd = Number(lastRowEnd?.rowEnd ?? 0);
   /** Logs written before request_features have a per-row features table: pruned as before, never written. */
   const legacyFeatures =
     db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'features'").get() !== undefined;
@@ -280,49 +279,53 @@ export function serveLog(
     },
   );
 
-  /** Runs `statement` until it deletes fewer than PRUNE_ROWS rows, yielding between runs; the rows deleted. */
-  async function deleteInSlices(sql: string, ...params: number[]): Promise<number> {
-    const statement = db.prepare(sql);
+  /**
+   * Deletes the oldest rows of `table` while `expired` holds of them: ids PRUNE_ROWS at a time from the first, by
+   * the primary key's range (no index on the condition's column, no list of ids built per statement), yielding
+   * between statements; stops at the first range in which a row is kept. `expired` is one that holds of the table's
+   * oldest rows first: its ids, its row_end and its times grow with each row written (a time set back by the clock
+   * keeps the rows after it until it expires itself). The rows deleted.
+   */
+  async function pruneOldest(table: string, expired: string, ...params: number[]): Promise<number> {
+    const first = db.prepare(`SELECT id FROM ${table} ORDER BY id LIMIT 1`);
+    const remove = db.prepare(`DELETE FROM ${table} WHERE id >= ? AND id < ? AND ${expired}`);
+    const firstId = () => (first.get() as { id: number } | undefined)?.id;
     let total = 0;
-    for (;;) {
-      const changes = Number(statement.run(...params, PRUNE_ROWS).changes);
-      total += changes;
-      if (changes < PRUNE_ROWS) return total;
+    for (let from = firstId(); from !== undefined; ) {
+      const to = Number(from) + PRUNE_ROWS;
+      total += Number(remove.run(from, to, ...params).changes);
+      const next = firstId();
+      if (next === undefined || next < to) return total;
+      from = next;
       await nextTurn();
     }
+    return total;
   }
-
-  /** Deletes the rows of `table` that `where` selects, oldest first, PRUNE_ROWS per statement. */
-  const pruneWhere = (table: string, where: string, ...params: number[]) =>
-    deleteInSlices(
-      `DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${where} ORDER BY id LIMIT ?)`,
-      ...params,
-    );
 
   async function prune(): Promise<void> {
     try {
       let rows = 0;
       const cutoff = Date.now() - settings.retentionDays * 86_400_000;
       if (settings.retentionDays > 0) {
-        rows += await pruneWhere("predictions", "time < ?", cutoff);
-        rows += await pruneWhere("feedback", "time < ?", cutoff);
-        rows += await pruneWhere("request_features", "time < ?", cutoff);
-        if (legacyFeatures) rows += await pruneWhere("features", "time < ?", cutoff);
+        rows += await pruneOldest("predictions", "time < ?", cutoff);
+        rows += await pruneOldest("feedback", "time < ?", cutoff);
+        rows += await pruneOldest("request_features", "time < ?", cutoff);
+        if (legacyFeatures) rows += await pruneOldest("features", "time < ?", cutoff);
       }
       if (settings.maxRequests > 0) {
         const { last } = db.prepare("SELECT COALESCE(MAX(id), 0) AS last FROM predictions").get() as {
           last: number;
         };
-        rows += await pruneWhere("predictions", "id <= ?", Number(last) - settings.maxRequests);
+        rows += await pruneOldest("predictions", "id <= ?", Number(last) - settings.maxRequests);
       }
       // Whole requests: those whose rows all lie before the last maxFeatureRows rows logged.
       if (settings.maxFeatureRows > 0)
-        rows += await pruneWhere("request_features", "row_end <= ?", rowEnd - settings.maxFeatureRows);
+        rows += await pruneOldest("request_features", "row_end <= ?", rowEnd - settings.maxFeatureRows);
       if (legacyFeatures && settings.maxFeatureRows > 0) {
         const { last } = db.prepare("SELECT COALESCE(MAX(id), 0) AS last FROM features").get() as {
           last: number;
         };
-        rows += await pruneWhere("features", "id <= ?", Number(last) - settings.maxFeatureRows);
+        rows += await pruneOldest("features", "id <= ?", Number(last) - settings.maxFeatureRows);
       }
       if (rows > 0) reply({ kind: "pruned", rows });
     } catch {

@@ -174,6 +174,37 @@ for (const writer of ["thread", "event-loop"] satisfies LogWriterPlace[]) {
     assert.equal(requestIds(dir), ["new2", "new3", "new4", "new5"]);
   });
 
+  it("retention over many statements' worth of rows keeps exactly the newest, and drops the old time and row_end indexes", async () => {
+    const dir = join(temp.dir, "retention-many");
+    const first = open(dir);
+    await first.log.start();
+    for (let i = 0; i < 700; i++) first.log.record(entry(`r${i}`), FEATURES);
+    await first.log.close();
+    const db = new DatabaseSync(join(dir, "predictions.sqlite"));
+    db.exec(`CREATE INDEX request_features_time ON request_features (time);
+      CREATE INDEX request_features_row_end ON request_features (row_end)`);
+    db.close();
+    const second = open(dir, { maxRequests: 100, maxFeatureRows: 330 });
+    await second.log.start(); // prunes on start
+    await second.log.close();
+    const ids = (table: string) =>
+      query<{ request_id: string }>(dir, `SELECT request_id FROM ${table} ORDER BY id`).map(
+        ({ request_id }) => request_id,
+      );
+    assert.equal(
+      ids("predictions"),
+      Array.from({ length: 100 }, (_, i) => `r${600 + i}`),
+    );
+    assert.equal(
+      ids("request_features"),
+      Array.from({ length: 330 }, (_, i) => `r${370 + i}`),
+    );
+    assert.equal(
+      query(dir, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_features'"),
+      [{ name: "request_features_request_id" }],
+    );
+  });
+
   function query<T>(dir: string, sql: string, ...params: (string | number)[]): T[] {
     const db = new DatabaseSync(join(dir, "predictions.sqlite"), { readOnly: true });
     const rows = db
@@ -217,10 +248,19 @@ for (const writer of ["thread", "event-loop"] satisfies LogWriterPlace[]) {
       plan("SELECT * FROM request_features WHERE request_id = ?"),
       /USING INDEX request_features_request_id/,
     );
-    assert.match(plan("SELECT * FROM request_features WHERE time < ?"), /USING INDEX request_features_time/);
-    assert.match(
-      plan("SELECT * FROM request_features WHERE row_end <= ?"),
-      /USING INDEX request_features_row_end/,
+    // Retention deletes by ranges of the primary key; no index on time or row_end to maintain per request.
+    for (const expired of ["time < ?", "row_end <= ?"])
+      assert.match(
+        plan(`DELETE FROM request_features WHERE id >= ? AND id < ? AND ${expired}`),
+        /USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/,
+      );
+    assert.equal(
+      query(
+        dir,
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name",
+        "request_features",
+      ),
+      [{ name: "request_features_request_id" }],
     );
   });
 
