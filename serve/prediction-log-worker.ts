@@ -302,6 +302,14 @@ export function serveLog(
     return total;
   }
 
+  /** Deletes all but the newest `keep` rows of `table` (by id: one per request, or per row in `features`). */
+  async function pruneBeyondNewest(table: string, keep: number): Promise<number> {
+    const { last } = db.prepare(`SELECT COALESCE(MAX(id), 0) AS last FROM ${table}`).get() as {
+      last: number;
+    };
+    return pruneOldest(table, "id <= ?", Number(last) - keep);
+  }
+
   async function prune(): Promise<void> {
     try {
       let rows = 0;
@@ -312,21 +320,12 @@ export function serveLog(
         rows += await pruneOldest("request_features", "time < ?", cutoff);
         if (legacyFeatures) rows += await pruneOldest("features", "time < ?", cutoff);
       }
-      if (settings.maxRequests > 0) {
-        const { last } = db.prepare("SELECT COALESCE(MAX(id), 0) AS last FROM predictions").get() as {
-          last: number;
-        };
-        rows += await pruneOldest("predictions", "id <= ?", Number(last) - settings.maxRequests);
-      }
+      if (settings.maxRequests > 0) rows += await pruneBeyondNewest("predictions", settings.maxRequests);
       // Whole requests: those whose rows all lie before the last maxFeatureRows rows logged.
       if (settings.maxFeatureRows > 0)
         rows += await pruneOldest("request_features", "row_end <= ?", rowEnd - settings.maxFeatureRows);
-      if (legacyFeatures && settings.maxFeatureRows > 0) {
-        const { last } = db.prepare("SELECT COALESCE(MAX(id), 0) AS last FROM features").get() as {
-          last: number;
-        };
-        rows += await pruneOldest("features", "id <= ?", Number(last) - settings.maxFeatureRows);
-      }
+      if (legacyFeatures && settings.maxFeatureRows > 0)
+        rows += await pruneBeyondNewest("features", settings.maxFeatureRows);
       if (rows > 0) reply({ kind: "pruned", rows });
     } catch {
       // Pruning is retried on the next tick; a failure here must not stop the writes.
