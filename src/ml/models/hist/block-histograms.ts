@@ -1,5 +1,5 @@
 // Histograms by row blocks, and the splits found from them: the two commands of a level after its partition.
-//   OP_BLOCK_HISTOGRAMS: unit u (a row block of the index, level-work.ts) sums its own rows of every requested
+//   rowBlockHistograms: unit u (a row block of the index, level-work.ts) sums its own rows of every requested
 //     node over every slot into its partial histogram of the request: the node's own histogram for u = 0 (unless
 //     the request is reduced apart, below), a scratch histogram otherwise. Each unit reads only its rows (a row's
 //     bins and values once), where blocks of features would make every thread read every row.
@@ -46,21 +46,15 @@ import {
   scanNodeFeature,
 } from "./split-finder.js";
 
-export const OP_BLOCK_HISTOGRAMS = 16;
 export const OP_REDUCE_SPLITS = 17;
 /**
- * OP_PARTITION then OP_BLOCK_HISTOGRAMS in one command, for children whose row counts were known before the
- * partition (so which one is the smaller was decided then): a unit needs only its own rows of a child, which its
- * own partition has just placed, so no thread waits for another between the two.
- */
-export const OP_PARTITION_HISTOGRAMS = 19;
-/** OP_SAMPLE then OP_BLOCK_HISTOGRAMS of the root (every request) over the unit's sampled rows. */
-export const OP_SAMPLE_HISTOGRAMS = 20;
-/**
- * Two-phase commands (units 0 … U−1, then U … 2U−1 once the first U are done): OP_SAMPLE_HISTOGRAMS then
- * OP_REDUCE_SPLITS, whose root count is the sampled rows' (it finds nothing when fewer than `minRows` rows of the
- * plan were sampled: the root then keeps no histogram); OP_PARTITION_HISTOGRAMS then OP_REDUCE_SPLITS;
- * OP_BLOCK_HISTOGRAMS then OP_REDUCE_SPLITS.
+ * Two-phase commands (units 0 … U−1, then U … 2U−1 once the first U are done), each of partial histograms then
+ * OP_REDUCE_SPLITS: OP_SAMPLE_SPLITS, the root's over the sampled rows (sampleAndHistograms), whose root count is
+ * the sampled rows' (it finds nothing when fewer than `minRows` rows of the plan were sampled: the root then keeps
+ * no histogram); OP_PARTITION_SPLITS, the partition then its children's (partitionAndHistograms), for children
+ * whose row counts were known before the partition (so which one is the smaller was decided then): a unit needs
+ * only its own rows of a child, which its own partition has just placed, so no thread waits for another between
+ * the two; OP_HISTOGRAM_SPLITS, the requested nodes' (rowBlockHistograms).
  */
 export const OP_SAMPLE_SPLITS = 21;
 export const OP_PARTITION_SPLITS = 22;
@@ -168,7 +162,7 @@ export function planBlocks(
   });
 }
 
-/** Unit `unit`'s share of OP_BLOCK_HISTOGRAMS. */
+/** Unit `unit`'s partial histograms of the requested nodes over its own rows (see the head of this file). */
 export function rowBlockHistograms(memory: LevelMemory, unit: number): void {
   const { plan, threads: units, histograms } = memory;
   const slots = plan[0] as number;
@@ -184,7 +178,7 @@ export function rowBlockHistograms(memory: LevelMemory, unit: number): void {
 }
 
 /**
- * Unit `unit`'s share of OP_PARTITION_HISTOGRAMS: its segment of every split node partitioned, then its segment
+ * Unit `unit`'s share of OP_PARTITION_SPLITS' first phase: its segment of every split node partitioned, then its segment
  * of every requested child written to the histogram plan, then its partial histograms.
  */
 export function partitionAndHistograms(memory: LevelMemory, unit: number): void {
@@ -197,7 +191,7 @@ export function partitionAndHistograms(memory: LevelMemory, unit: number): void 
 }
 
 /**
- * Unit `unit`'s share of OP_SAMPLE_HISTOGRAMS: its sampled rows into its range of the index (OP_SAMPLE), which
+ * Unit `unit`'s share of OP_SAMPLE_SPLITS' first phase: its sampled rows into its range of the index (OP_SAMPLE), which
  * are every request's rows of the unit, then its partial histograms.
  */
 export function sampleAndHistograms(memory: LevelMemory, unit: number): void {

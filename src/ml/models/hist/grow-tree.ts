@@ -996,8 +996,8 @@ async function growNodes(
     // Every thread partitions its rows of the split nodes: here, or (counts known before) in the command that
     // builds the children's histograms.
     const entry = partitionEntry(threads);
-    // Room for the requests of OP_PARTITION_HISTOGRAMS: at most one per split.
-    // Room for the children of OP_PARTITION_HISTOGRAMS or OP_SCORES: at most two per split.
+    // Room for the requests of OP_PARTITION_SPLITS: at most one per split.
+    // Room for the children of OP_PARTITION_SPLITS or OP_SCORES: at most two per split.
     const plan = space.partitionPlan(1 + (entry + 6) * splitting.length + 1);
     plan[0] = splitting.length;
     splitting.forEach((node, s) => {

@@ -30,7 +30,7 @@ export interface LevelMemory {
   plan: Int32Array;
   /**
    * The partition plan (OP_PARTITION), apart from `plan` so that one command can partition the rows and then
-   * build the children's histograms from the plan's histogram part (OP_PARTITION_HISTOGRAMS).
+   * build the children's histograms from the plan's histogram part (OP_PARTITION_SPLITS).
    */
   partitions: Int32Array;
   /** Histogram buffers by id. */
@@ -96,7 +96,7 @@ export function rowFrom(rows: number, threads: number, t: number): number {
 
 // OP_PARTITION plan (memory.partitions): [count, then per split: feature, bin, missingLeft, threads × (from, to),
 // threads × middle, then children, per child: the split's index, side (0: left child, 1: right), target]; the
-// children are read by the commands that partition first (OP_PARTITION_HISTOGRAMS, OP_SCORES), which write each
+// children are read by the commands that partition first (OP_PARTITION_SPLITS, OP_SCORES), which write each
 // unit's rows of a child where the command's second part reads them (writeChildRows).
 /** Ints per split in an OP_PARTITION plan. */
 export const partitionEntry = (threads: number) => 3 + 3 * threads;

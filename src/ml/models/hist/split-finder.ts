@@ -224,11 +224,6 @@ function scanSingleOutput(
   return improved;
 }
 
-/**
- * scanFeature for a node too small to keep a histogram: its rows sorted by bin instead (keys is scratch space
- * of at least to − from entries, and the node must have fewer than 65,536 rows). Same candidates, same choice
- * of cut inside a gap of empty bins, so both paths grow the same tree.
- */
 /** Per thread (each has its own module instance): sortByBin's bins of the rows, and rows per bin. */
 let rowBins = new Uint8Array(256);
 const binStarts = new Int32Array(MISSING_BIN + 2);
@@ -263,6 +258,11 @@ function sortByBin(
   }
 }
 
+/**
+ * scanFeature for a node too small to keep a histogram: its rows sorted by bin instead (keys is scratch space
+ * of at least to − from entries, and the node must have fewer than 65,536 rows). Same candidates, same choice
+ * of cut inside a gap of empty bins, so both paths grow the same tree.
+ */
 export function scanRows(
   bins: Uint8Array,
   features: number,

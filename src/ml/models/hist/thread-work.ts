@@ -3,12 +3,9 @@
 // row blocks of the index, or blocks of features), a number fixed by the learner and not by the thread count,
 // so that every sum is taken in the same order on 1, 2 or 3 threads; thread t of T runs units t, t + T, ….
 import {
-  OP_BLOCK_HISTOGRAMS,
   OP_HISTOGRAM_SPLITS,
-  OP_PARTITION_HISTOGRAMS,
   OP_PARTITION_SPLITS,
   OP_REDUCE_SPLITS,
-  OP_SAMPLE_HISTOGRAMS,
   OP_SAMPLE_SPLITS,
   partitionAndHistograms,
   reduceAndSplit,
@@ -28,10 +25,7 @@ import { OP_DERIVATIVES, unitDerivatives } from "./round-rows.js";
 
 export type WorkOp =
   | LevelOp
-  | typeof OP_BLOCK_HISTOGRAMS
-  | typeof OP_PARTITION_HISTOGRAMS
   | typeof OP_REDUCE_SPLITS
-  | typeof OP_SAMPLE_HISTOGRAMS
   | typeof OP_SAMPLE_SPLITS
   | typeof OP_PARTITION_SPLITS
   | typeof OP_HISTOGRAM_SPLITS
@@ -65,10 +59,7 @@ export function runUnit(memory: LevelMemory, op: WorkOp, unit: number): void {
   } else if (op === OP_HISTOGRAM_SPLITS) {
     if (unit < units) rowBlockHistograms(memory, unit);
     else reduceAndSplit(memory, unit - units);
-  } else if (op === OP_BLOCK_HISTOGRAMS) rowBlockHistograms(memory, unit);
-  else if (op === OP_PARTITION_HISTOGRAMS) partitionAndHistograms(memory, unit);
-  else if (op === OP_SAMPLE_HISTOGRAMS) sampleAndHistograms(memory, unit);
-  else if (op === OP_REDUCE_SPLITS) reduceAndSplit(memory, unit);
+  } else if (op === OP_REDUCE_SPLITS) reduceAndSplit(memory, unit);
   else if (op === OP_DERIVATIVES) unitDerivatives(memory, unit);
   else if (op === OP_SCORES) {
     runLevelWork(memory, op, unit);
