@@ -51,6 +51,11 @@ export interface TreeColumns {
   value: Float64Array;
   /** Float32Array where the counts are whole numbers (a forest's bootstrap counts, exact below 2^24). */
   samples?: Float32Array | Float64Array;
+  /**
+   * Instead of `samples`, in pre-order trees whose leaves hold whole counts below 256 (compactLeafSamples): the
+   * leaves' counts, 0 at inner nodes, whose samples are their children's sum. A byte a node instead of four.
+   */
+  leafSamples?: Uint8Array;
   missingLeft?: Uint8Array;
 }
 
@@ -71,6 +76,44 @@ export function explicitLeft(feature: FeatureColumn, left: Int32Array): Int32Arr
   for (let node = 0; node < left.length; node++)
     if ((left[node] as number) !== ((feature[node] as number) < 0 ? -1 : node + 1)) return left;
   return undefined;
+}
+
+/**
+ * A pre-order tree's `samples` as leafSamples (TreeColumns) when they say the same: every leaf's a whole number
+ * below 256, every inner node's the sum of its children's (float32 whole numbers below 2^24 add up exactly).
+ * Undefined otherwise (e.g. boosting's hessian sums).
+ */
+export function compactLeafSamples(
+  feature: FeatureColumn,
+  right: Int32Array,
+  samples: Float32Array | Float64Array,
+): Uint8Array | undefined {
+  if (!(samples instanceof Float32Array)) return undefined;
+  const counts = new Uint8Array(feature.length);
+  for (let node = 0; node < feature.length; node++) {
+    if ((feature[node] as number) >= 0) continue;
+    const count = samples[node] as number;
+    if (!(Number.isInteger(count) && count >= 0 && count < 256)) return undefined;
+    counts[node] = count;
+  }
+  const decoded = samplesOfLeaves(feature, right, counts);
+  for (let node = 0; node < feature.length; node++) if (decoded[node] !== samples[node]) return undefined;
+  return counts;
+}
+
+/** The samples of a pre-order tree from its leafSamples: children come after their parent, so bottom-up is backwards. */
+export function samplesOfLeaves(
+  feature: FeatureColumn,
+  right: Int32Array,
+  leafSamples: Uint8Array,
+): Float32Array {
+  const samples = new Float32Array(feature.length);
+  for (let node = feature.length - 1; node >= 0; node--)
+    samples[node] =
+      (feature[node] as number) < 0
+        ? (leafSamples[node] as number)
+        : (samples[node + 1] as number) + (samples[right[node] as number] as number);
+  return samples;
 }
 
 /**
@@ -95,7 +138,12 @@ export class Tree implements TreeColumns {
   readonly right: Int32Array;
   /** nodes × outputs: node n's values are value[n · outputs + k]. */
   readonly value: Float64Array;
-  readonly samples?: Float32Array | Float64Array;
+  /**
+   * Made anew from leafSamples on every read when the tree holds those (a forest's: three bytes a node less), so
+   * read it once per tree, not once per node. An own enumerable property either way, so that structuredClone
+   * copies it.
+   */
+  declare readonly samples?: Float32Array | Float64Array;
   readonly missingLeft?: Uint8Array;
   constructor(columns: TreeColumns) {
     this.feature = compactFeatures(columns.feature);
@@ -105,6 +153,15 @@ export class Tree implements TreeColumns {
     this.right = columns.right;
     this.value = columns.value;
     if (columns.samples !== undefined) this.samples = columns.samples;
+    else if (columns.leafSamples !== undefined) {
+      if (left !== undefined) throw new RangeError("Tree: leafSamples need a tree in pre-order");
+      const { feature, right } = this;
+      const leafSamples = columns.leafSamples;
+      Object.defineProperty(this, "samples", {
+        enumerable: true,
+        get: () => samplesOfLeaves(feature, right, leafSamples),
+      });
+    }
     if (columns.missingLeft !== undefined) this.missingLeft = columns.missingLeft;
   }
 

@@ -4,6 +4,7 @@ import { type ForestParams, forest } from "../../../src/ml/models/forest.js";
 import type { FitOptions, TrainingSet } from "../../../src/ml/models/model-type.js";
 import { TrainingSetError } from "../../../src/ml/models/training-set.js";
 import {
+  compactLeafSamples,
   leftChild,
   predictOutputs,
   type Tree,
@@ -188,6 +189,33 @@ test("bad training sets are refused with a reason", async () => {
       assert.match((error as Error).message, message);
     }
   }
+});
+
+test("a forest's trees keep their leaves' counts only, and give the same samples (also once cloned)", async () => {
+  for (const tree_method of ["hist", "exact"] as const) {
+    const ensemble = await fit(friedman(300, 3), { n_estimators: 2, tree_method });
+    for (const tree of ensemble.trees) {
+      assert.type(Object.getOwnPropertyDescriptor(tree, "samples")?.get, "function", tree_method);
+      const samples = tree.samples as Float32Array;
+      for (let node = 0; node < tree.nodes; node++)
+        if ((tree.feature[node] as number) >= 0)
+          assert.is(
+            samples[node],
+            (samples[leftChild(tree, node)] as number) + (samples[tree.right[node] as number] as number),
+          );
+      assert.equal(Array.from(structuredClone(tree).samples ?? []), Array.from(samples));
+    }
+  }
+});
+
+test("compactLeafSamples: none for counts that are not whole bytes or not their children's sums", () => {
+  const feature = Int8Array.from([0, -1, -1]);
+  const right = Int32Array.from([2, -1, -1]);
+  assert.equal(Array.from(compactLeafSamples(feature, right, Float32Array.from([5, 2, 3])) ?? []), [0, 2, 3]);
+  assert.is(compactLeafSamples(feature, right, Float32Array.from([5.5, 2.5, 3])), undefined);
+  assert.is(compactLeafSamples(feature, right, Float32Array.from([300, 44, 256])), undefined);
+  assert.is(compactLeafSamples(feature, right, Float32Array.from([6, 2, 3])), undefined);
+  assert.is(compactLeafSamples(feature, right, Float64Array.from([5, 2, 3])), undefined);
 });
 
 test.run();

@@ -20,7 +20,7 @@
 import type { Random } from "../../random.js";
 import type { GrownTree, GrowthParams, GrowthTargets } from "../grow-tree.js";
 import { leafValue, nodeSquares, splitGain } from "../split-gain.js";
-import type { TreeColumns } from "../tree-ensemble.js";
+import { compactLeafSamples, type TreeColumns } from "../tree-ensemble.js";
 import {
   type BinnedMatrix,
   type BinningOptions,
@@ -94,8 +94,13 @@ export class HistWorkspace {
   readonly budget: number;
   /** The last tree's node columns, reused by the next (same thread count and outputs); not exported trees'. */
   nodeColumns: NodeColumns | undefined;
-  /** The last exported tree's node gains, reused by the next. */
+  /**
+   * The last exported tree's node gains, samples and missing directions, reused by the next: the tree keeps
+   * copies of the latter two (compact ones, mostly), not these.
+   */
   nodeGain: Float64Array | undefined;
+  nodeSamples: Float32Array | Float64Array | undefined;
+  nodeMissingLeft: Uint8Array | undefined;
   /** The last tree's open-node columns, reused likewise; with HistTree's segments for boosting. */
   openColumns: (OpenColumns & { treeSegments?: Int32Array }) | undefined;
   constructor(
@@ -301,14 +306,15 @@ function nodeColumns(
   capacity: number,
   outputs: number,
   types: ExportedTypes | undefined,
-  gain: Float64Array = new Float64Array(capacity),
+  reused: Partial<Pick<NodeColumns, "gain" | "samples" | "missingLeft">> = {},
 ): NodeColumns {
   const features = types?.features ?? 2 ** 31;
   return {
     capacity,
     outputs,
     value: new Float64Array(capacity * outputs),
-    samples: types?.float32Samples ? new Float32Array(capacity) : new Float64Array(capacity),
+    samples:
+      reused.samples ?? (types?.float32Samples ? new Float32Array(capacity) : new Float64Array(capacity)),
     feature:
       features <= 2 ** 7
         ? new Int8Array(capacity)
@@ -316,9 +322,9 @@ function nodeColumns(
           ? new Int16Array(capacity)
           : new Int32Array(capacity),
     threshold: new Float32Array(capacity),
-    missingLeft: new Uint8Array(capacity),
+    missingLeft: reused.missingLeft ?? new Uint8Array(capacity),
     child: new Int32Array(capacity),
-    gain,
+    gain: reused.gain ?? new Float64Array(capacity),
   };
 }
 
@@ -495,19 +501,29 @@ async function growNodes(
   // exported tree's columns are its own, all but the gains.
   const bound = nodeBound(sampled, params);
   const reusable = space.nodeColumns;
-  const reusableGain = space.nodeGain;
+  const fits = <T extends ArrayBufferView & { length: number }>(column: T | undefined) =>
+    column !== undefined && column.length >= bound ? column : undefined;
+  const reusableSamples = fits(space.nodeSamples);
   let kept = exported
-    ? nodeColumns(
-        bound,
-        outputs,
-        exportedTypes,
-        reusableGain !== undefined && reusableGain.length >= bound ? reusableGain : undefined,
-      )
+    ? nodeColumns(bound, outputs, exportedTypes, {
+        gain: fits(space.nodeGain),
+        missingLeft: fits(space.nodeMissingLeft),
+        samples:
+          reusableSamples instanceof Float32Array === exportedTypes.float32Samples
+            ? reusableSamples
+            : undefined,
+      })
     : reusable?.outputs === outputs && reusable.capacity >= bound
       ? reusable
       : nodeColumns(bound, outputs, undefined);
-  if (exported) space.nodeGain = kept.gain;
-  else space.nodeColumns = kept;
+  const keepReusable = () => {
+    if (exported) {
+      space.nodeGain = kept.gain;
+      space.nodeSamples = kept.samples;
+      space.nodeMissingLeft = kept.missingLeft;
+    } else space.nodeColumns = kept;
+  };
+  keepReusable();
   let { capacity, value, samples, feature, threshold, missingLeft, child, gain } = kept;
   // Open-node columns hold the nodes [base, base + openCapacity): exported trees move base to each level's
   // first node (their nodes' rows and histograms are not needed once they are split or left as leaves).
@@ -584,8 +600,7 @@ async function growNodes(
         gain: grown(gain, to),
       };
       ({ capacity, value, samples, feature, threshold, missingLeft, child, gain } = kept);
-      if (exported) space.nodeGain = gain;
-      else space.nodeColumns = kept;
+      keepReusable();
     }
     if (nodes - base === open.capacity) growOpen(2 * open.capacity);
     const id = nodes++;
@@ -1299,17 +1314,20 @@ function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
       to = next;
     }
   }
-  const columns = {
+  const columns: TreeColumns = {
     feature: feature.subarray(0, size),
     threshold: threshold.subarray(0, size),
     right: child.subarray(0, size),
     value: value.subarray(0, size * outputs),
-    samples: samples.subarray(0, size),
-    missingLeft: missingLeft.subarray(0, size),
   };
-  const { missingLeft: missing, ...rest } = columns;
+  // Samples and missing directions are the workspace's (HistWorkspace.nodeSamples): the tree gets copies.
+  const treeSamples = samples.subarray(0, size);
+  const leafSamples = compactLeafSamples(columns.feature, columns.right, treeSamples);
+  if (leafSamples !== undefined) columns.leafSamples = leafSamples;
+  else columns.samples = treeSamples.slice();
   // Kept only when some missing values go left (as treeColumns, tree-json.ts).
-  return { columns: someMissingLeft ? columns : rest, gain: treeGain };
+  if (someMissingLeft) columns.missingLeft = missingLeft.slice(0, size);
+  return { columns, gain: treeGain };
 }
 
 /** Adds the tree's leaf value to column k of every row's scores, walking the bins (same branches as x). */
