@@ -89,15 +89,18 @@ export function compactLeafSamples(
   samples: Float32Array | Float64Array,
 ): Uint8Array | undefined {
   if (!(samples instanceof Float32Array)) return undefined;
-  const counts = new Uint8Array(feature.length);
+  // Checked in place, as samplesOfLeaves would add them up (no decoded copy: a forest's worker thread makes one
+  // per tree, and garbage typed arrays wait for the garbage collector).
   for (let node = 0; node < feature.length; node++) {
-    if ((feature[node] as number) >= 0) continue;
     const count = samples[node] as number;
-    if (!(Number.isInteger(count) && count >= 0 && count < 256)) return undefined;
-    counts[node] = count;
+    if ((feature[node] as number) >= 0) {
+      const sum = Math.fround((samples[node + 1] as number) + (samples[right[node] as number] as number));
+      if (sum !== count) return undefined;
+    } else if (!(Number.isInteger(count) && count >= 0 && count < 256)) return undefined;
   }
-  const decoded = samplesOfLeaves(feature, right, counts);
-  for (let node = 0; node < feature.length; node++) if (decoded[node] !== samples[node]) return undefined;
+  const counts = new Uint8Array(feature.length);
+  for (let node = 0; node < feature.length; node++)
+    if ((feature[node] as number) < 0) counts[node] = samples[node] as number;
   return counts;
 }
 
