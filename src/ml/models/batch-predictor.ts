@@ -23,15 +23,21 @@ export function compileEnsemble(ensemble: TreeEnsemble): BatchPredictor {
     const n = Math.floor(rows.length / width);
     const out = new Float64Array(n * k);
     for (const tree of ensemble.trees) {
-      const { feature, threshold, left, right, value } = tree;
+      const { feature, left, right, value, splitBins, cuts } = tree;
+      // A compact tree's thresholds come from its bins: reading its Tree.threshold would make the whole column.
+      const threshold = splitBins !== undefined && cuts !== undefined ? undefined : tree.threshold;
       const missingLeft = tree.missingLeft ?? NO_MISSING_LEFT;
       for (let i = 0; i < n; i++) {
         const rowStart = i * width;
         let node = 0;
         for (let f = feature[0] as number; f >= 0; f = feature[node] as number) {
           const x = rows[rowStart + f] as number;
+          const t =
+            threshold === undefined
+              ? ((cuts as Float32Array[])[f] as Float32Array)[(splitBins as Uint8Array)[node] as number]
+              : threshold[node];
           node =
-            x <= (threshold[node] as number) || (missingLeft[node] === 1 && Number.isNaN(x))
+            x <= (t as number) || (missingLeft[node] === 1 && Number.isNaN(x))
               ? left === undefined
                 ? node + 1
                 : (left[node] as number)

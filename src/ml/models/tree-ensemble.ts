@@ -43,8 +43,16 @@ export type FeatureColumn = Int8Array | Int16Array | Int32Array;
 /** A tree's node columns in memory: typed arrays, `value` flat (nodes × the ensemble's outputs). */
 export interface TreeColumns {
   feature: FeatureColumn;
-  /** float32 values (the format's contract), so float32 storage holds them exactly. */
-  threshold: Float32Array;
+  /** float32 values (the format's contract), so float32 storage holds them exactly. Absent: splitBins and cuts. */
+  threshold?: Float32Array;
+  /**
+   * Instead of `threshold`, in trees grown on binned features (a histogram forest's): per node, the bin whose cut
+   * point its threshold is (0 at leaves): inner node n's threshold is cuts[feature[n]][splitBins[n]]. A byte a
+   * node instead of four.
+   */
+  splitBins?: Uint8Array;
+  /** With splitBins: per feature, its ascending cut points (BinnedMatrix.thresholds), shared by the trees. */
+  cuts?: Float32Array[];
   /** Absent: the tree is in pre-order, so an inner node's left child is the node right after it. */
   left?: Int32Array;
   right: Int32Array;
@@ -119,6 +127,34 @@ export function samplesOfLeaves(
   return samples;
 }
 
+/** The thresholds of a tree held as splitBins and cuts (TreeColumns): 0 at leaves. */
+export function thresholdsOfBins(
+  feature: FeatureColumn,
+  splitBins: Uint8Array,
+  cuts: Float32Array[],
+): Float32Array {
+  const threshold = new Float32Array(feature.length);
+  for (let node = 0; node < feature.length; node++) {
+    const f = feature[node] as number;
+    // A bin past the cut points (every value left) has no threshold: NaN, as float32 storage of `undefined`.
+    if (f >= 0) threshold[node] = cuts[f]?.[splitBins[node] as number] ?? Number.NaN;
+  }
+  return threshold;
+}
+
+/**
+ * The threshold of inner node `node`, without making a compact tree's whole threshold column (Tree.threshold):
+ * for code that walks a tree row by row.
+ */
+export function thresholdAt(
+  tree: Pick<TreeColumns, "feature" | "threshold" | "splitBins" | "cuts">,
+  node: number,
+): number {
+  const { splitBins, cuts } = tree;
+  if (splitBins === undefined || cuts === undefined) return (tree.threshold as Float32Array)[node] as number;
+  return cuts[tree.feature[node] as number]?.[splitBins[node] as number] ?? Number.NaN;
+}
+
 /**
  * The left child of inner node `node`. A free function rather than a method: trees are also passed as plain
  * objects with the same fields (structuredClone, worker messages).
@@ -130,12 +166,20 @@ export function leftChild(tree: Pick<TreeColumns, "left">, node: number): number
 /**
  * A tree in memory. A forest grown to pure leaves on a million rows has about a million nodes per tree, so the
  * nodes live in typed arrays (~21 bytes a node: the feature in one byte below 128 features, the left child implied
- * by pre-order) rather than in the JSON shape (~100 bytes: one array per node's value). JSON.stringify writes the
+ * by pre-order; ~15 in a histogram forest's trees, whose thresholds are bins and samples the leaves' counts) rather than in the JSON shape (~100 bytes: one array per node's value). JSON.stringify writes the
  * JSON shape (toJSON); TreeEnsembleSchema reads it back into this one.
  */
 export class Tree implements TreeColumns {
   readonly feature: FeatureColumn;
-  readonly threshold: Float32Array;
+  /**
+   * Made anew from splitBins and cuts on every read when the tree holds those (a histogram forest's: three bytes
+   * a node less), so read it once per tree, or use thresholdAt. An own enumerable property either way, so that
+   * structuredClone copies it.
+   */
+  declare readonly threshold: Float32Array;
+  /** Set (not enumerable: clones get the thresholds instead) when the tree holds its thresholds as bins. */
+  declare readonly splitBins?: Uint8Array;
+  declare readonly cuts?: Float32Array[];
   /** Absent in pre-order trees (the usual case): use leftChild. */
   readonly left?: Int32Array;
   readonly right: Int32Array;
@@ -150,7 +194,17 @@ export class Tree implements TreeColumns {
   readonly missingLeft?: Uint8Array;
   constructor(columns: TreeColumns) {
     this.feature = compactFeatures(columns.feature);
-    this.threshold = columns.threshold;
+    if (columns.threshold !== undefined) this.threshold = columns.threshold;
+    else if (columns.splitBins !== undefined && columns.cuts !== undefined) {
+      const { feature } = this;
+      const { splitBins, cuts } = columns;
+      Object.defineProperty(this, "splitBins", { value: splitBins });
+      Object.defineProperty(this, "cuts", { value: cuts });
+      Object.defineProperty(this, "threshold", {
+        enumerable: true,
+        get: () => thresholdsOfBins(feature, splitBins, cuts),
+      });
+    } else throw new RangeError("Tree: expected threshold, or splitBins with cuts");
     const left = columns.left === undefined ? undefined : explicitLeft(columns.feature, columns.left);
     if (left !== undefined) this.left = left;
     this.right = columns.right;
@@ -252,7 +306,7 @@ export function leafIndex(tree: Tree, row: ArrayLike<number>, offset = 0): numbe
   const missingLeft = tree.missingLeft;
   for (let feature = tree.feature[0] as number; feature >= 0; feature = tree.feature[node] as number) {
     const x = row[offset + feature] as number;
-    const goesLeft = x <= (tree.threshold[node] as number) || (missingLeft?.[node] === 1 && Number.isNaN(x));
+    const goesLeft = x <= thresholdAt(tree, node) || (missingLeft?.[node] === 1 && Number.isNaN(x));
     node = goesLeft ? leftChild(tree, node) : (tree.right[node] as number);
   }
   return node;

@@ -60,7 +60,9 @@ export function incompatibilities(featurizer: Featurizer, ensemble: TreeEnsemble
   ensemble.trees.forEach((tree, t) => {
     const n = tree.feature.length;
     if (
-      [tree.threshold, tree.left, tree.right].some((column) => column !== undefined && column.length !== n) ||
+      [tree.splitBins ?? tree.threshold, tree.left, tree.right].some(
+        (column) => column !== undefined && column.length !== n,
+      ) ||
       tree.value.length !== n * ensemble.outputs
     )
       problems.push(`tree ${t}: its node arrays have different lengths`);

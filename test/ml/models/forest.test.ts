@@ -9,6 +9,8 @@ import {
   predictOutputs,
   type Tree,
   TreeEnsembleSchema,
+  thresholdAt,
+  thresholdsOfBins,
 } from "../../../src/ml/models/tree-ensemble.js";
 import { argmaxRows, friedman, meanSquaredError, sectors, variance } from "./synthetic.js";
 
@@ -216,6 +218,35 @@ test("compactLeafSamples: none for counts that are not whole bytes or not their 
   assert.is(compactLeafSamples(feature, right, Float32Array.from([300, 44, 256])), undefined);
   assert.is(compactLeafSamples(feature, right, Float32Array.from([6, 2, 3])), undefined);
   assert.is(compactLeafSamples(feature, right, Float64Array.from([5, 2, 3])), undefined);
+});
+
+test("a histogram forest's trees keep their thresholds as bins, and give the same thresholds (also once cloned)", async () => {
+  const data = friedman(300, 3);
+  const hist = await fit(data, { n_estimators: 2, tree_method: "hist" });
+  const exact = await fit(data, { n_estimators: 1, tree_method: "exact" });
+  assert.type(Object.getOwnPropertyDescriptor(exact.trees[0], "threshold")?.value, "object");
+  for (const tree of hist.trees) {
+    assert.type(Object.getOwnPropertyDescriptor(tree, "threshold")?.get, "function");
+    const threshold = tree.threshold;
+    for (let node = 0; node < tree.nodes; node++) {
+      if ((tree.feature[node] as number) < 0) assert.is(threshold[node], 0);
+      else assert.is(thresholdAt(tree, node), threshold[node]);
+    }
+    const clone = structuredClone(tree);
+    assert.equal(Array.from(clone.threshold), Array.from(threshold));
+    assert.is(clone.splitBins, undefined, "the bins stay with the tree; the clone has the thresholds");
+  }
+  assert.equal(predictOutputs(hist, data.x), predictOutputs(structuredClone(hist), data.x));
+});
+
+test("thresholdsOfBins: a cut point per inner node, 0 at leaves, NaN for a bin past the cut points", () => {
+  const cuts = [Float32Array.from([0.5, 1.5]), Float32Array.from([-2])];
+  const thresholds = thresholdsOfBins(
+    Int8Array.from([1, 0, -1, -1, 0]),
+    Uint8Array.from([0, 1, 0, 0, 2]),
+    cuts,
+  );
+  assert.equal(Array.from(thresholds), [-2, 1.5, 0, 0, Number.NaN]);
 });
 
 test.run();

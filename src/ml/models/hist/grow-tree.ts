@@ -266,8 +266,8 @@ export interface NodeColumns {
   /** Per node, its B sum (float32 for exported trees whose root's stays within 2^24: whole counts, exact). */
   samples: Float32Array | Float64Array;
   feature: Int8Array | Int16Array | Int32Array;
-  /** The split's threshold, set when the split is chosen. */
-  threshold: Float32Array;
+  /** The split's bin (its threshold's cut point), set when the split is chosen. */
+  bin: Uint8Array;
   missingLeft: Uint8Array;
   /** The node's first child (the second is the next node), −1 at leaves; the right child after exportedTree. */
   child: Int32Array;
@@ -321,7 +321,7 @@ function nodeColumns(
         : features <= 2 ** 15
           ? new Int16Array(capacity)
           : new Int32Array(capacity),
-    threshold: new Float32Array(capacity),
+    bin: new Uint8Array(capacity),
     missingLeft: reused.missingLeft ?? new Uint8Array(capacity),
     child: new Int32Array(capacity),
     gain: reused.gain ?? new Float64Array(capacity),
@@ -524,7 +524,7 @@ async function growNodes(
     } else space.nodeColumns = kept;
   };
   keepReusable();
-  let { capacity, value, samples, feature, threshold, missingLeft, child, gain } = kept;
+  let { capacity, value, samples, feature, bin, missingLeft, child, gain } = kept;
   // Open-node columns hold the nodes [base, base + openCapacity): exported trees move base to each level's
   // first node (their nodes' rows and histograms are not needed once they are split or left as leaves).
   let base = 0;
@@ -594,12 +594,12 @@ async function growNodes(
         value: grown(value, to * outputs),
         samples: grown(samples, to),
         feature: grown(feature, to),
-        threshold: grown(threshold, to),
+        bin: grown(bin, to),
         missingLeft: grown(missingLeft, to),
         child: grown(child, to),
         gain: grown(gain, to),
       };
-      ({ capacity, value, samples, feature, threshold, missingLeft, child, gain } = kept);
+      ({ capacity, value, samples, feature, bin, missingLeft, child, gain } = kept);
       keepReusable();
     }
     if (nodes - base === open.capacity) growOpen(2 * open.capacity);
@@ -614,7 +614,7 @@ async function growNodes(
     chosenLeftB[o] = 0;
     setSums(id, a, b);
     feature[id] = -1;
-    threshold[id] = 0;
+    bin[id] = 0;
     missingLeft[id] = 0;
     child[id] = -1;
     gain[id] = 0;
@@ -949,7 +949,7 @@ async function growNodes(
     }
     feature[node] = activeFeatures[best.slot] as number;
     splitBin[node - base] = best.bin;
-    threshold[node] = (thresholds[feature[node] as number] as Float32Array)[best.bin] as number;
+    bin[node] = best.bin;
     missingLeft[node] = best.missingLeft ? 1 : 0;
     gain[node] = gainHere;
     for (let d = 0; d < outputs; d++) chosenLeftA[(node - base) * outputs + d] = best.leftA[d] as number;
@@ -1151,6 +1151,7 @@ export type ForestTargets = BootstrapTargets & { pureKey?: Float64Array };
 
 /** The exported columns of a tree (tree-ensemble.ts, left children implied by pre-order) and its gain per feature. */
 export interface ExportedHistTree {
+  /** Thresholds as splitBins, without the cuts: the caller adds the BinnedMatrix's thresholds. */
   columns: TreeColumns;
   /** Per feature: the summed gain of the tree's splits on it. */
   gain: Float64Array;
@@ -1237,7 +1238,7 @@ function histTree(grown: GrownNodes, binned: BinnedMatrix): HistTree {
  */
 function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
   const { nodes, outputs } = grown;
-  const { feature, threshold, child, missingLeft, value, samples, gain } = grown.columns;
+  const { feature, bin, child, missingLeft, value, samples, gain } = grown.columns;
   const treeGain = new Float64Array(features);
   let someMissingLeft = false;
   const pending = [0];
@@ -1267,7 +1268,7 @@ function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
     else {
       // A leaf (one that chose a split it never got too): no split.
       feature[node] = -1;
-      threshold[node] = 0;
+      bin[node] = 0;
       missingLeft[node] = 0;
     }
   }
@@ -1281,7 +1282,7 @@ function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
       continue;
     }
     let f = feature[start] as number;
-    let t = threshold[start] as number;
+    let t = bin[start] as number;
     let m = missingLeft[start] as number;
     let c = child[start] as number;
     let b = samples[start] as number;
@@ -1289,12 +1290,12 @@ function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
     place[start] = ~to;
     for (;;) {
       const nextF = feature[to] as number;
-      const nextT = threshold[to] as number;
+      const nextT = bin[to] as number;
       const nextM = missingLeft[to] as number;
       const nextC = child[to] as number;
       const nextB = samples[to] as number;
       feature[to] = f;
-      threshold[to] = t;
+      bin[to] = t;
       missingLeft[to] = m;
       child[to] = c;
       samples[to] = b;
@@ -1316,7 +1317,7 @@ function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
   }
   const columns: TreeColumns = {
     feature: feature.subarray(0, size),
-    threshold: threshold.subarray(0, size),
+    splitBins: bin.subarray(0, size),
     right: child.subarray(0, size),
     value: value.subarray(0, size * outputs),
   };
