@@ -2,7 +2,7 @@
 // trees' own typed arrays (no copy: a forest on a million rows holds ~25 million nodes). Same arithmetic, in the
 // same order per row, as predictScores/predictOutputs in tree-ensemble.ts (the reference), so results are
 // identical.
-import { applyPostTransform, type TreeEnsemble } from "./tree-ensemble.js";
+import { applyPostTransform, FAR_RIGHT, type TreeEnsemble } from "./tree-ensemble.js";
 
 export interface BatchPredictor {
   /** Raw scores, rows × outputs (predictScores). */
@@ -12,6 +12,10 @@ export interface BatchPredictor {
 }
 
 const NO_MISSING_LEFT = new Uint8Array(0);
+
+/** A compact tree's right child (rightChild, tree-ensemble.ts) from the node's offset. */
+const farRight = (node: number, offset: number, farRights: Int32Array) =>
+  offset < FAR_RIGHT ? node + offset : (farRights[offset - FAR_RIGHT] as number);
 
 export function compileEnsemble(ensemble: TreeEnsemble): BatchPredictor {
   const k = ensemble.outputs;
@@ -23,9 +27,11 @@ export function compileEnsemble(ensemble: TreeEnsemble): BatchPredictor {
     const n = Math.floor(rows.length / width);
     const out = new Float64Array(n * k);
     for (const tree of ensemble.trees) {
-      const { feature, left, right, value, splitBins, cuts } = tree;
-      // A compact tree's thresholds come from its bins: reading its Tree.threshold would make the whole column.
+      const { feature, left, value, splitBins, cuts, rightOffsets, farRights } = tree;
+      // A compact tree's thresholds come from its bins and its right children from their offsets: reading its
+      // Tree.threshold or Tree.right would make the whole column.
       const threshold = splitBins !== undefined && cuts !== undefined ? undefined : tree.threshold;
+      const right = rightOffsets !== undefined && farRights !== undefined ? undefined : tree.right;
       const missingLeft = tree.missingLeft ?? NO_MISSING_LEFT;
       for (let i = 0; i < n; i++) {
         const rowStart = i * width;
@@ -41,7 +47,9 @@ export function compileEnsemble(ensemble: TreeEnsemble): BatchPredictor {
               ? left === undefined
                 ? node + 1
                 : (left[node] as number)
-              : (right[node] as number);
+              : right !== undefined
+                ? (right[node] as number)
+                : farRight(node, (rightOffsets as Uint16Array)[node] as number, farRights as Int32Array);
         }
         const outStart = i * k;
         for (let j = 0; j < k; j++)

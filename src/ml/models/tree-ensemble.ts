@@ -55,7 +55,15 @@ export interface TreeColumns {
   cuts?: Float32Array[];
   /** Absent: the tree is in pre-order, so an inner node's left child is the node right after it. */
   left?: Int32Array;
-  right: Int32Array;
+  /** Absent: rightOffsets and farRights. */
+  right?: Int32Array;
+  /**
+   * Instead of `right`, in pre-order trees (compactRight): per inner node, how far after it its right child is,
+   * below FAR_RIGHT; else FAR_RIGHT + k, the right child being farRights[k] (the few nodes near the root whose
+   * left subtree is that large). 0 at leaves. Two bytes a node instead of four.
+   */
+  rightOffsets?: Uint16Array;
+  farRights?: Int32Array;
   value: Float64Array;
   /** Float32Array where the counts are whole numbers (a forest's bootstrap counts, exact below 2^24). */
   samples?: Float32Array | Float64Array;
@@ -155,6 +163,67 @@ export function thresholdAt(
   return cuts[tree.feature[node] as number]?.[splitBins[node] as number] ?? Number.NaN;
 }
 
+/** rightOffsets at and above it say "far": the right child is farRights[offset − FAR_RIGHT]. */
+export const FAR_RIGHT = 0xf000;
+
+/**
+ * A pre-order tree's `right` as rightOffsets and farRights (TreeColumns), unless more than 65536 − FAR_RIGHT
+ * right children are far (or some right child comes before its parent): then undefined.
+ */
+export function compactRight(
+  feature: FeatureColumn,
+  right: Int32Array,
+): { rightOffsets: Uint16Array; farRights: Int32Array } | undefined {
+  const rightOffsets = new Uint16Array(feature.length);
+  const far: number[] = [];
+  for (let node = 0; node < feature.length; node++) {
+    if ((feature[node] as number) < 0) continue;
+    const offset = (right[node] as number) - node;
+    if (offset <= 0) return undefined;
+    if (offset < FAR_RIGHT) rightOffsets[node] = offset;
+    else {
+      if (far.length === 0x10000 - FAR_RIGHT) return undefined;
+      rightOffsets[node] = FAR_RIGHT + far.length;
+      far.push(right[node] as number);
+    }
+  }
+  return { rightOffsets, farRights: Int32Array.from(far) };
+}
+
+/** The right children of a tree held as rightOffsets and farRights (TreeColumns): −1 at leaves. */
+export function rightsOfOffsets(
+  feature: FeatureColumn,
+  rightOffsets: Uint16Array,
+  farRights: Int32Array,
+): Int32Array {
+  const right = new Int32Array(feature.length);
+  for (let node = 0; node < feature.length; node++) {
+    const offset = rightOffsets[node] as number;
+    right[node] =
+      (feature[node] as number) < 0
+        ? -1
+        : offset < FAR_RIGHT
+          ? node + offset
+          : (farRights[offset - FAR_RIGHT] as number);
+  }
+  return right;
+}
+
+/**
+ * The right child of inner node `node`, without making a compact tree's whole right column (Tree.right): for
+ * code that walks a tree row by row.
+ */
+export function rightChild(
+  tree: Pick<TreeColumns, "right" | "rightOffsets" | "farRights">,
+  node: number,
+): number {
+  const { rightOffsets, farRights } = tree;
+  if (rightOffsets === undefined || farRights === undefined)
+    return (tree.right as Int32Array)[node] as number;
+  const offset = rightOffsets[node] as number;
+  return offset < FAR_RIGHT ? node + offset : (farRights[offset - FAR_RIGHT] as number);
+}
+
 /**
  * The left child of inner node `node`. A free function rather than a method: trees are also passed as plain
  * objects with the same fields (structuredClone, worker messages).
@@ -182,7 +251,14 @@ export class Tree implements TreeColumns {
   declare readonly cuts?: Float32Array[];
   /** Absent in pre-order trees (the usual case): use leftChild. */
   readonly left?: Int32Array;
-  readonly right: Int32Array;
+  /**
+   * Made anew from rightOffsets and farRights on every read when the tree holds those (a forest's: two bytes a
+   * node less), so read it once per tree, or use rightChild. An own enumerable property either way.
+   */
+  declare readonly right: Int32Array;
+  /** Set (not enumerable: clones get the right children instead) when the tree holds its right children so. */
+  declare readonly rightOffsets?: Uint16Array;
+  declare readonly farRights?: Int32Array;
   /** nodes × outputs: node n's values are value[n · outputs + k]. */
   readonly value: Float64Array;
   /**
@@ -207,16 +283,27 @@ export class Tree implements TreeColumns {
     } else throw new RangeError("Tree: expected threshold, or splitBins with cuts");
     const left = columns.left === undefined ? undefined : explicitLeft(columns.feature, columns.left);
     if (left !== undefined) this.left = left;
-    this.right = columns.right;
+    if (columns.right !== undefined) this.right = columns.right;
+    else if (columns.rightOffsets !== undefined && columns.farRights !== undefined) {
+      if (left !== undefined) throw new RangeError("Tree: rightOffsets need a tree in pre-order");
+      const { feature } = this;
+      const { rightOffsets, farRights } = columns;
+      Object.defineProperty(this, "rightOffsets", { value: rightOffsets });
+      Object.defineProperty(this, "farRights", { value: farRights });
+      Object.defineProperty(this, "right", {
+        enumerable: true,
+        get: () => rightsOfOffsets(feature, rightOffsets, farRights),
+      });
+    } else throw new RangeError("Tree: expected right, or rightOffsets with farRights");
     this.value = columns.value;
     if (columns.samples !== undefined) this.samples = columns.samples;
     else if (columns.leafSamples !== undefined) {
       if (left !== undefined) throw new RangeError("Tree: leafSamples need a tree in pre-order");
-      const { feature, right } = this;
+      const { feature } = this;
       const leafSamples = columns.leafSamples;
       Object.defineProperty(this, "samples", {
         enumerable: true,
-        get: () => samplesOfLeaves(feature, right, leafSamples),
+        get: () => samplesOfLeaves(feature, this.right, leafSamples),
       });
     }
     if (columns.missingLeft !== undefined) this.missingLeft = columns.missingLeft;
@@ -307,7 +394,7 @@ export function leafIndex(tree: Tree, row: ArrayLike<number>, offset = 0): numbe
   for (let feature = tree.feature[0] as number; feature >= 0; feature = tree.feature[node] as number) {
     const x = row[offset + feature] as number;
     const goesLeft = x <= thresholdAt(tree, node) || (missingLeft?.[node] === 1 && Number.isNaN(x));
-    node = goesLeft ? leftChild(tree, node) : (tree.right[node] as number);
+    node = goesLeft ? leftChild(tree, node) : rightChild(tree, node);
   }
   return node;
 }

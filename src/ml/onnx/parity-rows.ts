@@ -131,14 +131,15 @@ function thresholdTargets(
   const targets: ThresholdTarget[] = [];
   const seen = new Set<string>();
   for (const tree of ensemble.trees) {
-    // Read once: a histogram forest's trees make their thresholds anew on every read (Tree.threshold).
+    // Read once: a forest's trees make their thresholds and right children anew on every read (Tree.threshold).
     const thresholds = tree.threshold;
+    const right = tree.right;
     const reachedBy = new Int32Array(tree.feature.length).fill(-1);
     for (let row = 0; row < pool.rows; row++) {
       for (let node = 0; (tree.feature[node] as number) >= 0; ) {
         if ((reachedBy[node] as number) < 0) reachedBy[node] = row;
         const value = model[row * width + (tree.feature[node] as number)] as number;
-        node = value <= (thresholds[node] as number) ? leftChild(tree, node) : (tree.right[node] as number);
+        node = value <= (thresholds[node] as number) ? leftChild(tree, node) : (right[node] as number);
       }
     }
     tree.feature.forEach((output, node) => {

@@ -5,9 +5,12 @@ import type { FitOptions, TrainingSet } from "../../../src/ml/models/model-type.
 import { TrainingSetError } from "../../../src/ml/models/training-set.js";
 import {
   compactLeafSamples,
+  compactRight,
+  leafIndex,
   leftChild,
   predictOutputs,
-  type Tree,
+  rightsOfOffsets,
+  Tree,
   TreeEnsembleSchema,
   thresholdAt,
   thresholdsOfBins,
@@ -247,6 +250,33 @@ test("thresholdsOfBins: a cut point per inner node, 0 at leaves, NaN for a bin p
     cuts,
   );
   assert.equal(Array.from(thresholds), [-2, 1.5, 0, 0, Number.NaN]);
+});
+
+/** A left comb in pre-order: inner nodes 0 … m − 1 (each one's left child the next), then m + 1 leaves. */
+function leftComb(m: number) {
+  const nodes = 2 * m + 1;
+  const feature = new Int8Array(nodes).fill(-1);
+  const right = new Int32Array(nodes).fill(-1);
+  for (let i = 0; i < m; i++) {
+    feature[i] = 0;
+    right[i] = 2 * m - i;
+  }
+  return { feature, right, nodes };
+}
+
+test("compactRight: offsets, far right children near the root, and none when too many are far", () => {
+  const { feature, right, nodes } = leftComb(32_000);
+  const compact = compactRight(feature, right);
+  assert.ok(compact !== undefined && compact.farRights.length > 0 && compact.farRights.length <= 4096);
+  assert.equal(rightsOfOffsets(feature, compact.rightOffsets, compact.farRights), right);
+  const value = Float64Array.from({ length: nodes }, (_, n) => n);
+  const threshold = Float32Array.from({ length: nodes }, (_, n) => (feature[n] === 0 ? -n : 0));
+  const plain = new Tree({ feature, threshold, right, value });
+  const held = new Tree({ feature, threshold, value, ...compact });
+  assert.equal(held.right, right);
+  for (const x of [0.5, -10, -20_000, -31_999.5, -40_000])
+    assert.is(leafIndex(held, [x]), leafIndex(plain, [x]), `x = ${x}`);
+  assert.is(compactRight(leftComb(40_000).feature, leftComb(40_000).right), undefined);
 });
 
 test.run();

@@ -20,7 +20,7 @@
 import type { Random } from "../../random.js";
 import type { GrownTree, GrowthParams, GrowthTargets } from "../grow-tree.js";
 import { leafValue, nodeSquares, splitGain } from "../split-gain.js";
-import { compactLeafSamples, type TreeColumns } from "../tree-ensemble.js";
+import { compactLeafSamples, compactRight, type TreeColumns } from "../tree-ensemble.js";
 import {
   type BinnedMatrix,
   type BinningOptions,
@@ -95,12 +95,13 @@ export class HistWorkspace {
   /** The last tree's node columns, reused by the next (same thread count and outputs); not exported trees'. */
   nodeColumns: NodeColumns | undefined;
   /**
-   * The last exported tree's node gains, samples and missing directions, reused by the next: the tree keeps
-   * copies of the latter two (compact ones, mostly), not these.
+   * The last exported tree's node gains, samples, missing directions and children, reused by the next: the tree
+   * keeps copies of the latter three (compact ones, mostly), not these.
    */
   nodeGain: Float64Array | undefined;
   nodeSamples: Float32Array | Float64Array | undefined;
   nodeMissingLeft: Uint8Array | undefined;
+  nodeChild: Int32Array | undefined;
   /** The last tree's open-node columns, reused likewise; with HistTree's segments for boosting. */
   openColumns: (OpenColumns & { treeSegments?: Int32Array }) | undefined;
   constructor(
@@ -306,7 +307,7 @@ function nodeColumns(
   capacity: number,
   outputs: number,
   types: ExportedTypes | undefined,
-  reused: Partial<Pick<NodeColumns, "gain" | "samples" | "missingLeft">> = {},
+  reused: Partial<Pick<NodeColumns, "gain" | "samples" | "missingLeft" | "child">> = {},
 ): NodeColumns {
   const features = types?.features ?? 2 ** 31;
   return {
@@ -323,7 +324,7 @@ function nodeColumns(
           : new Int32Array(capacity),
     bin: new Uint8Array(capacity),
     missingLeft: reused.missingLeft ?? new Uint8Array(capacity),
-    child: new Int32Array(capacity),
+    child: reused.child ?? new Int32Array(capacity),
     gain: reused.gain ?? new Float64Array(capacity),
   };
 }
@@ -508,6 +509,7 @@ async function growNodes(
     ? nodeColumns(bound, outputs, exportedTypes, {
         gain: fits(space.nodeGain),
         missingLeft: fits(space.nodeMissingLeft),
+        child: fits(space.nodeChild),
         samples:
           reusableSamples instanceof Float32Array === exportedTypes.float32Samples
             ? reusableSamples
@@ -521,6 +523,7 @@ async function growNodes(
       space.nodeGain = kept.gain;
       space.nodeSamples = kept.samples;
       space.nodeMissingLeft = kept.missingLeft;
+      space.nodeChild = kept.child;
     } else space.nodeColumns = kept;
   };
   keepReusable();
@@ -1318,14 +1321,18 @@ function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
   const columns: TreeColumns = {
     feature: feature.subarray(0, size),
     splitBins: bin.subarray(0, size),
-    right: child.subarray(0, size),
     value: value.subarray(0, size * outputs),
   };
-  // Samples and missing directions are the workspace's (HistWorkspace.nodeSamples): the tree gets copies.
+  // Right children, samples and missing directions are the workspace's (HistWorkspace.nodeSamples): the tree
+  // gets copies, compact ones where they say the same.
+  const right = child.subarray(0, size);
   const treeSamples = samples.subarray(0, size);
-  const leafSamples = compactLeafSamples(columns.feature, columns.right, treeSamples);
+  const leafSamples = compactLeafSamples(columns.feature, right, treeSamples);
   if (leafSamples !== undefined) columns.leafSamples = leafSamples;
   else columns.samples = treeSamples.slice();
+  const offsets = compactRight(columns.feature, right);
+  if (offsets !== undefined) Object.assign(columns, offsets);
+  else columns.right = right.slice();
   // Kept only when some missing values go left (as treeColumns, tree-json.ts).
   if (someMissingLeft) columns.missingLeft = missingLeft.slice(0, size);
   return { columns, gain: treeGain };
