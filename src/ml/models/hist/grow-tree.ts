@@ -304,16 +304,6 @@ export interface OpenColumns {
   /** Per node, `outputs` of A and one of B. */
   sumA: Float64Array;
   sumB: Float64Array;
-  /**
-   * The split found with the node's histogram by every thread (block-histograms.ts), until chooseSplit takes it:
-   * its slot + 2 (0: none found yet, 1: no split), proxy, bin, missing direction and left sums (`outputs` of A).
-   */
-  foundSlot: Int32Array;
-  foundProxy: Float64Array;
-  foundBin: Int32Array;
-  foundMissingLeft: Uint8Array;
-  foundLeftA: Float64Array;
-  foundLeftB: Float64Array;
 }
 
 /** How an exported tree's columns are typed (see NodeColumns). */
@@ -362,12 +352,6 @@ function openColumns(capacity: number, width: number, outputs: number): OpenColu
     chosenLeftB: new Float64Array(capacity),
     sumA: new Float64Array(capacity * outputs),
     sumB: new Float64Array(capacity),
-    foundSlot: new Int32Array(capacity),
-    foundProxy: new Float64Array(capacity),
-    foundBin: new Int32Array(capacity),
-    foundMissingLeft: new Uint8Array(capacity),
-    foundLeftA: new Float64Array(capacity * outputs),
-    foundLeftB: new Float64Array(capacity),
   };
 }
 
@@ -385,6 +369,9 @@ export function channelsFor(outputs: number, params: GrowthParams): number {
   return outputs + 1 + (params.minSamplesLeaf > 1 ? 1 : 0);
 }
 
+/** A node's feature while it has no chosen split; FOUND_NO_SPLIT: the threads found it none (takeSplits). */
+const NO_FEATURE = -1;
+const FOUND_NO_SPLIT = -2;
 const noNodes = new Int32Array(0);
 const noRequest = (): SplitRequest => {
   throw new Error("hist grower: a split request past the plan's count");
@@ -583,7 +570,6 @@ async function growNodes(
   space.openColumns = open;
   // segments: threads × (from, to)
   let { segments, count, depth, splitBin, histogramOf, chosenLeftA, chosenLeftB, sumA, sumB } = open;
-  let { foundSlot, foundProxy, foundBin, foundMissingLeft, foundLeftA, foundLeftB } = open;
   const grown = <T extends Int32Array | Int16Array | Int8Array | Float64Array | Float32Array | Uint8Array>(
     column: T,
     length: number,
@@ -606,16 +592,9 @@ async function growNodes(
       chosenLeftB: grown(chosenLeftB, to),
       sumA: grown(sumA, to * outputs),
       sumB: grown(sumB, to),
-      foundSlot: grown(foundSlot, to),
-      foundProxy: grown(foundProxy, to),
-      foundBin: grown(foundBin, to),
-      foundMissingLeft: grown(foundMissingLeft, to),
-      foundLeftA: grown(foundLeftA, to * outputs),
-      foundLeftB: grown(foundLeftB, to),
       ...(exported ? {} : { treeSegments: new Int32Array(to * width) }),
     };
     ({ segments, count, depth, splitBin, histogramOf, chosenLeftA, chosenLeftB, sumA, sumB } = open);
-    ({ foundSlot, foundProxy, foundBin, foundMissingLeft, foundLeftA, foundLeftB } = open);
     space.openColumns = open;
   };
   /** Drops the open columns of the nodes before `first` (exported trees only). */
@@ -632,12 +611,6 @@ async function growNodes(
     chosenLeftB.copyWithin(0, by, by + live);
     sumA.copyWithin(0, by * outputs, (by + live) * outputs);
     sumB.copyWithin(0, by, by + live);
-    foundSlot.copyWithin(0, by, by + live);
-    foundProxy.copyWithin(0, by, by + live);
-    foundBin.copyWithin(0, by, by + live);
-    foundMissingLeft.copyWithin(0, by, by + live);
-    foundLeftA.copyWithin(0, by * outputs, (by + live) * outputs);
-    foundLeftB.copyWithin(0, by, by + live);
     base = first;
   };
   const addNode = (nodeDepth: number, a: ArrayLike<number>, b: number) => {
@@ -667,9 +640,8 @@ async function growNodes(
     histogramOf[o] = -1;
     chosenLeftA.fill(0, o * outputs, (o + 1) * outputs);
     chosenLeftB[o] = 0;
-    foundSlot[o] = 0;
     setSums(id, a, b);
-    feature[id] = -1;
+    feature[id] = NO_FEATURE;
     bin[id] = 0;
     missingLeft[id] = 0;
     child[id] = -1;
@@ -803,17 +775,25 @@ async function growNodes(
   };
   /** After the reduction of planned block histograms: the splits of `splitNodes` (see buildHistograms). */
   const merged: SplitCandidate & { slot: number } = { ...emptyCandidate(outputs), slot: -1 };
+  // A split found this way is kept in the node's own columns until chooseSplit takes it (no column of a node
+  // that has no chosen split is read before): its feature (FOUND_NO_SPLIT: none), proxy (in its gain), bin,
+  // missing direction and left sums.
   const takeSplits = (planned: PlannedHistograms, splitNodes: ArrayLike<number>) => {
     for (const id of planned.taken) space.release(id);
     for (let n = 0; n < splitNodes.length; n++) {
       mergeBlockSplits(memory.plan, threads, outputs, n, merged);
-      const o = (splitNodes[n] as number) - base;
-      foundSlot[o] = merged.slot + 2;
-      foundProxy[o] = merged.proxy;
-      foundBin[o] = merged.bin;
-      foundMissingLeft[o] = merged.missingLeft ? 1 : 0;
-      foundLeftA.set(merged.leftA, o * outputs);
-      foundLeftB[o] = merged.leftB;
+      const node = splitNodes[n] as number;
+      const o = node - base;
+      if (merged.slot < 0) {
+        feature[node] = FOUND_NO_SPLIT;
+        continue;
+      }
+      feature[node] = activeFeatures[merged.slot] as number;
+      gain[node] = merged.proxy;
+      splitBin[o] = merged.bin;
+      missingLeft[node] = merged.missingLeft ? 1 : 0;
+      for (let d = 0; d < outputs; d++) chosenLeftA[o * outputs + d] = merged.leftA[d] as number;
+      chosenLeftB[o] = merged.leftB;
     }
   };
   /** Of `nodes`, those whose split the next histogram command can find (a histogram, or few rows). */
@@ -827,7 +807,7 @@ async function growNodes(
       for (let i = 0; i < nodes.length; i++) {
         const node = nodes[i] as number;
         if (
-          foundSlot[node - base] === 0 &&
+          feature[node] === NO_FEATURE &&
           (histogramAt(node) >= 0 || (count[node - base] as number) < SMALL_NODE_ROWS)
         )
           list.push(node);
@@ -855,6 +835,7 @@ async function growNodes(
   setSums(0, rootA, rootB);
   const rootGrows = mayGrow(0);
   if (!rootGrows) {
+    if (feature[0] !== NO_FEATURE) clearFound(0);
     space.release(histogramOf[0] as number);
     histogramOf[0] = -1;
   }
@@ -1022,30 +1003,27 @@ async function growNodes(
   /** Finds the node's best split and records it (not yet applied); false when it has none worth making. */
   function chooseSplit(node: number): boolean {
     const histogram = histogramOf[node - base] as number;
-    const o = node - base;
-    const wasFound = foundSlot[o] !== 0;
-    if (wasFound) {
-      best.slot = (foundSlot[o] as number) - 2;
-      best.proxy = foundProxy[o] as number;
-      best.bin = foundBin[o] as number;
-      best.missingLeft = foundMissingLeft[o] === 1;
-      for (let d = 0; d < outputs; d++) best.leftA[d] = foundLeftA[o * outputs + d] as number;
-      best.leftB = foundLeftB[o] as number;
-      best.leftCount = 0;
-      foundSlot[o] = 0;
-    }
-    const gainHere = (wasFound ? best.slot >= 0 : findBestSplit(node, histogram))
+    const wasFound = feature[node] !== NO_FEATURE;
+    const splits = wasFound ? feature[node] !== FOUND_NO_SPLIT : findBestSplit(node, histogram);
+    const gainHere = splits
       ? splitGain(
-          best.proxy,
+          wasFound ? (gain[node] as number) : best.proxy,
           nodeSquares(sumA, node - base, outputs),
           sumB[node - base] as number,
           params.lambda,
         )
       : Number.NaN;
     if (!(gainHere > params.minGain)) {
+      if (wasFound) clearFound(node);
       space.release(histogram);
       histogramOf[node - base] = -1;
       return false;
+    }
+    if (wasFound) {
+      // The rest of the split is in place (takeSplits).
+      bin[node] = splitBin[node - base] as number;
+      gain[node] = gainHere;
+      return true;
     }
     feature[node] = activeFeatures[best.slot] as number;
     splitBin[node - base] = best.bin;
@@ -1057,7 +1035,17 @@ async function growNodes(
     return true;
   }
 
-  /** Applies the chosen splits of `splitting` and appends the children that may grow to `next`. */
+  /** Clears a split takeSplits found for `node`: its columns as addNode left them. */
+  function clearFound(node: number): void {
+    const o = node - base;
+    feature[node] = NO_FEATURE;
+    gain[node] = 0;
+    splitBin[o] = 0;
+    missingLeft[node] = 0;
+    chosenLeftA.fill(0, o * outputs, (o + 1) * outputs);
+    chosenLeftB[o] = 0;
+  }
+
   /**
    * The children's segments from the last partition of `splitting` (and their row counts, when `counting`; else
    * the counts known before the partition are checked).
