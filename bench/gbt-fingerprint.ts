@@ -40,6 +40,7 @@ const configs: [string, TrainingSet, Record<string, unknown>][] = [
   ["missing", withMissing, {}],
   ["missing-lossguide", withMissing, { grow_policy: "lossguide", max_leaves: 16, subsample: 0.8 }],
   ["binary", classified(2), { subsample: 0.8 }],
+  ["binary-all-rows", classified(2), { max_depth: 5 }],
   ["multiclass", classified(3), { max_depth: 4, colsample_bytree: 0.8 }],
 ];
 

@@ -449,11 +449,23 @@ async function growNodes(
       : "counts" in known
         ? [known.counts, known.y]
         : [known.weight, known.weightedA, known.weightedB];
-  if (rowArrays.length !== knownArrays.length || rowArrays.some((array, i) => array !== knownArrays[i])) {
+  const inValues = "counts" in targets ? undefined : targets.inValues;
+  const knownInValues = known === undefined || "counts" in known ? undefined : known.inValues;
+  if (
+    rowArrays.length !== knownArrays.length ||
+    rowArrays.some((array, i) => array !== knownArrays[i]) ||
+    inValues?.unitB !== knownInValues?.unitB
+  ) {
     memory.targets =
       "counts" in targets
         ? { outputs, counts: targets.counts, y: targets.y, classification: targets.classification }
-        : { outputs, weight: targets.weight, weightedA: targets.weightedA, weightedB: targets.weightedB };
+        : {
+            outputs,
+            weight: targets.weight,
+            weightedA: targets.weightedA,
+            weightedB: targets.weightedB,
+            ...(inValues === undefined ? {} : { inValues }),
+          };
     memory.version++;
   }
   const rootWithSample = byBlocks && rows >= SMALL_NODE_ROWS;

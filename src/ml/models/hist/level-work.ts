@@ -46,9 +46,20 @@ export interface LevelMemory {
 }
 
 /** A tree's per-row inputs: w, w·a and w·b as GrowthTargets (../grow-tree.ts) has them, or BootstrapTargets. */
-export type RowTargets =
-  | { outputs: number; weight: Float64Array; weightedA: Float64Array; weightedB: Float64Array }
-  | BootstrapTargets;
+export type RowTargets = GrowthRowTargets | BootstrapTargets;
+
+/** GrowthTargets' per-row inputs. */
+export interface GrowthRowTargets {
+  outputs: number;
+  weight: Float64Array;
+  weightedA: Float64Array;
+  weightedB: Float64Array;
+  /**
+   * Set when w·a and w·b (one output) are already the rows' channel values (the derivatives were written there,
+   * RoundRows' toChannelValues), and weightedA and weightedB are not read; `unitB`: every b is 1.
+   */
+  inValues?: { unitB: boolean };
+}
 
 /**
  * A forest tree's inputs, made per row when sampled rather than stored (three float64 arrays of rows per thread):
@@ -127,6 +138,12 @@ export function sampleRows(memory: LevelMemory, thread: number): void {
   const counted = channels === outputs + 2;
   let write = rowFrom(rows, threads, thread);
   const last = rowFrom(rows, threads, thread + 1);
+  if (outputs === 1 && channels === 2 && targets.inValues !== undefined) {
+    // Boosting's values are in place: the sampled rows only.
+    plan[thread] = sampleIndex(index, weight, write, last);
+    plan[threads + thread] = targets.inValues.unitB ? 1 : 0;
+    return;
+  }
   if (outputs === 1 && channels === 2) {
     // Boosting's case, the one run every tree: a loop without the generic one's inner loops.
     const end = sampleBoosting(index, values, weight, weightedA, weightedB, write, last);
@@ -177,6 +194,13 @@ function sampleBoosting(
     if (b !== 1) ones = 0;
   }
   sampledOnes = ones;
+  return write;
+}
+
+/** The rows of [from, to) of positive weight into index from `from` on; returns where they end. */
+function sampleIndex(index: Uint32Array, weight: Float64Array, from: number, to: number): number {
+  let write = from;
+  for (let row = from; row < to; row++) if ((weight[row] as number) > 0) index[write++] = row;
   return write;
 }
 
