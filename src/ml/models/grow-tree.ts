@@ -52,8 +52,8 @@ export interface GrowthTargets {
   /** Per row, when `stopWhenPure`: rows with equal keys are interchangeable for the criterion. */
   pureKey?: Float64Array;
   /**
-   * Histogram learner, one output: w·a and w·b are already its rows' channel values, weightedA and weightedB are
-   * not read (see RoundRows.toChannelValues, hist/round-rows.ts); `unitB`: every b is 1.
+   * Histogram learner, one output, every weight 1: w·a and w·b are already its rows' channel values, weightedA and
+   * weightedB are not read (see RoundRows.toChannelValues, hist/round-rows.ts); `unitB`: every b is 1.
    */
   inValues?: { unitB: boolean };
 }

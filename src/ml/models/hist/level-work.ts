@@ -56,7 +56,8 @@ export interface GrowthRowTargets {
   weightedB: Float64Array;
   /**
    * Set when w·a and w·b (one output) are already the rows' channel values (the derivatives were written there,
-   * RoundRows' toChannelValues), and weightedA and weightedB are not read; `unitB`: every b is 1.
+   * RoundRows' toChannelValues), every weight is 1, and weightedA and weightedB are not read; `unitB`: every b
+   * is 1.
    */
   inValues?: { unitB: boolean };
 }
@@ -139,8 +140,9 @@ export function sampleRows(memory: LevelMemory, thread: number): void {
   let write = rowFrom(rows, threads, thread);
   const last = rowFrom(rows, threads, thread + 1);
   if (outputs === 1 && channels === 2 && targets.inValues !== undefined) {
-    // Boosting's values are in place: the sampled rows only.
-    plan[thread] = sampleIndex(index, weight, write, last);
+    // Boosting's values are in place and every weight is 1: the index is every row.
+    identityIndex(index, write, last);
+    plan[thread] = last;
     plan[threads + thread] = targets.inValues.unitB ? 1 : 0;
     return;
   }
@@ -197,11 +199,9 @@ function sampleBoosting(
   return write;
 }
 
-/** The rows of [from, to) of positive weight into index from `from` on; returns where they end. */
-function sampleIndex(index: Uint32Array, weight: Float64Array, from: number, to: number): number {
-  let write = from;
-  for (let row = from; row < to; row++) if ((weight[row] as number) > 0) index[write++] = row;
-  return write;
+/** index[row] = row for the rows [from, to). */
+function identityIndex(index: Uint32Array, from: number, to: number): void {
+  for (let row = from; row < to; row++) index[row] = row;
 }
 
 /** sampleRows with BootstrapTargets: the same channel values as their GrowthTargets (w · y is the same float). */
