@@ -38,7 +38,9 @@ import {
   OP_REDUCE_SPLITS,
   OP_SAMPLE_SPLITS,
   planBlocks,
+  SPLIT_GROUPS,
   type SplitRequest,
+  setPartitionGroups,
 } from "./block-histograms.js";
 import { HISTOGRAM_BINS, histogramLength, SMALL_NODE_ROWS } from "./histogram.js";
 import type { LevelExecutor } from "./level-executor.js";
@@ -729,6 +731,9 @@ async function growNodes(
       let tail = 1 + partitionEntry(threads) * partition.splitting.length;
       partitions[tail++] = partition.sources.length / 3;
       partitions.set(partition.sources, tail);
+      // With worker threads, more units than threads: a thread that runs while another waits for a core takes more.
+      const groups = executor.threads > 1 ? Math.min(partition.splitting.length, SPLIT_GROUPS) : 1;
+      setPartitionGroups(partitions, threads, groups);
       await executor.run(memory, OP_PARTITION_SPLITS);
       placeChildren(partition.splitting, false);
     } else await executor.run(memory, requests.length > 0 ? OP_HISTOGRAM_SPLITS : OP_REDUCE_SPLITS);

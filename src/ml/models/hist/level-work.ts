@@ -407,12 +407,16 @@ export function writeChildRows(
   unit: number,
   out: Int32Array,
   at: (target: number) => number,
+  splitFrom = 0,
+  splitTo = memory.partitions[0] as number,
 ): void {
   const { partitions, threads: units } = memory;
   const entry = partitionEntry(units);
   let child = 1 + (partitions[0] as number) * entry;
   for (let c = 0, children = partitions[child++] as number; c < children; c++, child += 3) {
-    const split = 1 + (partitions[child] as number) * entry;
+    const s = partitions[child] as number;
+    if (s < splitFrom || s >= splitTo) continue;
+    const split = 1 + s * entry;
     const from = partitions[split + 3 + 2 * unit] as number;
     const to = partitions[split + 4 + 2 * unit] as number;
     const middle = partitions[split + 3 + 2 * units + unit] as number;
@@ -423,13 +427,20 @@ export function writeChildRows(
   }
 }
 
-/** Stable partitions of this thread's segment of every split node: rows with bin <= split bin go left. */
-export function partitionSegments(memory: LevelMemory, thread: number): void {
+/**
+ * Stable partitions of this thread's segment of every split node (of the splits [splitFrom, splitTo) of the plan):
+ * rows with bin <= split bin go left.
+ */
+export function partitionSegments(
+  memory: LevelMemory,
+  thread: number,
+  splitFrom = 0,
+  splitTo = memory.partitions[0] as number,
+): void {
   const { columns, rows, index, scratch, partitions: plan, threads } = memory;
   const partition = partitionKernel(index, scratch, columns);
-  const count = plan[0] as number;
   const size = partitionEntry(threads);
-  for (let s = 0, at = 1; s < count; s++, at += size) {
+  for (let s = splitFrom, at = 1 + splitFrom * size; s < splitTo; s++, at += size) {
     const from = plan[at + 3 + 2 * thread] as number;
     const to = plan[at + 4 + 2 * thread] as number;
     plan[at + 3 + 2 * threads + thread] = partition(
