@@ -87,7 +87,7 @@ export interface LogWorkerData {
   retentionDays: number;
   /** Rows of the predictions table (one per request) to keep. */
   maxRequests: number;
-  /** Predicted rows whose features (request_features, by whole requests) to keep; 0: no limit. */
+  /** Predicted rows whose model input (predictions.vectors, by whole requests) to keep; 0: no limit. */
   maxFeatureRows: number;
   /** How often retention is enforced and the awaiting-label counts refreshed. */
   maintenanceMs: number;

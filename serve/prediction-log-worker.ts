@@ -7,11 +7,11 @@
 // counting statement; the WAL's checkpoints its own, between writes, the syncs on libuv's pool (./wal-checkpoint.ts).
 // bench:log-writer-stalls measures the loop's delay.
 //
-// Tables: predictions (one row per request: the body as sent, the predictions as returned), request_features (one row
-// per request: the model's input after preprocessing, rows × features float32 in the order feature_names gives for
-// its model version), feature_names, feedback (one row per labelled row) and the prediction_rows view. Logs written
-// before request_features existed have a features table (one row per predicted row); it is still pruned, and
-// src/monitor/logged-rows.ts reads both.
+// Tables: predictions (one row per request: the body as sent, the predictions as returned, the model's input after
+// preprocessing as rows × features float32 in the order feature_names gives for its model version), feature_names,
+// feedback (one row per labelled row) and the prediction_rows view. Older logs keep the model's input in a table of
+// its own: request_features (one row per request) or, older still, features (one row per predicted row); both are
+// still pruned, never written, and src/monitor/logged-rows.ts reads all three.
 
 import { mkdirSync, readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
@@ -36,6 +36,11 @@ import { WalCheckpointer } from "./wal-checkpoint.js";
  * request_features held the loop ≈ 2.8 ms (median, bench:log-writer-stalls), 250 ≈ 0.7 ms.
  */
 const PRUNE_ROWS = 250;
+/**
+ * Requests whose model input is cleared per statement (the row-count retention): an UPDATE rewrites the whole row,
+ * body and predictions included (≈ 15 KB for a 100-row request), so a statement of 250 held the loop for tens of ms.
+ */
+const CLEAR_ROWS = 25;
 /** Predictions (and feedback) ids per statement when counting the rows awaiting a label. */
 const COUNT_RANGE = 1000;
 /**
@@ -48,6 +53,21 @@ const CHECKPOINT_BYTES = 512 * 1024;
 const TRANSACTION_BYTES = 256 * 1024;
 
 const nextTurn = () => new Promise<void>((resolveLater) => setImmediate(resolveLater));
+
+function hasTable(db: DatabaseSync, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** Logs from before the one-table format: their predictions gain row_end and vectors (NULL for the rows logged). */
+function addInputColumns(db: DatabaseSync): void {
+  const columns = new Set(
+    (db.prepare("SELECT name FROM pragma_table_info('predictions')").all() as { name: string }[]).map(
+      ({ name }) => name,
+    ),
+  );
+  if (!columns.has("row_end")) db.exec("ALTER TABLE predictions ADD COLUMN row_end INTEGER");
+  if (!columns.has("vectors")) db.exec("ALTER TABLE predictions ADD COLUMN vectors BLOB");
+}
 
 /**
  * Lowers this thread's scheduling priority (Linux: a thread is a task with its own id, which /proc/thread-self
@@ -82,6 +102,11 @@ export function serveLog(
       PRAGMA synchronous = OFF;
       PRAGMA wal_autocheckpoint = 0;
       PRAGMA cache_size = -2048;
+      -- One row per request: the body as sent, the predictions as returned and the model's input after
+      -- preprocessing (vectors: rows × features float32, little-endian, row-major, columns as feature_names lists
+      -- them; row r is bytes [r·4·width, (r+1)·4·width)). row_end: rows logged so far, this request's included (the
+      -- row-count retention of vectors, which sets them to NULL). One row and one request-id index entry per
+      -- request: the input in a table of its own cost a row and an index entry more (serve/README.md).
       CREATE TABLE IF NOT EXISTS predictions (
         id INTEGER PRIMARY KEY,
         request_id TEXT NOT NULL,
@@ -90,7 +115,9 @@ export function serveLog(
         rows INTEGER NOT NULL,
         request TEXT NOT NULL,
         predictions TEXT NOT NULL,
-        latency_ms REAL NOT NULL
+        latency_ms REAL NOT NULL,
+        row_end INTEGER,
+        vectors BLOB
       );
       CREATE INDEX IF NOT EXISTS predictions_request_id ON predictions (request_id);
       CREATE INDEX IF NOT EXISTS predictions_time ON predictions (time);
@@ -104,25 +131,6 @@ export function serveLog(
         abs_error REAL NOT NULL
       );
       CREATE INDEX IF NOT EXISTS feedback_request_id ON feedback (request_id);
-      -- The tensor the model ran on, one row per request: rows × features float32, little-endian, row-major,
-      -- columns as feature_names lists them (row r is bytes [r·4·width, (r+1)·4·width)). One blob per request, not
-      -- one row per predicted row: a 100-row request is then one insert (and one entry per index) instead of 100,
-      -- 1.3 against 2.7 µs of the writer's CPU per row (serve/README.md). row_end: rows logged so far, this request's
-      -- included (the row-count retention).
-      CREATE TABLE IF NOT EXISTS request_features (
-        id INTEGER PRIMARY KEY,
-        request_id TEXT NOT NULL,
-        time INTEGER NOT NULL,
-        model_version TEXT NOT NULL,
-        rows INTEGER NOT NULL,
-        row_end INTEGER NOT NULL,
-        vectors BLOB NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS request_features_request_id ON request_features (request_id);
-      -- Retention deletes by ranges of id (time and row_end grow with it): an index on either would be two more
-      -- b-tree entries to insert and to delete per request for nothing (logs that have them lose them here).
-      DROP INDEX IF EXISTS request_features_time;
-      DROP INDEX IF EXISTS request_features_row_end;
       CREATE TABLE IF NOT EXISTS feature_names (
         model_version TEXT PRIMARY KEY,
         names TEXT NOT NULL
@@ -134,6 +142,11 @@ export function serveLog(
           r.value AS prediction, p.latency_ms
         FROM predictions p, json_each(p.predictions) r;
     `);
+    addInputColumns(db);
+    // Logs written before the one-table format keep their model input in request_features (one row per request):
+    // read and pruned as it is, never written; its old time and row_end indexes only cost deletes.
+    if (hasTable(db, "request_features"))
+      db.exec("DROP INDEX IF EXISTS request_features_time; DROP INDEX IF EXISTS request_features_row_end;");
   } catch (error) {
     reply({ kind: "open_failed", message: `${settings.file}: ${(error as Error).message}` });
     exit(0);
@@ -146,26 +159,41 @@ export function serveLog(
   const insertPredictions = new ChunkedInsert(
     db,
     "predictions",
-    ["request_id", "time", "model_version", "rows", "request", "predictions", "latency_ms"],
-    [TEXT, "?", "?", "?", TEXT, TEXT, "?"],
+    [
+      "request_id",
+      "time",
+      "model_version",
+      "rows",
+      "request",
+      "predictions",
+      "latency_ms",
+      "row_end",
+      "vectors",
+    ],
+    [TEXT, "?", "?", "?", TEXT, TEXT, "?", "?", "?"],
   );
   const selectPredictions = db.prepare(
     "SELECT predictions, model_version FROM predictions WHERE request_id = ?",
   );
-  const insertFeatures = new ChunkedInsert(
-    db,
-    "request_features",
-    ["request_id", "time", "model_version", "rows", "row_end", "vectors"],
-    [TEXT, "?", "?", "?", "?", "?"],
+  /** Older logs' tables of the model's input (see the top of this file): pruned as before, never written. */
+  const legacyRequestFeatures = hasTable(db, "request_features");
+  const legacyFeatures = hasTable(db, "features");
+  const lastRowEndOf = (table: string) =>
+    Number(
+      (
+        db.prepare(`SELECT row_end AS rowEnd FROM ${table} ORDER BY id DESC LIMIT 1`).get() as
+          | { rowEnd: number }
+          | undefined
+      )?.rowEnd ?? 0,
+    );
+  /**
+   * Rows logged so far (the last row_end; in a log from before the one-table format, request_features' until the
+   * first write); advanced once a write has committed.
+   */
+  let rowEnd = Math.max(
+    lastRowEndOf("predictions"),
+    legacyRequestFeatures ? lastRowEndOf("request_features") : 0,
   );
-  /** Rows logged so far (the last request_features.row_end); advanced once a write has committed. */
-  const lastRowEnd = db
-    .prepare("SELECT row_end AS rowEnd FROM request_features ORDER BY id DESC LIMIT 1")
-    .get() as { rowEnd: number } | undefined;
-  let rowEnd = Number(lastRowEnd?.rowEnd ?? 0);
-  /** Logs written before request_features have a per-row features table: pruned as before, never written. */
-  const legacyFeatures =
-    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'features'").get() !== undefined;
   const upsertFeatureNames = db.prepare(
     "INSERT INTO feature_names (model_version, names) VALUES (?, ?) ON CONFLICT (model_version) DO UPDATE SET names = excluded.names",
   );
@@ -209,6 +237,8 @@ export function serveLog(
       const time = batch.times[i] as number;
       const version = batch.versions[batch.versionIndexes[i] as number] as string;
       const rows = batch.rows[i] as number;
+      const featureEnd = batch.featureEnds[i] as number;
+      written += rows;
       insertPredictions.add(
         requestId,
         time,
@@ -217,22 +247,13 @@ export function serveLog(
         text.subarray(predictionsEnd, bodyEnd),
         text.subarray(idEnd, predictionsEnd),
         batch.latenciesMs[i] as number,
-      );
-      textStart = bodyEnd;
-      const featureEnd = batch.featureEnds[i] as number;
-      written += rows;
-      insertFeatures.add(
-        requestId,
-        time,
-        version,
-        rows,
         rowBase + written,
         new Uint8Array(buffer, byteOffset + featureStart * 4, (featureEnd - featureStart) * 4),
       );
+      textStart = bodyEnd;
       featureStart = featureEnd;
     }
     insertPredictions.flush();
-    insertFeatures.flush();
     return written;
   }
 
@@ -310,6 +331,62 @@ export function serveLog(
     return pruneOldest(table, "id <= ?", Number(last) - keep);
   }
 
+  const firstRowFrom = db.prepare(
+    "SELECT id, row_end AS rowEnd, vectors IS NOT NULL AS hasVectors FROM predictions WHERE id >= ? ORDER BY id LIMIT 1",
+  );
+  const lastId = db.prepare("SELECT COALESCE(MAX(id), 0) AS last FROM predictions");
+  const clearVectors = db.prepare(
+    "UPDATE predictions SET vectors = NULL WHERE id >= ? AND id < ? AND vectors IS NOT NULL",
+  );
+  interface RowAt {
+    id: number;
+    rowEnd: number | null;
+    hasVectors: number;
+  }
+
+  /**
+   * The least id from which the rows of predictions all satisfy `holds` (one past the last id if none does), by
+   * bisection over the ids: ≈ 20 look-ups by the primary key for a million rows. `holds` must hold of a suffix of
+   * the table's rows in id order (rows with vectors; rows with row_end above a bound).
+   */
+  function startOfSuffix(holds: (row: RowAt) => boolean): number {
+    let low = 0;
+    let high = Number((lastId.get() as { last: number }).last) + 1;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      const row = firstRowFrom.get(middle) as RowAt | undefined;
+      if (row === undefined || holds(row)) high = middle;
+      else low = Number(row.id) + 1;
+    }
+    return low;
+  }
+
+  /**
+   * The first id whose vectors may still be set: the rows before it have none (cleared by the row-count retention,
+   * or logged before the one-table format), so retention never scans them again.
+   */
+  let vectorsFrom = startOfSuffix((row) => row.hasVectors === 1);
+
+  /**
+   * The row-count retention of the model's input (whole requests: those whose rows all lie before the last `keep`
+   * rows logged): their vectors are set to NULL, the request and its predictions stay. CLEAR_ROWS ids per
+   * statement, yielding between them, from where the last pass stopped.
+   */
+  async function clearVectorsBeyondNewest(keep: number): Promise<number> {
+    const limit = rowEnd - keep;
+    const until = startOfSuffix((row) => row.rowEnd !== null && Number(row.rowEnd) > limit);
+    let from = Math.max(vectorsFrom, Number((firstRowFrom.get(0) as RowAt | undefined)?.id ?? until));
+    let total = 0;
+    while (from < until) {
+      const to = Math.min(until, from + CLEAR_ROWS);
+      total += Number(clearVectors.run(from, to).changes);
+      from = to;
+      vectorsFrom = from;
+      if (from < until) await nextTurn();
+    }
+    return total;
+  }
+
   async function prune(): Promise<void> {
     try {
       let rows = 0;
@@ -317,12 +394,13 @@ export function serveLog(
       if (settings.retentionDays > 0) {
         rows += await pruneOldest("predictions", "time < ?", cutoff);
         rows += await pruneOldest("feedback", "time < ?", cutoff);
-        rows += await pruneOldest("request_features", "time < ?", cutoff);
+        if (legacyRequestFeatures) rows += await pruneOldest("request_features", "time < ?", cutoff);
         if (legacyFeatures) rows += await pruneOldest("features", "time < ?", cutoff);
       }
       if (settings.maxRequests > 0) rows += await pruneBeyondNewest("predictions", settings.maxRequests);
       // Whole requests: those whose rows all lie before the last maxFeatureRows rows logged.
-      if (settings.maxFeatureRows > 0)
+      if (settings.maxFeatureRows > 0) rows += await clearVectorsBeyondNewest(settings.maxFeatureRows);
+      if (legacyRequestFeatures && settings.maxFeatureRows > 0)
         rows += await pruneOldest("request_features", "row_end <= ?", rowEnd - settings.maxFeatureRows);
       if (legacyFeatures && settings.maxFeatureRows > 0)
         rows += await pruneBeyondNewest("features", settings.maxFeatureRows);
@@ -478,7 +556,6 @@ export function serveLog(
     } catch (error) {
       if (checkpointFailure !== undefined) throw checkpointFailure; // the writer stops: `failed`
       insertPredictions.discard();
-      insertFeatures.discard();
       if (db.isTransaction) db.exec("ROLLBACK");
       return { written: committed, error: (error as Error).message };
     }

@@ -96,8 +96,10 @@ export function splitCountImportance(ensemble: TreeEnsemble): number[] {
   if (ensemble.featureImportance) return ensemble.featureImportance;
   const totals = new Array<number>(ensemble.featureNames.length).fill(0);
   for (const tree of ensemble.trees) {
+    // Read once: a forest's trees make their samples anew on every read (Tree.samples).
+    const samples = tree.samples;
     tree.feature.forEach((feature, node) => {
-      if (feature >= 0) totals[feature] = (totals[feature] as number) + (tree.samples?.[node] ?? 1);
+      if (feature >= 0) totals[feature] = (totals[feature] as number) + (samples?.[node] ?? 1);
     });
   }
   const sum = totals.reduce((a, b) => a + b, 0);

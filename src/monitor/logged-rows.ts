@@ -1,7 +1,8 @@
 // Reading the server's prediction log (SQLite, written by serve/prediction-log-worker.ts) without the server: one
 // record per predicted row, with the features the client sent, the prediction, and the ground truth /feedback joined
 // to it (the latest one, if a row got several), and the model's input after preprocessing when the log has it (one
-// float32 matrix per request in request_features; logs written before it, one vector per row in features). Read-only: a running server keeps writing.
+// float32 matrix per request in predictions.vectors; older logs kept it in request_features, one row per request, and
+// before that in features, one vector per row). Read-only: a running server keeps writing.
 
 import { existsSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
@@ -36,30 +37,42 @@ export type LogReadError =
   | { kind: "log-missing"; message: string }
   | { kind: "log-unreadable"; message: string };
 
-/** Where the log keeps the model's input: per request (request_features), per row (older logs: features), both. */
+/**
+ * Where the log keeps the model's input: in predictions.vectors (one matrix per request), in older logs' tables
+ * request_features (the same, a row per request) or features (a vector per row); a migrated log has several.
+ */
 interface FeatureTables {
+  inPredictions: boolean;
   perRequest: boolean;
   perRow: boolean;
 }
 
-/** Row `pr.row` of the request's float32 matrix: its bytes [row·w, (row+1)·w), w = the blob's bytes per row. */
-const REQUEST_VECTOR =
-  "substr(rf.vectors, pr.row * (length(rf.vectors) / rf.rows) + 1, length(rf.vectors) / rf.rows)";
+/** Row `pr.row` of a request's float32 matrix `matrix`: its bytes [row·w, (row+1)·w), w = the blob's bytes per row. */
+const rowOf = (matrix: string, rows: string) =>
+  `substr(${matrix}, pr.row * (length(${matrix}) / ${rows}) + 1, length(${matrix}) / ${rows})`;
 
-/** The row query; with the model's input joined by request id (and row) where the log has it. */
+/**
+ * The row query: one line per predicted row (as the log's prediction_rows view, with the request's own row of
+ * predictions beside it), with the model's input where the log has it.
+ */
 function selectRows(tables: FeatureTables): string {
+  const sources = [
+    ...(tables.inPredictions ? [rowOf("pr.vectors", "pr.rows")] : []),
+    ...(tables.perRow ? ["fe.vector"] : []),
+    ...(tables.perRequest ? [rowOf("rf.vectors", "rf.rows")] : []),
+  ];
   const vector =
-    tables.perRequest && tables.perRow
-      ? `COALESCE(fe.vector, ${REQUEST_VECTOR})`
-      : tables.perRequest
-        ? REQUEST_VECTOR
-        : tables.perRow
-          ? "fe.vector"
-          : undefined;
+    sources.length === 0 ? undefined : sources.length === 1 ? sources[0] : `COALESCE(${sources.join(", ")})`;
   return `
   SELECT pr.request_id AS requestId, pr.time AS time, pr.model_version AS version, pr.row AS row,
     pr.features AS features, pr.prediction AS prediction, f.actual AS actual${vector ? `, ${vector} AS vector` : ""}
-  FROM prediction_rows pr
+  FROM (
+    SELECT p.request_id, p.time, p.model_version, CAST(r.key AS INTEGER) AS row,
+      COALESCE(json_extract(p.request, '$.instances[' || r.key || ']'), json_extract(p.request, '$.features')) AS features,
+      r.value AS prediction${tables.inPredictions ? ", p.rows, p.vectors" : ""}
+    FROM predictions p, json_each(p.predictions) r
+    WHERE p.time >= ? AND p.time <= ? AND (? IS NULL OR p.model_version = ?)
+  ) pr
   LEFT JOIN (
     -- SQLite takes a bare column from the row that holds the MAX(): the latest label of each row. Grouped once
     -- (an IN over the same grouping was re-scanned per row: 19 s instead of 0.05 s on 10,000 rows).
@@ -75,7 +88,6 @@ function selectRows(tables: FeatureTables): string {
   LEFT JOIN request_features rf ON rf.request_id = pr.request_id AND rf.model_version = pr.model_version`
       : ""
   }
-  WHERE pr.time >= ? AND pr.time <= ? AND (? IS NULL OR pr.model_version = ?)
   ORDER BY pr.time, pr.request_id, pr.row`;
 }
 
@@ -109,6 +121,10 @@ function hasTable(db: DatabaseSync, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
+function hasColumn(db: DatabaseSync, table: string, name: string): boolean {
+  return db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = ?`).get(name) !== undefined;
+}
+
 function parseObject(text: string | null): Record<string, unknown> | undefined {
   if (text === null) return undefined;
   const value: unknown = JSON.parse(text);
@@ -129,6 +145,7 @@ export function readLoggedRows(file: string, query: LogQuery): Result<LoggedRow[
     const version = query.version ?? null;
     const named = hasTable(db, "feature_names");
     const tables: FeatureTables = {
+      inPredictions: named && hasColumn(db, "predictions", "vectors"),
       perRequest: named && hasTable(db, "request_features"),
       perRow: named && hasTable(db, "features"),
     };

@@ -108,7 +108,7 @@ test("log export --labelled: the training columns, the features as sent, the gro
   assert.is(Number(first.at(-1)), expected.prediction + 2);
 });
 
-test("log export --processed: the model's input as it ran (the features table), by manifest feature", async () => {
+test("log export --processed: the model's input as it ran (predictions.vectors), by manifest feature", async () => {
   const root = join(temp.dir, "processed");
   const { manifest } = await buildRegressionPackage(join(root, "package"));
   const sent = await writeSyntheticLog(join(root, ".serve-data"), manifest, {
@@ -138,7 +138,7 @@ test("log export --processed: the model's input as it ran (the features table), 
   }
 });
 
-test("a log written before request_features (one features row per predicted row) still reads its model input", async () => {
+test("logs from before the one-table format (request_features; older still, features) still read their model input", async () => {
   const root = join(temp.dir, "legacy-features");
   const { manifest } = await buildRegressionPackage(join(root, "package"));
   const file = join(root, ".serve-data", "predictions.sqlite");
@@ -146,36 +146,50 @@ test("a log written before request_features (one features row per predicted row)
   const before = readLoggedRows(file, {});
   if (!before.ok) return assert.unreachable(before.error.message);
   assert.is(before.value.filter((row) => row.processed !== undefined).length, 12);
-  // The first two requests as the older writer kept them: one features row per predicted row.
+  // The first request as the oldest writer kept its input (one features row per predicted row), the second as the
+  // one before the one-table format (one request_features row per request).
   const db = new DatabaseSync(file);
   db.exec(`CREATE TABLE features (id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, row INTEGER NOT NULL,
-    time INTEGER NOT NULL, model_version TEXT NOT NULL, vector BLOB NOT NULL)`);
+    time INTEGER NOT NULL, model_version TEXT NOT NULL, vector BLOB NOT NULL);
+    CREATE TABLE request_features (id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, time INTEGER NOT NULL,
+    model_version TEXT NOT NULL, rows INTEGER NOT NULL, row_end INTEGER NOT NULL, vectors BLOB NOT NULL)`);
   const moved = db
     .prepare(
-      "SELECT request_id, time, model_version, rows, vectors FROM request_features ORDER BY id LIMIT 2",
+      "SELECT request_id, time, model_version, rows, row_end, vectors FROM predictions ORDER BY id LIMIT 2",
     )
     .all() as unknown as {
     request_id: string;
     time: number;
     model_version: string;
     rows: number;
+    row_end: number;
     vectors: Uint8Array;
   }[];
+  const [perRow, perRequest] = moved as [(typeof moved)[number], (typeof moved)[number]];
   const insert = db.prepare(
     "INSERT INTO features (request_id, row, time, model_version, vector) VALUES (?, ?, ?, ?, ?)",
   );
-  for (const request of moved) {
-    const width = request.vectors.length / request.rows;
-    for (let row = 0; row < request.rows; row++)
-      insert.run(
-        request.request_id,
-        row,
-        request.time,
-        request.model_version,
-        request.vectors.subarray(row * width, (row + 1) * width),
-      );
-    db.prepare("DELETE FROM request_features WHERE request_id = ?").run(request.request_id);
-  }
+  const width = perRow.vectors.length / perRow.rows;
+  for (let row = 0; row < perRow.rows; row++)
+    insert.run(
+      perRow.request_id,
+      row,
+      perRow.time,
+      perRow.model_version,
+      perRow.vectors.subarray(row * width, (row + 1) * width),
+    );
+  db.prepare(
+    "INSERT INTO request_features (request_id, time, model_version, rows, row_end, vectors) VALUES (?, ?, ?, ?, ?, ?)",
+  ).run(
+    perRequest.request_id,
+    perRequest.time,
+    perRequest.model_version,
+    perRequest.rows,
+    perRequest.row_end,
+    perRequest.vectors,
+  );
+  for (const request of moved)
+    db.prepare("UPDATE predictions SET vectors = NULL WHERE request_id = ?").run(request.request_id);
   db.close();
   const after = readLoggedRows(file, {});
   if (!after.ok) return assert.unreachable(after.error.message);

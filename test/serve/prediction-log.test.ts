@@ -1,13 +1,14 @@
 // The prediction log on its own (a real SQLite file, its real writer, on a thread and on the event loop: every test
 // runs for both): batches written in order, losses counted (queue full, unusable disk), retention by age and by count,
-// the model's input kept per request and indexed by time, request id and row count.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// the model's input kept per request beside its predictions (one row, one request-id index entry), older logs migrated.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { type LogWriterPlace, PredictionLog, type PredictionLogOptions } from "../../serve/prediction-log.js";
 import type { LogEntry } from "../../serve/prediction-log-protocol.js";
+import { readLoggedRows } from "../../src/monitor/logged-rows.js";
 import { tempDir } from "./support/harness.js";
 
 const DAY = 86_400_000;
@@ -174,35 +175,97 @@ for (const writer of ["thread", "event-loop"] satisfies LogWriterPlace[]) {
     assert.equal(requestIds(dir), ["new2", "new3", "new4", "new5"]);
   });
 
-  it("retention over many statements' worth of rows keeps exactly the newest, and drops the old time and row_end indexes", async () => {
+  it("retention over many statements' worth of rows keeps exactly the newest requests and model inputs", async () => {
     const dir = join(temp.dir, "retention-many");
     const first = open(dir);
     await first.log.start();
     for (let i = 0; i < 700; i++) first.log.record(entry(`r${i}`), FEATURES);
     await first.log.close();
-    const db = new DatabaseSync(join(dir, "predictions.sqlite"));
-    db.exec(`CREATE INDEX request_features_time ON request_features (time);
-      CREATE INDEX request_features_row_end ON request_features (row_end)`);
-    db.close();
-    const second = open(dir, { maxRequests: 100, maxFeatureRows: 330 });
+    const withVectors = () =>
+      query<{ request_id: string }>(
+        dir,
+        "SELECT request_id FROM predictions WHERE vectors IS NOT NULL ORDER BY id",
+      ).map(({ request_id }) => request_id);
+    // The model's input of all but the newest 330 rows is cleared; the requests stay.
+    const second = open(dir, { maxFeatureRows: 330 });
     await second.log.start(); // prunes on start
     await second.log.close();
-    const ids = (table: string) =>
-      query<{ request_id: string }>(dir, `SELECT request_id FROM ${table} ORDER BY id`).map(
-        ({ request_id }) => request_id,
-      );
+    assert.is(requestIds(dir).length, 700);
     assert.equal(
-      ids("predictions"),
+      withVectors(),
+      Array.from({ length: 330 }, (_, i) => `r${370 + i}`),
+    );
+    // A later pass starts where this one stopped, and a log reopened finds that place again.
+    const third = open(dir, { maxRequests: 100, maxFeatureRows: 50 });
+    await third.log.start();
+    await third.log.close();
+    assert.equal(
+      requestIds(dir),
       Array.from({ length: 100 }, (_, i) => `r${600 + i}`),
     );
     assert.equal(
-      ids("request_features"),
-      Array.from({ length: 330 }, (_, i) => `r${370 + i}`),
+      withVectors(),
+      Array.from({ length: 50 }, (_, i) => `r${650 + i}`),
+    );
+  });
+
+  it("a log from before the one-table format gains the columns, keeps its request_features readable and pruned, and counts rows on from it", async () => {
+    const dir = join(temp.dir, "migrated");
+    mkdirSync(dir, { recursive: true });
+    const db = new DatabaseSync(join(dir, "predictions.sqlite"));
+    db.exec(`CREATE TABLE predictions (id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, time INTEGER NOT NULL,
+        model_version TEXT NOT NULL, rows INTEGER NOT NULL, request TEXT NOT NULL, predictions TEXT NOT NULL,
+        latency_ms REAL NOT NULL);
+      CREATE INDEX predictions_request_id ON predictions (request_id);
+      CREATE TABLE request_features (id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, time INTEGER NOT NULL,
+        model_version TEXT NOT NULL, rows INTEGER NOT NULL, row_end INTEGER NOT NULL, vectors BLOB NOT NULL);
+      CREATE INDEX request_features_request_id ON request_features (request_id);
+      CREATE INDEX request_features_time ON request_features (time);
+      CREATE INDEX request_features_row_end ON request_features (row_end);
+      CREATE TABLE feature_names (model_version TEXT PRIMARY KEY, names TEXT NOT NULL);
+      INSERT INTO feature_names VALUES ('v1', '["x","y"]');`);
+    const old = entry("old", Date.now(), 2);
+    db.prepare(
+      "INSERT INTO predictions (request_id, time, model_version, rows, request, predictions, latency_ms) VALUES (?, ?, 'v1', 2, ?, ?, 1)",
+    ).run("old", old.time, new TextDecoder().decode(old.request), old.predictions);
+    db.prepare(
+      "INSERT INTO request_features (request_id, time, model_version, rows, row_end, vectors) VALUES ('old', ?, 'v1', 2, 2, ?)",
+    ).run(old.time, new Uint8Array(old.features.buffer));
+    db.close();
+    const { log, errors } = open(dir);
+    assert.equal(await log.start(), { ok: true, value: undefined });
+    const next = entry("new", Date.now() + 1, 3);
+    log.record(next, FEATURES);
+    await log.close();
+    assert.equal(errors, []);
+    assert.equal(
+      query(dir, "SELECT request_id, row_end, vectors IS NOT NULL AS has FROM predictions ORDER BY id"),
+      [
+        { request_id: "old", row_end: null, has: 0 },
+        { request_id: "new", row_end: 5, has: 1 },
+      ],
     );
     assert.equal(
       query(dir, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_features'"),
       [{ name: "request_features_request_id" }],
     );
+    const read = readLoggedRows(join(dir, "predictions.sqlite"), {});
+    if (!read.ok) return assert.unreachable(read.error.message);
+    assert.equal(
+      read.value.map((row) => [row.requestId, row.row, row.processed]),
+      [
+        ["old", 0, { x: old.features[0], y: old.features[1] }],
+        ["old", 1, { x: old.features[2], y: old.features[3] }],
+        ["new", 0, { x: next.features[0], y: next.features[1] }],
+        ["new", 1, { x: next.features[2], y: next.features[3] }],
+        ["new", 2, { x: next.features[4], y: next.features[5] }],
+      ],
+    );
+    // Its row-count retention still removes the old request's input there.
+    const pruned = open(dir, { maxFeatureRows: 3 });
+    await pruned.log.start();
+    await pruned.log.close();
+    assert.equal(query(dir, "SELECT COUNT(*) AS n FROM request_features"), [{ n: 0 }]);
   });
 
   function query<T>(dir: string, sql: string, ...params: (string | number)[]): T[] {
@@ -225,7 +288,7 @@ for (const writer of ["thread", "event-loop"] satisfies LogWriterPlace[]) {
     await log.close();
     const rows = query<{ rows: number; row_end: number; model_version: string; vectors: Uint8Array }>(
       dir,
-      "SELECT rows, row_end, model_version, vectors FROM request_features WHERE request_id = ?",
+      "SELECT rows, row_end, model_version, vectors FROM predictions WHERE request_id = ?",
       "with-features",
     );
     assert.equal(
@@ -245,23 +308,23 @@ for (const writer of ["thread", "event-loop"] satisfies LogWriterPlace[]) {
         .map((step) => step.detail)
         .join("; ");
     assert.match(
-      plan("SELECT * FROM request_features WHERE request_id = ?"),
-      /USING INDEX request_features_request_id/,
+      plan("SELECT * FROM predictions WHERE request_id = ?"),
+      /USING INDEX predictions_request_id/,
     );
-    // Retention deletes by ranges of the primary key; no index on time or row_end to maintain per request.
-    for (const expired of ["time < ?", "row_end <= ?"])
-      assert.match(
-        plan(`DELETE FROM request_features WHERE id >= ? AND id < ? AND ${expired}`),
-        /USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/,
-      );
+    // Retention deletes and clears by ranges of the primary key; no index on row_end to maintain per request.
+    assert.match(
+      plan("UPDATE predictions SET vectors = NULL WHERE id >= ? AND id < ? AND vectors IS NOT NULL"),
+      /USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/,
+    );
     assert.equal(
       query(
         dir,
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name",
-        "request_features",
+        "predictions",
       ),
-      [{ name: "request_features_request_id" }],
+      [{ name: "predictions_request_id" }, { name: "predictions_time" }],
     );
+    assert.equal(query(dir, "SELECT name FROM sqlite_master WHERE name = 'request_features'"), []);
   });
 
   it("a flush of many requests of many rows (written many rows per statement) keeps every row, in order", async () => {
@@ -282,7 +345,7 @@ for (const writer of ["thread", "event-loop"] satisfies LogWriterPlace[]) {
       row_end: number;
       time: number;
       vectors: Uint8Array;
-    }>(dir, "SELECT request_id, rows, row_end, time, vectors FROM request_features ORDER BY id");
+    }>(dir, "SELECT request_id, rows, row_end, time, vectors FROM predictions ORDER BY id");
     let rowEnd = 0;
     const expected = sent.map((one) => {
       rowEnd += one.rows;
@@ -330,7 +393,10 @@ for (const writer of ["thread", "event-loop"] satisfies LogWriterPlace[]) {
       requestIds(dir),
       sent.map((one) => one.requestId),
     );
-    const [count] = query<{ n: number }>(dir, "SELECT SUM(rows) AS n FROM request_features");
+    const [count] = query<{ n: number }>(
+      dir,
+      "SELECT SUM(rows) AS n FROM predictions WHERE vectors IS NOT NULL",
+    );
     assert.is(count?.n, 300 * 100 + 20 * 2);
     assert.equal(dropped, []);
   });
@@ -342,9 +408,10 @@ for (const writer of ["thread", "event-loop"] satisfies LogWriterPlace[]) {
     log.record(entry("old", Date.now() - 10 * DAY, 2), FEATURES);
     for (let i = 0; i < 4; i++) log.record(entry(`new${i}`, Date.now(), 2), FEATURES);
     const requests = () =>
-      query<{ request_id: string }>(dir, "SELECT request_id FROM request_features ORDER BY id").map(
-        ({ request_id }) => request_id,
-      );
+      query<{ request_id: string }>(
+        dir,
+        "SELECT request_id FROM predictions WHERE vectors IS NOT NULL ORDER BY id",
+      ).map(({ request_id }) => request_id);
     let kept = requests();
     for (let i = 0; i < 100 && kept.length !== 3; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -23,7 +23,7 @@ Columns the log does not hold are left empty.
 
 options:
       --labelled       only rows whose ground truth has arrived (what retraining takes)
-      --processed      the model's input after preprocessing (the log's request_features: one column per
+      --processed      the model's input after preprocessing (the log's predictions.vectors: one column per
                        manifest feature, category codes as the model saw them) instead of the raw features
       --since WHEN     from this time: ISO 8601 (2026-11-30, 2026-11-30T12:00Z) or a duration back (12h, 7d)
       --until WHEN     up to this time (same forms)

@@ -39,13 +39,15 @@ export function impurityImportance(ensemble: TreeEnsemble): number[] {
 
 function splitGains(tree: Tree, features: number): Float64Array {
   const gains = new Float64Array(features);
-  const samples = tree.samples ?? subtreeLeafCounts(tree);
+  // Read once: a forest's trees make their right children and samples anew on every read (Tree.right).
+  const right = tree.right;
+  const samples = tree.samples ?? subtreeLeafCounts(tree, right);
   const outputs = tree.outputs;
   for (let node = 0; node < tree.feature.length; node++) {
     const f = tree.feature[node] as number;
     if (f < 0) continue;
     const l = leftChild(tree, node);
-    const r = tree.right[node] as number;
+    const r = right[node] as number;
     const nl = samples[l] as number;
     const nr = samples[r] as number;
     if (nl + nr <= 0) continue;
@@ -57,11 +59,11 @@ function splitGains(tree: Tree, features: number): Float64Array {
   return gains;
 }
 
-function subtreeLeafCounts(tree: Tree): Float64Array {
+function subtreeLeafCounts(tree: Tree, right: Int32Array): Float64Array {
   const counts = new Float64Array(tree.feature.length);
   const visit = (node: number): number => {
     const f = tree.feature[node] as number;
-    counts[node] = f < 0 ? 1 : visit(leftChild(tree, node)) + visit(tree.right[node] as number);
+    counts[node] = f < 0 ? 1 : visit(leftChild(tree, node)) + visit(right[node] as number);
     return counts[node] as number;
   };
   visit(0);

@@ -8,7 +8,13 @@ import type { BinnedMatrix } from "./hist/bin-mapper.js";
 import { channelsFor, growExportedHistTree, HistWorkspace } from "./hist/grow-tree.js";
 import { serialExecutor } from "./hist/level-executor.js";
 import type { SortedColumns } from "./sorted-columns.js";
-import { compactFeatures, explicitLeft, type TreeColumns } from "./tree-ensemble.js";
+import {
+  compactFeatures,
+  compactLeafSamples,
+  compactRight,
+  explicitLeft,
+  type TreeColumns,
+} from "./tree-ensemble.js";
 import { treeColumns } from "./tree-json.js";
 
 /** A grown tree as the forest keeps it (structured-cloneable: the Tree is made on the calling thread). */
@@ -95,16 +101,23 @@ function bootstrapCounts(
 
 /** The Tree's compact columns of an exact tree, made here rather than on the calling thread, which receives every tree at once. */
 function exportedColumns(grown: GrownTree, outputs: number): ForestTree {
-  const { left, ...columns } = treeColumns(grown, outputs);
+  const { left, samples, right, ...columns } = treeColumns(grown, outputs);
   const implicitLeft = explicitLeft(grown.feature, grown.left) === undefined;
+  const feature = compactFeatures(grown.feature);
+  // Row counts: whole numbers, exact in float32 while the root's stays within 2^24; in pre-order, mostly
+  // as the leaves' counts alone.
+  const float32Samples =
+    (grown.samples[0] ?? 0) <= 2 ** 24 ? Float32Array.from(grown.samples) : grown.samples;
+  const leafSamples = implicitLeft ? compactLeafSamples(feature, grown.right, float32Samples) : undefined;
+  const offsets = implicitLeft ? compactRight(feature, grown.right) : undefined;
   return {
     columns: {
       ...columns,
       ...(implicitLeft ? {} : { left }),
-      feature: compactFeatures(grown.feature),
+      ...(offsets ?? { right }),
+      feature,
       threshold: Float32Array.from(grown.threshold),
-      // Row counts: whole numbers, exact in float32 while the root's stays within 2^24.
-      samples: (grown.samples[0] ?? 0) <= 2 ** 24 ? Float32Array.from(grown.samples) : grown.samples,
+      ...(leafSamples === undefined ? { samples: float32Samples } : { leafSamples }),
     },
     gain: grown.gain,
   };

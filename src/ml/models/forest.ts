@@ -95,7 +95,10 @@ async function fitForest(
     aggregate: "average",
     base: new Array<number>(outputs).fill(0),
     postTransform: "none",
-    trees: grown.map((tree) => new Tree(tree.columns)),
+    // Histogram trees' thresholds come as bins: each tree reads them from the fit's cut points.
+    trees: grown.map(
+      (tree) => new Tree("bins" in columns ? { ...tree.columns, cuts: columns.thresholds } : tree.columns),
+    ),
     featureImportance,
   });
 }

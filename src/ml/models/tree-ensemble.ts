@@ -43,14 +43,35 @@ export type FeatureColumn = Int8Array | Int16Array | Int32Array;
 /** A tree's node columns in memory: typed arrays, `value` flat (nodes × the ensemble's outputs). */
 export interface TreeColumns {
   feature: FeatureColumn;
-  /** float32 values (the format's contract), so float32 storage holds them exactly. */
-  threshold: Float32Array;
+  /** float32 values (the format's contract), so float32 storage holds them exactly. Absent: splitBins and cuts. */
+  threshold?: Float32Array;
+  /**
+   * Instead of `threshold`, in trees grown on binned features (a histogram forest's): per node, the bin whose cut
+   * point its threshold is (0 at leaves): inner node n's threshold is cuts[feature[n]][splitBins[n]]. A byte a
+   * node instead of four.
+   */
+  splitBins?: Uint8Array;
+  /** With splitBins: per feature, its ascending cut points (BinnedMatrix.thresholds), shared by the trees. */
+  cuts?: Float32Array[];
   /** Absent: the tree is in pre-order, so an inner node's left child is the node right after it. */
   left?: Int32Array;
-  right: Int32Array;
+  /** Absent: rightOffsets and farRights. */
+  right?: Int32Array;
+  /**
+   * Instead of `right`, in pre-order trees (compactRight): per inner node, how far after it its right child is,
+   * below FAR_RIGHT; else FAR_RIGHT + k, the right child being farRights[k] (the few nodes near the root whose
+   * left subtree is that large). 0 at leaves. Two bytes a node instead of four.
+   */
+  rightOffsets?: Uint16Array;
+  farRights?: Int32Array;
   value: Float64Array;
   /** Float32Array where the counts are whole numbers (a forest's bootstrap counts, exact below 2^24). */
   samples?: Float32Array | Float64Array;
+  /**
+   * Instead of `samples`, in pre-order trees whose leaves hold whole counts below 256 (compactLeafSamples): the
+   * leaves' counts, 0 at inner nodes, whose samples are their children's sum. A byte a node instead of four.
+   */
+  leafSamples?: Uint8Array;
   missingLeft?: Uint8Array;
 }
 
@@ -74,6 +95,136 @@ export function explicitLeft(feature: FeatureColumn, left: Int32Array): Int32Arr
 }
 
 /**
+ * A pre-order tree's `samples` as leafSamples (TreeColumns) when they say the same: every leaf's a whole number
+ * below 256, every inner node's the sum of its children's (float32 whole numbers below 2^24 add up exactly).
+ * Undefined otherwise (e.g. boosting's hessian sums).
+ */
+export function compactLeafSamples(
+  feature: FeatureColumn,
+  right: Int32Array,
+  samples: Float32Array | Float64Array,
+): Uint8Array | undefined {
+  if (!(samples instanceof Float32Array)) return undefined;
+  // Checked in place, as samplesOfLeaves would add them up (no decoded copy: a forest's worker thread makes one
+  // per tree, and garbage typed arrays wait for the garbage collector).
+  for (let node = 0; node < feature.length; node++) {
+    const count = samples[node] as number;
+    if ((feature[node] as number) >= 0) {
+      const sum = Math.fround((samples[node + 1] as number) + (samples[right[node] as number] as number));
+      if (sum !== count) return undefined;
+    } else if (!(Number.isInteger(count) && count >= 0 && count < 256)) return undefined;
+  }
+  const counts = new Uint8Array(feature.length);
+  for (let node = 0; node < feature.length; node++)
+    if ((feature[node] as number) < 0) counts[node] = samples[node] as number;
+  return counts;
+}
+
+/** The samples of a pre-order tree from its leafSamples: children come after their parent, so bottom-up is backwards. */
+export function samplesOfLeaves(
+  feature: FeatureColumn,
+  right: Int32Array,
+  leafSamples: Uint8Array,
+): Float32Array {
+  const samples = new Float32Array(feature.length);
+  for (let node = feature.length - 1; node >= 0; node--)
+    samples[node] =
+      (feature[node] as number) < 0
+        ? (leafSamples[node] as number)
+        : (samples[node + 1] as number) + (samples[right[node] as number] as number);
+  return samples;
+}
+
+/** The thresholds of a tree held as splitBins and cuts (TreeColumns): 0 at leaves. */
+export function thresholdsOfBins(
+  feature: FeatureColumn,
+  splitBins: Uint8Array,
+  cuts: Float32Array[],
+): Float32Array {
+  const threshold = new Float32Array(feature.length);
+  for (let node = 0; node < feature.length; node++) {
+    const f = feature[node] as number;
+    // A bin past the cut points (every value left) has no threshold: NaN, as float32 storage of `undefined`.
+    if (f >= 0) threshold[node] = cuts[f]?.[splitBins[node] as number] ?? Number.NaN;
+  }
+  return threshold;
+}
+
+/**
+ * The threshold of inner node `node`, without making a compact tree's whole threshold column (Tree.threshold):
+ * for code that walks a tree row by row.
+ */
+export function thresholdAt(
+  tree: Pick<TreeColumns, "feature" | "threshold" | "splitBins" | "cuts">,
+  node: number,
+): number {
+  const { splitBins, cuts } = tree;
+  if (splitBins === undefined || cuts === undefined) return (tree.threshold as Float32Array)[node] as number;
+  return cuts[tree.feature[node] as number]?.[splitBins[node] as number] ?? Number.NaN;
+}
+
+/** rightOffsets at and above it say "far": the right child is farRights[offset − FAR_RIGHT]. */
+export const FAR_RIGHT = 0xf000;
+
+/**
+ * A pre-order tree's `right` as rightOffsets and farRights (TreeColumns), unless more than 65536 − FAR_RIGHT
+ * right children are far (or some right child comes before its parent): then undefined.
+ */
+export function compactRight(
+  feature: FeatureColumn,
+  right: Int32Array,
+): { rightOffsets: Uint16Array; farRights: Int32Array } | undefined {
+  const rightOffsets = new Uint16Array(feature.length);
+  const far: number[] = [];
+  for (let node = 0; node < feature.length; node++) {
+    if ((feature[node] as number) < 0) continue;
+    const offset = (right[node] as number) - node;
+    if (offset <= 0) return undefined;
+    if (offset < FAR_RIGHT) rightOffsets[node] = offset;
+    else {
+      if (far.length === 0x10000 - FAR_RIGHT) return undefined;
+      rightOffsets[node] = FAR_RIGHT + far.length;
+      far.push(right[node] as number);
+    }
+  }
+  return { rightOffsets, farRights: Int32Array.from(far) };
+}
+
+/** The right children of a tree held as rightOffsets and farRights (TreeColumns): −1 at leaves. */
+export function rightsOfOffsets(
+  feature: FeatureColumn,
+  rightOffsets: Uint16Array,
+  farRights: Int32Array,
+): Int32Array {
+  const right = new Int32Array(feature.length);
+  for (let node = 0; node < feature.length; node++) {
+    const offset = rightOffsets[node] as number;
+    right[node] =
+      (feature[node] as number) < 0
+        ? -1
+        : offset < FAR_RIGHT
+          ? node + offset
+          : (farRights[offset - FAR_RIGHT] as number);
+  }
+  return right;
+}
+
+/**
+ * The right child of inner node `node`, without making a compact tree's whole right column (Tree.right): for
+ * code that walks a tree row by row.
+ */
+export function rightChild(
+  tree: Pick<TreeColumns, "right" | "rightOffsets" | "farRights">,
+  node: number,
+): number {
+  const { rightOffsets, farRights } = tree;
+  if (rightOffsets === undefined || farRights === undefined)
+    return (tree.right as Int32Array)[node] as number;
+  const offset = rightOffsets[node] as number;
+  return offset < FAR_RIGHT ? node + offset : (farRights[offset - FAR_RIGHT] as number);
+}
+
+/**
  * The left child of inner node `node`. A free function rather than a method: trees are also passed as plain
  * objects with the same fields (structuredClone, worker messages).
  */
@@ -84,27 +235,77 @@ export function leftChild(tree: Pick<TreeColumns, "left">, node: number): number
 /**
  * A tree in memory. A forest grown to pure leaves on a million rows has about a million nodes per tree, so the
  * nodes live in typed arrays (~21 bytes a node: the feature in one byte below 128 features, the left child implied
- * by pre-order) rather than in the JSON shape (~100 bytes: one array per node's value). JSON.stringify writes the
+ * by pre-order; ~15 in a histogram forest's trees, whose thresholds are bins and samples the leaves' counts) rather than in the JSON shape (~100 bytes: one array per node's value). JSON.stringify writes the
  * JSON shape (toJSON); TreeEnsembleSchema reads it back into this one.
  */
 export class Tree implements TreeColumns {
   readonly feature: FeatureColumn;
-  readonly threshold: Float32Array;
+  /**
+   * Made anew from splitBins and cuts on every read when the tree holds those (a histogram forest's: three bytes
+   * a node less), so read it once per tree, or use thresholdAt. An own enumerable property either way, so that
+   * structuredClone copies it.
+   */
+  declare readonly threshold: Float32Array;
+  /** Set (not enumerable: clones get the thresholds instead) when the tree holds its thresholds as bins. */
+  declare readonly splitBins?: Uint8Array;
+  declare readonly cuts?: Float32Array[];
   /** Absent in pre-order trees (the usual case): use leftChild. */
   readonly left?: Int32Array;
-  readonly right: Int32Array;
+  /**
+   * Made anew from rightOffsets and farRights on every read when the tree holds those (a forest's: two bytes a
+   * node less), so read it once per tree, or use rightChild. An own enumerable property either way.
+   */
+  declare readonly right: Int32Array;
+  /** Set (not enumerable: clones get the right children instead) when the tree holds its right children so. */
+  declare readonly rightOffsets?: Uint16Array;
+  declare readonly farRights?: Int32Array;
   /** nodes × outputs: node n's values are value[n · outputs + k]. */
   readonly value: Float64Array;
-  readonly samples?: Float32Array | Float64Array;
+  /**
+   * Made anew from leafSamples on every read when the tree holds those (a forest's: three bytes a node less), so
+   * read it once per tree, not once per node. An own enumerable property either way, so that structuredClone
+   * copies it.
+   */
+  declare readonly samples?: Float32Array | Float64Array;
   readonly missingLeft?: Uint8Array;
   constructor(columns: TreeColumns) {
     this.feature = compactFeatures(columns.feature);
-    this.threshold = columns.threshold;
+    if (columns.threshold !== undefined) this.threshold = columns.threshold;
+    else if (columns.splitBins !== undefined && columns.cuts !== undefined) {
+      const { feature } = this;
+      const { splitBins, cuts } = columns;
+      Object.defineProperty(this, "splitBins", { value: splitBins });
+      Object.defineProperty(this, "cuts", { value: cuts });
+      Object.defineProperty(this, "threshold", {
+        enumerable: true,
+        get: () => thresholdsOfBins(feature, splitBins, cuts),
+      });
+    } else throw new RangeError("Tree: expected threshold, or splitBins with cuts");
     const left = columns.left === undefined ? undefined : explicitLeft(columns.feature, columns.left);
     if (left !== undefined) this.left = left;
-    this.right = columns.right;
+    if (columns.right !== undefined) this.right = columns.right;
+    else if (columns.rightOffsets !== undefined && columns.farRights !== undefined) {
+      if (left !== undefined) throw new RangeError("Tree: rightOffsets need a tree in pre-order");
+      const { feature } = this;
+      const { rightOffsets, farRights } = columns;
+      Object.defineProperty(this, "rightOffsets", { value: rightOffsets });
+      Object.defineProperty(this, "farRights", { value: farRights });
+      Object.defineProperty(this, "right", {
+        enumerable: true,
+        get: () => rightsOfOffsets(feature, rightOffsets, farRights),
+      });
+    } else throw new RangeError("Tree: expected right, or rightOffsets with farRights");
     this.value = columns.value;
     if (columns.samples !== undefined) this.samples = columns.samples;
+    else if (columns.leafSamples !== undefined) {
+      if (left !== undefined) throw new RangeError("Tree: leafSamples need a tree in pre-order");
+      const { feature } = this;
+      const leafSamples = columns.leafSamples;
+      Object.defineProperty(this, "samples", {
+        enumerable: true,
+        get: () => samplesOfLeaves(feature, this.right, leafSamples),
+      });
+    }
     if (columns.missingLeft !== undefined) this.missingLeft = columns.missingLeft;
   }
 
@@ -192,8 +393,8 @@ export function leafIndex(tree: Tree, row: ArrayLike<number>, offset = 0): numbe
   const missingLeft = tree.missingLeft;
   for (let feature = tree.feature[0] as number; feature >= 0; feature = tree.feature[node] as number) {
     const x = row[offset + feature] as number;
-    const goesLeft = x <= (tree.threshold[node] as number) || (missingLeft?.[node] === 1 && Number.isNaN(x));
-    node = goesLeft ? leftChild(tree, node) : (tree.right[node] as number);
+    const goesLeft = x <= thresholdAt(tree, node) || (missingLeft?.[node] === 1 && Number.isNaN(x));
+    node = goesLeft ? leftChild(tree, node) : rightChild(tree, node);
   }
   return node;
 }

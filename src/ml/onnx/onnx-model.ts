@@ -59,8 +59,12 @@ export function incompatibilities(featurizer: Featurizer, ensemble: TreeEnsemble
   }
   ensemble.trees.forEach((tree, t) => {
     const n = tree.feature.length;
+    // Read once: a forest's trees make their right children anew on every read (Tree.right).
+    const rights = tree.right;
     if (
-      [tree.threshold, tree.left, tree.right].some((column) => column !== undefined && column.length !== n) ||
+      [tree.splitBins ?? tree.threshold, tree.left, rights].some(
+        (column) => column !== undefined && column.length !== n,
+      ) ||
       tree.value.length !== n * ensemble.outputs
     )
       problems.push(`tree ${t}: its node arrays have different lengths`);
@@ -71,7 +75,7 @@ export function incompatibilities(featurizer: Featurizer, ensemble: TreeEnsemble
       if (feature >= features) problems.push(`tree ${t} node ${i}: feature ${feature} does not exist`);
       if (feature < 0) continue;
       const left = leftChild(tree, i);
-      const right = tree.right[i] as number;
+      const right = rights[i] as number;
       if (!(left >= 0 && left < n && left !== i && right >= 0 && right < n && right !== i))
         problems.push(`tree ${t} node ${i}: its children are not nodes of the same tree`);
     }

@@ -131,19 +131,21 @@ function thresholdTargets(
   const targets: ThresholdTarget[] = [];
   const seen = new Set<string>();
   for (const tree of ensemble.trees) {
+    // Read once: a forest's trees make their thresholds and right children anew on every read (Tree.threshold).
+    const thresholds = tree.threshold;
+    const right = tree.right;
     const reachedBy = new Int32Array(tree.feature.length).fill(-1);
     for (let row = 0; row < pool.rows; row++) {
       for (let node = 0; (tree.feature[node] as number) >= 0; ) {
         if ((reachedBy[node] as number) < 0) reachedBy[node] = row;
         const value = model[row * width + (tree.feature[node] as number)] as number;
-        node =
-          value <= (tree.threshold[node] as number) ? leftChild(tree, node) : (tree.right[node] as number);
+        node = value <= (thresholds[node] as number) ? leftChild(tree, node) : (right[node] as number);
       }
     }
     tree.feature.forEach((output, node) => {
       const row = reachedBy[node] as number;
       if (output < 0 || row < 0 || (rawInput[output] as number) < 0) return;
-      const threshold = tree.threshold[node] as number;
+      const threshold = thresholds[node] as number;
       const key = `${output}:${threshold}:${row}`;
       if (seen.has(key)) return;
       seen.add(key);

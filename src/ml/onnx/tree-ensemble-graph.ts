@@ -73,6 +73,9 @@ function ensembleAttributes(ensemble: TreeEnsemble, postTransform: "NONE" | "SOF
   let at = 0;
   let target = 0;
   ensemble.trees.forEach((tree, t) => {
+    // Read once: a forest's trees make their thresholds and right children anew on every read (Tree.threshold).
+    const threshold = tree.threshold;
+    const right = tree.right;
     for (let n = 0; n < tree.feature.length; n++, at++) {
       const feature = tree.feature[n] as number;
       nodeTree[at] = t;
@@ -80,9 +83,9 @@ function ensembleAttributes(ensemble: TreeEnsemble, postTransform: "NONE" | "SOF
       if (feature >= 0) {
         nodeFeature[at] = feature;
         nodeMode[at] = BRANCH_LEQ;
-        nodeThreshold[at] = tree.threshold[n] as number;
+        nodeThreshold[at] = threshold[n] as number;
         nodeTrue[at] = leftChild(tree, n);
-        nodeFalse[at] = tree.right[n] as number;
+        nodeFalse[at] = right[n] as number;
         nodeMissingTrue[at] = tree.missingLeft?.[n] ?? 0;
         continue;
       }

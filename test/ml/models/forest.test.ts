@@ -4,10 +4,16 @@ import { type ForestParams, forest } from "../../../src/ml/models/forest.js";
 import type { FitOptions, TrainingSet } from "../../../src/ml/models/model-type.js";
 import { TrainingSetError } from "../../../src/ml/models/training-set.js";
 import {
+  compactLeafSamples,
+  compactRight,
+  leafIndex,
   leftChild,
   predictOutputs,
-  type Tree,
+  rightsOfOffsets,
+  Tree,
   TreeEnsembleSchema,
+  thresholdAt,
+  thresholdsOfBins,
 } from "../../../src/ml/models/tree-ensemble.js";
 import { argmaxRows, friedman, meanSquaredError, sectors, variance } from "./synthetic.js";
 
@@ -188,6 +194,89 @@ test("bad training sets are refused with a reason", async () => {
       assert.match((error as Error).message, message);
     }
   }
+});
+
+test("a forest's trees keep their leaves' counts only, and give the same samples (also once cloned)", async () => {
+  for (const tree_method of ["hist", "exact"] as const) {
+    const ensemble = await fit(friedman(300, 3), { n_estimators: 2, tree_method });
+    for (const tree of ensemble.trees) {
+      assert.type(Object.getOwnPropertyDescriptor(tree, "samples")?.get, "function", tree_method);
+      const samples = tree.samples as Float32Array;
+      for (let node = 0; node < tree.nodes; node++)
+        if ((tree.feature[node] as number) >= 0)
+          assert.is(
+            samples[node],
+            (samples[leftChild(tree, node)] as number) + (samples[tree.right[node] as number] as number),
+          );
+      assert.equal(Array.from(structuredClone(tree).samples ?? []), Array.from(samples));
+    }
+  }
+});
+
+test("compactLeafSamples: none for counts that are not whole bytes or not their children's sums", () => {
+  const feature = Int8Array.from([0, -1, -1]);
+  const right = Int32Array.from([2, -1, -1]);
+  assert.equal(Array.from(compactLeafSamples(feature, right, Float32Array.from([5, 2, 3])) ?? []), [0, 2, 3]);
+  assert.is(compactLeafSamples(feature, right, Float32Array.from([5.5, 2.5, 3])), undefined);
+  assert.is(compactLeafSamples(feature, right, Float32Array.from([300, 44, 256])), undefined);
+  assert.is(compactLeafSamples(feature, right, Float32Array.from([6, 2, 3])), undefined);
+  assert.is(compactLeafSamples(feature, right, Float64Array.from([5, 2, 3])), undefined);
+});
+
+test("a histogram forest's trees keep their thresholds as bins, and give the same thresholds (also once cloned)", async () => {
+  const data = friedman(300, 3);
+  const hist = await fit(data, { n_estimators: 2, tree_method: "hist" });
+  const exact = await fit(data, { n_estimators: 1, tree_method: "exact" });
+  assert.type(Object.getOwnPropertyDescriptor(exact.trees[0], "threshold")?.value, "object");
+  for (const tree of hist.trees) {
+    assert.type(Object.getOwnPropertyDescriptor(tree, "threshold")?.get, "function");
+    const threshold = tree.threshold;
+    for (let node = 0; node < tree.nodes; node++) {
+      if ((tree.feature[node] as number) < 0) assert.is(threshold[node], 0);
+      else assert.is(thresholdAt(tree, node), threshold[node]);
+    }
+    const clone = structuredClone(tree);
+    assert.equal(Array.from(clone.threshold), Array.from(threshold));
+    assert.is(clone.splitBins, undefined, "the bins stay with the tree; the clone has the thresholds");
+  }
+  assert.equal(predictOutputs(hist, data.x), predictOutputs(structuredClone(hist), data.x));
+});
+
+test("thresholdsOfBins: a cut point per inner node, 0 at leaves, NaN for a bin past the cut points", () => {
+  const cuts = [Float32Array.from([0.5, 1.5]), Float32Array.from([-2])];
+  const thresholds = thresholdsOfBins(
+    Int8Array.from([1, 0, -1, -1, 0]),
+    Uint8Array.from([0, 1, 0, 0, 2]),
+    cuts,
+  );
+  assert.equal(Array.from(thresholds), [-2, 1.5, 0, 0, Number.NaN]);
+});
+
+/** A left comb in pre-order: inner nodes 0 … m − 1 (each one's left child the next), then m + 1 leaves. */
+function leftComb(m: number) {
+  const nodes = 2 * m + 1;
+  const feature = new Int8Array(nodes).fill(-1);
+  const right = new Int32Array(nodes).fill(-1);
+  for (let i = 0; i < m; i++) {
+    feature[i] = 0;
+    right[i] = 2 * m - i;
+  }
+  return { feature, right, nodes };
+}
+
+test("compactRight: offsets, far right children near the root, and none when too many are far", () => {
+  const { feature, right, nodes } = leftComb(32_000);
+  const compact = compactRight(feature, right);
+  assert.ok(compact !== undefined && compact.farRights.length > 0 && compact.farRights.length <= 4096);
+  assert.equal(rightsOfOffsets(feature, compact.rightOffsets, compact.farRights), right);
+  const value = Float64Array.from({ length: nodes }, (_, n) => n);
+  const threshold = Float32Array.from({ length: nodes }, (_, n) => (feature[n] === 0 ? -n : 0));
+  const plain = new Tree({ feature, threshold, right, value });
+  const held = new Tree({ feature, threshold, value, ...compact });
+  assert.equal(held.right, right);
+  for (const x of [0.5, -10, -20_000, -31_999.5, -40_000])
+    assert.is(leafIndex(held, [x]), leafIndex(plain, [x]), `x = ${x}`);
+  assert.is(compactRight(leftComb(40_000).feature, leftComb(40_000).right), undefined);
 });
 
 test.run();

@@ -20,7 +20,7 @@
 import type { Random } from "../../random.js";
 import type { GrownTree, GrowthParams, GrowthTargets } from "../grow-tree.js";
 import { leafValue, nodeSquares, splitGain } from "../split-gain.js";
-import type { TreeColumns } from "../tree-ensemble.js";
+import { compactLeafSamples, compactRight, type TreeColumns } from "../tree-ensemble.js";
 import {
   type BinnedMatrix,
   type BinningOptions,
@@ -95,8 +95,14 @@ export class HistWorkspace {
   readonly budget: number;
   /** The last tree's node columns, reused by the next (same thread count and outputs); not exported trees'. */
   nodeColumns: NodeColumns | undefined;
-  /** The last exported tree's node gains, reused by the next. */
+  /**
+   * The last exported tree's node gains, samples, missing directions and children, reused by the next: the tree
+   * keeps copies of the latter three (compact ones, mostly), not these.
+   */
   nodeGain: Float64Array | undefined;
+  nodeSamples: Float32Array | Float64Array | undefined;
+  nodeMissingLeft: Uint8Array | undefined;
+  nodeChild: Int32Array | undefined;
   /** The last tree's open-node columns, reused likewise; with HistTree's segments for boosting. */
   openColumns: (OpenColumns & { treeSegments?: Int32Array }) | undefined;
   constructor(
@@ -266,8 +272,8 @@ export interface NodeColumns {
   /** Per node, its B sum (float32 for exported trees whose root's stays within 2^24: whole counts, exact). */
   samples: Float32Array | Float64Array;
   feature: Int8Array | Int16Array | Int32Array;
-  /** The split's threshold, set when the split is chosen. */
-  threshold: Float32Array;
+  /** The split's bin (its threshold's cut point), set when the split is chosen. */
+  bin: Uint8Array;
   missingLeft: Uint8Array;
   /** The node's first child (the second is the next node), −1 at leaves; the right child after exportedTree. */
   child: Int32Array;
@@ -306,24 +312,25 @@ function nodeColumns(
   capacity: number,
   outputs: number,
   types: ExportedTypes | undefined,
-  gain: Float64Array = new Float64Array(capacity),
+  reused: Partial<Pick<NodeColumns, "gain" | "samples" | "missingLeft" | "child">> = {},
 ): NodeColumns {
   const features = types?.features ?? 2 ** 31;
   return {
     capacity,
     outputs,
     value: new Float64Array(capacity * outputs),
-    samples: types?.float32Samples ? new Float32Array(capacity) : new Float64Array(capacity),
+    samples:
+      reused.samples ?? (types?.float32Samples ? new Float32Array(capacity) : new Float64Array(capacity)),
     feature:
       features <= 2 ** 7
         ? new Int8Array(capacity)
         : features <= 2 ** 15
           ? new Int16Array(capacity)
           : new Int32Array(capacity),
-    threshold: new Float32Array(capacity),
-    missingLeft: new Uint8Array(capacity),
-    child: new Int32Array(capacity),
-    gain,
+    bin: new Uint8Array(capacity),
+    missingLeft: reused.missingLeft ?? new Uint8Array(capacity),
+    child: reused.child ?? new Int32Array(capacity),
+    gain: reused.gain ?? new Float64Array(capacity),
   };
 }
 
@@ -512,20 +519,32 @@ async function growNodes(
   // exported tree's columns are its own, all but the gains.
   const bound = nodeBound(sampled, params);
   const reusable = space.nodeColumns;
-  const reusableGain = space.nodeGain;
+  const fits = <T extends ArrayBufferView & { length: number }>(column: T | undefined) =>
+    column !== undefined && column.length >= bound ? column : undefined;
+  const reusableSamples = fits(space.nodeSamples);
   let kept = exported
-    ? nodeColumns(
-        bound,
-        outputs,
-        exportedTypes,
-        reusableGain !== undefined && reusableGain.length >= bound ? reusableGain : undefined,
-      )
+    ? nodeColumns(bound, outputs, exportedTypes, {
+        gain: fits(space.nodeGain),
+        missingLeft: fits(space.nodeMissingLeft),
+        child: fits(space.nodeChild),
+        samples:
+          reusableSamples instanceof Float32Array === exportedTypes.float32Samples
+            ? reusableSamples
+            : undefined,
+      })
     : reusable?.outputs === outputs && reusable.capacity >= bound
       ? reusable
       : nodeColumns(bound, outputs, undefined);
-  if (exported) space.nodeGain = kept.gain;
-  else space.nodeColumns = kept;
-  let { capacity, value, samples, feature, threshold, missingLeft, child, gain } = kept;
+  const keepReusable = () => {
+    if (exported) {
+      space.nodeGain = kept.gain;
+      space.nodeSamples = kept.samples;
+      space.nodeMissingLeft = kept.missingLeft;
+      space.nodeChild = kept.child;
+    } else space.nodeColumns = kept;
+  };
+  keepReusable();
+  let { capacity, value, samples, feature, bin, missingLeft, child, gain } = kept;
   // Open-node columns hold the nodes [base, base + openCapacity): exported trees move base to each level's
   // first node (their nodes' rows and histograms are not needed once they are split or left as leaves).
   let base = 0;
@@ -595,14 +614,13 @@ async function growNodes(
         value: grown(value, to * outputs),
         samples: grown(samples, to),
         feature: grown(feature, to),
-        threshold: grown(threshold, to),
+        bin: grown(bin, to),
         missingLeft: grown(missingLeft, to),
         child: grown(child, to),
         gain: grown(gain, to),
       };
-      ({ capacity, value, samples, feature, threshold, missingLeft, child, gain } = kept);
-      if (exported) space.nodeGain = gain;
-      else space.nodeColumns = kept;
+      ({ capacity, value, samples, feature, bin, missingLeft, child, gain } = kept);
+      keepReusable();
     }
     if (nodes - base === open.capacity) growOpen(2 * open.capacity);
     const id = nodes++;
@@ -616,7 +634,7 @@ async function growNodes(
     chosenLeftB[o] = 0;
     setSums(id, a, b);
     feature[id] = -1;
-    threshold[id] = 0;
+    bin[id] = 0;
     missingLeft[id] = 0;
     child[id] = -1;
     gain[id] = 0;
@@ -954,7 +972,7 @@ async function growNodes(
     }
     feature[node] = activeFeatures[best.slot] as number;
     splitBin[node - base] = best.bin;
-    threshold[node] = (thresholds[feature[node] as number] as Float32Array)[best.bin] as number;
+    bin[node] = best.bin;
     missingLeft[node] = best.missingLeft ? 1 : 0;
     gain[node] = gainHere;
     for (let d = 0; d < outputs; d++) chosenLeftA[(node - base) * outputs + d] = best.leftA[d] as number;
@@ -1156,6 +1174,7 @@ export type ForestTargets = BootstrapTargets & { pureKey?: Float64Array };
 
 /** The exported columns of a tree (tree-ensemble.ts, left children implied by pre-order) and its gain per feature. */
 export interface ExportedHistTree {
+  /** Thresholds as splitBins, without the cuts: the caller adds the BinnedMatrix's thresholds. */
   columns: TreeColumns;
   /** Per feature: the summed gain of the tree's splits on it. */
   gain: Float64Array;
@@ -1242,7 +1261,7 @@ function histTree(grown: GrownNodes, binned: BinnedMatrix): HistTree {
  */
 function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
   const { nodes, outputs } = grown;
-  const { feature, threshold, child, missingLeft, value, samples, gain } = grown.columns;
+  const { feature, bin, child, missingLeft, value, samples, gain } = grown.columns;
   const treeGain = new Float64Array(features);
   let someMissingLeft = false;
   const pending = [0];
@@ -1272,7 +1291,7 @@ function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
     else {
       // A leaf (one that chose a split it never got too): no split.
       feature[node] = -1;
-      threshold[node] = 0;
+      bin[node] = 0;
       missingLeft[node] = 0;
     }
   }
@@ -1286,7 +1305,7 @@ function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
       continue;
     }
     let f = feature[start] as number;
-    let t = threshold[start] as number;
+    let t = bin[start] as number;
     let m = missingLeft[start] as number;
     let c = child[start] as number;
     let b = samples[start] as number;
@@ -1294,12 +1313,12 @@ function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
     place[start] = ~to;
     for (;;) {
       const nextF = feature[to] as number;
-      const nextT = threshold[to] as number;
+      const nextT = bin[to] as number;
       const nextM = missingLeft[to] as number;
       const nextC = child[to] as number;
       const nextB = samples[to] as number;
       feature[to] = f;
-      threshold[to] = t;
+      bin[to] = t;
       missingLeft[to] = m;
       child[to] = c;
       samples[to] = b;
@@ -1319,17 +1338,24 @@ function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
       to = next;
     }
   }
-  const columns = {
+  const columns: TreeColumns = {
     feature: feature.subarray(0, size),
-    threshold: threshold.subarray(0, size),
-    right: child.subarray(0, size),
+    splitBins: bin.subarray(0, size),
     value: value.subarray(0, size * outputs),
-    samples: samples.subarray(0, size),
-    missingLeft: missingLeft.subarray(0, size),
   };
-  const { missingLeft: missing, ...rest } = columns;
+  // Right children, samples and missing directions are the workspace's (HistWorkspace.nodeSamples): the tree
+  // gets copies, compact ones where they say the same.
+  const right = child.subarray(0, size);
+  const treeSamples = samples.subarray(0, size);
+  const leafSamples = compactLeafSamples(columns.feature, right, treeSamples);
+  if (leafSamples !== undefined) columns.leafSamples = leafSamples;
+  else columns.samples = treeSamples.slice();
+  const offsets = compactRight(columns.feature, right);
+  if (offsets !== undefined) Object.assign(columns, offsets);
+  else columns.right = right.slice();
   // Kept only when some missing values go left (as treeColumns, tree-json.ts).
-  return { columns: someMissingLeft ? columns : rest, gain: treeGain };
+  if (someMissingLeft) columns.missingLeft = missingLeft.slice(0, size);
+  return { columns, gain: treeGain };
 }
 
 /**
