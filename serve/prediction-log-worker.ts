@@ -19,6 +19,7 @@ import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { unreachable } from "../src/result.js";
 import { ChunkedInsert } from "./chunked-insert.js";
+import { batchBuffers } from "./log-batch-builder.js";
 import type { MessageEndpoint } from "./loop-channel.js";
 import type { Label, Prediction } from "./model/predictions.js";
 import type {
@@ -89,7 +90,7 @@ export function serveLog(
   settings: LogWorkerData,
   exit: (code: number) => void,
 ): Attached {
-  const reply = (message: LogReply) => port.postMessage(message);
+  const reply = (message: LogReply, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
 
   let db: DatabaseSync;
   try {
@@ -574,13 +575,17 @@ export function serveLog(
         let rows = 0;
         for (const count of message.batch.rows) rows += count;
         const { written, error } = await writeBatch(message.batch);
-        reply({
-          kind: "written",
-          id: message.id,
-          written,
-          failed: rows - written,
-          ...(error ? { error } : {}),
-        });
+        reply(
+          {
+            kind: "written",
+            id: message.id,
+            written,
+            failed: rows - written,
+            ...(error ? { error } : {}),
+            batch: message.batch,
+          },
+          batchBuffers(message.batch),
+        );
         return;
       }
       case "feedback":
