@@ -24,7 +24,8 @@ console.log(
 );
 const kinds = {};
 for (const g of r.gcs) {
-  const k = (kinds[g.kind] ??= { n: 0, ms: 0, over2: 0, max: 0 });
+  const k = kinds[g.kind] ?? { n: 0, ms: 0, over2: 0, max: 0 };
+  kinds[g.kind] = k;
   k.n++;
   k.ms += g.ms;
   if (g.ms > 2) k.over2++;
@@ -87,7 +88,7 @@ for (const stall of r.stalls) {
           : inside.length * intervalMs < (stall.ms + 1) / 2
             ? "descheduled (few samples)"
             : "requests (a long turn)";
-  (classes[cause] ??= []).push(stall.ms);
+  classes[cause] = [...(classes[cause] ?? []), stall.ms];
 }
 console.log(
   `  stalls over 2 ms per 10 s by cause (count, median ms, max ms), ${per10s(r.stalls.length)} in all:`,
