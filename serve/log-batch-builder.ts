@@ -25,11 +25,31 @@ function grown<T extends Column>(array: T, needed: number): T {
   return larger;
 }
 
-/** A fresh array for the next batch: the size this one needed (a steady load does not grow it again), or `least`. */
-function fresh<T extends Column>(array: T, used: number, least: number): T {
+/**
+ * An array for the next batch: the size this one needed (a steady load does not grow it again), or `least`; the
+ * recycled `spare` when it is that large.
+ */
+function fresh<T extends Column>(array: T, used: number, least: number, spare: T | undefined): T {
   let length = least;
   while (length < used) length *= 2;
+  if (spare && spare.length >= length) return spare;
   return new (array.constructor as new (length: number) => T)(length);
+}
+
+/** The whole of a batch's column (a batch holds the used part of it). */
+function whole<T>(Type: new (buffer: ArrayBuffer) => T, column: Column): T {
+  return new Type(column.buffer as ArrayBuffer);
+}
+
+interface Columns {
+  times: Float64Array<ArrayBuffer>;
+  latenciesMs: Float64Array<ArrayBuffer>;
+  rows: Int32Array<ArrayBuffer>;
+  versionIndexes: Int32Array<ArrayBuffer>;
+  text: Uint8Array<ArrayBuffer>;
+  textEnds: Int32Array<ArrayBuffer>;
+  features: Float32Array<ArrayBuffer>;
+  featureEnds: Int32Array<ArrayBuffer>;
 }
 
 const encoder = new TextEncoder();
@@ -47,6 +67,8 @@ export class LogBatchBuilder {
   private features = new Float32Array(INITIAL_FEATURE_VALUES);
   private featureEnds = new Int32Array(INITIAL_ENTRIES);
   private featureEnd = 0;
+  /** A written batch's storage, given back (`recycle`) for the next `take`. */
+  private spare: Columns | undefined;
 
   get length(): number {
     return this.count;
@@ -118,19 +140,42 @@ export class LogBatchBuilder {
       features: this.features.subarray(0, this.featureEnd),
       featureEnds: this.featureEnds.subarray(0, n),
     };
-    this.times = fresh(this.times, n, INITIAL_ENTRIES);
-    this.latenciesMs = fresh(this.latenciesMs, n, INITIAL_ENTRIES);
-    this.rows = fresh(this.rows, n, INITIAL_ENTRIES);
-    this.versionIndexes = fresh(this.versionIndexes, n, INITIAL_ENTRIES);
-    this.featureEnds = fresh(this.featureEnds, n, INITIAL_ENTRIES);
-    this.textEnds = fresh(this.textEnds, 3 * n, 3 * INITIAL_ENTRIES);
-    this.text = fresh(this.text, this.textEnd, INITIAL_TEXT_BYTES);
-    this.features = fresh(this.features, this.featureEnd, INITIAL_FEATURE_VALUES);
+    const spare = this.spare;
+    this.spare = undefined;
+    this.times = fresh(this.times, n, INITIAL_ENTRIES, spare?.times);
+    this.latenciesMs = fresh(this.latenciesMs, n, INITIAL_ENTRIES, spare?.latenciesMs);
+    this.rows = fresh(this.rows, n, INITIAL_ENTRIES, spare?.rows);
+    this.versionIndexes = fresh(this.versionIndexes, n, INITIAL_ENTRIES, spare?.versionIndexes);
+    this.featureEnds = fresh(this.featureEnds, n, INITIAL_ENTRIES, spare?.featureEnds);
+    this.textEnds = fresh(this.textEnds, 3 * n, 3 * INITIAL_ENTRIES, spare?.textEnds);
+    this.text = fresh(this.text, this.textEnd, INITIAL_TEXT_BYTES, spare?.text);
+    this.features = fresh(this.features, this.featureEnd, INITIAL_FEATURE_VALUES, spare?.features);
     this.versions = [];
     this.count = 0;
     this.textEnd = 0;
     this.featureEnd = 0;
     return batch;
+  }
+
+  /**
+   * Gives a written batch's storage back (the writer no longer reads it): the next `take` fills it instead of new
+   * arrays. Why: a flush of single-row requests under load is ≈ 0.5 MB of arrays, 20 a second; allocated afresh
+   * each time they are external memory that V8 only frees in a full collection of the heap, and their growth is
+   * what started the main thread's mark-compacts (≈ 2 a second, 3–10 ms pauses each: serve/README.md, tail latency).
+   * A batch whose buffers were transferred to a thread and not back is detached, and ignored.
+   */
+  recycle(batch: LogBatch): void {
+    if (batch.text.buffer.byteLength === 0 || batch.features.buffer.byteLength === 0) return; // detached
+    this.spare = {
+      times: whole(Float64Array, batch.times),
+      latenciesMs: whole(Float64Array, batch.latenciesMs),
+      rows: whole(Int32Array, batch.rows),
+      versionIndexes: whole(Int32Array, batch.versionIndexes),
+      text: whole(Uint8Array, batch.text),
+      textEnds: whole(Int32Array, batch.textEnds),
+      features: whole(Float32Array, batch.features),
+      featureEnds: whole(Int32Array, batch.featureEnds),
+    };
   }
 }
 

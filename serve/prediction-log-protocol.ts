@@ -73,7 +73,15 @@ export type LogReply =
   /** `niceFailed`: why the thread's priority could not be lowered as asked (the log works regardless). */
   | { kind: "opened"; file: string; niceFailed?: string }
   | { kind: "open_failed"; message: string }
-  | { kind: "written"; id: number; written: number; failed: number; error?: string }
+  | {
+      kind: "written";
+      id: number;
+      written: number;
+      failed: number;
+      error?: string;
+      /** The batch's storage, handed back (transferred) for the queue to fill again (./log-batch-builder.ts). */
+      batch?: LogBatch;
+    }
   | { kind: "feedback"; id: number; matches: FeedbackMatch[]; error?: string }
   | { kind: "pruned"; rows: number }
   /** Logged prediction rows without a true value yet, per model version (the most recent versions). */

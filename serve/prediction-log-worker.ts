@@ -19,6 +19,7 @@ import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { unreachable } from "../src/result.js";
 import { ChunkedInsert } from "./chunked-insert.js";
+import { batchBuffers } from "./log-batch-builder.js";
 import type { MessageEndpoint } from "./loop-channel.js";
 import type { Label, Prediction } from "./model/predictions.js";
 import type {
@@ -45,10 +46,12 @@ const CLEAR_ROWS = 25;
 const COUNT_RANGE = 1000;
 /**
  * A checkpoint once this much has been logged since the last (the bodies, predictions and features of the batches),
- * else every `checkpointMs`: it copies the WAL into the database in one statement (≈ 1.5 ms for 512 KB, median under
- * load), so a checkpoint only every second held the loop for tens of ms under 100-row load (bench:log-writer-stalls).
+ * else every `checkpointMs`: it copies the WAL into the database in one statement, so a checkpoint only every second
+ * held the loop for tens of ms under 100-row load (bench:log-writer-stalls). 512 KB was still the largest stall left
+ * under wrk -c32 single-row load: 57 a 10 s of 2.8 ms (median, up to 4.5; the loop's stalls with a CPU profile,
+ * serve/README.md, tail latency); 128 KB: none over 2 ms, ≈ 16 % more checkpoint CPU (≈ 0.1 µs per request).
  */
-const CHECKPOINT_BYTES = 512 * 1024;
+const CHECKPOINT_BYTES = 128 * 1024;
 /** A write's transaction is committed once it holds this much (see writeBatch). */
 const TRANSACTION_BYTES = 256 * 1024;
 
@@ -89,7 +92,7 @@ export function serveLog(
   settings: LogWorkerData,
   exit: (code: number) => void,
 ): Attached {
-  const reply = (message: LogReply) => port.postMessage(message);
+  const reply = (message: LogReply, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
 
   let db: DatabaseSync;
   try {
@@ -574,13 +577,17 @@ export function serveLog(
         let rows = 0;
         for (const count of message.batch.rows) rows += count;
         const { written, error } = await writeBatch(message.batch);
-        reply({
-          kind: "written",
-          id: message.id,
-          written,
-          failed: rows - written,
-          ...(error ? { error } : {}),
-        });
+        reply(
+          {
+            kind: "written",
+            id: message.id,
+            written,
+            failed: rows - written,
+            ...(error ? { error } : {}),
+            batch: message.batch,
+          },
+          batchBuffers(message.batch),
+        );
         return;
       }
       case "feedback":

@@ -163,6 +163,7 @@ export class PredictionLog {
           case "written":
             this.writing--;
             this.shippedRows -= reply.written + reply.failed;
+            if (reply.batch) this.queue.recycle(reply.batch);
             this.waiting.get(reply.id)?.(reply);
             this.waiting.delete(reply.id);
             if (reply.written > 0) this.events.onWritten(reply.written);

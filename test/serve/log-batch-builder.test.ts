@@ -1,6 +1,6 @@
 // The prediction log's queue keeps every field of each entry in its own typed arrays: a batch taken from it holds
 // every entry in order (across growth of those arrays; ids and bodies that are not ASCII included), and the next
-// batch starts empty, in storage of its own.
+// batch starts empty, in storage of its own unless a written batch's storage was given back (recycled).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { batchBuffers, LogBatchBuilder } from "../../serve/log-batch-builder.js";
@@ -66,8 +66,32 @@ test("a batch holds every entry in order, beyond the arrays' initial size, and t
   const before = new Set(batchBuffers(batch));
   assert.ok(
     batchBuffers(next).every((buffer) => !before.has(buffer)),
-    "a taken batch's storage is never reused (it is transferred)",
+    "a taken batch's storage is not reused unless it is given back",
   );
+});
+
+test("a recycled batch's storage is filled again by the next batch, and a detached one is ignored", () => {
+  const builder = new LogBatchBuilder();
+  builder.add(entry(1));
+  const first = builder.take();
+  const firstBuffers = batchBuffers(first);
+  builder.recycle(first);
+  builder.add(entry(2));
+  builder.take(); // filled the storage in use before the recycled one was given back
+  builder.add(entry(3));
+  const third = builder.take();
+  assert.equal(batchBuffers(third), firstBuffers, "the third batch is written into the first one's buffers");
+  assert.is(third.count, 1);
+  assert.is(new TextDecoder().decode(third.text.subarray(0, third.textEnds[0])), "r-3");
+  assert.equal([...third.features], [...entry(3).features]);
+
+  const detached = builder.take();
+  structuredClone(detached, { transfer: batchBuffers(detached) });
+  builder.recycle(detached);
+  builder.add(entry(4));
+  const fourth = builder.take();
+  assert.ok(batchBuffers(fourth).every((buffer) => buffer.byteLength > 0));
+  assert.is(fourth.count, 1);
 });
 
 test.run();

@@ -11,6 +11,19 @@ export interface Objective {
   base(y: Float64Array, baseScore: number | null): number[];
   /** Fills gradient and hessian (rows × outputs) at the current raw scores (rows × outputs). */
   derivatives(scores: Float64Array, y: Float64Array, gradient: Float64Array, hessian: Float64Array): void;
+  /**
+   * One output: the gradient and hessian of rows [from, to) into pairs[2·i] and pairs[2·i + 1] (the same floats as
+   * `derivatives`), the layout of a histogram learner's channel values.
+   */
+  derivativePairs?(
+    scores: Float64Array,
+    y: Float64Array,
+    pairs: Float64Array,
+    from: number,
+    to: number,
+  ): void;
+  /** Whether every hessian is 1. */
+  unitHessian: boolean;
 }
 
 const MIN_HESSIAN = 1e-16;
@@ -31,6 +44,13 @@ const squaredError: Objective = {
       hessian[i] = 1;
     }
   },
+  derivativePairs(scores, y, pairs, from, to) {
+    for (let i = from; i < to; i++) {
+      pairs[i << 1] = (scores[i] as number) - (y[i] as number);
+      pairs[(i << 1) + 1] = 1;
+    }
+  },
+  unitHessian: true,
 };
 
 const logistic: Objective = {
@@ -48,6 +68,14 @@ const logistic: Objective = {
       hessian[i] = Math.max(p * (1 - p), MIN_HESSIAN);
     }
   },
+  derivativePairs(scores, y, pairs, from, to) {
+    for (let i = from; i < to; i++) {
+      const p = 1 / (1 + Math.exp(-(scores[i] as number)));
+      pairs[i << 1] = p - (y[i] as number);
+      pairs[(i << 1) + 1] = Math.max(p * (1 - p), MIN_HESSIAN);
+    }
+  },
+  unitHessian: false,
 };
 
 function softmax(classCount: number): Objective {
@@ -55,6 +83,7 @@ function softmax(classCount: number): Objective {
     name: "multi:softprob",
     outputs: classCount,
     postTransform: "softmax",
+    unitHessian: false,
     base(y, baseScore) {
       if (baseScore !== null) return new Array<number>(classCount).fill(baseScore);
       // Log class frequencies: the softmax of the base is the class prior.

@@ -91,6 +91,9 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
   const unweighted = params.subsample >= 1 && outputs === 1;
   const weightedA = unweighted ? gradient : perRow(rows);
   const weightedB = unweighted ? hessian : perRow(rows);
+  // The histogram learner then takes the derivatives as its rows' values, written there and not copied.
+  const inValues = unweighted && learner.valuesFromDerivatives ? { unitB: objective.unitHessian } : undefined;
+  derivativeRows.toChannelValues = inValues !== undefined;
   const treeFeatures = Math.max(1, Math.floor(params.colsample_bytree * features));
   const allFeatures = Int32Array.from({ length: features }, (_, f) => f);
 
@@ -111,7 +114,7 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
           treeFeatures < features ? sampleFeatures(allFeatures, treeFeatures, random) : allFeatures;
         const grown = await learner.grow(
           active,
-          { outputs: 1, weight, weightedA, weightedB },
+          { outputs: 1, weight, weightedA, weightedB, ...(inValues === undefined ? {} : { inValues }) },
           {
             maxDepth: params.max_depth,
             minSamplesSplit: 2,
@@ -160,6 +163,11 @@ interface TreeLearner<Tree extends GrownTree = GrownTree> {
   derivatives?(round: RoundRows): void | Promise<void>;
   /** Adds the tree's leaf value to column k of every training row's raw scores. */
   addScores(tree: Tree, scores: Float64Array, outputs: number, k: number): void | Promise<void>;
+  /**
+   * Whether `derivatives` can write the gradient and hessian (one output) straight into the rows' values the
+   * trees read (GrowthTargets.inValues, RoundRows.toChannelValues).
+   */
+  valuesFromDerivatives?: boolean;
   /** Per-row arrays the learner reads or writes: shared memory when it has worker threads. */
   float64?(length: number): Float64Array;
   /** Releases what the learner holds outside this thread (worker threads' shared memory). */
@@ -203,6 +211,7 @@ async function histLearner(
   return {
     grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, true),
     derivatives: (round) => roundDerivatives(space, round),
+    valuesFromDerivatives: true,
     addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
     float64: (length) => executor.float64(length),
     close: () => executor.close(),

@@ -51,6 +51,11 @@ export interface GrowthTargets {
   weightedB: Float64Array;
   /** Per row, when `stopWhenPure`: rows with equal keys are interchangeable for the criterion. */
   pureKey?: Float64Array;
+  /**
+   * Histogram learner, one output, every weight 1: w·a and w·b are already its rows' channel values, weightedA and
+   * weightedB are not read (see RoundRows.toChannelValues, hist/round-rows.ts); `unitB`: every b is 1.
+   */
+  inValues?: { unitB: boolean };
 }
 
 /** A grown tree in pre-order, as typed arrays (cheap to pass between threads). */

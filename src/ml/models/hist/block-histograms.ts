@@ -165,8 +165,11 @@ export function planBlocks(
   }
 }
 
-/** Unit `unit`'s partial histograms of the requested nodes over its own rows (see the head of this file). */
-export function rowBlockHistograms(memory: LevelMemory, unit: number): void {
+/**
+ * Unit `unit`'s partial histograms of the requested nodes over its own rows (see the head of this file); with
+ * `requested`, of the requests r with requested[r] = 1 only.
+ */
+export function rowBlockHistograms(memory: LevelMemory, unit: number, requested?: Uint8Array): void {
   const { plan, threads: units, histograms } = memory;
   const slots = plan[0] as number;
   const slotFeatures = plan.subarray(1, 1 + slots);
@@ -174,6 +177,7 @@ export function rowBlockHistograms(memory: LevelMemory, unit: number): void {
   const requests = plan[at++] as number;
   const size = requestEntry(units);
   for (let r = 0; r < requests; r++, at += size) {
+    if (requested !== undefined && requested[r] !== 1) continue;
     const id = partialOf(plan, units, r, unit);
     const own = plan.subarray(at + 1 + 2 * unit, at + 3 + 2 * unit);
     fillHistogram(memory, slotFeatures, 0, slots, own, histograms[id] as Float64Array);
@@ -181,16 +185,56 @@ export function rowBlockHistograms(memory: LevelMemory, unit: number): void {
 }
 
 /**
- * Unit `unit`'s share of OP_PARTITION_SPLITS' first phase: its segment of every split node partitioned, then its segment
- * of every requested child written to the histogram plan, then its partial histograms.
+ * Groups of splits of an OP_PARTITION_SPLITS plan (memory.partitions, after its children): its first phase has
+ * groups × units units, unit (group g, row block u) partitioning block u of the splits of g and building block u
+ * of their children's histograms. Each of those is apart from the others (its own rows, its own partial
+ * histogram), so the grouping changes no sum: it only gives a thread that runs while another does not more units
+ * to take.
  */
-export function partitionAndHistograms(memory: LevelMemory, unit: number): void {
-  partitionSegments(memory, unit);
-  const { plan, threads: units } = memory;
+export function partitionGroups(partitions: Int32Array, units: number): number {
+  const at = 1 + (partitions[0] as number) * partitionEntry(units);
+  return partitions[at + 1 + 3 * (partitions[at] as number)] as number;
+}
+
+/** The most groups of splits of an OP_PARTITION_SPLITS command (partitionGroups). */
+export const SPLIT_GROUPS = 4;
+
+/** Sets the groups of the OP_PARTITION_SPLITS plan whose children are written (see partitionGroups). */
+export function setPartitionGroups(partitions: Int32Array, units: number, groups: number): void {
+  const at = 1 + (partitions[0] as number) * partitionEntry(units);
+  partitions[at + 1 + 3 * (partitions[at] as number)] = groups;
+}
+
+/** Per thread: the requests of a group's first-phase unit. */
+let groupRequests = new Uint8Array(0);
+
+/**
+ * Unit `unit`'s share of OP_PARTITION_SPLITS' first phase, for the splits of `group` of `groups`: its segment of
+ * each of those split nodes partitioned, then its segment of each of their requested children written to the
+ * histogram plan, then its partial histograms of those children (requests that are no split's child: group 0's).
+ */
+export function partitionAndHistograms(memory: LevelMemory, unit: number, group = 0, groups = 1): void {
+  const { plan, threads: units, partitions } = memory;
+  const splits = partitions[0] as number;
+  const splitFrom = Math.floor((group * splits) / groups);
+  const splitTo = Math.floor(((group + 1) * splits) / groups);
+  partitionSegments(memory, unit, splitFrom, splitTo);
   const size = requestEntry(units);
   const firstRequest = 2 + (plan[0] as number);
-  writeChildRows(memory, unit, plan, (r) => firstRequest + r * size + 1 + 2 * unit);
-  rowBlockHistograms(memory, unit);
+  writeChildRows(memory, unit, plan, (r) => firstRequest + r * size + 1 + 2 * unit, splitFrom, splitTo);
+  if (groups === 1) {
+    rowBlockHistograms(memory, unit);
+    return;
+  }
+  const requests = plan[1 + (plan[0] as number)] as number;
+  if (groupRequests.length < requests) groupRequests = new Uint8Array(requests);
+  groupRequests.fill(group === 0 ? 1 : 0, 0, requests);
+  let child = 1 + splits * partitionEntry(units);
+  for (let c = 0, children = partitions[child++] as number; c < children; c++, child += 3) {
+    const s = partitions[child] as number;
+    groupRequests[partitions[child + 2] as number] = s >= splitFrom && s < splitTo ? 1 : 0;
+  }
+  rowBlockHistograms(memory, unit, groupRequests);
 }
 
 /**

@@ -38,7 +38,9 @@ import {
   OP_REDUCE_SPLITS,
   OP_SAMPLE_SPLITS,
   planBlocks,
+  SPLIT_GROUPS,
   type SplitRequest,
+  setPartitionGroups,
 } from "./block-histograms.js";
 import { HISTOGRAM_BINS, histogramLength, SMALL_NODE_ROWS } from "./histogram.js";
 import { IntList } from "./int-list.js";
@@ -62,7 +64,6 @@ import {
   SCORES_THEN_DERIVATIVES,
   scoresSegments,
   sumRows,
-  writeChildRows,
 } from "./level-work.js";
 import type { RoundMemory } from "./round-rows.js";
 import {
@@ -252,13 +253,17 @@ interface PlannedHistograms {
 export interface HistTree extends GrownTree {
   splitBin: Int32Array;
   missingLeft: Uint8Array;
-  /** Per node, its rows: threads × (from, to) ranges of the workspace's index, until the next tree is grown. */
+  /**
+   * Per node, its rows: threads × (from, to) ranges of the workspace's index, until the next tree is grown; none
+   * for the leaves of the pending partition (pendingChildren).
+   */
   segments: Int32Array;
   /** Whether every row of the matrix was in the tree's sample (then the leaves' ranges cover all rows). */
   allRows: boolean;
   /**
-   * Leaves whose rows are not yet partitioned (the partition planned in the workspace's memory, run by
-   * addHistTreeScores, which fills their segments): per split of that plan, its children's ids (−1: undone).
+   * Leaves whose rows are not partitioned (the partition planned in the workspace's memory, never run:
+   * addHistTreeScores adds their values by the side of the split each row goes to): per split of that plan, its
+   * children's ids (−1: undone).
    */
   pendingChildren?: Int32Array;
 }
@@ -469,11 +474,23 @@ async function growNodes(
       : "counts" in known
         ? [known.counts, known.y]
         : [known.weight, known.weightedA, known.weightedB];
-  if (rowArrays.length !== knownArrays.length || rowArrays.some((array, i) => array !== knownArrays[i])) {
+  const inValues = "counts" in targets ? undefined : targets.inValues;
+  const knownInValues = known === undefined || "counts" in known ? undefined : known.inValues;
+  if (
+    rowArrays.length !== knownArrays.length ||
+    rowArrays.some((array, i) => array !== knownArrays[i]) ||
+    inValues?.unitB !== knownInValues?.unitB
+  ) {
     memory.targets =
       "counts" in targets
         ? { outputs, counts: targets.counts, y: targets.y, classification: targets.classification }
-        : { outputs, weight: targets.weight, weightedA: targets.weightedA, weightedB: targets.weightedB };
+        : {
+            outputs,
+            weight: targets.weight,
+            weightedA: targets.weightedA,
+            weightedB: targets.weightedB,
+            ...(inValues === undefined ? {} : { inValues }),
+          };
     memory.version++;
   }
   const rootWithSample = byBlocks && rows >= SMALL_NODE_ROWS;
@@ -757,6 +774,9 @@ async function growNodes(
       let tail = 1 + partitionEntry(threads) * partition.splitting.length;
       partitions[tail++] = partition.sources.length / 3;
       partitions.set(partition.sources, tail);
+      // With worker threads, more units than threads: a thread that runs while another waits for a core takes more.
+      const groups = executor.threads > 1 ? Math.min(partition.splitting.length, SPLIT_GROUPS) : 1;
+      setPartitionGroups(partitions, threads, groups);
       await executor.run(memory, OP_PARTITION_SPLITS);
       placeChildren(partition.splitting, false);
     } else await executor.run(memory, requests.length > 0 ? OP_HISTOGRAM_SPLITS : OP_REDUCE_SPLITS);
@@ -1433,7 +1453,11 @@ function exportedTree(grown: GrownNodes, features: number): ExportedHistTree {
   return { columns, gain: treeGain };
 }
 
-/** Adds the tree's leaf value to column k of every row's scores, walking the bins (same branches as x). */
+/**
+ * Adds the tree's leaf value to column k of every row's scores: by the leaves' rows in the index when the tree
+ * holds every row (the leaves of a pending partition by the side of their split each row goes to, unpartitioned),
+ * else walking the bins (same branches as x).
+ */
 export async function addHistTreeScores(
   tree: HistTree,
   space: HistWorkspace,
@@ -1445,25 +1469,10 @@ export async function addHistTreeScores(
   const { memory } = space;
   const width = 2 * memory.threads;
   const pending = tree.pendingChildren;
+  // Nothing reads the pending leaves' rows: their partition is never run.
   tree.pendingChildren = undefined;
-  /** The pending leaves' segments, from the partition plan's children (target: the leaf's id). */
-  const placePending = () => {
-    for (let unit = 0; unit < memory.threads; unit++)
-      writeChildRows(memory, unit, tree.segments, (leaf) => leaf * width + 2 * unit);
-  };
-  if (pending !== undefined) {
-    const partitions = memory.partitions;
-    let at = 1 + partitionEntry(memory.threads) * (partitions[0] as number);
-    const countAt = at++;
-    for (let i = 0; i < pending.length; i++) {
-      if ((pending[i] as number) < 0) continue;
-      partitions.set([i >> 1, i & 1, pending[i] as number], at);
-      at += 3;
-    }
-    partitions[countAt] = (at - countAt - 1) / 3;
-  }
   if (tree.allRows) {
-    // Every row sits in exactly one leaf's segments of the index.
+    // Every row sits in exactly one leaf's segments of the index, or (a pending leaf) in its split's.
     let leaves = 0;
     for (let node = 0; node < tree.feature.length; node++) if ((tree.feature[node] as number) < 0) leaves++;
     const plan = space.plan(scoresSegments(leaves) + leaves * width);
@@ -1471,14 +1480,15 @@ export async function addHistTreeScores(
     plan[1] = outputs;
     plan[2] = k;
     const leafValues = new Float64Array(plan.buffer, plan.byteOffset + 16, leaves);
-    // The pending leaves' segments are written by each unit after its partition: the partition plan's children
-    // name them by leaf index here.
     const leafOf = new Int32Array(tree.feature.length);
+    const isPending = new Uint8Array(tree.feature.length);
+    if (pending !== undefined) for (const node of pending) if (node >= 0) isPending[node] = 1;
     for (let node = 0, leaf = 0, at = scoresSegments(leaves); node < tree.feature.length; node++) {
       if ((tree.feature[node] as number) >= 0) continue;
       leafOf[node] = leaf;
       leafValues[leaf++] = tree.value[node] as number;
-      plan.set(tree.segments.subarray(node * width, (node + 1) * width), at);
+      if (isPending[node] === 1) plan.fill(0, at, at + width);
+      else plan.set(tree.segments.subarray(node * width, (node + 1) * width), at);
       at += width;
     }
     if (memory.scores !== scores) {
@@ -1487,11 +1497,17 @@ export async function addHistTreeScores(
     }
     let flags = 0;
     if (pending !== undefined) {
+      // The partition plan's children (left then right of each split; both or neither undone by gamma), by leaf.
       flags |= SCORES_AFTER_PARTITION;
       const partitions = memory.partitions;
       let at = 1 + partitionEntry(memory.threads) * (partitions[0] as number);
-      for (let c = 0, children = partitions[at++] as number; c < children; c++, at += 3)
-        partitions[at + 2] = leafOf[partitions[at + 2] as number] as number;
+      const countAt = at++;
+      for (let i = 0; i < pending.length; i++) {
+        if ((pending[i] as number) < 0) continue;
+        partitions.set([i >> 1, i & 1, leafOf[pending[i] as number] as number], at);
+        at += 3;
+      }
+      partitions[countAt] = (at - countAt - 1) / 3;
     }
     // Boosting with one output: the next round's derivatives at the scores this command leaves, in it (the
     // round asks for them next, roundDerivatives).
@@ -1501,22 +1517,7 @@ export async function addHistTreeScores(
     plan[3] = flags;
     await space.runOnRows(OP_SCORES, derive ? [scores, round.y, round.gradient, round.hessian] : [scores]);
     if (derive) (memory as RoundMemory).derived = round;
-    if (pending !== undefined) {
-      // Back from leaf indices to node ids.
-      const partitions = memory.partitions;
-      const nodeOf = new Int32Array(leaves);
-      for (let node = 0; node < tree.feature.length; node++)
-        if ((tree.feature[node] as number) < 0) nodeOf[leafOf[node] as number] = node;
-      let at = 1 + partitionEntry(memory.threads) * (partitions[0] as number);
-      for (let c = 0, children = partitions[at++] as number; c < children; c++, at += 3)
-        partitions[at + 2] = nodeOf[partitions[at + 2] as number] as number;
-      placePending();
-    }
     return;
-  }
-  if (pending !== undefined) {
-    await space.executor.run(memory, OP_PARTITION);
-    placePending();
   }
   for (let i = 0; i < rows; i++) {
     let node = 0;

@@ -2,7 +2,7 @@
 // the units it claims of the work it is commanded (thread-work.ts) through the shared control array until it is
 // released.
 import { parentPort } from "node:worker_threads";
-import { commandUnits, runUnit } from "./thread-work.js";
+import { commandUnits, runUnit, splitPhaseUnits } from "./thread-work.js";
 import {
   type AttachMessage,
   DONE,
@@ -39,7 +39,7 @@ parentPort?.on("message", ({ control, thread, memory }: AttachMessage) => {
       control,
       seen,
       commandUnits(op, memory.threads),
-      memory.threads,
+      splitPhaseUnits(op, memory.threads),
       (op, unit) => {
         if (thread === exitThread && ++claimed === exitUnit) process.exit(70);
         try {

@@ -6,7 +6,7 @@
 //     segment of the node in order, i.e. the node's rows in ascending order whatever the thread count, so every
 //     sum is the same float for 1, 2 or 3 threads; then it subtracts the sibling histograms in that block.
 // The calling thread writes what to do into `plan` (layouts below) and every thread reads it.
-import { binRows, featureCuts, MAX_BINS } from "./bin-mapper.js";
+import { binRows, featureCuts, MAX_BINS, MISSING_BIN } from "./bin-mapper.js";
 import { HISTOGRAM_BINS } from "./histogram.js";
 import { boostingHistogram } from "./histogram-kernel.js";
 import { partitionKernel } from "./partition-kernel.js";
@@ -46,9 +46,21 @@ export interface LevelMemory {
 }
 
 /** A tree's per-row inputs: w, w·a and w·b as GrowthTargets (../grow-tree.ts) has them, or BootstrapTargets. */
-export type RowTargets =
-  | { outputs: number; weight: Float64Array; weightedA: Float64Array; weightedB: Float64Array }
-  | BootstrapTargets;
+export type RowTargets = GrowthRowTargets | BootstrapTargets;
+
+/** GrowthTargets' per-row inputs. */
+export interface GrowthRowTargets {
+  outputs: number;
+  weight: Float64Array;
+  weightedA: Float64Array;
+  weightedB: Float64Array;
+  /**
+   * Set when w·a and w·b (one output) are already the rows' channel values (the derivatives were written there,
+   * RoundRows' toChannelValues), every weight is 1, and weightedA and weightedB are not read; `unitB`: every b
+   * is 1.
+   */
+  inValues?: { unitB: boolean };
+}
 
 /**
  * A forest tree's inputs, made per row when sampled rather than stored (three float64 arrays of rows per thread):
@@ -127,6 +139,13 @@ export function sampleRows(memory: LevelMemory, thread: number): void {
   const counted = channels === outputs + 2;
   let write = rowFrom(rows, threads, thread);
   const last = rowFrom(rows, threads, thread + 1);
+  if (outputs === 1 && channels === 2 && targets.inValues !== undefined) {
+    // Boosting's values are in place and every weight is 1: the index is every row.
+    identityIndex(index, write, last);
+    plan[thread] = last;
+    plan[threads + thread] = targets.inValues.unitB ? 1 : 0;
+    return;
+  }
   if (outputs === 1 && channels === 2) {
     // Boosting's case, the one run every tree: a loop without the generic one's inner loops.
     const end = sampleBoosting(index, values, weight, weightedA, weightedB, write, last);
@@ -178,6 +197,11 @@ function sampleBoosting(
   }
   sampledOnes = ones;
   return write;
+}
+
+/** index[row] = row for the rows [from, to). */
+function identityIndex(index: Uint32Array, from: number, to: number): void {
+  for (let row = from; row < to; row++) index[row] = row;
 }
 
 /** sampleRows with BootstrapTargets: the same channel values as their GrowthTargets (w · y is the same float). */
@@ -257,7 +281,10 @@ export function histogramTotals(histogram: Float64Array, channels: number, sumA:
 // OP_SCORES plan: [leaves, outputs, k, flags, leaves × value (float64), leaves × threads × (from, to)].
 /** Where OP_SCORES's segments start in the plan. */
 export const scoresSegments = (leaves: number) => 4 + 2 * leaves;
-/** OP_SCORES flag: run the partition plan first; its children are leaves (target: the leaf's index). */
+/**
+ * OP_SCORES flag: the partition plan's splits have leaves for children (listed in pairs, left then right; target:
+ * the leaf's index), whose rows are not partitioned: each row of a split gets its side's leaf value.
+ */
 export const SCORES_AFTER_PARTITION = 1;
 /** OP_SCORES flag: then each unit's derivatives at the new scores (thread-work.ts). */
 export const SCORES_THEN_DERIVATIVES = 2;
@@ -266,20 +293,77 @@ function addLeafScores(memory: LevelMemory, thread: number): void {
   const { index, plan, threads } = memory;
   const scores = memory.scores as Float64Array;
   const leaves = plan[0] as number;
-  if (((plan[3] as number) & SCORES_AFTER_PARTITION) !== 0) {
-    partitionSegments(memory, thread);
-    const segments = scoresSegments(leaves) + 2 * thread;
-    writeChildRows(memory, thread, plan, (leaf) => segments + leaf * 2 * threads);
-  }
   const outputs = plan[1] as number;
   const k = plan[2] as number;
   const leafValues = new Float64Array(plan.buffer, plan.byteOffset + 16, leaves);
+  if (((plan[3] as number) & SCORES_AFTER_PARTITION) !== 0)
+    addSplitLeafScores(memory, thread, leafValues, scores, outputs, k);
   for (let leaf = 0, at = scoresSegments(leaves) + 2 * thread; leaf < leaves; leaf++, at += 2 * threads) {
     const value = leafValues[leaf] as number;
     for (let p = plan[at] as number, end = plan[at + 1] as number; p < end; p++) {
       const row = (index[p] as number) * outputs + k;
       scores[row] = (scores[row] as number) + value;
     }
+  }
+}
+
+/** Per thread: a split's two leaf values, indexed by side (0: right, 1: left, as sideScores computes it). */
+const sideValues = new Float64Array(2);
+
+/**
+ * The leaves' values of the partition plan's splits added to the scores of the unit's rows of each split, by the
+ * side each row goes to: the partition is not needed for that (nothing reads a leaf's rows afterwards), and each
+ * row still gets one addition, of the same value.
+ */
+function addSplitLeafScores(
+  memory: LevelMemory,
+  unit: number,
+  leafValues: Float64Array,
+  scores: Float64Array,
+  outputs: number,
+  k: number,
+): void {
+  const { columns, rows, index, partitions, threads: units } = memory;
+  const entry = partitionEntry(units);
+  let child = 1 + (partitions[0] as number) * entry;
+  for (let c = 0, children = partitions[child++] as number; c < children; c += 2, child += 6) {
+    const split = 1 + (partitions[child] as number) * entry;
+    sideValues[1] = leafValues[partitions[child + 2] as number] as number;
+    sideValues[0] = leafValues[partitions[child + 5] as number] as number;
+    sideScores(
+      index,
+      columns,
+      scores,
+      (partitions[split] as number) * rows,
+      (partitions[split + 1] as number) + 1,
+      partitions[split + 2] as number,
+      partitions[split + 3 + 2 * unit] as number,
+      partitions[split + 4 + 2 * unit] as number,
+      outputs,
+      k,
+    );
+  }
+}
+
+/** The hot loop of addSplitLeafScores: the side as the partition kernel computes it (1: left), branch-free. */
+function sideScores(
+  index: Uint32Array,
+  columns: Uint8Array,
+  scores: Float64Array,
+  column: number,
+  limit: number,
+  missingLeft: number,
+  from: number,
+  to: number,
+  outputs: number,
+  k: number,
+): void {
+  for (let p = from; p < to; p++) {
+    const row = index[p] as number;
+    const bin = columns[column + row] as number;
+    const side = ((bin - limit) >>> 31) | (missingLeft & ((MISSING_BIN - 1 - bin) >>> 31));
+    const at = row * outputs + k;
+    scores[at] = (scores[at] as number) + (sideValues[side] as number);
   }
 }
 
@@ -323,12 +407,16 @@ export function writeChildRows(
   unit: number,
   out: Int32Array,
   at: (target: number) => number,
+  splitFrom = 0,
+  splitTo = memory.partitions[0] as number,
 ): void {
   const { partitions, threads: units } = memory;
   const entry = partitionEntry(units);
   let child = 1 + (partitions[0] as number) * entry;
   for (let c = 0, children = partitions[child++] as number; c < children; c++, child += 3) {
-    const split = 1 + (partitions[child] as number) * entry;
+    const s = partitions[child] as number;
+    if (s < splitFrom || s >= splitTo) continue;
+    const split = 1 + s * entry;
     const from = partitions[split + 3 + 2 * unit] as number;
     const to = partitions[split + 4 + 2 * unit] as number;
     const middle = partitions[split + 3 + 2 * units + unit] as number;
@@ -339,13 +427,20 @@ export function writeChildRows(
   }
 }
 
-/** Stable partitions of this thread's segment of every split node: rows with bin <= split bin go left. */
-export function partitionSegments(memory: LevelMemory, thread: number): void {
+/**
+ * Stable partitions of this thread's segment of every split node (of the splits [splitFrom, splitTo) of the plan):
+ * rows with bin <= split bin go left.
+ */
+export function partitionSegments(
+  memory: LevelMemory,
+  thread: number,
+  splitFrom = 0,
+  splitTo = memory.partitions[0] as number,
+): void {
   const { columns, rows, index, scratch, partitions: plan, threads } = memory;
   const partition = partitionKernel(index, scratch, columns);
-  const count = plan[0] as number;
   const size = partitionEntry(threads);
-  for (let s = 0, at = 1; s < count; s++, at += size) {
+  for (let s = splitFrom, at = 1 + splitFrom * size; s < splitTo; s++, at += size) {
     const from = plan[at + 3 + 2 * thread] as number;
     const to = plan[at + 4 + 2 * thread] as number;
     plan[at + 3 + 2 * threads + thread] = partition(

@@ -13,6 +13,12 @@ export interface RoundRows {
   scores: Float64Array;
   gradient: Float64Array;
   hessian: Float64Array;
+  /**
+   * Set (one output, every weight 1, two channels) when the trees read the derivatives as their channel values:
+   * they are written there (LevelMemory.values, gradient and hessian of row i at 2·i and 2·i + 1) instead of to
+   * gradient and hessian, so the tree's sample need not copy them (RowTargets' inValues).
+   */
+  toChannelValues?: boolean;
 }
 
 /**
@@ -42,11 +48,15 @@ export function roundDerivatives(space: RowWork, round: RoundRows): void | Promi
 }
 
 export function unitDerivatives(memory: RoundMemory, unit: number): void {
-  const { task, classCount, y, scores, gradient, hessian } = memory.round as RoundRows;
+  const { task, classCount, y, scores, gradient, hessian, toChannelValues } = memory.round as RoundRows;
   const objective = objectiveFor(task, classCount);
   const { outputs } = objective;
   const from = rowFrom(y.length, memory.threads, unit);
   const to = rowFrom(y.length, memory.threads, unit + 1);
+  if (toChannelValues && objective.derivativePairs !== undefined) {
+    objective.derivativePairs(scores, y, memory.values, from, to);
+    return;
+  }
   objective.derivatives(
     scores.subarray(from * outputs, to * outputs),
     y.subarray(from, to),

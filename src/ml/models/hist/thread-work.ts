@@ -1,15 +1,18 @@
 // Every command a fit's threads run together: a level's row work (level-work.ts), the histograms by row blocks
 // with the splits found from them (block-histograms.ts) and a boosting round's row work (round-rows.ts). The work comes in units (LevelMemory.threads:
-// row blocks of the index, or blocks of features), a number fixed by the learner and not by the thread count,
-// so that every sum is taken in the same order on 1, 2 or 3 threads; thread t of T runs units t, t + T, ….
+// row blocks of the index, or blocks of features; OP_PARTITION_SPLITS also by groups of splits), a number fixed by
+// the learner and not by the thread count, so that every sum is taken in the same order on 1, 2 or 3 threads;
+// whichever thread claims a unit first runs it (threaded-executor.ts).
 import {
   OP_HISTOGRAM_SPLITS,
   OP_PARTITION_SPLITS,
   OP_REDUCE_SPLITS,
   OP_SAMPLE_SPLITS,
   partitionAndHistograms,
+  partitionGroups,
   reduceAndSplit,
   rowBlockHistograms,
+  SPLIT_GROUPS,
   sampleAndHistograms,
   sampledRootSplits,
 } from "./block-histograms.js";
@@ -32,13 +35,20 @@ export type WorkOp =
   | typeof OP_DERIVATIVES;
 
 /**
- * Units of a command of `op`: `units` per phase. A two-phase op's units u ≥ `units` (its second phase) may start
- * only once units 0 … units − 1 are all done.
+ * Units of a command of `op`: `units` per phase, but SPLIT_GROUPS · `units` in OP_PARTITION_SPLITS' first phase
+ * (some of them empty when the plan has fewer groups). A two-phase op's units u ≥ `units` (its second phase; u ≥
+ * SPLIT_GROUPS · `units` for OP_PARTITION_SPLITS, splitPhaseUnits) may start only once the units before are all
+ * done. A number fixed by the op, not read from the plan: a worker that wakes after a command is over must see
+ * that every unit of it was taken even once the next command's plan is being written.
  */
 export function commandUnits(op: number, units: number): number {
-  return op === OP_SAMPLE_SPLITS || op === OP_PARTITION_SPLITS || op === OP_HISTOGRAM_SPLITS
-    ? 2 * units
-    : units;
+  if (op === OP_PARTITION_SPLITS) return splitPhaseUnits(op, units) + units;
+  return op === OP_SAMPLE_SPLITS || op === OP_HISTOGRAM_SPLITS ? 2 * units : units;
+}
+
+/** The first unit of a two-phase command's second phase. */
+export function splitPhaseUnits(op: number, units: number): number {
+  return op === OP_PARTITION_SPLITS ? SPLIT_GROUPS * units : units;
 }
 
 /** Every unit of `op` in order, on the calling thread. */
@@ -51,8 +61,10 @@ export function runWork(memory: LevelMemory, op: WorkOp): void {
 export function runUnit(memory: LevelMemory, op: WorkOp, unit: number): void {
   const units = memory.threads;
   if (op === OP_PARTITION_SPLITS) {
-    if (unit < units) partitionAndHistograms(memory, unit);
-    else reduceAndSplit(memory, unit - units);
+    const group = Math.floor(unit / units);
+    const groups = partitionGroups(memory.partitions, units);
+    if (group < groups) partitionAndHistograms(memory, unit % units, group, groups);
+    else if (unit >= SPLIT_GROUPS * units) reduceAndSplit(memory, unit - SPLIT_GROUPS * units);
   } else if (op === OP_SAMPLE_SPLITS) {
     if (unit < units) sampleAndHistograms(memory, unit);
     else sampledRootSplits(memory, unit - units, SMALL_NODE_ROWS);

@@ -13,7 +13,7 @@ import { MlFailure } from "../../errors.js";
 import { startWorker } from "../worker-thread.js";
 import type { LevelExecutor } from "./level-executor.js";
 import type { LevelMemory } from "./level-work.js";
-import { commandUnits, runUnit, type WorkOp } from "./thread-work.js";
+import { commandUnits, runUnit, splitPhaseUnits, type WorkOp } from "./thread-work.js";
 
 /** Slots of the control array. */
 export const GENERATION = 0;
@@ -216,7 +216,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
       command(op);
       const units = commandUnits(op, memory.threads);
       for (;;) {
-        runClaimedUnits(control, generation, units, memory.threads, (claimed, unit) =>
+        runClaimedUnits(control, generation, units, splitPhaseUnits(op, memory.threads), (claimed, unit) =>
           runUnit(memory, claimed, unit),
         );
         const claim = Atomics.load(control, CLAIM) & CLAIM_UNIT;
