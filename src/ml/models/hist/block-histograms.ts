@@ -132,34 +132,37 @@ export function planBlocks(
   scratch: ArrayLike<number>,
   limits: SplitLimits,
   valueBins: ArrayLike<number>,
-  nodes: SplitRequest[],
+  /** The split requests: `nodeCount` of them, request n from nodeAt(n) (which may reuse one object). */
+  nodeCount: number,
+  nodeAt: (n: number) => SplitRequest,
 ): void {
   const slots = valueBins.length;
   const at = scratchAt(plan, units);
   for (let i = 0; i < scratch.length; i++) plan[at + i] = scratch[i] as number;
   const from = splitsAt(plan, units);
-  plan[from] = nodes.length;
+  plan[from] = nodeCount;
   plan[from + 1] = (limits.counted ? COUNTED : 0) | (limits.allowMissingLeft ? MISSING_LEFT : 0);
   for (let s = 0; s < slots; s++) plan[from + 2 + s] = valueBins[s] as number;
-  const f = floatsOf(plan, from, slots, nodes.length, units);
+  const f = floatsOf(plan, from, slots, nodeCount, units);
   f[0] = limits.minSamplesLeaf;
   f[1] = limits.minChildWeight;
   f[2] = limits.lambda;
   const { outputs } = limits;
-  nodes.forEach((node, n) => {
-    const nodeAt = from + 2 + even(slots) + n * nodeInts(units);
-    plan[nodeAt] = node.histogram;
+  for (let n = 0; n < nodeCount; n++) {
+    const node = nodeAt(n);
+    const start = from + 2 + even(slots) + n * nodeInts(units);
+    plan[start] = node.histogram;
     const rows = node.segments;
     if ("split" in rows) {
-      plan[nodeAt + 1] = -1 - rows.split;
-      plan[nodeAt + 2] = rows.side;
-    } else for (let i = 0; i < 2 * units; i++) plan[nodeAt + 1 + i] = rows[i] as number;
-    plan[nodeAt + 1 + 2 * units] = node.totalsFrom ?? -1;
+      plan[start + 1] = -1 - rows.split;
+      plan[start + 2] = rows.side;
+    } else for (let i = 0; i < 2 * units; i++) plan[start + 1 + i] = rows[i] as number;
+    plan[start + 1 + 2 * units] = node.totalsFrom ?? -1;
     const fa = LIMITS + n * nodeFloats(outputs);
     f[fa] = node.totalB;
     f[fa + 1] = node.totalCount;
     for (let d = 0; d < outputs; d++) f[fa + 2 + d] = node.totalA[d] as number;
-  });
+  }
 }
 
 /**

@@ -43,6 +43,7 @@ import {
   setPartitionGroups,
 } from "./block-histograms.js";
 import { HISTOGRAM_BINS, histogramLength, SMALL_NODE_ROWS } from "./histogram.js";
+import { IntList } from "./int-list.js";
 import type { LevelExecutor } from "./level-executor.js";
 import {
   type BinningMemory,
@@ -105,6 +106,14 @@ export class HistWorkspace {
   nodeChild: Int32Array | undefined;
   /** The last tree's open-node columns, reused likewise; with HistTree's segments for boosting. */
   openColumns: (OpenColumns & { treeSegments?: Int32Array }) | undefined;
+  /** growNodes' lists of a level's nodes, reused across levels and trees (see IntList). */
+  readonly nodeLists = {
+    level: new IntList(),
+    next: new IntList(),
+    chunk: new IntList(),
+    splitting: new IntList(),
+    findable: new IntList(),
+  };
   constructor(
     readonly binned: BinnedMatrix,
     channels: number,
@@ -365,6 +374,14 @@ export function channelsFor(outputs: number, params: GrowthParams): number {
   return outputs + 1 + (params.minSamplesLeaf > 1 ? 1 : 0);
 }
 
+/** A node's feature while it has no chosen split; FOUND_NO_SPLIT: the threads found it none (takeSplits). */
+const NO_FEATURE = -1;
+const FOUND_NO_SPLIT = -2;
+const noNodes = new Int32Array(0);
+const noRequest = (): SplitRequest => {
+  throw new Error("hist grower: a split request past the plan's count");
+};
+
 async function growNodes(
   space: HistWorkspace,
   activeFeatures: Int32Array,
@@ -400,7 +417,6 @@ async function growNodes(
   const byBlocks = threads > 1;
   // Splits found by every thread with the histograms (block-histograms.ts), until chooseSplit takes them.
   const parallelSplits = threads > 1 && params.maxFeatures >= slots;
-  const found = new Map<number, SplitCandidate & { slot: number }>();
   const valueBins = Int32Array.from(activeFeatures, (f) => (thresholds[f] as Float32Array).length + 1);
 
   /**
@@ -441,7 +457,7 @@ async function growNodes(
     });
     plan[at++] = pairs.length / 2;
     for (const id of pairs) plan[at++] = id;
-    if (byBlocks) planBlocks(plan, threads, partials, limits, valueBins, []);
+    if (byBlocks) planBlocks(plan, threads, partials, limits, valueBins, 0, noRequest);
     return { partials, taken };
   };
 
@@ -493,7 +509,15 @@ async function growNodes(
       totalB: 0,
       totalCount: 0,
     };
-    planBlocks(memory.plan, threads, rootPlanned.partials, limits, valueBins, parallelSplits ? [root] : []);
+    planBlocks(
+      memory.plan,
+      threads,
+      rootPlanned.partials,
+      limits,
+      valueBins,
+      parallelSplits ? 1 : 0,
+      () => root,
+    );
   }
   space.partitionPlan(2 * threads);
   await space.runOnRows(rootWithSample ? OP_SAMPLE_SPLITS : OP_SAMPLE, rowArrays);
@@ -561,7 +585,8 @@ async function growNodes(
           ...(exported ? {} : { treeSegments: new Int32Array(openBound * width) }),
         };
   space.openColumns = open;
-  let { segments, count, depth, splitBin, histogramOf, chosenLeftA, chosenLeftB, sumA, sumB } = open; // segments: threads × (from, to)
+  // segments: threads × (from, to)
+  let { segments, count, depth, splitBin, histogramOf, chosenLeftA, chosenLeftB, sumA, sumB } = open;
   const grown = <T extends Int32Array | Int16Array | Int8Array | Float64Array | Float32Array | Uint8Array>(
     column: T,
     length: number,
@@ -633,7 +658,7 @@ async function growNodes(
     chosenLeftA.fill(0, o * outputs, (o + 1) * outputs);
     chosenLeftB[o] = 0;
     setSums(id, a, b);
-    feature[id] = -1;
+    feature[id] = NO_FEATURE;
     bin[id] = 0;
     missingLeft[id] = 0;
     child[id] = -1;
@@ -694,7 +719,7 @@ async function growNodes(
   // are one command.
   const countsBeforePartition = threads > 1 && rowsCounted && !(params.stopWhenPure && pureKey !== undefined);
   /** Split nodes whose partition (planned in memory.partitions) has not run: their children are leaves. */
-  let pendingPartition: number[] | undefined;
+  let pendingPartition: Int32Array | undefined;
   /** Their children, left and right per split (gamma may undo a split later, clearing its left and right). */
   let pendingChildren: number[] = [];
 
@@ -707,9 +732,9 @@ async function growNodes(
   const buildHistograms = async (
     requests: number[],
     pairs: number[],
-    splitNodes: number[] = [],
+    splitNodes: ArrayLike<number> = noNodes,
     histogramAt: (node: number) => number = (node) => histogramOf[node - base] as number,
-    partition?: { splitting: number[]; sources: number[] },
+    partition?: { splitting: ArrayLike<number>; sources: number[] },
   ) => {
     const planned = planHistograms(
       requests.filter((_, i) => i % 2 === 1),
@@ -721,28 +746,28 @@ async function growNodes(
       splitNodes.length,
     );
     if (!byBlocks) return executor.run(memory, OP_HISTOGRAMS);
-    // A child's rows are known only once the partition has run: the reduction reads them from its plan.
-    const sides = new Map<number, { split: number; side: number }>();
-    partition?.splitting.forEach((node, split) => {
-      sides.set(child[node] as number, { split, side: 0 });
-      sides.set((child[node] as number) + 1, { split, side: 1 });
+    // A child's rows are known only once the partition has run: the reduction reads them from its plan. The
+    // children of the partition's splits are consecutive nodes, two per split in order (applySplits).
+    const firstChild = partition === undefined ? 0 : (child[partition.splitting[0] as number] as number);
+    const children = partition === undefined ? 0 : 2 * partition.splitting.length;
+    planBlocks(memory.plan, threads, planned.partials, limits, valueBins, splitNodes.length, (n) => {
+      const node = splitNodes[n] as number;
+      const o = node - base;
+      const fromFirst = node - firstChild;
+      if (fromFirst >= 0 && fromFirst < children) {
+        side.split = fromFirst >> 1;
+        side.side = fromFirst & 1;
+        request.segments = side;
+      } else {
+        for (let i = 0; i < width; i++) requestSegments[i] = segments[o * width + i] as number;
+        request.segments = requestSegments;
+      }
+      request.histogram = histogramAt(node);
+      for (let d = 0; d < outputs; d++) requestA[d] = sumA[o * outputs + d] as number;
+      request.totalB = sumB[o] as number;
+      request.totalCount = count[o] as number;
+      return request;
     });
-    planBlocks(
-      memory.plan,
-      threads,
-      planned.partials,
-      limits,
-      valueBins,
-      splitNodes.map(
-        (node): SplitRequest => ({
-          histogram: histogramAt(node),
-          segments: sides.get(node) ?? segments.slice((node - base) * width, (node - base + 1) * width),
-          totalA: sumA.slice((node - base) * outputs, (node - base + 1) * outputs),
-          totalB: sumB[node - base] as number,
-          totalCount: count[node - base] as number,
-        }),
-      ),
-    );
     if (partition !== undefined) {
       // Sized by applySplits for a request per split.
       const partitions = memory.partitions;
@@ -757,23 +782,58 @@ async function growNodes(
     } else await executor.run(memory, requests.length > 0 ? OP_HISTOGRAM_SPLITS : OP_REDUCE_SPLITS);
     takeSplits(planned, splitNodes);
   };
+  // One split request at a time, written into the plan by planBlocks.
+  const requestSegments = new Int32Array(width);
+  const requestA = new Float64Array(outputs);
+  const side = { split: 0, side: 0 };
+  const request: SplitRequest = {
+    histogram: -1,
+    segments: requestSegments,
+    totalA: requestA,
+    totalB: 0,
+    totalCount: 0,
+  };
   /** After the reduction of planned block histograms: the splits of `splitNodes` (see buildHistograms). */
-  const takeSplits = (planned: PlannedHistograms, splitNodes: number[]) => {
+  const merged: SplitCandidate & { slot: number } = { ...emptyCandidate(outputs), slot: -1 };
+  // A split found this way is kept in the node's own columns until chooseSplit takes it (no column of a node
+  // that has no chosen split is read before): its feature (FOUND_NO_SPLIT: none), proxy (in its gain), bin,
+  // missing direction and left sums.
+  const takeSplits = (planned: PlannedHistograms, splitNodes: ArrayLike<number>) => {
     for (const id of planned.taken) space.release(id);
-    splitNodes.forEach((node, n) => {
-      const split = { ...emptyCandidate(outputs), slot: -1 };
-      mergeBlockSplits(memory.plan, threads, outputs, n, split);
-      found.set(node, split);
-    });
+    for (let n = 0; n < splitNodes.length; n++) {
+      mergeBlockSplits(memory.plan, threads, outputs, n, merged);
+      const node = splitNodes[n] as number;
+      const o = node - base;
+      if (merged.slot < 0) {
+        feature[node] = FOUND_NO_SPLIT;
+        continue;
+      }
+      feature[node] = activeFeatures[merged.slot] as number;
+      gain[node] = merged.proxy;
+      splitBin[o] = merged.bin;
+      missingLeft[node] = merged.missingLeft ? 1 : 0;
+      for (let d = 0; d < outputs; d++) chosenLeftA[o * outputs + d] = merged.leftA[d] as number;
+      chosenLeftB[o] = merged.leftB;
+    }
   };
   /** Of `nodes`, those whose split the next histogram command can find (a histogram, or few rows). */
-  const findable = (nodes: number[], histogramAt = (node: number) => histogramOf[node - base] as number) =>
-    parallelSplits
-      ? nodes.filter(
-          (node) =>
-            !found.has(node) && (histogramAt(node) >= 0 || (count[node - base] as number) < SMALL_NODE_ROWS),
+  const findable = (
+    nodes: ArrayLike<number>,
+    histogramAt = (node: number) => histogramOf[node - base] as number,
+  ): Int32Array => {
+    const list = space.nodeLists.findable;
+    list.clear();
+    if (parallelSplits)
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i] as number;
+        if (
+          feature[node] === NO_FEATURE &&
+          (histogramAt(node) >= 0 || (count[node - base] as number) < SMALL_NODE_ROWS)
         )
-      : [];
+          list.push(node);
+      }
+    return list.view();
+  };
 
   let rootB = 0;
   // The root's sums: from its histogram when it has one (a sum over one feature's bins instead of a pass over
@@ -795,6 +855,7 @@ async function growNodes(
   setSums(0, rootA, rootB);
   const rootGrows = mayGrow(0);
   if (!rootGrows) {
+    if (feature[0] !== NO_FEATURE) clearFound(0);
     space.release(histogramOf[0] as number);
     histogramOf[0] = -1;
   }
@@ -816,6 +877,7 @@ async function growNodes(
   const candidate: SplitCandidate = emptyCandidate(outputs);
   const best: SplitCandidate & { slot: number } = { ...emptyCandidate(outputs), slot: -1 };
   const slotOrder = new Int32Array(slots);
+  const leftA = new Float64Array(outputs);
   const rightA = new Float64Array(outputs);
 
   const findBestSplit = (node: number, histogramId: number): boolean => {
@@ -866,10 +928,12 @@ async function growNodes(
   };
 
   if (params.leafWise) await growLeafWise(rootGrows ? [0] : []);
-  let level = rootGrows && !params.leafWise ? [0] : [];
+  let { level, next } = space.nodeLists;
+  level.clear();
+  if (rootGrows && !params.leafWise) level.push(0);
   let levelChildren = 0;
   while (level.length > 0) {
-    const next: number[] = [];
+    next.clear();
     // Every node this level creates, its children, comes after `nodes` now; the nodes before the previous
     // level's children are closed (a partition still pending is of the previous level's splits).
     closeBefore(levelChildren);
@@ -877,10 +941,11 @@ async function growNodes(
     for (let first = 0; first < level.length; ) {
       // As many of the level's nodes as the histogram budget allows; a node that has no histogram (the root, or
       // a node that could not keep one within the budget) gets one from its rows here.
-      const chunk: number[] = [];
+      const chunk = space.nodeLists.chunk;
+      chunk.clear();
       const missing: number[] = [];
       for (; first < level.length; first++) {
-        const node = level[first] as number;
+        const node = level.at(first);
         const needs =
           (histogramOf[node - base] as number) < 0 && (count[node - base] as number) >= SMALL_NODE_ROWS;
         if (needs && chunk.length > 0 && space.live >= space.budget) break;
@@ -890,11 +955,11 @@ async function growNodes(
         }
         chunk.push(node);
       }
-      const toFind = findable(chunk);
+      const toFind = findable(chunk.view());
       if (missing.length > 0 || toFind.length > 0) await buildHistograms(missing, [], toFind);
-      await splitChunk(chunk, next);
+      await splitChunk(chunk.view(), next);
     }
-    level = next;
+    [level, next] = [next, level];
   }
 
   /**
@@ -904,16 +969,20 @@ async function growNodes(
    */
   async function growLeafWise(roots: number[]): Promise<void> {
     const frontier: number[] = [];
-    const enter = async (nodes: number[]) => {
+    const children = new IntList(2);
+    const enter = async (nodes: ArrayLike<number>) => {
       const missing: number[] = [];
-      for (const node of nodes)
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i] as number;
         if ((histogramOf[node - base] as number) < 0 && (count[node - base] as number) >= SMALL_NODE_ROWS) {
           histogramOf[node - base] = space.take();
           missing.push(node, histogramOf[node - base] as number);
         }
+      }
       const toFind = findable(nodes);
       if (missing.length > 0 || toFind.length > 0) await buildHistograms(missing, [], toFind);
-      for (const node of nodes) {
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i] as number;
         if (!chooseSplit(node)) continue;
         frontier.push(node);
         if (space.live > space.budget) {
@@ -929,9 +998,9 @@ async function growNodes(
       for (let i = 1; i < frontier.length; i++)
         if ((gain[frontier[i] as number] as number) > (gain[frontier[pick] as number] as number)) pick = i;
       const node = frontier.splice(pick, 1)[0] as number;
-      const children: number[] = [];
+      children.clear();
       await applySplits([node], children);
-      await enter(children);
+      await enter(children.view());
     }
     // Leaves that keep a chosen split they never got.
     for (const node of frontier) {
@@ -943,32 +1012,38 @@ async function growNodes(
   }
 
   /** Splits the nodes of `chunk` and appends the children that may grow to `next`. */
-  async function splitChunk(chunk: number[], next: number[]): Promise<void> {
+  async function splitChunk(chunk: Int32Array, next: IntList): Promise<void> {
     // Splits, in level order (the features drawn at each split come from `random`).
-    await applySplits(chunk.filter(chooseSplit), next);
+    const splitting = space.nodeLists.splitting;
+    splitting.clear();
+    for (const node of chunk) if (chooseSplit(node)) splitting.push(node);
+    await applySplits(splitting.view(), next);
   }
 
   /** Finds the node's best split and records it (not yet applied); false when it has none worth making. */
   function chooseSplit(node: number): boolean {
     const histogram = histogramOf[node - base] as number;
-    const split = found.get(node);
-    if (split !== undefined) {
-      found.delete(node);
-      copyCandidate(split, best);
-      best.slot = split.slot;
-    }
-    const gainHere = (split === undefined ? findBestSplit(node, histogram) : split.slot >= 0)
+    const wasFound = feature[node] !== NO_FEATURE;
+    const splits = wasFound ? feature[node] !== FOUND_NO_SPLIT : findBestSplit(node, histogram);
+    const gainHere = splits
       ? splitGain(
-          best.proxy,
+          wasFound ? (gain[node] as number) : best.proxy,
           nodeSquares(sumA, node - base, outputs),
           sumB[node - base] as number,
           params.lambda,
         )
       : Number.NaN;
     if (!(gainHere > params.minGain)) {
+      if (wasFound) clearFound(node);
       space.release(histogram);
       histogramOf[node - base] = -1;
       return false;
+    }
+    if (wasFound) {
+      // The rest of the split is in place (takeSplits).
+      bin[node] = splitBin[node - base] as number;
+      gain[node] = gainHere;
+      return true;
     }
     feature[node] = activeFeatures[best.slot] as number;
     splitBin[node - base] = best.bin;
@@ -980,15 +1055,26 @@ async function growNodes(
     return true;
   }
 
-  /** Applies the chosen splits of `splitting` and appends the children that may grow to `next`. */
+  /** Clears a split takeSplits found for `node`: its columns as addNode left them. */
+  function clearFound(node: number): void {
+    const o = node - base;
+    feature[node] = NO_FEATURE;
+    gain[node] = 0;
+    splitBin[o] = 0;
+    missingLeft[node] = 0;
+    chosenLeftA.fill(0, o * outputs, (o + 1) * outputs);
+    chosenLeftB[o] = 0;
+  }
+
   /**
    * The children's segments from the last partition of `splitting` (and their row counts, when `counting`; else
    * the counts known before the partition are checked).
    */
-  function placeChildren(splitting: number[], counting: boolean): void {
+  function placeChildren(splitting: ArrayLike<number>, counting: boolean): void {
     const plan = memory.partitions;
     const entry = partitionEntry(threads);
-    splitting.forEach((node, s) => {
+    for (let s = 0; s < splitting.length; s++) {
+      const node = splitting[s] as number;
       const at = 1 + s * entry;
       const l = child[node] as number;
       const r = l + 1;
@@ -1008,18 +1094,20 @@ async function growNodes(
         throw new Error(
           `hist grower: node ${node}'s children hold ${count[l - base]} and ${count[r - base]} rows, their split said ${expected[0]} and ${expected[1]}`,
         );
-    });
+    }
   }
 
-  async function applySplits(splitting: number[], next: number[]): Promise<void> {
+  async function applySplits(splitting: ArrayLike<number>, next: IntList): Promise<void> {
     if (splitting.length === 0) return;
     if (pendingPartition !== undefined) {
       await executor.run(memory, OP_PARTITION);
       placeChildren(pendingPartition, false);
       pendingPartition = undefined;
     }
-    for (const node of splitting) {
-      const leftA = chosenLeftA.slice((node - base) * outputs, (node - base + 1) * outputs);
+    for (let s = 0; s < splitting.length; s++) {
+      const node = splitting[s] as number;
+      // A copy: addNode may replace chosenLeftA.
+      for (let d = 0; d < outputs; d++) leftA[d] = chosenLeftA[(node - base) * outputs + d] as number;
       for (let d = 0; d < outputs; d++)
         rightA[d] = (sumA[(node - base) * outputs + d] as number) - (leftA[d] as number);
       const childDepth = (depth[node - base] as number) + 1;
@@ -1038,16 +1126,18 @@ async function growNodes(
     // Room for the children of OP_PARTITION_SPLITS or OP_SCORES: at most two per split.
     const plan = space.partitionPlan(1 + (entry + 6) * splitting.length + 1);
     plan[0] = splitting.length;
-    splitting.forEach((node, s) => {
+    for (let s = 0; s < splitting.length; s++) {
+      const node = splitting[s] as number;
       const at = 1 + s * entry;
       plan[at] = feature[node] as number;
       plan[at + 1] = splitBin[node - base] as number;
       plan[at + 2] = missingLeft[node] as number;
       for (let i = 0; i < width; i++) plan[at + 3 + i] = segments[(node - base) * width + i] as number;
-    });
+    }
     plan[1 + entry * splitting.length] = 0;
     if (countsBeforePartition)
-      for (const node of splitting) {
+      for (let s = 0; s < splitting.length; s++) {
+        const node = splitting[s] as number;
         const l = child[node] as number;
         count[l - base] = chosenLeftB[node - base] as number;
         count[l + 1 - base] = (count[node - base] as number) - (count[l - base] as number);
@@ -1063,14 +1153,16 @@ async function growNodes(
     const sources: number[] = [];
     const pairs: number[] = [];
     const kept: number[] = [];
-    const growing: number[] = [];
-    for (const [s, node] of splitting.entries()) {
+    // The children that may grow, appended to `next`.
+    const firstGrowing = next.length;
+    for (let s = 0; s < splitting.length; s++) {
+      const node = splitting[s] as number;
       const l = child[node] as number;
       const r = l + 1;
       const growLeft = mayGrow(l);
       const growRight = mayGrow(r);
-      if (growLeft) growing.push(l);
-      if (growRight) growing.push(r);
+      if (growLeft) next.push(l);
+      if (growRight) next.push(r);
       const histogram = histogramOf[node - base] as number;
       histogramOf[node - base] = -1;
       if (histogram < 0) continue;
@@ -1097,7 +1189,7 @@ async function growNodes(
       } else space.release(histogram);
       if (!keepSmall) kept.push(small);
     }
-    next.push(...growing);
+    const growing = next.view().subarray(firstGrowing);
     // A small child's histogram serves only the subtraction: its split comes from its rows.
     const histogramAt = (node: number) => (kept.includes(node) ? -1 : (histogramOf[node - base] as number));
     const toFind = findable(growing, histogramAt);
@@ -1106,8 +1198,11 @@ async function growNodes(
     else if (countsBeforePartition && growing.length === 0 && !params.leafWise) {
       // Leaves only (a depth-wise level's last, unless another chunk follows): the partition can wait for the
       // command that adds the leaves' values to the scores (addHistTreeScores).
-      pendingPartition = splitting;
-      pendingChildren = splitting.flatMap((node) => [child[node] as number, (child[node] as number) + 1]);
+      // A copy: `splitting` may be a reused list's view.
+      pendingPartition = Int32Array.from(splitting);
+      pendingChildren = [];
+      for (const node of pendingPartition)
+        pendingChildren.push(child[node] as number, (child[node] as number) + 1);
     } else if (countsBeforePartition) {
       await executor.run(memory, OP_PARTITION);
       placeChildren(splitting, false);
