@@ -138,6 +138,11 @@ export function threadedExecutor(threads: number): LevelExecutor {
   const command = (op: number) => {
     commands++;
     threadedStats.commands++;
+    // The last command closed before its op is overwritten: a worker that woke for it late may read the new op
+    // (and so the new op's unit count) while CLAIM still holds the last command's tag; with more units in the new
+    // op, it would claim a unit past the last command's end and run it with the new plan, and that unit would be
+    // claimed again once CLAIM is reset (a block partitioned twice: wrong children). Closed, it claims nothing.
+    Atomics.store(control, CLAIM, claimTag(generation) + CLAIM_UNIT);
     generation++;
     Atomics.store(control, DONE, 0);
     Atomics.store(control, OP, op);
