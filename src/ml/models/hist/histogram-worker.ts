@@ -18,16 +18,22 @@ import {
 // start).
 const [exitThread, exitUnit] = (process.env.TABULA_TEST_HIST_WORKER_EXIT ?? "0:0").split(":").map(Number);
 let claimed = 0;
+// Test hook: "<max ms>" makes every worker wake late for each command it is woken for: between its read of the
+// command's generation and of its op, it busy-waits a pseudo-random time below max ms (a fixed sequence per worker
+// thread), so that it may read the op of a command published meanwhile (the race command() closes CLAIM against).
+const lateWakeMs = Number(process.env.TABULA_TEST_HIST_WORKER_LATE_WAKE ?? 0);
 
 /** A sleep at a two-phase command's barrier rechecks the command this often (should it have been abandoned). */
 const BARRIER_WAIT_MS = 50;
 
 parentPort?.on("message", ({ control, thread, memory }: AttachMessage) => {
   let seen = Atomics.load(control, GENERATION);
+  const wakeLate = lateWakeMs > 0 ? lateWaker(lateWakeMs, thread) : undefined;
   parentPort?.postMessage("attached");
   for (;;) {
     if (!spinWhile(control, GENERATION, seen)) Atomics.wait(control, GENERATION, seen);
     seen = Atomics.load(control, GENERATION);
+    wakeLate?.();
     const op = Atomics.load(control, OP);
     if (op === RELEASE) return;
     const generation = seen;
@@ -53,3 +59,16 @@ parentPort?.on("message", ({ control, thread, memory }: AttachMessage) => {
     );
   }
 });
+
+/** The late-wake hook's delay: busy-waits (a sleep would lose the race it is meant to widen) a seeded time. */
+function lateWaker(maxMs: number, thread: number): () => void {
+  let state = (0x9e3779b9 * thread) >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    const until = performance.now() + (state / 0x100000000) * maxMs;
+    while (performance.now() < until);
+  };
+}

@@ -133,6 +133,10 @@ export function threadedExecutor(threads: number): LevelExecutor {
   let generation = 0;
   let attached: { memory: LevelMemory; version: number } | undefined;
   let commands = 0;
+  // Test hook: "<ms>" makes the calling thread busy-wait that long between publishing a command's op and opening
+  // its CLAIM, as if descheduled there: a worker that wakes late (TABULA_TEST_HIST_WORKER_LATE_WAKE) can then read
+  // the new op while CLAIM is still the last command's.
+  const publishPauseMs = Number(process.env.TABULA_TEST_HIST_PUBLISH_PAUSE ?? 0);
 
   /** Publishes a command (of memory.threads units; none for RELEASE). */
   const command = (op: number) => {
@@ -146,6 +150,8 @@ export function threadedExecutor(threads: number): LevelExecutor {
     generation++;
     Atomics.store(control, DONE, 0);
     Atomics.store(control, OP, op);
+    if (publishPauseMs > 0)
+      for (const until = performance.now() + publishPauseMs; performance.now() < until; );
     Atomics.store(control, CLAIM, claimTag(generation) + (op === RELEASE ? CLAIM_UNIT : 0));
     Atomics.store(control, GENERATION, generation);
     Atomics.notify(control, GENERATION);
