@@ -144,10 +144,14 @@ export function thresholdsOfBins(
   const threshold = new Float32Array(feature.length);
   for (let node = 0; node < feature.length; node++) {
     const f = feature[node] as number;
-    // A bin past the cut points (every value left) has no threshold: NaN, as float32 storage of `undefined`.
-    if (f >= 0) threshold[node] = cuts[f]?.[splitBins[node] as number] ?? Number.NaN;
+    if (f >= 0) threshold[node] = binThreshold(cuts, f, splitBins[node] as number);
   }
   return threshold;
+}
+
+/** The cut point `bin` of feature `f`; a bin past the cut points (every value left) has none: NaN, as float32 storage of `undefined`. */
+function binThreshold(cuts: Float32Array[], f: number, bin: number): number {
+  return cuts[f]?.[bin] ?? Number.NaN;
 }
 
 /**
@@ -160,7 +164,7 @@ export function thresholdAt(
 ): number {
   const { splitBins, cuts } = tree;
   if (splitBins === undefined || cuts === undefined) return (tree.threshold as Float32Array)[node] as number;
-  return cuts[tree.feature[node] as number]?.[splitBins[node] as number] ?? Number.NaN;
+  return binThreshold(cuts, tree.feature[node] as number, splitBins[node] as number);
 }
 
 /** rightOffsets at and above it say "far": the right child is farRights[offset − FAR_RIGHT]. */
@@ -198,15 +202,15 @@ export function rightsOfOffsets(
 ): Int32Array {
   const right = new Int32Array(feature.length);
   for (let node = 0; node < feature.length; node++) {
-    const offset = rightOffsets[node] as number;
-    right[node] =
-      (feature[node] as number) < 0
-        ? -1
-        : offset < FAR_RIGHT
-          ? node + offset
-          : (farRights[offset - FAR_RIGHT] as number);
+    right[node] = (feature[node] as number) < 0 ? -1 : rightOfOffset(node, rightOffsets, farRights);
   }
   return right;
+}
+
+/** Inner node `node`'s right child from its rightOffsets entry (see TreeColumns). */
+function rightOfOffset(node: number, rightOffsets: Uint16Array, farRights: Int32Array): number {
+  const offset = rightOffsets[node] as number;
+  return offset < FAR_RIGHT ? node + offset : (farRights[offset - FAR_RIGHT] as number);
 }
 
 /**
@@ -220,8 +224,21 @@ export function rightChild(
   const { rightOffsets, farRights } = tree;
   if (rightOffsets === undefined || farRights === undefined)
     return (tree.right as Int32Array)[node] as number;
-  const offset = rightOffsets[node] as number;
-  return offset < FAR_RIGHT ? node + offset : (farRights[offset - FAR_RIGHT] as number);
+  return rightOfOffset(node, rightOffsets, farRights);
+}
+
+/**
+ * Makes `column` of `tree` an own enumerable property decoded on every read (so structuredClone and JSON copy the
+ * full column), with the compact columns it is decoded from as non-enumerable properties (`stored`).
+ */
+function decodedOnRead(
+  tree: Tree,
+  column: "threshold" | "right" | "samples",
+  stored: Record<string, unknown>,
+  decode: () => Float32Array | Int32Array,
+): void {
+  for (const [name, value] of Object.entries(stored)) Object.defineProperty(tree, name, { value });
+  Object.defineProperty(tree, column, { enumerable: true, get: decode });
 }
 
 /**
@@ -274,12 +291,7 @@ export class Tree implements TreeColumns {
     else if (columns.splitBins !== undefined && columns.cuts !== undefined) {
       const { feature } = this;
       const { splitBins, cuts } = columns;
-      Object.defineProperty(this, "splitBins", { value: splitBins });
-      Object.defineProperty(this, "cuts", { value: cuts });
-      Object.defineProperty(this, "threshold", {
-        enumerable: true,
-        get: () => thresholdsOfBins(feature, splitBins, cuts),
-      });
+      decodedOnRead(this, "threshold", { splitBins, cuts }, () => thresholdsOfBins(feature, splitBins, cuts));
     } else throw new RangeError("Tree: expected threshold, or splitBins with cuts");
     const left = columns.left === undefined ? undefined : explicitLeft(columns.feature, columns.left);
     if (left !== undefined) this.left = left;
@@ -288,12 +300,9 @@ export class Tree implements TreeColumns {
       if (left !== undefined) throw new RangeError("Tree: rightOffsets need a tree in pre-order");
       const { feature } = this;
       const { rightOffsets, farRights } = columns;
-      Object.defineProperty(this, "rightOffsets", { value: rightOffsets });
-      Object.defineProperty(this, "farRights", { value: farRights });
-      Object.defineProperty(this, "right", {
-        enumerable: true,
-        get: () => rightsOfOffsets(feature, rightOffsets, farRights),
-      });
+      decodedOnRead(this, "right", { rightOffsets, farRights }, () =>
+        rightsOfOffsets(feature, rightOffsets, farRights),
+      );
     } else throw new RangeError("Tree: expected right, or rightOffsets with farRights");
     this.value = columns.value;
     if (columns.samples !== undefined) this.samples = columns.samples;
@@ -301,10 +310,7 @@ export class Tree implements TreeColumns {
       if (left !== undefined) throw new RangeError("Tree: leafSamples need a tree in pre-order");
       const { feature } = this;
       const leafSamples = columns.leafSamples;
-      Object.defineProperty(this, "samples", {
-        enumerable: true,
-        get: () => samplesOfLeaves(feature, this.right, leafSamples),
-      });
+      decodedOnRead(this, "samples", {}, () => samplesOfLeaves(feature, this.right, leafSamples));
     }
     if (columns.missingLeft !== undefined) this.missingLeft = columns.missingLeft;
   }
