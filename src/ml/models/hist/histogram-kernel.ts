@@ -6,6 +6,7 @@
 //     so the optimised code holds their addresses and lengths instead of reloading them after every store;
 //     it adds into its own accumulator, copied to the node's histogram afterwards.
 // Same additions in the same order as a loop over the rows and features: the same sums.
+import { generatedFunction } from "./generated-code.js";
 import { HISTOGRAM_BINS } from "./histogram.js";
 
 /** Adds the rows index[from … to) for the features first … first + count − 1 into the kernel's accumulator. */
@@ -58,7 +59,7 @@ function kernelFor(bins: Uint8Array, values: Float64Array, features: number, cou
           ${lines.join("\n          ")}
         }
       };`;
-    const make = new Function("binsArray", "valuesArray", "accumulator", source) as (
+    const make = generatedFunction(["binsArray", "valuesArray", "accumulator"], source) as (
       bins: Uint8Array,
       values: Float64Array,
       accumulator: Float64Array,

@@ -3,6 +3,7 @@
 // column-major bins are constants of that function, so the optimised code holds their addresses and lengths
 // instead of reloading them after every store (as histogram-kernel.ts does for histograms).
 import { MISSING_BIN } from "./bin-mapper.js";
+import { generatedFunction } from "./generated-code.js";
 
 /**
  * Partitions index[from … to) by column `column` (feature × rows) at `splitBin`; missing values go left when
@@ -56,7 +57,7 @@ export function partitionKernel(index: Uint32Array, scratch: Uint32Array, column
       rightRows(from, from + to - write, write);
       return write;
     };`;
-  const make = new Function("indexArray", "scratchArray", "columnsArray", source) as (
+  const make = generatedFunction(["indexArray", "scratchArray", "columnsArray"], source) as (
     index: Uint32Array,
     scratch: Uint32Array,
     columns: Uint8Array,
