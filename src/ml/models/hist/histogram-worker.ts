@@ -2,12 +2,15 @@
 // the units it claims of the work it is commanded (thread-work.ts) through the shared control array until it is
 // released.
 import { parentPort } from "node:worker_threads";
+import type { LevelMemory } from "./level-work.js";
+import { applyMemoryDelta } from "./memory-delta.js";
 import { commandUnits, runUnit, splitPhaseUnits } from "./thread-work.js";
 import {
   type AttachMessage,
   DONE,
   FAILED,
   GENERATION,
+  HAND_OVER,
   OP,
   RELEASE,
   runClaimedUnits,
@@ -26,7 +29,12 @@ const lateWakeMs = Number(process.env.TABULA_TEST_HIST_WORKER_LATE_WAKE ?? 0);
 /** A sleep at a two-phase command's barrier rechecks the command this often (should it have been abandoned). */
 const BARRIER_WAIT_MS = 50;
 
-parentPort?.on("message", ({ control, thread, memory }: AttachMessage) => {
+/** The memory of the last attach message (see memory-delta.ts). */
+let held: LevelMemory | undefined;
+
+parentPort?.on("message", ({ control, thread, memory: delta }: AttachMessage) => {
+  const memory = applyMemoryDelta(delta, held) as LevelMemory;
+  held = memory;
   let seen = Atomics.load(control, GENERATION);
   const wakeLate = lateWakeMs > 0 ? lateWaker(lateWakeMs, thread) : undefined;
   parentPort?.postMessage("attached");
@@ -35,7 +43,11 @@ parentPort?.on("message", ({ control, thread, memory }: AttachMessage) => {
     seen = Atomics.load(control, GENERATION);
     wakeLate?.();
     const op = Atomics.load(control, OP);
-    if (op === RELEASE) return;
+    if (op === HAND_OVER) return;
+    if (op === RELEASE) {
+      held = undefined;
+      return;
+    }
     const generation = seen;
     const atBarrier = (done: number) => {
       if (!spinWhile(control, DONE, done)) Atomics.wait(control, DONE, done, BARRIER_WAIT_MS);

@@ -13,6 +13,7 @@ import { MlFailure } from "../../errors.js";
 import { startWorker } from "../worker-thread.js";
 import type { LevelExecutor } from "./level-executor.js";
 import type { LevelMemory } from "./level-work.js";
+import { memoryDelta, memoryLayout } from "./memory-delta.js";
 import { commandUnits, runUnit, splitPhaseUnits, type WorkOp } from "./thread-work.js";
 
 /** Slots of the control array. */
@@ -25,14 +26,17 @@ export const FAILED = 3;
 export const CLAIM = 4;
 const CLAIM_UNIT = 0xff;
 const claimTag = (generation: number) => (generation & 0x7fffff) << 8;
-/** The command that sends the workers back to their event loop. */
+/** The command that sends the workers back to their event loop for good: the fit is over (they drop its memory). */
 export const RELEASE = -1;
+/** The command that sends the workers back to their event loop to take new memory of the same fit. */
+export const HAND_OVER = -2;
 
 export interface AttachMessage {
   control: Int32Array;
   thread: number;
   threads: number;
-  memory: LevelMemory;
+  /** The fit's LevelMemory as a delta (memory-delta.ts) from the worker's last attach message. */
+  memory: unknown;
 }
 
 /**
@@ -101,6 +105,8 @@ interface PoolThread {
   gone?: string;
   /** The control array of the fit it last joined: woken when the worker is gone. */
   control?: Int32Array;
+  /** That fit's memory layout as last sent (the worker holds its arrays). */
+  sent?: unknown;
 }
 
 const pool: (PoolThread | undefined)[] = [];
@@ -138,7 +144,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
   // the new op while CLAIM is still the last command's.
   const publishPauseMs = Number(process.env.TABULA_TEST_HIST_PUBLISH_PAUSE ?? 0);
 
-  /** Publishes a command (of memory.threads units; none for RELEASE). */
+  /** Publishes a command (of memory.threads units; none for RELEASE and HAND_OVER). */
   const command = (op: number) => {
     commands++;
     threadedStats.commands++;
@@ -152,7 +158,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
     Atomics.store(control, OP, op);
     if (publishPauseMs > 0)
       for (const until = performance.now() + publishPauseMs; performance.now() < until; );
-    Atomics.store(control, CLAIM, claimTag(generation) + (op === RELEASE ? CLAIM_UNIT : 0));
+    Atomics.store(control, CLAIM, claimTag(generation) + (op < 0 ? CLAIM_UNIT : 0));
     Atomics.store(control, GENERATION, generation);
     Atomics.notify(control, GENERATION);
     // A worker may still sleep at the last command's phase barrier (that command failed): it rechecks.
@@ -184,10 +190,11 @@ export function threadedExecutor(threads: number): LevelExecutor {
   };
   // Does not wait for the workers to leave their command loop: a worker takes its next attach message only
   // after it has, and this control array is not commanded again.
-  const release = () => {
+  const release = (op: typeof RELEASE | typeof HAND_OVER = RELEASE) => {
     if (attached === undefined) return;
     attached = undefined;
-    command(RELEASE);
+    command(op);
+    if (op === RELEASE) for (const thread of workers) thread.sent = undefined;
   };
   /** `thread` 0: not known which. */
   const failure = (thread: number, what: string) => {
@@ -202,11 +209,16 @@ export function threadedExecutor(threads: number): LevelExecutor {
   };
   const attach = async (memory: LevelMemory) => {
     threadedStats.attaches++;
-    release();
+    release(HAND_OVER);
+    const layout = memoryLayout(memory);
     const asked = await Promise.allSettled(
-      workers.map((thread, w) =>
-        ask(thread, { control, thread: w + 1, threads, memory } satisfies AttachMessage),
-      ),
+      workers.map((thread, w) => {
+        // The worker takes its messages in order: what it holds is what the last one sent to it (this fit's, or
+        // another fit's, which shares no array with this one).
+        const delta = thread.control === control ? memoryDelta(memory, thread.sent) : memory;
+        thread.sent = layout;
+        return ask(thread, { control, thread: w + 1, threads, memory: delta } satisfies AttachMessage);
+      }),
     );
     attached = { memory, version: memory.version };
     const refused = asked.findIndex((answer) => answer.status === "rejected");
@@ -238,7 +250,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
       await awaitWorkers(units);
       threadedStats.commandMs += performance.now() - started;
     },
-    close: release,
+    close: () => release(),
   };
 }
 
