@@ -2,7 +2,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { forest } from "../../../src/ml/models/forest.js";
 import { type GbtParams, gbt } from "../../../src/ml/models/gbt.js";
-import { binColumns, binOf, MISSING_BIN } from "../../../src/ml/models/hist/bin-mapper.js";
+import { binColumns, MISSING_BIN } from "../../../src/ml/models/hist/bin-mapper.js";
+import { binOf } from "../../../src/ml/models/hist/bin-rows.js";
 import {
   addHistTreeScores,
   growHistTree,

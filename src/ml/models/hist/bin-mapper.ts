@@ -12,11 +12,10 @@
 import { createRandom } from "../../random.js";
 import { sortFloat32 } from "../../sort-floats.js";
 import { splitThreshold } from "../float32.js";
+import { MAX_BINS } from "./bin-limits.js";
+import { binRows } from "./bin-rows.js";
 
-/** The bin of missing values, whatever the feature's number of value bins. */
-export const MISSING_BIN = 255;
-/** Value bins per feature, at most (bins 0 … 254; 255 is MISSING_BIN). */
-export const MAX_BINS = 255;
+export { MAX_BINS, MISSING_BIN } from "./bin-limits.js";
 /**
  * Rows the cut points are computed from: all of them up to a million (as XGBoost's sketch reads every row), a
  * seeded sample of a million beyond. LightGBM's and scikit-learn's 200,000 left bins of uneven size at 1,000,000
@@ -102,106 +101,6 @@ export function featureCuts(
     if (!Number.isNaN(value)) values[present++] = value;
   }
   return cutPoints(sortFloat32(values.subarray(0, present)), maxBins);
-}
-
-/** Bins the rows [from, to) of x into `bins` (same layout) and `columns` (column-major). */
-export function binRows(
-  x: Float32Array,
-  features: number,
-  thresholds: Float32Array[],
-  bins: Uint8Array,
-  columns: Uint8Array,
-  from: number,
-  to: number,
-): void {
-  const rows = columns.length / features;
-  const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
-  const lookup = new PrefixLookup();
-  for (let f = 0; f < features; f++) {
-    const cuts = thresholds[f] as Float32Array;
-    lookup.prepare(cuts);
-    const { low, high } = lookup;
-    const column = f * rows;
-    for (let row = from, at = from * features + f; row < to; row++, at += features) {
-      const word = words[at] as number;
-      if ((word & 0x7fffffff) > FLOAT32_INFINITY) {
-        bins[at] = MISSING_BIN;
-        columns[column + row] = MISSING_BIN;
-        continue;
-      }
-      const prefix = orderedKey(word) >>> 16;
-      let lower = low[prefix] as number;
-      let upper = high[prefix] as number;
-      if (lower < upper) {
-        const value = x[at] as number;
-        while (lower < upper) {
-          const middle = (lower + upper) >>> 1;
-          if (value <= (cuts[middle] as number)) upper = middle;
-          else lower = middle + 1;
-        }
-      }
-      bins[at] = lower;
-      columns[column + row] = lower;
-    }
-  }
-}
-
-const SIGN = 0x80000000;
-/** The bits of float32 +∞: a float32 whose bits without the sign exceed these is NaN. */
-const FLOAT32_INFINITY = 0x7f800000;
-/** Float32 bits as an unsigned key whose order is the floats' numeric order (as in sort-floats.ts). */
-const orderedKey = (word: number) => (word ^ ((word >> 31) | SIGN)) >>> 0;
-
-/**
- * For every 16-bit prefix of the ordered key, the bins of the smallest and largest float32 with that prefix:
- * a value's bin lies between them, nearly always the same bin (255 cuts spread over 65,536 prefixes), so
- * binning costs a table read instead of a binary search of eight unpredictable branches.
- */
-class PrefixLookup {
-  readonly low = new Uint8Array(65536);
-  readonly high = new Uint8Array(65536);
-  private readonly word = new Uint32Array(1);
-  private readonly float = new Float32Array(this.word.buffer);
-
-  prepare(cuts: Float32Array): void {
-    const n = cuts.length;
-    let lower = 0;
-    let upper = 0;
-    for (let prefix = 0; prefix < 65536; prefix++) {
-      const smallest = this.valueOf(prefix * 65536);
-      const largest = this.valueOf(prefix * 65536 + 65535);
-      // NaN keys sit below −∞ and above +∞; no value looked up has them, any range will do.
-      if (Number.isNaN(smallest)) this.low[prefix] = 0;
-      else {
-        while (lower < n && !(smallest <= (cuts[lower] as number))) lower++;
-        this.low[prefix] = lower;
-      }
-      if (Number.isNaN(largest)) this.high[prefix] = n;
-      else {
-        while (upper < n && !(largest <= (cuts[upper] as number))) upper++;
-        this.high[prefix] = upper;
-      }
-    }
-  }
-
-  /** The float32 whose ordered key is `key`. */
-  private valueOf(key: number): number {
-    this.word[0] = key & SIGN ? key ^ SIGN : ~key;
-    return this.float[0] as number;
-  }
-}
-
-/** The bin of `value` given a feature's cut points: the first b with value <= cuts[b]. */
-export function binOf(cuts: Float32Array, value: number): number {
-  if (Number.isNaN(value)) return MISSING_BIN;
-  let low = 0;
-  let high = cuts.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (value <= (cuts[middle] as number)) high = middle;
-    else low = middle + 1;
-  }
-  return low;
 }
 
 /** Ascending cut points for sorted, NaN-free `sorted`: at most maxBins − 1 of them. */

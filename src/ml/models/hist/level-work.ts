@@ -6,7 +6,8 @@
 //     segment of the node in order, i.e. the node's rows in ascending order whatever the thread count, so every
 //     sum is the same float for 1, 2 or 3 threads; then it subtracts the sibling histograms in that block.
 // The calling thread writes what to do into `plan` (layouts below) and every thread reads it.
-import { binRows, featureCuts, MAX_BINS, MISSING_BIN } from "./bin-mapper.js";
+import { featureCuts, MAX_BINS, MISSING_BIN } from "./bin-mapper.js";
+import { binRows } from "./bin-rows.js";
 import { HISTOGRAM_BINS } from "./histogram.js";
 import { boostingHistogram } from "./histogram-kernel.js";
 import { partitionKernel } from "./partition-kernel.js";
