@@ -1,8 +1,9 @@
 // `npx tsx bench/bin-cuts.ts [ROWS] [FEATURES] [REPEATS]`: the histogram learners' quantisation alone (bin-mapper.ts)
 // on bench/train-large.ts's rows: median milliseconds of the cut points of every feature (as OP_CUTS finds
 // them), of binning every row (as OP_BIN does), and of binColumns (both, one thread).
-import { binColumns, featureCuts, sketchSample } from "../src/ml/models/hist/bin-mapper.js";
+import { binColumns, sketchSample } from "../src/ml/models/hist/bin-mapper.js";
 import { binRows } from "../src/ml/models/hist/bin-rows.js";
+import { CutScratch, featureCuts } from "../src/ml/models/hist/feature-cuts.js";
 import { median } from "./median.js";
 import { friedman1 } from "./train-synthetic.js";
 
@@ -26,9 +27,9 @@ for (let repeat = 0; repeat < Number(repeatsArg); repeat++) {
   let thresholds: Float32Array[] = [];
   cutsMs.push(
     timed(() => {
-      const values = new Float32Array(sample.length);
+      const scratch = new CutScratch(sample.length);
       thresholds = Array.from({ length: features }, (_, f) =>
-        featureCuts(x, features, f, sample, maxBins, values),
+        featureCuts(x, features, f, sample, maxBins, scratch),
       );
     }),
   );

@@ -13,42 +13,71 @@ export function sortFloat32(values: Float32Array): Float32Array {
   const n = values.length;
   if (n < RADIX_FROM) return values.sort();
   const bits = new Uint32Array(values.buffer, values.byteOffset, n);
-  let keys = new Uint32Array(n);
-  // Unsigned order of the keys = numeric order of the floats: negatives flipped whole, positives' sign set.
-  // Three passes of 11 bits: their 2,048 counters stay in cache, where 16-bit digits' 65,536 do not.
-  const counts = new Uint32Array(3 * DIGITS_11);
+  const keys = new Uint32Array(n);
+  const counts = new Uint32Array(KEY_DIGIT_COUNTS);
   for (let i = 0; i < n; i++) {
-    const b = bits[i] as number;
-    const key = (b ^ ((b >> 31) | SIGN)) >>> 0;
+    const key = float32Key(bits[i] as number);
     keys[i] = key;
-    counts[key & MASK_11] = (counts[key & MASK_11] as number) + 1;
-    const middle = DIGITS_11 + ((key >>> 11) & MASK_11);
-    counts[middle] = (counts[middle] as number) + 1;
-    const top = 2 * DIGITS_11 + (key >>> 22);
-    counts[top] = (counts[top] as number) + 1;
+    countKeyDigits(counts, key);
   }
-  let spare = new Uint32Array(n);
-  for (let pass = 0; pass < 3; pass++) {
-    const shift = 11 * pass;
-    const base = pass * DIGITS_11;
-    if (!startsOf(counts, base, n)) continue;
-    for (let i = 0; i < n; i++) {
-      const key = keys[i] as number;
-      const digit = base + ((key >>> shift) & MASK_11);
-      spare[counts[digit] as number] = key;
-      counts[digit] = (counts[digit] as number) + 1;
-    }
-    [keys, spare] = [spare, keys];
-  }
-  for (let i = 0; i < n; i++) {
-    const key = keys[i] as number;
-    bits[i] = key & SIGN ? (key ^ SIGN) >>> 0 : ~key >>> 0;
-  }
+  const sorted = sortKeys(keys, new Uint32Array(n), counts);
+  for (let i = 0; i < n; i++) bits[i] = keyBits(sorted[i] as number);
   return values;
 }
 
+/**
+ * Float32 bits as an unsigned key whose order is the floats' numeric order (−0 just before +0): negatives
+ * flipped whole, positives' sign set.
+ */
+export const float32Key = (bits: number) => (bits ^ ((bits >> 31) | SIGN)) >>> 0;
+/** The float32 bits of a key. */
+export const keyBits = (key: number) => (key & SIGN ? (key ^ SIGN) >>> 0 : ~key >>> 0);
+
+// Three passes of 11 bits: their 2,048 counters stay in cache, where 16-bit digits' 65,536 do not.
 const DIGITS_11 = 1 << 11;
 const MASK_11 = DIGITS_11 - 1;
+/** The counts sortKeys reads: each of the 3 digits' 2,048 counters. */
+export const KEY_DIGIT_COUNTS = 3 * DIGITS_11;
+
+/** Adds the 3 digits of `key` to `counts` (KEY_DIGIT_COUNTS of them). */
+export function countKeyDigits(counts: Uint32Array, key: number): void {
+  counts[key & MASK_11] = (counts[key & MASK_11] as number) + 1;
+  const middle = DIGITS_11 + ((key >>> 11) & MASK_11);
+  counts[middle] = (counts[middle] as number) + 1;
+  const top = 2 * DIGITS_11 + (key >>> 22);
+  counts[top] = (counts[top] as number) + 1;
+}
+
+/**
+ * Sorts `keys` ascending by radix, `spare` (as long) as the other buffer, `counts` as countKeyDigits left
+ * them for every key (overwritten); returns whichever of keys and spare holds the sorted keys.
+ */
+export function sortKeys(keys: Uint32Array, spare: Uint32Array, counts: Uint32Array): Uint32Array {
+  const n = keys.length;
+  for (let pass = 0; pass < 3; pass++) {
+    const base = pass * DIGITS_11;
+    if (!startsOf(counts, base, n)) continue;
+    scatterByDigit(keys, spare, counts, base, 11 * pass);
+    [keys, spare] = [spare, keys];
+  }
+  return keys;
+}
+
+/** One radix pass: keys into `to` by their digit at `shift`, counts[base + digit] being where each goes next. */
+function scatterByDigit(
+  keys: Uint32Array,
+  to: Uint32Array,
+  counts: Uint32Array,
+  base: number,
+  shift: number,
+): void {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as number;
+    const digit = base + ((key >>> shift) & MASK_11);
+    to[counts[digit] as number] = key;
+    counts[digit] = (counts[digit] as number) + 1;
+  }
+}
 
 /**
  * Turns the counts of one pass's digits (at counts[base …]) into where each digit starts in the sorted order;

@@ -10,10 +10,9 @@
 // has its own bin, else the cuts sit
 // at evenly spaced quantiles, between two adjacent distinct values (scikit-learn's midpoint rule).
 import { createRandom } from "../../random.js";
-import { sortFloat32 } from "../../sort-floats.js";
-import { splitThreshold } from "../float32.js";
 import { MAX_BINS } from "./bin-limits.js";
 import { binRows } from "./bin-rows.js";
+import { CutScratch, featureCuts } from "./feature-cuts.js";
 
 export { MAX_BINS, MISSING_BIN } from "./bin-limits.js";
 /**
@@ -78,74 +77,12 @@ export function binColumns(
       ? new SharedArrayBuffer(bins.length)
       : new ArrayBuffer(bins.length),
   );
-  const values = new Float32Array(sample.length);
+  const scratch = new CutScratch(sample.length);
   const thresholds = Array.from({ length: features }, (_, f) =>
-    featureCuts(x, features, f, sample, maxBins, values),
+    featureCuts(x, features, f, sample, maxBins, scratch),
   );
   binRows(x, features, thresholds, bins, columns, 0, rows);
   return { rows, features, bins, columns, thresholds };
-}
-
-/** The cut points of feature f, from the `sample` rows of x (`values`: scratch of sample.length). */
-export function featureCuts(
-  x: Float32Array,
-  features: number,
-  f: number,
-  sample: Uint32Array,
-  maxBins: number,
-  values: Float32Array,
-): Float32Array {
-  let present = 0;
-  for (let s = 0; s < sample.length; s++) {
-    const value = x[(sample[s] as number) * features + f] as number;
-    if (!Number.isNaN(value)) values[present++] = value;
-  }
-  return cutPoints(sortFloat32(values.subarray(0, present)), maxBins);
-}
-
-/** Ascending cut points for sorted, NaN-free `sorted`: at most maxBins − 1 of them. */
-function cutPoints(sorted: Float32Array, maxBins: number): Float32Array {
-  const n = sorted.length;
-  if (n === 0) return new Float32Array(0);
-  // Few distinct values (categorical codes, flags) get one bin each.
-  let distinct = 1;
-  for (let i = 1; i < n && distinct <= maxBins; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
-  const cuts: number[] = [];
-  if (distinct <= maxBins) {
-    for (let i = 1; i < n; i++)
-      if (sorted[i] !== sorted[i - 1])
-        cuts.push(splitThreshold(sorted[i - 1] as number, sorted[i] as number));
-    return Float32Array.from(cuts);
-  }
-  // Quantiles: cut after the distinct value holding the k/maxBins quantile, never twice at one place.
-  for (let k = 1; k < maxBins; k++) {
-    const position = Math.floor((k * n) / maxBins);
-    const value = sorted[position] as number;
-    const next = endOfRun(sorted, position);
-    if (next >= n) break;
-    const cut = splitThreshold(value, sorted[next] as number);
-    if (cuts.length === 0 || cut > (cuts[cuts.length - 1] as number)) cuts.push(cut);
-  }
-  return Float32Array.from(cuts);
-}
-
-/** The position after the last copy of sorted[at] (galloping, then binary search: runs may be long). */
-function endOfRun(sorted: Float32Array, at: number): number {
-  const n = sorted.length;
-  const value = sorted[at] as number;
-  let lower = at + 1; // sorted[lower − 1] === value
-  let step = 1;
-  while (lower + step - 1 < n && sorted[lower + step - 1] === value) {
-    lower += step;
-    step *= 2;
-  }
-  let upper = Math.min(n, lower + step - 1); // sorted[upper] !== value, or upper === n
-  while (lower < upper) {
-    const middle = (lower + upper) >>> 1;
-    if (sorted[middle] === value) lower = middle + 1;
-    else upper = middle;
-  }
-  return lower;
 }
 
 /** Every row when there are at most `size`, else `size` distinct rows drawn with `seed`, ascending. */

@@ -6,8 +6,9 @@
 //     segment of the node in order, i.e. the node's rows in ascending order whatever the thread count, so every
 //     sum is the same float for 1, 2 or 3 threads; then it subtracts the sibling histograms in that block.
 // The calling thread writes what to do into `plan` (layouts below) and every thread reads it.
-import { featureCuts, MAX_BINS, MISSING_BIN } from "./bin-mapper.js";
+import { MAX_BINS, MISSING_BIN } from "./bin-mapper.js";
 import { binRows } from "./bin-rows.js";
+import { CutScratch, featureCuts } from "./feature-cuts.js";
 import { HISTOGRAM_BINS } from "./histogram.js";
 import { boostingHistogram } from "./histogram-kernel.js";
 import { partitionKernel } from "./partition-kernel.js";
@@ -87,7 +88,7 @@ export interface BinningMemory {
 
 export const OP_PARTITION = 1;
 export const OP_HISTOGRAMS = 2;
-/** Cut points of a block of features per thread, then the bins of each thread's rows. */
+/** Cut points of a block of features per unit (CUT_UNITS of them), then the bins of each thread's rows. */
 export const OP_CUTS = 3;
 export const OP_BIN = 4;
 /** Each thread's rows of positive weight into its range of the index, and their channel values. */
@@ -368,12 +369,26 @@ function sideScores(
   }
 }
 
-function findCuts(memory: LevelMemory, thread: number): void {
-  const { features, threads } = memory;
-  const { x, sample, maxBins, cuts, cutCounts } = memory.binning as BinningMemory;
-  const values = new Float32Array(sample.length);
-  for (let f = rowFrom(features, threads, thread); f < rowFrom(features, threads, thread + 1); f++) {
-    const found = featureCuts(x, features, f, sample, maxBins, values);
+/**
+ * Units of OP_CUTS, each a block of features (some empty when there are fewer features): more than threads,
+ * so that a thread that starts late or runs slower takes fewer of them.
+ */
+export const CUT_UNITS = 32;
+
+/** Each thread's buffers for OP_CUTS, kept for the units it runs while the fit's binning lasts. */
+const cutScratches = new WeakMap<BinningMemory, CutScratch>();
+
+function findCuts(memory: LevelMemory, unit: number): void {
+  const { features } = memory;
+  const binning = memory.binning as BinningMemory;
+  const { x, sample, maxBins, cuts, cutCounts } = binning;
+  let scratch = cutScratches.get(binning);
+  if (scratch === undefined) {
+    scratch = new CutScratch(sample.length);
+    cutScratches.set(binning, scratch);
+  }
+  for (let f = rowFrom(features, CUT_UNITS, unit); f < rowFrom(features, CUT_UNITS, unit + 1); f++) {
+    const found = featureCuts(x, features, f, sample, maxBins, scratch);
     cuts.set(found, f * MAX_BINS);
     cutCounts[f] = found.length;
   }

@@ -18,8 +18,10 @@ import {
 } from "./block-histograms.js";
 import { SMALL_NODE_ROWS } from "./histogram.js";
 import {
+  CUT_UNITS,
   type LevelMemory,
   type LevelOp,
+  OP_CUTS,
   OP_SCORES,
   runLevelWork,
   SCORES_THEN_DERIVATIVES,
@@ -35,19 +37,22 @@ export type WorkOp =
   | typeof OP_DERIVATIVES;
 
 /**
- * Units of a command of `op`: `units` per phase, but SPLIT_GROUPS · `units` in OP_PARTITION_SPLITS' first phase
- * (some of them empty when the plan has fewer groups). A two-phase op's units u ≥ `units` (its second phase; u ≥
- * SPLIT_GROUPS · `units` for OP_PARTITION_SPLITS, splitPhaseUnits) may start only once the units before are all
- * done. A number fixed by the op, not read from the plan: a worker that wakes after a command is over must see
- * that every unit of it was taken even once the next command's plan is being written.
+ * Units of a command of `op`: `units` per phase, but SPLIT_GROUPS · `units` in OP_PARTITION_SPLITS' first
+ * phase (some of them empty when the plan has fewer groups) and CUT_UNITS in OP_CUTS. A two-phase op's units
+ * u ≥ `units` (its second phase; u ≥ SPLIT_GROUPS · `units` for OP_PARTITION_SPLITS, splitPhaseUnits) may
+ * start only once the units before are all done. A number fixed by the op, not read from the plan: a worker
+ * that wakes after a command is over must see that every unit of it was taken even once the next command's
+ * plan is being written.
  */
 export function commandUnits(op: number, units: number): number {
+  if (op === OP_CUTS) return CUT_UNITS;
   if (op === OP_PARTITION_SPLITS) return splitPhaseUnits(op, units) + units;
   return op === OP_SAMPLE_SPLITS || op === OP_HISTOGRAM_SPLITS ? 2 * units : units;
 }
 
 /** The first unit of a two-phase command's second phase. */
 export function splitPhaseUnits(op: number, units: number): number {
+  if (op === OP_CUTS) return CUT_UNITS; // one phase
   return op === OP_PARTITION_SPLITS ? SPLIT_GROUPS * units : units;
 }
 

@@ -1,0 +1,113 @@
+// A feature's cut points from the sampled rows' values (bin-mapper.ts has the rule): the values' ordered keys
+// gathered straight from the row-major matrix and radix-sorted as keys (never turned back into floats but for
+// the few the cuts are made of).
+import { countKeyDigits, float32Key, KEY_DIGIT_COUNTS, keyBits, sortKeys } from "../../sort-floats.js";
+import { splitThreshold } from "../float32.js";
+
+/** featureCuts' buffers, for one feature at a time. */
+export class CutScratch {
+  readonly keys: Uint32Array;
+  readonly spare: Uint32Array;
+  readonly counts = new Uint32Array(KEY_DIGIT_COUNTS);
+  constructor(sampleRows: number) {
+    this.keys = new Uint32Array(sampleRows);
+    this.spare = new Uint32Array(sampleRows);
+  }
+}
+
+/** The cut points of feature f of x (rows × features, row-major), from its values in the `sample` rows. */
+export function featureCuts(
+  x: Float32Array,
+  features: number,
+  f: number,
+  sample: Uint32Array,
+  maxBins: number,
+  scratch: CutScratch,
+): Float32Array {
+  const { keys, spare, counts } = scratch;
+  counts.fill(0);
+  const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
+  const n = sampleKeys(words, features, f, sample, keys, counts);
+  return cutPoints(sortKeys(keys.subarray(0, n), spare.subarray(0, n), counts), maxBins);
+}
+
+/** The float32 bits of a NaN without their sign exceed these (+∞'s). */
+const FLOAT32_INFINITY = 0x7f800000;
+
+/** Writes the keys of f's values in the sample rows (NaN left out) to `keys`, counted; returns how many. */
+function sampleKeys(
+  words: Uint32Array,
+  features: number,
+  f: number,
+  sample: Uint32Array,
+  keys: Uint32Array,
+  counts: Uint32Array,
+): number {
+  let n = 0;
+  for (let s = 0; s < sample.length; s++) {
+    const bits = words[(sample[s] as number) * features + f] as number;
+    if ((bits & 0x7fffffff) > FLOAT32_INFINITY) continue;
+    const key = float32Key(bits);
+    keys[n++] = key;
+    countKeyDigits(counts, key);
+  }
+  return n;
+}
+
+const NEGATIVE_ZERO_KEY = float32Key(0x80000000);
+const POSITIVE_ZERO_KEY = float32Key(0);
+/** Equal floats have equal keys but for −0 and +0, folded here into one. */
+const zeroFolded = (key: number) => (key === NEGATIVE_ZERO_KEY ? POSITIVE_ZERO_KEY : key);
+
+const word = new Uint32Array(1);
+const float = new Float32Array(word.buffer);
+/** The float32 of a key. */
+function floatOfKey(key: number): number {
+  word[0] = keyBits(key);
+  return float[0] as number;
+}
+
+/** Ascending cut points for the ascending keys `sorted`: at most maxBins − 1 of them. */
+function cutPoints(sorted: Uint32Array, maxBins: number): Float32Array {
+  const n = sorted.length;
+  if (n === 0) return new Float32Array(0);
+  // Few distinct values (categorical codes, flags) get one bin each.
+  let distinct = 1;
+  for (let i = 1; i < n && distinct <= maxBins; i++)
+    if (zeroFolded(sorted[i] as number) !== zeroFolded(sorted[i - 1] as number)) distinct++;
+  const cuts: number[] = [];
+  if (distinct <= maxBins) {
+    for (let i = 1; i < n; i++)
+      if (zeroFolded(sorted[i] as number) !== zeroFolded(sorted[i - 1] as number))
+        cuts.push(splitThreshold(floatOfKey(sorted[i - 1] as number), floatOfKey(sorted[i] as number)));
+    return Float32Array.from(cuts);
+  }
+  // Quantiles: cut after the distinct value holding the k/maxBins quantile, never twice at one place.
+  for (let k = 1; k < maxBins; k++) {
+    const position = Math.floor((k * n) / maxBins);
+    const next = endOfRun(sorted, position);
+    if (next >= n) break;
+    const cut = splitThreshold(floatOfKey(sorted[position] as number), floatOfKey(sorted[next] as number));
+    if (cuts.length === 0 || cut > (cuts[cuts.length - 1] as number)) cuts.push(cut);
+  }
+  return Float32Array.from(cuts);
+}
+
+/** The position after the last key equal to sorted[at] (galloping, then binary search: runs may be long). */
+function endOfRun(sorted: Uint32Array, at: number): number {
+  const n = sorted.length;
+  const key = zeroFolded(sorted[at] as number);
+  let lower = at + 1; // sorted[lower − 1] equals key
+  let step = 1;
+  while (lower + step - 1 < n && zeroFolded(sorted[lower + step - 1] as number) === key) {
+    lower += step;
+    step *= 2;
+  }
+  let upper = Math.min(n, lower + step - 1); // sorted[upper] differs from key, or upper === n
+  while (lower < upper) {
+    const middle = (lower + upper) >>> 1;
+    if (zeroFolded(sorted[middle] as number) === key) lower = middle + 1;
+    else upper = middle;
+  }
+  return lower;
+}
