@@ -2,6 +2,14 @@
 // feature f goes to the number of f's cut points below x, or MISSING_BIN when x is NaN.
 import { MAX_BINS, MISSING_BIN } from "./bin-limits.js";
 
+/**
+ * Features binned together, a block of rows at a time, rather than each feature over all the rows: 1,000,000 ×
+ * 10 rows bin in 65 ms instead of 110 (200,000 rows: the same). More features at once do no better, and their
+ * subtables, ≈ 130 KB each on uniform data, then crowd the cache: 8 took 13 ms at 200,000 rows instead of 10.
+ */
+const FEATURE_GROUP = 2;
+const ROW_BLOCK = 4096;
+
 /** Bins the rows [from, to) of x (row-major) into `bins` (same layout) and `columns` (column-major). */
 export function binRows(
   x: Float32Array,
@@ -14,30 +22,38 @@ export function binRows(
 ): void {
   const rows = columns.length / features;
   const words = new Int32Array(x.buffer, x.byteOffset, x.length);
-  const lookup = new PrefixLookup();
-  const nearCut = new Int32Array(to - from);
-  for (let f = 0; f < features; f++) {
-    const cuts = thresholds[f] as Float32Array;
-    lookup.prepare(cuts);
-    const column = f * rows;
-    const near = binFeatureRows(
-      words,
-      features,
-      f,
-      lookup.table,
-      lookup.subtables,
-      bins,
-      columns,
-      column,
-      from,
-      to,
-      nearCut,
-    );
-    for (let i = 0; i < near; i++) {
-      const row = nearCut[i] as number;
-      const bin = binOf(cuts, x[row * features + f] as number);
-      bins[row * features + f] = bin;
-      columns[column + row] = bin;
+  const lookups = Array.from({ length: Math.min(features, FEATURE_GROUP) }, () => new PrefixLookup());
+  const nearCut = new Int32Array(Math.min(ROW_BLOCK, to - from));
+  for (let first = 0; first < features; first += FEATURE_GROUP) {
+    const last = Math.min(features, first + FEATURE_GROUP);
+    for (let f = first; f < last; f++)
+      (lookups[f - first] as PrefixLookup).prepare(thresholds[f] as Float32Array);
+    for (let start = from; start < to; start += ROW_BLOCK) {
+      const end = Math.min(to, start + ROW_BLOCK);
+      for (let f = first; f < last; f++) {
+        const { table, subtables } = lookups[f - first] as PrefixLookup;
+        const column = f * rows;
+        const near = binFeatureRows(
+          words,
+          features,
+          f,
+          table,
+          subtables,
+          bins,
+          columns,
+          column,
+          start,
+          end,
+          nearCut,
+        );
+        const cuts = thresholds[f] as Float32Array;
+        for (let i = 0; i < near; i++) {
+          const row = nearCut[i] as number;
+          const bin = binOf(cuts, x[row * features + f] as number);
+          bins[row * features + f] = bin;
+          columns[column + row] = bin;
+        }
+      }
     }
   }
 }
