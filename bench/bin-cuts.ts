@@ -1,9 +1,17 @@
-// `npx tsx bench/bin-cuts.ts [ROWS] [FEATURES] [REPEATS]`: the histogram learners' quantisation alone (bin-mapper.ts)
-// on bench/train-large.ts's rows: median milliseconds of the cut points of every feature (as OP_CUTS finds
-// them), of binning every row (as OP_BIN does), and of binColumns (both, one thread).
-import { binColumns, sketchSample } from "../src/ml/models/hist/bin-mapper.js";
+// `npx tsx bench/bin-cuts.ts [ROWS] [FEATURES] [REPEATS]`: the histogram learners' quantisation alone on
+// bench/train-large.ts's rows, one thread: median milliseconds of the cut points of every feature and of binning
+// every row, from the row-major rows (as binColumns does) and from their column-major copy (as OP_CUTS and OP_BIN
+// do on worker threads), and of making that copy; `first`: the first repeat's, before V8 has optimised the code
+// (as a fit runs it).
+import { sketchSample } from "../src/ml/models/hist/bin-mapper.js";
 import { binRows } from "../src/ml/models/hist/bin-rows.js";
 import { CutScratch, featureCuts } from "../src/ml/models/hist/feature-cuts.js";
+import {
+  columnMajor,
+  type MatrixLayout,
+  rowMajor,
+  transposeToColumns,
+} from "../src/ml/models/hist/matrix-layout.js";
 import { median } from "./median.js";
 import { friedman1 } from "./train-synthetic.js";
 
@@ -11,6 +19,7 @@ const [rowsArg = "200000", featuresArg = "10", repeatsArg = "7"] = process.argv.
 const rows = Number(rowsArg);
 const features = Number(featuresArg);
 const { x } = friedman1(rows, 1, { features });
+const columnsOfX = new Float32Array(x.length);
 const maxBins = 255;
 
 function timed(run: () => void): number {
@@ -19,41 +28,36 @@ function timed(run: () => void): number {
   return performance.now() - started;
 }
 
-const cutsMs: number[] = [];
-const binMs: number[] = [];
-const binColumnsMs: number[] = [];
-for (let repeat = 0; repeat < Number(repeatsArg); repeat++) {
+const times: Record<string, number[]> = {
+  cuts_ms: [],
+  bin_ms: [],
+  transpose_ms: [],
+  column_major_cuts_ms: [],
+  column_major_bin_ms: [],
+};
+function quantise(source: Float32Array, layout: MatrixLayout, prefix: string): void {
   const sample = sketchSample(rows, {});
   let thresholds: Float32Array[] = [];
-  cutsMs.push(
+  times[`${prefix}cuts_ms`]?.push(
     timed(() => {
       const scratch = new CutScratch(sample.length);
       thresholds = Array.from({ length: features }, (_, f) =>
-        featureCuts(x, features, f, sample, maxBins, scratch),
+        featureCuts(source, layout, f, sample, maxBins, scratch),
       );
     }),
   );
   const bins = new Uint8Array(rows * features);
   const columns = new Uint8Array(rows * features);
-  binMs.push(timed(() => binRows(x, features, thresholds, bins, columns, 0, rows)));
-  binColumnsMs.push(timed(() => binColumns(x, rows, features)));
+  times[`${prefix}bin_ms`]?.push(
+    timed(() => binRows(source, layout, features, thresholds, bins, columns, 0, rows)),
+  );
+}
+for (let repeat = 0; repeat < Number(repeatsArg); repeat++) {
+  quantise(x, rowMajor(features), "");
+  times.transpose_ms?.push(timed(() => transposeToColumns(x, rows, features, columnsOfX)));
+  quantise(columnsOfX, columnMajor(rows), "column_major_");
 }
 const round = (ms: number) => Math.round(ms * 10) / 10;
-console.log(
-  JSON.stringify({
-    cutsMs: cutsMs.map((ms) => Math.round(ms)),
-    binMs: binMs.map((ms) => Math.round(ms)),
-    binColumnsMs: binColumnsMs.map((ms) => Math.round(ms)),
-  }),
-);
-console.log(
-  JSON.stringify({
-    rows,
-    features,
-    cuts_ms: round(median(cutsMs)),
-    bin_ms: round(median(binMs)),
-    bin_columns_ms: round(median(binColumnsMs)),
-    // The first repeat, as a fit runs this code: before V8 has optimised it.
-    first: { cuts_ms: round(cutsMs[0] as number), bin_ms: round(binMs[0] as number) },
-  }),
-);
+const summary = (pick: (ms: number[]) => number) =>
+  Object.fromEntries(Object.entries(times).map(([name, ms]) => [name, round(pick(ms))]));
+console.log(JSON.stringify({ rows, features, ...summary(median), first: summary((ms) => ms[0] as number) }));

@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MISSING_BIN } from "../../../src/ml/models/hist/bin-limits.js";
 import { binOf, binRows } from "../../../src/ml/models/hist/bin-rows.js";
+import { columnMajor, rowMajor, transposeToColumns } from "../../../src/ml/models/hist/matrix-layout.js";
 import { createRandom } from "../../../src/ml/random.js";
 
 const SPECIAL = [0, -0, Infinity, -Infinity, Number.NaN, 1.4e-45, -1.4e-45, 3.4028234663852886e38, -1, 0.5];
@@ -45,7 +46,7 @@ test("binRows: every value's bin is binOf's (a binary search), row- and column-m
     const { cuts, values } = adversarial(seed);
     const bins = new Uint8Array(values.length);
     const columns = new Uint8Array(values.length);
-    binRows(values, 1, [cuts], bins, columns, 0, values.length);
+    binRows(values, rowMajor(1), 1, [cuts], bins, columns, 0, values.length);
     values.forEach((value, i) => {
       const expected = binOf(cuts, value);
       assert.is(
@@ -58,25 +59,32 @@ test("binRows: every value's bin is binOf's (a binary search), row- and column-m
   }
 });
 
-test("binRows: a block of rows of several features leaves the other rows alone", () => {
-  const features = 3;
-  const rows = 50;
-  const x = Float32Array.from({ length: rows * features }, (_, i) =>
-    i % 7 === 0 ? Number.NaN : (i * 37) % 11,
-  );
-  const thresholds = [Float32Array.of(2.5, 5), Float32Array.of(-0), Float32Array.of(1, 2, 3, 4, 5, 6, 7)];
-  const bins = new Uint8Array(rows * features).fill(99);
-  const columns = new Uint8Array(rows * features).fill(99);
-  binRows(x, features, thresholds, bins, columns, 10, 30);
-  for (let row = 0; row < rows; row++)
-    for (let f = 0; f < features; f++) {
-      const inside = row >= 10 && row < 30;
-      const value = x[row * features + f] as number;
-      const expected = inside ? binOf(thresholds[f] as Float32Array, value) : 99;
-      assert.is(bins[row * features + f], expected);
-      assert.is(columns[f * rows + row], expected);
-      if (inside && Number.isNaN(value)) assert.is(expected, MISSING_BIN);
+for (const layout of ["row-major", "column-major"])
+  test(`binRows: a block of rows of several features (${layout}) leaves the other rows alone`, () => {
+    const features = 3;
+    const rows = 9000;
+    const x = Float32Array.from({ length: rows * features }, (_, i) =>
+      i % 7 === 0 ? Number.NaN : ((i * 37) % 11) + (i % 3) / 3,
+    );
+    const thresholds = [Float32Array.of(2.5, 5), Float32Array.of(-0), Float32Array.of(1, 2, 3, 4, 5, 6, 7)];
+    const bins = new Uint8Array(rows * features).fill(99);
+    const columns = new Uint8Array(rows * features).fill(99);
+    const [from, to] = [10, 8500];
+    if (layout === "row-major") binRows(x, rowMajor(features), features, thresholds, bins, columns, from, to);
+    else {
+      const byColumn = new Float32Array(x.length);
+      transposeToColumns(x, rows, features, byColumn);
+      binRows(byColumn, columnMajor(rows), features, thresholds, bins, columns, from, to);
     }
-});
+    for (let row = 0; row < rows; row++)
+      for (let f = 0; f < features; f++) {
+        const inside = row >= from && row < to;
+        const value = x[row * features + f] as number;
+        const expected = inside ? binOf(thresholds[f] as Float32Array, value) : 99;
+        assert.is(bins[row * features + f], expected);
+        assert.is(columns[f * rows + row], expected);
+        if (inside && Number.isNaN(value)) assert.is(expected, MISSING_BIN);
+      }
+  });
 
 test.run();

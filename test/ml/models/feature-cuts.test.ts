@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { splitThreshold } from "../../../src/ml/models/float32.js";
 import { CutScratch, featureCuts } from "../../../src/ml/models/hist/feature-cuts.js";
+import { columnMajor, rowMajor, transposeToColumns } from "../../../src/ml/models/hist/matrix-layout.js";
 import { createRandom } from "../../../src/ml/random.js";
 
 /** The rule of bin-mapper.ts the plain way: the sampled values sorted by the built-in sort, cuts from them. */
@@ -63,9 +64,13 @@ test("featureCuts: the same bytes as the sort-based rule (runs across quantiles,
           x[row * features + 1] = value;
         });
         const sample = Uint32Array.from({ length: n }, (_, i) => i);
-        const found = featureCuts(x, features, 1, sample, maxBins, new CutScratch(n));
         const expected = referenceCuts(column, maxBins);
+        const found = featureCuts(x, rowMajor(features), 1, sample, maxBins, new CutScratch(n));
         assert.equal(bytes(found), bytes(expected), `n ${n}, shape ${shape}, maxBins ${maxBins}`);
+        const columns = new Float32Array(x.length);
+        transposeToColumns(x, n, features, columns);
+        const fromColumns = featureCuts(columns, columnMajor(n), 1, sample, maxBins, new CutScratch(n));
+        assert.equal(bytes(fromColumns), bytes(expected), `column-major: n ${n}, shape ${shape}`);
         cases++;
       }
   assert.is(cases, 280);
@@ -79,7 +84,8 @@ test("featureCuts: only the sample rows are read, in any scratch reused across f
   const scratch = new CutScratch(sample.length);
   for (let f = 0; f < features; f++) {
     const column = Float32Array.from(sample, (row) => x[row * features + f] as number);
-    assert.equal(bytes(featureCuts(x, features, f, sample, 255, scratch)), bytes(referenceCuts(column, 255)));
+    const found = featureCuts(x, rowMajor(features), f, sample, 255, scratch);
+    assert.equal(bytes(found), bytes(referenceCuts(column, 255)));
   }
 });
 

@@ -13,6 +13,7 @@ import { createRandom } from "../../random.js";
 import { MAX_BINS } from "./bin-limits.js";
 import { binRows } from "./bin-rows.js";
 import { CutScratch, featureCuts } from "./feature-cuts.js";
+import { rowMajor } from "./matrix-layout.js";
 
 export { MAX_BINS, MISSING_BIN } from "./bin-limits.js";
 /**
@@ -78,10 +79,11 @@ export function binColumns(
       : new ArrayBuffer(bins.length),
   );
   const scratch = new CutScratch(sample.length);
+  const layout = rowMajor(features);
   const thresholds = Array.from({ length: features }, (_, f) =>
-    featureCuts(x, features, f, sample, maxBins, scratch),
+    featureCuts(x, layout, f, sample, maxBins, scratch),
   );
-  binRows(x, features, thresholds, bins, columns, 0, rows);
+  binRows(x, layout, features, thresholds, bins, columns, 0, rows);
   return { rows, features, bins, columns, thresholds };
 }
 

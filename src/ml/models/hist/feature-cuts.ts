@@ -3,6 +3,7 @@
 // the few the cuts are made of).
 import { countKeyDigits, float32Key, KEY_DIGIT_COUNTS, keyBits, sortKeys } from "../../sort-floats.js";
 import { splitThreshold } from "../float32.js";
+import type { MatrixLayout } from "./matrix-layout.js";
 
 /** featureCuts' buffers, for one feature at a time. */
 export class CutScratch {
@@ -15,10 +16,10 @@ export class CutScratch {
   }
 }
 
-/** The cut points of feature f of x (rows × features, row-major), from its values in the `sample` rows. */
+/** The cut points of feature f of x, from its values in the `sample` rows. */
 export function featureCuts(
   x: Float32Array,
-  features: number,
+  layout: MatrixLayout,
   f: number,
   sample: Uint32Array,
   maxBins: number,
@@ -27,7 +28,7 @@ export function featureCuts(
   const { keys, spare, counts } = scratch;
   counts.fill(0);
   const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
-  const n = sampleKeys(words, features, f, sample, keys, counts);
+  const n = sampleKeys(words, layout.rowStride, f * layout.featureStride, sample, keys, counts);
   return cutPoints(sortKeys(keys.subarray(0, n), spare.subarray(0, n), counts), maxBins);
 }
 
@@ -37,15 +38,15 @@ const FLOAT32_INFINITY = 0x7f800000;
 /** Writes the keys of f's values in the sample rows (NaN left out) to `keys`, counted; returns how many. */
 function sampleKeys(
   words: Uint32Array,
-  features: number,
-  f: number,
+  rowStride: number,
+  offset: number,
   sample: Uint32Array,
   keys: Uint32Array,
   counts: Uint32Array,
 ): number {
   let n = 0;
   for (let s = 0; s < sample.length; s++) {
-    const bits = words[(sample[s] as number) * features + f] as number;
+    const bits = words[offset + (sample[s] as number) * rowStride] as number;
     if ((bits & 0x7fffffff) > FLOAT32_INFINITY) continue;
     const key = float32Key(bits);
     keys[n++] = key;

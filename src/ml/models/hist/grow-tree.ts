@@ -65,6 +65,7 @@ import {
   scoresSegments,
   sumRows,
 } from "./level-work.js";
+import { transposeToColumns } from "./matrix-layout.js";
 import type { RoundMemory } from "./round-rows.js";
 import {
   copyCandidate,
@@ -179,7 +180,7 @@ export class HistWorkspace {
       cuts: executor.float32(features * MAX_BINS),
       cutCounts: executor.int32(features),
     };
-    binning.x.set(x);
+    transposeToColumns(x, rows, features, binning.x);
     binning.sample.set(sample);
     space.memory.binning = binning;
     space.memory.version++;

@@ -11,6 +11,7 @@ import { binRows } from "./bin-rows.js";
 import { CutScratch, featureCuts } from "./feature-cuts.js";
 import { HISTOGRAM_BINS } from "./histogram.js";
 import { boostingHistogram } from "./histogram-kernel.js";
+import { columnMajor } from "./matrix-layout.js";
 import { partitionKernel } from "./partition-kernel.js";
 
 /** Memory every thread of a fit reads (shared memory when there are worker threads). */
@@ -76,7 +77,7 @@ export interface BootstrapTargets {
 }
 
 export interface BinningMemory {
-  /** rows × features, row-major (a copy of the training rows in shared memory). */
+  /** rows × features, column-major (a copy of the training rows in shared memory: columnMajor). */
   x: Float32Array;
   /** The rows the cut points come from. */
   sample: Uint32Array;
@@ -388,7 +389,7 @@ function findCuts(memory: LevelMemory, unit: number): void {
     cutScratches.set(binning, scratch);
   }
   for (let f = rowFrom(features, CUT_UNITS, unit); f < rowFrom(features, CUT_UNITS, unit + 1); f++) {
-    const found = featureCuts(x, features, f, sample, maxBins, scratch);
+    const found = featureCuts(x, columnMajor(memory.rows), f, sample, maxBins, scratch);
     cuts.set(found, f * MAX_BINS);
     cutCounts[f] = found.length;
   }
@@ -405,6 +406,7 @@ function binThreadRows(memory: LevelMemory, thread: number): void {
   const thresholds = Array.from({ length: features }, (_, f) => cutsOf(binning, f));
   binRows(
     binning.x,
+    columnMajor(rows),
     features,
     thresholds,
     bins,
