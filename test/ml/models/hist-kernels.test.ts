@@ -38,18 +38,25 @@ test("histogram kernel: the same floats as a loop over rows and features, past t
   assert.ok(got.subarray(0, at).every(Number.isNaN), "nothing written before `at`");
 });
 
-test("partition kernel: a stable partition by bin <= split bin, missing values on the side asked", () => {
+test("partition kernel: a stable partition by bin <= split bin, missing values on the side asked, in shared memory or not, long segments or short", () => {
   const rows = 5000;
   const features = 3;
   const columns = binsOf(rows * features);
-  for (const missingLeft of [0, 1]) {
-    const index = Uint32Array.from({ length: rows }, (_, i) => i);
-    const scratch = new Uint32Array(rows);
+  const uint32 = (shared: boolean) =>
+    new Uint32Array(shared ? new SharedArrayBuffer(4 * rows) : new ArrayBuffer(4 * rows));
+  for (const [missingLeft, shared, from, to] of [
+    [0, false, 1000, 4000],
+    [1, false, 1000, 4000],
+    [1, true, 1000, 4000],
+    [0, false, 10, 300],
+    [0, true, 10, 300],
+  ] as const) {
+    const index = uint32(shared);
+    for (let i = 0; i < rows; i++) index[i] = i;
+    const scratch = uint32(shared);
     const partition = partitionKernel(index, scratch, columns);
     const feature = 1;
     const splitBin = 117;
-    const from = 1000;
-    const to = 4000;
     const rowsBefore = Array.from(index.subarray(from, to));
     const goesLeft = (row: number) => {
       const bin = columns[feature * rows + row] as number;
