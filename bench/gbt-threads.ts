@@ -2,7 +2,7 @@
 // gbt's fit at each thread count, alternately in one process (so every count sees the same machine load), with
 // what explains the threaded fits' speed-up beside the wall time: the calling thread's CPU, the worker threads'
 // CPU, the commands the calling thread gave the workers (each a wake-up and a wait), the times it handed them new
-// memory (a message round trip, and new arrays for which a worker generates its kernels again), and the time the calling
+// memory (a message round trip; workers keep the arrays they hold), and the time the calling
 // thread spent waiting for the workers after its own share. Best of the repeats for the times; the machine's
 // load average beside them, since other processes share the cores.
 import { loadavg } from "node:os";

@@ -16,6 +16,7 @@ import {
   runClaimedUnits,
   spinWhile,
 } from "./threaded-executor.js";
+import { writeUnitTimes } from "./unit-times.js";
 
 // Test hook: "thread:unit" makes that worker exit with code 70 at the unit-th unit it claims (counted from its
 // start).
@@ -45,6 +46,7 @@ parentPort?.on("message", ({ control, thread, memory: delta }: AttachMessage) =>
     const op = Atomics.load(control, OP);
     if (op === HAND_OVER) return;
     if (op === RELEASE) {
+      writeUnitTimes(thread);
       held = undefined;
       return;
     }

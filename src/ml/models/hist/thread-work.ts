@@ -27,6 +27,7 @@ import {
   SCORES_THEN_DERIVATIVES,
 } from "./level-work.js";
 import { OP_DERIVATIVES, unitDerivatives } from "./round-rows.js";
+import { recordUnit, sharedClock, timingUnits } from "./unit-times.js";
 
 export type WorkOp =
   | LevelOp
@@ -64,6 +65,16 @@ export function runWork(memory: LevelMemory, op: WorkOp): void {
 
 /** One unit of `op`: the same work whichever thread runs it. */
 export function runUnit(memory: LevelMemory, op: WorkOp, unit: number): void {
+  if (!timingUnits) {
+    runUnitWork(memory, op, unit);
+    return;
+  }
+  const start = sharedClock();
+  runUnitWork(memory, op, unit);
+  recordUnit(op, unit, start, sharedClock());
+}
+
+function runUnitWork(memory: LevelMemory, op: WorkOp, unit: number): void {
   const units = memory.threads;
   if (op === OP_PARTITION_SPLITS) {
     const group = Math.floor(unit / units);

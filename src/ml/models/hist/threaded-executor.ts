@@ -15,6 +15,7 @@ import type { LevelExecutor } from "./level-executor.js";
 import type { LevelMemory } from "./level-work.js";
 import { memoryDelta, memoryLayout } from "./memory-delta.js";
 import { commandUnits, runUnit, splitPhaseUnits, type WorkOp } from "./thread-work.js";
+import { recordCommand, sharedClock, timingUnits } from "./unit-times.js";
 
 /** Slots of the control array. */
 export const GENERATION = 0;
@@ -236,12 +237,16 @@ export function threadedExecutor(threads: number): LevelExecutor {
     async run(memory: LevelMemory, op: WorkOp) {
       if (attached?.memory !== memory || attached.version !== memory.version) await attach(memory);
       const started = performance.now();
+      const clockStart = timingUnits ? sharedClock() : 0;
+      let ownUnitsMs = 0;
       command(op);
       const units = commandUnits(op, memory.threads);
       for (;;) {
+        const claiming = timingUnits ? sharedClock() : 0;
         runClaimedUnits(control, generation, units, splitPhaseUnits(op, memory.threads), (claimed, unit) =>
           runUnit(memory, claimed, unit),
         );
+        if (timingUnits) ownUnitsMs += sharedClock() - claiming;
         const claim = Atomics.load(control, CLAIM) & CLAIM_UNIT;
         if (claim >= units) break;
         // The second phase waits for a unit of the first that a worker runs.
@@ -249,6 +254,7 @@ export function threadedExecutor(threads: number): LevelExecutor {
       }
       await awaitWorkers(units);
       threadedStats.commandMs += performance.now() - started;
+      if (timingUnits) recordCommand(op, clockStart, sharedClock(), ownUnitsMs);
     },
     close: () => release(),
   };
