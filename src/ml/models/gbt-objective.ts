@@ -12,18 +12,27 @@ export interface Objective {
   /** Fills gradient and hessian (rows × outputs) at the current raw scores (rows × outputs). */
   derivatives(scores: Float64Array, y: Float64Array, gradient: Float64Array, hessian: Float64Array): void;
   /**
-   * One output: the gradient and hessian of rows [from, to) into pairs[2·i] and pairs[2·i + 1] (the same floats as
-   * `derivatives`), the layout of a histogram learner's channel values.
+   * One output: one row's gradient and hessian at raw score `score` into pairs[at] and pairs[at + 1] (the same
+   * floats as `derivatives`), the layout of a histogram learner's channel values (derivativePairs).
    */
-  derivativePairs?(
-    scores: Float64Array,
-    y: Float64Array,
-    pairs: Float64Array,
-    from: number,
-    to: number,
-  ): void;
+  derivativePair?: DerivativePair;
   /** Whether every hessian is 1. */
   unitHessian: boolean;
+}
+
+/** Objective.derivativePair: a function of its own, so that a caller's loop can take it as an argument. */
+export type DerivativePair = (score: number, y: number, pairs: Float64Array, at: number) => void;
+
+/** The gradient and hessian of rows [from, to) into pairs[2·i] and pairs[2·i + 1], by `pair`. */
+export function derivativePairs(
+  pair: DerivativePair,
+  scores: Float64Array,
+  y: Float64Array,
+  pairs: Float64Array,
+  from: number,
+  to: number,
+): void {
+  for (let i = from; i < to; i++) pair(scores[i] as number, y[i] as number, pairs, i << 1);
 }
 
 const MIN_HESSIAN = 1e-16;
@@ -44,11 +53,9 @@ const squaredError: Objective = {
       hessian[i] = 1;
     }
   },
-  derivativePairs(scores, y, pairs, from, to) {
-    for (let i = from; i < to; i++) {
-      pairs[i << 1] = (scores[i] as number) - (y[i] as number);
-      pairs[(i << 1) + 1] = 1;
-    }
+  derivativePair(score, y, pairs, at) {
+    pairs[at] = score - y;
+    pairs[at + 1] = 1;
   },
   unitHessian: true,
 };
@@ -68,12 +75,10 @@ const logistic: Objective = {
       hessian[i] = Math.max(p * (1 - p), MIN_HESSIAN);
     }
   },
-  derivativePairs(scores, y, pairs, from, to) {
-    for (let i = from; i < to; i++) {
-      const p = 1 / (1 + Math.exp(-(scores[i] as number)));
-      pairs[i << 1] = p - (y[i] as number);
-      pairs[(i << 1) + 1] = Math.max(p * (1 - p), MIN_HESSIAN);
-    }
+  derivativePair(score, y, pairs, at) {
+    const p = 1 / (1 + Math.exp(-score));
+    pairs[at] = p - y;
+    pairs[at + 1] = Math.max(p * (1 - p), MIN_HESSIAN);
   },
   unitHessian: false,
 };

@@ -6,6 +6,7 @@
 //     segment of the node in order, i.e. the node's rows in ascending order whatever the thread count, so every
 //     sum is the same float for 1, 2 or 3 threads; then it subtracts the sibling histograms in that block.
 // The calling thread writes what to do into `plan` (layouts below) and every thread reads it.
+import type { DerivativePair } from "../gbt-objective.js";
 import { MAX_BINS, MISSING_BIN } from "./bin-mapper.js";
 import { binRows } from "./bin-rows.js";
 import { CutScratch, featureCuts } from "./feature-cuts.js";
@@ -24,7 +25,10 @@ export interface LevelMemory {
   features: number;
   /** Row ids; thread t's rows live in index[rowFrom(t) … rowFrom(t+1)). */
   index: Uint32Array;
-  /** Same length as index: partition scratch, used by each thread in its own range. */
+  /**
+   * Same length as index, used by each thread in its own range: partition scratch, and OP_SCORES' group of each
+   * row (addLeafScores).
+   */
   scratch: Uint32Array;
   /** rows × channels: each row's channel values for the tree being grown. */
   values: Float64Array;
@@ -292,81 +296,152 @@ export const SCORES_AFTER_PARTITION = 1;
 /** OP_SCORES flag: then each unit's derivatives at the new scores (thread-work.ts). */
 export const SCORES_THEN_DERIVATIVES = 2;
 
-function addLeafScores(memory: LevelMemory, thread: number): void {
-  const { index, plan, threads } = memory;
-  const scores = memory.scores as Float64Array;
-  const leaves = plan[0] as number;
-  const outputs = plan[1] as number;
-  const k = plan[2] as number;
-  const leafValues = new Float64Array(plan.buffer, plan.byteOffset + 16, leaves);
-  if (((plan[3] as number) & SCORES_AFTER_PARTITION) !== 0)
-    addSplitLeafScores(memory, thread, leafValues, scores, outputs, k);
-  for (let leaf = 0, at = scoresSegments(leaves) + 2 * thread; leaf < leaves; leaf++, at += 2 * threads) {
-    const value = leafValues[leaf] as number;
-    for (let p = plan[at] as number, end = plan[at + 1] as number; p < end; p++) {
-      const row = (index[p] as number) * outputs + k;
-      scores[row] = (scores[row] as number) + value;
-    }
-  }
+/**
+ * The next round's derivatives (one output), computed by OP_SCORES for each row right after its new score instead
+ * of in a pass of their own: the objective's per-row pair, written to the row's channel values, and the rows' y.
+ */
+export interface ScoreDerivatives {
+  pair: DerivativePair;
+  y: Float64Array;
 }
-
-/** Per thread: a split's two leaf values, indexed by side (0: right, 1: left, as sideScores computes it). */
-const sideValues = new Float64Array(2);
 
 /**
- * The leaves' values of the partition plan's splits added to the scores of the unit's rows of each split, by the
- * side each row goes to: the partition is not needed for that (nothing reads a leaf's rows afterwards), and each
- * row still gets one addition, of the same value.
+ * OP_SCORES' unit, with `derivatives`. The tree holds every row and partitions stay within a unit's range, so the
+ * unit's positions of the index hold exactly its rows [rowFrom(unit), rowFrom(unit + 1)), each in one leaf's
+ * segment or one pending split's. Each row is first marked with its group (a split, scored by the side its row
+ * goes to, or a leaf) in memory.scratch, then the rows are scored in ascending order: the scores (and y and
+ * the channel values) are read and written in sequence instead of in one scattered pass per node. Each row still
+ * gets one addition, of the same value.
  */
-function addSplitLeafScores(
-  memory: LevelMemory,
-  unit: number,
-  leafValues: Float64Array,
-  scores: Float64Array,
-  outputs: number,
-  k: number,
-): void {
-  const { columns, rows, index, partitions, threads: units } = memory;
-  const entry = partitionEntry(units);
-  let child = 1 + (partitions[0] as number) * entry;
-  for (let c = 0, children = partitions[child++] as number; c < children; c += 2, child += 6) {
-    const split = 1 + (partitions[child] as number) * entry;
-    sideValues[1] = leafValues[partitions[child + 2] as number] as number;
-    sideValues[0] = leafValues[partitions[child + 5] as number] as number;
-    sideScores(
-      index,
-      columns,
-      scores,
-      (partitions[split] as number) * rows,
-      (partitions[split + 1] as number) + 1,
-      partitions[split + 2] as number,
-      partitions[split + 3 + 2 * unit] as number,
-      partitions[split + 4 + 2 * unit] as number,
-      outputs,
-      k,
-    );
-  }
+export function addLeafScores(memory: LevelMemory, unit: number, derivatives?: ScoreDerivatives): void {
+  const { rows, threads: units, scratch, columns, values } = memory;
+  const scores = memory.scores as Float64Array;
+  const outputs = memory.plan[1] as number;
+  const k = memory.plan[2] as number;
+  const groups = markRowGroups(memory, unit);
+  const from = rowFrom(rows, units, unit);
+  const to = rowFrom(rows, units, unit + 1);
+  if (derivatives === undefined) groupScores(groups, scratch, columns, scores, from, to, outputs, k);
+  else
+    groupScoresThenPairs(groups, scratch, columns, scores, from, to, derivatives.pair, derivatives.y, values);
 }
 
-/** The hot loop of addSplitLeafScores: the side as the partition kernel computes it (1: left), branch-free. */
-function sideScores(
-  index: Uint32Array,
+/**
+ * Per group of rows scored alike: the split's column (feature × rows), limit (split bin + 1) and missingLeft, and
+ * its two leaf values by side (at 2·group + side; 1: left, as the partition kernel computes it). A leaf is a
+ * group whose both sides have its value (column 0, limit 0: every row's side is 0).
+ */
+interface RowGroups {
+  column: Int32Array;
+  limit: Int32Array;
+  missingLeft: Int32Array;
+  value: Float64Array;
+}
+
+/** Per thread: the groups of the unit being scored, grown as needed. */
+let rowGroups: RowGroups = groupsOf(64);
+
+function groupsOf(size: number): RowGroups {
+  return {
+    column: new Int32Array(size),
+    limit: new Int32Array(size),
+    missingLeft: new Int32Array(size),
+    value: new Float64Array(2 * size),
+  };
+}
+
+/** The OP_SCORES plan's groups (the partition plan's splits, then the leaves), each unit row's in scratch[row]. */
+function markRowGroups(memory: LevelMemory, unit: number): RowGroups {
+  const { rows, index, scratch, plan, partitions, threads: units } = memory;
+  const leaves = plan[0] as number;
+  const leafValues = new Float64Array(plan.buffer, plan.byteOffset + 16, leaves);
+  const entry = partitionEntry(units);
+  const afterPartition = ((plan[3] as number) & SCORES_AFTER_PARTITION) !== 0;
+  let child = 1 + (partitions[0] as number) * entry;
+  const children = afterPartition ? (partitions[child++] as number) : 0;
+  if (rowGroups.column.length < children / 2 + leaves) rowGroups = groupsOf(children / 2 + leaves);
+  const groups = rowGroups;
+  let group = 0;
+  for (let c = 0; c < children; c += 2, child += 6, group++) {
+    const split = 1 + (partitions[child] as number) * entry;
+    groups.column[group] = (partitions[split] as number) * rows;
+    groups.limit[group] = (partitions[split + 1] as number) + 1;
+    groups.missingLeft[group] = partitions[split + 2] as number;
+    groups.value[2 * group + 1] = leafValues[partitions[child + 2] as number] as number;
+    groups.value[2 * group] = leafValues[partitions[child + 5] as number] as number;
+    markRows(
+      index,
+      scratch,
+      group,
+      partitions[split + 3 + 2 * unit] as number,
+      partitions[split + 4 + 2 * unit] as number,
+    );
+  }
+  for (
+    let leaf = 0, at = scoresSegments(leaves) + 2 * unit;
+    leaf < leaves;
+    leaf++, at += 2 * units, group++
+  ) {
+    groups.column[group] = 0;
+    groups.limit[group] = 0;
+    groups.missingLeft[group] = 0;
+    groups.value[2 * group] = leafValues[leaf] as number;
+    groups.value[2 * group + 1] = leafValues[leaf] as number;
+    markRows(index, scratch, group, plan[at] as number, plan[at + 1] as number);
+  }
+  return groups;
+}
+
+/** marks[row] = group for the rows index[from … to). */
+function markRows(index: Uint32Array, marks: Uint32Array, group: number, from: number, to: number): void {
+  for (let p = from; p < to; p++) marks[index[p] as number] = group;
+}
+
+/** Column k of the scores of rows [from, to) plus their group's value on their side (branch-free). */
+function groupScores(
+  groups: RowGroups,
+  groupOf: Uint32Array,
   columns: Uint8Array,
   scores: Float64Array,
-  column: number,
-  limit: number,
-  missingLeft: number,
   from: number,
   to: number,
   outputs: number,
   k: number,
 ): void {
-  for (let p = from; p < to; p++) {
-    const row = index[p] as number;
-    const bin = columns[column + row] as number;
-    const side = ((bin - limit) >>> 31) | (missingLeft & ((MISSING_BIN - 1 - bin) >>> 31));
+  const { column, limit, missingLeft, value } = groups;
+  for (let row = from; row < to; row++) {
+    const group = groupOf[row] as number;
+    const bin = columns[(column[group] as number) + row] as number;
+    const side =
+      ((bin - (limit[group] as number)) >>> 31) |
+      ((missingLeft[group] as number) & ((MISSING_BIN - 1 - bin) >>> 31));
     const at = row * outputs + k;
-    scores[at] = (scores[at] as number) + (sideValues[side] as number);
+    scores[at] = (scores[at] as number) + (value[2 * group + side] as number);
+  }
+}
+
+/** groupScores with one output, then each row's derivative pair at its new score into its channel values. */
+function groupScoresThenPairs(
+  groups: RowGroups,
+  groupOf: Uint32Array,
+  columns: Uint8Array,
+  scores: Float64Array,
+  from: number,
+  to: number,
+  pair: DerivativePair,
+  y: Float64Array,
+  values: Float64Array,
+): void {
+  const { column, limit, missingLeft, value } = groups;
+  for (let row = from; row < to; row++) {
+    const group = groupOf[row] as number;
+    const bin = columns[(column[group] as number) + row] as number;
+    const side =
+      ((bin - (limit[group] as number)) >>> 31) |
+      ((missingLeft[group] as number) & ((MISSING_BIN - 1 - bin) >>> 31));
+    const score = (scores[row] as number) + (value[2 * group + side] as number);
+    scores[row] = score;
+    pair(score, y[row] as number, values, row << 1);
   }
 }
 

@@ -1,7 +1,7 @@
 // The per-row work of a boosting round outside its trees, spread over the units (row blocks) like a level's
 // (thread-work.ts): OP_DERIVATIVES, each unit fills the gradient and hessian of its rows at the current scores.
-import { objectiveFor } from "../gbt-objective.js";
-import { type LevelMemory, rowFrom } from "./level-work.js";
+import { derivativePairs, objectiveFor } from "../gbt-objective.js";
+import { type LevelMemory, rowFrom, type ScoreDerivatives } from "./level-work.js";
 
 export const OP_DERIVATIVES = 18;
 
@@ -53,8 +53,9 @@ export function unitDerivatives(memory: RoundMemory, unit: number): void {
   const { outputs } = objective;
   const from = rowFrom(y.length, memory.threads, unit);
   const to = rowFrom(y.length, memory.threads, unit + 1);
-  if (toChannelValues && objective.derivativePairs !== undefined) {
-    objective.derivativePairs(scores, y, memory.values, from, to);
+  const pair = objective.derivativePair;
+  if (toChannelValues && pair !== undefined) {
+    derivativePairs(pair, scores, y, memory.values, from, to);
     return;
   }
   objective.derivatives(
@@ -63,4 +64,15 @@ export function unitDerivatives(memory: RoundMemory, unit: number): void {
     gradient.subarray(from * outputs, to * outputs),
     hessian.subarray(from * outputs, to * outputs),
   );
+}
+
+/**
+ * What OP_SCORES with SCORES_THEN_DERIVATIVES computes for each row as it adds the row's score, when the round's
+ * derivatives go to the rows' channel values by a per-row pair (the same floats unitDerivatives would write after
+ * the scores); undefined: unitDerivatives after the scores.
+ */
+export function scoreDerivatives(memory: RoundMemory): ScoreDerivatives | undefined {
+  const { task, classCount, y, toChannelValues } = memory.round as RoundRows;
+  const pair = toChannelValues ? objectiveFor(task, classCount).derivativePair : undefined;
+  return pair === undefined ? undefined : { pair, y };
 }

@@ -18,6 +18,7 @@ import {
 } from "./block-histograms.js";
 import { SMALL_NODE_ROWS } from "./histogram.js";
 import {
+  addLeafScores,
   CUT_UNITS,
   type LevelMemory,
   type LevelOp,
@@ -26,7 +27,7 @@ import {
   runLevelWork,
   SCORES_THEN_DERIVATIVES,
 } from "./level-work.js";
-import { OP_DERIVATIVES, unitDerivatives } from "./round-rows.js";
+import { OP_DERIVATIVES, scoreDerivatives, unitDerivatives } from "./round-rows.js";
 import { recordUnit, sharedClock, timingUnits } from "./unit-times.js";
 
 export type WorkOp =
@@ -89,8 +90,17 @@ function runUnitWork(memory: LevelMemory, op: WorkOp, unit: number): void {
     else reduceAndSplit(memory, unit - units);
   } else if (op === OP_REDUCE_SPLITS) reduceAndSplit(memory, unit);
   else if (op === OP_DERIVATIVES) unitDerivatives(memory, unit);
-  else if (op === OP_SCORES) {
-    runLevelWork(memory, op, unit);
-    if (((memory.plan[3] as number) & SCORES_THEN_DERIVATIVES) !== 0) unitDerivatives(memory, unit);
-  } else runLevelWork(memory, op, unit);
+  else if (op === OP_SCORES) scoresUnit(memory, unit);
+  else runLevelWork(memory, op, unit);
+}
+
+/** OP_SCORES' unit, with the next round's derivatives of its rows when asked: row by row where possible. */
+function scoresUnit(memory: LevelMemory, unit: number): void {
+  if (((memory.plan[3] as number) & SCORES_THEN_DERIVATIVES) === 0) {
+    addLeafScores(memory, unit);
+    return;
+  }
+  const derivatives = scoreDerivatives(memory);
+  addLeafScores(memory, unit, derivatives);
+  if (derivatives === undefined) unitDerivatives(memory, unit);
 }
