@@ -420,7 +420,11 @@ function groupScores(
   }
 }
 
-/** groupScores with one output, then each row's derivative pair at its new score into its channel values. */
+/**
+ * groupScores with one output, then each row's derivative pair at its new score into its channel values. The side
+ * expression is written out in both loops on purpose: the same expression in a shared function made this loop
+ * ≈ 50 % slower (CPU profile, 1M rows: 580 → 860 ms), though V8 inlined it.
+ */
 function groupScoresThenPairs(
   groups: RowGroups,
   groupOf: Uint32Array,
