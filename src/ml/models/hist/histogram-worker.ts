@@ -11,6 +11,7 @@ import {
   FAILED,
   GENERATION,
   HAND_OVER,
+  HANDED,
   OP,
   RELEASE,
   runClaimedUnits,
@@ -33,23 +34,28 @@ const BARRIER_WAIT_MS = 50;
 /** The memory of the last attach message (see memory-delta.ts). */
 let held: LevelMemory | undefined;
 
-parentPort?.on("message", ({ control, thread, memory: delta }: AttachMessage) => {
+parentPort?.on("message", ({ control, thread, memory: delta, handover, after }: AttachMessage) => {
   const memory = applyMemoryDelta(delta, held) as LevelMemory;
   held = memory;
-  let seen = Atomics.load(control, GENERATION);
   const wakeLate = lateWakeMs > 0 ? lateWaker(lateWakeMs, thread) : undefined;
   parentPort?.postMessage("attached");
+  /** Whether this memory is no longer the fit's: handed over since (the newer one waits in the queue), or released. */
+  const over = (op: number) => {
+    if (Atomics.load(control, HANDED) !== handover || op === HAND_OVER) return true;
+    if (op !== RELEASE) return false;
+    writeUnitTimes(thread);
+    held = undefined;
+    return true;
+  };
+  // The calling thread does not wait for this message to be taken: the fit may have gone on meanwhile.
+  let seen = Atomics.load(control, GENERATION);
+  if (seen !== after && over(Atomics.load(control, OP))) return;
   for (;;) {
     if (!spinWhile(control, GENERATION, seen)) Atomics.wait(control, GENERATION, seen);
     seen = Atomics.load(control, GENERATION);
     wakeLate?.();
     const op = Atomics.load(control, OP);
-    if (op === HAND_OVER) return;
-    if (op === RELEASE) {
-      writeUnitTimes(thread);
-      held = undefined;
-      return;
-    }
+    if (over(op)) return;
     const generation = seen;
     const atBarrier = (done: number) => {
       if (!spinWhile(control, DONE, done)) Atomics.wait(control, DONE, done, BARRIER_WAIT_MS);
