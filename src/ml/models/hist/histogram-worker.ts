@@ -48,11 +48,16 @@ parentPort?.on("message", ({ control, thread, memory: delta, handover, after }: 
     return true;
   };
   // The calling thread does not wait for this message to be taken: the fit may have gone on meanwhile.
+  // A command published meanwhile is joined (its units still unclaimed), not waited out: the first after a
+  // hand-over may be long (the fit's cut points: 32 units).
   let seen = Atomics.load(control, GENERATION);
-  if (seen !== after && over(Atomics.load(control, OP))) return;
+  let joining = seen !== after;
   for (;;) {
-    if (!spinWhile(control, GENERATION, seen)) Atomics.wait(control, GENERATION, seen);
-    seen = Atomics.load(control, GENERATION);
+    if (!joining) {
+      if (!spinWhile(control, GENERATION, seen)) Atomics.wait(control, GENERATION, seen);
+      seen = Atomics.load(control, GENERATION);
+    }
+    joining = false;
     wakeLate?.();
     const op = Atomics.load(control, OP);
     if (over(op)) return;
