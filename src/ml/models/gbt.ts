@@ -69,37 +69,38 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
     resolveTreeMethod(params.tree_method, rows) === "hist" || params.grow_policy === "lossguide"
       ? await histLearner(data, features, params.max_bins, options)
       : exactLearner(data, features);
-
-  const base = objective.base(data.y, params.base_score);
-  const perRow = (length: number) => learner.float64?.(length) ?? new Float64Array(length);
-  const scores = perRow(rows * outputs);
-  for (let i = 0; i < rows; i++)
-    for (let k = 0; k < outputs; k++) scores[i * outputs + k] = base[k] as number;
-  const gradient = perRow(rows * outputs);
-  const hessian = perRow(rows * outputs);
-  const derivativeRows: RoundRows = {
-    task: data.task,
-    classCount: shape.classCount,
-    y: learner.float64 === undefined ? data.y : perRow(rows),
-    scores,
-    gradient,
-    hessian,
-  };
-  if (derivativeRows.y !== data.y) derivativeRows.y.set(data.y);
-  const weight = perRow(rows);
-  // Every weight 1 and one output: w·g is g and w·h is h, so the trees read the derivatives themselves.
-  const unweighted = params.subsample >= 1 && outputs === 1;
-  const weightedA = unweighted ? gradient : perRow(rows);
-  const weightedB = unweighted ? hessian : perRow(rows);
-  // The histogram learner then takes the derivatives as its rows' values, written there and not copied.
-  const inValues = unweighted && learner.valuesFromDerivatives ? { unitB: objective.unitHessian } : undefined;
-  derivativeRows.toChannelValues = inValues !== undefined;
-  const treeFeatures = Math.max(1, Math.floor(params.colsample_bytree * features));
-  const allFeatures = Int32Array.from({ length: features }, (_, f) => f);
-
-  const trees: TreeEnsemble["trees"] = [];
-  const gains = new Float64Array(features);
+  // Closed whatever happens: a histogram learner with threads holds the process's worker pool until then.
   try {
+    const base = objective.base(data.y, params.base_score);
+    const perRow = (length: number) => learner.float64?.(length) ?? new Float64Array(length);
+    const scores = perRow(rows * outputs);
+    for (let i = 0; i < rows; i++)
+      for (let k = 0; k < outputs; k++) scores[i * outputs + k] = base[k] as number;
+    const gradient = perRow(rows * outputs);
+    const hessian = perRow(rows * outputs);
+    const derivativeRows: RoundRows = {
+      task: data.task,
+      classCount: shape.classCount,
+      y: learner.float64 === undefined ? data.y : perRow(rows),
+      scores,
+      gradient,
+      hessian,
+    };
+    if (derivativeRows.y !== data.y) derivativeRows.y.set(data.y);
+    const weight = perRow(rows);
+    // Every weight 1 and one output: w·g is g and w·h is h, so the trees read the derivatives themselves.
+    const unweighted = params.subsample >= 1 && outputs === 1;
+    const weightedA = unweighted ? gradient : perRow(rows);
+    const weightedB = unweighted ? hessian : perRow(rows);
+    // The histogram learner then takes the derivatives as its rows' values, written there and not copied.
+    const inValues =
+      unweighted && learner.valuesFromDerivatives ? { unitB: objective.unitHessian } : undefined;
+    derivativeRows.toChannelValues = inValues !== undefined;
+    const treeFeatures = Math.max(1, Math.floor(params.colsample_bytree * features));
+    const allFeatures = Int32Array.from({ length: features }, (_, f) => f);
+
+    const trees: TreeEnsemble["trees"] = [];
+    const gains = new Float64Array(features);
     for (let round = 0; round < params.n_estimators; round++) {
       if (learner.derivatives !== undefined) await learner.derivatives(derivativeRows);
       else objective.derivatives(scores, data.y, gradient, hessian);
@@ -137,18 +138,18 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
       }
       if (options.afterRound?.(trees.slice(-outputs), base) === "stop") break;
     }
+    return ensembleFor(data, {
+      modelType: "gbt",
+      outputs,
+      aggregate: "sum",
+      base,
+      postTransform: objective.postTransform,
+      trees,
+      featureImportance: normalise(gains),
+    });
   } finally {
     learner.close?.();
   }
-  return ensembleFor(data, {
-    modelType: "gbt",
-    outputs,
-    aggregate: "sum",
-    base,
-    postTransform: objective.postTransform,
-    trees,
-    featureImportance: normalise(gains),
-  });
 }
 
 /** One boosting round's tree grower, exact or histogram, and the matching update of the training scores. */
@@ -198,16 +199,25 @@ async function histLearner(
   const threads = options.threads ?? 1;
   // Loaded only when used: the worker threads need import.meta, which notebook kernels may lack.
   const executor =
-    threads > 1 ? (await import("./hist/threaded-executor.js")).threadedExecutor(threads) : serialExecutor;
-  const space = await HistWorkspace.fromRows(
-    data.x,
-    data.rows,
-    features,
-    { maxBins, seed: options.seed },
-    2,
-    executor,
-    ROW_BLOCKS,
-  );
+    threads > 1
+      ? await (await import("./hist/threaded-executor.js")).threadedExecutor(threads)
+      : serialExecutor;
+  let space: HistWorkspace;
+  try {
+    space = await HistWorkspace.fromRows(
+      data.x,
+      data.rows,
+      features,
+      { maxBins, seed: options.seed },
+      2,
+      executor,
+      ROW_BLOCKS,
+    );
+  } catch (error) {
+    // The fit's try/finally, which closes the learner, starts after this: the threads must not stay taken.
+    executor.close();
+    throw error;
+  }
   return {
     grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, true),
     derivatives: (round) => roundDerivatives(space, round),

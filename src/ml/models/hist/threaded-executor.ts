@@ -145,7 +145,20 @@ export async function poolCpuMicros(): Promise<number[]> {
   );
 }
 
-export function threadedExecutor(threads: number): LevelExecutor {
+/**
+ * The end of the last fit that took the pool: its threads serve one fit at a time (a worker sits in one fit's
+ * command loop until that fit releases it, so two fits commanding them at once both waited forever).
+ */
+let poolFree: Promise<void> = Promise.resolve();
+
+/** An executor over the pool's threads, once no other fit holds them; close() hands them on. */
+export async function threadedExecutor(threads: number): Promise<LevelExecutor> {
+  let handOn = () => {};
+  const before = poolFree;
+  poolFree = new Promise((resolve) => {
+    handOn = resolve;
+  });
+  await before;
   const workers = Array.from({ length: threads - 1 }, (_, w) => poolThread(w));
   const control = new Int32Array(new SharedArrayBuffer(6 * Int32Array.BYTES_PER_ELEMENT));
   let generation = 0;
@@ -278,7 +291,10 @@ export function threadedExecutor(threads: number): LevelExecutor {
       threadedStats.commandMs += performance.now() - started;
       if (timingUnits) recordCommand(op, clockStart, sharedClock(), ownUnitsMs);
     },
-    close: () => release(),
+    close: () => {
+      release();
+      handOn();
+    },
   };
 }
 
