@@ -30,6 +30,8 @@ export function sortFloat32(values: Float32Array): Float32Array {
  * flipped whole, positives' sign set.
  */
 export const float32Key = (bits: number) => (bits ^ ((bits >> 31) | SIGN)) >>> 0;
+/** The float32 bits of +∞ (those of a NaN without their sign exceed them). */
+export const FLOAT32_INFINITY_BITS = 0x7f800000;
 /** The float32 bits of a key. */
 export const keyBits = (key: number) => (key & SIGN ? (key ^ SIGN) >>> 0 : ~key >>> 0);
 

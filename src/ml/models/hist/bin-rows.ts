@@ -1,5 +1,6 @@
 // Binning the training rows once their cut points are known (bin-mapper.ts has the bin rule): value x of
 // feature f goes to the number of f's cut points below x, or MISSING_BIN when x is NaN.
+import { FLOAT32_INFINITY_BITS } from "../../sort-floats.js";
 import { MAX_BINS, MISSING_BIN } from "./bin-limits.js";
 import type { MatrixLayout } from "./matrix-layout.js";
 
@@ -65,9 +66,6 @@ export function binRows(
   }
 }
 
-/** The float32 bits of a NaN without their sign exceed these (+∞'s). */
-const FLOAT32_INFINITY = 0x7f800000;
-
 /**
  * binRows' loop for one feature (a function of its own so V8 optimises it once for every feature and call),
  * without a branch: the rows whose values lie near a cut (a few in a thousand) are left to the caller, listed
@@ -96,7 +94,7 @@ function binFeatureRows(
   ) {
     const word = words[read] as number;
     // −1 for NaN, else 0: MISSING_BIN | any value bin is MISSING_BIN (a NaN near a cut is left to binOf).
-    const missing = (FLOAT32_INFINITY - (word & 0x7fffffff)) >> 31;
+    const missing = (FLOAT32_INFINITY_BITS - (word & 0x7fffffff)) >> 31;
     const key = orderedKey(word);
     const entry = table[(key >> 16) + 32768] as number;
     // A prefix without cuts inside reads subtable 0, all zeros.

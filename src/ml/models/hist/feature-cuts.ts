@@ -1,7 +1,14 @@
 // A feature's cut points from the sampled rows' values (bin-mapper.ts has the rule): the values' ordered keys
 // gathered straight from the row-major matrix and radix-sorted as keys (never turned back into floats but for
 // the few the cuts are made of).
-import { countKeyDigits, float32Key, KEY_DIGIT_COUNTS, keyBits, sortKeys } from "../../sort-floats.js";
+import {
+  countKeyDigits,
+  FLOAT32_INFINITY_BITS,
+  float32Key,
+  KEY_DIGIT_COUNTS,
+  keyBits,
+  sortKeys,
+} from "../../sort-floats.js";
 import { splitThreshold } from "../float32.js";
 import type { MatrixLayout } from "./matrix-layout.js";
 
@@ -32,9 +39,6 @@ export function featureCuts(
   return cutPoints(sortKeys(keys.subarray(0, n), spare.subarray(0, n), counts), maxBins);
 }
 
-/** The float32 bits of a NaN without their sign exceed these (+∞'s). */
-const FLOAT32_INFINITY = 0x7f800000;
-
 /** Writes the keys of f's values in the sample rows (NaN left out) to `keys`, counted; returns how many. */
 function sampleKeys(
   words: Uint32Array,
@@ -47,7 +51,7 @@ function sampleKeys(
   let n = 0;
   for (let s = 0; s < sample.length; s++) {
     const bits = words[offset + (sample[s] as number) * rowStride] as number;
-    if ((bits & 0x7fffffff) > FLOAT32_INFINITY) continue;
+    if ((bits & 0x7fffffff) > FLOAT32_INFINITY_BITS) continue;
     const key = float32Key(bits);
     keys[n++] = key;
     countKeyDigits(counts, key);
