@@ -8,35 +8,36 @@ const KEPT = "=kept";
 
 /** `current` with every typed array that `previous` holds at the same place replaced by KEPT. */
 export function memoryDelta(current: unknown, previous: unknown): unknown {
-  if (ArrayBuffer.isView(current)) return current === previous ? KEPT : current;
-  if (Array.isArray(current))
-    return current.map((item, i) => memoryDelta(item, Array.isArray(previous) ? previous[i] : undefined));
-  if (typeof current === "object" && current !== null) {
-    const held =
-      typeof previous === "object" && previous !== null ? (previous as Record<string, unknown>) : {};
-    return Object.fromEntries(
-      Object.entries(current).map(([key, value]) => [key, memoryDelta(value, held[key])]),
-    );
-  }
-  return current;
+  return mapArrays(current, previous, (array, held) => (array === held ? KEPT : array));
 }
 
 /** The memory a delta stands for, given what the receiving thread held (the memory of the last delta it got). */
 export function applyMemoryDelta(delta: unknown, held: unknown): unknown {
-  if (delta === KEPT) return held;
-  if (ArrayBuffer.isView(delta)) return delta;
-  if (Array.isArray(delta))
-    return delta.map((item, i) => applyMemoryDelta(item, Array.isArray(held) ? held[i] : undefined));
-  if (typeof delta === "object" && delta !== null) {
-    const previous = typeof held === "object" && held !== null ? (held as Record<string, unknown>) : {};
-    return Object.fromEntries(
-      Object.entries(delta).map(([key, value]) => [key, applyMemoryDelta(value, previous[key])]),
-    );
-  }
-  return delta;
+  return mapArrays(delta, held, (array, previous) => (array === KEPT ? previous : array));
 }
 
 /** Where each array of `memory` is (objects and arrays copied, typed arrays the same): what a delta is taken against. */
 export function memoryLayout(memory: unknown): unknown {
   return applyMemoryDelta(memory, undefined);
+}
+
+/**
+ * `value` with objects and arrays copied and each typed array (or KEPT) replaced by `leaf` of it and what `other`
+ * has at the same place.
+ */
+function mapArrays(
+  value: unknown,
+  other: unknown,
+  leaf: (array: unknown, other: unknown) => unknown,
+): unknown {
+  if (ArrayBuffer.isView(value) || value === KEPT) return leaf(value, other);
+  if (Array.isArray(value))
+    return value.map((item, i) => mapArrays(item, Array.isArray(other) ? other[i] : undefined, leaf));
+  if (typeof value === "object" && value !== null) {
+    const held = typeof other === "object" && other !== null ? (other as Record<string, unknown>) : {};
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, mapArrays(item, held[key], leaf)]),
+    );
+  }
+  return value;
 }

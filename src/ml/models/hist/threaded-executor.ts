@@ -198,8 +198,7 @@ export async function threadedExecutor(threads: number): Promise<LevelExecutor> 
       if (progress && done > seen) break;
       const failed = Atomics.load(control, FAILED);
       if (failed !== 0) throw failure(failed, "failed (see stderr)");
-      const gone = workers.findIndex((thread) => thread.gone !== undefined);
-      if (gone >= 0) throw failure(gone + 1, workers[gone]?.gone ?? "");
+      throwIfGone();
       const waited = performance.now() - start;
       if (waited > ANSWER_TIMEOUT_MS) throw failure(0, `stopped answering (${ANSWER_TIMEOUT_MS} ms)`);
       if (waited < BLOCKING_WAIT_MS) {
@@ -215,12 +214,16 @@ export async function threadedExecutor(threads: number): Promise<LevelExecutor> 
     threadedStats.idleMs += performance.now() - start;
   };
   // Does not wait for the workers to leave their command loop: a worker takes its next attach message only
-  // after it has, and this control array is not commanded again.
+  // after it has (and with HAND_OVER the commands that follow are for the memory that message brings).
   const release = (op: typeof RELEASE | typeof HAND_OVER = RELEASE) => {
     if (attached === undefined) return;
     attached = undefined;
     command(op);
     if (op === RELEASE) for (const thread of workers) thread.sent = undefined;
+  };
+  const throwIfGone = () => {
+    const gone = workers.findIndex((thread) => thread.gone !== undefined);
+    if (gone >= 0) throw failure(gone + 1, workers[gone]?.gone ?? "");
   };
   /** `thread` 0: not known which. */
   const failure = (thread: number, what: string) => {
@@ -236,8 +239,7 @@ export async function threadedExecutor(threads: number): Promise<LevelExecutor> 
   const attach = async (memory: LevelMemory) => {
     threadedStats.attaches++;
     release(HAND_OVER);
-    const gone = workers.findIndex((thread) => thread.gone !== undefined);
-    if (gone >= 0) throw failure(gone + 1, workers[gone]?.gone ?? "");
+    throwIfGone();
     const handover = ++handovers;
     Atomics.store(control, HANDED, handover);
     const layout = memoryLayout(memory);
