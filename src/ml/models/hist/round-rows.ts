@@ -48,16 +48,16 @@ export function roundDerivatives(space: RowWork, round: RoundRows): void | Promi
 }
 
 export function unitDerivatives(memory: RoundMemory, unit: number): void {
-  const { task, classCount, y, scores, gradient, hessian, toChannelValues } = memory.round as RoundRows;
-  const objective = objectiveFor(task, classCount);
-  const { outputs } = objective;
+  const { task, classCount, y, scores, gradient, hessian } = memory.round as RoundRows;
   const from = rowFrom(y.length, memory.threads, unit);
   const to = rowFrom(y.length, memory.threads, unit + 1);
-  const pair = objective.derivativePair;
-  if (toChannelValues && pair !== undefined) {
-    derivativePairs(pair, scores, y, memory.values, from, to);
+  const pairs = scoreDerivatives(memory);
+  if (pairs !== undefined) {
+    derivativePairs(pairs.pair, scores, y, memory.values, from, to);
     return;
   }
+  const objective = objectiveFor(task, classCount);
+  const { outputs } = objective;
   objective.derivatives(
     scores.subarray(from * outputs, to * outputs),
     y.subarray(from, to),
@@ -67,9 +67,9 @@ export function unitDerivatives(memory: RoundMemory, unit: number): void {
 }
 
 /**
- * What OP_SCORES with SCORES_THEN_DERIVATIVES computes for each row as it adds the row's score, when the round's
- * derivatives go to the rows' channel values by a per-row pair (the same floats unitDerivatives would write after
- * the scores); undefined: unitDerivatives after the scores.
+ * The round's derivatives as a per-row pair written to the rows' channel values, when they go there and the
+ * objective has one: what unitDerivatives writes, and what OP_SCORES with SCORES_THEN_DERIVATIVES computes for
+ * each row as it adds the row's score (the same floats); undefined: the objective's derivatives, after the scores.
  */
 export function scoreDerivatives(memory: RoundMemory): ScoreDerivatives | undefined {
   const { task, classCount, y, toChannelValues } = memory.round as RoundRows;
