@@ -38,6 +38,7 @@ import {
   sampleRows,
   writeChildRows,
 } from "./level-work.js";
+import { copyElements } from "./shared-copy.js";
 import {
   emptyCandidate,
   type NodeRows,
@@ -290,8 +291,7 @@ export function reduceAndSplit(memory: LevelMemory, unit: number, rootCount?: nu
   for (let r = 0; r < requests; r++, at += requestEntry(units)) {
     const sum = histograms[plan[at] as number] as Float64Array;
     const first = histograms[partialOf(plan, units, r, 0)] as Float64Array;
-    // An indexed loop: TypedArray.set from a subarray of shared memory is slower (no fast path there).
-    if (first !== sum) for (let i = blockFrom; i < blockTo; i++) sum[i] = first[i] as number;
+    if (first !== sum) copyElements(sum, blockFrom, first, blockFrom, blockTo);
     for (let u = 1; u < units; u++) {
       const partial = histograms[partialOf(plan, units, r, u)] as Float64Array;
       for (let i = blockFrom; i < blockTo; i++) sum[i] = (sum[i] as number) + (partial[i] as number);

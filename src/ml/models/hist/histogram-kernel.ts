@@ -8,6 +8,7 @@
 // Same additions in the same order as a loop over the rows and features: the same sums.
 import { generatedFunction } from "./generated-code.js";
 import { HISTOGRAM_BINS } from "./histogram.js";
+import { copyElements } from "./shared-copy.js";
 
 /** Adds the rows index[from … to) for the features first … first + count − 1 into the kernel's accumulator. */
 type Kernel = (index: Uint32Array, from: number, to: number, first: number) => void;
@@ -92,7 +93,6 @@ export function boostingHistogram(
     accumulator.fill(0, 0, length);
     for (let s = 0; s < segments.length; s += 2)
       kernel(index, segments[s] as number, segments[s + 1] as number, first + done);
-    // An indexed loop: TypedArray.set from a subarray into shared memory is slower (no fast path there).
-    for (let i = 0, to = at + done * STRIDE; i < length; i++) out[to + i] = accumulator[i] as number;
+    copyElements(out, at + done * STRIDE, accumulator, 0, length);
   }
 }

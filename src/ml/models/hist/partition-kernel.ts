@@ -4,6 +4,7 @@
 // instead of reloading them after every store (as histogram-kernel.ts does for histograms).
 import { MISSING_BIN } from "./bin-mapper.js";
 import { generatedFunction } from "./generated-code.js";
+import { copyElements } from "./shared-copy.js";
 
 /**
  * Partitions index[from … to) by column `column` (feature × rows) at `splitBin`; missing values go left when
@@ -17,7 +18,7 @@ export type Partition = (
   to: number,
 ) => number;
 
-/** Right rows copied by TypedArray.set from this many (below, a subarray costs more than it saves). */
+/** Right rows copied by copyElements (a memcpy, shared memory or not) from this many; below, by this loop. */
 const COPY_FROM_ROWS = 256;
 
 const byIndex = new WeakMap<
@@ -52,15 +53,9 @@ export function partitionKernel(index: Uint32Array, scratch: Uint32Array, column
       return write;
     }
     function rightRows(from, spill, write) {
-      ${
-        // TypedArray.set is a memcpy for unshared arrays (5–10× an indexed loop from ~1,000 rows, and rows are
-        // mostly many more); between SharedArrayBuffers it copies element by element, no faster than this loop.
-        index.buffer instanceof SharedArrayBuffer
-          ? ""
-          : `if (spill - from >= ${COPY_FROM_ROWS}) {
-        index.set(scratch.subarray(from, spill), write);
+      if (spill - from >= ${COPY_FROM_ROWS}) {
+        copyElements(index, write, scratch, from, spill);
         return;
-      }`
       }
       for (let q = from, w = write; q < spill; q++, w++) index[w] = scratch[q];
     }
@@ -69,12 +64,13 @@ export function partitionKernel(index: Uint32Array, scratch: Uint32Array, column
       rightRows(from, from + to - write, write);
       return write;
     };`;
-  const make = generatedFunction(["indexArray", "scratchArray", "columnsArray"], source) as (
+  const make = generatedFunction(["indexArray", "scratchArray", "columnsArray", "copyElements"], source) as (
     index: Uint32Array,
     scratch: Uint32Array,
     columns: Uint8Array,
+    copy: typeof copyElements,
   ) => Partition;
-  const partition = make(index, scratch, columns);
+  const partition = make(index, scratch, columns, copyElements);
   byIndex.set(index, { scratch, columns, partition });
   return partition;
 }
