@@ -4,7 +4,7 @@
 // usage: npm run bench:train -- [--repeats 5] [--seeds 10] [--scale 10] [--ml-rf-repeats 3] [--no-python]
 //                               [--csv data/raw/boston.csv --target cmedv --split bench/baselines/split_80_20_seed42.json]
 //        npm run bench:train -- --rows 200000 [--features 10] [--forest-trees 20] [--no-exact] [--data-seeds 1]
-//        [--only forest|gbt]
+//        [--only forest|gbt] [--repeats 1]
 //                               (bench/train-large.ts)
 //
 // Wall time is what a user waits; CPU time of one-thread fits is printed too, as it moves less when other
@@ -21,7 +21,8 @@ import { loadSplit, replicateRows } from "./train-data.js";
 
 const { values: options } = parseArgs({
   options: {
-    repeats: { type: "string", default: "5" },
+    // No default here: 5 for the small benchmark, 1 for the large one (--rows).
+    repeats: { type: "string" },
     seeds: { type: "string", default: "10" },
     scale: { type: "string", default: "10" },
     "ml-rf-repeats": { type: "string", default: "3" },
@@ -39,7 +40,7 @@ const { values: options } = parseArgs({
 });
 if (options.rows !== undefined) {
   // The large-data benchmark (histogram learners, XGBoost hist, scikit-learn HistGradientBoosting).
-  const { runLarge, parseOnly } = await import("./train-large.js");
+  const { runLarge, parseOnly, parseRepeats } = await import("./train-large.js");
   runLarge({
     rows: Number(options.rows),
     features: Number(options.features),
@@ -48,10 +49,11 @@ if (options.rows !== undefined) {
     python: !options["no-python"],
     dataSeeds: Number(options["data-seeds"]),
     only: parseOnly(options.only),
+    repeats: parseRepeats(options.repeats),
   });
   process.exit(0);
 }
-const repeats = Number(options.repeats);
+const repeats = Number(options.repeats ?? "5");
 const seeds = Number(options.seeds);
 const scale = Number(options.scale);
 const mlRfRepeats = Number(options["ml-rf-repeats"]);
