@@ -277,13 +277,15 @@ function runOnce(plan: (() => Entry[])[]): void {
     }
 }
 
-/** Every step `repeats` times, interleaved; prints the table of medians and gives the fits by learner. */
+/** Every step `repeats` times, interleaved and rotated; prints the table of medians and gives the fits by learner. */
 function runRepeated(plan: (() => Entry[])[], repeats: number): Learners {
   const entries: Entry[][] = [];
   const loads: string[] = [];
   for (let repeat = 0; repeat < repeats; repeat++) {
     console.error(`repeat ${repeat + 1} of ${repeats} …`);
-    entries.push(plan.flatMap((step) => step()));
+    // Each repeat starts one step later: no learner always runs first (on a machine just idle) or last.
+    const rotated = plan.map((_, i) => plan[(i + repeat) % plan.length] as () => Entry[]);
+    entries.push(rotated.flatMap((step) => step()));
     loads.push(load());
   }
   const learners = byLearner(entries);
