@@ -13,7 +13,7 @@ import { createRandom } from "../../random.js";
 import { MAX_BINS } from "./bin-limits.js";
 import { binRows } from "./bin-rows.js";
 import { CutScratch, featureCuts } from "./feature-cuts.js";
-import { rowMajor } from "./matrix-layout.js";
+import { columnMajor, transposeToColumns } from "./matrix-layout.js";
 
 export { MAX_BINS, MISSING_BIN } from "./bin-limits.js";
 /**
@@ -79,11 +79,16 @@ export function binColumns(
       : new ArrayBuffer(bins.length),
   );
   const scratch = new CutScratch(sample.length);
-  const layout = rowMajor(features);
+  // A column-major copy, for a moment: a feature's values are then one run of memory to read, where row-major
+  // each gather reads a cache line per row for one value. 1,000,000 × 10 rows: cut points 239 → 133 ms and
+  // bins 81 → 59 ms, for a copy of 18 ms (bench/bin-cuts.ts).
+  const columnsOfX = new Float32Array(x.length);
+  transposeToColumns(x, rows, features, columnsOfX);
+  const layout = columnMajor(rows);
   const thresholds = Array.from({ length: features }, (_, f) =>
-    featureCuts(x, layout, f, sample, maxBins, scratch),
+    featureCuts(columnsOfX, layout, f, sample, maxBins, scratch),
   );
-  binRows(x, layout, features, thresholds, bins, columns, 0, rows);
+  binRows(columnsOfX, layout, features, thresholds, bins, columns, 0, rows);
   return { rows, features, bins, columns, thresholds };
 }
 
