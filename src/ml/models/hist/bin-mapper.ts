@@ -89,6 +89,9 @@ export function binColumns(
     featureCuts(columnsOfX, layout, f, sample, maxBins, scratch),
   );
   binRows(columnsOfX, layout, features, thresholds, bins, columns, 0, rows);
+  // Freed now rather than at a later garbage collection, which a fit whose work is on worker threads (the
+  // forest's) may not have until it ends: 1,000,000 × 20 forest, 2 threads, peak RSS 874 → 981 MB without this.
+  columnsOfX.buffer.transfer(0);
   return { rows, features, bins, columns, thresholds };
 }
 
