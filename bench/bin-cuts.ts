@@ -1,11 +1,11 @@
 // `npx tsx bench/bin-cuts.ts [ROWS] [FEATURES] [REPEATS]`: the histogram learners' quantisation alone on
 // bench/train-large.ts's rows, one thread: median milliseconds of the cut points of every feature and of binning
-// every row, from the row-major rows (as binColumns does) and from their column-major copy (as OP_CUTS and OP_BIN
-// do on worker threads), and of making that copy; `first`: the first repeat's, before V8 has optimised the code
-// (as a fit runs it).
+// every row, from the row-major rows (a feature at a time; block_cuts_ms: 4 at a time, as binColumns does) and
+// from their column-major copy (as OP_CUTS and OP_BIN do on worker threads), and of making that copy; `first`:
+// the first repeat's, before V8 has optimised the code (as a fit runs it).
 import { sketchSample } from "../src/ml/models/hist/bin-mapper.js";
 import { binRows } from "../src/ml/models/hist/bin-rows.js";
-import { CutScratch, featureCuts } from "../src/ml/models/hist/feature-cuts.js";
+import { blockCuts, CutScratch, featureCuts } from "../src/ml/models/hist/feature-cuts.js";
 import {
   columnMajor,
   type MatrixLayout,
@@ -30,6 +30,7 @@ function timed(run: () => void): number {
 
 const times: Record<string, number[]> = {
   cuts_ms: [],
+  block_cuts_ms: [],
   bin_ms: [],
   transpose_ms: [],
   column_major_cuts_ms: [],
@@ -46,6 +47,14 @@ function quantise(source: Float32Array, layout: MatrixLayout, prefix: string): v
       );
     }),
   );
+  if (prefix === "")
+    times.block_cuts_ms?.push(
+      timed(() => {
+        const scratch = new CutScratch(sample.length, 4);
+        for (let f = 0; f < features; f += 4)
+          blockCuts(source, layout, f, Math.min(features, f + 4), sample, maxBins, scratch);
+      }),
+    );
   const bins = new Uint8Array(rows * features);
   const columns = new Uint8Array(rows * features);
   times[`${prefix}bin_ms`]?.push(

@@ -12,16 +12,24 @@ import {
 import { splitThreshold } from "../float32.js";
 import type { MatrixLayout } from "./matrix-layout.js";
 
-/** featureCuts' buffers, for one feature at a time. */
+/** The buffers of featureCuts and blockCuts: the keys of up to `features` features at a time. */
 export class CutScratch {
-  readonly keys: Uint32Array;
+  readonly keys: Uint32Array[];
   readonly spare: Uint32Array;
-  readonly counts = new Uint32Array(KEY_DIGIT_COUNTS);
-  constructor(sampleRows: number) {
-    this.keys = new Uint32Array(sampleRows);
+  readonly counts: Uint32Array[];
+  constructor(sampleRows: number, features = 1) {
+    this.keys = Array.from({ length: features }, () => new Uint32Array(sampleRows));
     this.spare = new Uint32Array(sampleRows);
+    this.counts = Array.from({ length: features }, () => new Uint32Array(KEY_DIGIT_COUNTS));
   }
 }
+
+/**
+ * Sample rows gathered at a time for every feature of a block: row-major, a row's values of the block share a
+ * cache line, read once for all of them while the rows are in cache, where a feature at a time reads a line per
+ * row and feature. 1,000,000 × 10 rows, 4 features a block (bench/bin-cuts.ts): 206 → 157 ms for the cut points.
+ */
+const GATHER_ROWS = 512;
 
 /** The cut points of feature f of x, from its values in the `sample` rows. */
 export function featureCuts(
@@ -32,24 +40,66 @@ export function featureCuts(
   maxBins: number,
   scratch: CutScratch,
 ): Float32Array {
-  const { keys, spare, counts } = scratch;
-  counts.fill(0);
-  const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
-  const n = sampleKeys(words, layout.rowStride, f * layout.featureStride, sample, keys, counts);
-  return cutPoints(sortKeys(keys.subarray(0, n), spare.subarray(0, n), counts), maxBins);
+  return blockCuts(x, layout, f, f + 1, sample, maxBins, scratch)[0] as Float32Array;
 }
 
-/** Writes the keys of f's values in the sample rows (NaN left out) to `keys`, counted; returns how many. */
+/** The cut points of features first … last − 1 of x (at most scratch.keys.length of them), from the `sample` rows. */
+export function blockCuts(
+  x: Float32Array,
+  layout: MatrixLayout,
+  first: number,
+  last: number,
+  sample: Uint32Array,
+  maxBins: number,
+  scratch: CutScratch,
+): Float32Array[] {
+  const { keys, spare, counts } = scratch;
+  const block = last - first;
+  for (let k = 0; k < block; k++) (counts[k] as Uint32Array).fill(0);
+  const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
+  const written = new Array<number>(block).fill(0);
+  for (let from = 0; from < sample.length; from += GATHER_ROWS) {
+    const to = Math.min(sample.length, from + GATHER_ROWS);
+    for (let k = 0; k < block; k++)
+      written[k] = sampleKeys(
+        words,
+        layout.rowStride,
+        (first + k) * layout.featureStride,
+        sample,
+        from,
+        to,
+        keys[k] as Uint32Array,
+        written[k] as number,
+        counts[k] as Uint32Array,
+      );
+  }
+  return Array.from({ length: block }, (_, k) => {
+    const n = written[k] as number;
+    const sorted = sortKeys(
+      (keys[k] as Uint32Array).subarray(0, n),
+      spare.subarray(0, n),
+      counts[k] as Uint32Array,
+    );
+    return cutPoints(sorted, maxBins);
+  });
+}
+
+/**
+ * Writes the keys of a feature's values in the sample rows sample[from … to) (NaN left out) to keys[n …],
+ * counted; returns the new count.
+ */
 function sampleKeys(
   words: Uint32Array,
   rowStride: number,
   offset: number,
   sample: Uint32Array,
+  from: number,
+  to: number,
   keys: Uint32Array,
+  n: number,
   counts: Uint32Array,
 ): number {
-  let n = 0;
-  for (let s = 0; s < sample.length; s++) {
+  for (let s = from; s < to; s++) {
     const bits = words[offset + (sample[s] as number) * rowStride] as number;
     if ((bits & 0x7fffffff) > FLOAT32_INFINITY_BITS) continue;
     const key = float32Key(bits);

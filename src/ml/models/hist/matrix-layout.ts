@@ -1,5 +1,5 @@
 // Where the value of feature f in row r of a rows × features float32 matrix lies in its flat array:
-// x[r · rowStride + f · featureStride]. The training rows come row-major; the binning's copy of them is
+// x[r · rowStride + f · featureStride]. The training rows come row-major; the worker threads' copy of them is
 // column-major, so that a feature's values are one run of memory to read.
 
 export interface MatrixLayout {
