@@ -64,6 +64,7 @@ export async function executeStage(
       const running = new RunningCommand(command, { cwd: root, env, onLine });
       context.running.add(running);
       if (running.pid !== undefined) journal.setChild(running.pid);
+      running.release();
       const result = await running.done;
       context.running.delete(running);
       if (result.exitCode !== 0) {

@@ -61,8 +61,16 @@ function lineSplitter(onLine: (line: string) => void): { write(chunk: Buffer): v
 }
 
 /**
- * A stage command: `sh -c <command>` in the pipeline root, stdin closed, in a process group of its own so a
- * signal reaches the shell and everything it started. Output arrives line by line.
+ * Waits for one line on stdin before it becomes the command (exec: same process, same group), and exits without
+ * running it when stdin ends first: a repro killed between starting the process and recording it in the stage's
+ * journal leaves no command running that the next repro could not find and stop.
+ */
+const HELD_START = 'IFS= read -r _ || exit 125; exec sh -c "$1"';
+
+/**
+ * A stage command: `sh -c <command>` in the pipeline root, in a process group of its own so a signal reaches the
+ * shell and everything it started. It starts once `release()` is called (its process, and so its pid, exist
+ * before: record them first); its stdin then ends. Output arrives line by line.
  */
 export class RunningCommand {
   readonly child: ChildProcess;
@@ -72,12 +80,14 @@ export class RunningCommand {
     command: string,
     options: { cwd: string; env: NodeJS.ProcessEnv; onLine: (stream: OutputStream, line: string) => void },
   ) {
-    this.child = spawn("sh", ["-c", command], {
+    this.child = spawn("sh", ["-c", HELD_START, "tabula-stage", command], {
       cwd: options.cwd,
       env: options.env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
       detached: true,
     });
+    // A process that failed to start or already exited closes the pipe; `done` reports what happened.
+    this.child.stdin?.on("error", () => {});
     const out = lineSplitter((line) => options.onLine("stdout", line));
     const err = lineSplitter((line) => options.onLine("stderr", line));
     this.child.stdout?.on("data", (chunk: Buffer) => out.write(chunk));
@@ -97,6 +107,11 @@ export class RunningCommand {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** Lets the command run (it waits until then). */
+  release(): void {
+    this.child.stdin?.end("\n");
   }
 
   /** Sends `signal` to the command's whole process group. */
