@@ -4,6 +4,7 @@ import { z } from "zod";
 import { averageOfNormalised } from "./feature-importance.js";
 import { type ForestJob, growForestTrees } from "./forest-trees.js";
 import { binColumns, MAX_BINS } from "./hist/bin-mapper.js";
+import { copyElements } from "./hist/shared-copy.js";
 import { MaxBinsSchema, resolveTreeMethod, TreeMethodSchema } from "./hist/tree-method.js";
 import { MaxFeaturesSchema, resolveMaxFeatures } from "./model-params.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
@@ -105,6 +106,6 @@ async function fitForest(
 
 function sharedCopy(values: Float64Array): Float64Array {
   const shared = new Float64Array(new SharedArrayBuffer(values.byteLength));
-  shared.set(values);
+  copyElements(shared, 0, values, 0, values.length);
   return shared;
 }

@@ -16,6 +16,7 @@ import { MAX_BINS } from "./hist/bin-mapper.js";
 import { addHistTreeScores, growHistTree, type HistTree, HistWorkspace } from "./hist/grow-tree.js";
 import { serialExecutor } from "./hist/level-executor.js";
 import { type RoundRows, roundDerivatives } from "./hist/round-rows.js";
+import { copyElements } from "./hist/shared-copy.js";
 import { MaxBinsSchema, resolveTreeMethod, TreeMethodSchema } from "./hist/tree-method.js";
 import type { FitOptions, ModelType, TrainingSet } from "./model-type.js";
 import { sortColumns } from "./sorted-columns.js";
@@ -86,7 +87,7 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
       gradient,
       hessian,
     };
-    if (derivativeRows.y !== data.y) derivativeRows.y.set(data.y);
+    if (derivativeRows.y !== data.y) copyElements(derivativeRows.y, 0, data.y, 0, rows);
     const weight = perRow(rows);
     // Every weight 1 and one output: w·g is g and w·h is h, so the trees read the derivatives themselves.
     const unweighted = params.subsample >= 1 && outputs === 1;

@@ -67,6 +67,7 @@ import {
 } from "./level-work.js";
 import { transposeToColumns } from "./matrix-layout.js";
 import type { RoundMemory } from "./round-rows.js";
+import { copyElements } from "./shared-copy.js";
 import {
   copyCandidate,
   emptyCandidate,
@@ -190,7 +191,7 @@ export class HistWorkspace {
       cutCounts: executor.int32(features),
     };
     transposeToColumns(x, rows, features, binning.x);
-    binning.sample.set(sample);
+    copyElements(binning.sample, 0, sample, 0, sample.length);
     space.memory.binning = binning;
     space.memory.version++;
     await executor.run(space.memory, OP_CUTS);

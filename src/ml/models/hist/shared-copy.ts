@@ -11,7 +11,7 @@ const COPY_FROM_ELEMENTS = 64;
 const views = new WeakMap<ArrayBufferLike, Buffer>();
 
 /** A Buffer over the whole of `buffer`, made once per buffer. */
-export function bytesOf(buffer: ArrayBufferLike): Buffer {
+function bytesOf(buffer: ArrayBufferLike): Buffer {
   let view = views.get(buffer);
   if (view === undefined) {
     view = Buffer.from(buffer);
