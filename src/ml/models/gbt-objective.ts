@@ -93,7 +93,7 @@ function softmax(classCount: number): Objective {
       if (baseScore !== null) return new Array<number>(classCount).fill(baseScore);
       // Log class frequencies: the softmax of the base is the class prior.
       const counts = new Array<number>(classCount).fill(0);
-      for (const label of y) counts[label] = (counts[label] as number) + 1;
+      for (let i = 0; i < y.length; i++) counts[y[i] as number] = (counts[y[i] as number] as number) + 1;
       return counts.map((count) => Math.log(Math.max(count / y.length, 1e-12)));
     },
     derivatives(scores, y, gradient, hessian) {
@@ -118,8 +118,10 @@ function softmax(classCount: number): Objective {
   };
 }
 
+// Indexed loops, not for…of: these run once per fit, mostly before V8 optimises them, and unoptimised for…of
+// allocates a result object per element (10 MB of garbage for 200,000 rows).
 function mean(values: Float64Array): number {
   let sum = 0;
-  for (const value of values) sum += value;
+  for (let i = 0; i < values.length; i++) sum += values[i] as number;
   return sum / values.length;
 }

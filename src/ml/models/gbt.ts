@@ -75,8 +75,7 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
     const base = objective.base(data.y, params.base_score);
     const perRow = (length: number) => learner.float64?.(length) ?? new Float64Array(length);
     const scores = perRow(rows * outputs);
-    for (let i = 0; i < rows; i++)
-      for (let k = 0; k < outputs; k++) scores[i * outputs + k] = base[k] as number;
+    fillRows(scores, base);
     const gradient = perRow(rows * outputs);
     const hessian = perRow(rows * outputs);
     const derivativeRows: RoundRows = {
@@ -108,10 +107,7 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
       // Without subsampling every weight is 1 every round: set once.
       if (round === 0 || params.subsample < 1) sampleRows(weight, params.subsample, random);
       for (let k = 0; k < outputs; k++) {
-        for (let i = 0; i < rows && !unweighted; i++) {
-          weightedA[i] = (weight[i] as number) * (gradient[i * outputs + k] as number);
-          weightedB[i] = (weight[i] as number) * (hessian[i * outputs + k] as number);
-        }
+        if (!unweighted) weighDerivatives(weight, gradient, hessian, outputs, k, weightedA, weightedB);
         const active =
           treeFeatures < features ? sampleFeatures(allFeatures, treeFeatures, random) : allFeatures;
         const grown = await learner.grow(
@@ -227,6 +223,33 @@ async function histLearner(
     float64: (length) => executor.float64(length),
     close: () => executor.close(),
   };
+}
+
+// The fit's per-row loops live in functions of their own: a loop inside fitGbt made V8 compile all of fitGbt
+// (on-stack replacement, with the round loop's callees inlined) to run it faster, 33 ms of compiler time for a
+// loop of 1 ms, taken from the cores the fit's threads run on.
+
+/** Every row's values (outputs of `values.length / base.length` rows) set to `base`. */
+function fillRows(values: Float64Array, base: readonly number[]): void {
+  const outputs = base.length;
+  for (let i = 0; i < values.length; i += outputs)
+    for (let k = 0; k < outputs; k++) values[i + k] = base[k] as number;
+}
+
+/** Each row's weight times its gradient and hessian of output k, into weightedA and weightedB. */
+function weighDerivatives(
+  weight: Float64Array,
+  gradient: Float64Array,
+  hessian: Float64Array,
+  outputs: number,
+  k: number,
+  weightedA: Float64Array,
+  weightedB: Float64Array,
+): void {
+  for (let i = 0; i < weight.length; i++) {
+    weightedA[i] = (weight[i] as number) * (gradient[i * outputs + k] as number);
+    weightedB[i] = (weight[i] as number) * (hessian[i * outputs + k] as number);
+  }
 }
 
 /** XGBoost's subsample: each row kept with probability `rate` (at least one row). */

@@ -4,6 +4,11 @@ import { derivativePairs, objectiveFor } from "../gbt-objective.js";
 import { type LevelMemory, rowFrom, type ScoreDerivatives } from "./level-work.js";
 
 export const OP_DERIVATIVES = 18;
+/**
+ * Units of OP_DERIVATIVES, blocks of rows: more than threads, so that a thread that joins late or runs colder
+ * code takes fewer of them. Each row's derivatives are its own, so any split gives the same floats.
+ */
+export const DERIVATIVE_UNITS = 8;
 
 /** What OP_DERIVATIVES reads and writes (rows × outputs, y: rows), in the memory every thread shares. */
 export interface RoundRows {
@@ -47,10 +52,11 @@ export function roundDerivatives(space: RowWork, round: RoundRows): void | Promi
   return space.runOnRows(OP_DERIVATIVES, [round.y, round.scores, round.gradient, round.hessian]);
 }
 
-export function unitDerivatives(memory: RoundMemory, unit: number): void {
+/** The derivatives of the rows of `unit`, one of `units` blocks of rows. */
+export function unitDerivatives(memory: RoundMemory, unit: number, units: number): void {
   const { task, classCount, y, scores, gradient, hessian } = memory.round as RoundRows;
-  const from = rowFrom(y.length, memory.threads, unit);
-  const to = rowFrom(y.length, memory.threads, unit + 1);
+  const from = rowFrom(y.length, units, unit);
+  const to = rowFrom(y.length, units, unit + 1);
   const pairs = scoreDerivatives(memory);
   if (pairs !== undefined) {
     derivativePairs(pairs.pair, scores, y, memory.values, from, to);

@@ -27,7 +27,7 @@ import {
   runLevelWork,
   SCORES_THEN_DERIVATIVES,
 } from "./level-work.js";
-import { OP_DERIVATIVES, scoreDerivatives, unitDerivatives } from "./round-rows.js";
+import { DERIVATIVE_UNITS, OP_DERIVATIVES, scoreDerivatives, unitDerivatives } from "./round-rows.js";
 import { recordUnit, sharedClock, timingUnits } from "./unit-times.js";
 
 export type WorkOp =
@@ -40,14 +40,15 @@ export type WorkOp =
 
 /**
  * Units of a command of `op`: `units` per phase, but SPLIT_GROUPS · `units` in OP_PARTITION_SPLITS' first
- * phase (some of them empty when the plan has fewer groups) and CUT_UNITS in OP_CUTS. A two-phase op's units
- * u ≥ `units` (its second phase; u ≥ SPLIT_GROUPS · `units` for OP_PARTITION_SPLITS, splitPhaseUnits) may
- * start only once the units before are all done. A number fixed by the op, not read from the plan: a worker
+ * phase (some of them empty when the plan has fewer groups), CUT_UNITS in OP_CUTS and DERIVATIVE_UNITS in
+ * OP_DERIVATIVES. A two-phase op's units u ≥ `units` (its second phase; u ≥ SPLIT_GROUPS · `units` for
+ * OP_PARTITION_SPLITS, splitPhaseUnits) may start only once the units before are all done. A number fixed by the op, not read from the plan: a worker
  * that wakes after a command is over must see that every unit of it was taken even once the next command's
  * plan is being written.
  */
 export function commandUnits(op: number, units: number): number {
   if (op === OP_CUTS) return CUT_UNITS;
+  if (op === OP_DERIVATIVES) return DERIVATIVE_UNITS;
   if (op === OP_PARTITION_SPLITS) return splitPhaseUnits(op, units) + units;
   return op === OP_SAMPLE_SPLITS || op === OP_HISTOGRAM_SPLITS ? 2 * units : units;
 }
@@ -55,6 +56,7 @@ export function commandUnits(op: number, units: number): number {
 /** The first unit of a two-phase command's second phase. */
 export function splitPhaseUnits(op: number, units: number): number {
   if (op === OP_CUTS) return CUT_UNITS; // one phase
+  if (op === OP_DERIVATIVES) return DERIVATIVE_UNITS; // one phase
   return op === OP_PARTITION_SPLITS ? SPLIT_GROUPS * units : units;
 }
 
@@ -89,7 +91,7 @@ function runUnitWork(memory: LevelMemory, op: WorkOp, unit: number): void {
     if (unit < units) rowBlockHistograms(memory, unit);
     else reduceAndSplit(memory, unit - units);
   } else if (op === OP_REDUCE_SPLITS) reduceAndSplit(memory, unit);
-  else if (op === OP_DERIVATIVES) unitDerivatives(memory, unit);
+  else if (op === OP_DERIVATIVES) unitDerivatives(memory, unit, DERIVATIVE_UNITS);
   else if (op === OP_SCORES) scoresUnit(memory, unit);
   else runLevelWork(memory, op, unit);
 }
@@ -102,5 +104,5 @@ function scoresUnit(memory: LevelMemory, unit: number): void {
   }
   const derivatives = scoreDerivatives(memory);
   addLeafScores(memory, unit, derivatives);
-  if (derivatives === undefined) unitDerivatives(memory, unit);
+  if (derivatives === undefined) unitDerivatives(memory, unit, memory.threads);
 }
