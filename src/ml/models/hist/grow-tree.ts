@@ -136,7 +136,11 @@ export class HistWorkspace {
     const { rows } = binned;
     this.histogramSize = histogramLength(binned.features, channels);
     this.budget = Math.max(MIN_HISTOGRAM_BUDGET, Math.floor(budgetBytes / (8 * this.histogramSize)));
-    this.memory = {
+    // Every field, the optional ones too, from the start and in one order: the memory object then keeps one
+    // hidden class for the whole fit and from fit to fit, on every thread (a worker rebuilds it key by key). A
+    // field added during a fit gave V8's optimised code of the last fit a shape it had not seen: it deoptimised
+    // at the next fit's start (about 15 functions per thread) and compiled again while the fit's threads ran.
+    const memory: RoundMemory = {
       bins: binned.bins,
       columns: binned.columns,
       rows,
@@ -149,8 +153,14 @@ export class HistWorkspace {
       plan: executor.int32(initialPlanInts(executor)),
       partitions: executor.int32(initialPlanInts(executor)),
       histograms: [],
+      binning: undefined,
+      targets: undefined,
+      scores: undefined,
+      round: undefined,
+      derived: undefined,
       version: 0,
     };
+    this.memory = memory;
   }
 
   /**
