@@ -99,6 +99,14 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
     const treeFeatures = Math.max(1, Math.floor(params.colsample_bytree * features));
     const allFeatures = Int32Array.from({ length: features }, (_, f) => f);
 
+    const targets: GrowthTargets = {
+      outputs: 1,
+      weight,
+      weightedA,
+      weightedB,
+      ...(inValues === undefined ? {} : { inValues }),
+    };
+    learner.useRows?.(targets, scores);
     const trees: TreeEnsemble["trees"] = [];
     const gains = new Float64Array(features);
     for (let round = 0; round < params.n_estimators; round++) {
@@ -112,7 +120,7 @@ async function fitGbt(data: TrainingSet, params: GbtParams, options: FitOptions)
           treeFeatures < features ? sampleFeatures(allFeatures, treeFeatures, random) : allFeatures;
         const grown = await learner.grow(
           active,
-          { outputs: 1, weight, weightedA, weightedB, ...(inValues === undefined ? {} : { inValues }) },
+          targets,
           {
             maxDepth: params.max_depth,
             minSamplesSplit: 2,
@@ -166,6 +174,11 @@ interface TreeLearner<Tree extends GrownTree = GrownTree> {
    * trees read (GrowthTargets.inValues, RoundRows.toChannelValues).
    */
   valuesFromDerivatives?: boolean;
+  /**
+   * The trees' inputs and the scores, the same arrays for the whole fit, before the first round: a learner with
+   * threads hands them over with the rest of its memory at once.
+   */
+  useRows?(targets: GrowthTargets, scores: Float64Array): void;
   /** Per-row arrays the learner reads or writes: shared memory when it has worker threads. */
   float64?(length: number): Float64Array;
   /** Releases what the learner holds outside this thread (worker threads' shared memory). */
@@ -219,6 +232,10 @@ async function histLearner(
     grow: (active, targets, growth, random) => growHistTree(space, active, targets, growth, random, true),
     derivatives: (round) => roundDerivatives(space, round),
     valuesFromDerivatives: true,
+    useRows: (targets, scores) => {
+      space.useTargets(targets);
+      space.useScores(scores);
+    },
     addScores: (tree, scores, outputs, k) => addHistTreeScores(tree, space, scores, outputs, k),
     float64: (length) => executor.float64(length),
     close: () => executor.close(),

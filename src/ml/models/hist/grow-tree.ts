@@ -58,6 +58,7 @@ import {
   OP_SAMPLE,
   OP_SCORES,
   partitionEntry,
+  type RowTargets,
   requestEntry,
   rowFrom,
   SCORES_AFTER_PARTITION,
@@ -95,6 +96,13 @@ export const MIN_HISTOGRAM_BUDGET = 16;
  * plan is new memory the workers must be handed, a message round trip: 7 hand-overs a 200k-row fit took 3–30 ms).
  */
 const initialPlanInts = (executor: LevelExecutor) => (executor.threads > 1 ? 1 << 14 : 256);
+
+/** The per-row arrays of a tree's inputs. */
+function targetArrays(targets: GrowthTargets | ForestTargets | RowTargets): ArrayBufferView[] {
+  return "counts" in targets
+    ? [targets.counts, targets.y]
+    : [targets.weight, targets.weightedA, targets.weightedB];
+}
 
 /** Buffers reused across the trees of one fit, in the memory the executor's threads share. */
 export class HistWorkspace {
@@ -161,6 +169,8 @@ export class HistWorkspace {
       version: 0,
     };
     this.memory = memory;
+    // The first batch with the threads' first memory, not in a hand-over of its own at the first tree's root.
+    if (executor.threads > 1) this.addHistograms();
   }
 
   /**
@@ -217,21 +227,66 @@ export class HistWorkspace {
     this.live++;
     const id = this.free.pop();
     if (id !== undefined) return id;
-    // With worker threads, a batch at a time (within the budget): each new buffer is new memory the workers must
-    // be handed, a message round trip.
+    this.addHistograms();
+    return this.free.pop() as number;
+  }
+  /**
+   * New free histograms. With worker threads, a batch at a time (within the budget): each new buffer is new
+   * memory the workers must be handed, a message round trip.
+   */
+  private addHistograms(): void {
     const first = this.memory.histograms.length;
     const batch = this.executor.threads > 1 ? Math.min(HISTOGRAM_BATCH, Math.max(1, this.budget - first)) : 1;
     const added = Array.from({ length: batch }, () => this.executor.float64(this.histogramSize));
     this.memory.histograms = [...this.memory.histograms, ...added];
     this.memory.version++;
-    for (let i = batch - 1; i > 0; i--) this.free.push(first + i);
-    return first;
+    for (let i = batch - 1; i >= 0; i--) this.free.push(first + i);
   }
   release(id: number): void {
     if (id < 0) return;
     this.free.push(id);
     this.live--;
   }
+
+  /**
+   * Makes `targets` the rows' inputs of the trees grown next (memory.targets): new memory for the threads only
+   * when its arrays are not those already held. A learner whose arrays stay the same for the whole fit calls this
+   * before its first command on them, so that the threads take them with the rest of the fit's memory.
+   */
+  useTargets(targets: GrowthTargets | ForestTargets): void {
+    const { memory } = this;
+    const { outputs } = targets;
+    const { targets: known } = memory;
+    const rowArrays = targetArrays(targets);
+    const knownArrays = known === undefined ? [] : targetArrays(known);
+    const inValues = "counts" in targets ? undefined : targets.inValues;
+    const knownInValues = known === undefined || "counts" in known ? undefined : known.inValues;
+    if (
+      rowArrays.length !== knownArrays.length ||
+      rowArrays.some((array, i) => array !== knownArrays[i]) ||
+      inValues?.unitB !== knownInValues?.unitB
+    ) {
+      memory.targets =
+        "counts" in targets
+          ? { outputs, counts: targets.counts, y: targets.y, classification: targets.classification }
+          : {
+              outputs,
+              weight: targets.weight,
+              weightedA: targets.weightedA,
+              weightedB: targets.weightedB,
+              ...(inValues === undefined ? {} : { inValues }),
+            };
+      memory.version++;
+    }
+  }
+
+  /** Makes `scores` the raw scores OP_SCORES adds leaf values to (see useTargets). */
+  useScores(scores: Float64Array): void {
+    if (this.memory.scores === scores) return;
+    this.memory.scores = scores;
+    this.memory.version++;
+  }
+
   /**
    * Runs a per-row op on every thread when the row arrays it reads or writes are shared memory; else (arrays the
    * worker threads cannot see) every thread's share on the calling thread.
@@ -484,36 +539,7 @@ async function growNodes(
 
   // Each thread's sampled rows, ascending, in its own range of the index. By blocks, each unit builds its part of
   // the root's histogram in the same command (reduced apart: its totals come with its split, below).
-  const { targets: known } = memory;
-  const rowArrays =
-    "counts" in targets
-      ? [targets.counts, targets.y]
-      : [targets.weight, targets.weightedA, targets.weightedB];
-  const knownArrays =
-    known === undefined
-      ? []
-      : "counts" in known
-        ? [known.counts, known.y]
-        : [known.weight, known.weightedA, known.weightedB];
-  const inValues = "counts" in targets ? undefined : targets.inValues;
-  const knownInValues = known === undefined || "counts" in known ? undefined : known.inValues;
-  if (
-    rowArrays.length !== knownArrays.length ||
-    rowArrays.some((array, i) => array !== knownArrays[i]) ||
-    inValues?.unitB !== knownInValues?.unitB
-  ) {
-    memory.targets =
-      "counts" in targets
-        ? { outputs, counts: targets.counts, y: targets.y, classification: targets.classification }
-        : {
-            outputs,
-            weight: targets.weight,
-            weightedA: targets.weightedA,
-            weightedB: targets.weightedB,
-            ...(inValues === undefined ? {} : { inValues }),
-          };
-    memory.version++;
-  }
+  space.useTargets(targets);
   const rootWithSample = byBlocks && rows >= SMALL_NODE_ROWS;
   const rootHistogram = rootWithSample ? space.take() : -1;
   const rootPlanned = rootWithSample
@@ -541,7 +567,7 @@ async function growNodes(
     );
   }
   space.partitionPlan(2 * threads);
-  await space.runOnRows(rootWithSample ? OP_SAMPLE_SPLITS : OP_SAMPLE, rowArrays);
+  await space.runOnRows(rootWithSample ? OP_SAMPLE_SPLITS : OP_SAMPLE, targetArrays(targets));
   const rootSegments = new Int32Array(width);
   let sampled = 0;
   // Whether every sampled row has B = 1: then a node's B is its row count (sums of ones are exact), and so is the
@@ -1512,10 +1538,7 @@ export async function addHistTreeScores(
       else plan.set(tree.segments.subarray(node * width, (node + 1) * width), at);
       at += width;
     }
-    if (memory.scores !== scores) {
-      memory.scores = scores;
-      memory.version++;
-    }
+    space.useScores(scores);
     let flags = 0;
     if (pending !== undefined) {
       // The partition plan's children (left then right of each split; both or neither undone by gamma), by leaf.
