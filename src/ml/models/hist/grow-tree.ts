@@ -97,6 +97,19 @@ export const MIN_HISTOGRAM_BUDGET = 16;
  */
 const initialPlanInts = (executor: LevelExecutor) => (executor.threads > 1 ? 1 << 14 : 256);
 
+/** Whether the threads' `known` inputs are `targets`' (the same arrays, the same unit B). */
+function sameTargets(targets: GrowthTargets | ForestTargets, known: RowTargets): boolean {
+  if ("counts" in targets)
+    return "counts" in known && known.counts === targets.counts && known.y === targets.y;
+  return (
+    !("counts" in known) &&
+    known.weight === targets.weight &&
+    known.weightedA === targets.weightedA &&
+    known.weightedB === targets.weightedB &&
+    known.inValues?.unitB === targets.inValues?.unitB
+  );
+}
+
 /** The per-row arrays of a tree's inputs. */
 function targetArrays(targets: GrowthTargets | ForestTargets | RowTargets): ArrayBufferView[] {
   return "counts" in targets
@@ -257,15 +270,8 @@ export class HistWorkspace {
     const { memory } = this;
     const { outputs } = targets;
     const { targets: known } = memory;
-    const rowArrays = targetArrays(targets);
-    const knownArrays = known === undefined ? [] : targetArrays(known);
     const inValues = "counts" in targets ? undefined : targets.inValues;
-    const knownInValues = known === undefined || "counts" in known ? undefined : known.inValues;
-    if (
-      rowArrays.length !== knownArrays.length ||
-      rowArrays.some((array, i) => array !== knownArrays[i]) ||
-      inValues?.unitB !== knownInValues?.unitB
-    ) {
+    if (known === undefined || !sameTargets(targets, known)) {
       memory.targets =
         "counts" in targets
           ? { outputs, counts: targets.counts, y: targets.y, classification: targets.classification }
@@ -1529,13 +1535,19 @@ export async function addHistTreeScores(
     const leafValues = new Float64Array(plan.buffer, plan.byteOffset + 16, leaves);
     const leafOf = new Int32Array(tree.feature.length);
     const isPending = new Uint8Array(tree.feature.length);
-    if (pending !== undefined) for (const node of pending) if (node >= 0) isPending[node] = 1;
+    // Indexed loops and no per-leaf views: this runs once per tree, mostly before V8 optimises it.
+    if (pending !== undefined)
+      for (let i = 0; i < pending.length; i++) {
+        const node = pending[i] as number;
+        if (node >= 0) isPending[node] = 1;
+      }
+    const { segments } = tree;
     for (let node = 0, leaf = 0, at = scoresSegments(leaves); node < tree.feature.length; node++) {
       if ((tree.feature[node] as number) >= 0) continue;
       leafOf[node] = leaf;
       leafValues[leaf++] = tree.value[node] as number;
-      if (isPending[node] === 1) plan.fill(0, at, at + width);
-      else plan.set(tree.segments.subarray(node * width, (node + 1) * width), at);
+      const own = isPending[node] !== 1;
+      for (let i = 0; i < width; i++) plan[at + i] = own ? (segments[node * width + i] as number) : 0;
       at += width;
     }
     space.useScores(scores);
@@ -1548,8 +1560,9 @@ export async function addHistTreeScores(
       const countAt = at++;
       for (let i = 0; i < pending.length; i++) {
         if ((pending[i] as number) < 0) continue;
-        partitions.set([i >> 1, i & 1, leafOf[pending[i] as number] as number], at);
-        at += 3;
+        partitions[at++] = i >> 1;
+        partitions[at++] = i & 1;
+        partitions[at++] = leafOf[pending[i] as number] as number;
       }
       partitions[countAt] = (at - countAt - 1) / 3;
     }
