@@ -59,12 +59,31 @@ const scratch = mkdtempSync(join(tmpdir(), "tabula-bench-generality-"));
 function workspaceFor(dataset: GeneralityDataset): string {
   const dir = join(scratch, dataset.name);
   copyProject(root, dir);
+  const csvPath = `data/raw/${dataset.name}.csv`;
+  if (dataset.csv) {
+    writeFileSync(join(dir, csvPath), dataset.csv());
+    // What a user runs first (README, "Train on your own data"): the draft of params.yaml for the CSV, whose
+    // expectations (checks of the raw data) replace the project's own; the sections below are the user's edits.
+    const infer = spawnSync(
+      process.execPath,
+      [
+        join(dir, "bin", "tabula.js"),
+        "data",
+        "infer",
+        csvPath,
+        "--target",
+        String(dataset.params.dataset.target),
+        "--write",
+      ],
+      { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    if (infer.status !== 0)
+      throw new Error(`${dataset.name}: tabula data infer failed in ${dir}:\n${infer.stdout}${infer.stderr}`);
+  }
   editParams(
     dir,
     (document) => {
       if (!dataset.csv) return;
-      const csvPath = `data/raw/${dataset.name}.csv`;
-      writeFileSync(join(dir, csvPath), dataset.csv());
       // The one file a user edits.
       document.setIn(["dataset"], document.createNode({ path: csvPath, ...dataset.params.dataset }));
       document.setIn(["features"], document.createNode(dataset.params.features));
