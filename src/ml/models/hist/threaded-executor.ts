@@ -190,12 +190,10 @@ export async function threadedExecutor(threads: number): Promise<LevelExecutor> 
     // A worker may still sleep at the last command's phase barrier (that command failed): it rechecks.
     Atomics.notify(control, DONE);
   };
-  /** Waits until `units` units are done (the workers' included), or, with `progress`, until one more is. */
-  const awaitWorkers = async (units: number, progress = false) => {
+  /** Waits until `units` units of the command are done (the workers' included). */
+  const awaitWorkers = async (units: number) => {
     const start = performance.now();
-    const seen = Atomics.load(control, DONE);
-    for (let done = seen; done < units; done = Atomics.load(control, DONE)) {
-      if (progress && done > seen) break;
+    for (let done = Atomics.load(control, DONE); done < units; done = Atomics.load(control, DONE)) {
       const failed = Atomics.load(control, FAILED);
       if (failed !== 0) throw failure(failed, "failed (see stderr)");
       throwIfGone();
@@ -278,16 +276,16 @@ export async function threadedExecutor(threads: number): Promise<LevelExecutor> 
       let ownUnitsMs = 0;
       command(op);
       const units = commandUnits(op, memory.threads);
+      const phase = splitPhaseUnits(op, memory.threads);
       for (;;) {
         const claiming = timingUnits ? sharedClock() : 0;
-        runClaimedUnits(control, generation, units, splitPhaseUnits(op, memory.threads), (claimed, unit) =>
-          runUnit(memory, claimed, unit),
-        );
+        runClaimedUnits(control, generation, units, phase, (claimed, unit) => runUnit(memory, claimed, unit));
         if (timingUnits) ownUnitsMs += sharedClock() - claiming;
         const claim = Atomics.load(control, CLAIM) & CLAIM_UNIT;
         if (claim >= units) break;
-        // The second phase waits for a unit of the first that a worker runs.
-        await awaitWorkers(units, true);
+        // At the second phase's barrier: until the first phase is done, not until one more unit is (which, read
+        // once the first phase was done, was a second-phase unit: meanwhile the worker took them all).
+        await awaitWorkers(phase);
       }
       await awaitWorkers(units);
       threadedStats.commandMs += performance.now() - started;
