@@ -111,7 +111,7 @@ function sameTargets(targets: GrowthTargets | ForestTargets, known: RowTargets):
 }
 
 /** The per-row arrays of a tree's inputs. */
-function targetArrays(targets: GrowthTargets | ForestTargets | RowTargets): ArrayBufferView[] {
+function targetArrays(targets: GrowthTargets | ForestTargets): ArrayBufferView[] {
   return "counts" in targets
     ? [targets.counts, targets.y]
     : [targets.weight, targets.weightedA, targets.weightedB];

@@ -42,22 +42,22 @@ export type WorkOp =
  * Units of a command of `op`: `units` per phase, but SPLIT_GROUPS · `units` in OP_PARTITION_SPLITS' first
  * phase (some of them empty when the plan has fewer groups), CUT_UNITS in OP_CUTS and DERIVATIVE_UNITS in
  * OP_DERIVATIVES. A two-phase op's units u ≥ `units` (its second phase; u ≥ SPLIT_GROUPS · `units` for
- * OP_PARTITION_SPLITS, splitPhaseUnits) may start only once the units before are all done. A number fixed by the op, not read from the plan: a worker
- * that wakes after a command is over must see that every unit of it was taken even once the next command's
- * plan is being written.
+ * OP_PARTITION_SPLITS, splitPhaseUnits) may start only once the units before are all done. A number fixed by the
+ * op, not read from the plan: a worker that wakes after a command is over must see that every unit of it was
+ * taken even once the next command's plan is being written.
  */
 export function commandUnits(op: number, units: number): number {
   if (op === OP_CUTS) return CUT_UNITS;
   if (op === OP_DERIVATIVES) return DERIVATIVE_UNITS;
-  if (op === OP_PARTITION_SPLITS) return splitPhaseUnits(op, units) + units;
+  if (op === OP_PARTITION_SPLITS) return SPLIT_GROUPS * units + units;
   return op === OP_SAMPLE_SPLITS || op === OP_HISTOGRAM_SPLITS ? 2 * units : units;
 }
 
-/** The first unit of a two-phase command's second phase. */
+/** The first unit of a two-phase command's second phase (a one-phase command's: its unit count). */
 export function splitPhaseUnits(op: number, units: number): number {
-  if (op === OP_CUTS) return CUT_UNITS; // one phase
-  if (op === OP_DERIVATIVES) return DERIVATIVE_UNITS; // one phase
-  return op === OP_PARTITION_SPLITS ? SPLIT_GROUPS * units : units;
+  if (op === OP_PARTITION_SPLITS) return SPLIT_GROUPS * units;
+  if (op === OP_SAMPLE_SPLITS || op === OP_HISTOGRAM_SPLITS) return units;
+  return commandUnits(op, units);
 }
 
 /** Every unit of `op` in order, on the calling thread. */
