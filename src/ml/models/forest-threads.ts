@@ -60,7 +60,9 @@ function poolThread(index: number): PoolThread {
   const existing = threads[index];
   if (existing !== undefined) return existing;
   const thread: PoolThread = {
-    worker: startWorker(import.meta.url, "forest-worker", { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }),
+    worker: startWorker(import.meta.url, "forest-worker", {
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    }),
     pending: new Map(),
   };
   thread.worker.unref();

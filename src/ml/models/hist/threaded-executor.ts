@@ -123,6 +123,9 @@ interface PoolThread {
 
 const pool: (PoolThread | undefined)[] = [];
 
+/** Room for several fits' code and garbage before a worker's first full GC (see worker-thread.ts). */
+const WORKER_OLD_GENERATION_MB = 64;
+
 /**
  * Counters over every threaded fit of the process, for benchmarks: commands run, the milliseconds the calling
  * thread spent waiting for the workers after doing its own share, the milliseconds from a command's start to its
@@ -313,7 +316,11 @@ function poolThread(index: number): PoolThread {
   const existing = pool[index];
   if (existing !== undefined) return existing;
   // Bundled as dist/histogram-worker.js (see scripts/build.mjs).
-  const thread: PoolThread = { worker: startWorker(import.meta.url, "histogram-worker") };
+  const thread: PoolThread = {
+    worker: startWorker(import.meta.url, "histogram-worker", {
+      initialOldGenerationMb: WORKER_OLD_GENERATION_MB,
+    }),
+  };
   thread.worker.unref();
   thread.worker.on("message", () => {
     thread.started = true;
