@@ -13,7 +13,8 @@ export interface WorkerOptions {
    * inside the fit (a 3–8 ms pause plus incremental steps, the calling thread waiting at the next barrier;
    * 10 alternating fresh-process pairs: 586 against 566 ms median). Node's resourceLimits set only the maximum,
    * so the limit goes in through V8's flag, read when the worker's isolate is made, and the flag is unset again
-   * once every worker started so is running (no other isolate is meant to start with it).
+   * once every worker started so is running (no other isolate is meant to start with it). Node 22's V8 sets the
+   * limit without the flag: there the worker keeps its first full GC.
    */
   initialOldGenerationMb?: number;
 }
