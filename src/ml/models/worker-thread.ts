@@ -26,23 +26,26 @@ let startingWithHeapFlag = 0;
 export function startWorker(callerUrl: string, name: string, options: WorkerOptions = {}): Worker {
   const { resourceLimits, initialOldGenerationMb } = options;
   const limits = resourceLimits === undefined ? {} : { resourceLimits };
-  if (initialOldGenerationMb !== undefined) {
-    startingWithHeapFlag++;
-    setFlagsFromString(`--initial-old-space-size=${initialOldGenerationMb}`);
+  if (initialOldGenerationMb === undefined) return newWorker(callerUrl, name, limits);
+  startingWithHeapFlag++;
+  setFlagsFromString(`--initial-old-space-size=${initialOldGenerationMb}`);
+  let counted = true;
+  const started = () => {
+    if (!counted) return;
+    counted = false;
+    // 0: V8's default (the limit from the start-up size).
+    if (--startingWithHeapFlag === 0) setFlagsFromString("--initial-old-space-size=0");
+  };
+  let worker: Worker;
+  try {
+    worker = newWorker(callerUrl, name, limits);
+  } catch (error) {
+    started();
+    throw error;
   }
-  const worker = newWorker(callerUrl, name, limits);
-  if (initialOldGenerationMb !== undefined) {
-    let counted = true;
-    const started = () => {
-      if (!counted) return;
-      counted = false;
-      // 0: V8's default (the limit from the start-up size).
-      if (--startingWithHeapFlag === 0) setFlagsFromString("--initial-old-space-size=0");
-    };
-    worker.once("online", started);
-    worker.once("error", started);
-    worker.once("exit", started);
-  }
+  worker.once("online", started);
+  worker.once("error", started);
+  worker.once("exit", started);
   return worker;
 }
 
